@@ -1,0 +1,243 @@
+//! Docker Compose v2 reading `env_file:` or the project `.env`, from compose-go
+//! `dotenv/parser.go` (loaders.md, READ and run unchanged): `export`, `KEY = v`,
+//! `KEY: v` and `KEY:v` are accepted; only ` #` starts a comment; quotes may span
+//! lines; after a closing quote the rest is read as a new statement; `$VAR`, `${VAR}`
+//! and `$$` are interpolated in unquoted and double-quoted values. Any parse error
+//! fails the whole file, so Compose does not start.
+
+use super::interpolate::expand_compose;
+use super::{Loaded, Outcome, skip_space};
+
+/// compose-go's `isSpace`: no `\n`, so a line break ends a bare key.
+fn is_go_space(character: char) -> bool {
+    matches!(
+        character,
+        '\t' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{85}' | '\u{a0}'
+    )
+}
+
+struct Failure {
+    at: usize,
+    message: String,
+}
+
+pub(super) fn load(text: &str) -> Vec<Loaded> {
+    let start = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
+    let mut loaded: Vec<Loaded> = Vec::new();
+    match parse(text, start, &mut loaded) {
+        Ok(()) => loaded,
+        Err(failure) => {
+            // compose-go returns the error and the project does not load: nothing reaches a container.
+            let reason = format!("Compose refuses the whole file: {}", failure.message);
+            for entry in &mut loaded {
+                entry.outcome = Outcome::Refused(reason.clone());
+            }
+            loaded.push(Loaded {
+                name: String::new(),
+                at: failure.at,
+                outcome: Outcome::Refused(reason),
+            });
+            loaded
+        }
+    }
+}
+
+fn parse(text: &str, mut position: usize, loaded: &mut Vec<Loaded>) -> Result<(), Failure> {
+    loop {
+        position = statement_start(text, position);
+        if position >= text.len() {
+            return Ok(());
+        }
+        let at = position;
+        let (name, after_name, bare) = locate_key_name(text, position)?;
+        if name.contains(' ') {
+            return Err(Failure {
+                at,
+                message: "key cannot contain a space".to_string(),
+            });
+        }
+        if bare {
+            loaded.push(Loaded {
+                name,
+                at,
+                outcome: Outcome::Absent(
+                    "a bare name is taken from the shell or the project environment, if set there"
+                        .to_string(),
+                ),
+            });
+            position = after_name;
+            continue;
+        }
+        let lookup = |wanted: &str| {
+            loaded
+                .iter()
+                .rev()
+                .find(|entry| entry.name == wanted)
+                .and_then(|entry| entry.outcome.value().map(str::to_string))
+        };
+        let (value, next) =
+            extract_value(text, after_name, &lookup).map_err(|message| Failure { at, message })?;
+        loaded.push(Loaded {
+            name,
+            at,
+            outcome: Outcome::Value(value),
+        });
+        position = next;
+    }
+}
+
+/// `getStatementStart`: skip white space (line breaks included) and `#` comment lines.
+fn statement_start(text: &str, mut position: usize) -> usize {
+    loop {
+        position = skip_space(text, position, char::is_whitespace);
+        if !text[position..].starts_with('#') {
+            return position;
+        }
+        match text[position..].find('\n') {
+            Some(index) => position += index,
+            None => return text.len(),
+        }
+    }
+}
+
+/// `locateKeyName`: returns (name, where the value starts, bare key?).
+fn locate_key_name(text: &str, mut position: usize) -> Result<(String, usize, bool), Failure> {
+    let statement_at = position;
+    let rest = &text[position..];
+    if let Some(after) = rest.strip_prefix("export")
+        && after.starts_with(char::is_whitespace)
+    {
+        position = skip_space(text, position + "export".len(), is_go_space);
+    }
+    let source = &text[position..];
+    for (index, character) in source.char_indices() {
+        if is_go_space(character) {
+            continue;
+        }
+        match character {
+            '=' | ':' | '\n' => {
+                let name = source[..index]
+                    .trim_end_matches(char::is_whitespace)
+                    .to_string();
+                let value_start = skip_space(text, position + index + 1, is_go_space);
+                return Ok((name, value_start, character == '\n'));
+            }
+            '_' | '.' | '-' | '[' | ']' => {}
+            other if other.is_alphanumeric() => {}
+            other => {
+                return Err(Failure {
+                    at: statement_at,
+                    message: format!("unexpected character {other:?} in a variable name"),
+                });
+            }
+        }
+    }
+    // No `=`, `:` or line break before the end: compose-go reads the text as the value of
+    // an empty name (loaders.md case 22b).
+    Ok((String::new(), position, false))
+}
+
+/// `extractVarValue`: returns (value, position after it).
+fn extract_value(
+    text: &str,
+    position: usize,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<(String, usize), String> {
+    let source = &text[position..];
+    let quote = match source.chars().next() {
+        Some(quote @ ('\'' | '"')) => quote,
+        _ => {
+            let (line, next) = match source.find('\n') {
+                Some(index) => (&source[..index], position + index + 1),
+                None => (source, text.len()),
+            };
+            let value = line
+                .split(" #")
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches(char::is_whitespace);
+            return Ok((expand_compose(value, lookup)?, next));
+        }
+    };
+    let bytes = source.as_bytes();
+    let mut chars: Vec<u8> = Vec::new();
+    let mut previous_is_escape = false;
+    for index in 1..bytes.len() {
+        let byte = bytes[index];
+        if byte != quote as u8 {
+            if !previous_is_escape && byte == b'\\' {
+                previous_is_escape = true;
+                continue;
+            }
+            if previous_is_escape {
+                previous_is_escape = false;
+                chars.push(b'\\');
+            }
+            chars.push(byte);
+            continue;
+        }
+        if previous_is_escape {
+            previous_is_escape = false;
+            chars.push(byte);
+            continue;
+        }
+        let value = String::from_utf8_lossy(&chars).into_owned();
+        let value = if quote == '"' {
+            expand_compose(&expand_escapes(&value), lookup)?
+        } else {
+            value
+        };
+        return Ok((value, position + index + 1));
+    }
+    Err("unterminated quoted value".to_string())
+}
+
+/// `expandEscapes`: `\n \r \t \a \b \f \v \\` and `\0NNN`; `\$` stays escaped for
+/// interpolation (as `$$`); any other `\x` becomes `x`.
+fn expand_escapes(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut characters = value.chars().peekable();
+    while let Some(character) = characters.next() {
+        if character != '\\' {
+            out.push(character);
+            continue;
+        }
+        let Some(next) = characters.next() else {
+            out.push('\\');
+            break;
+        };
+        match next {
+            'n' => out.push('\n'),
+            'r' => out.push('\r'),
+            't' => out.push('\t'),
+            'a' => out.push('\u{7}'),
+            'b' => out.push('\u{8}'),
+            'f' => out.push('\u{c}'),
+            'v' => out.push('\u{b}'),
+            '$' => out.push_str("$$"),
+            '0' => {
+                let mut code = 0u32;
+                let mut digits = 0;
+                while digits < 3
+                    && characters
+                        .peek()
+                        .is_some_and(|digit| ('0'..='7').contains(digit))
+                {
+                    code = code * 8
+                        + characters
+                            .next()
+                            .and_then(|digit| digit.to_digit(8))
+                            .unwrap_or(0);
+                    digits += 1;
+                }
+                out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}

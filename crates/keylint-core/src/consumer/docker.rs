@@ -1,0 +1,63 @@
+//! `docker run --env-file`, from docker/cli `pkg/kvfile/kvfile.go` `parseKeyValueFile`
+//! (loaders.md, READ): lines split at `\n` with one `\r` dropped, the BOM trimmed on
+//! line 1, leading white space trimmed, `#` lines skipped, then everything after the
+//! first `=` verbatim. A name with a space or tab makes `docker run` exit.
+
+use super::{Loaded, Outcome};
+
+pub(super) fn load(text: &str) -> Vec<Loaded> {
+    let mut loaded = Vec::new();
+    let mut line_start = 0;
+    while line_start < text.len() {
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |index| line_start + index);
+        let next = (line_end + 1).min(text.len());
+        let mut line = &text[line_start..line_end];
+        if let Some(without_cr) = line.strip_suffix('\r') {
+            line = without_cr;
+        }
+        let mut offset = line_start;
+        if line_start == 0 && line.starts_with('\u{feff}') {
+            line = &line['\u{feff}'.len_utf8()..];
+            offset += '\u{feff}'.len_utf8();
+        }
+        let trimmed = line.trim_start();
+        offset += line.len() - trimmed.len();
+        if !trimmed.is_empty() && !trimmed.starts_with('#') {
+            loaded.push(read_line(trimmed, offset));
+        }
+        line_start = next;
+        if line_end == text.len() {
+            break;
+        }
+    }
+    loaded
+}
+
+fn read_line(line: &str, at: usize) -> Loaded {
+    let (name, value) = match line.split_once('=') {
+        Some((name, value)) => (name, Some(value)),
+        None => (line, None),
+    };
+    let outcome = if name.contains([' ', '\t']) {
+        Outcome::Refused(format!(
+            "`docker run` exits: variable '{name}' contains whitespaces"
+        ))
+    } else if name.is_empty() {
+        Outcome::Refused("`docker run` exits: no variable name on the line".to_string())
+    } else {
+        match value {
+            Some(value) => Outcome::Value(value.to_string()),
+            None => Outcome::Absent(
+                "a line without `=` is copied from the docker CLI's own environment, or dropped"
+                    .to_string(),
+            ),
+        }
+    };
+    Loaded {
+        name: name.to_string(),
+        at,
+        outcome,
+    }
+}

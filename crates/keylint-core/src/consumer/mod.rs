@@ -1,0 +1,182 @@
+//! Consumers: the programs that read a config file, and the exact value each one gives
+//! the application.
+//!
+//! Who reads a file decides what the application gets: `KEY="v"` is `v` for every
+//! dotenv library but `"v"` with the quotes for `docker run --env-file`. Each env-file
+//! consumer here re-implements its loader from the verified table in
+//! `shared/research/loaders.md` (dotenvy calls the real crate), and tests in
+//! `tests/conformance` compare them with the real loaders.
+
+mod compose;
+mod docker;
+mod dotenvy_crate;
+mod interpolate;
+mod node_dotenv;
+mod python_dotenv;
+mod shell;
+
+pub use interpolate::{Interpolation, find_interpolations};
+
+/// A program that reads a config file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Consumer {
+    /// python-dotenv `load_dotenv()` with its defaults (no override, interpolation on).
+    PythonDotenv,
+    /// node `dotenv` (`require('dotenv').config()`), no dotenv-expand.
+    NodeDotenv,
+    /// Rust `dotenvy::dotenv()` / `from_path`: stops at the first bad line.
+    Dotenvy,
+    /// Docker Compose v2 reading `env_file:` or the project `.env` (compose-go).
+    ComposeEnvFile,
+    /// `docker run --env-file`: everything after `=`, verbatim.
+    DockerEnvFile,
+    /// A POSIX shell: `set -a; . ./.env`.
+    Shell,
+    /// A YAML value as written (Compose `environment:`, Kubernetes, workflows).
+    YamlAsWritten,
+}
+
+impl Consumer {
+    /// The env-file consumers, in the order messages list them.
+    pub const ENV_FILE: [Consumer; 6] = [
+        Consumer::PythonDotenv,
+        Consumer::NodeDotenv,
+        Consumer::Dotenvy,
+        Consumer::ComposeEnvFile,
+        Consumer::DockerEnvFile,
+        Consumer::Shell,
+    ];
+
+    /// Name used in configuration and on the command line.
+    #[must_use]
+    pub fn id(self) -> &'static str {
+        match self {
+            Consumer::PythonDotenv => "python-dotenv",
+            Consumer::NodeDotenv => "node-dotenv",
+            Consumer::Dotenvy => "dotenvy",
+            Consumer::ComposeEnvFile => "compose",
+            Consumer::DockerEnvFile => "docker-env-file",
+            Consumer::Shell => "shell",
+            Consumer::YamlAsWritten => "yaml",
+        }
+    }
+
+    /// Name used in messages.
+    #[must_use]
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Consumer::PythonDotenv => "python-dotenv",
+            Consumer::NodeDotenv => "node dotenv",
+            Consumer::Dotenvy => "dotenvy",
+            Consumer::ComposeEnvFile => "Compose",
+            Consumer::DockerEnvFile => "docker --env-file",
+            Consumer::Shell => "a shell (`set -a; . .env`)",
+            Consumer::YamlAsWritten => "YAML",
+        }
+    }
+
+    #[must_use]
+    pub fn from_id(id: &str) -> Option<Consumer> {
+        [Consumer::YamlAsWritten]
+            .into_iter()
+            .chain(Consumer::ENV_FILE)
+            .find(|consumer| consumer.id() == id)
+    }
+
+    /// Which duplicate of a name this consumer keeps.
+    #[must_use]
+    pub fn first_wins(self) -> bool {
+        self == Consumer::Dotenvy
+    }
+}
+
+/// What a consumer makes of one assignment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The program receives exactly this string.
+    Value(String),
+    /// The program does not get this variable from this line; the text says why.
+    Absent(String),
+    /// The loader refuses: `docker run` exits, Compose does not start, `dotenv()` returns Err.
+    Refused(String),
+}
+
+impl Outcome {
+    #[must_use]
+    pub fn value(&self) -> Option<&str> {
+        match self {
+            Outcome::Value(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// One variable as a consumer read it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loaded {
+    /// The name the consumer sees (it may differ from keylint's reading, e.g. `KEY:v`).
+    pub name: String,
+    /// Byte offset of the first character of the statement (after indentation and BOM);
+    /// it ties the entry to keylint's [`crate::syntax::dotenv::Statement`].
+    pub at: usize,
+    pub outcome: Outcome,
+}
+
+/// Reads an env file as `consumer` would, with an empty process environment.
+#[must_use]
+pub fn load_env_file(consumer: Consumer, text: &str) -> Vec<Loaded> {
+    match consumer {
+        Consumer::PythonDotenv => python_dotenv::load(text),
+        Consumer::NodeDotenv => node_dotenv::load(text),
+        Consumer::Dotenvy => dotenvy_crate::load(text),
+        Consumer::ComposeEnvFile => compose::load(text),
+        Consumer::DockerEnvFile => docker::load(text),
+        Consumer::Shell => shell::load(text),
+        Consumer::YamlAsWritten => Vec::new(),
+    }
+}
+
+/// Offset of the first character that is not white space (or a BOM) at or after `from`.
+fn skip_space(text: &str, from: usize, is_space: impl Fn(char) -> bool) -> usize {
+    text[from..]
+        .char_indices()
+        .find(|&(_, character)| !is_space(character))
+        .map_or(text.len(), |(index, _)| from + index)
+}
+
+/// Text with `\r\n` and lone `\r` turned into `\n`, as Python's universal newlines and
+/// node dotenv do, plus the way back to offsets in the original text.
+struct NormalizedNewlines {
+    text: String,
+    /// Offsets (in `text`) where a `\r` of a `\r\n` pair was dropped.
+    dropped: Vec<usize>,
+}
+
+impl NormalizedNewlines {
+    fn new(original: &str) -> NormalizedNewlines {
+        let mut text = String::with_capacity(original.len());
+        let mut dropped = Vec::new();
+        let bytes = original.as_bytes();
+        let mut last = 0;
+        for (index, &byte) in bytes.iter().enumerate() {
+            if byte == b'\r' {
+                text.push_str(&original[last..index]);
+                if bytes.get(index + 1) == Some(&b'\n') {
+                    dropped.push(text.len());
+                } else {
+                    text.push('\n');
+                }
+                last = index + 1;
+            }
+        }
+        text.push_str(&original[last..]);
+        NormalizedNewlines { text, dropped }
+    }
+
+    fn original_offset(&self, offset: usize) -> usize {
+        offset + self.dropped.partition_point(|&dropped| dropped <= offset)
+    }
+}
+
+#[cfg(test)]
+mod tests;

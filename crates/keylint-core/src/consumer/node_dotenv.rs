@@ -1,0 +1,66 @@
+//! node `dotenv` 18 `parse()` (loaders.md, RUN), following its `lib/main.js`: line
+//! endings are normalised to `\n`, then one multi-line regular expression finds the
+//! statements. Any `#` in an unquoted value starts a comment, backticks quote, and in
+//! double quotes only `\n` and `\r` are expanded. No interpolation.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Loaded, NormalizedNewlines, Outcome};
+
+/// JavaScript's `\s`: Unicode white space plus U+FEFF (so a BOM is skipped).
+const JS_SPACE: &str = r"[\t\n\x0B\x0C\r \u{a0}\u{1680}\u{2000}-\u{200a}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}\u{feff}]";
+
+static LINE: LazyLock<Regex> = LazyLock::new(|| {
+    // The LINE regex of dotenv's lib/main.js, with `\s` spelled out as JavaScript reads it
+    // and `\w` as ASCII.
+    let pattern = r#"(?m)(?:^)S*(?:export\s+)?([A-Za-z0-9_.-]+)(?:S*=S*?|:S+?)(S*'(?:\\'|[^'])*'|S*"(?:\\"|[^"])*"|S*`(?:\\`|[^`])*`|[^#\r\n]+)?S*(?:#[^\n]*)?$"#
+        .replace("S", JS_SPACE)
+        .replace(r"\s", JS_SPACE);
+    Regex::new(&pattern).expect("node dotenv LINE pattern is valid")
+});
+
+fn is_js_space(character: char) -> bool {
+    character.is_whitespace() || character == '\u{feff}'
+}
+
+pub(super) fn load(text: &str) -> Vec<Loaded> {
+    // `lines.replace(/\r\n?/mg, '\n')`
+    let normalized = NormalizedNewlines::new(text);
+
+    let mut loaded = Vec::new();
+    for captures in LINE.captures_iter(&normalized.text) {
+        let whole = captures.get(0).expect("group 0 always matches");
+        let at = whole.start()
+            + whole
+                .as_str()
+                .find(|character: char| !is_js_space(character))
+                .unwrap_or(0);
+        let name = captures[1].to_string();
+        let raw = captures.get(2).map_or("", |value| value.as_str());
+        loaded.push(Loaded {
+            name,
+            at: normalized.original_offset(at),
+            outcome: Outcome::Value(decode(raw)),
+        });
+    }
+    loaded
+}
+
+fn decode(raw: &str) -> String {
+    let value = raw.trim_matches(is_js_space);
+    let maybe_quote = value.chars().next();
+    // value.replace(/^(['"`])([\s\S]*)\1$/mg, '$2')
+    let unquoted = match maybe_quote {
+        Some(quote @ ('\'' | '"' | '`')) if value.len() >= 2 && value.ends_with(quote) => {
+            &value[1..value.len() - 1]
+        }
+        _ => value,
+    };
+    if maybe_quote == Some('"') {
+        unquoted.replace("\\n", "\n").replace("\\r", "\r")
+    } else {
+        unquoted.to_string()
+    }
+}

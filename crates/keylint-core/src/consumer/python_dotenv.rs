@@ -1,0 +1,331 @@
+//! python-dotenv 1.2.4 `load_dotenv()` (loaders.md, RUN), following its `parser.py`:
+//! a statement is `[export ]KEY[ ]=[ ]VALUE[ # comment]`; unparsable statements are
+//! skipped with a warning and the next line is read; values are then interpolated
+//! (`${VAR}` and `${VAR:-default}` only, in every quote style).
+
+use super::{Loaded, NormalizedNewlines, Outcome, skip_space};
+
+/// Python's `\s` (str patterns): Unicode white space plus the separators U+001C–U+001F.
+fn is_space(character: char) -> bool {
+    character.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&character)
+}
+
+fn is_blank(character: char) -> bool {
+    is_space(character) && character != '\r' && character != '\n'
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    position: usize,
+}
+
+impl Reader<'_> {
+    fn rest(&self) -> &str {
+        &self.text[self.position..]
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.rest().chars().next()
+    }
+
+    fn skip_while(&mut self, predicate: impl Fn(char) -> bool) -> &str {
+        let start = self.position;
+        self.position = self
+            .rest()
+            .find(|character| !predicate(character))
+            .map_or(self.text.len(), |index| start + index);
+        &self.text[start..self.position]
+    }
+
+    /// `_end_of_line`: blanks then a line break or the end.
+    fn end_of_line(&mut self) -> bool {
+        self.skip_while(is_blank);
+        let rest = self.rest();
+        for ending in ["\r\n", "\n", "\r"] {
+            if rest.starts_with(ending) {
+                self.position += ending.len();
+                return true;
+            }
+        }
+        rest.is_empty()
+    }
+
+    /// `_rest_of_line`, used to skip a statement that did not parse.
+    fn skip_rest_of_line(&mut self) {
+        self.skip_while(|character| character != '\r' && character != '\n');
+        let rest = self.rest();
+        let ending = if rest.starts_with("\r\n") {
+            2
+        } else {
+            usize::from(!rest.is_empty())
+        };
+        self.position += ending;
+    }
+
+    /// A quoted value: `'((?:\\'|[^'])*)'` or `"((?:\\"|[^"])*)"`.
+    fn quoted(&mut self, quote: char) -> Option<&str> {
+        let start = self.position + 1;
+        let bytes = self.text.as_bytes();
+        let mut index = start;
+        while index < bytes.len() {
+            if bytes[index] == b'\\' && bytes.get(index + 1) == Some(&(quote as u8)) {
+                index += 2;
+            } else if bytes[index] == quote as u8 {
+                self.position = index + 1;
+                return Some(&self.text[start..index]);
+            } else {
+                index += 1;
+            }
+        }
+        // The regex backtracks: with no unescaped closing quote, the last escaped one closes.
+        let last = self.text[start..].rfind(quote).filter(|&index| index > 0)?;
+        self.position = start + last + 1;
+        Some(&self.text[start..start + last])
+    }
+}
+
+enum Parsed {
+    Binding { name: String, value: Option<String> },
+    Comment,
+    Blank,
+    Error,
+}
+
+pub(super) fn load(original: &str) -> Vec<Loaded> {
+    // Python opens the file with universal newlines: `\r\n` and `\r` arrive as `\n`.
+    let normalized = NormalizedNewlines::new(original);
+    let text = normalized.text.as_str();
+    let text_start = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
+    let mut reader = Reader {
+        text,
+        position: text_start,
+    };
+    let mut raw: Vec<(usize, Parsed)> = Vec::new();
+    while reader.position < text.len() {
+        let mark = reader.position;
+        let at = skip_space(text, mark, is_space);
+        let parsed = parse_binding(&mut reader);
+        if matches!(parsed, Parsed::Error) {
+            reader.position = mark;
+            reader.skip_while(is_space);
+            reader.skip_rest_of_line();
+        }
+        raw.push((normalized.original_offset(at), parsed));
+    }
+    interpolate(raw)
+}
+
+fn parse_binding(reader: &mut Reader) -> Parsed {
+    reader.skip_while(is_space);
+    if reader.rest().is_empty() {
+        return Parsed::Blank;
+    }
+    if let Some(after) = reader.rest().strip_prefix("export") {
+        let blanks = after.len() - after.trim_start_matches(is_blank).len();
+        if blanks > 0 {
+            reader.position += "export".len() + blanks;
+        }
+    }
+    let name = match reader.peek() {
+        Some('#') => {
+            reader.skip_while(|character| character != '\r' && character != '\n');
+            return if reader.end_of_line() {
+                Parsed::Comment
+            } else {
+                Parsed::Error
+            };
+        }
+        Some('\'') => {
+            let rest = &reader.rest()[1..];
+            match rest.find('\'') {
+                Some(0) | None => return Parsed::Error,
+                Some(length) => {
+                    let name = rest[..length].to_string();
+                    reader.position += length + 2;
+                    name
+                }
+            }
+        }
+        _ => {
+            let name = reader.skip_while(|character| {
+                character != '=' && character != '#' && !is_space(character)
+            });
+            if name.is_empty() {
+                return Parsed::Error;
+            }
+            name.to_string()
+        }
+    };
+    reader.skip_while(is_blank);
+    let value = if reader.peek() == Some('=') {
+        reader.position += 1;
+        reader.skip_while(is_blank);
+        match parse_value(reader) {
+            Some(value) => Some(value),
+            None => return Parsed::Error,
+        }
+    } else {
+        None
+    };
+    // `_comment`, then `_end_of_line`.
+    let before_comment = reader.position;
+    reader.skip_while(is_blank);
+    if reader.peek() == Some('#') {
+        reader.skip_while(|character| character != '\r' && character != '\n');
+    } else {
+        reader.position = before_comment;
+    }
+    if !reader.end_of_line() {
+        return Parsed::Error;
+    }
+    Parsed::Binding { name, value }
+}
+
+fn parse_value(reader: &mut Reader) -> Option<String> {
+    match reader.peek() {
+        Some(quote @ ('\'' | '"')) => {
+            let raw = reader.quoted(quote)?;
+            Some(if quote == '\'' {
+                decode_single(raw)
+            } else {
+                decode_double(raw)
+            })
+        }
+        None | Some('\r' | '\n') => Some(String::new()),
+        Some(_) => {
+            let part = reader.skip_while(|character| character != '\r' && character != '\n');
+            // re.sub(r"\s+#.*", "", part).rstrip()
+            let mut cut = part.len();
+            let mut previous_space_start = None;
+            for (index, character) in part.char_indices() {
+                if is_space(character) {
+                    previous_space_start.get_or_insert(index);
+                } else if character == '#' && previous_space_start.is_some() {
+                    cut = previous_space_start.unwrap_or(index);
+                    break;
+                } else {
+                    previous_space_start = None;
+                }
+            }
+            Some(part[..cut].trim_end_matches(is_space).to_string())
+        }
+    }
+}
+
+/// `_single_quote_escapes`: only `\\` and `\'`.
+fn decode_single(raw: &str) -> String {
+    decode(raw, |escaped| {
+        matches!(escaped, '\\' | '\'').then_some(escaped)
+    })
+}
+
+/// `_double_quote_escapes`: `\\ \' \" \a \b \f \n \r \t \v`.
+fn decode_double(raw: &str) -> String {
+    decode(raw, |escaped| match escaped {
+        '\\' | '\'' | '"' => Some(escaped),
+        'a' => Some('\u{7}'),
+        'b' => Some('\u{8}'),
+        'f' => Some('\u{c}'),
+        'n' => Some('\n'),
+        'r' => Some('\r'),
+        't' => Some('\t'),
+        'v' => Some('\u{b}'),
+        _ => None,
+    })
+}
+
+fn decode(raw: &str, escape: impl Fn(char) -> Option<char>) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut characters = raw.chars().peekable();
+    while let Some(character) = characters.next() {
+        if character == '\\'
+            && let Some(decoded) = characters.peek().and_then(|&next| escape(next))
+        {
+            out.push(decoded);
+            characters.next();
+            continue;
+        }
+        out.push(character);
+    }
+    out
+}
+
+/// `resolve_variables` with an empty `os.environ`: `${NAME}` and `${NAME:-default}`
+/// from earlier bindings, unset gives "".
+fn interpolate(raw: Vec<(usize, Parsed)>) -> Vec<Loaded> {
+    let mut known: Vec<(String, String)> = Vec::new();
+    let mut loaded = Vec::new();
+    for (at, parsed) in raw {
+        match parsed {
+            Parsed::Binding {
+                name,
+                value: Some(value),
+            } => {
+                let resolved = resolve(&value, &known);
+                known.retain(|(existing, _)| *existing != name);
+                known.push((name.clone(), resolved.clone()));
+                loaded.push(Loaded {
+                    name,
+                    at,
+                    outcome: Outcome::Value(resolved),
+                });
+            }
+            Parsed::Binding { name, value: None } => loaded.push(Loaded {
+                name,
+                at,
+                outcome: Outcome::Absent(
+                    "a name without `=` is not set by load_dotenv".to_string(),
+                ),
+            }),
+            Parsed::Error => loaded.push(Loaded {
+                name: String::new(),
+                at,
+                outcome: Outcome::Absent(
+                    "python-dotenv cannot parse the statement, warns and skips it".to_string(),
+                ),
+            }),
+            Parsed::Comment | Parsed::Blank => {}
+        }
+    }
+    loaded
+}
+
+/// `\$\{(?P<name>[^\}:]*)(?::-(?P<default>[^\}]*))?\}`
+fn resolve(value: &str, known: &[(String, String)]) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let inner_start = start + 2;
+        let Some(close) = rest[inner_start..].find('}') else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let inner = &rest[inner_start..inner_start + close];
+        let (name, default) = match inner.find(':') {
+            None => (inner, None),
+            Some(colon) if inner[colon..].starts_with(":-") => {
+                (&inner[..colon], Some(&inner[colon + 2..]))
+            }
+            Some(_) => {
+                // Not a variable reference for python-dotenv: keep `${` and go on.
+                out.push_str("${");
+                rest = &rest[inner_start..];
+                continue;
+            }
+        };
+        let found = known
+            .iter()
+            .rev()
+            .find(|(existing, _)| existing == name)
+            .map(|(_, value)| value.as_str());
+        out.push_str(found.unwrap_or(default.unwrap_or("")));
+        rest = &rest[inner_start + close + 1..];
+    }
+    out.push_str(rest);
+    out
+}

@@ -1,0 +1,62 @@
+//! Every row of the verified loader table (`shared/research/loaders.md`, copied to
+//! `resources/test/loader_cases.json`) must give, per consumer, the value the real
+//! loader gave the program.
+
+use super::{Consumer, Outcome, load_env_file};
+
+fn decode_hex(hex: &str) -> Vec<u8> {
+    (0..hex.len())
+        .step_by(2)
+        .map(|index| u8::from_str_radix(&hex[index..index + 2], 16).unwrap())
+        .collect()
+}
+
+/// The value the program finally sees for `name`, given what the consumer read per line.
+fn program_value(consumer: Consumer, text: &str, name: &str) -> Option<String> {
+    let loaded = load_env_file(consumer, text);
+    let refuses_file = matches!(consumer, Consumer::ComposeEnvFile | Consumer::DockerEnvFile)
+        && loaded
+            .iter()
+            .any(|entry| matches!(entry.outcome, Outcome::Refused(_)));
+    if refuses_file {
+        return None;
+    }
+    let mut values = loaded
+        .iter()
+        .filter(|entry| entry.name == name)
+        .filter_map(|entry| entry.outcome.value());
+    let value = if consumer.first_wins() {
+        values.next()
+    } else {
+        values.last()
+    };
+    value.map(str::to_string)
+}
+
+#[test]
+fn consumers_match_the_real_loaders() {
+    let cases: serde_json::Value =
+        serde_json::from_str(include_str!("../../resources/test/loader_cases.json")).unwrap();
+    let mut failures = Vec::new();
+    for case in cases["cases"].as_array().unwrap() {
+        let text = String::from_utf8(decode_hex(case["hex"].as_str().unwrap())).unwrap();
+        for consumer in Consumer::ENV_FILE {
+            let expected = case["expected"][consumer.id()].as_str().map(str::to_string);
+            let actual = program_value(consumer, &text, "OPENAI_API_KEY");
+            if actual != expected {
+                failures.push(format!(
+                    "case {} ({}), {}: expected {expected:?}, got {actual:?}",
+                    case["id"],
+                    case["label"],
+                    consumer.id()
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -1,0 +1,15 @@
+//! keylint-core: text in, findings out.
+//!
+//! **Architecture invariant:** no I/O, no async, no network, no LSP types. Everything a
+//! rule needs from outside the file (sibling files, `.gitignore` answers) comes through
+//! [`project::Project`], which the caller implements.
+
+pub mod consumer;
+pub mod diagnostic;
+pub mod line_index;
+pub mod mask;
+pub mod syntax;
+
+pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+pub use line_index::{ColumnUnit, LineColumn, LineIndex};
+pub use mask::{escape_invisible, mask_secret};

@@ -13,3 +13,17 @@ pub mod syntax;
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 pub use line_index::{ColumnUnit, LineColumn, LineIndex};
 pub use mask::{escape_invisible, mask_secret};
+
+pub mod assignment;
+pub mod extract;
+pub mod fix;
+pub mod hints;
+pub mod linter;
+pub mod project;
+pub mod provider;
+pub mod rules;
+pub mod source;
+
+pub use linter::{LintInput, RuleSelection, lint};
+pub use project::{ConsumerSet, LoneFile, Project, Settings};
+pub use source::FileKind;

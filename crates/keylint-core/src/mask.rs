@@ -29,8 +29,19 @@ const MIN_HIDDEN: usize = 8;
 pub fn mask_secret(value: &str) -> String {
     let length = value.chars().count();
     let plural = if length == 1 { "char" } else { "chars" };
+    match mask_body(value) {
+        Some(body) => format!("{body} ({length} {plural})"),
+        None => format!("({length} {plural})"),
+    }
+}
+
+/// The masked text without the length: `sk-proj-…x9Qa`, `…x9Qa`, `…`; `None` for values
+/// shorter than 12 characters, which show only their length.
+#[must_use]
+pub fn mask_body(value: &str) -> Option<String> {
+    let length = value.chars().count();
     if length < 12 {
-        return format!("({length} {plural})");
+        return None;
     }
     let prefix = SHOWABLE_PREFIXES
         .iter()
@@ -45,7 +56,7 @@ pub fn mask_secret(value: &str) -> String {
     } else {
         ("", String::new())
     };
-    format!("{prefix}…{} ({length} {plural})", escape_invisible(&tail))
+    Some(format!("{prefix}…{}", escape_invisible(&tail)))
 }
 
 fn last_chars(value: &str, count: usize) -> String {

@@ -166,8 +166,7 @@ fn extract_value(
     let bytes = source.as_bytes();
     let mut chars: Vec<u8> = Vec::new();
     let mut previous_is_escape = false;
-    for index in 1..bytes.len() {
-        let byte = bytes[index];
+    for (index, &byte) in bytes.iter().enumerate().skip(1) {
         if byte != quote as u8 {
             if !previous_is_escape && byte == b'\\' {
                 previous_is_escape = true;

@@ -28,7 +28,7 @@ fn program_value(consumer: Consumer, text: &str, name: &str) -> Option<String> {
     let value = if consumer.first_wins() {
         values.next()
     } else {
-        values.last()
+        values.next_back()
     };
     value.map(str::to_string)
 }

@@ -1,0 +1,163 @@
+//! One model for "variable NAME gets RAW text at SPAN, read by CONSUMER", whatever the
+//! file format. Rules work on [`ParsedFile`]: its assignments and, for each, the
+//! outcome every consumer gets.
+
+use std::ops::Range;
+
+use crate::consumer::{Consumer, Outcome, load_env_file};
+use crate::source::FileKind;
+use crate::syntax::dotenv::{self, EnvFile, StatementKind};
+use crate::syntax::yaml::{self, YamlFile};
+
+/// Where an assignment was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A line of an env file; the index is into [`EnvFile::statements`].
+    EnvFile { statement: usize },
+    /// Compose `environment:` list item `- KEY=value`.
+    ComposeList,
+    /// Compose `environment:` map entry `KEY: value`.
+    ComposeMap,
+    /// Kubernetes container `env:` item `{name, value}`.
+    KubernetesEnv,
+    /// Kubernetes Secret `data:` entry (base64).
+    SecretData,
+    /// Kubernetes Secret `stringData:` entry.
+    SecretStringData,
+    /// An `env:` mapping: GitHub Actions at any level, Helm values and the like.
+    YamlEnvMap,
+}
+
+impl Origin {
+    #[must_use]
+    pub fn is_yaml(&self) -> bool {
+        !matches!(self, Origin::EnvFile { .. })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assignment {
+    pub name: String,
+    pub name_range: Range<usize>,
+    /// The value as written: quotes included (YAML quotes too), comment excluded.
+    pub value_range: Range<usize>,
+    pub origin: Origin,
+    /// Compose service, or the Kubernetes object / workflow job the value belongs to.
+    pub scope: Option<String>,
+    /// For YAML: what the program receives (the YAML value; base64-decoded for Secret
+    /// `data:`). `None` for env files, whose outcomes depend on the consumer.
+    pub yaml_outcome: Option<Outcome>,
+}
+
+/// A parsed file with its assignments and what each consumer makes of them.
+#[derive(Clone, Debug)]
+pub struct ParsedFile {
+    pub kind: FileKind,
+    pub env: Option<EnvFile>,
+    pub yaml: Option<YamlFile>,
+    pub assignments: Vec<Assignment>,
+    /// Per env-file consumer, the outcome of each assignment (same order as `assignments`).
+    outcomes: Vec<(Consumer, Vec<Outcome>)>,
+}
+
+impl ParsedFile {
+    #[must_use]
+    pub fn parse(kind: FileKind, text: &str) -> ParsedFile {
+        match kind {
+            FileKind::EnvFile => parse_env(text),
+            _ => {
+                let yaml = yaml::parse(text);
+                let kind = crate::source::refine_yaml_kind(kind, &yaml);
+                let assignments = crate::extract::yaml_assignments(kind, text, &yaml);
+                ParsedFile {
+                    kind,
+                    env: None,
+                    yaml: Some(yaml),
+                    assignments,
+                    outcomes: Vec::new(),
+                }
+            }
+        }
+    }
+
+    /// What `consumer` makes of assignment `index`. YAML assignments have one outcome
+    /// whatever the consumer asked.
+    #[must_use]
+    pub fn outcome(&self, index: usize, consumer: Consumer) -> Option<&Outcome> {
+        let assignment = self.assignments.get(index)?;
+        if let Some(outcome) = &assignment.yaml_outcome {
+            return Some(outcome);
+        }
+        self.outcomes
+            .iter()
+            .find(|(candidate, _)| *candidate == consumer)
+            .and_then(|(_, outcomes)| outcomes.get(index))
+    }
+}
+
+fn parse_env(text: &str) -> ParsedFile {
+    let env = dotenv::parse(text);
+    let mut assignments = Vec::new();
+    for (statement_index, statement) in env.statements.iter().enumerate() {
+        if let StatementKind::Assignment(assignment) = &statement.kind {
+            assignments.push(Assignment {
+                name: text[assignment.name.clone()].to_string(),
+                name_range: assignment.name.clone(),
+                value_range: assignment.value.clone(),
+                origin: Origin::EnvFile {
+                    statement: statement_index,
+                },
+                scope: None,
+                yaml_outcome: None,
+            });
+        }
+    }
+    let outcomes = Consumer::ENV_FILE
+        .iter()
+        .map(|&consumer| {
+            let loaded = load_env_file(consumer, text);
+            let per_assignment = assignments
+                .iter()
+                .map(|assignment| {
+                    let Origin::EnvFile { statement } = assignment.origin else {
+                        unreachable!("env assignments come from statements")
+                    };
+                    let at = env.statements[statement].content_start;
+                    match loaded.iter().rev().find(|entry| entry.at == at) {
+                        Some(entry) if entry.name == assignment.name => entry.outcome.clone(),
+                        Some(entry) => match &entry.outcome {
+                            Outcome::Refused(reason) => Outcome::Refused(reason.clone()),
+                            Outcome::Absent(reason) => Outcome::Absent(reason.clone()),
+                            Outcome::Value(_) if entry.name.is_empty() => {
+                                Outcome::Absent("read under an empty name".to_string())
+                            }
+                            Outcome::Value(_) => Outcome::Absent(format!(
+                                "read under another name, `{}`",
+                                crate::mask::escape_invisible(&entry.name)
+                            )),
+                        },
+                        None => refused_file(&loaded).unwrap_or_else(|| {
+                            Outcome::Absent("not read as an assignment".to_string())
+                        }),
+                    }
+                })
+                .collect();
+            (consumer, per_assignment)
+        })
+        .collect();
+    ParsedFile {
+        kind: FileKind::EnvFile,
+        env: Some(env),
+        yaml: None,
+        assignments,
+        outcomes,
+    }
+}
+
+/// A loader that refuses the whole file (compose-go) reports it on an entry of its own.
+fn refused_file(loaded: &[crate::consumer::Loaded]) -> Option<Outcome> {
+    loaded
+        .iter()
+        .find(|entry| matches!(entry.outcome, Outcome::Refused(_)) && entry.name.is_empty())
+        .map(|entry| entry.outcome.clone())
+}

@@ -1,0 +1,237 @@
+//! Who reads an env file, judged from the rest of the project (DESIGN.md §1): a `.env`
+//! beside a compose file is read by Compose; a file named by `--env-file` in a
+//! Makefile, script or README by docker; a file sourced by a shell script by the
+//! shell; source code that loads it by that library. The caller hands in the texts.
+
+use std::path::Path;
+
+use crate::consumer::Consumer;
+use crate::project::{ConsumerSet, sibling};
+use crate::source::{FileKind, kind_by_name};
+use crate::syntax::yaml;
+
+/// Files worth reading for hints, by name.
+#[must_use]
+pub fn is_hint_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let extension = path
+        .extension()
+        .and_then(|extension| extension.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    matches!(
+        kind_by_name(&path.to_string_lossy()),
+        Some(FileKind::Compose)
+    ) || name == "makefile"
+        || name.starts_with("readme")
+        || name == "procfile"
+        || matches!(
+            extension.as_str(),
+            "sh" | "bash" | "py" | "js" | "mjs" | "cjs" | "ts" | "mts" | "cts" | "rs" | "md"
+        )
+}
+
+/// The consumers of `env_path` that `hints` (path, text) reveal.
+#[must_use]
+pub fn consumers_from_hints(env_path: &Path, hints: &[(&Path, &str)]) -> ConsumerSet {
+    let mut set = ConsumerSet::default();
+    let env_name = env_path
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or_default();
+    let env_dir = env_path.parent().unwrap_or(Path::new(""));
+    for &(hint_path, text) in hints {
+        let hint_dir = hint_path.parent().unwrap_or(Path::new(""));
+        let shown = hint_path.to_string_lossy();
+        if kind_by_name(&shown) == Some(FileKind::Compose) {
+            if hint_dir == env_dir && env_name == ".env" {
+                set.add(
+                    Consumer::ComposeEnvFile,
+                    format!("the project `.env` of {shown}"),
+                );
+            }
+            if compose_env_files(hint_path, text)
+                .iter()
+                .any(|referenced| same_file(referenced, env_path))
+            {
+                set.add(Consumer::ComposeEnvFile, format!("`env_file:` in {shown}"));
+            }
+            continue;
+        }
+        // Names a loader is pointed at by default (`.env`) must sit at or above the code.
+        let in_scope = hint_dir.starts_with(env_dir);
+        let names_this_file = mentions_file(text, env_name);
+        let extension = hint_path
+            .extension()
+            .and_then(|extension| extension.to_str())
+            .unwrap_or_default();
+        if text.contains("--env-file") && names_this_file && env_file_flag_names(text, env_name) {
+            set.add(Consumer::DockerEnvFile, format!("`--env-file` in {shown}"));
+        }
+        if matches!(extension, "sh" | "bash")
+            || hint_path.file_name().is_some_and(|name| name == "Makefile")
+        {
+            let sources = text.lines().any(|line| {
+                let line = line.trim_start();
+                (line.starts_with(". ")
+                    || line.starts_with("source ")
+                    || line.contains("; . ")
+                    || line.contains("&& . "))
+                    && mentions_file(line, env_name)
+            });
+            if sources || (text.contains("export $(") && names_this_file) {
+                set.add(Consumer::Shell, format!("sourced in {shown}"));
+            }
+        }
+        let loads_default = |markers: &[&str]| {
+            markers.iter().any(|marker| text.contains(marker))
+                && ((env_name == ".env" && in_scope) || names_this_file)
+        };
+        match extension {
+            "py" if loads_default(&["load_dotenv", "dotenv_values"]) => {
+                set.add(Consumer::PythonDotenv, format!("python-dotenv in {shown}"))
+            }
+            "js" | "mjs" | "cjs" | "ts" | "mts" | "cts"
+                if loads_default(&[
+                    "dotenv/config",
+                    "require('dotenv')",
+                    "require(\"dotenv\")",
+                    "from 'dotenv'",
+                    "from \"dotenv\"",
+                ]) =>
+            {
+                set.add(Consumer::NodeDotenv, format!("dotenv in {shown}"));
+            }
+            "rs" if loads_default(&["dotenvy::"]) => {
+                set.add(Consumer::Dotenvy, format!("dotenvy in {shown}"))
+            }
+            _ => {}
+        }
+    }
+    set
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    crate::project::normalize(a) == crate::project::normalize(b)
+}
+
+/// Whether `text` names the file as a whole word (`.env` but not `.env.example`).
+fn mentions_file(text: &str, name: &str) -> bool {
+    if name.is_empty() {
+        return false;
+    }
+    text.match_indices(name).any(|(index, _)| {
+        let after = text[index + name.len()..].chars().next();
+        let before = text[..index].chars().next_back();
+        !after.is_some_and(|character| {
+            character.is_alphanumeric() || matches!(character, '.' | '_' | '-')
+        }) && !before
+            .is_some_and(|character| character.is_alphanumeric() || matches!(character, '_' | '-'))
+    })
+}
+
+fn env_file_flag_names(text: &str, name: &str) -> bool {
+    text.match_indices("--env-file").any(|(index, _)| {
+        let rest = &text[index + "--env-file".len()..];
+        let argument = rest
+            .trim_start_matches(['=', ' '])
+            .split_whitespace()
+            .next()
+            .unwrap_or_default();
+        let argument = argument.trim_matches(['"', '\'']);
+        argument.rsplit('/').next() == Some(name)
+    })
+}
+
+/// Paths a compose file lists under `env_file:` (string, list, or `{path, required}`).
+#[must_use]
+pub fn compose_env_files(compose_path: &Path, text: &str) -> Vec<std::path::PathBuf> {
+    let file = yaml::parse(text);
+    let mut paths = Vec::new();
+    for document in &file.documents {
+        for (_, service) in document
+            .get("services")
+            .into_iter()
+            .flat_map(yaml::Node::entries)
+        {
+            let Some(env_file) = service.get("env_file") else {
+                continue;
+            };
+            let entries: Vec<&yaml::Node> = match &env_file.kind {
+                yaml::NodeKind::Sequence(items) => items.iter().collect(),
+                _ => vec![env_file],
+            };
+            for entry in entries {
+                let path = entry
+                    .as_str()
+                    .or_else(|| entry.get("path").and_then(yaml::Node::as_str));
+                if let Some(path) = path {
+                    paths.push(sibling(compose_path, path));
+                }
+            }
+        }
+    }
+    paths
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn consumers(env: &str, hints: &[(&str, &str)]) -> Vec<Consumer> {
+        let hints: Vec<(&Path, &str)> = hints
+            .iter()
+            .map(|(path, text)| (Path::new(*path), *text))
+            .collect();
+        consumers_from_hints(Path::new(env), &hints).judged()
+    }
+
+    #[test]
+    fn detects_each_consumer() {
+        assert_eq!(
+            consumers(".env", &[("compose.yaml", "services: {}\n")]),
+            vec![Consumer::ComposeEnvFile]
+        );
+        assert_eq!(
+            consumers(
+                "api.env",
+                &[("compose.yaml", "services:\n  a:\n    env_file: ./api.env\n")]
+            ),
+            vec![Consumer::ComposeEnvFile]
+        );
+        assert_eq!(
+            consumers(
+                "prod.env",
+                &[("Makefile", "run:\n\tdocker run --env-file prod.env img\n")]
+            ),
+            vec![Consumer::DockerEnvFile]
+        );
+        assert_eq!(
+            consumers(".env", &[("start.sh", "set -a; . ./.env; set +a\n")]),
+            vec![Consumer::Shell]
+        );
+        assert_eq!(
+            consumers(
+                ".env",
+                &[(
+                    "app/main.py",
+                    "from dotenv import load_dotenv\nload_dotenv()\n"
+                )]
+            ),
+            vec![Consumer::PythonDotenv]
+        );
+        assert_eq!(
+            consumers(".env", &[("index.js", "require('dotenv').config()\n")]),
+            vec![Consumer::NodeDotenv]
+        );
+        assert_eq!(
+            consumers(".env", &[("src/main.rs", "dotenvy::dotenv().ok();\n")]),
+            vec![Consumer::Dotenvy]
+        );
+        assert!(consumers(".env.example", &[("compose.yaml", "services: {}\n")]).len() == 6);
+    }
+}

@@ -1,0 +1,110 @@
+//! The entry point: one file's text in, diagnostics out.
+
+use std::path::Path;
+
+use crate::assignment::ParsedFile;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::project::{Project, Settings};
+use crate::rules::{Context, RULES, RuleInfo};
+use crate::source::{FileKind, is_template_by_name, is_test_context};
+
+/// Which rules run and at what severity (`--select`, `--ignore`, `[severity]`).
+#[derive(Clone, Debug, Default)]
+pub struct RuleSelection {
+    /// Codes, code prefixes (`KL1`, `KL30`) or names; empty selects every rule.
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    /// Severity per code or name.
+    pub severity: Vec<(String, Severity)>,
+}
+
+fn matches(rule: &RuleInfo, selector: &str) -> bool {
+    let selector = selector.trim();
+    rule.name == selector
+        || (!selector.is_empty()
+            && rule
+                .code
+                .to_ascii_uppercase()
+                .starts_with(&selector.to_ascii_uppercase()))
+        || selector.eq_ignore_ascii_case("ALL")
+}
+
+impl RuleSelection {
+    #[must_use]
+    pub fn is_enabled(&self, rule: &RuleInfo) -> bool {
+        (self.select.is_empty() || self.select.iter().any(|selector| matches(rule, selector)))
+            && !self.ignore.iter().any(|selector| matches(rule, selector))
+    }
+
+    fn severity_for(&self, rule: &RuleInfo) -> Option<Severity> {
+        self.severity
+            .iter()
+            .rev()
+            .find(|(selector, _)| matches(rule, selector))
+            .map(|(_, severity)| *severity)
+    }
+}
+
+/// One file to lint.
+pub struct LintInput<'a> {
+    pub path: &'a Path,
+    pub text: &'a str,
+    pub kind: FileKind,
+    /// Set by the caller from the name and the `templates` globs of the config.
+    pub is_template: bool,
+    /// Not matched by the project's `.gitignore`.
+    pub is_committed: bool,
+}
+
+impl<'a> LintInput<'a> {
+    /// An input judged by its name alone.
+    #[must_use]
+    pub fn new(path: &'a Path, text: &'a str, kind: FileKind) -> LintInput<'a> {
+        LintInput {
+            path,
+            text,
+            kind,
+            is_template: is_template_by_name(&path.to_string_lossy()),
+            is_committed: true,
+        }
+    }
+}
+
+/// Lints one file. Never fails: what cannot be parsed becomes a diagnostic.
+#[must_use]
+pub fn lint(
+    input: &LintInput,
+    project: &dyn Project,
+    settings: &Settings,
+    selection: &RuleSelection,
+) -> Vec<Diagnostic> {
+    let parsed = ParsedFile::parse(input.kind, input.text);
+    let consumers = if parsed.kind == FileKind::EnvFile {
+        project.consumers_of(input.path)
+    } else {
+        Default::default()
+    };
+    let context = Context {
+        path: input.path,
+        text: input.text,
+        parsed: &parsed,
+        consumers: &consumers,
+        is_template: input.is_template,
+        is_test_context: is_test_context(&input.path.to_string_lossy(), parsed.kind),
+        is_committed: input.is_committed,
+        project,
+        settings,
+    };
+    let mut diagnostics = Vec::new();
+    for rule in RULES.iter().filter(|rule| selection.is_enabled(rule)) {
+        let start = diagnostics.len();
+        (rule.check)(&context, &mut diagnostics);
+        if let Some(severity) = selection.severity_for(rule) {
+            for diagnostic in &mut diagnostics[start..] {
+                diagnostic.severity = severity;
+            }
+        }
+    }
+    diagnostics.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
+    diagnostics
+}

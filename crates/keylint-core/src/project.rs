@@ -1,0 +1,118 @@
+//! What the core may ask about the rest of the project. The caller (CLI or server)
+//! implements [`Project`]; the core never touches the file system itself.
+
+use std::path::{Path, PathBuf};
+
+use crate::consumer::Consumer;
+use crate::provider::ExtraVariables;
+
+/// Who reads an env file, and how keylint knows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ConsumerSet {
+    /// Detected or configured consumers with the evidence (`compose.yaml env_file`).
+    /// Empty means unknown: every common loader is considered.
+    pub known: Vec<(Consumer, String)>,
+}
+
+impl ConsumerSet {
+    #[must_use]
+    pub fn is_known(&self) -> bool {
+        !self.known.is_empty()
+    }
+
+    /// The consumers to judge: the known ones, else every env-file loader.
+    #[must_use]
+    pub fn judged(&self) -> Vec<Consumer> {
+        if self.is_known() {
+            let mut consumers: Vec<Consumer> =
+                self.known.iter().map(|(consumer, _)| *consumer).collect();
+            consumers.sort();
+            consumers.dedup();
+            consumers
+        } else {
+            Consumer::ENV_FILE.to_vec()
+        }
+    }
+
+    pub fn add(&mut self, consumer: Consumer, evidence: impl Into<String>) {
+        if !self.known.iter().any(|(known, _)| *known == consumer) {
+            self.known.push((consumer, evidence.into()));
+        }
+    }
+}
+
+/// The project around the linted file. Paths are as the caller wrote the linted file's
+/// path, joined with relative references (`env_file: ./api.env`).
+pub trait Project: Sync {
+    /// The text of a file, `None` when it is missing or unreadable.
+    fn read(&self, path: &Path) -> Option<String>;
+    fn exists(&self, path: &Path) -> bool;
+    /// Whether the project's `.gitignore` files exclude the path (keylint never asks git).
+    fn is_ignored(&self, path: &Path) -> bool;
+    /// Who reads this env file.
+    fn consumers_of(&self, path: &Path) -> ConsumerSet;
+    /// Whether the project reads this exact name somewhere (`${NAME}` in a Compose or
+    /// workflow file, `os.environ["NAME"]` in code).
+    fn reads_name(&self, name: &str) -> bool;
+}
+
+/// A project with nothing around the file: used by tests and `--stdin`.
+#[derive(Clone, Debug, Default)]
+pub struct LoneFile {
+    pub consumers: ConsumerSet,
+}
+
+impl Project for LoneFile {
+    fn read(&self, _path: &Path) -> Option<String> {
+        None
+    }
+    fn exists(&self, _path: &Path) -> bool {
+        false
+    }
+    fn is_ignored(&self, _path: &Path) -> bool {
+        false
+    }
+    fn consumers_of(&self, _path: &Path) -> ConsumerSet {
+        self.consumers.clone()
+    }
+    fn reads_name(&self, _name: &str) -> bool {
+        false
+    }
+}
+
+/// Options that change what rules report.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    pub extra_variables: ExtraVariables,
+    /// Env files given with `--env-file`: Compose interpolation reads them too.
+    pub compose_env_files: Vec<PathBuf>,
+}
+
+/// `path` joined onto the directory of `file` (lexically; `..` is kept).
+#[must_use]
+pub fn sibling(file: &Path, relative: &str) -> PathBuf {
+    let relative = Path::new(relative);
+    if relative.is_absolute() {
+        return relative.to_path_buf();
+    }
+    let joined = file
+        .parent()
+        .map_or_else(|| relative.to_path_buf(), |dir| dir.join(relative));
+    normalize(&joined)
+}
+
+/// Removes `.` components and leading `./`, so paths print as `deploy/.env`.
+#[must_use]
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir if out.file_name().is_some_and(|name| name != "..") => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}

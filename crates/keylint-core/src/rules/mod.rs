@@ -1,0 +1,372 @@
+//! The rules. One file per rule, each shaped the same way: a unit struct implementing
+//! [`Rule`] with its code, name, default severity, summary, documentation (`DOC`, the
+//! text `keylint explain` prints and the README table is generated from) and a
+//! `check` that pushes diagnostics. Registering a rule is one line in [`RULES`].
+
+use std::ops::Range;
+use std::path::Path;
+
+use crate::assignment::{Assignment, ParsedFile};
+use crate::consumer::{Consumer, Outcome};
+use crate::diagnostic::{Diagnostic, Fix, Severity};
+use crate::project::{ConsumerSet, Project, Settings};
+use crate::provider::{self, KnownVariable, Provider, Role};
+
+mod admin_key;
+mod alias_variable;
+mod conflicting_org;
+mod duplicate_variable;
+mod empty_value;
+mod endpoint_key_mismatch;
+mod hardcoded_secret;
+mod invisible_character;
+mod malformed_key;
+mod missing_env_file;
+mod misspelled_variable;
+mod org_id_format;
+mod placeholder_value;
+mod project_id_format;
+mod quotes_kept;
+mod spaces_around_equals;
+mod trailing_newline;
+mod unparsable_file;
+mod unresolved_interpolation;
+mod unterminated_quote;
+mod whitespace_in_value;
+mod wrong_provider_key;
+
+#[cfg(test)]
+pub(crate) mod test_support;
+
+/// Whether a rule can offer a fix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixAvailability {
+    Always,
+    Sometimes,
+    None,
+}
+
+/// A rule, as a unit struct. See any rule file for the shape.
+pub trait Rule {
+    const CODE: &'static str;
+    /// Kebab-case name of the mistake (`quotes-kept`), never of the cure.
+    const NAME: &'static str;
+    const SEVERITY: Severity;
+    const FIX: FixAvailability;
+    /// One line for `keylint rules` and the README table.
+    const SUMMARY: &'static str;
+    /// Markdown: `## What it does`, `## Why is this bad?`, `## Example`, `## Fix safety`.
+    const DOC: &'static str;
+
+    fn check(ctx: &Context, out: &mut Vec<Diagnostic>);
+
+    /// A diagnostic of this rule.
+    fn diagnostic(
+        severity: Severity,
+        range: Range<usize>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            code: Self::CODE,
+            name: Self::NAME,
+            severity,
+            range,
+            message: message.into(),
+            fix: None,
+        }
+    }
+}
+
+/// A rule's metadata and check, as stored in the registry.
+#[derive(Clone, Copy)]
+pub struct RuleInfo {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub fix: FixAvailability,
+    pub summary: &'static str,
+    pub doc: &'static str,
+    pub check: fn(&Context, &mut Vec<Diagnostic>),
+}
+
+const fn info<R: Rule>() -> RuleInfo {
+    RuleInfo {
+        code: R::CODE,
+        name: R::NAME,
+        severity: R::SEVERITY,
+        fix: R::FIX,
+        summary: R::SUMMARY,
+        doc: R::DOC,
+        check: R::check,
+    }
+}
+
+/// Every rule, in code order.
+pub const RULES: &[RuleInfo] = &[
+    info::<unparsable_file::UnparsableFile>(),
+    info::<quotes_kept::QuotesKept>(),
+    info::<whitespace_in_value::WhitespaceInValue>(),
+    info::<invisible_character::InvisibleCharacter>(),
+    info::<trailing_newline::TrailingNewline>(),
+    info::<unterminated_quote::UnterminatedQuote>(),
+    info::<spaces_around_equals::SpacesAroundEquals>(),
+    info::<misspelled_variable::MisspelledVariable>(),
+    info::<duplicate_variable::DuplicateVariable>(),
+    info::<alias_variable::AliasVariable>(),
+    info::<placeholder_value::PlaceholderValue>(),
+    info::<empty_value::EmptyValue>(),
+    info::<wrong_provider_key::WrongProviderKey>(),
+    info::<malformed_key::MalformedKey>(),
+    info::<admin_key::AdminKey>(),
+    info::<org_id_format::OrgIdFormat>(),
+    info::<project_id_format::ProjectIdFormat>(),
+    info::<conflicting_org::ConflictingOrg>(),
+    info::<endpoint_key_mismatch::EndpointKeyMismatch>(),
+    info::<unresolved_interpolation::UnresolvedInterpolation>(),
+    info::<missing_env_file::MissingEnvFile>(),
+    info::<hardcoded_secret::HardcodedSecret>(),
+];
+
+/// The rule with this code or name.
+#[must_use]
+pub fn rule(code_or_name: &str) -> Option<&'static RuleInfo> {
+    RULES
+        .iter()
+        .find(|rule| rule.code.eq_ignore_ascii_case(code_or_name) || rule.name == code_or_name)
+}
+
+/// Everything a rule may look at.
+pub struct Context<'a> {
+    pub path: &'a Path,
+    pub text: &'a str,
+    pub parsed: &'a ParsedFile,
+    /// Who reads this file (env files only).
+    pub consumers: &'a ConsumerSet,
+    /// `.env.example` and friends: no value rule reports on them.
+    pub is_template: bool,
+    /// CI workflows and `.env.test`: fake keys are expected there.
+    pub is_test_context: bool,
+    /// Not matched by the project's `.gitignore` (what "committed" means for KL503).
+    pub is_committed: bool,
+    pub project: &'a dyn Project,
+    pub settings: &'a Settings,
+}
+
+/// Whether a mistake is in syntax a user writes on purpose (quotes, `export`), which
+/// only `docker run --env-file` misreads: reported for docker only when keylint knows
+/// docker reads the file, or else every quoted `.env` would be flagged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Syntax {
+    Accidental,
+    Deliberate,
+}
+
+/// Which consumers a mistake breaks, and how sure keylint is.
+#[derive(Clone, Debug)]
+pub struct Judgement {
+    /// Broken consumers with what each gets (already masked and escaped).
+    pub broken: Vec<(Consumer, String)>,
+    /// Consumers that get the intended value.
+    pub fine: Vec<Consumer>,
+    pub severity: Severity,
+}
+
+impl Judgement {
+    /// "docker --env-file and a shell".
+    #[must_use]
+    pub fn broken_names(&self) -> String {
+        join_names(self.broken.iter().map(|(consumer, _)| *consumer))
+    }
+
+    /// Who breaks, for the start of a message: "every loader" when all of them do.
+    #[must_use]
+    pub fn who(&self) -> String {
+        if self.fine.is_empty() && self.broken.len() > 1 {
+            "every loader".to_string()
+        } else {
+            self.broken_names()
+        }
+    }
+
+    /// ", python-dotenv and Compose strip it" style tail; empty when nothing is fine.
+    #[must_use]
+    pub fn fine_names(&self) -> String {
+        join_names(self.fine.iter().copied())
+    }
+
+    #[must_use]
+    pub fn is_yaml(&self) -> bool {
+        self.broken
+            .iter()
+            .any(|(consumer, _)| *consumer == Consumer::YamlAsWritten)
+    }
+}
+
+/// "a, b and c".
+#[must_use]
+pub fn join_names(consumers: impl IntoIterator<Item = Consumer>) -> String {
+    let names: Vec<&str> = consumers.into_iter().map(Consumer::display_name).collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+impl Context<'_> {
+    #[must_use]
+    pub fn assignments(&self) -> &[Assignment] {
+        &self.parsed.assignments
+    }
+
+    /// The consumers judged for this file: the known ones, else every common loader.
+    #[must_use]
+    pub fn judged_consumers(&self, assignment: &Assignment) -> Vec<Consumer> {
+        if assignment.origin.is_yaml() {
+            vec![Consumer::YamlAsWritten]
+        } else {
+            self.consumers.judged()
+        }
+    }
+
+    /// Asks `broken` of every judged consumer's outcome for assignment `index`.
+    /// `broken` returns what the consumer gets when it is broken. Severity: a YAML value
+    /// or a known consumer that breaks is an error; with unknown consumers, an error
+    /// when all break and a warning when only some do.
+    pub fn judge(
+        &self,
+        index: usize,
+        syntax: Syntax,
+        broken: impl Fn(Consumer, &Outcome) -> Option<String>,
+    ) -> Option<Judgement> {
+        let assignment = &self.parsed.assignments[index];
+        let known = assignment.origin.is_yaml() || self.consumers.is_known();
+        let mut judgement = Judgement {
+            broken: Vec::new(),
+            fine: Vec::new(),
+            severity: Severity::Error,
+        };
+        for consumer in self.judged_consumers(assignment) {
+            if !known && syntax == Syntax::Deliberate && consumer == Consumer::DockerEnvFile {
+                continue;
+            }
+            let Some(outcome) = self.parsed.outcome(index, consumer) else {
+                continue;
+            };
+            match broken(consumer, outcome) {
+                Some(what) => judgement.broken.push((consumer, what)),
+                None => judgement.fine.push(consumer),
+            }
+        }
+        if judgement.broken.is_empty() {
+            return None;
+        }
+        if !known && !judgement.fine.is_empty() {
+            judgement.severity = Severity::Warning;
+        }
+        Some(judgement)
+    }
+
+    /// The known variable with this name, including names from the config.
+    #[must_use]
+    pub fn variable(&self, name: &str) -> Option<KnownVariable> {
+        if let Some(known) = provider::variable(name) {
+            return Some(*known);
+        }
+        self.settings
+            .extra_variables
+            .api_keys
+            .iter()
+            .find(|(extra, _)| extra == name)
+            .map(|(_, provider)| KnownVariable {
+                name: "",
+                provider: *provider,
+                role: Role::ApiKey,
+                alias_of: None,
+                read_by: "this project (keylint.toml)",
+            })
+    }
+
+    /// The provider whose API key this variable holds, by its name.
+    #[must_use]
+    pub fn key_variable_provider(&self, name: &str) -> Option<Provider> {
+        self.variable(name)
+            .filter(|known| known.role == Role::ApiKey)
+            .map(|known| known.provider)
+    }
+
+    /// A variable that holds an API key: a known key variable, or any value shaped like a key.
+    #[must_use]
+    pub fn is_key_like(&self, index: usize) -> bool {
+        let assignment = &self.parsed.assignments[index];
+        if self.key_variable_provider(&assignment.name).is_some() {
+            return true;
+        }
+        self.judged_consumers(assignment)
+            .into_iter()
+            .any(|consumer| {
+                self.parsed
+                    .outcome(index, consumer)
+                    .and_then(Outcome::value)
+                    .is_some_and(|value| {
+                        let trimmed = value.trim_matches(|character: char| {
+                            character.is_whitespace() || matches!(character, '"' | '\'' | '“' | '”')
+                        });
+                        provider::key_shape(trimmed).is_some_and(|shape| {
+                            shape.length_ok
+                                || shape.kind == provider::KeyKind::Azure
+                                    && is_key_name(&assignment.name)
+                        })
+                    })
+            })
+    }
+
+    /// The first value some judged consumer gets for assignment `index`.
+    #[must_use]
+    pub fn some_value(&self, index: usize) -> Option<&str> {
+        let assignment = &self.parsed.assignments[index];
+        self.judged_consumers(assignment)
+            .into_iter()
+            .find_map(|consumer| {
+                self.parsed
+                    .outcome(index, consumer)
+                    .and_then(Outcome::value)
+            })
+    }
+
+    /// The value of another variable in the same file (and, for YAML, the same scope),
+    /// as the first judged consumer reads it: last definition wins.
+    #[must_use]
+    pub fn sibling_value(&self, near: &Assignment, name: &str) -> Option<&str> {
+        let index = self
+            .parsed
+            .assignments
+            .iter()
+            .rposition(|candidate| candidate.name == name && candidate.scope == near.scope)?;
+        self.some_value(index)
+    }
+
+    /// The text of a range.
+    #[must_use]
+    pub fn slice(&self, range: Range<usize>) -> &str {
+        &self.text[range]
+    }
+}
+
+/// Names that say they hold a secret key.
+#[must_use]
+pub fn is_key_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    upper.ends_with("_API_KEY")
+        || upper.ends_with("_APIKEY")
+        || upper.ends_with("_KEY")
+        || upper.contains("TOKEN")
+        || upper.contains("SECRET")
+}
+
+/// Attaches a fix.
+#[must_use]
+pub fn with_fix(mut diagnostic: Diagnostic, fix: Fix) -> Diagnostic {
+    diagnostic.fix = Some(fix);
+    diagnostic
+}

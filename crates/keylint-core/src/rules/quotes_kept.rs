@@ -1,0 +1,207 @@
+//! KL101 quotes-kept: quote characters that reach the program as part of the value.
+
+use crate::consumer::Outcome;
+use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
+use crate::mask::mask_body;
+use crate::rules::{Context, FixAvailability, Rule, Syntax, with_fix};
+
+pub(crate) struct QuotesKept;
+
+impl Rule for QuotesKept {
+    const CODE: &'static str = "KL101";
+    const NAME: &'static str = "quotes-kept";
+    const SEVERITY: Severity = Severity::Error;
+    const FIX: FixAvailability = FixAvailability::Sometimes;
+    const SUMMARY: &'static str = "Quotes that reach the program: Compose list form, docker --env-file, curly or mismatched quotes";
+    const DOC: &'static str = r#"
+## What it does
+Finds values whose quote characters are not removed by the program that reads them,
+so the application receives `"sk-…"` with the quotes: Compose `environment:` in list
+form (`- KEY="value"`), a quoted value in a file read by `docker run --env-file`,
+curly quotes (`“…”`) pasted from a document, and mismatched quotes (`'value"`).
+
+## Why is this bad?
+The provider compares the whole string. A key with two extra quote characters is a
+different key, and the request fails with `401 invalid_api_key` although the key itself
+is right. Which loaders strip quotes is in `shared/research/loaders.md`: every dotenv
+library and Compose's `env_file:` do; `docker run --env-file` and the Compose list form
+do not.
+
+Quoting in a `.env` is deliberate syntax that every dotenv library understands, so a
+quoted value is reported for `docker run --env-file` only when keylint sees docker read
+the file (a `--env-file` in a Makefile, script or README).
+
+## Example
+```yaml
+services:
+  api:
+    environment:
+      - OPENAI_API_KEY="sk-proj-…"
+```
+
+Use instead:
+```yaml
+services:
+  api:
+    environment:
+      - OPENAI_API_KEY=sk-proj-…
+```
+
+## Fix safety
+Removing the quotes is safe when the value inside needs no quoting (no blanks, `#`,
+`$`, quotes or backslashes): every consumer then receives the same value, without the
+quotes.
+"#;
+
+    fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+        for (index, assignment) in ctx.assignments().iter().enumerate() {
+            let raw = ctx.slice(assignment.value_range.clone());
+            let syntax = if is_matched_straight_pair(raw) && !assignment.origin.is_yaml() {
+                Syntax::Deliberate
+            } else {
+                Syntax::Accidental
+            };
+            let Some(judgement) = ctx.judge(index, syntax, |_, outcome| kept_quotes(outcome))
+            else {
+                continue;
+            };
+            let (_, shown) = &judgement.broken[0];
+            let message = if judgement.is_yaml() {
+                let advice = if assignment.origin == crate::assignment::Origin::ComposeList {
+                    "use the map form or drop the quotes"
+                } else {
+                    "drop the inner quotes"
+                };
+                format!(
+                    "the program receives {} with literal quotes ({shown}) — {advice}",
+                    assignment.name
+                )
+            } else if judgement.fine.is_empty() {
+                format!(
+                    "{} keeps the quotes of {} ({shown}) — remove them",
+                    judgement.who(),
+                    assignment.name
+                )
+            } else {
+                format!(
+                    "{} passes {} with its quotes ({shown}); {} strip them — remove the quotes",
+                    judgement.broken_names(),
+                    assignment.name,
+                    judgement.fine_names()
+                )
+            };
+            let diagnostic =
+                Self::diagnostic(judgement.severity, assignment.value_range.clone(), message);
+            out.push(match removal(ctx, assignment.value_range.clone()) {
+                Some(fix) => with_fix(diagnostic, fix),
+                None => diagnostic,
+            });
+        }
+    }
+}
+
+const QUOTES: [char; 7] = ['"', '\'', '`', '“', '”', '‘', '’'];
+
+fn is_matched_straight_pair(raw: &str) -> bool {
+    raw.len() >= 2
+        && (raw.starts_with('"') && raw.ends_with('"')
+            || raw.starts_with('\'') && raw.ends_with('\''))
+}
+
+/// What the program gets when the value starts or ends with a quote character.
+fn kept_quotes(outcome: &Outcome) -> Option<String> {
+    let value = outcome.value()?;
+    let first = value.chars().next()?;
+    let last = value.chars().next_back()?;
+    if !QUOTES.contains(&first) && !QUOTES.contains(&last) {
+        return None;
+    }
+    let inner = value.trim_matches(QUOTES);
+    let length = value.chars().count();
+    let inner_length = inner.chars().count();
+    let body = mask_body(inner).unwrap_or_else(|| "…".to_string());
+    let open = if QUOTES.contains(&first) {
+        first.to_string()
+    } else {
+        String::new()
+    };
+    let close = if QUOTES.contains(&last) && value.chars().count() > 1 {
+        last.to_string()
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "{open}{body}{close}, {length} chars instead of {inner_length}"
+    ))
+}
+
+/// Deletes quote characters at both ends of the written value when what is inside needs
+/// no quoting, so every consumer gets the same value afterwards.
+fn removal(ctx: &Context, range: std::ops::Range<usize>) -> Option<Fix> {
+    let raw = ctx.slice(range.clone());
+    let first = raw.chars().next()?;
+    let last = raw.chars().next_back()?;
+    let leading = QUOTES.contains(&first);
+    let trailing = QUOTES.contains(&last) && raw.chars().count() > 1;
+    let inner_start = range.start + if leading { first.len_utf8() } else { 0 };
+    let inner_end = range.end - if trailing { last.len_utf8() } else { 0 };
+    let inner = ctx.text.get(inner_start..inner_end)?;
+    let needs_quoting = inner.is_empty()
+        || inner.contains(|character: char| {
+            character.is_whitespace()
+                || QUOTES.contains(&character)
+                || matches!(character, '#' | '$' | '\\')
+        });
+    if needs_quoting {
+        return None;
+    }
+    let mut edits = Vec::new();
+    if leading {
+        edits.push(Edit::delete(range.start..inner_start));
+    }
+    if trailing {
+        edits.push(Edit::delete(inner_end..range.end));
+    }
+    Some(Fix::safe("Remove the quotes", edits))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::consumer::Consumer;
+    use crate::rules::test_support::{check, check_with};
+
+    #[test]
+    fn compose_list_form_keeps_quotes() {
+        insta::assert_snapshot!(check("KL101", "compose.yaml", "services:\n  api:\n    environment:\n      - OPENAI_API_KEY=\"sk-abc\"\n      - 'B=\"x\"'\n"), @r#"
+        4:24-4:32 error KL101: the program receives OPENAI_API_KEY with literal quotes ("…", 8 chars instead of 6) — use the map form or drop the quotes
+          fix (safe): Remove the quotes => services:\n  api:\n    environment:\n      - OPENAI_API_KEY=sk-abc\n      - 'B="x"'\n
+        5:12-5:15 error KL101: the program receives B with literal quotes ("…", 3 chars instead of 1) — use the map form or drop the quotes
+          fix (safe): Remove the quotes => services:\n  api:\n    environment:\n      - OPENAI_API_KEY="sk-abc"\n      - 'B=x'\n
+        "#);
+    }
+
+    #[test]
+    fn docker_env_file_keeps_quotes_only_when_docker_reads_it() {
+        let text = "OPENAI_API_KEY=\"sk-abc\"\n";
+        insta::assert_snapshot!(check("KL101", ".env", text), @"");
+        insta::assert_snapshot!(check_with("KL101", ".env", text, &[Consumer::DockerEnvFile]), @r#"
+        1:16-1:24 error KL101: docker --env-file keeps the quotes of OPENAI_API_KEY ("…", 8 chars instead of 6) — remove them
+          fix (safe): Remove the quotes => OPENAI_API_KEY=sk-abc\n
+        "#);
+    }
+
+    #[test]
+    fn curly_quotes_break_every_loader() {
+        insta::assert_snapshot!(check("KL101", ".env", "OPENAI_API_KEY=“sk-abc”\n"), @r"
+        1:16-1:24 error KL101: every loader keeps the quotes of OPENAI_API_KEY (“…”, 8 chars instead of 6) — remove them
+          fix (safe): Remove the quotes => OPENAI_API_KEY=sk-abc\n
+        ");
+    }
+
+    #[test]
+    fn near_misses() {
+        insta::assert_snapshot!(check("KL101", ".env", "A=\"sk-abc\"\nB='x y'\nC=it's\n"), @"");
+        insta::assert_snapshot!(check("KL101", "compose.yaml", "services:\n  api:\n    environment:\n      OPENAI_API_KEY: \"sk-abc\"\n      - C=a\"b\n"), @"");
+        insta::assert_snapshot!(check_with("KL101", ".env", "A=\"sk-abc\"\n", &[Consumer::PythonDotenv, Consumer::ComposeEnvFile]), @"");
+    }
+}

@@ -1,0 +1,116 @@
+//! What kind of file a path is, judged by its name (and, for YAML, its content).
+
+use crate::syntax::yaml::{Node, YamlFile};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FileKind {
+    /// `.env`, `.env.*`, `*.env`.
+    EnvFile,
+    /// `compose.yaml`, `docker-compose*.yml`, or YAML with a top-level `services:`.
+    Compose,
+    /// A GitHub Actions workflow (`.github/workflows/*.yml`).
+    Workflow,
+    /// Kubernetes manifests, Helm values and any other YAML with `env:` blocks.
+    OtherYaml,
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// The kind a path has by its name alone; `None` for files keylint does not read.
+#[must_use]
+pub fn kind_by_name(path: &str) -> Option<FileKind> {
+    let name = file_name(path);
+    let lower = name.to_ascii_lowercase();
+    if lower == ".envrc" || lower.ends_with(".bak") {
+        return None;
+    }
+    if lower == ".env" || lower.starts_with(".env.") || lower.ends_with(".env") {
+        return Some(FileKind::EnvFile);
+    }
+    if !(lower.ends_with(".yml") || lower.ends_with(".yaml")) {
+        return None;
+    }
+    let normalized = path.replace('\\', "/");
+    if normalized.contains(".github/workflows/") {
+        return Some(FileKind::Workflow);
+    }
+    if lower.starts_with("compose.")
+        || lower.starts_with("docker-compose")
+        || lower.starts_with("compose-")
+    {
+        return Some(FileKind::Compose);
+    }
+    Some(FileKind::OtherYaml)
+}
+
+/// Refines a YAML kind by content: a top-level `services:` mapping makes it Compose.
+#[must_use]
+pub fn refine_yaml_kind(kind: FileKind, yaml: &YamlFile) -> FileKind {
+    let has_services = |document: &Node| {
+        document
+            .get("services")
+            .is_some_and(|services| services.entries().next().is_some())
+    };
+    if kind == FileKind::OtherYaml
+        && yaml.documents.first().is_some_and(has_services)
+        && yaml.documents.len() == 1
+    {
+        let document = &yaml.documents[0];
+        // Kubernetes objects have apiVersion/kind; Compose files do not.
+        if document.get("apiVersion").is_none() {
+            return FileKind::Compose;
+        }
+    }
+    kind
+}
+
+/// Name segments that mark a template: `.env.example`, `secrets.sample.yaml`, `app.env.dist`.
+const TEMPLATE_MARKERS: [&str; 6] = ["example", "sample", "template", "dist", "tmpl", "tpl"];
+
+/// Templates (`*.example`, `*.sample`, `*.template`, `*.dist`) hold placeholders on
+/// purpose: no value rule reports on them.
+#[must_use]
+pub fn is_template_by_name(path: &str) -> bool {
+    let lower = file_name(path).to_ascii_lowercase();
+    lower
+        .split(['.', '-', '_'])
+        .any(|segment| TEMPLATE_MARKERS.contains(&segment))
+}
+
+/// Files where a fake key is expected: CI workflows and `.env.test`-style files.
+#[must_use]
+pub fn is_test_context(path: &str, kind: FileKind) -> bool {
+    let lower = file_name(path).to_ascii_lowercase();
+    kind == FileKind::Workflow
+        || lower
+            .split(['.', '-', '_'])
+            .any(|segment| matches!(segment, "test" | "tests" | "ci" | "testing"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_by_name() {
+        assert_eq!(kind_by_name(".env"), Some(FileKind::EnvFile));
+        assert_eq!(kind_by_name("deploy/prod.env"), Some(FileKind::EnvFile));
+        assert_eq!(kind_by_name(".env.local"), Some(FileKind::EnvFile));
+        assert_eq!(kind_by_name(".envrc"), None);
+        assert_eq!(
+            kind_by_name("docker-compose.prod.yml"),
+            Some(FileKind::Compose)
+        );
+        assert_eq!(
+            kind_by_name(".github/workflows/ci.yml"),
+            Some(FileKind::Workflow)
+        );
+        assert_eq!(kind_by_name("k8s/secret.yaml"), Some(FileKind::OtherYaml));
+        assert_eq!(kind_by_name("README.md"), None);
+        assert!(is_template_by_name(".env.example"));
+        assert!(is_template_by_name("app.env.dist"));
+        assert!(!is_template_by_name(".env.production"));
+    }
+}

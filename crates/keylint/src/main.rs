@@ -1,1 +1,83 @@
-fn main() {}
+//! `keylint`: the command line. This crate is the only one that reads files, prints,
+//! chooses exit codes or serialises output.
+
+mod discover;
+mod lint_command;
+mod output;
+mod read;
+mod redact;
+mod rules_command;
+mod workspace;
+mod write;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "keylint",
+    version,
+    about = "Finds the config mistakes behind `401 invalid API key` in .env, Compose and YAML files"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Lint files or directories (default: the current directory).
+    Lint(lint_command::LintArgs),
+    /// List every rule.
+    Rules {
+        #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+    },
+    /// Explain a rule: what it catches, why, and how to fix it.
+    Explain {
+        /// A rule code (KL101) or name (quotes-kept).
+        rule: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RulesFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+/// Exit codes (DESIGN.md §3): 0 no findings at or above `--fail-on`, 1 findings, 2 usage or I/O error.
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Lint(args) => lint_command::run(&args),
+        Command::Rules { format } => rules_command::list(match format {
+            RulesFormat::Text => rules_command::ListFormat::Text,
+            RulesFormat::Json => rules_command::ListFormat::Json,
+            RulesFormat::Markdown => rules_command::ListFormat::Markdown,
+        }),
+        Command::Explain { rule } => rules_command::explain(&rule),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("keylint: error: {error:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// Paths as given, `.` when none.
+fn paths_or_current(paths: &[PathBuf]) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    }
+}

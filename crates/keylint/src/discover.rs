@@ -1,0 +1,107 @@
+//! Finding the files to lint, the hint files that tell who reads them, and the
+//! `.gitignore` files that say what is committed.
+//!
+//! Env files are linted even when `.gitignore` lists them (they usually are, and they
+//! are where the mistakes live), so the walk itself ignores no `.gitignore`; it only
+//! skips vendored and generated trees.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use ignore::WalkBuilder;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use keylint_core::hints::is_hint_file;
+use keylint_core::project::normalize;
+use keylint_core::source::kind_by_name;
+
+/// Directories never worth walking into.
+const SKIPPED_DIRS: &[&str] = &[
+    ".git",
+    "node_modules",
+    "target",
+    "vendor",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".tox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".next",
+    ".nuxt",
+    ".terraform",
+    ".cache",
+    "bower_components",
+    ".hg",
+    ".svn",
+];
+
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// Files to lint, in a stable order.
+    pub targets: Vec<PathBuf>,
+    /// Files that may say who reads an env file.
+    pub hints: Vec<PathBuf>,
+    pub gitignores: Vec<Gitignore>,
+}
+
+/// Walks `paths`. A file named on the command line is linted whatever its name.
+pub fn discover(paths: &[PathBuf]) -> Result<Discovery> {
+    let mut discovery = Discovery::default();
+    for path in paths {
+        let metadata =
+            std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+        if metadata.is_file() {
+            discovery.targets.push(normalize(path));
+            // Hints and .gitignore files from the file's own directory.
+            let dir = path
+                .parent()
+                .filter(|dir| !dir.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            walk(dir, &mut discovery, Some(1), false);
+            continue;
+        }
+        walk(path, &mut discovery, None, true);
+    }
+    discovery.targets.sort();
+    discovery.targets.dedup();
+    discovery.hints.sort();
+    discovery.hints.dedup();
+    Ok(discovery)
+}
+
+fn walk(root: &Path, discovery: &mut Discovery, max_depth: Option<usize>, collect_targets: bool) {
+    let walker = WalkBuilder::new(root)
+        .standard_filters(false)
+        .max_depth(max_depth)
+        .filter_entry(|entry| {
+            !(entry.file_type().is_some_and(|kind| kind.is_dir())
+                && entry.depth() > 0
+                && entry
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|name| SKIPPED_DIRS.contains(&name)))
+        })
+        .build();
+    for entry in walker.flatten() {
+        if !entry.file_type().is_some_and(|kind| kind.is_file()) {
+            continue;
+        }
+        let path = normalize(entry.path());
+        if entry.file_name() == ".gitignore" {
+            let mut builder = GitignoreBuilder::new(path.parent().unwrap_or(Path::new("")));
+            if builder.add(&path).is_none()
+                && let Ok(gitignore) = builder.build()
+            {
+                discovery.gitignores.push(gitignore);
+            }
+            continue;
+        }
+        let shown = path.to_string_lossy();
+        if collect_targets && kind_by_name(&shown).is_some() {
+            discovery.targets.push(path.clone());
+        }
+        if is_hint_file(&path) {
+            discovery.hints.push(path);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! The default output: one grep-friendly line per finding
+//! (`compose.yaml:12:9 error[KL101] quotes-kept: …`), then the source line with the
+//! secret masked and the range underlined, then the fix.
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use keylint_core::{ColumnUnit, Diagnostic, LineIndex, Severity};
+
+use super::{FileReport, Summary};
+use crate::redact::redact;
+
+pub fn render(reports: &[FileReport], color: bool) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    for report in reports {
+        let Some(text) = report.text.as_deref() else {
+            for diagnostic in &report.diagnostics {
+                out.push_str(&header(&report.path, 1, 1, diagnostic, color));
+            }
+            continue;
+        };
+        let index = LineIndex::new(text);
+        let redacted = (!report.diagnostics.is_empty()).then(|| redact(text, report.kind));
+        for diagnostic in &report.diagnostics {
+            let start = index.position(text, diagnostic.range.start, ColumnUnit::Scalar);
+            out.push_str(&header(
+                &report.path,
+                start.line + 1,
+                start.column + 1,
+                diagnostic,
+                color,
+            ));
+            let Some(redacted) = &redacted else { continue };
+            out.push_str(&context(&renderer, text, redacted, &index, diagnostic));
+            out.push('\n');
+        }
+    }
+    let summary = Summary::of(reports);
+    out.push_str(&summary_line(&summary));
+    out
+}
+
+fn header(path: &str, line: usize, column: usize, diagnostic: &Diagnostic, color: bool) -> String {
+    let (style, reset) = if color {
+        let style = match diagnostic.severity {
+            Severity::Error => "\x1b[1;31m",
+            Severity::Warning => "\x1b[1;33m",
+            Severity::Info => "\x1b[1;36m",
+        };
+        (style, "\x1b[0m")
+    } else {
+        ("", "")
+    };
+    format!(
+        "{path}:{line}:{column} {style}{}[{}]{reset} {}: {}\n",
+        diagnostic.severity.as_str(),
+        diagnostic.code,
+        diagnostic.name,
+        diagnostic.message
+    )
+}
+
+/// The lines the finding covers, masked, with the range underlined and the fix as help.
+fn context(
+    renderer: &Renderer,
+    text: &str,
+    redacted: &crate::redact::Redacted,
+    index: &LineIndex,
+    diagnostic: &Diagnostic,
+) -> String {
+    let first_line = index.line_of(diagnostic.range.start);
+    let last_line = index
+        .line_of(
+            diagnostic
+                .range
+                .end
+                .saturating_sub(1)
+                .max(diagnostic.range.start),
+        )
+        .min(first_line + 3);
+    let line_start = index.line_start(first_line).unwrap_or(0);
+    let line_end = index.line_start(last_line + 1).unwrap_or(text.len());
+    let shown_start = redacted.map(line_start, false);
+    let shown_end = redacted.map(line_end, true).max(shown_start);
+    let shown = redacted.text[shown_start..shown_end].trim_end_matches(['\n', '\r']);
+    let span_start = redacted
+        .map(diagnostic.range.start, false)
+        .saturating_sub(shown_start)
+        .min(shown.len());
+    let span_end = redacted
+        .map(diagnostic.range.end, true)
+        .saturating_sub(shown_start)
+        .clamp(span_start, shown.len());
+    let level = match diagnostic.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Info => Level::INFO,
+    };
+    let mut group = Group::with_level(level.clone()).element(
+        Snippet::source(shown)
+            .line_start(first_line + 1)
+            .annotation(AnnotationKind::Primary.span(span_start..span_end)),
+    );
+    if let Some(fix) = &diagnostic.fix {
+        let safety = if fix.applicability == keylint_core::Applicability::Safe {
+            ""
+        } else {
+            " (unsafe: needs --unsafe-fixes)"
+        };
+        group = group.element(Level::HELP.message(format!("fix: {}{safety}", fix.description)));
+    }
+    renderer.render(&[group])
+}
+
+pub fn summary_line(summary: &Summary) -> String {
+    let plural =
+        |count: usize, word: &str| format!("{count} {word}{}", if count == 1 { "" } else { "s" });
+    if summary.errors + summary.warnings + summary.infos == 0 {
+        return format!("No problems found in {}.\n", plural(summary.files, "file"));
+    }
+    format!(
+        "Found {}, {} and {} in {}.\n",
+        plural(summary.errors, "error"),
+        plural(summary.warnings, "warning"),
+        plural(summary.infos, "info"),
+        plural(summary.files, "file")
+    )
+}

@@ -1,0 +1,42 @@
+//! Output formats. The structs written here are hand-made counterparts of the core's
+//! types, so the JSON v1 contract (DESIGN.md §3) does not drift when the core changes.
+
+pub mod human;
+pub mod json;
+
+use keylint_core::{Diagnostic, FileKind, Severity};
+
+/// One linted file and what was found in it.
+pub struct FileReport {
+    /// As given on the command line, or relative to the current directory when walked.
+    pub path: String,
+    /// `None` when the file could not be read as text.
+    pub text: Option<String>,
+    pub kind: FileKind,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Summary {
+    pub files: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Summary {
+    pub fn of(reports: &[FileReport]) -> Summary {
+        let mut summary = Summary {
+            files: reports.len(),
+            ..Summary::default()
+        };
+        for diagnostic in reports.iter().flat_map(|report| &report.diagnostics) {
+            match diagnostic.severity {
+                Severity::Error => summary.errors += 1,
+                Severity::Warning => summary.warnings += 1,
+                Severity::Info => summary.infos += 1,
+            }
+        }
+        summary
+    }
+}

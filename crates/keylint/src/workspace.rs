@@ -1,0 +1,120 @@
+//! The project as the core sees it: files on disk, `.gitignore` answers, and who reads
+//! each env file (hints found in the tree, overridden by `--consumer`/config).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use globset::{Glob, GlobMatcher};
+use ignore::gitignore::Gitignore;
+use keylint_core::consumer::Consumer;
+use keylint_core::hints::consumers_from_hints;
+use keylint_core::project::{ConsumerSet, Project, normalize};
+use regex::Regex;
+
+use crate::discover::Discovery;
+
+/// Hint files larger than this are not read: real loader calls sit in small files.
+const MAX_HINT_BYTES: u64 = 1 << 20;
+
+pub struct Workspace {
+    hints: Vec<(PathBuf, String)>,
+    gitignores: Vec<Gitignore>,
+    consumer_overrides: Vec<(GlobMatcher, Consumer)>,
+    names_read: HashSet<String>,
+}
+
+/// Names a project reads by exact name: `${NAME}` in YAML, `os.environ["NAME"]`,
+/// `os.getenv("NAME")`, `process.env.NAME`, `env::var("NAME")`.
+static NAME_READS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\$\{([A-Za-z_][A-Za-z0-9_]*)|environ(?:\.get)?[\[\(]\s*["']([A-Za-z_][A-Za-z0-9_]*)|getenv\(\s*["']([A-Za-z_][A-Za-z0-9_]*)|process\.env(?:\.|\[["'])([A-Za-z_][A-Za-z0-9_]*)|env::var(?:_os)?\(\s*"([A-Za-z_][A-Za-z0-9_]*)"#)
+        .expect("name-read pattern is valid")
+});
+
+impl Workspace {
+    pub fn new(
+        discovery: &Discovery,
+        consumer_overrides: &[(String, Consumer)],
+    ) -> anyhow::Result<Workspace> {
+        let hints: Vec<(PathBuf, String)> = discovery
+            .hints
+            .iter()
+            .filter(|path| {
+                std::fs::metadata(path).is_ok_and(|metadata| metadata.len() <= MAX_HINT_BYTES)
+            })
+            .filter_map(|path| {
+                Some((
+                    path.clone(),
+                    String::from_utf8(std::fs::read(path).ok()?).ok()?,
+                ))
+            })
+            .collect();
+        let mut names_read = HashSet::new();
+        for (_, text) in &hints {
+            for captures in NAME_READS.captures_iter(text) {
+                if let Some(name) = captures.iter().skip(1).flatten().next() {
+                    names_read.insert(name.as_str().to_string());
+                }
+            }
+        }
+        let consumer_overrides = consumer_overrides
+            .iter()
+            .map(|(glob, consumer)| Ok((Glob::new(glob)?.compile_matcher(), *consumer)))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(Workspace {
+            hints,
+            gitignores: discovery.gitignores.clone(),
+            consumer_overrides,
+            names_read,
+        })
+    }
+}
+
+impl Project for Workspace {
+    fn read(&self, path: &Path) -> Option<String> {
+        String::from_utf8(std::fs::read(path).ok()?).ok()
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        path.exists()
+    }
+
+    fn is_ignored(&self, path: &Path) -> bool {
+        let path = normalize(path);
+        self.gitignores.iter().any(|gitignore| {
+            path.starts_with(gitignore.path())
+                && gitignore
+                    .matched_path_or_any_parents(&path, false)
+                    .is_ignore()
+        })
+    }
+
+    fn consumers_of(&self, path: &Path) -> ConsumerSet {
+        let overrides: Vec<Consumer> = self
+            .consumer_overrides
+            .iter()
+            .filter(|(matcher, _)| {
+                matcher.is_match(path)
+                    || path.file_name().is_some_and(|name| matcher.is_match(name))
+            })
+            .map(|(_, consumer)| *consumer)
+            .collect();
+        if !overrides.is_empty() {
+            let mut set = ConsumerSet::default();
+            for consumer in overrides {
+                set.add(consumer, "configuration");
+            }
+            return set;
+        }
+        let hints: Vec<(&Path, &str)> = self
+            .hints
+            .iter()
+            .map(|(path, text)| (path.as_path(), text.as_str()))
+            .collect();
+        consumers_from_hints(path, &hints)
+    }
+
+    fn reads_name(&self, name: &str) -> bool {
+        self.names_read.contains(name)
+    }
+}

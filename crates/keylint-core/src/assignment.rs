@@ -116,6 +116,9 @@ fn parse_env(text: &str) -> ParsedFile {
         .iter()
         .map(|&consumer| {
             let loaded = load_env_file(consumer, text);
+            // The last entry at each statement start (a statement read twice keeps the last reading).
+            let by_start: std::collections::HashMap<usize, &crate::consumer::Loaded> =
+                loaded.iter().map(|entry| (entry.at, entry)).collect();
             let per_assignment = assignments
                 .iter()
                 .map(|assignment| {
@@ -123,7 +126,7 @@ fn parse_env(text: &str) -> ParsedFile {
                         unreachable!("env assignments come from statements")
                     };
                     let at = env.statements[statement].content_start;
-                    match loaded.iter().rev().find(|entry| entry.at == at) {
+                    match by_start.get(&at) {
                         Some(entry) if entry.name == assignment.name => entry.outcome.clone(),
                         Some(entry) => match &entry.outcome {
                             Outcome::Refused(reason) => Outcome::Refused(reason.clone()),

@@ -257,7 +257,7 @@ fn decode(raw: &str, escape: impl Fn(char) -> Option<char>) -> String {
 /// `resolve_variables` with an empty `os.environ`: `${NAME}` and `${NAME:-default}`
 /// from earlier bindings, unset gives "".
 fn interpolate(raw: Vec<(usize, Parsed)>) -> Vec<Loaded> {
-    let mut known: Vec<(String, String)> = Vec::new();
+    let mut known: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let mut loaded = Vec::new();
     for (at, parsed) in raw {
         match parsed {
@@ -266,8 +266,7 @@ fn interpolate(raw: Vec<(usize, Parsed)>) -> Vec<Loaded> {
                 value: Some(value),
             } => {
                 let resolved = resolve(&value, &known);
-                known.retain(|(existing, _)| *existing != name);
-                known.push((name.clone(), resolved.clone()));
+                known.insert(name.clone(), resolved.clone());
                 loaded.push(Loaded {
                     name,
                     at,
@@ -295,7 +294,7 @@ fn interpolate(raw: Vec<(usize, Parsed)>) -> Vec<Loaded> {
 }
 
 /// `\$\{(?P<name>[^\}:]*)(?::-(?P<default>[^\}]*))?\}`
-fn resolve(value: &str, known: &[(String, String)]) -> String {
+fn resolve(value: &str, known: &std::collections::HashMap<String, String>) -> String {
     let mut out = String::with_capacity(value.len());
     let mut rest = value;
     while let Some(start) = rest.find("${") {
@@ -318,11 +317,7 @@ fn resolve(value: &str, known: &[(String, String)]) -> String {
                 continue;
             }
         };
-        let found = known
-            .iter()
-            .rev()
-            .find(|(existing, _)| existing == name)
-            .map(|(_, value)| value.as_str());
+        let found = known.get(name).map(String::as_str);
         out.push_str(found.unwrap_or(default.unwrap_or("")));
         rest = &rest[inner_start + close + 1..];
     }

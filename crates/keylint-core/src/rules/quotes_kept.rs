@@ -143,6 +143,11 @@ fn removal(ctx: &Context, range: std::ops::Range<usize>) -> Option<Fix> {
     let last = raw.chars().next_back()?;
     let leading = QUOTES.contains(&first);
     let trailing = QUOTES.contains(&last) && raw.chars().count() > 1;
+    if !leading && !trailing {
+        // The quote the program keeps is outside what keylint reads as the value
+        // (`a=b\t#“` for Compose): no edit inside the range would remove it.
+        return None;
+    }
     let inner_start = range.start + if leading { first.len_utf8() } else { 0 };
     let inner_end = range.end - if trailing { last.len_utf8() } else { 0 };
     let inner = ctx.text.get(inner_start..inner_end)?;

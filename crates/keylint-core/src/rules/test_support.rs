@@ -25,10 +25,11 @@ pub fn check_with(code: &str, path: &str, text: &str, consumers: &[Consumer]) ->
     let project = LoneFile { consumers: set };
     let kind = kind_by_name(path).expect("test paths have a known kind");
     let input = LintInput::new(Path::new(path), text, kind);
-    render(code, text, &input, &project)
+    render(code, text, &input, &project, &Settings::default())
 }
 
-/// A project held in memory, for rules that look beyond the linted file.
+/// A project held in memory, with the options it is linted under, for rules that look
+/// beyond the linted file.
 #[derive(Clone, Debug, Default)]
 pub struct MemoryProject {
     /// File texts by path, as `project::sibling` spells them (`.env`, `deploy/api.env`).
@@ -38,6 +39,7 @@ pub struct MemoryProject {
     /// Names the project reads somewhere (`${NAME}`, `os.environ["NAME"]`).
     pub read_names: BTreeSet<String>,
     pub consumers: ConsumerSet,
+    pub settings: Settings,
 }
 
 impl MemoryProject {
@@ -78,16 +80,22 @@ pub fn check_in_project(code: &str, path: &str, text: &str, project: &MemoryProj
     let kind = kind_by_name(path).expect("test paths have a known kind");
     let mut input = LintInput::new(Path::new(path), text, kind);
     input.is_committed = !project.is_ignored(Path::new(path));
-    render(code, text, &input, project)
+    render(code, text, &input, project, &project.settings)
 }
 
 /// Runs rule `code` and renders its findings, one line each, with the text each fix produces.
-fn render(code: &str, text: &str, input: &LintInput, project: &dyn Project) -> String {
+fn render(
+    code: &str,
+    text: &str,
+    input: &LintInput,
+    project: &dyn Project,
+    settings: &Settings,
+) -> String {
     let selection = RuleSelection {
         select: vec![code.to_string()],
         ..RuleSelection::default()
     };
-    let diagnostics = lint(input, project, &Settings::default(), &selection);
+    let diagnostics = lint(input, project, settings, &selection);
     let index = LineIndex::new(text);
     let mut out = String::new();
     for diagnostic in &diagnostics {

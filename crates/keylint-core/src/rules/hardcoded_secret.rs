@@ -146,6 +146,8 @@ struct ValueScalar<'a> {
     in_flow: bool,
 }
 
+/// Every scalar value (never a mapping key), with its key; aliases are checked where the
+/// anchor is written.
 fn value_scalars<'a>(
     text: &str,
     node: &'a Node,
@@ -157,8 +159,9 @@ fn value_scalars<'a>(
         NodeKind::Scalar { .. } => found.push(ValueScalar { node, key, in_flow }),
         NodeKind::Sequence(items) => {
             let in_flow = in_flow || is_flow(text, node);
+            // A list item is not the value of its parent key (`command: [--key, sk-…]`).
             for item in items {
-                value_scalars(text, item, key, in_flow, found);
+                value_scalars(text, item, None, in_flow, found);
             }
         }
         NodeKind::Mapping(entries) => {
@@ -239,12 +242,10 @@ fn shannon_entropy(text: &str) -> f64 {
     if total == 0 {
         return 0.0;
     }
-    #[allow(clippy::cast_precision_loss)]
     let total = total as f64;
     counts
         .values()
         .map(|&count| {
-            #[allow(clippy::cast_precision_loss)]
             let probability = count as f64 / total;
             -probability * probability.log2()
         })
@@ -329,7 +330,6 @@ mod tests {
                 state ^= state << 13;
                 state ^= state >> 7;
                 state ^= state << 17;
-                #[allow(clippy::cast_possible_truncation)]
                 alphabet[(state % alphabet.len() as u64) as usize]
             })
             .collect()

@@ -22,7 +22,8 @@ Finds an organization variable (`OPENAI_ORG_ID`, and the `OPENAI_ORGANIZATION` /
 (`proj_…`), an API key, or the organization's display *name* (`Acme Inc`).
 
 An empty value and an interpolation (`${OPENAI_ORG_ID}`) are not reported: no header is
-sent, or the value comes from elsewhere.
+sent, or the value comes from elsewhere. In CI workflows and test env files
+(`.env.test`), which usually talk to a mock server, it is a warning.
 
 ## Why is this bad?
 The program sends the value as the `OpenAI-Organization` header. OpenAI only accepts

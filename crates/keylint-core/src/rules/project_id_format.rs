@@ -19,7 +19,9 @@ Finds a project variable (`OPENAI_PROJECT_ID`, and the `OPENAI_PROJECT` alias) w
 value is not a project id: an organization id (`org-…`), an API key, or the project's
 display *name* (`My Project`).
 
-An empty value and an interpolation (`${OPENAI_PROJECT_ID}`) are not reported.
+An empty value and an interpolation (`${OPENAI_PROJECT_ID}`) are not reported. In CI
+workflows and test env files (`.env.test`), which usually talk to a mock server, it is
+a warning.
 
 ## Why is this bad?
 The program sends the value as the `OpenAI-Project` header. OpenAI only accepts the

@@ -97,14 +97,20 @@ services:
                             sources.project_env
                         ),
                     ),
-                    Lookup::Unset => Self::diagnostic(
-                        Severity::Warning,
-                        range,
-                        format!(
-                            "`{shown}` is not set in {}: unless the shell sets {name}, the container gets an empty value (Compose warns `The \"{name}\" variable is not set. Defaulting to a blank string.`) — define it there or add a default",
-                            sources.names()
-                        ),
-                    ),
+                    Lookup::Unset => {
+                        let hint = sources
+                            .similar_name(name)
+                            .map(|similar| format!(" (it defines {similar}: a typo?)"))
+                            .unwrap_or_default();
+                        Self::diagnostic(
+                            Severity::Warning,
+                            range,
+                            format!(
+                                "`{shown}` is not set in {}{hint}: unless the shell sets {name}, the container gets an empty value (Compose warns `The \"{name}\" variable is not set. Defaulting to a blank string.`) — define it there or add a default",
+                                sources.names()
+                            ),
+                        )
+                    }
                 };
                 out.push(diagnostic);
             }
@@ -117,6 +123,10 @@ services:
 const SHELL_VARIABLES: [&str; 8] = [
     "HOME", "USER", "PWD", "PATH", "UID", "GID", "HOSTNAME", "SHELL",
 ];
+
+/// Jaro-Winkler similarity from which a defined name is offered as the likely intended one
+/// (`OPENAI_KEY` for `OPENAI_API_KEY`).
+const SIMILAR: f64 = 0.9;
 
 /// The scalars Compose interpolates: every value, never a mapping key. Aliases are
 /// skipped, so an anchored value is checked once, where it is written.
@@ -198,6 +208,18 @@ impl EnvSources {
         found
     }
 
+    /// A variable the files define that is spelled almost like `name`.
+    fn similar_name(&self, name: &str) -> Option<&str> {
+        self.files
+            .iter()
+            .flat_map(|(_, loaded)| loaded)
+            .filter(|entry| entry.name != name && entry.outcome.value().is_some())
+            .map(|entry| (strsim::jaro_winkler(&entry.name, name), entry.name.as_str()))
+            .filter(|(similarity, _)| *similarity >= SIMILAR)
+            .max_by(|(a, _), (b, _)| a.total_cmp(b))
+            .map(|(_, similar)| similar)
+    }
+
     /// "`.env`" or "`.env` and `ci.env`".
     fn names(&self) -> String {
         let names: Vec<String> = self
@@ -227,7 +249,7 @@ mod tests {
             .with_file(".env", "OPENAI_KEY=sk-abc\nANTHROPIC_API_KEY=\nMODEL=\n");
         insta::assert_snapshot!(check_in_project("KL501", "compose.yaml", compose, &project), @r#"
         3:17-3:21 warning KL501: `$TAG` is not set in `.env`: unless the shell sets TAG, the container gets an empty value (Compose warns `The "TAG" variable is not set. Defaulting to a blank string.`) — define it there or add a default
-        6:23-6:40 warning KL501: `${OPENAI_API_KEY}` is not set in `.env`: unless the shell sets OPENAI_API_KEY, the container gets an empty value (Compose warns `The "OPENAI_API_KEY" variable is not set. Defaulting to a blank string.`) — define it there or add a default
+        6:23-6:40 warning KL501: `${OPENAI_API_KEY}` is not set in `.env` (it defines OPENAI_KEY: a typo?): unless the shell sets OPENAI_API_KEY, the container gets an empty value (Compose warns `The "OPENAI_API_KEY" variable is not set. Defaulting to a blank string.`) — define it there or add a default
         7:26-7:46 warning KL501: ANTHROPIC_API_KEY is empty in `.env`, so `${ANTHROPIC_API_KEY}` gives the container an empty key and its requests fail with 401 — put the key there
         "#);
     }

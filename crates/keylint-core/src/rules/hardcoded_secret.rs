@@ -77,6 +77,10 @@ reach a cluster differs from one project to the next.
         for scalar in scalars {
             let written = ctx.slice(scalar.node.span.clone());
             for (offset, token) in key_tokens(written) {
+                // Cheap test first: most tokens are words, not keys.
+                if !provider::key_shape(token).is_some_and(|shape| shape.length_ok) {
+                    continue;
+                }
                 let range =
                     scalar.node.span.start + offset..scalar.node.span.start + offset + token.len();
                 let assignment = ctx.assignments().iter().find(|assignment| {

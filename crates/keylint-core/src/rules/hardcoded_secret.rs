@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use crate::assignment::{Assignment, Origin};
+use crate::assignment::Origin;
 use crate::consumer::Outcome;
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::mask::mask_secret;
@@ -109,12 +109,13 @@ reach a cluster differs from one project to the next.
                     range.clone(),
                     message(ctx.parsed.kind, name, kind, token),
                 );
-                let fix = assignment
+                // A plain scalar in a flow collection cannot take the `{…}` of a reference.
+                let fix = name
                     .filter(|_| {
                         whole_value
                             && !(scalar.in_flow && scalar_style(scalar.node) == Some(Style::Plain))
                     })
-                    .and_then(|assignment| reference_fix(ctx.parsed.kind, assignment, range));
+                    .and_then(|name| reference_fix(ctx.parsed.kind, name, range));
                 out.push(match fix {
                     Some(fix) => with_fix(diagnostic, fix),
                     None => diagnostic,
@@ -262,17 +263,20 @@ fn message(kind: FileKind, name: Option<&str>, key_kind: KeyKind, key: &str) -> 
         Some(name) => format!("{name} holds a hardcoded {what}"),
         None => format!("this value contains a hardcoded {what}"),
     };
-    let reference = name.filter(|name| is_reference_name(name));
-    let destination = match (kind, reference) {
-        (FileKind::Compose, Some(name)) => {
-            format!("move it to the gitignored `.env` and write `${{{name}}}` here")
+    let destination = match (kind, name.and_then(|name| reference(kind, name))) {
+        (FileKind::Compose, Some(reference)) => {
+            format!("move it to the gitignored `.env` and write `{reference}` here")
         }
-        (FileKind::Compose, None) => "move it to the gitignored `.env` and reference it with `${NAME}`".to_string(),
-        (FileKind::Workflow, Some(name)) => format!(
-            "store it as a repository secret and write `${{{{ secrets.{} }}}}` here",
-            name.to_ascii_uppercase()
-        ),
-        (FileKind::Workflow, None) => "store it as a repository secret and reference it with `${{ secrets.NAME }}`".to_string(),
+        (FileKind::Compose, None) => {
+            "move it to the gitignored `.env` and reference it with `${NAME}`".to_string()
+        }
+        (FileKind::Workflow, Some(reference)) => {
+            format!("store it as a repository secret and write `{reference}` here")
+        }
+        (FileKind::Workflow, None) => {
+            "store it as a repository secret and reference it with `${{ secrets.NAME }}`"
+                .to_string()
+        }
         _ => "keep it in a secret store (a Secret created outside the repository, sealed-secrets, external-secrets)".to_string(),
     };
     let rotate = match key_kind.provider() {
@@ -294,29 +298,24 @@ fn is_reference_name(name: &str) -> bool {
         && !name.to_ascii_uppercase().starts_with("GITHUB_")
 }
 
-/// Replaces the key with a reference to the environment: `${NAME}` in Compose,
-/// `${{ secrets.NAME }}` in a workflow `env:`.
-fn reference_fix(kind: FileKind, assignment: &Assignment, range: Range<usize>) -> Option<Fix> {
-    let name = assignment.name.as_str();
-    if !is_reference_name(name) {
-        return None;
-    }
-    let (replacement, description) = match (kind, &assignment.origin) {
-        (FileKind::Compose, Origin::ComposeList | Origin::ComposeMap) => (
-            format!("${{{name}}}"),
-            format!("Replace the key with `${{{name}}}` from the environment"),
-        ),
-        (FileKind::Workflow, Origin::YamlEnvMap) => {
-            let secret = name.to_ascii_uppercase();
-            (
-                format!("${{{{ secrets.{secret} }}}}"),
-                format!("Replace the key with the repository secret `{secret}`"),
-            )
+/// What replaces the key: `${NAME}` in Compose, which interpolates every value, and
+/// `${{ secrets.NAME }}` in a workflow (secret names are upper case, `_` for `-`).
+fn reference(kind: FileKind, name: &str) -> Option<String> {
+    match kind {
+        FileKind::Compose if is_reference_name(name) => Some(format!("${{{name}}}")),
+        FileKind::Workflow => {
+            let secret = name.to_ascii_uppercase().replace('-', "_");
+            is_reference_name(&secret).then(|| format!("${{{{ secrets.{secret} }}}}"))
         }
-        _ => return None,
-    };
+        _ => None,
+    }
+}
+
+/// Replaces the key with its [`reference`].
+fn reference_fix(kind: FileKind, name: &str, range: Range<usize>) -> Option<Fix> {
+    let replacement = reference(kind, name)?;
     Some(Fix::unsafe_(
-        description,
+        format!("Replace the key with `{replacement}`"),
         vec![Edit::replace(range, replacement)],
     ))
 }
@@ -355,11 +354,11 @@ mod tests {
         let key = openai_key(1);
         insta::assert_snapshot!(check("KL503", "compose.yaml", &format!("services:\n  api:\n    environment:\n      OPENAI_API_KEY: \"{key}\"\n")), @r#"
         4:24-4:188 error KL503: OPENAI_API_KEY holds a hardcoded OpenAI project key (sk-proj-…vuAF (164 chars)) in a committed file: anyone who can read the repository can use it — revoke it and create a new one (deleting the line leaves it in the history), then move it to the gitignored `.env` and write `${OPENAI_API_KEY}` here
-          fix (unsafe): Replace the key with `${OPENAI_API_KEY}` from the environment => services:\n  api:\n    environment:\n      OPENAI_API_KEY: "${OPENAI_API_KEY}"\n
+          fix (unsafe): Replace the key with `${OPENAI_API_KEY}` => services:\n  api:\n    environment:\n      OPENAI_API_KEY: "${OPENAI_API_KEY}"\n
         "#);
         insta::assert_snapshot!(check("KL503", "compose.yaml", &format!("services:\n  api:\n    environment:\n      - OPENAI_API_KEY={key}\n")), @r"
         4:24-4:188 error KL503: OPENAI_API_KEY holds a hardcoded OpenAI project key (sk-proj-…vuAF (164 chars)) in a committed file: anyone who can read the repository can use it — revoke it and create a new one (deleting the line leaves it in the history), then move it to the gitignored `.env` and write `${OPENAI_API_KEY}` here
-          fix (unsafe): Replace the key with `${OPENAI_API_KEY}` from the environment => services:\n  api:\n    environment:\n      - OPENAI_API_KEY=${OPENAI_API_KEY}\n
+          fix (unsafe): Replace the key with `${OPENAI_API_KEY}` => services:\n  api:\n    environment:\n      - OPENAI_API_KEY=${OPENAI_API_KEY}\n
         ");
     }
 
@@ -375,7 +374,11 @@ mod tests {
         let key = openai_key(2);
         insta::assert_snapshot!(check("KL503", ".github/workflows/ci.yml", &format!("jobs:\n  test:\n    env:\n      OPENAI_API_KEY: {key}\n")), @r"
         4:23-4:187 error KL503: OPENAI_API_KEY holds a hardcoded OpenAI project key (sk-proj-…XFiE (164 chars)) in a committed file: anyone who can read the repository can use it — revoke it and create a new one (deleting the line leaves it in the history), then store it as a repository secret and write `${{ secrets.OPENAI_API_KEY }}` here
-          fix (unsafe): Replace the key with the repository secret `OPENAI_API_KEY` => jobs:\n  test:\n    env:\n      OPENAI_API_KEY: ${{ secrets.OPENAI_API_KEY }}\n
+          fix (unsafe): Replace the key with `${{ secrets.OPENAI_API_KEY }}` => jobs:\n  test:\n    env:\n      OPENAI_API_KEY: ${{ secrets.OPENAI_API_KEY }}\n
+        ");
+        insta::assert_snapshot!(check("KL503", ".github/workflows/ci.yml", &format!("jobs:\n  test:\n    steps:\n      - uses: some/action@v1\n        with:\n          openai-api-key: '{key}'\n")), @r"
+        6:28-6:192 error KL503: openai-api-key holds a hardcoded OpenAI project key (sk-proj-…XFiE (164 chars)) in a committed file: anyone who can read the repository can use it — revoke it and create a new one (deleting the line leaves it in the history), then store it as a repository secret and write `${{ secrets.OPENAI_API_KEY }}` here
+          fix (unsafe): Replace the key with `${{ secrets.OPENAI_API_KEY }}` => jobs:\n  test:\n    steps:\n      - uses: some/action@v1\n        with:\n          openai-api-key: '${{ secrets.OPENAI_API_KEY }}'\n
         ");
         insta::assert_snapshot!(check("KL503", ".github/workflows/ci.yml", &format!("jobs:\n  test:\n    steps:\n      - run: |\n          curl -H \"Authorization: Bearer {key}\" https://api.openai.com/v1/models\n")), @"5:42-5:206 error KL503: this value contains a hardcoded OpenAI project key (sk-proj-…XFiE (164 chars)) in a committed file: anyone who can read the repository can use it — revoke it and create a new one (deleting the line leaves it in the history), then store it as a repository secret and reference it with `${{ secrets.NAME }}`");
     }

@@ -194,7 +194,7 @@ fn scalar_style(node: &Node) -> Option<Style> {
 }
 
 /// Maximal runs of the characters keys are made of, with their offsets.
-fn key_tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
+fn key_tokens(text: &str) -> Vec<(usize, &str)> {
     let is_key_char =
         |character: char| character.is_ascii_alphanumeric() || matches!(character, '-' | '_');
     let mut tokens = Vec::new();
@@ -212,7 +212,7 @@ fn key_tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
             _ => {}
         }
     }
-    tokens.into_iter()
+    tokens
 }
 
 /// The kind of a value that is a real-looking key: the provider's shape (with OpenAI's

@@ -233,7 +233,21 @@ fn secret_kind(value: &str, named_as_key: bool) -> Option<KeyKind> {
     } else {
         3.5
     };
-    (shannon_entropy(body) >= threshold).then_some(shape.kind)
+    (shannon_entropy(body) >= threshold && !looks_made_up(body)).then_some(shape.kind)
+}
+
+/// Text typed by hand to look like a key: a repeated block (`0123456789abcdef` twice)
+/// or mostly ascending runs (`abcdefgh…`, `123456…`), which pass an entropy test.
+fn looks_made_up(body: &str) -> bool {
+    let bytes = body.as_bytes();
+    let repeated = (1..=bytes.len() / 2).any(|period| {
+        bytes.len() % period == 0 && bytes.chunks(period).all(|chunk| chunk == &bytes[..period])
+    });
+    let ascending = bytes
+        .windows(2)
+        .filter(|pair| pair[1] == pair[0].wrapping_add(1))
+        .count();
+    repeated || ascending * 2 > bytes.len()
 }
 
 /// Bits per character of `text`.
@@ -405,7 +419,13 @@ mod tests {
         );
         let no_marker = format!("sk-proj-{}", random(156, 5, BASE62));
         let hash = random(32, 6, "0123456789abcdef");
-        insta::assert_snapshot!(check("KL503", ".github/workflows/ci.yml", &format!("jobs:\n  test:\n    env:\n      OPENAI_API_KEY: {low_entropy}\n      ANTHROPIC_API_KEY: sk-fake-key\n      GEMINI_API_KEY: fake\n      AZURE_OPENAI_API_KEY: test-key\n      OTHER: {no_marker}\n      CHECKSUM: {hash}\n      REAL: ${{{{ secrets.OPENAI_API_KEY }}}}\n")), @"");
+        let sequence = format!(
+            "sk-proj-{}{}{}",
+            "abcdefghijklmnopqrstuvwxyz0123456789".repeat(2),
+            crate::provider::OPENAI_MARKER,
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ".repeat(3)
+        );
+        insta::assert_snapshot!(check("KL503", ".github/workflows/ci.yml", &format!("jobs:\n  test:\n    env:\n      OPENAI_API_KEY: {low_entropy}\n      ANTHROPIC_API_KEY: sk-fake-key\n      GEMINI_API_KEY: fake\n      AZURE_OPENAI_API_KEY: test-key\n      OTHER: {no_marker}\n      CHECKSUM: {hash}\n      AZURE_OPENAI_KEY: 0123456789abcdef0123456789abcdef\n      OPENAI_KEY: {sequence}\n      REAL: ${{{{ secrets.OPENAI_API_KEY }}}}\n")), @"");
         insta::assert_snapshot!(check("KL503", "compose.yaml", "services:\n  api:\n    environment:\n      OPENAI_API_KEY: ${OPENAI_API_KEY}\n"), @"");
         // Env files and gitignored files are where keys belong.
         let key = openai_key(7);

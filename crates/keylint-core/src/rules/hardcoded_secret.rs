@@ -30,8 +30,9 @@ excludes.
 
 Only keys that look real are reported: the provider's prefix, length and characters,
 OpenAI's `T3BlbkFJ` marker, and random-looking text after the prefix (Shannon entropy).
-`sk-fake…`, `sk-aaaa…`, `test-key` and `fake` are not secrets. A 32-hex value counts
-as an Azure key only when its variable's name says it is a key.
+`sk-fake…`, `sk-aaaa…`, `test-key`, `fake` and hand-typed sequences
+(`0123456789abcdef…`) are not secrets. A 32-hex value counts as an Azure key only when
+its variable's name says it is a key.
 
 ## Why is this bad?
 Everyone who can read the repository, its forks and its history can use the key, and

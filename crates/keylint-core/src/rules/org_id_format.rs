@@ -25,6 +25,9 @@ An empty value and an interpolation (`${OPENAI_ORG_ID}`) are not reported: no he
 sent, or the value comes from elsewhere. In CI workflows and test env files
 (`.env.test`), which usually talk to a mock server, it is a warning.
 
+There is no automatic fix: whether a project id belongs in `OPENAI_PROJECT_ID` or the
+organization id was simply mistyped is the user's call.
+
 ## Why is this bad?
 The program sends the value as the `OpenAI-Organization` header. OpenAI only accepts
 the organization's id, `org-` followed by letters and digits, as shown on the
@@ -43,10 +46,6 @@ OPENAI_API_KEY=sk-proj-…
 OPENAI_ORG_ID=org-AbC123…
 OPENAI_PROJECT_ID=proj_AbC123…
 ```
-
-## Fix safety
-There is no automatic fix: whether a project id belongs in `OPENAI_PROJECT_ID` or the
-organization id was simply mistyped is the user's call.
 "#;
 
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {

@@ -23,6 +23,9 @@ An empty value and an interpolation (`${OPENAI_PROJECT_ID}`) are not reported. I
 workflows and test env files (`.env.test`), which usually talk to a mock server, it is
 a warning.
 
+There is no automatic fix: whether an organization id belongs in `OPENAI_ORG_ID` or
+the project id was simply mistyped is the user's call.
+
 ## Why is this bad?
 The program sends the value as the `OpenAI-Project` header. OpenAI only accepts the
 project's id, `proj_` followed by letters and digits, as shown on the project's settings
@@ -40,10 +43,6 @@ OPENAI_API_KEY=sk-proj-…
 OPENAI_ORG_ID=org-AbC123…
 OPENAI_PROJECT_ID=proj_AbC123…
 ```
-
-## Fix safety
-There is no automatic fix: whether an organization id belongs in `OPENAI_ORG_ID` or
-the project id was simply mistyped is the user's call.
 "#;
 
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {

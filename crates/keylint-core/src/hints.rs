@@ -151,7 +151,27 @@ fn env_file_flag_names(text: &str, name: &str) -> bool {
 #[must_use]
 pub fn compose_env_files(compose_path: &Path, text: &str) -> Vec<std::path::PathBuf> {
     let file = yaml::parse(text);
-    let mut paths = Vec::new();
+    compose_env_file_entries(&file)
+        .iter()
+        .filter_map(|entry| entry.path.as_str())
+        .map(|path| sibling(compose_path, path))
+        .collect()
+}
+
+/// One `env_file:` entry of a Compose service.
+#[derive(Clone, Copy, Debug)]
+pub struct ComposeEnvFileEntry<'a> {
+    /// The path scalar as written (relative to the compose file).
+    pub path: &'a yaml::Node,
+    /// `false` for `{path: …, required: false}`: Compose skips the file when it is missing.
+    pub required: bool,
+}
+
+/// The `env_file:` entries of every service: a string, a list of strings, or a list of
+/// `{path, required}`.
+#[must_use]
+pub fn compose_env_file_entries(file: &yaml::YamlFile) -> Vec<ComposeEnvFileEntry<'_>> {
+    let mut found = Vec::new();
     for document in &file.documents {
         for (_, service) in document
             .get("services")
@@ -166,16 +186,23 @@ pub fn compose_env_files(compose_path: &Path, text: &str) -> Vec<std::path::Path
                 _ => vec![env_file],
             };
             for entry in entries {
-                let path = entry
-                    .as_str()
-                    .or_else(|| entry.get("path").and_then(yaml::Node::as_str));
-                if let Some(path) = path {
-                    paths.push(sibling(compose_path, path));
+                if entry.as_str().is_some() {
+                    found.push(ComposeEnvFileEntry {
+                        path: entry,
+                        required: true,
+                    });
+                } else if let Some(path) = entry.get("path").filter(|path| path.as_str().is_some())
+                {
+                    let required = !entry
+                        .get("required")
+                        .and_then(yaml::Node::as_str)
+                        .is_some_and(|required| required.eq_ignore_ascii_case("false"));
+                    found.push(ComposeEnvFileEntry { path, required });
                 }
             }
         }
     }
-    paths
+    found
 }
 
 #[cfg(test)]

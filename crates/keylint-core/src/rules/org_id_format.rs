@@ -1,7 +1,10 @@
-//! KL401 org-id-format: TODO(stub) — being implemented.
+//! KL401 org-id-format: a project id or an organization name in an organization variable.
 
+use crate::consumer::Outcome;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::{Context, FixAvailability, Rule};
+use crate::mask::mask_secret;
+use crate::provider::{self, Role};
+use crate::rules::{Context, FixAvailability, Rule, Syntax};
 
 pub(crate) struct OrgIdFormat;
 
@@ -14,21 +17,175 @@ impl Rule for OrgIdFormat {
         "A project id (`proj_…`) or an organization name in an organization variable";
     const DOC: &'static str = r#"
 ## What it does
-TODO
+Finds an organization variable (`OPENAI_ORG_ID`, and the `OPENAI_ORGANIZATION` /
+`OPENAI_ORGANIZATION_ID` aliases) whose value is not an organization id: a project id
+(`proj_…`), an API key, or the organization's display *name* (`Acme Inc`).
+
+An empty value and an interpolation (`${OPENAI_ORG_ID}`) are not reported: no header is
+sent, or the value comes from elsewhere. In CI workflows and test env files
+(`.env.test`), which usually talk to a mock server, it is a warning.
+
+There is no automatic fix: whether a project id belongs in `OPENAI_PROJECT_ID` or the
+organization id was simply mistyped is the user's call.
 
 ## Why is this bad?
-TODO
+The program sends the value as the `OpenAI-Organization` header. OpenAI only accepts
+the organization's id, `org-` followed by letters and digits, as shown on the
+organization settings page; anything else makes every request fail although the API
+key is right.
 
 ## Example
-```
-TODO
+```dotenv
+OPENAI_API_KEY=sk-proj-…
+OPENAI_ORG_ID=proj_AbC123…
 ```
 
 Use instead:
-```
-TODO
+```dotenv
+OPENAI_API_KEY=sk-proj-…
+OPENAI_ORG_ID=org-AbC123…
+OPENAI_PROJECT_ID=proj_AbC123…
 ```
 "#;
 
-    fn check(_ctx: &Context, _out: &mut Vec<Diagnostic>) {}
+    fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+        let found = check_ids(ctx, Role::Organization, |name, mistake| match mistake {
+            IdMistake::OtherKindOfId => format!(
+                "{name} holds a project id (`proj_…`), not an organization id, and OpenAI rejects it as the `OpenAI-Organization` header — move it to OPENAI_PROJECT_ID and put the `org-…` id here"
+            ),
+            IdMistake::ApiKey(masked) => format!(
+                "{name} holds an API key ({masked}), not an organization id — put the key in OPENAI_API_KEY and the `org-…` id here"
+            ),
+            IdMistake::NotAnId => format!(
+                "{name} is not an organization id (`org-…`): it is sent as the `OpenAI-Organization` header and OpenAI rejects the request — use the id from the organization settings page, not the organization's name"
+            ),
+        });
+        for (severity, range, message) in found {
+            out.push(Self::diagnostic(severity, range, message));
+        }
+    }
+}
+
+/// Why an id variable's value is not the id it should be.
+pub(super) enum IdMistake {
+    /// The other kind of OpenAI id: a project id in an organization variable or the reverse.
+    OtherKindOfId,
+    /// An API key, masked.
+    ApiKey(String),
+    /// A name, a placeholder or anything else.
+    NotAnId,
+}
+
+/// The id prefix a variable of `role` must have, and the prefix of the other kind of id.
+fn prefixes(role: Role) -> (&'static str, &'static str) {
+    if role == Role::Organization {
+        ("org-", "proj_")
+    } else {
+        ("proj_", "org-")
+    }
+}
+
+/// The id a consumer receives, without the blanks and quotes other rules report on;
+/// `None` when there is nothing to judge (absent, empty or interpolated).
+fn received_id(outcome: &Outcome) -> Option<&str> {
+    let value = outcome.value()?.trim_matches(|character: char| {
+        character.is_whitespace() || matches!(character, '"' | '\'' | '`' | '“' | '”')
+    });
+    (!value.is_empty() && !value.contains('$')).then_some(value)
+}
+
+fn mistake(role: Role, id: &str) -> Option<IdMistake> {
+    let (expected, other) = prefixes(role);
+    if id.starts_with(expected) {
+        None
+    } else if id.starts_with(other) {
+        Some(IdMistake::OtherKindOfId)
+    } else if provider::key_shape(id).is_some() {
+        Some(IdMistake::ApiKey(mask_secret(id)))
+    } else {
+        Some(IdMistake::NotAnId)
+    }
+}
+
+/// Finds the variables of `role` (organization or project) whose value is not that kind
+/// of id, as (severity, value range, message). Shared by KL401 and KL402.
+pub(super) fn check_ids(
+    ctx: &Context,
+    role: Role,
+    message: impl Fn(&str, IdMistake) -> String,
+) -> Vec<(Severity, std::ops::Range<usize>, String)> {
+    let mut found = Vec::new();
+    if ctx.is_template {
+        return found;
+    }
+    for (index, assignment) in ctx.assignments().iter().enumerate() {
+        if !ctx
+            .variable(&assignment.name)
+            .is_some_and(|known| known.role == role)
+        {
+            continue;
+        }
+        let Some(judgement) = ctx.judge(index, Syntax::Accidental, |_, outcome| {
+            received_id(outcome)
+                .and_then(|id| mistake(role, id))
+                .map(|_| String::new())
+        }) else {
+            continue;
+        };
+        let Some(mistake) = ctx
+            .parsed
+            .outcome(index, judgement.broken[0].0)
+            .and_then(received_id)
+            .and_then(|id| mistake(role, id))
+        else {
+            continue;
+        };
+        let mut text = message(&assignment.name, mistake);
+        if !judgement.fine.is_empty() {
+            text.push_str(&format!(
+                " (for {}; {} read it differently)",
+                judgement.broken_names(),
+                judgement.fine_names()
+            ));
+        }
+        // Test files talk to mocks more often than to OpenAI: likely wrong, not certain.
+        let severity = if ctx.is_test_context {
+            judgement.severity.min(Severity::Warning)
+        } else {
+            judgement.severity
+        };
+        found.push((severity, assignment.value_range.clone(), text));
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::check;
+
+    #[test]
+    fn project_id_name_and_key_in_org_variable() {
+        insta::assert_snapshot!(check("KL401", ".env", "OPENAI_ORG_ID=proj_AbCdEf0123456789\nOPENAI_ORGANIZATION=\"Acme Inc\"\nOPENAI_ORGANIZATION_ID=sk-proj-abcdefghijklmnop\n"), @"
+        1:15-1:36 error KL401: OPENAI_ORG_ID holds a project id (`proj_…`), not an organization id, and OpenAI rejects it as the `OpenAI-Organization` header — move it to OPENAI_PROJECT_ID and put the `org-…` id here
+        2:21-2:31 error KL401: OPENAI_ORGANIZATION is not an organization id (`org-…`): it is sent as the `OpenAI-Organization` header and OpenAI rejects the request — use the id from the organization settings page, not the organization's name
+        3:24-3:48 error KL401: OPENAI_ORGANIZATION_ID holds an API key (sk-proj-…mnop (24 chars)), not an organization id — put the key in OPENAI_API_KEY and the `org-…` id here
+        ");
+    }
+
+    #[test]
+    fn yaml_values_are_judged_as_written() {
+        insta::assert_snapshot!(check("KL401", "compose.yaml", "services:\n  api:\n    environment:\n      OPENAI_ORG_ID: my-org\n  worker:\n    environment:\n      - OPENAI_ORGANIZATION=proj_x\n"), @"
+        4:22-4:28 error KL401: OPENAI_ORG_ID is not an organization id (`org-…`): it is sent as the `OpenAI-Organization` header and OpenAI rejects the request — use the id from the organization settings page, not the organization's name
+        7:29-7:35 error KL401: OPENAI_ORGANIZATION holds a project id (`proj_…`), not an organization id, and OpenAI rejects it as the `OpenAI-Organization` header — move it to OPENAI_PROJECT_ID and put the `org-…` id here
+        ");
+        insta::assert_snapshot!(check("KL401", ".github/workflows/ci.yml", "jobs:\n  test:\n    env:\n      OPENAI_ORG_ID: fake-org\n"), @"4:22-4:30 warning KL401: OPENAI_ORG_ID is not an organization id (`org-…`): it is sent as the `OpenAI-Organization` header and OpenAI rejects the request — use the id from the organization settings page, not the organization's name");
+    }
+
+    #[test]
+    fn near_misses() {
+        insta::assert_snapshot!(check("KL401", ".env", "OPENAI_ORG_ID=org-AbCdEf0123456789\nOPENAI_ORGANIZATION=\nOPENAI_ORGANIZATION_ID=${ORG}\nOPENAI_PROJECT_ID=proj_abc\nORG=Acme Inc\n"), @"");
+        insta::assert_snapshot!(check("KL401", ".env.example", "OPENAI_ORG_ID=your-org-id\n"), @"");
+        insta::assert_snapshot!(check("KL401", "compose.yaml", "services:\n  api:\n    environment:\n      OPENAI_ORG_ID: ${OPENAI_ORG_ID}\n      OPENAI_ORGANIZATION:\n"), @"");
+        insta::assert_snapshot!(check("KL401", ".github/workflows/ci.yml", "jobs:\n  test:\n    env:\n      OPENAI_ORG_ID: ${{ secrets.OPENAI_ORG_ID }}\n"), @"");
+    }
 }

@@ -1,12 +1,13 @@
 //! Renders a rule's findings on a snippet as text for inline snapshots.
 
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 use crate::consumer::Consumer;
 use crate::fix::apply_fixes;
 use crate::linter::{LintInput, RuleSelection, lint};
 use crate::mask::escape_invisible;
-use crate::project::{ConsumerSet, LoneFile, Settings};
+use crate::project::{ConsumerSet, LoneFile, Project, Settings};
 use crate::source::kind_by_name;
 use crate::{ColumnUnit, LineIndex};
 
@@ -24,11 +25,77 @@ pub fn check_with(code: &str, path: &str, text: &str, consumers: &[Consumer]) ->
     let project = LoneFile { consumers: set };
     let kind = kind_by_name(path).expect("test paths have a known kind");
     let input = LintInput::new(Path::new(path), text, kind);
+    render(code, text, &input, &project, &Settings::default())
+}
+
+/// A project held in memory, with the options it is linted under, for rules that look
+/// beyond the linted file.
+#[derive(Clone, Debug, Default)]
+pub struct MemoryProject {
+    /// File texts by path, as `project::sibling` spells them (`.env`, `deploy/api.env`).
+    pub files: BTreeMap<PathBuf, String>,
+    /// Paths the project's `.gitignore` files exclude.
+    pub ignored: BTreeSet<PathBuf>,
+    /// Names the project reads somewhere (`${NAME}`, `os.environ["NAME"]`).
+    pub read_names: BTreeSet<String>,
+    pub consumers: ConsumerSet,
+    pub settings: Settings,
+}
+
+impl MemoryProject {
+    #[must_use]
+    pub fn with_file(mut self, path: &str, text: &str) -> MemoryProject {
+        self.files.insert(PathBuf::from(path), text.to_string());
+        self
+    }
+
+    #[must_use]
+    pub fn ignoring(mut self, path: &str) -> MemoryProject {
+        self.ignored.insert(PathBuf::from(path));
+        self
+    }
+}
+
+impl Project for MemoryProject {
+    fn read(&self, path: &Path) -> Option<String> {
+        self.files.get(path).cloned()
+    }
+    fn exists(&self, path: &Path) -> bool {
+        self.files.contains_key(path)
+    }
+    fn is_ignored(&self, path: &Path) -> bool {
+        self.ignored.contains(path)
+    }
+    fn consumers_of(&self, _path: &Path) -> ConsumerSet {
+        self.consumers.clone()
+    }
+    fn reads_name(&self, name: &str) -> bool {
+        self.read_names.contains(name)
+    }
+}
+
+/// Lints `text` as `path` inside `project` with only rule `code`; the file counts as
+/// committed unless the project ignores it.
+pub fn check_in_project(code: &str, path: &str, text: &str, project: &MemoryProject) -> String {
+    let kind = kind_by_name(path).expect("test paths have a known kind");
+    let mut input = LintInput::new(Path::new(path), text, kind);
+    input.is_committed = !project.is_ignored(Path::new(path));
+    render(code, text, &input, project, &project.settings)
+}
+
+/// Runs rule `code` and renders its findings, one line each, with the text each fix produces.
+fn render(
+    code: &str,
+    text: &str,
+    input: &LintInput,
+    project: &dyn Project,
+    settings: &Settings,
+) -> String {
     let selection = RuleSelection {
         select: vec![code.to_string()],
         ..RuleSelection::default()
     };
-    let diagnostics = lint(&input, &project, &Settings::default(), &selection);
+    let diagnostics = lint(input, project, settings, &selection);
     let index = LineIndex::new(text);
     let mut out = String::new();
     for diagnostic in &diagnostics {

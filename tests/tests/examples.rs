@@ -1,0 +1,111 @@
+//! The bundled example projects: the broken app shows every kind of mistake in the
+//! catalog, the clean app shows none.
+
+use std::collections::BTreeSet;
+
+use assert_cmd::Command;
+use keylint_e2e::workspace_root;
+
+fn lint_json(project: &str) -> (serde_json::Value, i32) {
+    let output = Command::cargo_bin("keylint")
+        .unwrap()
+        .current_dir(workspace_root())
+        .args(["lint", "--format", "json", project])
+        .output()
+        .unwrap();
+    let json = serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+        panic!(
+            "not JSON ({error}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    });
+    (json, output.status.code().unwrap())
+}
+
+#[test]
+fn broken_app_shows_every_kind_of_mistake() {
+    let (json, code) = lint_json("examples/broken-app");
+    assert_eq!(code, 1);
+    let codes: BTreeSet<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|diagnostic| diagnostic["code"].as_str().unwrap())
+        .collect();
+    let expected = [
+        "KL101", "KL102", "KL103", "KL104", "KL106", "KL201", "KL202", "KL203", "KL301", "KL401",
+        "KL402", "KL404", "KL501", "KL502", "KL503",
+    ];
+    let missing: Vec<&&str> = expected
+        .iter()
+        .filter(|code| !codes.contains(**code))
+        .collect();
+    assert!(missing.is_empty(), "missing {missing:?}; found {codes:?}");
+}
+
+#[test]
+fn clean_app_shows_nothing() {
+    let (json, code) = lint_json("examples/clean-app");
+    assert_eq!(json["diagnostics"], serde_json::json!([]), "{json:#}");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn json_follows_the_contract() {
+    let (json, _) = lint_json("examples/broken-app");
+    assert_eq!(json["version"], 1);
+    let summary = &json["summary"];
+    assert!(summary["files"].as_u64().unwrap() >= 5);
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    let errors = diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic["severity"] == "error")
+        .count() as u64;
+    assert_eq!(summary["errors"].as_u64().unwrap(), errors);
+    for diagnostic in diagnostics {
+        let keys: BTreeSet<&str> = diagnostic
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            BTreeSet::from([
+                "path",
+                "line",
+                "column",
+                "end_line",
+                "end_column",
+                "code",
+                "name",
+                "severity",
+                "message",
+                "fix"
+            ])
+        );
+        let path = diagnostic["path"].as_str().unwrap();
+        assert!(
+            path.starts_with("examples/broken-app/") && !path.contains("./"),
+            "{path}"
+        );
+        assert!(
+            diagnostic["line"].as_u64().unwrap() >= 1
+                && diagnostic["column"].as_u64().unwrap() >= 1
+        );
+        let start = (
+            diagnostic["line"].as_u64().unwrap(),
+            diagnostic["column"].as_u64().unwrap(),
+        );
+        let end = (
+            diagnostic["end_line"].as_u64().unwrap(),
+            diagnostic["end_column"].as_u64().unwrap(),
+        );
+        assert!(end >= start);
+        assert!(["error", "warning", "info"].contains(&diagnostic["severity"].as_str().unwrap()));
+        let fix = &diagnostic["fix"];
+        assert!(
+            fix.is_null() || ["safe", "unsafe"].contains(&fix["applicability"].as_str().unwrap())
+        );
+    }
+}

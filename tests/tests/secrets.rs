@@ -1,0 +1,158 @@
+//! Secrets are sacred: lint fixtures full of fabricated keys in every file kind,
+//! through every output path, and assert that no key (nor a fragment longer than the
+//! mask allows, nor its base64 form) ever appears.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use keylint_e2e::workspace_root;
+use regex::Regex;
+
+/// Every key-shaped literal in the example projects and the extra fixture below.
+fn planted_keys(root: &Path) -> Vec<String> {
+    let pattern = Regex::new(r"sk-(?:proj|ant-api03|admin|svcacct)-[A-Za-z0-9_\-]{20,}|AIza[A-Za-z0-9_\-]{30,}|\b[0-9a-f]{32}\b").unwrap();
+    let mut keys = Vec::new();
+    for entry in walk(root) {
+        let Ok(text) = std::fs::read_to_string(&entry) else {
+            continue;
+        };
+        keys.extend(
+            pattern
+                .find_iter(&text)
+                .map(|found| found.as_str().to_string()),
+        );
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+/// Fragments that would give a key away: any 10 characters after its prefix, and the
+/// start of its base64 encoding.
+fn forbidden_fragments(key: &str) -> Vec<String> {
+    let body_start = key.rfind('-').map_or(4, |index| index + 1).min(key.len());
+    let body: Vec<char> = key[body_start..].chars().collect();
+    let mut fragments: Vec<String> = body
+        .windows(10)
+        .map(|window| window.iter().collect())
+        .collect();
+    let encoded = base64_encode(key.as_bytes());
+    fragments.push(encoded[..encoded.len().min(24)].to_string());
+    fragments
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let value = chunk
+            .iter()
+            .fold(0u32, |acc, &byte| (acc << 8) | u32::from(byte))
+            << (8 * (3 - chunk.len()));
+        for index in 0..=chunk.len() {
+            out.push(ALPHABET[((value >> (18 - 6 * index)) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+fn run(dir: &Path, args: &[&str]) -> String {
+    let output = Command::cargo_bin("keylint")
+        .unwrap()
+        .current_dir(dir)
+        .env("RUST_BACKTRACE", "1")
+        .args(args)
+        .output()
+        .unwrap();
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn assert_no_leak(outputs: &[(String, String)], keys: &[String]) {
+    assert!(keys.len() >= 8, "the fixtures must plant keys: {keys:?}");
+    for key in keys {
+        for fragment in forbidden_fragments(key) {
+            for (label, output) in outputs {
+                assert!(
+                    !output.contains(&fragment),
+                    "`{label}` shows part of a key: …{}…",
+                    &fragment[..4]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn no_output_shows_a_key() {
+    let scratch = tempfile::tempdir().unwrap();
+    let project = scratch.path().join("project");
+    copy_dir(&workspace_root().join("examples/broken-app"), &project);
+    // Extra shapes: a key in a comment, with NBSP, quoted twice, in a YAML block.
+    let extra = format!(
+        "# old key: {a}\nOPENAI_API_KEY='\"{a}\"'\nANTHROPIC_API_KEY=\"{b} \"\nOPENAI_API_KEY={a}\u{a0}\nAZURE_OPENAI_API_KEY=Bearer {c}\n",
+        a = "sk-proj-Qw3rTy7uIo9pAs1dFg4hJk6lZx8cVb0nM2QwErTyUiOpAsDfGhJkLzXcVbNmQwErTyUiOpT3BlbkFJAsDfGhJkLzXcVbNmQwErTyUiOpAsDfGhJkLzXcVbNmQwErTyUiOpAsDfGhJkLzXcVbNmQwE7rT",
+        b = "sk-ant-api03-Zx9Cv8Bn7Mq6Wr5Et4Yu3Io2Pa1Sd0Fg9Hj8Kl7Zx6Cv5Bn4Mq3Wr2Et1Yu0Io9Pa8Sd7Fg6Hj5Kl4Zx3Cv2Bn1Mq0Wr9Et8Yu7Io6PAA",
+        c = "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+    );
+    std::fs::write(project.join(".env.local"), extra).unwrap();
+    let keys = planted_keys(&project);
+
+    let mut outputs = Vec::new();
+    for args in [
+        vec!["lint", "."],
+        vec!["lint", "--color", "always", "."],
+        vec!["lint", "--format", "json", "."],
+        vec!["lint", "--diff", "."],
+        vec!["lint", "--diff", "--unsafe-fixes", "."],
+        vec!["rules"],
+        vec!["lint", "--fix", "--unsafe-fixes", "."],
+        vec!["lint", "."],
+    ] {
+        outputs.push((args.join(" "), run(&project, &args)));
+    }
+    for code in run(&project, &["rules"])
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+    {
+        outputs.push((format!("explain {code}"), run(&project, &["explain", code])));
+    }
+    assert_no_leak(&outputs, &keys);
+    // --fix leaves no backup copies of secret files behind.
+    let leftovers: Vec<_> = walk(&project)
+        .into_iter()
+        .filter(|path| {
+            path.to_string_lossy().contains(".keylint-")
+                || path.extension().is_some_and(|extension| extension == "bak")
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

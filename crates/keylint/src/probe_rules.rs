@@ -22,7 +22,7 @@ pub const PROBE_RULES: &[ProbeRule] = &[
         code: "KL601",
         name: "rejected-key",
         severity: Severity::Error,
-        summary: "the provider rejects the key: unknown, revoked or deactivated (only with --probe)",
+        summary: "The provider rejects the key: unknown, revoked or deactivated (only with --probe)",
         doc: r"
 ## What it does
 With `--probe`, asks the provider's cheapest authenticated read (`GET …/models`, no
@@ -48,7 +48,7 @@ OPENAI_API_KEY=sk-proj-…new2
         code: "KL602",
         name: "org-or-project-mismatch",
         severity: Severity::Error,
-        summary: "the key is valid, but the organization or project sent with it is not its own (only with --probe)",
+        summary: "The key is valid, but the organization or project sent with it is not its own (only with --probe)",
         doc: r"
 ## What it does
 With `--probe`, the key is probed with and without the configured `OpenAI-Organization`
@@ -76,7 +76,7 @@ OPENAI_ORG_ID=org-of-this-key
         code: "KL603",
         name: "no-permission",
         severity: Severity::Warning,
-        summary: "the key is valid but may not do this: restricted key, region, API disabled (only with --probe)",
+        summary: "The key is valid but may not do this: restricted key, region, API disabled (only with --probe)",
         doc: r"
 ## What it does
 With `--probe`, reports a key the provider recognizes but answers with `403`: a
@@ -100,7 +100,7 @@ that has them.
         code: "KL604",
         name: "quota-or-rate-limit",
         severity: Severity::Warning,
-        summary: "the key is valid but out of quota or credit, or rate-limited right now (only with --probe)",
+        summary: "The key is valid but out of quota or credit, or rate-limited right now (only with --probe)",
         doc: r"
 ## What it does
 With `--probe`, reports `429` answers: `insufficient_quota` (no credit left, the
@@ -120,7 +120,7 @@ Add credit on the provider's billing page, or use a key of an account with quota
         code: "KL605",
         name: "probe-unknown",
         severity: Severity::Info,
-        summary: "the probe could not tell: network, TLS, timeout, 5xx, or the key was not sent (only with --probe)",
+        summary: "The probe could not tell: network, TLS, timeout, 5xx, or the key was not sent (only with --probe)",
         doc: r"
 ## What it does
 With `--probe`, reports a key whose probe did not give an answer about the key: no
@@ -147,7 +147,7 @@ keylint lint --probe --allow-host proxy.example
         code: "KL606",
         name: "probe-wrong-endpoint",
         severity: Severity::Warning,
-        summary: "the base URL is not the provider's API: 404, Azure resource or deployment not found (only with --probe)",
+        summary: "The base URL is not the provider's API: 404, Azure resource or deployment not found (only with --probe)",
         doc: r"
 ## What it does
 With `--probe`, reports a key whose base URL does not answer like the provider's API:

@@ -239,10 +239,12 @@ fn run(mut command: Command, keys: &[&str]) -> Run {
     for key in keys {
         let middle = &key[key.len() / 2 - 8..key.len() / 2 + 8];
         for (stream, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
-            assert!(!text.contains(key), "the key leaked on {stream}: {text}");
+            // The failure message shows the output with the fabricated key blanked out.
+            let shown = text.replace(*key, "<KEY>").replace(middle, "<KEY PIECE>");
+            assert!(!text.contains(key), "the key leaked on {stream}: {shown}");
             assert!(
                 !text.contains(middle),
-                "a piece of the key leaked on {stream}: {text}"
+                "a piece of the key leaked on {stream}: {shown}"
             );
         }
     }
@@ -612,6 +614,92 @@ fn stdin_key_with_one_trailing_newline_removed() {
         "{}",
         result.stderr
     );
+}
+
+#[test]
+fn each_provider_gets_its_own_path_and_headers() {
+    const ANTHROPIC_MODELS: &str = r#"{"data":[{"type":"model","id":"claude-sonnet-4-5","display_name":"Claude Sonnet 4.5","created_at":"2025-09-29T00:00:00Z"}],"has_more":false,"first_id":"claude-sonnet-4-5","last_id":"claude-sonnet-4-5"}"#;
+    const GEMINI_MODELS: &str =
+        r#"{"models":[{"name":"models/gemini-2.0-flash","displayName":"Gemini 2.0 Flash"}]}"#;
+    const AZURE_MODELS: &str = r#"{"data":[{"id":"gpt-4o","object":"model"}],"object":"list"}"#;
+    let mock = Mock::start(|request| match request.path() {
+        "/v1/models" if request.header("x-api-key").is_some() => Reply::Json(200, ANTHROPIC_MODELS),
+        "/v1beta/models" => Reply::Json(200, GEMINI_MODELS),
+        "/openai/models" => Reply::Json(200, AZURE_MODELS),
+        _ => Reply::Json(
+            404,
+            r#"{"error":{"code":"404","message":"Resource not found"}}"#,
+        ),
+    });
+    let anthropic = format!("sk-ant-api03-{}AA", random_alnum(93));
+    let gemini = format!("AIzaSy{}", random_alnum(33));
+    let azure: String = random_alnum(64)
+        .bytes()
+        .map(|byte| char::from(b"0123456789abcdef"[usize::from(byte) % 16]))
+        .take(32)
+        .collect();
+    let root = format!("http://127.0.0.1:{}", mock.port);
+    let env = format!(
+        "ANTHROPIC_BASE_URL={root}\nANTHROPIC_API_KEY={anthropic}\n\
+         GOOGLE_GEMINI_BASE_URL={root}\nGEMINI_API_KEY={gemini}\n\
+         AZURE_OPENAI_ENDPOINT={root}/\nAZURE_OPENAI_API_KEY={azure}\n"
+    );
+    let project = Project::new(&[(".env", &env)]);
+    let result = run(
+        project.keylint(&["probe", "--format", "json", "--allow-host", &mock.allow()]),
+        &[&anthropic, &gemini, &azure],
+    );
+    assert_eq!(result.code, 0, "{}{}", result.stdout, result.stderr);
+    let json = result.json();
+    let probes: Vec<(&str, &str, i64)> = json["probes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|probe| {
+            assert_eq!(probe["verdict"], "ok", "{probe:#}");
+            (
+                probe["variable"].as_str().unwrap(),
+                probe["provider"].as_str().unwrap(),
+                probe["line"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        probes,
+        [
+            ("ANTHROPIC_API_KEY", "anthropic", 2),
+            ("GEMINI_API_KEY", "gemini", 4),
+            ("AZURE_OPENAI_API_KEY", "azure-openai", 6)
+        ]
+    );
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 3);
+    let find = |path: &str| {
+        requests
+            .iter()
+            .find(|request| request.path() == path)
+            .unwrap_or_else(|| {
+                let paths: Vec<&str> = requests.iter().map(Recorded::path).collect();
+                panic!("no request for {path}: {paths:?}")
+            })
+    };
+    let anthropic_request = find("/v1/models");
+    assert_eq!(
+        anthropic_request.header("x-api-key"),
+        Some(anthropic.as_str())
+    );
+    assert_eq!(
+        anthropic_request.header("anthropic-version"),
+        Some("2023-06-01")
+    );
+    assert_eq!(anthropic_request.header("authorization"), None);
+    assert_eq!(
+        find("/v1beta/models").header("x-goog-api-key"),
+        Some(gemini.as_str())
+    );
+    let azure_request = find("/openai/models");
+    assert_eq!(azure_request.header("api-key"), Some(azure.as_str()));
+    assert!(azure_request.raw.contains("/openai/models?api-version="));
 }
 
 #[test]

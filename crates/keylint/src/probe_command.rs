@@ -74,7 +74,9 @@ pub struct ProbeArgs {
     /// Read one key from standard input (one trailing newline is removed).
     #[arg(long, requires = "provider", conflicts_with_all = ["env_files", "vars", "consumer"])]
     stdin: bool,
-    /// The key's provider: openai, azure-openai, anthropic, gemini.
+    /// The key's provider: openai, azure-openai, anthropic, gemini. Needed with
+    /// --stdin; with files, probes only that provider's keys (or gives the provider of
+    /// a --var keylint does not know).
     #[arg(long, value_name = "PROVIDER", value_parser = parse_provider)]
     provider: Option<Provider>,
     /// With --stdin: the organization id sent as `OpenAI-Organization`.
@@ -140,7 +142,8 @@ pub struct FoundKey {
 pub struct Filter {
     /// Only these variables (empty: every known API-key variable).
     pub vars: Vec<String>,
-    /// Provider of a `--var` keylint does not know.
+    /// Provider of a `--var` keylint does not know; without `--var`, only keys of
+    /// this provider are probed.
     pub provider: Option<Provider>,
 }
 
@@ -443,6 +446,10 @@ pub fn keys_in_text(
                 }
                 None => continue,
             };
+            // `--provider` without `--var`: only that provider's keys.
+            if filter.vars.is_empty() && filter.provider.is_some_and(|wanted| wanted != provider) {
+                continue;
+            }
             if value.trim().is_empty() {
                 continue;
             }
@@ -576,9 +583,13 @@ fn render_human(
         };
         let reset = if color { "\x1b[0m" } else { "" };
         let short = mask_body(&key.request.key).unwrap_or_else(|| mask_secret(&key.request.key));
+        let variable = if key.path == "-" {
+            "key from standard input"
+        } else {
+            key.variable.as_str()
+        };
         out.push_str(&format!(
-            "{style}{}{reset} ({short}): {}. {}\n",
-            key.variable,
+            "{style}{variable}{reset} ({short}): {}. {}\n",
             outcome.message.trim_end_matches('.'),
             outcome.fix
         ));

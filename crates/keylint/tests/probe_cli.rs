@@ -602,6 +602,27 @@ fn stdin_key_with_one_trailing_newline_removed() {
         Some("org-abcdefghijklmnopqrstuvwx")
     );
 
+    let mut command = project.keylint(&[
+        "probe",
+        "--stdin",
+        "--provider",
+        "openai",
+        "--base-url",
+        &base,
+        "--allow-host",
+        &mock.allow(),
+    ]);
+    command.write_stdin(format!("{key}\n"));
+    let result = run(command, &[&key]);
+    assert_eq!(result.code, 0, "{}{}", result.stdout, result.stderr);
+    assert!(
+        result
+            .stdout
+            .starts_with("key from standard input (sk-proj-…"),
+        "{}",
+        result.stdout
+    );
+
     // --stdin without --provider is a usage error; so is an empty stdin.
     let result = run(project.keylint(&["probe", "--stdin"]), &[]);
     assert_eq!(result.code, 2);
@@ -756,6 +777,22 @@ fn var_and_env_file_pick_what_is_probed() {
         mock.requests()[0].header("authorization"),
         Some(format!("Bearer {other}").as_str())
     );
+
+    // --provider alone keeps only that provider's keys: none here.
+    let result = run(
+        project.keylint(&[
+            "probe",
+            "--env-file",
+            "deploy.env",
+            "--provider",
+            "anthropic",
+            "--allow-host",
+            &mock.allow(),
+        ]),
+        &[&key, &other],
+    );
+    assert_eq!(result.code, 2, "{}{}", result.stdout, result.stderr);
+    assert_eq!(mock.requests().len(), 1);
 }
 
 #[test]

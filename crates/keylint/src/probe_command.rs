@@ -746,3 +746,152 @@ pub fn add_probe_diagnostics(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(tag: char) -> String {
+        format!(
+            "sk-proj-{}T3BlbkFJ{}",
+            tag.to_string().repeat(70),
+            "q".repeat(70)
+        )
+    }
+
+    fn env_keys(text: &str, consumer: Consumer, filter: &Filter) -> Vec<FoundKey> {
+        keys_in_text(text, FileKind::EnvFile, ".env", consumer, filter).unwrap()
+    }
+
+    #[test]
+    fn the_consumer_decides_which_duplicate_is_probed() {
+        let text = format!("OPENAI_API_KEY={}\nOPENAI_API_KEY={}\n", key('a'), key('b'));
+        let last = env_keys(&text, Consumer::PythonDotenv, &Filter::default());
+        assert_eq!(last.len(), 1);
+        assert_eq!(last[0].request.key, key('b'));
+        assert_eq!(last[0].line, 2);
+        let first = env_keys(&text, Consumer::Dotenvy, &Filter::default());
+        assert_eq!(first[0].request.key, key('a'));
+        assert_eq!(first[0].line, 1);
+    }
+
+    #[test]
+    fn the_value_is_what_the_consumer_receives() {
+        let text = format!("export OPENAI_API_KEY=\"{}\"  # main\n", key('a'));
+        let found = env_keys(&text, Consumer::PythonDotenv, &Filter::default());
+        assert_eq!(found[0].request.key, key('a'));
+        assert_eq!(&text[found[0].range.clone()], format!("\"{}\"", key('a')));
+        let docker = env_keys(&text, Consumer::DockerEnvFile, &Filter::default());
+        assert!(docker.is_empty() || docker[0].request.key != key('a'));
+    }
+
+    #[test]
+    fn organization_project_and_base_url_come_from_the_same_file() {
+        let text = format!(
+            "OPENAI_ORGANIZATION=org-alias\nOPENAI_PROJECT_ID=proj_abc\nOPENAI_API_BASE=https://api.openai.com/v1\nOPENAI_API_KEY={}\nANTHROPIC_API_KEY=\n",
+            key('a')
+        );
+        let found = env_keys(&text, Consumer::PythonDotenv, &Filter::default());
+        assert_eq!(found.len(), 1, "empty keys are skipped");
+        let request = &found[0].request;
+        assert_eq!(request.provider, Provider::OpenAi);
+        assert_eq!(request.organization.as_deref(), Some("org-alias"));
+        assert_eq!(request.project.as_deref(), Some("proj_abc"));
+        assert_eq!(
+            request.base_url.as_deref(),
+            Some("https://api.openai.com/v1")
+        );
+
+        let canonical = format!("OPENAI_ORG_ID=org-canonical\n{text}");
+        let found = env_keys(&canonical, Consumer::PythonDotenv, &Filter::default());
+        assert_eq!(
+            found[0].request.organization.as_deref(),
+            Some("org-canonical")
+        );
+    }
+
+    #[test]
+    fn compose_services_keep_their_own_environment() {
+        let text = format!(
+            "services:\n  a:\n    environment:\n      OPENAI_API_KEY: {}\n      OPENAI_ORG_ID: org-a\n  b:\n    environment:\n      - OPENAI_API_KEY={}\n  c:\n    environment:\n      OPENAI_API_KEY: ${{OPENAI_API_KEY}}\n",
+            key('a'),
+            key('b')
+        );
+        let found = keys_in_text(
+            &text,
+            FileKind::Compose,
+            "compose.yaml",
+            Consumer::PythonDotenv,
+            &Filter::default(),
+        )
+        .unwrap();
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].service.as_deref(), Some("a"));
+        assert_eq!(found[0].request.organization.as_deref(), Some("org-a"));
+        assert_eq!(found[0].line, 4);
+        assert_eq!(found[1].service.as_deref(), Some("b"));
+        assert_eq!(found[1].request.organization, None);
+        assert_eq!(found[1].request.key, key('b'));
+    }
+
+    #[test]
+    fn an_unknown_variable_needs_a_provider() {
+        let text = "MY_KEY=not-a-known-shape-at-all\n";
+        let filter = Filter {
+            vars: vec!["MY_KEY".into()],
+            provider: None,
+        };
+        assert!(
+            keys_in_text(
+                text,
+                FileKind::EnvFile,
+                ".env",
+                Consumer::PythonDotenv,
+                &filter
+            )
+            .is_err()
+        );
+        let filter = Filter {
+            provider: Some(Provider::Anthropic),
+            ..filter
+        };
+        let found = env_keys(text, Consumer::PythonDotenv, &filter);
+        assert_eq!(found[0].request.provider, Provider::Anthropic);
+    }
+
+    #[test]
+    fn exit_codes() {
+        let outcome = |verdict| ProbeOutcome {
+            verdict,
+            http_status: None,
+            error_code: None,
+            host: String::new(),
+            headers_sent: Vec::new(),
+            message: String::new(),
+            fix: String::new(),
+            cached: false,
+        };
+        use keylint_probe::Verdict::{InvalidKey, Ok as Good, Unknown};
+        assert_eq!(exit_code(&[outcome(Good)]), 0);
+        assert_eq!(exit_code(&[outcome(Good), outcome(Unknown)]), EXIT_UNKNOWN);
+        assert_eq!(
+            exit_code(&[outcome(Unknown), outcome(InvalidKey)]),
+            EXIT_FINDINGS
+        );
+    }
+
+    #[test]
+    fn allow_host_and_timeout_are_checked() {
+        let network = |hosts: &[&str], timeout_ms| NetworkArgs {
+            allow_hosts: hosts.iter().map(ToString::to_string).collect(),
+            timeout_ms,
+        };
+        assert!(settings(&network(&["127.0.0.1:8080", "proxy.example"], 5000)).is_ok());
+        assert!(settings(&network(&["not a host"], 5000)).is_err());
+        assert!(settings(&network(&[], 0)).is_err());
+        assert_eq!(
+            settings(&network(&[], 250)).unwrap().timeout,
+            Duration::from_millis(250)
+        );
+    }
+}

@@ -548,6 +548,13 @@ fn allow_host_lets_the_probe_reach_the_workspace_base_url() {
     let mock = Mock::always(Reply::Json(200, OPENAI_MODELS));
     let key = openai_key();
     let project = Project::new(&[(".env", &env_with_base(&mock, &key))]);
+    // `lint` without --probe stays off the network even with the host allowed.
+    let result = run(
+        project.keylint(&["lint", "--allow-host", &mock.allow()]),
+        &[&key],
+    );
+    assert!(!result.stdout.contains("KL6"), "{}", result.stdout);
+    assert_eq!(mock.connections(), 0);
     let result = run(
         project.keylint(&["probe", "--allow-host", &mock.allow()]),
         &[&key],

@@ -54,6 +54,12 @@ pub struct LintArgs {
     /// When to colour the output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Also ask the providers whether the keys in env files work (sends each key to
+    /// its provider; adds KL6xx findings). Off unless given.
+    #[arg(long)]
+    probe: bool,
+    #[command(flatten)]
+    network: crate::probe_command::NetworkArgs,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -90,6 +96,9 @@ pub fn run(args: &LintArgs) -> Result<u8> {
         if !keylint_core::rules::RULES
             .iter()
             .any(|info| selection_matches(info.code, info.name, selector))
+            && !crate::probe_rules::PROBE_RULES
+                .iter()
+                .any(|rule| crate::probe_rules::matches(rule, selector))
         {
             bail!("unknown rule `{selector}` in --select/--ignore (see `keylint rules`)");
         }
@@ -139,6 +148,15 @@ pub fn run(args: &LintArgs) -> Result<u8> {
             diffs.push_str(&diff);
         }
         reports.push(report);
+    }
+    if args.probe {
+        crate::probe_command::add_probe_diagnostics(
+            &mut reports,
+            &workspace,
+            &args.network,
+            &args.select,
+            &args.ignore,
+        )?;
     }
 
     let color = match args.color {

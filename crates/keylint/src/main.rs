@@ -4,6 +4,8 @@
 mod discover;
 mod lint_command;
 mod output;
+mod probe_command;
+mod probe_rules;
 mod read;
 mod redact;
 mod rules_command;
@@ -30,6 +32,8 @@ struct Cli {
 enum Command {
     /// Lint files or directories (default: the current directory).
     Lint(lint_command::LintArgs),
+    /// Ask the provider whether each key works, and explain why not (sends the key).
+    Probe(probe_command::ProbeArgs),
     /// List every rule.
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
@@ -49,7 +53,8 @@ enum RulesFormat {
     Markdown,
 }
 
-/// Exit codes (DESIGN.md §3): 0 no findings at or above `--fail-on`, 1 findings, 2 usage or I/O error.
+/// Exit codes (DESIGN.md §3): 0 no findings at or above `--fail-on`, 1 findings, 2 usage or I/O error
+/// (`probe` adds 3: no failure, but at least one key could not be judged).
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
@@ -57,6 +62,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Lint(args) => lint_command::run(&args),
+        Command::Probe(args) => probe_command::run(&args),
         Command::Rules { format } => rules_command::list(match format {
             RulesFormat::Text => rules_command::ListFormat::Text,
             RulesFormat::Json => rules_command::ListFormat::Json,

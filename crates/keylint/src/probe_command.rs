@@ -1,0 +1,897 @@
+//! `keylint probe`, and the probe half of `keylint lint --probe`: find the provider keys
+//! a program would receive, ask each provider whether the key works, explain the answer.
+//!
+//! Everything that decides *where* a key may go lives in `keylint-probe`
+//! (`resolve_target`): a base URL read from a file is passed along as `base_url` and is
+//! contacted only when it is the provider's official host or the user allowed its host
+//! with `--allow-host`. Nothing here reads an allowlist from workspace files.
+//! Keys are never printed: only masked (`sk-proj-…x9Qa (164 chars)`).
+
+use std::collections::HashMap;
+use std::io::{IsTerminal as _, Read as _};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, bail};
+use clap::{Args, ValueEnum};
+use keylint_core::assignment::{Origin, ParsedFile};
+use keylint_core::consumer::{Consumer, Outcome};
+use keylint_core::mask::mask_body;
+use keylint_core::provider::{self as core_provider, Role};
+use keylint_core::source::{FileKind, is_template_by_name, kind_by_name};
+use keylint_core::{ColumnUnit, Diagnostic, LineIndex, Project as _, mask_secret};
+use keylint_probe::target::AllowedHost;
+use keylint_probe::{ProbeOutcome, ProbeRequest, ProbeSettings, Prober, Provider, resolve_target};
+use serde::Serialize;
+
+use crate::EXIT_FINDINGS;
+use crate::output::FileReport;
+use crate::probe_rules;
+use crate::read::{FileText, read_text};
+use crate::workspace::Workspace;
+
+/// Exit code when no probe failed but at least one could not tell (DESIGN.md §3).
+pub const EXIT_UNKNOWN: u8 = 3;
+
+/// Probes run at the same time, at most.
+const CONCURRENCY: usize = 4;
+
+/// Compose files `keylint probe` reads by default, in Compose's own order of preference.
+const COMPOSE_FILES: [&str; 4] = [
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+];
+
+/// Network options of `probe` and `lint --probe`. These are user-level settings: they
+/// come from the command line only, never from files in the workspace.
+#[derive(Args, Clone, Debug)]
+pub struct NetworkArgs {
+    /// Also send keys to this host when a base URL in the files points there
+    /// (`host`: any port, `host:port`: that port only; plain http only for loopback).
+    /// Repeatable.
+    #[arg(long = "allow-host", value_name = "HOST[:PORT]")]
+    pub allow_hosts: Vec<String>,
+    /// Hard limit for one probe request, connection included, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 5000)]
+    pub timeout_ms: u64,
+}
+
+#[derive(Args)]
+pub struct ProbeArgs {
+    /// Env file (or Compose file) to read keys from; repeatable.
+    /// Default: ./.env and the `environment:` of the services in ./compose.yaml or
+    /// ./docker-compose.yml.
+    #[arg(long = "env-file", value_name = "PATH")]
+    env_files: Vec<PathBuf>,
+    /// Probe only this variable; repeatable. A name keylint does not know is probed
+    /// as the provider given by --provider, else by the shape of its value.
+    #[arg(long = "var", value_name = "NAME")]
+    vars: Vec<String>,
+    /// Read one key from standard input (one trailing newline is removed).
+    #[arg(long, requires = "provider", conflicts_with_all = ["env_files", "vars", "consumer"])]
+    stdin: bool,
+    /// The key's provider: openai, azure-openai, anthropic, gemini. Needed with
+    /// --stdin; with files, probes only that provider's keys (or gives the provider of
+    /// a --var keylint does not know).
+    #[arg(long, value_name = "PROVIDER", value_parser = parse_provider)]
+    provider: Option<Provider>,
+    /// With --stdin: the organization id sent as `OpenAI-Organization`.
+    #[arg(long, value_name = "ID", requires = "stdin")]
+    org: Option<String>,
+    /// With --stdin: the project id sent as `OpenAI-Project`.
+    #[arg(long, value_name = "ID", requires = "stdin")]
+    project: Option<String>,
+    /// With --stdin: the base URL (a host that is not the provider's still needs --allow-host).
+    #[arg(long, value_name = "URL", requires = "stdin")]
+    base_url: Option<String>,
+    /// Whose reading of env files gives the value probed: python-dotenv (default),
+    /// node-dotenv, dotenvy, compose, docker-env-file, shell.
+    #[arg(long, value_name = "CONSUMER")]
+    consumer: Option<String>,
+    #[command(flatten)]
+    network: NetworkArgs,
+    /// Neither read nor write the disk cache (results are otherwise kept 10 minutes,
+    /// as hashes, under the user cache directory).
+    #[arg(long)]
+    no_cache: bool,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// When to colour the output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_provider(text: &str) -> Result<Provider, String> {
+    text.parse::<Provider>().map_err(|error| error.to_string())
+}
+
+/// One key found in a file (or on stdin), ready to probe.
+#[derive(Clone, Debug)]
+pub struct FoundKey {
+    pub variable: String,
+    /// As given on the command line, or the default file name.
+    pub path: String,
+    /// 1-based line of the assignment.
+    pub line: usize,
+    /// Compose service the key belongs to.
+    pub service: Option<String>,
+    /// Byte range of the value in the file (for `lint --probe`).
+    pub range: Range<usize>,
+    pub request: ProbeRequest,
+}
+
+/// What to look for in a file.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// Only these variables (empty: every known API-key variable).
+    pub vars: Vec<String>,
+    /// Provider of a `--var` keylint does not know; without `--var`, only keys of
+    /// this provider are probed.
+    pub provider: Option<Provider>,
+}
+
+pub fn run(args: &ProbeArgs) -> Result<u8> {
+    let settings = settings(&args.network)?;
+    let keys = if args.stdin {
+        vec![key_from_stdin(args)?]
+    } else {
+        keys_from_files(args)?
+    };
+    let outcomes = probe_all(
+        keys.iter().map(|key| key.request.clone()).collect(),
+        &settings,
+        !args.no_cache,
+    )?;
+    let results: Vec<(&FoundKey, &ProbeOutcome)> = keys.iter().zip(&outcomes).collect();
+    match args.format {
+        Format::Json => print!("{}", render_json(&results)),
+        Format::Human => {
+            let color = match args.color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => {
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            print!("{}", render_human(&results, &settings, color));
+        }
+    }
+    Ok(exit_code(&outcomes))
+}
+
+/// 0 all ok, 1 any failure, 3 no failure but at least one unknown.
+fn exit_code(outcomes: &[ProbeOutcome]) -> u8 {
+    if outcomes.iter().any(|outcome| outcome.verdict.is_failure()) {
+        EXIT_FINDINGS
+    } else if outcomes
+        .iter()
+        .any(|outcome| outcome.verdict == keylint_probe::Verdict::Unknown)
+    {
+        EXIT_UNKNOWN
+    } else {
+        0
+    }
+}
+
+/// The user-level probe settings from the command line; a malformed `--allow-host` is
+/// a usage error.
+pub fn settings(network: &NetworkArgs) -> Result<ProbeSettings> {
+    for entry in &network.allow_hosts {
+        if AllowedHost::parse(entry).is_none() {
+            bail!("--allow-host takes HOST or HOST:PORT, got `{entry}`");
+        }
+    }
+    if network.timeout_ms == 0 {
+        bail!("--timeout-ms must be at least 1");
+    }
+    Ok(ProbeSettings {
+        timeout: Duration::from_millis(network.timeout_ms),
+        allowed_hosts: network.allow_hosts.clone(),
+        ..ProbeSettings::default()
+    })
+}
+
+/// `$XDG_CACHE_HOME/keylint/probe`, else `$HOME/.cache/keylint/probe`.
+fn cache_dir() -> Option<PathBuf> {
+    let absolute = |name: &str| {
+        std::env::var_os(name)
+            .map(PathBuf::from)
+            .filter(|path| path.is_absolute())
+    };
+    let base =
+        absolute("XDG_CACHE_HOME").or_else(|| absolute("HOME").map(|home| home.join(".cache")))?;
+    Some(base.join("keylint").join("probe"))
+}
+
+/// Probes every request, at most [`CONCURRENCY`] at a time, on a runtime that lives
+/// only for this call. Outcomes come back in the order of `requests`.
+pub fn probe_all(
+    requests: Vec<ProbeRequest>,
+    settings: &ProbeSettings,
+    disk_cache: bool,
+) -> Result<Vec<ProbeOutcome>> {
+    if requests.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut prober = Prober::new(settings.clone());
+    if let Some(dir) = cache_dir().filter(|_| disk_cache) {
+        prober = prober.with_disk_cache(dir);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("could not start the probe runtime")?;
+    let count = requests.len();
+    runtime.block_on(async move {
+        let permits = Arc::new(tokio::sync::Semaphore::new(CONCURRENCY));
+        let mut tasks = tokio::task::JoinSet::new();
+        for (index, request) in requests.into_iter().enumerate() {
+            let prober = prober.clone();
+            let permits = Arc::clone(&permits);
+            tasks.spawn(async move {
+                let _permit = permits.acquire_owned().await;
+                (index, prober.probe(&request).await)
+            });
+        }
+        let mut outcomes: Vec<Option<ProbeOutcome>> = vec![None; count];
+        while let Some(joined) = tasks.join_next().await {
+            let (index, outcome) = joined.context("a probe task failed")?;
+            outcomes[index] = Some(outcome);
+        }
+        Ok(outcomes.into_iter().flatten().collect())
+    })
+}
+
+fn key_from_stdin(args: &ProbeArgs) -> Result<FoundKey> {
+    let Some(provider) = args.provider else {
+        bail!("--stdin needs --provider openai|azure-openai|anthropic|gemini");
+    };
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .context("could not read the key from standard input")?;
+    let Ok(mut key) = String::from_utf8(bytes) else {
+        bail!("the key on standard input is not UTF-8 text");
+    };
+    if key.ends_with('\n') {
+        key.pop();
+    }
+    if key.is_empty() {
+        bail!(
+            "no key on standard input (pipe one in: `echo \"$KEY\" | keylint probe --stdin --provider {provider}`)"
+        );
+    }
+    let non_empty = |value: &Option<String>| value.clone().filter(|value| !value.trim().is_empty());
+    Ok(FoundKey {
+        variable: "(stdin)".to_string(),
+        path: "-".to_string(),
+        line: 1,
+        service: None,
+        range: 0..key.len(),
+        request: ProbeRequest {
+            organization: non_empty(&args.org),
+            project: non_empty(&args.project),
+            base_url: non_empty(&args.base_url),
+            ..ProbeRequest::new(provider, key)
+        },
+    })
+}
+
+fn keys_from_files(args: &ProbeArgs) -> Result<Vec<FoundKey>> {
+    let consumer = match &args.consumer {
+        None => Consumer::PythonDotenv,
+        Some(id) => match Consumer::from_id(id) {
+            Some(consumer) if consumer != Consumer::YamlAsWritten => consumer,
+            _ => bail!(
+                "unknown consumer `{id}` (expected one of: python-dotenv, node-dotenv, dotenvy, compose, docker-env-file, shell)"
+            ),
+        },
+    };
+    let filter = Filter {
+        vars: args.vars.clone(),
+        provider: args.provider,
+    };
+    let files: Vec<(PathBuf, FileKind)> = if args.env_files.is_empty() {
+        let mut files = Vec::new();
+        if Path::new(".env").is_file() {
+            files.push((PathBuf::from(".env"), FileKind::EnvFile));
+        }
+        if let Some(compose) = COMPOSE_FILES.iter().find(|name| Path::new(name).is_file()) {
+            files.push((PathBuf::from(compose), FileKind::Compose));
+        }
+        if files.is_empty() {
+            bail!(
+                "no .env or compose file in the current directory; name a file with --env-file PATH, or pipe a key in with --stdin --provider NAME"
+            );
+        }
+        files
+    } else {
+        args.env_files
+            .iter()
+            .map(|path| {
+                let kind = match kind_by_name(&path.to_string_lossy()) {
+                    Some(FileKind::Compose) => FileKind::Compose,
+                    _ => FileKind::EnvFile,
+                };
+                (path.clone(), kind)
+            })
+            .collect()
+    };
+    let mut keys = Vec::new();
+    for (path, kind) in &files {
+        let shown = path.to_string_lossy().into_owned();
+        let text = match read_text(path) {
+            Ok(FileText::Text(text)) => text,
+            Ok(FileText::Unreadable { message, .. }) => bail!("{shown}: {message}"),
+            Err(error) => bail!("{shown}: {error}"),
+        };
+        keys.extend(keys_in_text(&text, *kind, &shown, consumer, &filter)?);
+    }
+    if keys.is_empty() {
+        let names: Vec<String> = files
+            .iter()
+            .map(|(path, _)| path.to_string_lossy().into_owned())
+            .collect();
+        if filter.vars.is_empty() {
+            bail!(
+                "no provider API keys found in {} (looked for OPENAI_API_KEY, AZURE_OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY and their aliases with a non-empty value); use --var NAME for another name, or --stdin",
+                names.join(", ")
+            );
+        }
+        bail!(
+            "{} not found with a non-empty value in {}",
+            filter.vars.join(", "),
+            names.join(", ")
+        );
+    }
+    Ok(keys)
+}
+
+/// The value each variable gets, with the index of the assignment that gives it.
+type Environment = HashMap<String, (usize, String)>;
+
+/// The keys in one file's text: for an env file, the values `consumer` reads; for a
+/// Compose file, the literal values of each service's `environment:` (`${…}` skipped).
+pub fn keys_in_text(
+    text: &str,
+    kind: FileKind,
+    shown: &str,
+    consumer: Consumer,
+    filter: &Filter,
+) -> Result<Vec<FoundKey>> {
+    let parsed = ParsedFile::parse(kind, text);
+    let index = LineIndex::new(text);
+    let mut environments: Vec<(Option<String>, Environment)> = Vec::new();
+    if kind == FileKind::EnvFile {
+        let mut environment = Environment::new();
+        for (position, assignment) in parsed.assignments.iter().enumerate() {
+            let Some(value) = parsed.outcome(position, consumer).and_then(Outcome::value) else {
+                continue;
+            };
+            if consumer.first_wins() && environment.contains_key(&assignment.name) {
+                continue;
+            }
+            environment.insert(assignment.name.clone(), (position, value.to_string()));
+        }
+        environments.push((None, environment));
+    } else {
+        let mut services: Vec<(Option<String>, Environment)> = Vec::new();
+        for (position, assignment) in parsed.assignments.iter().enumerate() {
+            if !matches!(assignment.origin, Origin::ComposeList | Origin::ComposeMap) {
+                continue;
+            }
+            let Some(value) = assignment.yaml_outcome.as_ref().and_then(Outcome::value) else {
+                continue;
+            };
+            // `${VAR}` / `$VAR` come from elsewhere at run time: not a literal key.
+            if value.contains('$') {
+                continue;
+            }
+            let slot = match services
+                .iter()
+                .position(|(scope, _)| *scope == assignment.scope)
+            {
+                Some(slot) => slot,
+                None => {
+                    services.push((assignment.scope.clone(), Environment::new()));
+                    services.len() - 1
+                }
+            };
+            services[slot]
+                .1
+                .insert(assignment.name.clone(), (position, value.to_string()));
+        }
+        environments = services;
+    }
+
+    let mut keys = Vec::new();
+    for (service, environment) in environments {
+        let mut entries: Vec<(&String, &(usize, String))> = environment.iter().collect();
+        entries.sort_by_key(|(_, (position, _))| *position);
+        for (name, (position, value)) in entries {
+            if !filter.vars.is_empty() && !filter.vars.contains(name) {
+                continue;
+            }
+            let known = core_provider::variable(name).filter(|known| known.role == Role::ApiKey);
+            let provider = match known {
+                Some(known) => probe_provider(known.provider),
+                None if filter.vars.contains(name) => {
+                    match filter.provider.or_else(|| {
+                        core_provider::key_shape(value)
+                            .map(|shape| probe_provider(shape.kind.provider()))
+                    }) {
+                        Some(provider) => provider,
+                        None => bail!(
+                            "{shown}: cannot tell whose key {name} is; add --provider openai|azure-openai|anthropic|gemini"
+                        ),
+                    }
+                }
+                None => continue,
+            };
+            // `--provider` without `--var`: only that provider's keys.
+            if filter.vars.is_empty() && filter.provider.is_some_and(|wanted| wanted != provider) {
+                continue;
+            }
+            if value.trim().is_empty() {
+                continue;
+            }
+            let assignment = &parsed.assignments[*position];
+            let context = |role: Role| context_value(&environment, provider, role);
+            keys.push(FoundKey {
+                variable: name.clone(),
+                path: shown.to_string(),
+                line: index
+                    .position(text, assignment.name_range.start, ColumnUnit::Scalar)
+                    .line
+                    + 1,
+                service: service.clone(),
+                range: assignment.value_range.clone(),
+                request: ProbeRequest {
+                    organization: context(Role::Organization),
+                    project: context(Role::Project),
+                    base_url: context(Role::BaseUrl),
+                    ..ProbeRequest::new(provider, value.clone())
+                },
+            });
+        }
+    }
+    Ok(keys)
+}
+
+/// The core's provider as the probe crate's.
+fn probe_provider(provider: core_provider::Provider) -> Provider {
+    match provider {
+        core_provider::Provider::OpenAi => Provider::OpenAi,
+        core_provider::Provider::AzureOpenAi => Provider::AzureOpenAi,
+        core_provider::Provider::Anthropic => Provider::Anthropic,
+        core_provider::Provider::Gemini => Provider::Gemini,
+    }
+}
+
+/// The organization, project or base URL configured beside a key: the variable the
+/// official SDK reads first, then its aliases. Empty values count as unset.
+fn context_value(environment: &Environment, provider: Provider, role: Role) -> Option<String> {
+    let mut names: Vec<&'static str> = core_provider::VARIABLES
+        .iter()
+        .filter(|known| probe_provider(known.provider) == provider && known.role == role)
+        .map(|known| (known.alias_of.is_some(), known.name))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|(_, name)| name)
+        .collect();
+    let spec = provider.spec();
+    let from_spec = match role {
+        Role::Organization => spec.org_variable,
+        Role::Project => spec.project_variable,
+        Role::BaseUrl => spec.base_url_variable,
+        Role::ApiKey | Role::ApiVersion => "",
+    };
+    if !from_spec.is_empty() && !names.contains(&from_spec) {
+        names.push(from_spec);
+    }
+    names.into_iter().find_map(|name| {
+        environment
+            .get(name)
+            .map(|(_, value)| value.trim())
+            .filter(|value| !value.is_empty())
+            .map(str::to_string)
+    })
+}
+
+#[derive(Serialize)]
+struct JsonOutput<'a> {
+    version: u32,
+    probes: Vec<JsonProbe<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonProbe<'a> {
+    variable: &'a str,
+    path: &'a str,
+    line: usize,
+    provider: &'static str,
+    host: &'a str,
+    key: String,
+    verdict: &'static str,
+    http_status: Option<u16>,
+    error_code: Option<&'a str>,
+    message: &'a str,
+    fix: &'a str,
+}
+
+fn render_json(results: &[(&FoundKey, &ProbeOutcome)]) -> String {
+    let output = JsonOutput {
+        version: 1,
+        probes: results
+            .iter()
+            .map(|(key, outcome)| JsonProbe {
+                variable: &key.variable,
+                path: &key.path,
+                line: key.line,
+                provider: key.request.provider.as_str(),
+                host: &outcome.host,
+                key: mask_secret(&key.request.key),
+                verdict: outcome.verdict.as_str(),
+                http_status: outcome.http_status,
+                error_code: outcome.error_code.as_deref(),
+                message: &outcome.message,
+                fix: &outcome.fix,
+            })
+            .collect(),
+    };
+    let text = serde_json::to_string_pretty(&output).expect("probe results serialize") + "\n";
+    scrub(
+        text,
+        results.iter().map(|(key, _)| key.request.key.as_str()),
+    )
+}
+
+fn render_human(
+    results: &[(&FoundKey, &ProbeOutcome)],
+    settings: &ProbeSettings,
+    color: bool,
+) -> String {
+    let mut out = String::new();
+    for (key, outcome) in results {
+        let verdict = outcome.verdict;
+        let style = if !color {
+            ""
+        } else if verdict.is_failure() {
+            "\x1b[1;31m"
+        } else if verdict == keylint_probe::Verdict::Unknown {
+            "\x1b[1;33m"
+        } else {
+            "\x1b[1;32m"
+        };
+        let reset = if color { "\x1b[0m" } else { "" };
+        let short = mask_body(&key.request.key).unwrap_or_else(|| mask_secret(&key.request.key));
+        let variable = if key.path == "-" {
+            "key from standard input"
+        } else {
+            key.variable.as_str()
+        };
+        out.push_str(&format!(
+            "{style}{variable}{reset} ({short}): {}. {}\n",
+            outcome.message.trim_end_matches('.'),
+            outcome.fix
+        ));
+        let location = match &key.service {
+            Some(service) => format!("{}:{} (service {service})", key.path, key.line),
+            None if key.path == "-" => "standard input".to_string(),
+            None => format!("{}:{}", key.path, key.line),
+        };
+        out.push_str(&format!("  in:       {location}\n"));
+        out.push_str(&format!("  key:      {}\n", mask_secret(&key.request.key)));
+        out.push_str(&format!(
+            "  sent:     {}\n",
+            sent_line(key, outcome, settings)
+        ));
+        let mut evidence = Vec::new();
+        if let Some(status) = outcome.http_status {
+            evidence.push(format!("HTTP {status}"));
+        }
+        if let Some(code) = &outcome.error_code {
+            evidence.push(code.clone());
+        }
+        if outcome.cached {
+            evidence.push("cached".to_string());
+        }
+        let evidence = if evidence.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", evidence.join(", "))
+        };
+        out.push_str(&format!(
+            "  verdict:  {style}{verdict}{reset}{evidence}\n\n"
+        ));
+    }
+    let count = |wanted: fn(keylint_probe::Verdict) -> bool| {
+        results
+            .iter()
+            .filter(|(_, outcome)| wanted(outcome.verdict))
+            .count()
+    };
+    let plural = if results.len() == 1 { "" } else { "s" };
+    out.push_str(&format!(
+        "{} key{plural} probed: {} ok, {} failed, {} unknown\n",
+        results.len(),
+        count(|verdict| verdict == keylint_probe::Verdict::Ok),
+        count(keylint_probe::Verdict::is_failure),
+        count(|verdict| verdict == keylint_probe::Verdict::Unknown),
+    ));
+    scrub(out, results.iter().map(|(key, _)| key.request.key.as_str()))
+}
+
+/// What went on the wire: method, URL and header names, never values.
+fn sent_line(key: &FoundKey, outcome: &ProbeOutcome, settings: &ProbeSettings) -> String {
+    let target = resolve_target(&key.request, settings).ok();
+    let request = target
+        .as_ref()
+        .map(|target| format!("GET {}", target.url))
+        .unwrap_or_default();
+    if outcome.cached {
+        return format!(
+            "nothing this time: a result from the last 10 minutes was reused ({request})"
+        );
+    }
+    if outcome.headers_sent.is_empty() {
+        return match target {
+            None if outcome.host.is_empty() => "nothing".to_string(),
+            None => format!("nothing (the key was not sent to {})", outcome.host),
+            Some(_) => format!("nothing (the request would have been {request})"),
+        };
+    }
+    format!("{request} with headers {}", outcome.headers_sent.join(", "))
+}
+
+/// Belt and braces: replaces any full key that still reached a text by its mask.
+fn scrub<'a>(mut text: String, keys: impl Iterator<Item = &'a str>) -> String {
+    for key in keys {
+        if key.chars().count() >= 8 && text.contains(key) {
+            text = text.replace(key, &mask_secret(key));
+        }
+    }
+    text
+}
+
+/// `lint --probe`: probes the API keys of the linted env files (as their consumer reads
+/// them) and adds a KL6xx diagnostic on each key that is not `ok`.
+pub fn add_probe_diagnostics(
+    reports: &mut [FileReport],
+    workspace: &Workspace,
+    network: &NetworkArgs,
+    select: &[String],
+    ignore: &[String],
+) -> Result<()> {
+    let settings = settings(network)?;
+    let mut found: Vec<(usize, FoundKey)> = Vec::new();
+    for (position, report) in reports.iter().enumerate() {
+        if report.kind != FileKind::EnvFile || is_template_by_name(&report.path) {
+            continue;
+        }
+        let Some(text) = report.text.as_deref() else {
+            continue;
+        };
+        let consumers = workspace.consumers_of(Path::new(&report.path));
+        let consumer = if consumers.is_known() {
+            consumers
+                .judged()
+                .into_iter()
+                .next()
+                .unwrap_or(Consumer::PythonDotenv)
+        } else {
+            Consumer::PythonDotenv
+        };
+        let keys = keys_in_text(
+            text,
+            FileKind::EnvFile,
+            &report.path,
+            consumer,
+            &Filter::default(),
+        )?;
+        found.extend(keys.into_iter().map(|key| (position, key)));
+    }
+    let outcomes = probe_all(
+        found.iter().map(|(_, key)| key.request.clone()).collect(),
+        &settings,
+        true,
+    )?;
+    for ((position, key), outcome) in found.iter().zip(outcomes) {
+        let Some(rule) = probe_rules::rule_for(outcome.verdict) else {
+            continue;
+        };
+        if !probe_rules::is_enabled(rule, select, ignore) {
+            continue;
+        }
+        let message = scrub(
+            format!(
+                "{} ({}): {}. {}",
+                key.variable,
+                mask_body(&key.request.key).unwrap_or_else(|| mask_secret(&key.request.key)),
+                outcome.message.trim_end_matches('.'),
+                outcome.fix
+            ),
+            std::iter::once(key.request.key.as_str()),
+        );
+        let report = &mut reports[*position];
+        report.diagnostics.push(Diagnostic {
+            code: rule.code,
+            name: rule.name,
+            severity: rule.severity,
+            range: key.range.clone(),
+            message,
+            fix: None,
+        });
+        report
+            .diagnostics
+            .sort_by_key(|diagnostic| diagnostic.range.start);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(tag: char) -> String {
+        format!(
+            "sk-proj-{}T3BlbkFJ{}",
+            tag.to_string().repeat(70),
+            "q".repeat(70)
+        )
+    }
+
+    fn env_keys(text: &str, consumer: Consumer, filter: &Filter) -> Vec<FoundKey> {
+        keys_in_text(text, FileKind::EnvFile, ".env", consumer, filter).unwrap()
+    }
+
+    #[test]
+    fn the_consumer_decides_which_duplicate_is_probed() {
+        let text = format!("OPENAI_API_KEY={}\nOPENAI_API_KEY={}\n", key('a'), key('b'));
+        let last = env_keys(&text, Consumer::PythonDotenv, &Filter::default());
+        assert_eq!(last.len(), 1);
+        assert_eq!(last[0].request.key, key('b'));
+        assert_eq!(last[0].line, 2);
+        let first = env_keys(&text, Consumer::Dotenvy, &Filter::default());
+        assert_eq!(first[0].request.key, key('a'));
+        assert_eq!(first[0].line, 1);
+    }
+
+    #[test]
+    fn the_value_is_what_the_consumer_receives() {
+        let text = format!("export OPENAI_API_KEY=\"{}\"  # main\n", key('a'));
+        let found = env_keys(&text, Consumer::PythonDotenv, &Filter::default());
+        assert_eq!(found[0].request.key, key('a'));
+        assert_eq!(&text[found[0].range.clone()], format!("\"{}\"", key('a')));
+        let docker = env_keys(&text, Consumer::DockerEnvFile, &Filter::default());
+        assert!(docker.is_empty() || docker[0].request.key != key('a'));
+    }
+
+    #[test]
+    fn organization_project_and_base_url_come_from_the_same_file() {
+        let text = format!(
+            "OPENAI_ORGANIZATION=org-alias\nOPENAI_PROJECT_ID=proj_abc\nOPENAI_API_BASE=https://api.openai.com/v1\nOPENAI_API_KEY={}\nANTHROPIC_API_KEY=\n",
+            key('a')
+        );
+        let found = env_keys(&text, Consumer::PythonDotenv, &Filter::default());
+        assert_eq!(found.len(), 1, "empty keys are skipped");
+        let request = &found[0].request;
+        assert_eq!(request.provider, Provider::OpenAi);
+        assert_eq!(request.organization.as_deref(), Some("org-alias"));
+        assert_eq!(request.project.as_deref(), Some("proj_abc"));
+        assert_eq!(
+            request.base_url.as_deref(),
+            Some("https://api.openai.com/v1")
+        );
+
+        let canonical = format!("OPENAI_ORG_ID=org-canonical\n{text}");
+        let found = env_keys(&canonical, Consumer::PythonDotenv, &Filter::default());
+        assert_eq!(
+            found[0].request.organization.as_deref(),
+            Some("org-canonical")
+        );
+    }
+
+    #[test]
+    fn compose_services_keep_their_own_environment() {
+        let text = format!(
+            "services:\n  a:\n    environment:\n      OPENAI_API_KEY: {}\n      OPENAI_ORG_ID: org-a\n  b:\n    environment:\n      - OPENAI_API_KEY={}\n  c:\n    environment:\n      OPENAI_API_KEY: ${{OPENAI_API_KEY}}\n",
+            key('a'),
+            key('b')
+        );
+        let found = keys_in_text(
+            &text,
+            FileKind::Compose,
+            "compose.yaml",
+            Consumer::PythonDotenv,
+            &Filter::default(),
+        )
+        .unwrap();
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].service.as_deref(), Some("a"));
+        assert_eq!(found[0].request.organization.as_deref(), Some("org-a"));
+        assert_eq!(found[0].line, 4);
+        assert_eq!(found[1].service.as_deref(), Some("b"));
+        assert_eq!(found[1].request.organization, None);
+        assert_eq!(found[1].request.key, key('b'));
+    }
+
+    #[test]
+    fn an_unknown_variable_needs_a_provider() {
+        let text = "MY_KEY=not-a-known-shape-at-all\n";
+        let filter = Filter {
+            vars: vec!["MY_KEY".into()],
+            provider: None,
+        };
+        assert!(
+            keys_in_text(
+                text,
+                FileKind::EnvFile,
+                ".env",
+                Consumer::PythonDotenv,
+                &filter
+            )
+            .is_err()
+        );
+        let filter = Filter {
+            provider: Some(Provider::Anthropic),
+            ..filter
+        };
+        let found = env_keys(text, Consumer::PythonDotenv, &filter);
+        assert_eq!(found[0].request.provider, Provider::Anthropic);
+    }
+
+    #[test]
+    fn exit_codes() {
+        let outcome = |verdict| ProbeOutcome {
+            verdict,
+            http_status: None,
+            error_code: None,
+            host: String::new(),
+            headers_sent: Vec::new(),
+            message: String::new(),
+            fix: String::new(),
+            cached: false,
+        };
+        use keylint_probe::Verdict::{InvalidKey, Ok as Good, Unknown};
+        assert_eq!(exit_code(&[outcome(Good)]), 0);
+        assert_eq!(exit_code(&[outcome(Good), outcome(Unknown)]), EXIT_UNKNOWN);
+        assert_eq!(
+            exit_code(&[outcome(Unknown), outcome(InvalidKey)]),
+            EXIT_FINDINGS
+        );
+    }
+
+    #[test]
+    fn allow_host_and_timeout_are_checked() {
+        let network = |hosts: &[&str], timeout_ms| NetworkArgs {
+            allow_hosts: hosts.iter().map(ToString::to_string).collect(),
+            timeout_ms,
+        };
+        assert!(settings(&network(&["127.0.0.1:8080", "proxy.example"], 5000)).is_ok());
+        assert!(settings(&network(&["not a host"], 5000)).is_err());
+        assert!(settings(&network(&[], 0)).is_err());
+        assert_eq!(
+            settings(&network(&[], 250)).unwrap().timeout,
+            Duration::from_millis(250)
+        );
+    }
+}

@@ -177,6 +177,12 @@ pub fn variable(name: &str) -> Option<&'static KnownVariable> {
     VARIABLES.iter().find(|variable| variable.name == name)
 }
 
+/// Aliases the official SDK reads as well: using one without the canonical name is fine.
+pub const SDK_READS_ALIAS: &[&str] = &[
+    // google-genai reads GOOGLE_API_KEY and prefers it over GEMINI_API_KEY.
+    "GOOGLE_API_KEY",
+];
+
 /// Images that read a non-standard name on purpose: no misspelling is reported for
 /// these names in a Compose service running that image.
 pub const INTENTIONAL_NAMES: &[(&str, &str)] = &[

@@ -149,6 +149,26 @@ fn same_variable(a: &Assignment, b: &Assignment) -> bool {
         }
 }
 
+/// Whether another copy of assignment `index`'s variable is the one `consumer` keeps:
+/// value rules judge only the copy a program actually uses.
+pub(crate) fn is_overridden(ctx: &Context, index: usize, consumer: Consumer) -> bool {
+    let assignments = ctx.assignments();
+    let assignment = &assignments[index];
+    let mut read = (0..assignments.len()).filter(|&other| {
+        same_variable(assignment, &assignments[other])
+            && ctx
+                .parsed
+                .outcome(other, consumer)
+                .is_some_and(|outcome| outcome.value().is_some())
+    });
+    let winner = if consumer.first_wins() {
+        read.next()
+    } else {
+        read.next_back()
+    };
+    winner.is_some_and(|winner| winner != index)
+}
+
 /// "2, 5 and 7".
 fn join_words(words: &[String]) -> String {
     match words {

@@ -309,6 +309,15 @@ pub fn key_shape(value: &str) -> Option<KeyShape> {
     })
 }
 
+/// The tolerant length range (min, max) in characters of a key of this shape.
+#[must_use]
+pub fn key_length_range(shape: &KeyShape) -> (usize, usize) {
+    KEY_SHAPES
+        .iter()
+        .find(|(prefix, kind, ..)| *prefix == shape.prefix && *kind == shape.kind)
+        .map_or((32, 90), |&(_, _, min, max)| (min, max))
+}
+
 /// Which provider's API a base URL or endpoint points at; `None` for localhost, private
 /// addresses and unknown hosts (where any non-empty key may be right). An OpenAI SDK
 /// aimed at another provider's OpenAI-compatible endpoint needs that provider's key.

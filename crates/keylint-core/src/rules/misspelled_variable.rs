@@ -4,6 +4,7 @@ use crate::assignment::{Assignment, Origin};
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::provider::{self, KeyKind, KnownVariable, Provider, Role};
 use crate::rules::{Context, FixAvailability, Rule, with_fix};
+use crate::source::FileKind;
 
 pub(crate) struct MisspelledVariable;
 
@@ -24,7 +25,9 @@ Finds variable names that are one slip away from a name the official SDKs read:
 Names a program reads on purpose are left alone: the aliases in the provider table
 (`OPENAI_API_BASE`, `CLAUDE_API_KEY`, …), names the project itself reads (`${OPENAI_KEY}`
 in a Compose file or workflow), and names an image reads by design (Weaviate's
-`OPENAI_APIKEY` in a service running a `weaviate` image). Numbered or plural variants
+`OPENAI_APIKEY` in a service running a `weaviate` image), and settings such as
+`openaiApiKey` in the `env:` of Helm values, which a chart turns into variables. Numbered
+or plural variants
 (`OPENAI_API_KEY_2`, `OPENAI_API_KEYS`) are different variables and are not reported.
 
 ## Why is this bad?
@@ -61,6 +64,7 @@ the right name is already set: renaming would create a duplicate.
             ) || ctx.variable(name).is_some()
                 || ctx.project.reads_name(name)
                 || runs_image_reading(ctx, assignment)
+                || is_settings_key(ctx, assignment)
             {
                 continue;
             }
@@ -192,6 +196,18 @@ fn article(description: &str) -> &'static str {
     }
 }
 
+/// An `env:` mapping in Helm values or other YAML that is not a workflow often holds
+/// chart settings (`openaiApiKey`) that a template turns into variables: only names
+/// written like variables, in capitals, are judged there.
+fn is_settings_key(ctx: &Context, assignment: &Assignment) -> bool {
+    assignment.origin == Origin::YamlEnvMap
+        && ctx.parsed.kind == FileKind::OtherYaml
+        && assignment
+            .name
+            .chars()
+            .any(|character| character.is_ascii_lowercase())
+}
+
 /// A Compose service whose `image:` is one that reads this name on purpose.
 fn runs_image_reading(ctx: &Context, assignment: &Assignment) -> bool {
     let (Some(service), Some(yaml)) = (&assignment.scope, &ctx.parsed.yaml) else {
@@ -298,6 +314,7 @@ mod tests {
     #[test]
     fn near_misses() {
         insta::assert_snapshot!(check("KL201", ".env", "OPENAI_API_KEY=sk-abc\nOPENAI_API_KEY_2=sk-abc\nOPENAI_API_KEYS=a,b\nOPENAI_API_BASE=http://x\nCLAUDE_API_KEY=x\nOPENROUTER_API_KEY=x\nAZURE_OPENAI_KEY=x\nOPENAI_ORG=x\nOPENAI_MODEL=gpt-4o\nOPENAI_API_TYPE=azure\nOPENAI_KEY=sk-or-v1-abc\nVITE_OPENAI_API_KEY=x\n"), @"");
+        insta::assert_snapshot!(check("KL201", "chart/values.yaml", "env:\n  openaiApiKey: x\n  openai_api_key: x\n"), @"");
         insta::assert_snapshot!(check("KL201", "k8s/secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: llm\nstringData:\n  openai_api_key: sk-abc\n"), @"");
     }
 }

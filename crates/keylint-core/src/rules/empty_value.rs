@@ -1,8 +1,10 @@
 //! KL302 empty-value: an API key variable that is empty or holds `None`, `null`, `undefined`.
 
+use crate::assignment::Origin;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::wrong_provider_key::{Expectation, expectation, judge_key};
 use crate::rules::{Context, FixAvailability, Rule};
+use crate::source::FileKind;
 
 pub(crate) struct EmptyValue;
 
@@ -21,8 +23,10 @@ reads an empty value (it takes `#abc` as a comment) while python-dotenv, dotenvy
 and docker keep `#abc`, and the message says so.
 
 Always a warning: an empty key in a real file often means "this provider is not used".
-Not reported: templates, a YAML `null` or a Compose bare `- OPENAI_API_KEY` (both take the
-value from the shell), and `${VAR}` references.
+Not reported: templates; a YAML `null` or a Compose bare `- OPENAI_API_KEY` (both take the
+value from the shell); `${VAR}` references; `env:` defaults in Helm values and similar YAML,
+which are set at install time; and `None`-like words next to an endpoint on a local or
+unknown host, which takes any dummy key.
 
 ## Why is this bad?
 With an empty key the SDK either refuses to start ("The api_key client option must be
@@ -42,13 +46,19 @@ OPENAI_API_KEY=sk-proj-…
 
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         for (index, assignment) in ctx.assignments().iter().enumerate() {
+            // Helm values and the like hold defaults that are set at install time.
+            if assignment.origin == Origin::YamlEnvMap && ctx.parsed.kind == FileKind::OtherYaml {
+                continue;
+            }
             let provider = match expectation(ctx, assignment) {
                 Expectation::Unknown => continue,
                 Expectation::AnyKey => None,
                 Expectation::Provider { provider, .. } => Some(provider),
             };
-            let Some((judgement, key)) = judge_key(ctx, index, |key| emptiness(key).is_some())
-            else {
+            // A local or unknown host takes `none` as well as any other dummy key.
+            let judged =
+                |key: &str| emptiness(key).is_some() && (provider.is_some() || key.is_empty());
+            let Some((judgement, key)) = judge_key(ctx, index, judged) else {
                 continue;
             };
             let Some(what) = emptiness(&key) else {
@@ -57,7 +67,7 @@ OPENAI_API_KEY=sk-proj-…
             let name = &assignment.name;
             let consequence = match provider {
                 Some(provider) => format!("requests to {} fail with 401", provider.display_name()),
-                None => "the SDK gets no usable key".to_string(),
+                None => "the SDK starts without a key".to_string(),
             };
             let message = if judgement.fine.is_empty() {
                 format!(
@@ -134,6 +144,8 @@ mod tests {
     #[test]
     fn near_misses() {
         insta::assert_snapshot!(check("KL302", ".env.example", "OPENAI_API_KEY=\n"), @"");
+        insta::assert_snapshot!(check("KL302", "chart/values.yaml", "env:\n  OPENAI_API_KEY: \"\"\n"), @"");
+        insta::assert_snapshot!(check("KL302", ".env", "OPENAI_API_KEY=none\nOPENAI_BASE_URL=http://localhost:8000/v1\n"), @"");
         insta::assert_snapshot!(check("KL302", ".env", "OPENAI_API_KEY=${OPENAI_API_KEY}\nDEBUG=\nOPENAI_ORG_ID=\nSOME_API_KEY=\nOPENAI_API_KEY_2=\n"), @"");
         insta::assert_snapshot!(check("KL302", "compose.yaml", "services:\n  api:\n    environment:\n      OPENAI_API_KEY:\n      ANTHROPIC_API_KEY: ${ANTHROPIC_API_KEY:-}\n"), @"");
     }

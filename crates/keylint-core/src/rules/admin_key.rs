@@ -3,7 +3,9 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::provider::KeyKind;
 use crate::rules::placeholder_value::filler;
-use crate::rules::wrong_provider_key::{Expectation, detail, expectation, judge_key, sure_shape};
+use crate::rules::wrong_provider_key::{
+    Expectation, detail, expectation, judge_key, key_range, sure_shape,
+};
 use crate::rules::{Context, FixAvailability, Rule};
 
 pub(crate) struct AdminKey;
@@ -70,7 +72,7 @@ OPENAI_ADMIN_KEY=sk-admin-…
             );
             out.push(Self::diagnostic(
                 judgement.severity,
-                assignment.value_range.clone(),
+                key_range(ctx, assignment),
                 message,
             ));
         }

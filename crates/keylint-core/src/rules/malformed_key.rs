@@ -5,7 +5,7 @@ use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::mask::is_invisible;
 use crate::provider::{self, KeyKind, KeyShape, Provider};
 use crate::rules::placeholder_value::filler;
-use crate::rules::wrong_provider_key::{Expectation, detail, expectation, judge_key};
+use crate::rules::wrong_provider_key::{Expectation, detail, expectation, judge_key, key_range};
 use crate::rules::{Context, FixAvailability, Rule, with_fix};
 
 pub(crate) struct MalformedKey;
@@ -119,7 +119,7 @@ Removing the `Bearer ` prefix is safe: no key starts with it, and the SDK adds i
             } else {
                 Severity::Warning
             };
-            let diagnostic = Self::diagnostic(severity, assignment.value_range.clone(), message);
+            let diagnostic = Self::diagnostic(severity, key_range(ctx, assignment), message);
             let fix = (flaw == Flaw::Bearer)
                 .then(|| bearer_removal(ctx, assignment.value_range.clone()))
                 .flatten();
@@ -155,6 +155,11 @@ fn is_key_char(character: char) -> bool {
 }
 
 /// `Bearer sk-…` → the length of `Bearer ` with its blanks.
+/// A value that is only the word (a shell splits `KEY=Bearer sk-…` at the blank).
+fn is_bearer_alone(key: &str) -> bool {
+    key.eq_ignore_ascii_case("bearer")
+}
+
 fn bearer_prefix(key: &str) -> Option<usize> {
     let word = key.get(..6)?;
     let rest = &key[6..];
@@ -178,7 +183,7 @@ fn flaw(key: &str, expected: Option<Provider>) -> Option<Flaw> {
     if key.is_empty() || filler(key).is_some() {
         return None;
     }
-    if bearer_prefix(key).is_some() {
+    if bearer_prefix(key).is_some() || is_bearer_alone(key) {
         return Some(Flaw::Bearer);
     }
     let shape = checked_shape(key, expected)?;
@@ -261,8 +266,12 @@ mod tests {
 
     #[test]
     fn bearer_prefix_is_removed() {
+        insta::assert_snapshot!(check("KL304", ".env", "OPENAI_API_KEY=Bearer sk-proj-abc\n"), @r"
+        1:16-1:34 error KL304: OPENAI_API_KEY includes the `Bearer ` prefix (…-abc, 18 chars): the SDK adds it itself and sends `Bearer Bearer …`, which is rejected with 401 — remove the prefix
+          fix (safe): Remove the `Bearer ` prefix => OPENAI_API_KEY=sk-proj-abc\n
+        ");
         insta::assert_snapshot!(check("KL304", ".env", "OPENAI_API_KEY=\"Bearer sk-proj-abc\"\n"), @r#"
-        1:16-1:36 error KL304: OPENAI_API_KEY includes the `Bearer ` prefix (…-abc, 18 chars): the SDK adds it itself and sends `Bearer Bearer …`, which is rejected with 401 — remove the prefix
+        1:17-1:35 error KL304: OPENAI_API_KEY includes the `Bearer ` prefix (…-abc, 18 chars): the SDK adds it itself and sends `Bearer Bearer …`, which is rejected with 401 — remove the prefix
           fix (safe): Remove the `Bearer ` prefix => OPENAI_API_KEY="sk-proj-abc"\n
         "#);
     }
@@ -278,7 +287,7 @@ mod tests {
         );
         insta::assert_snapshot!(check("KL304", ".env", &text), @"
         1:16-1:181 error KL304: OPENAI_API_KEY contains `.`, which keys never contain (sk-proj-…y6Q1, 165 chars) — copy the key again
-        2:19-2:123 warning KL304: ANTHROPIC_API_KEY contains `;`, which keys never contain (sk-ant-api03-…2E3;, 104 chars, as python-dotenv, node dotenv, dotenvy, Compose and docker --env-file read it) — copy the key again
+        2:19-2:123 error KL304: ANTHROPIC_API_KEY contains `;`, which keys never contain (sk-ant-api03-…2E3;, 104 chars) — copy the key again
         ");
         insta::assert_snapshot!(check("KL304", ".env", &format!("OPENAI_API_KEY={key},{key}\n")), @"1:16-1:345 warning KL304: OPENAI_API_KEY holds several keys separated by commas (sk-proj-…y6Q1, 329 chars): the official SDK sends the whole text as one key — keep one key here");
     }

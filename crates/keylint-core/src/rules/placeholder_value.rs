@@ -2,7 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::wrong_provider_key::{
-    Expectation, detail, expectation, is_interpolated, judge_key,
+    Expectation, detail, expectation, is_interpolated, judge_key, key_range,
 };
 use crate::rules::{Context, FixAvailability, Rule, is_key_name};
 
@@ -92,7 +92,7 @@ OPENAI_API_KEY=sk-proj-…
             };
             out.push(Self::diagnostic(
                 severity,
-                assignment.value_range.clone(),
+                key_range(ctx, assignment),
                 message,
             ));
         }
@@ -352,7 +352,7 @@ mod tests {
     fn placeholders_in_real_files() {
         insta::assert_snapshot!(check("KL301", ".env", "OPENAI_API_KEY=your-api-key-here\nANTHROPIC_API_KEY=\"sk-ant-...\"\nGEMINI_API_KEY=<KEY>\nCOHERE_API_KEY=changeme\n"), @"
         1:16-1:33 error KL301: OPENAI_API_KEY holds a placeholder (…here, 17 chars), not a key: OpenAI rejects it with 401 — put the real key here, and keep placeholders in a template such as .env.example
-        2:19-2:31 error KL301: ANTHROPIC_API_KEY holds a placeholder (10 chars), not a key: Anthropic rejects it with 401 — put the real key here, and keep placeholders in a template such as .env.example
+        2:20-2:30 error KL301: ANTHROPIC_API_KEY holds a placeholder (10 chars), not a key: Anthropic rejects it with 401 — put the real key here, and keep placeholders in a template such as .env.example
         3:16-3:21 error KL301: GEMINI_API_KEY holds a placeholder (5 chars), not a key: Google Gemini rejects it with 401 — put the real key here, and keep placeholders in a template such as .env.example
         4:16-4:24 warning KL301: COHERE_API_KEY holds a placeholder (8 chars), not a key: the provider rejects it with 401 — put the real key here, and keep placeholders in a template such as .env.example
         ");

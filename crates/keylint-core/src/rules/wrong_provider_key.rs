@@ -4,6 +4,8 @@
 //! variable expects once the endpoint beside it is taken into account, and the key each
 //! consumer actually uses.
 
+use std::ops::Range;
+
 use crate::assignment::Assignment;
 use crate::consumer::Outcome;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -98,7 +100,7 @@ OPENAI_API_KEY=sk-proj-…
             };
             out.push(Self::diagnostic(
                 judgement.severity,
-                assignment.value_range.clone(),
+                key_range(ctx, assignment),
                 message,
             ));
         }
@@ -261,11 +263,23 @@ pub(crate) fn is_interpolated(raw: &str) -> bool {
     })
 }
 
+fn is_wrapping(character: char) -> bool {
+    character.is_whitespace() || matches!(character, '"' | '\'' | '`' | '“' | '”' | '‘' | '’')
+}
+
 /// The key as sent, without the quotes and blanks KL101/KL102 report.
 pub(crate) fn key_text(value: &str) -> &str {
-    value.trim_matches(|character: char| {
-        character.is_whitespace() || matches!(character, '"' | '\'' | '`' | '“' | '”' | '‘' | '’')
-    })
+    value.trim_matches(is_wrapping)
+}
+
+/// The range of the key as written: the value without its quotes and blanks (the whole
+/// value when nothing else is left).
+pub(crate) fn key_range(ctx: &Context, assignment: &Assignment) -> Range<usize> {
+    let range = assignment.value_range.clone();
+    let raw = ctx.slice(range.clone());
+    let start = range.start + (raw.len() - raw.trim_start_matches(is_wrapping).len());
+    let end = range.start + raw.trim_end_matches(is_wrapping).len();
+    if start < end { start..end } else { range }
 }
 
 /// Judges the key each consumer uses for assignment `index` (the copy it keeps, without
@@ -280,10 +294,20 @@ pub(crate) fn judge_key(
     if ctx.is_template || is_interpolated(ctx.slice(assignment.value_range.clone())) {
         return None;
     }
-    let judgement = ctx.judge(index, Syntax::Accidental, |consumer, outcome| {
+    let mut judgement = ctx.judge(index, Syntax::Accidental, |consumer, outcome| {
         let key = key_text(outcome.value()?);
         (!is_overridden(ctx, index, consumer) && broken(key)).then(|| mask_secret(key))
     })?;
+    // A loader that refuses the line or reads no value is not "fine": that is another
+    // rule's finding, and it must not soften this one.
+    judgement.fine.retain(|&consumer| {
+        ctx.parsed
+            .outcome(index, consumer)
+            .is_some_and(|outcome| outcome.value().is_some())
+    });
+    if judgement.fine.is_empty() {
+        judgement.severity = Severity::Error;
+    }
     let (consumer, _) = judgement.broken.first()?;
     let key = ctx
         .parsed

@@ -2,6 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::provider::KeyKind;
+use crate::rules::duplicate_variable::push_once;
 use crate::rules::placeholder_value::filler;
 use crate::rules::wrong_provider_key::{
     Expectation, detail, expectation, judge_key, key_range, sure_shape,
@@ -70,11 +71,10 @@ OPENAI_ADMIN_KEY=sk-admin-…
                 kind.description(),
                 detail(&judgement, &key)
             );
-            out.push(Self::diagnostic(
-                judgement.severity,
-                key_range(ctx, assignment),
-                message,
-            ));
+            push_once(
+                out,
+                Self::diagnostic(judgement.severity, key_range(ctx, assignment), message),
+            );
         }
     }
 }

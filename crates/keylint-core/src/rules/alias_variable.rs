@@ -3,6 +3,7 @@
 use crate::assignment::Origin;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::provider;
+use crate::rules::duplicate_variable::push_once;
 use crate::rules::{Context, FixAvailability, Rule};
 
 pub(crate) struct AliasVariable;
@@ -81,11 +82,10 @@ OPENAI_ORGANIZATION=org-…
                     ),
                 )
             };
-            out.push(Self::diagnostic(
-                severity,
-                assignment.name_range.clone(),
-                message,
-            ));
+            push_once(
+                out,
+                Self::diagnostic(severity, assignment.name_range.clone(), message),
+            );
         }
     }
 }

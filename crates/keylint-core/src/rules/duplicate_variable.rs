@@ -169,6 +169,17 @@ pub(crate) fn is_overridden(ctx: &Context, index: usize, consumer: Consumer) -> 
     winner.is_some_and(|winner| winner != index)
 }
 
+/// Pushes a diagnostic unless its rule already reported the same spot: an entry of a
+/// `<<: *anchor` merge is seen once for every Compose service that merges it.
+pub(crate) fn push_once(out: &mut Vec<Diagnostic>, diagnostic: Diagnostic) {
+    if !out
+        .iter()
+        .any(|seen| seen.code == diagnostic.code && seen.range == diagnostic.range)
+    {
+        out.push(diagnostic);
+    }
+}
+
 /// "2, 5 and 7".
 fn join_words(words: &[String]) -> String {
     match words {

@@ -2,6 +2,7 @@
 
 use crate::assignment::Origin;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::duplicate_variable::push_once;
 use crate::rules::wrong_provider_key::{Expectation, expectation, judge_key};
 use crate::rules::{Context, FixAvailability, Rule};
 use crate::source::FileKind;
@@ -95,11 +96,10 @@ OPENAI_API_KEY=sk-proj-…
                     )
                 }
             };
-            out.push(Self::diagnostic(
-                Self::SEVERITY,
-                assignment.value_range.clone(),
-                message,
-            ));
+            push_once(
+                out,
+                Self::diagnostic(Self::SEVERITY, assignment.value_range.clone(), message),
+            );
         }
     }
 }

@@ -4,6 +4,7 @@
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::mask::is_invisible;
 use crate::provider::{self, KeyKind, KeyShape, Provider};
+use crate::rules::duplicate_variable::push_once;
 use crate::rules::placeholder_value::filler;
 use crate::rules::wrong_provider_key::{Expectation, detail, expectation, judge_key, key_range};
 use crate::rules::{Context, FixAvailability, Rule, with_fix};
@@ -123,10 +124,13 @@ Removing the `Bearer ` prefix is safe: no key starts with it, and the SDK adds i
             let fix = (flaw == Flaw::Bearer)
                 .then(|| bearer_removal(ctx, assignment.value_range.clone()))
                 .flatten();
-            out.push(match fix {
-                Some(fix) => with_fix(diagnostic, fix),
-                None => diagnostic,
-            });
+            push_once(
+                out,
+                match fix {
+                    Some(fix) => with_fix(diagnostic, fix),
+                    None => diagnostic,
+                },
+            );
         }
     }
 }

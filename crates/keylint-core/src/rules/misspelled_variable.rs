@@ -3,6 +3,8 @@
 use crate::assignment::{Assignment, Origin};
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::provider::{self, KeyKind, KnownVariable, Provider, Role};
+use crate::rules::duplicate_variable::push_once;
+use crate::rules::wrong_provider_key::with_article;
 use crate::rules::{Context, FixAvailability, Rule, with_fix};
 use crate::source::FileKind;
 
@@ -75,7 +77,7 @@ the right name is already set: renaming would create a duplicate.
             };
             let message = match slip {
                 Slip::Case => format!(
-                    "{name} is not {intended}: variable names are case-sensitive and {} reads {intended} — did you mean {intended}?",
+                    "{name} is not {intended}: variable names are case-sensitive on Linux and macOS, and {} reads {intended} — did you mean {intended}?",
                     reader(intended)
                 ),
                 Slip::Typo | Slip::Synonym => format!(
@@ -83,18 +85,20 @@ the right name is already set: renaming would create a duplicate.
                     reader(intended)
                 ),
                 Slip::ShortName(kind) => format!(
-                    "{name} holds {} {}, but {} reads {intended} — did you mean {intended}?",
-                    article(kind.description()),
-                    kind.description(),
+                    "{name} holds {}, but {} reads {intended} — did you mean {intended}?",
+                    with_article(kind.description()),
                     reader(intended)
                 ),
             };
             let diagnostic =
                 Self::diagnostic(Self::SEVERITY, assignment.name_range.clone(), message);
-            out.push(match rename(ctx, assignment, intended, slip) {
-                Some(fix) => with_fix(diagnostic, fix),
-                None => diagnostic,
-            });
+            push_once(
+                out,
+                match rename(ctx, assignment, intended, slip) {
+                    Some(fix) => with_fix(diagnostic, fix),
+                    None => diagnostic,
+                },
+            );
         }
     }
 }
@@ -188,14 +192,6 @@ fn reader(canonical: &str) -> &'static str {
     provider::variable(canonical).map_or("the official SDK", |known: &KnownVariable| known.read_by)
 }
 
-fn article(description: &str) -> &'static str {
-    if description.starts_with(['A', 'E', 'I', 'O', 'U']) {
-        "an"
-    } else {
-        "a"
-    }
-}
-
 /// An `env:` mapping in Helm values or other YAML that is not a workflow often holds
 /// chart settings (`openaiApiKey`) that a template turns into variables: only names
 /// written like variables, in capitals, are judged there.
@@ -283,7 +279,7 @@ mod tests {
     #[test]
     fn lowercase_name() {
         insta::assert_snapshot!(check("KL201", ".env", "openai_api_key=sk-abc\n"), @r"
-        1:1-1:15 warning KL201: openai_api_key is not OPENAI_API_KEY: variable names are case-sensitive and the official SDK reads OPENAI_API_KEY — did you mean OPENAI_API_KEY?
+        1:1-1:15 warning KL201: openai_api_key is not OPENAI_API_KEY: variable names are case-sensitive on Linux and macOS, and the official SDK reads OPENAI_API_KEY — did you mean OPENAI_API_KEY?
           fix (unsafe): Rename to OPENAI_API_KEY => OPENAI_API_KEY=sk-abc\n
         ");
     }

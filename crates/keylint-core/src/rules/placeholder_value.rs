@@ -1,6 +1,7 @@
 //! KL301 placeholder-value: a placeholder instead of a key in a real config file.
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::duplicate_variable::push_once;
 use crate::rules::wrong_provider_key::{
     Expectation, detail, expectation, is_interpolated, judge_key, key_range,
 };
@@ -90,11 +91,10 @@ OPENAI_API_KEY=sk-proj-…
                     ),
                 ),
             };
-            out.push(Self::diagnostic(
-                severity,
-                key_range(ctx, assignment),
-                message,
-            ));
+            push_once(
+                out,
+                Self::diagnostic(severity, key_range(ctx, assignment), message),
+            );
         }
     }
 }
@@ -364,6 +364,11 @@ mod tests {
         insta::assert_snapshot!(check("KL301", ".env", "OPENAI_API_KEY=sk-fake-key\n"), @"1:16-1:27 warning KL301: OPENAI_API_KEY holds what looks like a test key (11 chars): OpenAI rejects it with 401 — put the real key here if this file is used outside tests");
         insta::assert_snapshot!(check("KL301", ".env.test", "OPENAI_API_KEY=sk-fake-key\nANTHROPIC_API_KEY=your-key-here\n"), @"2:19-2:32 warning KL301: ANTHROPIC_API_KEY holds a placeholder (…here, 13 chars), not a key: Anthropic rejects it with 401 — put the real key here, and keep placeholders in a template such as .env.example");
         insta::assert_snapshot!(check("KL301", ".github/workflows/ci.yml", "jobs:\n  test:\n    runs-on: ubuntu-latest\n    env:\n      OPENAI_API_KEY: fake\n      ANTHROPIC_API_KEY: ${{ secrets.ANTHROPIC_API_KEY }}\n"), @"");
+    }
+
+    #[test]
+    fn anchored_entries_are_reported_once() {
+        insta::assert_snapshot!(check("KL301", "compose.yaml", "x-env: &env\n  OPENAI_API_KEY: your-key-here\nservices:\n  a:\n    environment:\n      <<: *env\n  b:\n    environment:\n      <<: *env\n      OPENAI_API_KEY: ${OPENAI_API_KEY}\n"), @"2:19-2:32 error KL301: OPENAI_API_KEY holds a placeholder (…here, 13 chars), not a key: OpenAI rejects it with 401 — put the real key (or a `${VAR}` reference) here");
     }
 
     #[test]

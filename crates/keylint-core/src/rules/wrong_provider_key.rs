@@ -12,6 +12,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::mask::{mask_body, mask_secret};
 use crate::provider::{self, KeyKind, KeyShape, Provider, Role};
 use crate::rules::duplicate_variable::is_overridden;
+use crate::rules::duplicate_variable::push_once;
 use crate::rules::placeholder_value::filler;
 use crate::rules::{Context, FixAvailability, Judgement, Rule, Syntax};
 
@@ -98,11 +99,10 @@ OPENAI_API_KEY=sk-proj-…
                     expected_key(expected)
                 ),
             };
-            out.push(Self::diagnostic(
-                judgement.severity,
-                key_range(ctx, assignment),
-                message,
-            ));
+            push_once(
+                out,
+                Self::diagnostic(judgement.severity, key_range(ctx, assignment), message),
+            );
         }
     }
 }
@@ -140,7 +140,8 @@ pub(crate) fn detail(judgement: &Judgement, key: &str) -> String {
     }
 }
 
-fn with_article(description: &str) -> String {
+/// "an OpenAI project key".
+pub(crate) fn with_article(description: &str) -> String {
     let article = if description.starts_with(['A', 'E', 'I', 'O', 'U']) {
         "an"
     } else {

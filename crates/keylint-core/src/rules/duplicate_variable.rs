@@ -135,18 +135,20 @@ OPENAI_API_KEY=sk-proj-new…
 }
 
 /// Two assignments of one variable that the same program reads: lines of one env file,
-/// or entries of one Compose service's `environment:` (or one Kubernetes object's `env:`).
+/// or entries of one Compose service's `environment:` (merged anchors included). Other
+/// YAML scopes hold several programs (the containers of a Deployment, the steps of a
+/// job), so their copies are not the same variable.
 fn same_variable(a: &Assignment, b: &Assignment) -> bool {
     a.name == b.name
         && a.scope == b.scope
-        && match (&a.origin, &b.origin) {
-            (Origin::EnvFile { .. }, Origin::EnvFile { .. }) => true,
-            (
-                Origin::ComposeList | Origin::ComposeMap,
-                Origin::ComposeList | Origin::ComposeMap,
-            ) => true,
-            (left, right) => left == right,
-        }
+        && matches!(
+            (&a.origin, &b.origin),
+            (Origin::EnvFile { .. }, Origin::EnvFile { .. })
+                | (
+                    Origin::ComposeList | Origin::ComposeMap,
+                    Origin::ComposeList | Origin::ComposeMap
+                )
+        )
 }
 
 /// Whether another copy of assignment `index`'s variable is the one `consumer` keeps:

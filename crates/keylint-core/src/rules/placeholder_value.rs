@@ -367,6 +367,11 @@ mod tests {
     }
 
     #[test]
+    fn every_container_and_step_is_judged() {
+        insta::assert_snapshot!(check("KL301", ".github/workflows/e2e.yml", "jobs:\n  e2e:\n    env:\n      OPENAI_API_KEY: your-key-here\n    steps:\n      - run: make e2e\n        env:\n          OPENAI_API_KEY: ${{ secrets.OPENAI_API_KEY }}\n"), @"4:23-4:36 warning KL301: OPENAI_API_KEY holds a placeholder (…here, 13 chars), not a key: OpenAI rejects it with 401 — put the real key (or a `${VAR}` reference) here");
+    }
+
+    #[test]
     fn anchored_entries_are_reported_once() {
         insta::assert_snapshot!(check("KL301", "compose.yaml", "x-env: &env\n  OPENAI_API_KEY: your-key-here\nservices:\n  a:\n    environment:\n      <<: *env\n  b:\n    environment:\n      <<: *env\n      OPENAI_API_KEY: ${OPENAI_API_KEY}\n"), @"2:19-2:32 error KL301: OPENAI_API_KEY holds a placeholder (…here, 13 chars), not a key: OpenAI rejects it with 401 — put the real key (or a `${VAR}` reference) here");
     }

@@ -402,4 +402,29 @@ mod tests {
         insta::assert_snapshot!(check("KL303", ".env", "ANTHROPIC_API_KEY=sk-or-v1-0123456789abcdef0123456789abcdef0123456789abcdef\nOPENAI_API_KEY=sk-ant-...\nDEEPSEEK_API_KEY=sk-ant-api03-abc\n"), @"");
         insta::assert_snapshot!(check("KL303", ".env.example", &format!("OPENAI_API_KEY={}\n", anthropic_key())), @"");
     }
+
+    #[test]
+    fn realistic_clean_configs_stay_silent() {
+        fn body(length: usize) -> String {
+            "Zr8Kp2Lq9Xv4Mn7B".chars().cycle().take(length).collect()
+        }
+        let openai = format!("sk-proj-{}{OPENAI_MARKER}{}", body(74), body(74));
+        let anthropic = format!("sk-ant-api03-{}-{}AA", body(80), body(10));
+        let gemini = format!("AIza{}", body(35));
+        let files: Vec<(&str, String)> = vec![
+            (".env", format!("# LLM\nOPENAI_API_KEY={openai}\nOPENAI_ORG_ID=org-abc\nANTHROPIC_API_KEY='{anthropic}'\nexport GEMINI_API_KEY=\"{gemini}\"\nOPENAI_MODEL=gpt-4o\nDATABASE_URL=postgres://u:p@db/x\nSECRET_KEY=changeme\nLANGCHAIN_API_KEY=\nHF_TOKEN=hf_abc\n")),
+            (".env.local", "OPENAI_API_KEY=ollama\nOPENAI_BASE_URL=http://localhost:11434/v1\nAZURE_OPENAI_API_KEY=0123456789abcdef0123456789abcdef\nAZURE_OPENAI_ENDPOINT=https://myres.openai.azure.com/\nOPENAI_API_VERSION=2024-06-01\n".to_string()),
+            (".env.deepseek", format!("OPENAI_API_KEY=sk-{}\nOPENAI_BASE_URL=https://api.deepseek.com/v1\nOPENROUTER_API_KEY=sk-or-v1-{}\n", body(32), body(64))),
+            (".env.example", "OPENAI_API_KEY=sk-...\nANTHROPIC_API_KEY=your-key-here\nGEMINI_API_KEY=\n".to_string()),
+            ("docker-compose.yml", "services:\n  app:\n    image: ghcr.io/x/app:latest\n    env_file: .env\n    environment:\n      - OPENAI_API_KEY=${OPENAI_API_KEY}\n      - ANTHROPIC_API_KEY\n  weaviate:\n    image: semitechnologies/weaviate:1.24.1\n    environment:\n      OPENAI_APIKEY: $OPENAI_API_KEY\n  litellm:\n    image: ghcr.io/berriai/litellm:main\n    environment:\n      LITELLM_MASTER_KEY: sk-1234\n      OPENAI_API_KEY: ${OPENAI_API_KEY:?set it}\n".to_string()),
+            (".github/workflows/ci.yml", "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    env:\n      OPENAI_API_KEY: ${{ secrets.OPENAI_API_KEY }}\n      ANTHROPIC_API_KEY: fake-key\n    steps:\n      - run: pytest\n        env:\n          GEMINI_API_KEY: test\n".to_string()),
+            ("k8s/deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          env:\n            - name: OPENAI_API_KEY\n              valueFrom:\n                secretKeyRef:\n                  name: llm\n                  key: openai-api-key\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: llm\nstringData:\n  openai-api-key: ${OPENAI_API_KEY}\n".to_string()),
+            ("chart/values.yaml", "env:\n  openaiApiKey: \"\"\n  OPENAI_API_KEY: \"\"\n".to_string()),
+        ];
+        for (path, text) in &files {
+            for rules in ["KL2", "KL3"] {
+                assert_eq!(check(rules, path, text), "", "{rules} on {path}");
+            }
+        }
+    }
 }

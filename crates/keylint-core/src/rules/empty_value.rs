@@ -81,16 +81,21 @@ OPENAI_API_KEY=sk-proj-…
                 } else {
                     ("read", "they take")
                 };
+                let (send, do_not) = if judgement.fine.len() == 1 {
+                    ("sends", "does not")
+                } else {
+                    ("send", "do not")
+                };
                 if comment {
                     format!(
-                        "the loaders disagree: {} {verb} {name} as {what} ({} the `#…` as a comment), while {} send the `#…` text as the key — put the key here, or move the comment to a line of its own",
+                        "the loaders disagree: {} {verb} {name} as {what} ({} the `#…` as a comment), while {} {send} the `#…` text as the key — put the key here, or move the comment to a line of its own",
                         judgement.broken_names(),
                         takes,
                         judgement.fine_names()
                     )
                 } else {
                     format!(
-                        "the loaders disagree: {} {verb} {name} as {what}, {} do not — set the key so that every loader reads it",
+                        "the loaders disagree: {} {verb} {name} as {what}, {} {do_not} — set the key so that every loader reads it",
                         judgement.broken_names(),
                         judgement.fine_names()
                     )
@@ -139,6 +144,7 @@ mod tests {
     fn loaders_disagree_on_a_hash() {
         insta::assert_snapshot!(check("KL302", ".env", "OPENAI_API_KEY=#abc\n"), @"1:16-1:20 warning KL302: the loaders disagree: node dotenv and dotenvy read OPENAI_API_KEY as empty (they take the `#…` as a comment), while python-dotenv, Compose, docker --env-file and a shell (`set -a; . .env`) send the `#…` text as the key — put the key here, or move the comment to a line of its own");
         insta::assert_snapshot!(check_with("KL302", ".env", "OPENAI_API_KEY=#abc\n", &[Consumer::PythonDotenv]), @"");
+        insta::assert_snapshot!(check_with("KL302", ".env", "OPENAI_API_KEY=#abc\n", &[Consumer::NodeDotenv, Consumer::PythonDotenv]), @"1:16-1:20 warning KL302: the loaders disagree: node dotenv reads OPENAI_API_KEY as empty (it takes the `#…` as a comment), while python-dotenv sends the `#…` text as the key — put the key here, or move the comment to a line of its own");
     }
 
     #[test]

@@ -25,6 +25,8 @@ length range, OpenAI's `T3BlbkFJ` marker) and reports:
 - a `Bearer ` prefix pasted with the key (error);
 - characters keys never contain, such as `.`, `/`, `;` or `=` (error), or several keys
   separated by commas (warning);
+- a ` # comment` read as part of the key, as `docker run --env-file` does (error when
+  docker is known to read the file);
 - a key far shorter than its provider's keys, i.e. truncated (error), or one longer than
   any, such as two keys pasted together (error) or something pasted with it (warning);
 - an OpenAI key without the `T3BlbkFJ` marker (warning: the marker is not guaranteed).
@@ -89,6 +91,13 @@ Removing the `Bearer ` prefix is safe: no key starts with it, and the SDK adds i
                         "{name} contains `{character}`, which keys never contain ({key_shown}) — copy the key again"
                     ),
                 ),
+                Flaw::Comment => (
+                    true,
+                    format!(
+                        "{} reads the ` # comment` after {name} as part of the key ({key_shown}) — move the comment to a line of its own",
+                        judgement.who()
+                    ),
+                ),
                 Flaw::TwoKeys => (
                     true,
                     format!("{name} looks like two keys pasted together ({key_shown}) — keep one"),
@@ -141,9 +150,17 @@ enum Flaw {
     Bearer,
     KeyList,
     Stray(char),
+    /// ` # comment` kept in the value (docker --env-file keeps everything after `=`).
+    Comment,
     TwoKeys,
-    Truncated { kind: KeyKind, min: usize },
-    TooLong { kind: KeyKind, max: usize },
+    Truncated {
+        kind: KeyKind,
+        min: usize,
+    },
+    TooLong {
+        kind: KeyKind,
+        max: usize,
+    },
     NoMarker,
 }
 
@@ -197,6 +214,12 @@ fn flaw(key: &str, expected: Option<Provider>) -> Option<Flaw> {
             .all(|part| provider::key_shape(part.trim()).is_some())
     {
         return Some(Flaw::KeyList);
+    }
+    if key
+        .split_once('#')
+        .is_some_and(|(before, _)| before.ends_with(char::is_whitespace))
+    {
+        return Some(Flaw::Comment);
     }
     if let Some(stray) = key
         .chars()
@@ -256,8 +279,9 @@ fn bearer_removal(ctx: &Context, range: std::ops::Range<usize>) -> Option<Fix> {
 
 #[cfg(test)]
 mod tests {
+    use crate::consumer::Consumer;
     use crate::provider::OPENAI_MARKER;
-    use crate::rules::test_support::check;
+    use crate::rules::test_support::{check, check_with};
 
     /// Fabricated key characters: varied, so they do not read as a placeholder.
     fn body(length: usize) -> String {
@@ -294,6 +318,13 @@ mod tests {
         2:19-2:123 error KL304: ANTHROPIC_API_KEY contains `;`, which keys never contain (sk-ant-api03-…2E3;, 104 chars) — copy the key again
         ");
         insta::assert_snapshot!(check("KL304", ".env", &format!("OPENAI_API_KEY={key},{key}\n")), @"1:16-1:345 warning KL304: OPENAI_API_KEY holds several keys separated by commas (sk-proj-…y6Q1, 329 chars): the official SDK sends the whole text as one key — keep one key here");
+    }
+
+    #[test]
+    fn comment_kept_by_docker() {
+        let text = format!("OPENAI_API_KEY={} # prod\n", openai_key());
+        insta::assert_snapshot!(check("KL304", ".env", &text), @"");
+        insta::assert_snapshot!(check_with("KL304", ".env", &text, &[Consumer::DockerEnvFile]), @"1:16-1:180 error KL304: docker --env-file reads the ` # comment` after OPENAI_API_KEY as part of the key (sk-proj-…prod, 171 chars) — move the comment to a line of its own");
     }
 
     #[test]

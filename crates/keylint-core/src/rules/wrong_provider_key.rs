@@ -295,7 +295,9 @@ pub(crate) fn judge_key(
     if ctx.is_template || is_interpolated(ctx.slice(assignment.value_range.clone())) {
         return None;
     }
-    let mut judgement = ctx.judge(index, Syntax::Accidental, |consumer, outcome| {
+    // Quotes and ` # comments` are deliberate syntax that only docker keeps: judged for
+    // docker only when docker is known to read the file, as KL101 does.
+    let mut judgement = ctx.judge(index, Syntax::Deliberate, |consumer, outcome| {
         let key = key_text(outcome.value()?);
         (!is_overridden(ctx, index, consumer) && broken(key)).then(|| mask_secret(key))
     })?;

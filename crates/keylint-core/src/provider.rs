@@ -315,6 +315,8 @@ pub fn key_length_range(shape: &KeyShape) -> (usize, usize) {
     KEY_SHAPES
         .iter()
         .find(|(prefix, kind, ..)| *prefix == shape.prefix && *kind == shape.kind)
+        // Azure keys have no prefix; key_shape only accepts their two forms, 32 hex digits
+        // and the 80–90 character one.
         .map_or((32, 90), |&(_, _, min, max)| (min, max))
 }
 

@@ -21,7 +21,9 @@ impl Rule for PlaceholderValue {
 Finds an API key variable whose value is a placeholder: `sk-...`, `sk-xxxx`,
 `your-api-key-here`, `your_openai_api_key`, `<KEY>`, `changeme`, `replace-me`, `TODO`,
 `ADD_YOUR_KEY_HERE`, a redacted copy such as `sk-proj-...Xy9Q`. It checks the provider key
-variables and any `*_API_KEY`-style name.
+variables (an error) and other API credential names such as `COHERE_API_KEY` or
+`SERPAPI_API_TOKEN` (a warning: keylint does not know who reads them). Generic secrets such
+as `SECRET_KEY=changeme` are not API keys and are left alone.
 
 Obvious test stubs (`fake`, `dummy`, `test-key`, `sk-fake-…`, `this-is-a-test-key`) are
 expected in CI workflows and `.env.test`: nothing is reported there. Elsewhere they are a

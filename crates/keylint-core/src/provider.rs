@@ -177,6 +177,12 @@ pub fn variable(name: &str) -> Option<&'static KnownVariable> {
     VARIABLES.iter().find(|variable| variable.name == name)
 }
 
+/// Aliases the official SDK reads as well: using one without the canonical name is fine.
+pub const SDK_READS_ALIAS: &[&str] = &[
+    // google-genai reads GOOGLE_API_KEY and prefers it over GEMINI_API_KEY.
+    "GOOGLE_API_KEY",
+];
+
 /// Images that read a non-standard name on purpose: no misspelling is reported for
 /// these names in a Compose service running that image.
 pub const INTENTIONAL_NAMES: &[(&str, &str)] = &[
@@ -301,6 +307,17 @@ pub fn key_shape(value: &str) -> Option<KeyShape> {
         charset_ok: value.chars().all(is_key_char),
         has_marker,
     })
+}
+
+/// The tolerant length range (min, max) in characters of a key of this shape.
+#[must_use]
+pub fn key_length_range(shape: &KeyShape) -> (usize, usize) {
+    KEY_SHAPES
+        .iter()
+        .find(|(prefix, kind, ..)| *prefix == shape.prefix && *kind == shape.kind)
+        // Azure keys have no prefix; key_shape only accepts their two forms, 32 hex digits
+        // and the 80–90 character one.
+        .map_or((32, 90), |&(_, _, min, max)| (min, max))
 }
 
 /// Which provider's API a base URL or endpoint points at; `None` for localhost, private

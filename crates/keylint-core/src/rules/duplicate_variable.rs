@@ -1,7 +1,10 @@
-//! KL202 duplicate-variable: TODO(stub) — being implemented.
+//! KL202 duplicate-variable: the same variable set twice with different values.
 
+use crate::assignment::{Assignment, Origin};
+use crate::consumer::{Consumer, Outcome};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::{Context, FixAvailability, Rule};
+use crate::line_index::LineIndex;
+use crate::rules::{Context, FixAvailability, Rule, join_names};
 
 pub(crate) struct DuplicateVariable;
 
@@ -14,21 +17,202 @@ impl Rule for DuplicateVariable {
         "The same variable twice with different values; says which one wins for each consumer";
     const DOC: &'static str = r#"
 ## What it does
-TODO
+Finds a variable set more than once with different values: twice in one env file, or
+twice in the `environment:` list of one Compose service. The message says which line
+each program that reads the file uses.
 
 ## Why is this bad?
-TODO
+The loaders do not agree on which copy wins. python-dotenv, node dotenv, Compose,
+`docker run --env-file` and a shell keep the last one; dotenvy keeps the first. Editing
+the line you see first, or appending a new key at the end, can leave the program with
+the old, revoked key and a `401 invalid_api_key` that makes no sense when you read the
+file. Compose keeps the last item of an `environment:` list.
+
+Copies with the same value are harmless and not reported; neither are Compose map
+entries that override a `<<: *anchor` merge, which is how overriding is meant to be
+written.
 
 ## Example
-```
-TODO
+```shell
+OPENAI_API_KEY=sk-proj-old…
+OPENAI_BASE_URL=https://api.openai.com/v1
+OPENAI_API_KEY=sk-proj-new…
 ```
 
 Use instead:
-```
-TODO
+```shell
+OPENAI_BASE_URL=https://api.openai.com/v1
+OPENAI_API_KEY=sk-proj-new…
 ```
 "#;
 
-    fn check(_ctx: &Context, _out: &mut Vec<Diagnostic>) {}
+    fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+        let lines = LineIndex::new(ctx.text);
+        let assignments = ctx.assignments();
+        for (index, assignment) in assignments.iter().enumerate() {
+            if !matches!(
+                assignment.origin,
+                Origin::EnvFile { .. } | Origin::ComposeList
+            ) {
+                continue;
+            }
+            let copies: Vec<usize> = (0..assignments.len())
+                .filter(|&other| same_variable(assignment, &assignments[other]))
+                .collect();
+            // One finding per name, on its last copy.
+            if copies.len() < 2 || copies.last() != Some(&index) {
+                continue;
+            }
+            let line_of = |copy: usize| lines.line_of(assignments[copy].name_range.start) + 1;
+            let mut winners: Vec<(usize, Vec<Consumer>)> = Vec::new();
+            let mut differ = false;
+            for consumer in ctx.judged_consumers(assignment) {
+                let read: Vec<(usize, &Outcome)> = copies
+                    .iter()
+                    .filter_map(|&copy| Some((copy, ctx.parsed.outcome(copy, consumer)?)))
+                    .filter(|(_, outcome)| assignment.origin.is_yaml() || outcome.value().is_some())
+                    .collect();
+                // Quoting is deliberate syntax that only docker keeps: `A=x` and `A="x"`
+                // differ for docker alone, which counts only when docker is known to read it.
+                let counts = ctx.consumers.is_known() || consumer != Consumer::DockerEnvFile;
+                differ |= counts && read.windows(2).any(|pair| pair[0].1 != pair[1].1);
+                let winner = if consumer.first_wins() {
+                    read.first()
+                } else {
+                    read.last()
+                };
+                if let Some(&(copy, _)) = winner {
+                    match winners.iter_mut().find(|(line, _)| *line == line_of(copy)) {
+                        Some((_, consumers)) => consumers.push(consumer),
+                        None => winners.push((line_of(copy), vec![consumer])),
+                    }
+                }
+            }
+            if !differ {
+                continue;
+            }
+            winners.sort_by_key(|(line, _)| *line);
+            let copy_lines: Vec<String> = copies
+                .iter()
+                .map(|&copy| line_of(copy).to_string())
+                .collect();
+            let times = match copies.len() {
+                2 => "twice".to_string(),
+                count => format!("{count} times"),
+            };
+            let uses: Vec<String> = winners
+                .iter()
+                .map(|(line, consumers)| {
+                    let verb = if consumers.len() == 1 { "uses" } else { "use" };
+                    // Compose reads the `environment:` list; "YAML" would say nothing.
+                    let who = if assignment.origin == Origin::ComposeList {
+                        "Compose".to_string()
+                    } else {
+                        join_names(consumers.iter().copied())
+                    };
+                    format!("{who} {verb} line {line}")
+                })
+                .collect();
+            let place = match (&assignment.origin, &assignment.scope) {
+                (Origin::ComposeList, Some(service)) => {
+                    format!(" in the environment of service `{service}`")
+                }
+                _ => String::new(),
+            };
+            let message = format!(
+                "{} is set {times}{place} (lines {}) with different values: {} — keep only the one you mean",
+                assignment.name,
+                join_words(&copy_lines),
+                uses.join(", ")
+            );
+            out.push(Self::diagnostic(
+                Self::SEVERITY,
+                assignment.name_range.clone(),
+                message,
+            ));
+        }
+    }
+}
+
+/// Two assignments of one variable that the same program reads: lines of one env file,
+/// or entries of one Compose service's `environment:` (merged anchors included). Other
+/// YAML scopes hold several programs (the containers of a Deployment, the steps of a
+/// job), so their copies are not the same variable.
+fn same_variable(a: &Assignment, b: &Assignment) -> bool {
+    a.name == b.name
+        && a.scope == b.scope
+        && matches!(
+            (&a.origin, &b.origin),
+            (Origin::EnvFile { .. }, Origin::EnvFile { .. })
+                | (
+                    Origin::ComposeList | Origin::ComposeMap,
+                    Origin::ComposeList | Origin::ComposeMap
+                )
+        )
+}
+
+/// Whether another copy of assignment `index`'s variable is the one `consumer` keeps:
+/// value rules judge only the copy a program actually uses.
+pub(crate) fn is_overridden(ctx: &Context, index: usize, consumer: Consumer) -> bool {
+    let assignments = ctx.assignments();
+    let assignment = &assignments[index];
+    let mut read = (0..assignments.len()).filter(|&other| {
+        same_variable(assignment, &assignments[other])
+            && ctx
+                .parsed
+                .outcome(other, consumer)
+                .is_some_and(|outcome| outcome.value().is_some())
+    });
+    let winner = if consumer.first_wins() {
+        read.next()
+    } else {
+        read.next_back()
+    };
+    winner.is_some_and(|winner| winner != index)
+}
+
+/// Pushes a diagnostic unless its rule already reported the same spot: an entry of a
+/// `<<: *anchor` merge is seen once for every Compose service that merges it.
+pub(crate) fn push_once(out: &mut Vec<Diagnostic>, diagnostic: Diagnostic) {
+    if !out
+        .iter()
+        .any(|seen| seen.code == diagnostic.code && seen.range == diagnostic.range)
+    {
+        out.push(diagnostic);
+    }
+}
+
+/// "2, 5 and 7".
+fn join_words(words: &[String]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::consumer::Consumer;
+    use crate::rules::test_support::{check, check_with};
+
+    #[test]
+    fn env_file_duplicate_says_who_uses_which_line() {
+        insta::assert_snapshot!(check("KL202", ".env", "OPENAI_API_KEY=sk-one\nOPENAI_BASE_URL=https://api.openai.com/v1\nOPENAI_API_KEY=sk-two\n"), @"3:1-3:15 warning KL202: OPENAI_API_KEY is set twice (lines 1 and 3) with different values: dotenvy uses line 1, python-dotenv, node dotenv, Compose, docker --env-file and a shell (`set -a; . .env`) use line 3 — keep only the one you mean");
+        insta::assert_snapshot!(check_with("KL202", ".env", "OPENAI_API_KEY=sk-one\n\nOPENAI_API_KEY=sk-two\n", &[Consumer::ComposeEnvFile]), @"3:1-3:15 warning KL202: OPENAI_API_KEY is set twice (lines 1 and 3) with different values: Compose uses line 3 — keep only the one you mean");
+        insta::assert_snapshot!(check("KL202", ".env", "A=1\nA=2\nB=x\nA=3\n"), @"4:1-4:2 warning KL202: A is set 3 times (lines 1, 2 and 4) with different values: dotenvy uses line 1, python-dotenv, node dotenv, Compose, docker --env-file and a shell (`set -a; . .env`) use line 4 — keep only the one you mean");
+    }
+
+    #[test]
+    fn compose_list_duplicate() {
+        insta::assert_snapshot!(check("KL202", "compose.yaml", "services:\n  api:\n    environment:\n      - OPENAI_API_KEY=sk-one\n      - OPENAI_API_KEY=sk-two\n  worker:\n    environment:\n      - OPENAI_API_KEY=sk-three\n"), @"5:9-5:23 warning KL202: OPENAI_API_KEY is set twice in the environment of service `api` (lines 4 and 5) with different values: Compose uses line 5 — keep only the one you mean");
+    }
+
+    #[test]
+    fn near_misses() {
+        // Same value twice, different variables, other services, anchor overrides.
+        insta::assert_snapshot!(check("KL202", ".env", "OPENAI_API_KEY=sk-one\nOPENAI_API_KEY=\"sk-one\"\nopenai_api_key=sk-two\n"), @"");
+        insta::assert_snapshot!(check("KL202", "compose.yaml", "x-env: &env\n  OPENAI_API_KEY: sk-one\nservices:\n  api:\n    environment:\n      <<: *env\n      OPENAI_API_KEY: sk-two\n  worker:\n    environment:\n      - OPENAI_API_KEY=sk-three\n"), @"");
+        insta::assert_snapshot!(check("KL202", ".env", "# OPENAI_API_KEY=sk-old\nOPENAI_API_KEY=sk-new\n"), @"");
+    }
 }

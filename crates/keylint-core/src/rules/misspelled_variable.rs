@@ -1,7 +1,12 @@
-//! KL201 misspelled-variable: TODO(stub) — being implemented.
+//! KL201 misspelled-variable: a near-miss of a known variable name that no SDK reads.
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::{Context, FixAvailability, Rule};
+use crate::assignment::{Assignment, Origin};
+use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
+use crate::provider::{self, KeyKind, KnownVariable, Provider, Role};
+use crate::rules::duplicate_variable::push_once;
+use crate::rules::wrong_provider_key::with_article;
+use crate::rules::{Context, FixAvailability, Rule, with_fix};
+use crate::source::FileKind;
 
 pub(crate) struct MisspelledVariable;
 
@@ -14,21 +19,298 @@ impl Rule for MisspelledVariable {
         "A near-miss of a known variable name (`OPENAI_APIKEY`, lowercase) that no SDK reads";
     const DOC: &'static str = r#"
 ## What it does
-TODO
+Finds variable names that are one slip away from a name the official SDKs read:
+`OPENAI_APIKEY`, `OPEN_AI_API_KEY`, `OPENAPI_API_KEY`, `ANTROPIC_API_KEY`,
+`OPENAI_API_TOKEN`, a lowercase `openai_api_key`, and the short `OPENAI_KEY`,
+`ANTHROPIC_KEY` or `GEMINI_KEY` when they hold that provider's key.
+
+Names a program reads on purpose are left alone: the aliases in the provider table
+(`OPENAI_API_BASE`, `CLAUDE_API_KEY`, …), names the project itself reads (`${OPENAI_KEY}`
+in a Compose file or workflow), and names an image reads by design (Weaviate's
+`OPENAI_APIKEY` in a service running a `weaviate` image), and settings such as
+`openaiApiKey` in the `env:` of Helm values, which a chart turns into variables. Numbered
+or plural variants
+(`OPENAI_API_KEY_2`, `OPENAI_API_KEYS`) are different variables and are not reported.
 
 ## Why is this bad?
-TODO
+The SDK looks up one exact name. A value under any other name is invisible to it: the
+client starts without a key and the request fails with `401` ("You didn't provide an
+API key") while the key sits in the file. Environment variables are case-sensitive on
+Linux, so `openai_api_key` is a different variable from `OPENAI_API_KEY`.
 
 ## Example
-```
-TODO
+```shell
+OPENAI_APIKEY=sk-proj-…
 ```
 
 Use instead:
+```shell
+OPENAI_API_KEY=sk-proj-…
 ```
-TODO
-```
+
+## Fix safety
+Renaming is safe for a plain misspelling when the right name is not already set in the
+same file (or Compose service). It is unsafe for a different case, for the short
+`OPENAI_KEY` forms and for names some image reads on purpose, since some program may
+read the old name (settings libraries that ignore case, for one). No fix is offered when
+the right name is already set: renaming would create a duplicate.
 "#;
 
-    fn check(_ctx: &Context, _out: &mut Vec<Diagnostic>) {}
+    fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+        for (index, assignment) in ctx.assignments().iter().enumerate() {
+            let name = assignment.name.as_str();
+            // Secret `data:` keys are file names in a volume or `secretKeyRef` keys, not variables.
+            if matches!(
+                assignment.origin,
+                Origin::SecretData | Origin::SecretStringData
+            ) || ctx.variable(name).is_some()
+                || ctx.project.reads_name(name)
+                || runs_image_reading(ctx, assignment)
+                || is_settings_key(ctx, assignment)
+            {
+                continue;
+            }
+            let Some((intended, slip)) =
+                near_miss(name).or_else(|| short_key_name(ctx, index, name))
+            else {
+                continue;
+            };
+            let message = match slip {
+                Slip::Case => format!(
+                    "{name} is not {intended}: variable names are case-sensitive on Linux and macOS, and {} reads {intended} — did you mean {intended}?",
+                    reader(intended)
+                ),
+                Slip::Typo | Slip::Synonym => format!(
+                    "{name} is not a name {} reads — did you mean {intended}?",
+                    reader(intended)
+                ),
+                Slip::ShortName(kind) => format!(
+                    "{name} holds {}, but {} reads {intended} — did you mean {intended}?",
+                    with_article(kind.description()),
+                    reader(intended)
+                ),
+            };
+            let diagnostic =
+                Self::diagnostic(Self::SEVERITY, assignment.name_range.clone(), message);
+            push_once(
+                out,
+                match rename(ctx, assignment, intended, slip) {
+                    Some(fix) => with_fix(diagnostic, fix),
+                    None => diagnostic,
+                },
+            );
+        }
+    }
+}
+
+/// How a name misses the one the SDK reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slip {
+    /// Differs only in letter case.
+    Case,
+    /// Underscores or one letter off.
+    Typo,
+    /// `…_API_TOKEN` for `…_API_KEY`.
+    Synonym,
+    /// `OPENAI_KEY` holding an OpenAI key.
+    ShortName(KeyKind),
+}
+
+/// Uppercase with the underscores dropped: `open_ai_apikey` → `OPENAIAPIKEY`.
+fn normalized(name: &str) -> String {
+    name.chars()
+        .filter(|&character| character != '_')
+        .map(|character| character.to_ascii_uppercase())
+        .collect()
+}
+
+/// The canonical name `name` is a near-miss of. Tight on purpose: the same letters
+/// with other case or underscores, one edit on a long name, or `API_TOKEN` for `API_KEY`.
+/// Extensions (`OPENAI_API_KEY_2`, `OPENAI_API_KEYS`) and truncations are other variables.
+fn near_miss(name: &str) -> Option<(&'static str, Slip)> {
+    let candidate = normalized(name);
+    let canonical_names = provider::VARIABLES
+        .iter()
+        .filter(|known| known.alias_of.is_none())
+        .map(|known| known.name);
+    let mut best: Option<(&'static str, Slip, usize)> = None;
+    for canonical in canonical_names {
+        let target = normalized(canonical);
+        let found = if name.eq_ignore_ascii_case(canonical) {
+            Some((Slip::Case, 0))
+        } else if candidate == target {
+            Some((Slip::Typo, 0))
+        } else if candidate
+            .strip_suffix("APITOKEN")
+            .is_some_and(|stem| target.strip_suffix("APIKEY") == Some(stem))
+        {
+            Some((Slip::Synonym, 1))
+        } else {
+            let distance = strsim::damerau_levenshtein(&candidate, &target);
+            let extends = candidate.starts_with(&target) || target.starts_with(&candidate);
+            let digits = candidate
+                .chars()
+                .any(|character| character.is_ascii_digit());
+            (distance == 1 && target.len() >= 8 && !extends && !digits)
+                .then_some((Slip::Typo, distance))
+        };
+        if let Some((slip, distance)) = found
+            && best.is_none_or(|(_, _, best_distance)| distance < best_distance)
+        {
+            best = Some((canonical, slip, distance));
+        }
+    }
+    best.map(|(canonical, slip, _)| (canonical, slip))
+}
+
+/// `OPENAI_KEY`, `ANTHROPIC_KEY`, `GEMINI_KEY`: names some apps read, reported only when
+/// the value is that provider's key (then the SDK, which reads the long name, misses it).
+fn short_key_name(ctx: &Context, index: usize, name: &str) -> Option<(&'static str, Slip)> {
+    let provider = match normalized(name).as_str() {
+        "OPENAIKEY" => Provider::OpenAi,
+        "ANTHROPICKEY" => Provider::Anthropic,
+        "GEMINIKEY" => Provider::Gemini,
+        _ => return None,
+    };
+    let value = ctx.some_value(index)?;
+    let value = value.trim_matches(|character: char| {
+        character.is_whitespace() || matches!(character, '"' | '\'')
+    });
+    let shape = provider::key_shape(value)?;
+    // A bare `sk-` prefix is used by many OpenAI-compatible services; only the marker
+    // makes it OpenAI's.
+    let sure = shape.kind.provider() == provider
+        && (shape.prefix != "sk-" || shape.has_marker == Some(true));
+    let canonical = provider::VARIABLES.iter().find(|known| {
+        known.provider == provider && known.role == Role::ApiKey && known.alias_of.is_none()
+    })?;
+    sure.then_some((canonical.name, Slip::ShortName(shape.kind)))
+}
+
+/// Who reads the canonical name, for messages.
+fn reader(canonical: &str) -> &'static str {
+    provider::variable(canonical).map_or("the official SDK", |known: &KnownVariable| known.read_by)
+}
+
+/// An `env:` mapping in Helm values or other YAML that is not a workflow often holds
+/// chart settings (`openaiApiKey`) that a template turns into variables: only names
+/// written like variables, in capitals, are judged there.
+fn is_settings_key(ctx: &Context, assignment: &Assignment) -> bool {
+    assignment.origin == Origin::YamlEnvMap
+        && ctx.parsed.kind == FileKind::OtherYaml
+        && assignment
+            .name
+            .chars()
+            .any(|character| character.is_ascii_lowercase())
+}
+
+/// A Compose service whose `image:` is one that reads this name on purpose.
+fn runs_image_reading(ctx: &Context, assignment: &Assignment) -> bool {
+    let (Some(service), Some(yaml)) = (&assignment.scope, &ctx.parsed.yaml) else {
+        return false;
+    };
+    provider::INTENTIONAL_NAMES
+        .iter()
+        .filter(|(name, _)| *name == assignment.name)
+        .any(|(_, image)| {
+            yaml.documents.iter().any(|document| {
+                document
+                    .get("services")
+                    .and_then(|services| services.get(service))
+                    .and_then(|definition| definition.get("image"))
+                    .and_then(|node| node.as_str())
+                    .is_some_and(|reference| reference.to_ascii_lowercase().contains(image))
+            })
+        })
+}
+
+/// Renames the variable. None when the intended name is already set in the same place
+/// (a rename would create a duplicate); unsafe when some program may read the old name.
+fn rename(ctx: &Context, assignment: &Assignment, intended: &str, slip: Slip) -> Option<Fix> {
+    let same_place = |other: &Assignment| {
+        other.scope == assignment.scope && other.origin.is_yaml() == assignment.origin.is_yaml()
+    };
+    if ctx
+        .assignments()
+        .iter()
+        .any(|other| other.name == intended && same_place(other))
+    {
+        return None;
+    }
+    let copies = ctx
+        .assignments()
+        .iter()
+        .filter(|other| other.name == assignment.name && same_place(other))
+        .count();
+    let read_on_purpose = provider::INTENTIONAL_NAMES
+        .iter()
+        .any(|(name, _)| *name == assignment.name);
+    let edits = vec![Edit::replace(assignment.name_range.clone(), intended)];
+    let description = format!("Rename to {intended}");
+    if slip == Slip::Typo && copies == 1 && !read_on_purpose {
+        Some(Fix::safe(description, edits))
+    } else {
+        Some(Fix::unsafe_(description, edits))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::check;
+
+    #[test]
+    fn misspellings_of_canonical_names() {
+        insta::assert_snapshot!(check("KL201", ".env", "OPENAI_APIKEY=sk-abc\nOPEN_AI_API_KEY=sk-abc\nOPENAPI_API_KEY=sk-abc\nANTROPIC_API_KEY=sk-ant-abc\nOPENAI_API_TOKEN=sk-abc\nOPENAI_BASEURL=https://api.openai.com/v1\n"), @r"
+        1:1-1:14 warning KL201: OPENAI_APIKEY is not a name the official SDK reads — did you mean OPENAI_API_KEY?
+          fix (unsafe): Rename to OPENAI_API_KEY => OPENAI_API_KEY=sk-abc\nOPEN_AI_API_KEY=sk-abc\nOPENAPI_API_KEY=sk-abc\nANTROPIC_API_KEY=sk-ant-abc\nOPENAI_API_TOKEN=sk-abc\nOPENAI_BASEURL=https://api.openai.com/v1\n
+        2:1-2:16 warning KL201: OPEN_AI_API_KEY is not a name the official SDK reads — did you mean OPENAI_API_KEY?
+          fix (safe): Rename to OPENAI_API_KEY => OPENAI_APIKEY=sk-abc\nOPENAI_API_KEY=sk-abc\nOPENAPI_API_KEY=sk-abc\nANTROPIC_API_KEY=sk-ant-abc\nOPENAI_API_TOKEN=sk-abc\nOPENAI_BASEURL=https://api.openai.com/v1\n
+        3:1-3:16 warning KL201: OPENAPI_API_KEY is not a name the official SDK reads — did you mean OPENAI_API_KEY?
+          fix (safe): Rename to OPENAI_API_KEY => OPENAI_APIKEY=sk-abc\nOPEN_AI_API_KEY=sk-abc\nOPENAI_API_KEY=sk-abc\nANTROPIC_API_KEY=sk-ant-abc\nOPENAI_API_TOKEN=sk-abc\nOPENAI_BASEURL=https://api.openai.com/v1\n
+        4:1-4:17 warning KL201: ANTROPIC_API_KEY is not a name the official SDK reads — did you mean ANTHROPIC_API_KEY?
+          fix (safe): Rename to ANTHROPIC_API_KEY => OPENAI_APIKEY=sk-abc\nOPEN_AI_API_KEY=sk-abc\nOPENAPI_API_KEY=sk-abc\nANTHROPIC_API_KEY=sk-ant-abc\nOPENAI_API_TOKEN=sk-abc\nOPENAI_BASEURL=https://api.openai.com/v1\n
+        5:1-5:17 warning KL201: OPENAI_API_TOKEN is not a name the official SDK reads — did you mean OPENAI_API_KEY?
+          fix (unsafe): Rename to OPENAI_API_KEY => OPENAI_APIKEY=sk-abc\nOPEN_AI_API_KEY=sk-abc\nOPENAPI_API_KEY=sk-abc\nANTROPIC_API_KEY=sk-ant-abc\nOPENAI_API_KEY=sk-abc\nOPENAI_BASEURL=https://api.openai.com/v1\n
+        6:1-6:15 warning KL201: OPENAI_BASEURL is not a name the official SDK reads — did you mean OPENAI_BASE_URL?
+          fix (safe): Rename to OPENAI_BASE_URL => OPENAI_APIKEY=sk-abc\nOPEN_AI_API_KEY=sk-abc\nOPENAPI_API_KEY=sk-abc\nANTROPIC_API_KEY=sk-ant-abc\nOPENAI_API_TOKEN=sk-abc\nOPENAI_BASE_URL=https://api.openai.com/v1\n
+        ");
+    }
+
+    #[test]
+    fn lowercase_name() {
+        insta::assert_snapshot!(check("KL201", ".env", "openai_api_key=sk-abc\n"), @r"
+        1:1-1:15 warning KL201: openai_api_key is not OPENAI_API_KEY: variable names are case-sensitive on Linux and macOS, and the official SDK reads OPENAI_API_KEY — did you mean OPENAI_API_KEY?
+          fix (unsafe): Rename to OPENAI_API_KEY => OPENAI_API_KEY=sk-abc\n
+        ");
+    }
+
+    #[test]
+    fn no_fix_when_the_right_name_is_set() {
+        insta::assert_snapshot!(check("KL201", ".env", "OPENAI_APIKEY=sk-abc\nOPENAI_API_KEY=sk-abc\n"), @"1:1-1:14 warning KL201: OPENAI_APIKEY is not a name the official SDK reads — did you mean OPENAI_API_KEY?");
+    }
+
+    #[test]
+    fn short_names_holding_a_key() {
+        insta::assert_snapshot!(check("KL201", ".env", "OPENAI_KEY=sk-proj-abc\nANTHROPIC_KEY=hello\nGEMINI_KEY=AIza-abc\n"), @r"
+        1:1-1:11 warning KL201: OPENAI_KEY holds an OpenAI project key, but the official SDK reads OPENAI_API_KEY — did you mean OPENAI_API_KEY?
+          fix (unsafe): Rename to OPENAI_API_KEY => OPENAI_API_KEY=sk-proj-abc\nANTHROPIC_KEY=hello\nGEMINI_KEY=AIza-abc\n
+        3:1-3:11 warning KL201: GEMINI_KEY holds a Google API key, but the official SDK reads GEMINI_API_KEY — did you mean GEMINI_API_KEY?
+          fix (unsafe): Rename to GEMINI_API_KEY => OPENAI_KEY=sk-proj-abc\nANTHROPIC_KEY=hello\nGEMINI_API_KEY=AIza-abc\n
+        ");
+    }
+
+    #[test]
+    fn compose_weaviate_reads_its_own_name() {
+        insta::assert_snapshot!(check("KL201", "compose.yaml", "services:\n  weaviate:\n    image: cr.weaviate.io/semitechnologies/weaviate:1.25.0\n    environment:\n      OPENAI_APIKEY: ${OPENAI_API_KEY}\n  app:\n    image: python:3.12\n    environment:\n      OPENAI_APIKEY: ${OPENAI_API_KEY}\n"), @r"
+        9:7-9:20 warning KL201: OPENAI_APIKEY is not a name the official SDK reads — did you mean OPENAI_API_KEY?
+          fix (unsafe): Rename to OPENAI_API_KEY => services:\n  weaviate:\n    image: cr.weaviate.io/semitechnologies/weaviate:1.25.0\n    environment:\n      OPENAI_APIKEY: ${OPENAI_API_KEY}\n  app:\n    image: python:3.12\n    environment:\n      OPENAI_API_KEY: ${OPENAI_API_KEY}\n
+        ");
+    }
+
+    #[test]
+    fn near_misses() {
+        insta::assert_snapshot!(check("KL201", ".env", "OPENAI_API_KEY=sk-abc\nOPENAI_API_KEY_2=sk-abc\nOPENAI_API_KEYS=a,b\nOPENAI_API_BASE=http://x\nCLAUDE_API_KEY=x\nOPENROUTER_API_KEY=x\nAZURE_OPENAI_KEY=x\nOPENAI_ORG=x\nOPENAI_MODEL=gpt-4o\nOPENAI_API_TYPE=azure\nOPENAI_KEY=sk-or-v1-abc\nVITE_OPENAI_API_KEY=x\n"), @"");
+        insta::assert_snapshot!(check("KL201", "chart/values.yaml", "env:\n  openaiApiKey: x\n  openai_api_key: x\n"), @"");
+        insta::assert_snapshot!(check("KL201", "k8s/secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: llm\nstringData:\n  openai_api_key: sk-abc\n"), @"");
+    }
 }

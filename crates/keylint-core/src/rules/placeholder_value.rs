@@ -1,7 +1,11 @@
-//! KL301 placeholder-value: TODO(stub) — being implemented.
+//! KL301 placeholder-value: a placeholder instead of a key in a real config file.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::{Context, FixAvailability, Rule};
+use crate::rules::duplicate_variable::push_once;
+use crate::rules::wrong_provider_key::{
+    Expectation, detail, expectation, is_interpolated, judge_key, key_range,
+};
+use crate::rules::{Context, FixAvailability, Rule, is_key_name};
 
 pub(crate) struct PlaceholderValue;
 
@@ -14,21 +18,380 @@ impl Rule for PlaceholderValue {
         "A placeholder (`sk-...`, `your-api-key-here`, `<KEY>`, `changeme`) in a real env file";
     const DOC: &'static str = r#"
 ## What it does
-TODO
+Finds an API key variable whose value is a placeholder: `sk-...`, `sk-xxxx`,
+`your-api-key-here`, `your_openai_api_key`, `<KEY>`, `changeme`, `replace-me`, `TODO`,
+`ADD_YOUR_KEY_HERE`, a redacted copy such as `sk-proj-...Xy9Q`. It checks the provider key
+variables (an error) and other API credential names such as `COHERE_API_KEY` or
+`SERPAPI_API_TOKEN` (a warning: keylint does not know who reads them). Generic secrets such
+as `SECRET_KEY=changeme` are not API keys and are left alone.
+
+Obvious test stubs (`fake`, `dummy`, `test-key`, `sk-fake-…`, `this-is-a-test-key`) are
+expected in CI workflows and `.env.test`: nothing is reported there. Elsewhere they are a
+warning. A placeholder in a workflow or `.env.test` is at most a warning.
+
+Never reported: templates (`.env.example`, `.sample`, `.template`, `.dist`), whose job is to
+hold placeholders; `${VAR}` references, which are filled in at run time; keys next to an
+endpoint on a local or unknown host (`OPENAI_BASE_URL=http://localhost:11434/v1`), which
+accepts any value.
 
 ## Why is this bad?
-TODO
+The placeholder is sent as the key and the provider answers `401 invalid_api_key`. It
+usually means the file was copied from the template and never filled in, or a real key was
+replaced by a placeholder when the file was shared.
 
 ## Example
-```
-TODO
+```shell
+OPENAI_API_KEY=your-api-key-here
 ```
 
 Use instead:
-```
-TODO
+```shell
+OPENAI_API_KEY=sk-proj-…
 ```
 "#;
 
-    fn check(_ctx: &Context, _out: &mut Vec<Diagnostic>) {}
+    fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+        for (index, assignment) in ctx.assignments().iter().enumerate() {
+            let name = assignment.name.as_str();
+            let provider = match expectation(ctx, assignment) {
+                Expectation::AnyKey => continue,
+                Expectation::Provider { provider, .. } => Some(provider),
+                Expectation::Unknown if is_api_credential_name(name) => None,
+                Expectation::Unknown => continue,
+            };
+            let Some((judgement, key)) = judge_key(ctx, index, |key| match filler(key) {
+                Some(Filler::TestStub) => !ctx.is_test_context,
+                Some(Filler::Placeholder) => true,
+                None => false,
+            }) else {
+                continue;
+            };
+            let Some(kind) = filler(&key) else { continue };
+            let rejecter = provider.map_or("the provider", |provider| provider.display_name());
+            let cure = if assignment.origin.is_yaml() {
+                "put the real key (or a `${VAR}` reference) here"
+            } else {
+                "put the real key here, and keep placeholders in a template such as .env.example"
+            };
+            let (severity, message) = match kind {
+                Filler::Placeholder => (
+                    if ctx.is_test_context || provider.is_none() {
+                        Severity::Warning
+                    } else {
+                        judgement.severity
+                    },
+                    format!(
+                        "{name} holds a placeholder ({}), not a key: {rejecter} rejects it with 401 — {cure}",
+                        detail(&judgement, &key)
+                    ),
+                ),
+                Filler::TestStub => (
+                    Severity::Warning,
+                    format!(
+                        "{name} holds what looks like a test key ({}): {rejecter} rejects it with 401 — put the real key here if this file is used outside tests",
+                        detail(&judgement, &key)
+                    ),
+                ),
+            };
+            push_once(
+                out,
+                Self::diagnostic(severity, key_range(ctx, assignment), message),
+            );
+        }
+    }
+}
+
+/// `COHERE_API_KEY`, `SERPAPI_API_TOKEN`: names of credentials sent to an API. Generic
+/// secrets (`SECRET_KEY`, `JWT_SECRET`) are not checked: a placeholder there does not
+/// cause a 401 from a provider.
+fn is_api_credential_name(name: &str) -> bool {
+    is_key_name(name) && name.to_ascii_uppercase().contains("API")
+}
+
+/// What a value that is not a real key is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Filler {
+    /// Text to be replaced: `your-api-key-here`, `sk-...`, `<KEY>`.
+    Placeholder,
+    /// A deliberate fake for tests: `fake`, `test-key`, `sk-fake-…`.
+    TestStub,
+}
+
+/// Key prefixes, longest first, stripped before looking at what follows.
+const KEY_PREFIXES: &[&str] = &[
+    "sk-ant-admin01-",
+    "sk-ant-api03-",
+    "sk-svcacct-",
+    "sk-admin-",
+    "sk-proj-",
+    "sk-None-",
+    "sk-ant-",
+    "sk-",
+    "AIza",
+];
+
+/// Words that mark a placeholder.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "your",
+    "yours",
+    "here",
+    "insert",
+    "paste",
+    "put",
+    "enter",
+    "add",
+    "replace",
+    "change",
+    "changeme",
+    "replaceme",
+    "changeit",
+    "placeholder",
+    "example",
+    "sample",
+    "todo",
+    "tbd",
+    "fixme",
+    "redacted",
+    "fill",
+    "required",
+    "xxx",
+];
+
+/// Words that mark a test stub.
+const STUB_WORDS: &[&str] = &[
+    "fake", "dummy", "mock", "stub", "test", "testing", "tests", "ci", "foo", "bar",
+];
+
+/// Words that describe a key instead of being one.
+const DESCRIPTIVE_WORDS: &[&str] = &[
+    "my",
+    "the",
+    "a",
+    "an",
+    "api",
+    "apikey",
+    "key",
+    "keys",
+    "token",
+    "secret",
+    "goes",
+    "this",
+    "is",
+    "real",
+    "actual",
+    "own",
+    "sk",
+    "proj",
+    "ant",
+    "value",
+    "please",
+    "new",
+    "access",
+    "private",
+    "personal",
+    "with",
+    "to",
+    "be",
+    "in",
+    "me",
+    "it",
+    "for",
+    "of",
+    "and",
+    "openai",
+    "anthropic",
+    "claude",
+    "gemini",
+    "google",
+    "azure",
+    "llm",
+    "provider",
+];
+
+/// Words a placeholder ends with when it only names the thing: `api-key`, `OPENAI_API_KEY`.
+const NAMING_WORDS: &[&str] = &["key", "apikey", "token", "secret"];
+
+/// Classic fake key bodies.
+const FAKE_BODIES: &[&str] = &["abc", "abc123", "abcdef", "123abc", "qwerty", "asdf"];
+
+/// Whether `key` is a placeholder or a test stub rather than a key.
+pub(crate) fn filler(key: &str) -> Option<Filler> {
+    // `${VAR}` and `{{ var }}` are filled in by something else before a program reads them.
+    if key.is_empty() || is_interpolated(key) || key.contains("{{") {
+        return None;
+    }
+    let bracketed =
+        |open: char, close: char| key.len() >= 2 && key.starts_with(open) && key.ends_with(close);
+    // `sk-proj-...Xy9Q` is a key copied from a masked display; keys never contain dots.
+    if bracketed('<', '>')
+        || bracketed('[', ']')
+        || key.contains("...")
+        || key.contains('…')
+        || key.contains("***")
+    {
+        return Some(Filler::Placeholder);
+    }
+    let body = KEY_PREFIXES
+        .iter()
+        .find_map(|prefix| key.strip_prefix(prefix))
+        .unwrap_or(key);
+    let lower = body.to_ascii_lowercase();
+    let first = lower.chars().next();
+    if lower.is_empty()
+        || lower
+            .chars()
+            .all(|character| ".*x•#?-_".contains(character))
+        || lower.chars().all(|character| Some(character) == first)
+        || lower.len() >= 3 && "123456789012345678901234567890".contains(&lower)
+        || lower.len() >= 3 && "012345678901234567890123456789".contains(&lower)
+    {
+        return Some(Filler::Placeholder);
+    }
+    if FAKE_BODIES.contains(&lower.as_str()) {
+        return Some(Filler::TestStub);
+    }
+    let words: Vec<&str> = lower
+        .split(|character: char| !character.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .collect();
+    let is_word = |word: &&str| {
+        PLACEHOLDER_WORDS.contains(word)
+            || STUB_WORDS.contains(word)
+            || DESCRIPTIVE_WORDS.contains(word)
+            || word.len() <= 10 && word.chars().all(|character| character.is_ascii_digit())
+    };
+    let stub_start = key.chars().count() < 40
+        && ["fake", "dummy", "mock", "test", "stub"]
+            .iter()
+            .any(|word| lower.starts_with(word));
+    if !words.iter().all(is_word) {
+        return stub_start.then_some(Filler::TestStub);
+    }
+    if words.iter().any(|word| STUB_WORDS.contains(word)) || stub_start {
+        Some(Filler::TestStub)
+    } else if words.iter().any(|word| PLACEHOLDER_WORDS.contains(word))
+        || words.last().is_some_and(|word| NAMING_WORDS.contains(word))
+    {
+        Some(Filler::Placeholder)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Filler, filler};
+    use crate::provider::OPENAI_MARKER;
+    use crate::rules::test_support::check;
+
+    #[test]
+    fn classifies_fillers() {
+        for placeholder in [
+            "sk-...",
+            "sk-xxxx",
+            "sk-your-key",
+            "your-api-key-here",
+            "your_openai_api_key",
+            "<KEY>",
+            "<your key>",
+            "changeme",
+            "change-me",
+            "replace-me",
+            "xxxxxxxx",
+            "...",
+            "TODO",
+            "ADD_YOUR_KEY_HERE",
+            "insert-key-here",
+            "placeholder",
+            "sk-proj-...Xy9Q",
+            "sk-1234",
+            "OPENAI_API_KEY",
+            "api-key",
+            "sk-",
+            "[API_KEY]",
+            "*****",
+        ] {
+            assert_eq!(
+                filler(placeholder),
+                Some(Filler::Placeholder),
+                "{placeholder}"
+            );
+        }
+        for stub in [
+            "fake",
+            "test",
+            "test-key",
+            "sk-fake-123",
+            "this-is-a-test-key",
+            "dummy",
+            "sk-abc123",
+            "fake-api-key",
+            "sk-test",
+        ] {
+            assert_eq!(filler(stub), Some(Filler::TestStub), "{stub}");
+        }
+        let real = format!(
+            "sk-proj-{}{OPENAI_MARKER}{}",
+            "Q1w".repeat(25),
+            "z9_".repeat(25)
+        );
+        for key in [
+            real.as_str(),
+            "0123456789abcdef0123456789abcdef",
+            "ollama",
+            "EMPTY",
+            "lm-studio",
+            "not-needed",
+            "sk-or-v1-5f2a",
+            "",
+            "${OPENAI_API_KEY}",
+        ] {
+            assert_eq!(filler(key), None, "{key}");
+        }
+    }
+
+    #[test]
+    fn placeholders_in_real_files() {
+        insta::assert_snapshot!(check("KL301", ".env", "OPENAI_API_KEY=your-api-key-here\nANTHROPIC_API_KEY=\"sk-ant-...\"\nGEMINI_API_KEY=<KEY>\nCOHERE_API_KEY=changeme\n"), @"
+        1:16-1:33 error KL301: OPENAI_API_KEY holds a placeholder (…here, 17 chars), not a key: OpenAI rejects it with 401 — put the real key here, and keep placeholders in a template such as .env.example
+        2:20-2:30 error KL301: ANTHROPIC_API_KEY holds a placeholder (10 chars), not a key: Anthropic rejects it with 401 — put the real key here, and keep placeholders in a template such as .env.example
+        3:16-3:21 error KL301: GEMINI_API_KEY holds a placeholder (5 chars), not a key: Google Gemini rejects it with 401 — put the real key here, and keep placeholders in a template such as .env.example
+        4:16-4:24 warning KL301: COHERE_API_KEY holds a placeholder (8 chars), not a key: the provider rejects it with 401 — put the real key here, and keep placeholders in a template such as .env.example
+        ");
+        insta::assert_snapshot!(check("KL301", "compose.yaml", "services:\n  api:\n    environment:\n      - OPENAI_API_KEY=sk-xxxx\n"), @"4:24-4:31 error KL301: OPENAI_API_KEY holds a placeholder (7 chars), not a key: OpenAI rejects it with 401 — put the real key (or a `${VAR}` reference) here");
+    }
+
+    #[test]
+    fn test_stubs() {
+        insta::assert_snapshot!(check("KL301", ".env", "OPENAI_API_KEY=sk-fake-key\n"), @"1:16-1:27 warning KL301: OPENAI_API_KEY holds what looks like a test key (11 chars): OpenAI rejects it with 401 — put the real key here if this file is used outside tests");
+        insta::assert_snapshot!(check("KL301", ".env.test", "OPENAI_API_KEY=sk-fake-key\nANTHROPIC_API_KEY=your-key-here\n"), @"2:19-2:32 warning KL301: ANTHROPIC_API_KEY holds a placeholder (…here, 13 chars), not a key: Anthropic rejects it with 401 — put the real key here, and keep placeholders in a template such as .env.example");
+        insta::assert_snapshot!(check("KL301", ".github/workflows/ci.yml", "jobs:\n  test:\n    runs-on: ubuntu-latest\n    env:\n      OPENAI_API_KEY: fake\n      ANTHROPIC_API_KEY: ${{ secrets.ANTHROPIC_API_KEY }}\n"), @"");
+    }
+
+    #[test]
+    fn every_container_and_step_is_judged() {
+        insta::assert_snapshot!(check("KL301", ".github/workflows/e2e.yml", "jobs:\n  e2e:\n    env:\n      OPENAI_API_KEY: your-key-here\n    steps:\n      - run: make e2e\n        env:\n          OPENAI_API_KEY: ${{ secrets.OPENAI_API_KEY }}\n"), @"4:23-4:36 warning KL301: OPENAI_API_KEY holds a placeholder (…here, 13 chars), not a key: OpenAI rejects it with 401 — put the real key (or a `${VAR}` reference) here");
+    }
+
+    #[test]
+    fn anchored_entries_are_reported_once() {
+        insta::assert_snapshot!(check("KL301", "compose.yaml", "x-env: &env\n  OPENAI_API_KEY: your-key-here\nservices:\n  a:\n    environment:\n      <<: *env\n  b:\n    environment:\n      <<: *env\n      OPENAI_API_KEY: ${OPENAI_API_KEY}\n"), @"2:19-2:32 error KL301: OPENAI_API_KEY holds a placeholder (…here, 13 chars), not a key: OpenAI rejects it with 401 — put the real key (or a `${VAR}` reference) here");
+    }
+
+    #[test]
+    fn near_misses() {
+        // Templates, interpolation, a local endpoint, empty values, generic secrets, real keys.
+        insta::assert_snapshot!(check("KL301", ".env.example", "OPENAI_API_KEY=your-api-key-here\n"), @"");
+        let real = format!(
+            "sk-proj-{}{OPENAI_MARKER}{}",
+            "A".repeat(74),
+            "b".repeat(74)
+        );
+        let text = format!(
+            "OPENAI_API_KEY={real}\nANTHROPIC_API_KEY=${{ANTHROPIC_API_KEY}}\nGEMINI_API_KEY=\nSECRET_KEY=changeme\nJWT_SECRET=changeme\nDEBUG=TODO\n"
+        );
+        insta::assert_snapshot!(check("KL301", ".env", &text), @"");
+        insta::assert_snapshot!(check("KL301", ".env", "OPENAI_API_KEY=dummy\nOPENAI_BASE_URL=http://localhost:11434/v1\n"), @"");
+        insta::assert_snapshot!(check("KL301", "compose.yaml", "services:\n  api:\n    environment:\n      OPENAI_API_KEY: ${OPENAI_API_KEY:-}\n      ANTHROPIC_API_KEY:\n"), @"");
+    }
 }

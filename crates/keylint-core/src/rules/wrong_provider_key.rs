@@ -1,7 +1,20 @@
-//! KL303 wrong-provider-key: TODO(stub) — being implemented.
+//! KL303 wrong-provider-key: another provider's key in a provider's variable.
+//!
+//! Also home of what the key-shape rules (KL301, KL302, KL304, KL305) share: which key a
+//! variable expects once the endpoint beside it is taken into account, and the key each
+//! consumer actually uses.
 
+use std::ops::Range;
+
+use crate::assignment::Assignment;
+use crate::consumer::Outcome;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::{Context, FixAvailability, Rule};
+use crate::mask::{mask_body, mask_secret};
+use crate::provider::{self, KeyKind, KeyShape, Provider, Role};
+use crate::rules::duplicate_variable::is_overridden;
+use crate::rules::duplicate_variable::push_once;
+use crate::rules::placeholder_value::filler;
+use crate::rules::{Context, FixAvailability, Judgement, Rule, Syntax};
 
 pub(crate) struct WrongProviderKey;
 
@@ -14,21 +27,406 @@ impl Rule for WrongProviderKey {
         "Another provider's key in a provider's variable (an Anthropic key in OPENAI_API_KEY)";
     const DOC: &'static str = r#"
 ## What it does
-TODO
+Finds a key whose shape says it belongs to another provider than the variable that holds
+it: an Anthropic key (`sk-ant-…`) in `OPENAI_API_KEY`, a Google key (`AIza…`) in
+`ANTHROPIC_API_KEY`, an OpenAI key (`sk-proj-…`) in `GEMINI_API_KEY`, a 32-hex Azure key
+in `OPENAI_API_KEY`.
+
+The key is judged against the endpoint beside it. When `OPENAI_BASE_URL` (or
+`OPENAI_API_BASE`, `ANTHROPIC_BASE_URL`) points at another provider's OpenAI-compatible
+API, that provider's key is right and an OpenAI key is wrong; when it points at a local or
+unknown host (Ollama, vLLM, LiteLLM, a proxy), any key may be right and nothing is
+reported. `AZURE_OPENAI_ENDPOINT` or `OPENAI_API_TYPE=azure` beside `OPENAI_API_KEY` makes
+an Azure key right. An Azure endpoint with a non-Azure key is KL404's business.
 
 ## Why is this bad?
-TODO
+Each provider only knows its own keys. A key pasted into the wrong variable is sent to the
+wrong API, which answers `401 invalid_api_key` although the key itself is fine.
 
 ## Example
-```
-TODO
+```shell
+OPENAI_API_KEY=sk-ant-api03-…
 ```
 
 Use instead:
-```
-TODO
+```shell
+ANTHROPIC_API_KEY=sk-ant-api03-…
+OPENAI_API_KEY=sk-proj-…
 ```
 "#;
 
-    fn check(_ctx: &Context, _out: &mut Vec<Diagnostic>) {}
+    fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+        for (index, assignment) in ctx.assignments().iter().enumerate() {
+            let Expectation::Provider {
+                provider: expected,
+                endpoint,
+                azure_ok,
+            } = expectation(ctx, assignment)
+            else {
+                continue;
+            };
+            let wrong = |key: &str| {
+                wrong_kind(key, expected, azure_ok).filter(|kind| {
+                    // An Azure endpoint with another key, or an Azure key with an endpoint
+                    // that is not Azure's, is KL404 endpoint-key-mismatch.
+                    endpoint.is_none()
+                        || (expected != Provider::AzureOpenAi
+                            && kind.provider() != Provider::AzureOpenAi)
+                })
+            };
+            let Some((judgement, key)) = judge_key(ctx, index, |key| wrong(key).is_some()) else {
+                continue;
+            };
+            let Some(kind) = wrong(&key) else { continue };
+            let message = match endpoint {
+                Some(endpoint) => format!(
+                    "{} holds {} ({}), but {endpoint} points at {}, which expects {} — use a {} key here, or point {endpoint} at {}",
+                    assignment.name,
+                    with_article(kind.description()),
+                    detail(&judgement, &key),
+                    expected.display_name(),
+                    expected_key(expected),
+                    expected.display_name(),
+                    kind.provider().display_name()
+                ),
+                None => format!(
+                    "{} holds {} ({}); {} rejects it with 401 — move it to {} and put {} here",
+                    assignment.name,
+                    with_article(kind.description()),
+                    detail(&judgement, &key),
+                    expected.display_name(),
+                    key_variable_name(kind.provider()),
+                    expected_key(expected)
+                ),
+            };
+            push_once(
+                out,
+                Self::diagnostic(judgement.severity, key_range(ctx, assignment), message),
+            );
+        }
+    }
+}
+
+/// The kind of a key that belongs to another provider than `expected`.
+fn wrong_kind(key: &str, expected: Provider, azure_ok: bool) -> Option<KeyKind> {
+    if filler(key).is_some() {
+        return None;
+    }
+    let shape = sure_shape(key)?;
+    let provider = shape.kind.provider();
+    let accepted = provider == expected || azure_ok && provider == Provider::AzureOpenAi;
+    (!accepted).then_some(shape.kind)
+}
+
+/// The shape of a key when it says for sure whose key it is: a provider's own prefix,
+/// an Azure form, or a bare `sk-` key with OpenAI's marker (many OpenAI-compatible
+/// services hand out `sk-` keys too).
+pub(crate) fn sure_shape(key: &str) -> Option<KeyShape> {
+    provider::key_shape(key).filter(|shape| shape.prefix != "sk-" || shape.has_marker == Some(true))
+}
+
+/// The key for a message, masked, naming the loaders that read it when only some do:
+/// `sk-ant-…ddAA, 106 chars, as dotenvy reads it`.
+pub(crate) fn detail(judgement: &Judgement, key: &str) -> String {
+    if judgement.fine.is_empty() {
+        shown(key)
+    } else {
+        let verb = if judgement.broken.len() == 1 {
+            "reads"
+        } else {
+            "read"
+        };
+        format!("{}, as {} {verb} it", shown(key), judgement.broken_names())
+    }
+}
+
+/// "an OpenAI project key".
+pub(crate) fn with_article(description: &str) -> String {
+    let article = if description.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {description}")
+}
+
+/// "an OpenAI key", for messages.
+pub(crate) fn expected_key(provider: Provider) -> &'static str {
+    match provider {
+        Provider::OpenAi => "an OpenAI key",
+        Provider::AzureOpenAi => "an Azure OpenAI key",
+        Provider::Anthropic => "an Anthropic key",
+        Provider::Gemini => "a Google API key",
+    }
+}
+
+/// The variable the official SDK reads a provider's key from.
+pub(crate) fn key_variable_name(provider: Provider) -> &'static str {
+    provider::VARIABLES
+        .iter()
+        .find(|known| {
+            known.provider == provider && known.role == Role::ApiKey && known.alias_of.is_none()
+        })
+        .map_or("the provider's variable", |known| known.name)
+}
+
+/// Which key a variable expects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Expectation {
+    /// Not a provider's key variable.
+    Unknown,
+    /// A local or unknown endpoint (or one interpolated at run time) takes any key.
+    AnyKey,
+    /// This provider's key: by the variable's name, or by the endpoint variable beside it.
+    Provider {
+        provider: Provider,
+        endpoint: Option<&'static str>,
+        /// `AZURE_OPENAI_ENDPOINT` or `OPENAI_API_TYPE=azure` beside an OpenAI variable.
+        azure_ok: bool,
+    },
+}
+
+/// The endpoint variables that redirect a provider's SDK.
+fn endpoint_variables(provider: Provider) -> &'static [&'static str] {
+    match provider {
+        Provider::OpenAi => &["OPENAI_BASE_URL", "OPENAI_API_BASE"],
+        Provider::Anthropic => &["ANTHROPIC_BASE_URL"],
+        Provider::AzureOpenAi => &["AZURE_OPENAI_ENDPOINT"],
+        Provider::Gemini => &[],
+    }
+}
+
+/// The key `assignment` expects: its provider by name, redirected by the endpoint beside it.
+pub(crate) fn expectation(ctx: &Context, assignment: &Assignment) -> Expectation {
+    let Some(by_name) = ctx.key_variable_provider(&assignment.name) else {
+        return Expectation::Unknown;
+    };
+    let sibling = |name: &str| sibling_text(ctx, assignment, name);
+    let azure_ok = by_name == Provider::OpenAi
+        && (sibling("AZURE_OPENAI_ENDPOINT").is_some()
+            || sibling("OPENAI_API_TYPE")
+                .flatten()
+                .is_some_and(|kind| kind.to_ascii_lowercase().starts_with("azure")));
+    for &endpoint in endpoint_variables(by_name) {
+        let Some(url) = sibling(endpoint) else {
+            continue;
+        };
+        let Some(url) = url else {
+            return Expectation::AnyKey;
+        };
+        return match provider::provider_of_url(url) {
+            Some(provider) => Expectation::Provider {
+                provider,
+                endpoint: Some(endpoint),
+                azure_ok: false,
+            },
+            None => Expectation::AnyKey,
+        };
+    }
+    Expectation::Provider {
+        provider: by_name,
+        endpoint: None,
+        azure_ok,
+    }
+}
+
+/// The value of another variable in the same place, as the program gets it: `None` when
+/// it is not set (or empty), `Some(None)` when it is interpolated at run time (unknown).
+fn sibling_text<'a>(ctx: &'a Context, near: &Assignment, name: &str) -> Option<Option<&'a str>> {
+    let index = ctx
+        .assignments()
+        .iter()
+        .rposition(|candidate| candidate.name == name && candidate.scope == near.scope)?;
+    if is_interpolated(ctx.slice(ctx.assignments()[index].value_range.clone())) {
+        return Some(None);
+    }
+    let value = key_text(ctx.some_value(index)?);
+    (!value.is_empty()).then_some(Some(value))
+}
+
+/// A key for a message: masked, with its length (`sk-ant-api03-…ddAA, 106 chars`).
+pub(crate) fn shown(key: &str) -> String {
+    let length = key.chars().count();
+    let plural = if length == 1 { "char" } else { "chars" };
+    match mask_body(key) {
+        Some(body) => format!("{body}, {length} {plural}"),
+        None => format!("{length} {plural}"),
+    }
+}
+
+/// A value that is filled in at run time (`${VAR}`, `$VAR`, `${{ secrets.X }}`), not a key.
+pub(crate) fn is_interpolated(raw: &str) -> bool {
+    raw.match_indices('$').any(|(at, _)| {
+        raw[at + 1..]
+            .chars()
+            .next()
+            .is_some_and(|next| next == '{' || next == '_' || next.is_ascii_alphabetic())
+    })
+}
+
+fn is_wrapping(character: char) -> bool {
+    character.is_whitespace() || matches!(character, '"' | '\'' | '`' | '“' | '”' | '‘' | '’')
+}
+
+/// The key as sent, without the quotes and blanks KL101/KL102 report.
+pub(crate) fn key_text(value: &str) -> &str {
+    value.trim_matches(is_wrapping)
+}
+
+/// The range of the key as written: the value without its quotes and blanks (the whole
+/// value when nothing else is left).
+pub(crate) fn key_range(ctx: &Context, assignment: &Assignment) -> Range<usize> {
+    let range = assignment.value_range.clone();
+    let raw = ctx.slice(range.clone());
+    let start = range.start + (raw.len() - raw.trim_start_matches(is_wrapping).len());
+    let end = range.start + raw.trim_end_matches(is_wrapping).len();
+    if start < end { start..end } else { range }
+}
+
+/// Judges the key each consumer uses for assignment `index` (the copy it keeps, without
+/// quotes and blanks) with `broken`. Nothing in templates or for interpolated values.
+/// Returns the judgement and the first broken consumer's key.
+pub(crate) fn judge_key(
+    ctx: &Context,
+    index: usize,
+    broken: impl Fn(&str) -> bool,
+) -> Option<(Judgement, String)> {
+    let assignment = &ctx.assignments()[index];
+    if ctx.is_template || is_interpolated(ctx.slice(assignment.value_range.clone())) {
+        return None;
+    }
+    // Quotes and ` # comments` are deliberate syntax that only docker keeps: judged for
+    // docker only when docker is known to read the file, as KL101 does.
+    let mut judgement = ctx.judge(index, Syntax::Deliberate, |consumer, outcome| {
+        let key = key_text(outcome.value()?);
+        (!is_overridden(ctx, index, consumer) && broken(key)).then(|| mask_secret(key))
+    })?;
+    // A loader that refuses the line or reads no value is not "fine": that is another
+    // rule's finding, and it must not soften this one.
+    judgement.fine.retain(|&consumer| {
+        ctx.parsed
+            .outcome(index, consumer)
+            .is_some_and(|outcome| outcome.value().is_some())
+    });
+    if judgement.fine.is_empty() {
+        judgement.severity = Severity::Error;
+    }
+    let (consumer, _) = judgement.broken.first()?;
+    let key = ctx
+        .parsed
+        .outcome(index, *consumer)
+        .and_then(Outcome::value)
+        .map(|value| key_text(value).to_string())?;
+    Some((judgement, key))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::provider::OPENAI_MARKER;
+    use crate::rules::test_support::{check, check_with};
+
+    fn openai_key() -> String {
+        format!(
+            "sk-proj-{}{OPENAI_MARKER}{}",
+            "A".repeat(74),
+            "b".repeat(74)
+        )
+    }
+
+    fn anthropic_key() -> String {
+        format!("sk-ant-api03-{}-{}AA", "C".repeat(80), "d".repeat(10))
+    }
+
+    fn gemini_key() -> String {
+        format!("AIza{}", "E".repeat(35))
+    }
+
+    #[test]
+    fn another_providers_key() {
+        let text = format!(
+            "OPENAI_API_KEY={}\nANTHROPIC_API_KEY={}\nGEMINI_API_KEY={}\n",
+            anthropic_key(),
+            gemini_key(),
+            openai_key()
+        );
+        insta::assert_snapshot!(check("KL303", ".env", &text), @"
+        1:16-1:122 error KL303: OPENAI_API_KEY holds an Anthropic API key (sk-ant-api03-…ddAA, 106 chars); OpenAI rejects it with 401 — move it to ANTHROPIC_API_KEY and put an OpenAI key here
+        3:16-3:180 error KL303: GEMINI_API_KEY holds an OpenAI project key (sk-proj-…bbbb, 164 chars); Google Gemini rejects it with 401 — move it to OPENAI_API_KEY and put a Google API key here
+        ");
+    }
+
+    #[test]
+    fn azure_key_in_openai_variable() {
+        let key = "0123456789abcdef0123456789abcdef";
+        insta::assert_snapshot!(check("KL303", ".env", &format!("OPENAI_API_KEY={key}\n")), @"1:16-1:48 error KL303: OPENAI_API_KEY holds an Azure OpenAI key (…cdef, 32 chars); OpenAI rejects it with 401 — move it to AZURE_OPENAI_API_KEY and put an OpenAI key here");
+        insta::assert_snapshot!(check("KL303", ".env", &format!("OPENAI_API_KEY={key}\nOPENAI_API_TYPE=azure\n")), @"");
+        insta::assert_snapshot!(check("KL303", ".env", &format!("OPENAI_API_KEY={key}\nAZURE_OPENAI_ENDPOINT=https://x.openai.azure.com/\n")), @"");
+    }
+
+    #[test]
+    fn judged_against_the_endpoint() {
+        let gemini_compatible =
+            "OPENAI_BASE_URL=https://generativelanguage.googleapis.com/v1beta/openai/\n";
+        insta::assert_snapshot!(check("KL303", ".env", &format!("OPENAI_API_KEY={}\n{gemini_compatible}", gemini_key())), @"");
+        insta::assert_snapshot!(check("KL303", ".env", &format!("OPENAI_API_KEY={}\n{gemini_compatible}", openai_key())), @"1:16-1:180 error KL303: OPENAI_API_KEY holds an OpenAI project key (sk-proj-…bbbb, 164 chars), but OPENAI_BASE_URL points at Google Gemini, which expects a Google API key — use a Google Gemini key here, or point OPENAI_BASE_URL at OpenAI");
+        insta::assert_snapshot!(check("KL303", ".env", &format!("OPENAI_API_KEY={}\nOPENAI_BASE_URL=http://localhost:11434/v1\n", anthropic_key())), @"");
+        insta::assert_snapshot!(check("KL303", ".env", &format!("OPENAI_API_KEY={}\nOPENAI_BASE_URL=${{GATEWAY_URL}}\n", anthropic_key())), @"");
+    }
+
+    #[test]
+    fn compose_and_loader_disagreement() {
+        let text = format!(
+            "services:\n  api:\n    environment:\n      ANTHROPIC_API_KEY: {}\n      OPENAI_API_KEY: ${{OPENAI_API_KEY}}\n",
+            openai_key()
+        );
+        insta::assert_snapshot!(check("KL303", "compose.yaml", &text), @"4:26-4:190 error KL303: ANTHROPIC_API_KEY holds an OpenAI project key (sk-proj-…bbbb, 164 chars); Anthropic rejects it with 401 — move it to OPENAI_API_KEY and put an Anthropic key here");
+        // dotenvy keeps the first copy: only it gets the Anthropic key.
+        let text = format!(
+            "OPENAI_API_KEY={}\nOPENAI_API_KEY={}\n",
+            anthropic_key(),
+            openai_key()
+        );
+        insta::assert_snapshot!(check("KL303", ".env", &text), @"1:16-1:122 warning KL303: OPENAI_API_KEY holds an Anthropic API key (sk-ant-api03-…ddAA, 106 chars, as dotenvy reads it); OpenAI rejects it with 401 — move it to ANTHROPIC_API_KEY and put an OpenAI key here");
+        insta::assert_snapshot!(check_with("KL303", ".env", &text, &[crate::consumer::Consumer::PythonDotenv]), @"");
+    }
+
+    #[test]
+    fn near_misses() {
+        // Right keys, other services' `sk-` keys, placeholders, templates.
+        let text = format!(
+            "OPENAI_API_KEY={}\nANTHROPIC_API_KEY={}\nGEMINI_API_KEY={}\nGOOGLE_API_KEY={}\n",
+            openai_key(),
+            anthropic_key(),
+            gemini_key(),
+            gemini_key()
+        );
+        insta::assert_snapshot!(check("KL303", ".env", &text), @"");
+        insta::assert_snapshot!(check("KL303", ".env", "ANTHROPIC_API_KEY=sk-or-v1-0123456789abcdef0123456789abcdef0123456789abcdef\nOPENAI_API_KEY=sk-ant-...\nDEEPSEEK_API_KEY=sk-ant-api03-abc\n"), @"");
+        insta::assert_snapshot!(check("KL303", ".env.example", &format!("OPENAI_API_KEY={}\n", anthropic_key())), @"");
+    }
+
+    #[test]
+    fn realistic_clean_configs_stay_silent() {
+        fn body(length: usize) -> String {
+            "Zr8Kp2Lq9Xv4Mn7B".chars().cycle().take(length).collect()
+        }
+        let openai = format!("sk-proj-{}{OPENAI_MARKER}{}", body(74), body(74));
+        let anthropic = format!("sk-ant-api03-{}-{}AA", body(80), body(10));
+        let gemini = format!("AIza{}", body(35));
+        let files: Vec<(&str, String)> = vec![
+            (".env", format!("# LLM\nOPENAI_API_KEY={openai}\nOPENAI_ORG_ID=org-abc\nANTHROPIC_API_KEY='{anthropic}'\nexport GEMINI_API_KEY=\"{gemini}\"\nOPENAI_MODEL=gpt-4o\nDATABASE_URL=postgres://u:p@db/x\nSECRET_KEY=changeme\nLANGCHAIN_API_KEY=\nHF_TOKEN=hf_abc\n")),
+            (".env.local", "OPENAI_API_KEY=ollama\nOPENAI_BASE_URL=http://localhost:11434/v1\nAZURE_OPENAI_API_KEY=0123456789abcdef0123456789abcdef\nAZURE_OPENAI_ENDPOINT=https://myres.openai.azure.com/\nOPENAI_API_VERSION=2024-06-01\n".to_string()),
+            (".env.deepseek", format!("OPENAI_API_KEY=sk-{}\nOPENAI_BASE_URL=https://api.deepseek.com/v1\nOPENROUTER_API_KEY=sk-or-v1-{}\n", body(32), body(64))),
+            (".env.example", "OPENAI_API_KEY=sk-...\nANTHROPIC_API_KEY=your-key-here\nGEMINI_API_KEY=\n".to_string()),
+            ("docker-compose.yml", "services:\n  app:\n    image: ghcr.io/x/app:latest\n    env_file: .env\n    environment:\n      - OPENAI_API_KEY=${OPENAI_API_KEY}\n      - ANTHROPIC_API_KEY\n  weaviate:\n    image: semitechnologies/weaviate:1.24.1\n    environment:\n      OPENAI_APIKEY: $OPENAI_API_KEY\n  litellm:\n    image: ghcr.io/berriai/litellm:main\n    environment:\n      LITELLM_MASTER_KEY: sk-1234\n      OPENAI_API_KEY: ${OPENAI_API_KEY:?set it}\n".to_string()),
+            (".github/workflows/ci.yml", "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    env:\n      OPENAI_API_KEY: ${{ secrets.OPENAI_API_KEY }}\n      ANTHROPIC_API_KEY: fake-key\n    steps:\n      - run: pytest\n        env:\n          GEMINI_API_KEY: test\n".to_string()),
+            ("k8s/deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          env:\n            - name: OPENAI_API_KEY\n              valueFrom:\n                secretKeyRef:\n                  name: llm\n                  key: openai-api-key\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: llm\nstringData:\n  openai-api-key: ${OPENAI_API_KEY}\n".to_string()),
+            ("chart/values.yaml", "env:\n  openaiApiKey: \"\"\n  OPENAI_API_KEY: \"\"\n".to_string()),
+        ];
+        for (path, text) in &files {
+            for rules in ["KL2", "KL3"] {
+                assert_eq!(check(rules, path, text), "", "{rules} on {path}");
+            }
+        }
+    }
 }

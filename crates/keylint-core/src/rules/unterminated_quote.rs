@@ -13,7 +13,7 @@ impl Rule for UnterminatedQuote {
     const SEVERITY: Severity = Severity::Error;
     const FIX: FixAvailability = FixAvailability::None;
     const SUMMARY: &'static str =
-        "A quote that never closes (the loaders disagree about the result)";
+        "A quote that never closes; every loader reads something different";
     const DOC: &'static str = r#"
 ## What it does
 Finds a value in an env file that opens a quote (`"`, `'` or a backtick) with no

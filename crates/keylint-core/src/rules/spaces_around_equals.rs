@@ -14,11 +14,11 @@ impl Rule for SpacesAroundEquals {
     const NAME: &'static str = "spaces-around-equals";
     const SEVERITY: Severity = Severity::Error;
     const FIX: FixAvailability = FixAvailability::Sometimes;
-    const SUMMARY: &'static str = "`KEY = value`, `KEY: value` or `export KEY=` where the consumer does not read the assignment";
+    const SUMMARY: &'static str = "`KEY = value`, `export KEY=`, `KEY: value` where the consumer keeps the spaces or refuses the line";
     const DOC: &'static str = r#"
 ## What it does
-Finds assignments whose separator some consumers do not accept: blanks around `=`
-(`KEY = value`, `KEY\t=value`, `KEY= value`), a YAML-style colon (`KEY: value`,
+Finds assignments whose separator some consumers do not accept: blanks before `=`
+(`KEY = value`, `KEY\t=value`), a YAML-style colon (`KEY: value`,
 `KEY:value`) in an env file, `export KEY=value` in a file read by
 `docker run --env-file`, and a Compose `environment:` item written `- KEY = value`.
 
@@ -28,7 +28,7 @@ The dotenv libraries accept `KEY = value`, but `docker run --env-file` exits wit
 command, so the variable is never set. With a colon the loaders disagree completely:
 python-dotenv skips the line, node dotenv reads `KEY: value` but not `KEY:value`,
 dotenvy stops reading the file, docker exits or drops the variable, and Compose
-accepts both (`shared/research/loaders.md`, cases 8, 9, 29, 29b, 36, 40). Compose
+accepts both (`shared/research/loaders.md`, cases 8, 9, 29, 29b, 36). Compose
 refuses an `environment:` list item whose name ends in a blank ("declared with a
 trailing space"), so the service does not start.
 
@@ -83,7 +83,7 @@ fn env_assignment<'a>(ctx: &'a Context, assignment: &Assignment) -> Option<&'a E
 }
 
 /// The consumers a separator other than a bare `=` can break (loaders.md cases 8, 29,
-/// 29b, 36, 40); each is reported only when its outcome confirms it.
+/// 29b, 36); each is reported only when its outcome confirms it.
 fn affected_by(written: &EnvAssignment, separator: &str) -> &'static [Consumer] {
     let blank_before = separator
         .chars()
@@ -104,7 +104,8 @@ fn affected_by(written: &EnvAssignment, separator: &str) -> &'static [Consumer] 
             Consumer::Shell,
         ],
         _ if blank_before => &[Consumer::DockerEnvFile, Consumer::Shell],
-        _ => &[Consumer::Shell],
+        // `KEY= value`: a blank after `=` only is a leading blank in the value (KL102).
+        _ => &[],
     }
 }
 
@@ -266,20 +267,6 @@ mod tests {
     }
 
     #[test]
-    fn blank_after_equals_breaks_a_shell() {
-        let text = "OPENAI_API_KEY= sk-abc\n";
-        insta::assert_snapshot!(check("KL106", ".env", text), @r"
-        1:15-1:17 warning KL106: OPENAI_API_KEY has blanks around `=`: a shell (`set -a; . .env`) runs the line as a command instead of setting the variable; python-dotenv, node dotenv, dotenvy, Compose and docker --env-file read it — write `OPENAI_API_KEY=…`
-          fix (safe): Replace the separator with `=` => OPENAI_API_KEY=sk-abc\n
-        ");
-        insta::assert_snapshot!(check_with("KL106", ".env", text, &[Consumer::Shell]), @r"
-        1:15-1:17 error KL106: OPENAI_API_KEY has blanks around `=`: a shell (`set -a; . .env`) runs the line as a command instead of setting the variable — write `OPENAI_API_KEY=…`
-          fix (safe): Replace the separator with `=` => OPENAI_API_KEY=sk-abc\n
-        ");
-        insta::assert_snapshot!(check_with("KL106", ".env", text, &[Consumer::DockerEnvFile]), @"");
-    }
-
-    #[test]
     fn yaml_style_colon() {
         insta::assert_snapshot!(check("KL106", ".env", "OPENAI_API_KEY: sk-abc\nB:x\n"), @r"
         1:15-1:17 warning KL106: OPENAI_API_KEY is set with `:` instead of `=`: python-dotenv skips the line, dotenvy stops reading the file there, docker --env-file refuses the file (`docker run` exits) and a shell (`set -a; . .env`) runs the line as a command instead of setting the variable; node dotenv and Compose read it — write `OPENAI_API_KEY=…`
@@ -317,7 +304,7 @@ mod tests {
 
     #[test]
     fn near_misses() {
-        insta::assert_snapshot!(check("KL106", ".env", "A=1\nB=\nC=a = b\nD=\"x: y\"\nURL=http://h:80\n# E = 1\n"), @"");
+        insta::assert_snapshot!(check("KL106", ".env", "A=1\nB=\nC=a = b\nD=\"x: y\"\nURL=http://h:80\n# E = 1\nF= left-to-KL102\n"), @"");
         insta::assert_snapshot!(check("KL106", ".env", "E=   \nhttps://example.com/a\n"), @"");
         insta::assert_snapshot!(check("KL106", "compose.yaml", "services:\n  api:\n    environment:\n      - A=b = c\n      - B=x\n      C: y\n"), @"");
     }

@@ -267,6 +267,28 @@ impl Context<'_> {
         Some(judgement)
     }
 
+    /// Like [`Context::judge`] for mistakes in a value: consumers that get no value at
+    /// all (a refused file, a skipped line) count neither as broken nor as fine, since
+    /// whatever stops them is another finding.
+    pub fn judge_value(
+        &self,
+        index: usize,
+        syntax: Syntax,
+        broken: impl Fn(Consumer, &Outcome) -> Option<String>,
+    ) -> Option<Judgement> {
+        let mut judgement = self.judge(index, syntax, broken)?;
+        judgement.fine.retain(|consumer| {
+            self.parsed
+                .outcome(index, *consumer)
+                .is_some_and(|outcome| outcome.value().is_some())
+        });
+        let known = self.parsed.assignments[index].origin.is_yaml() || self.consumers.is_known();
+        if known || judgement.fine.is_empty() {
+            judgement.severity = Severity::Error;
+        }
+        Some(judgement)
+    }
+
     /// The known variable with this name, including names from the config.
     #[must_use]
     pub fn variable(&self, name: &str) -> Option<KnownVariable> {

@@ -130,7 +130,7 @@ fn env_escape(
         return None;
     }
     // The quotes are deliberate: docker keeps them (KL101) and is judged only when known.
-    let judgement = ctx.judge(index, Syntax::Deliberate, |_, outcome| {
+    let judgement = ctx.judge_value(index, Syntax::Deliberate, |_, outcome| {
         let value = outcome.value()?;
         if ends_with_newline(value) {
             Some("a trailing newline")

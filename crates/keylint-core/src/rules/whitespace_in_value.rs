@@ -137,7 +137,7 @@ fn env_value(
         && !after_equals.is_empty()
         && after_equals.end == separator.end
     {
-        let judgement = ctx.judge(index, syntax, |consumer, outcome| match outcome {
+        let judgement = ctx.judge_value(index, syntax, |consumer, outcome| match outcome {
             Outcome::Value(value) if value.starts_with(is_space_or_tab) => Some(KEEPS.to_string()),
             Outcome::Absent(_) if consumer == Consumer::Shell => Some(
                 "runs the rest of the line as a command instead of setting the variable"
@@ -160,7 +160,7 @@ fn env_value(
     let trailing = blanks_at(ctx, &written.trailing_blanks, false);
     if written.comment.is_none() && !trailing.is_empty() && !written.value.is_empty() {
         let at_end_of_file = written.line_ending.is_empty();
-        let judgement = ctx.judge(index, syntax, |consumer, outcome| match outcome {
+        let judgement = ctx.judge_value(index, syntax, |consumer, outcome| match outcome {
             Outcome::Value(value) if value.ends_with(is_space_or_tab) => Some(KEEPS.to_string()),
             Outcome::Refused(_) if consumer == Consumer::Dotenvy && at_end_of_file => {
                 Some("fails to parse the line (`dotenv()` returns an error)".to_string())
@@ -186,7 +186,7 @@ fn env_value(
             if blanks.is_empty() {
                 continue;
             }
-            let judgement = ctx.judge(index, Syntax::Accidental, |_, outcome| {
+            let judgement = ctx.judge_value(index, Syntax::Accidental, |_, outcome| {
                 let value = without_quotes(outcome.value()?);
                 let kept = if leading {
                     value.starts_with(is_space_or_tab)

@@ -67,7 +67,9 @@ removed.
             out.extend(cr_line_endings(ctx, env));
         }
         for (index, assignment) in ctx.assignments().iter().enumerate() {
-            characters(ctx, index, assignment, out);
+            if ctx.has_sliceable_ranges(assignment) {
+                characters(ctx, index, assignment, out);
+            }
         }
     }
 }
@@ -390,7 +392,7 @@ fn join_clauses(clauses: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use crate::consumer::Consumer;
-    use crate::rules::test_support::{check, check_with};
+    use crate::rules::test_support::{check, check_with, fix_all};
 
     #[test]
     fn crlf_is_reported_once_per_file() {
@@ -459,5 +461,37 @@ mod tests {
         insta::assert_snapshot!(check("KL103", ".env", "# clé API — ne pas partager\u{a0}!\nGREETING=\"bonjour\u{a0}!\"\nTITLE=\u{202b}abc\nA=1\n"), @"");
         insta::assert_snapshot!(check("KL103", "compose.yaml", "# ключ\r\nservices:\r\n  api:\r\n    environment:\r\n      OPENAI_API_KEY: sk-abc\r\n"), @"");
         insta::assert_snapshot!(check("KL103", ".env", "PRIVATE_KEY=\"-----BEGIN KEY-----\nabc\n-----END KEY-----\"\nA=1\n"), @"");
+    }
+
+    #[test]
+    fn fixes_are_idempotent_and_leave_nothing_to_report() {
+        let cases: Vec<(&str, &str, &[Consumer])> = vec![
+            (
+                ".env",
+                "\u{feff}OPENAI_API_KEY=sk-\u{200b}abc\u{a0}\nOPENAI\u{200d}_ORG_ID=org-abc\n",
+                &[],
+            ),
+            (".env", "OPENAI_API_KEY=sk-abc\rNEXT=1\r", &[]),
+            (
+                ".env",
+                "OPENAI_API_KEY=sk-abc\u{a0}\r\nNEXT=\"a\r\nb\"\r\n",
+                &[],
+            ),
+            (
+                "compose.yaml",
+                "services:\n  api:\n    environment:\n      OPENAI_API_KEY: \"sk-abc\u{2060}\"\n",
+                &[],
+            ),
+        ];
+        for (path, text, consumers) in cases {
+            let fixed = fix_all("KL103", path, text, consumers);
+            assert_ne!(fixed, text, "{text:?} has a fix");
+            assert_eq!(fix_all("KL103", path, &fixed, consumers), fixed);
+            assert_eq!(
+                check_with("KL103", path, &fixed, consumers),
+                "",
+                "after fixing {text:?}"
+            );
+        }
     }
 }

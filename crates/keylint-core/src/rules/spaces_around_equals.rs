@@ -53,7 +53,7 @@ offered only when docker is the only known consumer, since a shell script may re
 
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         for (index, assignment) in ctx.assignments().iter().enumerate() {
-            if assignment.origin == Origin::ComposeList {
+            if assignment.origin == Origin::ComposeList && ctx.has_sliceable_ranges(assignment) {
                 if let Some(diagnostic) = compose_item(ctx, assignment) {
                     out.push(diagnostic);
                 }
@@ -242,7 +242,7 @@ fn join_clauses(clauses: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use crate::consumer::Consumer;
-    use crate::rules::test_support::{check, check_with};
+    use crate::rules::test_support::{check, check_with, fix_all};
 
     #[test]
     fn blanks_around_equals_break_docker_and_a_shell() {
@@ -307,5 +307,32 @@ mod tests {
         insta::assert_snapshot!(check("KL106", ".env", "A=1\nB=\nC=a = b\nD=\"x: y\"\nURL=http://h:80\n# E = 1\nF= left-to-KL102\n"), @"");
         insta::assert_snapshot!(check("KL106", ".env", "E=   \nhttps://example.com/a\n"), @"");
         insta::assert_snapshot!(check("KL106", "compose.yaml", "services:\n  api:\n    environment:\n      - A=b = c\n      - B=x\n      C: y\n"), @"");
+    }
+
+    #[test]
+    fn fixes_are_idempotent_and_leave_nothing_to_report() {
+        let cases: Vec<(&str, &str, &[Consumer])> = vec![
+            (".env", "OPENAI_API_KEY = sk-abc\nB\t=x\nC: y\nD:z\n", &[]),
+            (
+                ".env",
+                "export OPENAI_API_KEY = sk-abc\n",
+                &[Consumer::DockerEnvFile],
+            ),
+            (
+                "compose.yaml",
+                "services:\n  api:\n    environment:\n      - OPENAI_API_KEY = sk-abc\n",
+                &[],
+            ),
+        ];
+        for (path, text, consumers) in cases {
+            let fixed = fix_all("KL106", path, text, consumers);
+            assert_ne!(fixed, text, "{text:?} has a fix");
+            assert_eq!(fix_all("KL106", path, &fixed, consumers), fixed);
+            assert_eq!(
+                check_with("KL106", path, &fixed, consumers),
+                "",
+                "after fixing {text:?}"
+            );
+        }
     }
 }

@@ -60,7 +60,7 @@ Secret's data is re-encoded without the newline, and a trailing `\n` escape is d
 
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         for (index, assignment) in ctx.assignments().iter().enumerate() {
-            if !ctx.is_key_like(index) {
+            if !ctx.is_key_like(index) || !ctx.has_sliceable_ranges(assignment) {
                 continue;
             }
             match &assignment.origin {
@@ -250,7 +250,7 @@ fn yaml_value(ctx: &Context, assignment: &Assignment) -> Option<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use crate::consumer::Consumer;
-    use crate::rules::test_support::{check, check_with};
+    use crate::rules::test_support::{check, check_with, fix_all};
 
     #[test]
     fn yaml_block_scalars() {
@@ -296,5 +296,32 @@ mod tests {
         insta::assert_snapshot!(check("KL104", "compose.yaml", "services:\n  api:\n    environment:\n      OPENAI_API_KEY: |-\n        sk-abc\n      TLS_CERT: |\n        -----BEGIN CERTIFICATE-----\n        abc\n        -----END CERTIFICATE-----\n      PRIVATE_KEY: |\n        -----BEGIN PRIVATE KEY-----\n        abc\n        -----END PRIVATE KEY-----\n"), @"");
         insta::assert_snapshot!(check("KL104", ".env", "OPENAI_API_KEY='sk-abc\\n'\nGREETING=\"hi\\n\"\nOPENAI_ORG_ID=\"org-abc\\\\n\"\nANTHROPIC_API_KEY=\"sk-ant-a\\\\n\"\n"), @"");
         insta::assert_snapshot!(check("KL104", "k8s/secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: openai\ndata:\n  OPENAI_API_KEY: c2stYWJj\n  ca.crt: LS0tLS1CRUdJTgphYmMKLS0tLS1FTkQK\n"), @"");
+    }
+
+    #[test]
+    fn fixes_are_idempotent_and_leave_nothing_to_report() {
+        let cases: Vec<(&str, &str, &[Consumer])> = vec![
+            (
+                "compose.yaml",
+                "services:\n  api:\n    environment:\n      OPENAI_API_KEY: |+\n        sk-abc\n\n      GEMINI_API_KEY: >2\n          AIza-abc\n",
+                &[],
+            ),
+            (
+                "k8s/secret.yaml",
+                "apiVersion: v1\nkind: Secret\nmetadata:\n  name: openai\ndata:\n  OPENAI_API_KEY: c2stYWJjCg==\n",
+                &[],
+            ),
+            (".env", "OPENAI_API_KEY=\"sk-abc\\n\\r\\n\"\n", &[]),
+        ];
+        for (path, text, consumers) in cases {
+            let fixed = fix_all("KL104", path, text, consumers);
+            assert_ne!(fixed, text, "{text:?} has a fix");
+            assert_eq!(fix_all("KL104", path, &fixed, consumers), fixed);
+            assert_eq!(
+                check_with("KL104", path, &fixed, consumers),
+                "",
+                "after fixing {text:?}"
+            );
+        }
     }
 }

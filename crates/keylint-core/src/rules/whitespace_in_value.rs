@@ -66,7 +66,9 @@ re-encoded without the blanks.
                         env_value(ctx, index, assignment, written, out);
                     }
                 }
-                _ if holds_secret(ctx, index) => yaml_value(ctx, index, assignment, out),
+                _ if ctx.has_sliceable_ranges(assignment) && holds_secret(ctx, index) => {
+                    yaml_value(ctx, index, assignment, out);
+                }
                 _ => {}
             }
         }
@@ -133,9 +135,13 @@ fn env_value(
             .find(written.separator_char)
             .map_or(0, |at| at + 1);
     let after_equals = blanks_at(ctx, &(equals_end..separator.end), true);
+    // `KEY=  # note` is an empty value with a comment for every loader but docker,
+    // which keeps the comment too: that is not a whitespace problem.
+    let comment_only = ctx.slice(written.value.clone()).starts_with('#');
     if written.separator_char == '='
         && !after_equals.is_empty()
         && after_equals.end == separator.end
+        && !comment_only
     {
         let judgement = ctx.judge_value(index, syntax, |consumer, outcome| match outcome {
             Outcome::Value(value) if value.starts_with(is_space_or_tab) => Some(KEEPS.to_string()),
@@ -388,7 +394,7 @@ fn join_clauses(clauses: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use crate::consumer::Consumer;
-    use crate::rules::test_support::{check, check_with};
+    use crate::rules::test_support::{check, check_with, fix_all};
 
     #[test]
     fn unquoted_trailing_blanks_follow_the_consumer() {
@@ -466,7 +472,46 @@ mod tests {
     #[test]
     fn near_misses() {
         insta::assert_snapshot!(check("KL102", ".env", "PS1=\"> \"\nGREETING=' hello '\nA=1 # comment\nB=\"x\" # c\nC=\n"), @"");
+        insta::assert_snapshot!(check("KL102", ".env", "OPENAI_ORG_ID=  # optional\nB= # x\n"), @"");
+        // Escapes in a double-quoted list item: the ranges are approximate, nothing may panic.
+        insta::assert_snapshot!(check("KL102", "compose.yaml", "services:\n  api:\n    environment:\n      - \"OPENAI_API_KEY=\u{e9}\\t\"\n"), @"");
         insta::assert_snapshot!(check("KL102", ".env", "OPENAI_API_KEY=\"sk-abc\" \n"), @"");
         insta::assert_snapshot!(check("KL102", "compose.yaml", "services:\n  api:\n    environment:\n      - PS1=> \n      - OPENAI_API_KEY = sk-abc\n  web:\n    environment:\n      PROMPT: \"> \"\n      OPENAI_API_KEY: sk-abc   \n"), @"");
+    }
+
+    #[test]
+    fn fixes_are_idempotent_and_leave_nothing_to_report() {
+        let cases: Vec<(&str, &str, &[Consumer])> = vec![
+            (
+                ".env",
+                "OPENAI_API_KEY=sk-abc \t\nB= x\nC=\" sk-abc \"\n",
+                &[],
+            ),
+            (
+                ".env",
+                "OPENAI_API_KEY= sk-abc \n",
+                &[Consumer::DockerEnvFile],
+            ),
+            (
+                "compose.yaml",
+                "services:\n  api:\n    environment:\n      - OPENAI_API_KEY= sk-abc\n  web:\n    environment:\n      GEMINI_API_KEY: ' AIza-x '\n",
+                &[],
+            ),
+            (
+                "k8s/secret.yaml",
+                "apiVersion: v1\nkind: Secret\nmetadata:\n  name: openai\ndata:\n  OPENAI_API_KEY: c2stYWJjIA==\n",
+                &[],
+            ),
+        ];
+        for (path, text, consumers) in cases {
+            let fixed = fix_all("KL102", path, text, consumers);
+            assert_ne!(fixed, text, "{text:?} has a fix");
+            assert_eq!(fix_all("KL102", path, &fixed, consumers), fixed);
+            assert_eq!(
+                check_with("KL102", path, &fixed, consumers),
+                "",
+                "after fixing {text:?}"
+            );
+        }
     }
 }

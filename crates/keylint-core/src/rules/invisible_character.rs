@@ -458,7 +458,7 @@ mod tests {
 
     #[test]
     fn near_misses() {
-        insta::assert_snapshot!(check("KL103", ".env", "# clé API — ne pas partager\u{a0}!\nGREETING=\"bonjour\u{a0}!\"\nTITLE=\u{202b}abc\nA=1\n"), @"");
+        insta::assert_snapshot!(check("KL103", ".env", "# clé API — ne pas partager\u{a0}!\nGREETING=\"bonjour\u{202f}!\"\nTITLE=\u{202b}abc\nA=1\nB=x\u{a0}\n"), @"");
         insta::assert_snapshot!(check("KL103", "compose.yaml", "# ключ\r\nservices:\r\n  api:\r\n    environment:\r\n      OPENAI_API_KEY: sk-abc\r\n"), @"");
         insta::assert_snapshot!(check("KL103", ".env", "PRIVATE_KEY=\"-----BEGIN KEY-----\nabc\n-----END KEY-----\"\nA=1\n"), @"");
     }

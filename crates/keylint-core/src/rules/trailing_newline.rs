@@ -293,7 +293,7 @@ mod tests {
 
     #[test]
     fn near_misses() {
-        insta::assert_snapshot!(check("KL104", "compose.yaml", "services:\n  api:\n    environment:\n      OPENAI_API_KEY: |-\n        sk-abc\n      TLS_CERT: |\n        -----BEGIN CERTIFICATE-----\n        abc\n        -----END CERTIFICATE-----\n      PRIVATE_KEY: |\n        -----BEGIN PRIVATE KEY-----\n        abc\n        -----END PRIVATE KEY-----\n"), @"");
+        insta::assert_snapshot!(check("KL104", "compose.yaml", "services:\n  api:\n    environment:\n      OPENAI_API_KEY: |-\n        sk-abc\n      TLS_CERT: |\n        -----BEGIN CERTIFICATE-----\n        abc\n        -----END CERTIFICATE-----\n      PRIVATE_KEY: |\n        -----BEGIN PRIVATE KEY-----\n        abc\n        -----END PRIVATE KEY-----\n      SYSTEM_PROMPT: |\n        Be nice.\n"), @"");
         insta::assert_snapshot!(check("KL104", ".env", "OPENAI_API_KEY='sk-abc\\n'\nGREETING=\"hi\\n\"\nOPENAI_ORG_ID=\"org-abc\\\\n\"\nANTHROPIC_API_KEY=\"sk-ant-a\\\\n\"\n"), @"");
         insta::assert_snapshot!(check("KL104", "k8s/secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: openai\ndata:\n  OPENAI_API_KEY: c2stYWJj\n  ca.crt: LS0tLS1CRUdJTgphYmMKLS0tLS1FTkQK\n"), @"");
     }

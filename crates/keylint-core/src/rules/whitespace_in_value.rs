@@ -472,7 +472,7 @@ mod tests {
     #[test]
     fn near_misses() {
         insta::assert_snapshot!(check("KL102", ".env", "PS1=\"> \"\nGREETING=' hello '\nA=1 # comment\nB=\"x\" # c\nC=\n"), @"");
-        insta::assert_snapshot!(check("KL102", ".env", "OPENAI_ORG_ID=  # optional\nB= # x\n"), @"");
+        insta::assert_snapshot!(check("KL102", ".env", "OPENAI_ORG_ID=  # optional\nB= # x\nOPENAI_BASE_URL=https://api.openai.com/v1   # optional\nPROMPT_SUFFIX=\" Answer briefly.\"\n"), @"");
         // Escapes in a double-quoted list item: the ranges are approximate, nothing may panic.
         insta::assert_snapshot!(check("KL102", "compose.yaml", "services:\n  api:\n    environment:\n      - \"OPENAI_API_KEY=\u{e9}\\t\"\n"), @"");
         insta::assert_snapshot!(check("KL102", ".env", "OPENAI_API_KEY=\"sk-abc\" \n"), @"");

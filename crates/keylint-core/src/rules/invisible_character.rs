@@ -203,8 +203,14 @@ fn cr_line_endings(ctx: &Context, env: &EnvFile) -> Option<Diagnostic> {
     } else {
         format!("; {} treat `\\r` as a line break", judgement.fine_names())
     };
+    // In a file of `\n` lines a lone `\r` is a stray, not the file's convention.
+    let what = if ctx.text.contains('\n') {
+        "a line ends with a lone carriage return (`\\r`)"
+    } else {
+        "the file has `\\r`-only (classic Mac) line endings"
+    };
     let message = format!(
-        "the file has `\\r`-only (classic Mac) line endings: {} {reads} {} with the `\\r` and the lines after it as one value{fine} — convert the file to LF line endings",
+        "{what}: {} {reads} {} with the `\\r` and the lines after it as one value{fine} — use LF line endings",
         judgement.broken_names(),
         escape_invisible(&assignment.name)
     );
@@ -410,8 +416,12 @@ mod tests {
 
     #[test]
     fn cr_only_line_endings() {
+        insta::assert_snapshot!(check("KL103", ".env", "A=1\nOPENAI_API_KEY=sk-abc\rNEXT=1\n"), @r"
+        2:22-3:1 warning KL103: a line ends with a lone carriage return (`\r`): dotenvy, Compose, docker --env-file and a shell (`set -a; . .env`) read OPENAI_API_KEY with the `\r` and the lines after it as one value; python-dotenv and node dotenv treat `\r` as a line break — use LF line endings
+          fix (safe): Convert the line endings to LF => A=1\nOPENAI_API_KEY=sk-abc\nNEXT=1\n
+        ");
         insta::assert_snapshot!(check("KL103", ".env", "OPENAI_API_KEY=sk-abc\rNEXT=1\r"), @r"
-        1:22-2:1 warning KL103: the file has `\r`-only (classic Mac) line endings: dotenvy, Compose, docker --env-file and a shell (`set -a; . .env`) read OPENAI_API_KEY with the `\r` and the lines after it as one value; python-dotenv and node dotenv treat `\r` as a line break — convert the file to LF line endings
+        1:22-2:1 warning KL103: the file has `\r`-only (classic Mac) line endings: dotenvy, Compose, docker --env-file and a shell (`set -a; . .env`) read OPENAI_API_KEY with the `\r` and the lines after it as one value; python-dotenv and node dotenv treat `\r` as a line break — use LF line endings
           fix (safe): Convert the line endings to LF => OPENAI_API_KEY=sk-abc\nNEXT=1\n
         ");
     }

@@ -248,12 +248,17 @@ fn characters(ctx: &Context, index: usize, assignment: &Assignment, out: &mut Ve
         // base64 text: what it decodes to is not in the source.
         places.retain(|(place, _)| *place == Place::Name);
     }
-    let secret = ctx.is_key_like(index) || is_key_name(&assignment.name);
+    // Asked only when a value has a character that may be deliberate in text.
+    let mut secret: Option<bool> = None;
     for (place, range) in places {
         for run in invisible_runs(ctx.slice(range.clone()), range.start) {
             let text = ctx.slice(run.clone());
             let always = text.chars().all(is_never_deliberate);
-            if place == Place::Value && !secret && !always {
+            if place == Place::Value
+                && !always
+                && !*secret
+                    .get_or_insert_with(|| ctx.is_key_like(index) || is_key_name(&assignment.name))
+            {
                 continue;
             }
             if let Some(diagnostic) = character_run(ctx, index, assignment, place, run) {

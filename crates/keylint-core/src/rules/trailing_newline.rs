@@ -60,7 +60,7 @@ Secret's data is re-encoded without the newline, and a trailing `\n` escape is d
 
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         for (index, assignment) in ctx.assignments().iter().enumerate() {
-            if !ctx.is_key_like(index) || !ctx.has_sliceable_ranges(assignment) {
+            if !ctx.has_sliceable_ranges(assignment) {
                 continue;
             }
             match &assignment.origin {
@@ -73,7 +73,7 @@ Secret's data is re-encoded without the newline, and a trailing `\n` escape is d
                     }
                 }
                 _ => {
-                    if let Some(diagnostic) = yaml_value(ctx, assignment) {
+                    if let Some(diagnostic) = yaml_value(ctx, index, assignment) {
                         out.push(diagnostic);
                     }
                 }
@@ -126,7 +126,11 @@ fn env_escape(
         return None;
     }
     let escapes = trailing_newline_escapes(ctx, &written.unquoted_range());
-    if escapes.is_empty() || escapes.start == written.unquoted_range().start {
+    // Only keys: a PEM certificate or a text ends in a newline on purpose.
+    if escapes.is_empty()
+        || escapes.start == written.unquoted_range().start
+        || !ctx.is_key_like(index)
+    {
         return None;
     }
     // The quotes are deliberate: docker keeps them (KL101) and is judged only when known.
@@ -172,9 +176,9 @@ fn env_escape(
     ))
 }
 
-fn yaml_value(ctx: &Context, assignment: &Assignment) -> Option<Diagnostic> {
+fn yaml_value(ctx: &Context, index: usize, assignment: &Assignment) -> Option<Diagnostic> {
     let value = assignment.yaml_outcome.as_ref().and_then(Outcome::value)?;
-    if !ends_with_newline(value) || value.trim().is_empty() {
+    if !ends_with_newline(value) || value.trim().is_empty() || !ctx.is_key_like(index) {
         return None;
     }
     let name = &assignment.name;

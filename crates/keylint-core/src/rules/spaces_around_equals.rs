@@ -4,6 +4,7 @@
 use crate::assignment::{Assignment, Origin};
 use crate::consumer::{Consumer, Outcome};
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
+use crate::mask::escape_invisible;
 use crate::rules::{Context, FixAvailability, Rule, Syntax, with_fix};
 use crate::syntax::dotenv::{EnvAssignment, StatementKind};
 
@@ -147,10 +148,11 @@ fn separator(
         }
         failure(consumer, outcome).map(str::to_string)
     })?;
+    let name = escape_invisible(&assignment.name);
     let what = if written.separator_char == ':' {
-        format!("{} is set with `:` instead of `=`", assignment.name)
+        format!("{name} is set with `:` instead of `=`")
     } else {
-        format!("{} has blanks around `=`", assignment.name)
+        format!("{name} has blanks around `=`")
     };
     let effects: Vec<String> = judgement
         .broken
@@ -163,9 +165,8 @@ fn separator(
         _ => format!("; {} read it", judgement.fine_names()),
     };
     let message = format!(
-        "{what}: {}{accepted} — write `{}=…`",
-        join_clauses(&effects),
-        assignment.name
+        "{what}: {}{accepted} — write `{name}=…`",
+        join_clauses(&effects)
     );
     let diagnostic =
         SpacesAroundEquals::diagnostic(judgement.severity, written.separator.clone(), message);
@@ -191,7 +192,7 @@ fn export(
     })?;
     let message = format!(
         "docker --env-file does not understand `export`: `docker run` exits (variable 'export {}' contains whitespaces) — remove `export `",
-        assignment.name
+        escape_invisible(&assignment.name)
     );
     let diagnostic = SpacesAroundEquals::diagnostic(judgement.severity, range.clone(), message);
     if ctx.consumers.judged() == [Consumer::DockerEnvFile] {
@@ -218,6 +219,7 @@ fn compose_item(ctx: &Context, assignment: &Assignment) -> Option<Diagnostic> {
     if ctx.text.get(start..end)?.trim_matches([' ', '\t']) != "=" {
         return None;
     }
+    let trimmed = escape_invisible(trimmed);
     let message = format!(
         "Compose refuses `{trimmed} =`: the variable is declared with a trailing space, so the service does not start — write `{trimmed}=…`"
     );

@@ -5,6 +5,7 @@ use std::ops::Range;
 use crate::assignment::{Assignment, Origin};
 use crate::consumer::Outcome;
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
+use crate::mask::escape_invisible;
 use crate::rules::whitespace_in_value::reencoded_secret;
 use crate::rules::{Context, FixAvailability, Rule, Syntax, with_fix};
 use crate::syntax::dotenv::{EnvAssignment, Quote, StatementKind};
@@ -167,7 +168,7 @@ fn env_escape(
     }
     let message = format!(
         "{} ends with a `\\n` escape: {}; {CONSEQUENCE} — remove it",
-        assignment.name,
+        escape_invisible(&assignment.name),
         clauses.join(" and ")
     );
     Some(with_fix(
@@ -181,7 +182,7 @@ fn yaml_value(ctx: &Context, index: usize, assignment: &Assignment) -> Option<Di
     if !ends_with_newline(value) || value.trim().is_empty() || !ctx.is_key_like(index) {
         return None;
     }
-    let name = &assignment.name;
+    let name = escape_invisible(&assignment.name);
     if assignment.origin == Origin::SecretData {
         let message = format!(
             "{name} in this Secret decodes with a trailing newline (encoded with `echo` instead of `echo -n`?): the key gets the newline, and {CONSEQUENCE} — re-encode it without the newline"

@@ -2,6 +2,7 @@
 
 use crate::consumer::{Consumer, Outcome};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::mask::escape_invisible;
 use crate::rules::{Context, FixAvailability, Rule};
 use crate::syntax::dotenv::StatementKind;
 
@@ -72,7 +73,7 @@ the line or further down, or go.
                 .collect();
             let message = format!(
                 "the `{quote}` quote opening {} never closes: {} — close the quote or remove it",
-                assignment.name,
+                escape_invisible(&assignment.name),
                 join_clauses(&effects)
             );
             out.push(Self::diagnostic(

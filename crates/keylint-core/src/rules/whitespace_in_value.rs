@@ -7,6 +7,7 @@ use base64::Engine as _;
 use crate::assignment::{Assignment, Origin};
 use crate::consumer::{Consumer, Outcome};
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
+use crate::mask::escape_invisible;
 use crate::rules::{Context, FixAvailability, Judgement, Rule, Syntax, is_key_name, with_fix};
 use crate::syntax::dotenv::{EnvAssignment, StatementKind};
 
@@ -254,7 +255,7 @@ fn report(
     {
         format!(
             "{} has {what}, which every loader keeps — remove {it}",
-            assignment.name
+            escape_invisible(&assignment.name)
         )
     } else {
         let stripped = if judgement.fine.is_empty() {
@@ -264,7 +265,7 @@ fn report(
         };
         format!(
             "{} has {what}: {}{stripped} — remove {it}",
-            assignment.name,
+            escape_invisible(&assignment.name),
             join_clauses(&effects)
         )
     };
@@ -323,7 +324,7 @@ fn yaml_value(ctx: &Context, index: usize, assignment: &Assignment, out: &mut Ve
         if assignment.origin == Origin::SecretData {
             let message = format!(
                 "{} in this Secret decodes with {what}, which the program receives — re-encode the value without {}",
-                assignment.name,
+                escape_invisible(&assignment.name),
                 pronoun(shown)
             );
             let diagnostic = WhitespaceInValue::diagnostic(
@@ -344,7 +345,7 @@ fn yaml_value(ctx: &Context, index: usize, assignment: &Assignment, out: &mut Ve
         let source = blanks_at(ctx, &written, leading);
         let message = format!(
             "{} has {what}, which the program receives as part of the value — remove it",
-            assignment.name
+            escape_invisible(&assignment.name)
         );
         // Escapes (`"sk-abc\t"`) put blanks in the value that are not in the source as such.
         if ctx.slice(source.clone()) == shown {

@@ -32,9 +32,9 @@ Finds characters that an editor does not show but a program receives:
 - non-breaking spaces (NBSP), zero-width characters (U+200B–U+200D, U+2060),
   bidirectional controls and control characters in a variable's name or value.
 
-Spaces such as NBSP and bidirectional controls in ordinary text values can be
-deliberate; they are reported only for API keys and variables whose name says they
-hold a secret. Comments are never checked.
+Spaces such as NBSP, zero-width joiners (emoji, several scripts) and bidirectional
+controls in ordinary text values can be deliberate; they are reported only for API
+keys and variables whose name says they hold a secret. Comments are never checked.
 
 ## Why is this bad?
 The provider compares the whole string: a key with a zero-width space or a `\r` is a
@@ -268,9 +268,11 @@ fn characters(ctx: &Context, index: usize, assignment: &Assignment, out: &mut Ve
     }
 }
 
-/// Control and zero-width characters: in a value they are a paste accident, never text.
+/// Control characters, zero-width spaces and word joiners: in a value they are a paste
+/// accident, never text. The zero-width (non-)joiners U+200C/U+200D are left out: emoji
+/// sequences and several scripts use them on purpose.
 fn is_never_deliberate(character: char) -> bool {
-    character.is_control() || matches!(character, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
+    character.is_control() || matches!(character, '\u{200b}' | '\u{2060}' | '\u{feff}')
 }
 
 /// Byte ranges of consecutive invisible characters in `text` (which starts at `offset`).
@@ -473,7 +475,7 @@ mod tests {
 
     #[test]
     fn near_misses() {
-        insta::assert_snapshot!(check("KL103", ".env", "# clé API — ne pas partager\u{a0}!\nGREETING=\"bonjour\u{202f}!\"\nTITLE=\u{202b}abc\nA=1\nB=x\u{a0}\n"), @"");
+        insta::assert_snapshot!(check("KL103", ".env", "# clé API — ne pas partager\u{a0}!\nGREETING=\"bonjour\u{202f}!\"\nTITLE=\u{202b}abc\nA=1\nB=x\u{a0}\nBANNER=\"👩\u{200d}💻 ready\u{fe0f}\"\n"), @"");
         insta::assert_snapshot!(check("KL103", "compose.yaml", "# ключ\r\nservices:\r\n  api:\r\n    environment:\r\n      OPENAI_API_KEY: sk-abc\r\n"), @"");
         insta::assert_snapshot!(check("KL103", ".env", "PRIVATE_KEY=\"-----BEGIN KEY-----\nabc\n-----END KEY-----\"\nA=1\n"), @"");
     }

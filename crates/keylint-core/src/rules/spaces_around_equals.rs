@@ -84,22 +84,17 @@ fn env_assignment<'a>(ctx: &'a Context, assignment: &Assignment) -> Option<&'a E
 }
 
 /// The consumers a separator other than a bare `=` can break (loaders.md cases 8, 29,
-/// 29b, 36); each is reported only when its outcome confirms it.
+/// 29b, 36); each is reported only when its outcome confirms it. Compose accepts every
+/// form, and the dotenv libraries accept blanks around `=`.
 fn affected_by(written: &EnvAssignment, separator: &str) -> &'static [Consumer] {
     let blank_before = separator
         .chars()
         .next()
         .is_some_and(|first| first != written.separator_char);
     match written.separator_char {
-        ':' if separator.len() == 1 => &[
-            Consumer::PythonDotenv,
-            Consumer::NodeDotenv,
-            Consumer::Dotenvy,
-            Consumer::DockerEnvFile,
-            Consumer::Shell,
-        ],
         ':' => &[
             Consumer::PythonDotenv,
+            Consumer::NodeDotenv,
             Consumer::Dotenvy,
             Consumer::DockerEnvFile,
             Consumer::Shell,
@@ -142,7 +137,7 @@ fn separator(
         return None;
     }
     let affected = affected_by(written, separator);
-    let judgement = ctx.judge(index, Syntax::Accidental, |consumer, outcome| {
+    let judgement = ctx.judge_value(index, Syntax::Accidental, |consumer, outcome| {
         if !affected.contains(&consumer) {
             return None;
         }
@@ -270,6 +265,10 @@ mod tests {
 
     #[test]
     fn yaml_style_colon() {
+        insta::assert_snapshot!(check("KL106", ".env", "OPENAI_API_KEY : sk-abc\n"), @r"
+        1:15-1:18 warning KL106: OPENAI_API_KEY is set with `:` instead of `=`: python-dotenv skips the line, node dotenv skips the line, dotenvy stops reading the file there, docker --env-file refuses the file (`docker run` exits) and a shell (`set -a; . .env`) runs the line as a command instead of setting the variable; Compose reads it — write `OPENAI_API_KEY=…`
+          fix (safe): Replace the separator with `=` => OPENAI_API_KEY=sk-abc\n
+        ");
         insta::assert_snapshot!(check("KL106", ".env", "OPENAI_API_KEY: sk-abc\nB:x\n"), @r"
         1:15-1:17 warning KL106: OPENAI_API_KEY is set with `:` instead of `=`: python-dotenv skips the line, dotenvy stops reading the file there, docker --env-file refuses the file (`docker run` exits) and a shell (`set -a; . .env`) runs the line as a command instead of setting the variable; node dotenv and Compose read it — write `OPENAI_API_KEY=…`
           fix (safe): Replace the separator with `=` => OPENAI_API_KEY=sk-abc\nB:x\n

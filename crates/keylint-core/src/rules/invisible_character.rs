@@ -254,7 +254,7 @@ fn characters(ctx: &Context, index: usize, assignment: &Assignment, out: &mut Ve
         for run in invisible_runs(ctx.slice(range.clone()), range.start) {
             let text = ctx.slice(run.clone());
             let always = text.chars().all(is_never_deliberate);
-            if place == Place::Value
+            if place != Place::Name
                 && !always
                 && !*secret
                     .get_or_insert_with(|| ctx.is_key_like(index) || is_key_name(&assignment.name))
@@ -475,7 +475,7 @@ mod tests {
 
     #[test]
     fn near_misses() {
-        insta::assert_snapshot!(check("KL103", ".env", "# clé API — ne pas partager\u{a0}!\nGREETING=\"bonjour\u{202f}!\"\nTITLE=\u{202b}abc\nA=1\nB=x\u{a0}\nBANNER=\"👩\u{200d}💻 ready\u{fe0f}\"\n"), @"");
+        insta::assert_snapshot!(check("KL103", ".env", "# clé API — ne pas partager\u{a0}!\nGREETING=\"bonjour\u{202f}!\"\nINDENT=\u{a0}\u{a0}x\nTITLE=\u{202b}abc\nA=1\nB=x\u{a0}\nBANNER=\"👩\u{200d}💻 ready\u{fe0f}\"\n"), @"");
         insta::assert_snapshot!(check("KL103", "compose.yaml", "# ключ\r\nservices:\r\n  api:\r\n    environment:\r\n      OPENAI_API_KEY: sk-abc\r\n"), @"");
         insta::assert_snapshot!(check("KL103", ".env", "PRIVATE_KEY=\"-----BEGIN KEY-----\nabc\n-----END KEY-----\"\nA=1\n"), @"");
     }

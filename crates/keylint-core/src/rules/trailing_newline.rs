@@ -215,9 +215,7 @@ fn yaml_value(ctx: &Context, index: usize, assignment: &Assignment) -> Option<Di
             )
         });
     }
-    let Some(indicator) = block_indicator(ctx.text, assignment.value_range.start)
-        .filter(|&at| matches!(ctx.text.as_bytes()[at], b'|' | b'>'))
-    else {
+    let Some(header) = block_header(ctx, assignment.value_range.start) else {
         return Some(TrailingNewline::diagnostic(
             Severity::Error,
             assignment.value_range.clone(),
@@ -226,13 +224,7 @@ fn yaml_value(ctx: &Context, index: usize, assignment: &Assignment) -> Option<Di
             ),
         ));
     };
-    let style = char::from(ctx.text.as_bytes()[indicator]);
-    // The header: `|`, then optional indentation digit and chomping indicator, either order.
-    let modifiers = ctx.text[indicator + 1..]
-        .bytes()
-        .take_while(|byte| byte.is_ascii_digit() || matches!(byte, b'+' | b'-'))
-        .count();
-    let header = indicator..indicator + 1 + modifiers;
+    let style = char::from(ctx.text.as_bytes()[header.start]);
     let digits: String = ctx
         .slice(header.clone())
         .chars()
@@ -250,6 +242,23 @@ fn yaml_value(ctx: &Context, index: usize, assignment: &Assignment) -> Option<Di
             vec![Edit::replace(header, replacement)],
         ),
     ))
+}
+
+/// The `|2+`-style header of the block scalar whose content starts at `content_start`:
+/// only when nothing but blanks and a comment follow it on its line, so a `>` inside a
+/// quoted value is never taken for one.
+fn block_header(ctx: &Context, content_start: usize) -> Option<Range<usize>> {
+    let indicator = block_indicator(ctx.text, content_start)
+        .filter(|&at| matches!(ctx.text.as_bytes()[at], b'|' | b'>'))?;
+    // The header: `|`, then an optional indentation digit and chomping indicator, either order.
+    let modifiers = ctx.text[indicator + 1..]
+        .bytes()
+        .take_while(|byte| byte.is_ascii_digit() || matches!(byte, b'+' | b'-'))
+        .count();
+    let header = indicator..indicator + 1 + modifiers;
+    let (rest_of_line, _) = ctx.text.get(header.end..content_start)?.split_once('\n')?;
+    let rest_of_line = rest_of_line.trim_matches([' ', '\t', '\r']);
+    (rest_of_line.is_empty() || rest_of_line.starts_with('#')).then_some(header)
 }
 
 #[cfg(test)]
@@ -271,6 +280,8 @@ mod tests {
         6:25-6:27 error KL104: OPENAI_API_KEY ends with a `\n` escape, so the key gets a trailing newline: httpx (the OpenAI Python SDK) raises `Illegal header value` and other clients fail the request — remove it
           fix (safe): Remove the trailing `\n` => kind: Deployment\nspec:\n  containers:\n    - env:\n        - name: OPENAI_API_KEY\n          value: "sk-abc"\n
         "#);
+        // An escape in a double-quoted list item: reported, but the `>` is not a block header.
+        insta::assert_snapshot!(check("KL104", "compose.yaml", "services:\n  api:\n    environment:\n      - \"OPENAI_API_KEY=sk-a>b\\n\"\n"), @"4:26-4:33 error KL104: OPENAI_API_KEY ends with a newline, so the key gets it too: httpx (the OpenAI Python SDK) raises `Illegal header value` and other clients fail the request — remove it");
     }
 
     #[test]

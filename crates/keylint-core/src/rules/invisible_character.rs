@@ -7,7 +7,8 @@ use crate::consumer::{Consumer, Outcome};
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::mask::{escape_invisible, is_invisible};
 use crate::rules::{
-    Context, FixAvailability, Judgement, Rule, Syntax, is_key_name, join_names, with_fix,
+    Context, FixAvailability, Judgement, Rule, Syntax, is_key_name, join_clauses, join_names,
+    with_fix,
 };
 use crate::syntax::dotenv::{EnvFile, StatementKind};
 
@@ -391,15 +392,6 @@ fn character_run(
         InvisibleCharacter::diagnostic(judgement.severity, run.clone(), message),
         Fix::safe("Delete the invisible characters", vec![Edit::delete(run)]),
     ))
-}
-
-/// "a, b and c" for clauses.
-fn join_clauses(clauses: &[String]) -> String {
-    match clauses {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
 }
 
 #[cfg(test)]

@@ -213,6 +213,16 @@ pub fn join_names(consumers: impl IntoIterator<Item = Consumer>) -> String {
     }
 }
 
+/// "a, b and c" for clauses that each name their consumer.
+#[must_use]
+pub fn join_clauses(clauses: &[String]) -> String {
+    match clauses {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 impl Context<'_> {
     #[must_use]
     pub fn assignments(&self) -> &[Assignment] {

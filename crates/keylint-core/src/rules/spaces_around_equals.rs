@@ -5,7 +5,7 @@ use crate::assignment::{Assignment, Origin};
 use crate::consumer::{Consumer, Outcome};
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::mask::escape_invisible;
-use crate::rules::{Context, FixAvailability, Rule, Syntax, with_fix};
+use crate::rules::{Context, FixAvailability, Rule, Syntax, join_clauses, with_fix};
 use crate::syntax::dotenv::{EnvAssignment, StatementKind};
 
 pub(crate) struct SpacesAroundEquals;
@@ -225,15 +225,6 @@ fn compose_item(ctx: &Context, assignment: &Assignment) -> Option<Diagnostic> {
             vec![Edit::replace(start..end, "=")],
         ),
     ))
-}
-
-/// "a, b and c" for clauses.
-fn join_clauses(clauses: &[String]) -> String {
-    match clauses {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
 }
 
 #[cfg(test)]

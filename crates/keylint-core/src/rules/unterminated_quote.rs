@@ -3,7 +3,7 @@
 use crate::consumer::{Consumer, Outcome};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::mask::escape_invisible;
-use crate::rules::{Context, FixAvailability, Rule};
+use crate::rules::{Context, FixAvailability, Rule, join_clauses};
 use crate::syntax::dotenv::StatementKind;
 
 pub(crate) struct UnterminatedQuote;
@@ -101,15 +101,6 @@ fn effect(consumer: Consumer, outcome: &Outcome, quote: char) -> &'static str {
             Consumer::Shell => "stops at a syntax error",
             _ => "refuses the file",
         },
-    }
-}
-
-/// "a, b and c" for clauses.
-fn join_clauses(clauses: &[String]) -> String {
-    match clauses {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 

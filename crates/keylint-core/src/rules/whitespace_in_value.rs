@@ -8,7 +8,9 @@ use crate::assignment::{Assignment, Origin};
 use crate::consumer::{Consumer, Outcome};
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::mask::escape_invisible;
-use crate::rules::{Context, FixAvailability, Judgement, Rule, Syntax, is_key_name, with_fix};
+use crate::rules::{
+    Context, FixAvailability, Judgement, Rule, Syntax, is_key_name, join_clauses, with_fix,
+};
 use crate::syntax::dotenv::{EnvAssignment, StatementKind};
 
 pub(crate) struct WhitespaceInValue;
@@ -383,15 +385,6 @@ pub(super) fn reencoded_secret(
         range,
         base64::engine::general_purpose::STANDARD.encode(value.as_bytes()),
     ))
-}
-
-/// "a, b and c" for clauses.
-fn join_clauses(clauses: &[String]) -> String {
-    match clauses {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
 }
 
 #[cfg(test)]

@@ -213,6 +213,16 @@ pub fn join_names(consumers: impl IntoIterator<Item = Consumer>) -> String {
     }
 }
 
+/// "a, b and c" for clauses that each name their consumer.
+#[must_use]
+pub fn join_clauses(clauses: &[String]) -> String {
+    match clauses {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 impl Context<'_> {
     #[must_use]
     pub fn assignments(&self) -> &[Assignment] {
@@ -263,6 +273,28 @@ impl Context<'_> {
         }
         if !known && !judgement.fine.is_empty() {
             judgement.severity = Severity::Warning;
+        }
+        Some(judgement)
+    }
+
+    /// Like [`Context::judge`] for mistakes in a value: consumers that get no value at
+    /// all (a refused file, a skipped line) count neither as broken nor as fine, since
+    /// whatever stops them is another finding.
+    pub fn judge_value(
+        &self,
+        index: usize,
+        syntax: Syntax,
+        broken: impl Fn(Consumer, &Outcome) -> Option<String>,
+    ) -> Option<Judgement> {
+        let mut judgement = self.judge(index, syntax, broken)?;
+        judgement.fine.retain(|consumer| {
+            self.parsed
+                .outcome(index, *consumer)
+                .is_some_and(|outcome| outcome.value().is_some())
+        });
+        let known = self.parsed.assignments[index].origin.is_yaml() || self.consumers.is_known();
+        if known || judgement.fine.is_empty() {
+            judgement.severity = Severity::Error;
         }
         Some(judgement)
     }
@@ -344,6 +376,15 @@ impl Context<'_> {
             .iter()
             .rposition(|candidate| candidate.name == name && candidate.scope == near.scope)?;
         self.some_value(index)
+    }
+
+    /// Whether the name and value ranges of an assignment fall on character boundaries,
+    /// so [`Context::slice`] can take them. Ranges inside a double-quoted Compose list
+    /// item are computed from the decoded text and can be off when it has escapes.
+    #[must_use]
+    pub fn has_sliceable_ranges(&self, assignment: &Assignment) -> bool {
+        self.text.get(assignment.name_range.clone()).is_some()
+            && self.text.get(assignment.value_range.clone()).is_some()
     }
 
     /// The text of a range.

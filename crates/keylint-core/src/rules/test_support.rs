@@ -123,3 +123,21 @@ fn render(
     }
     out
 }
+
+/// `text` after applying every fix of rule `code` once, with these consumers known; for
+/// tests that a fix is idempotent and leaves nothing for the rule to report.
+pub fn fix_all(code: &str, path: &str, text: &str, consumers: &[Consumer]) -> String {
+    let mut set = ConsumerSet::default();
+    for consumer in consumers {
+        set.add(*consumer, "test");
+    }
+    let project = LoneFile { consumers: set };
+    let kind = kind_by_name(path).expect("test paths have a known kind");
+    let input = LintInput::new(Path::new(path), text, kind);
+    let selection = RuleSelection {
+        select: vec![code.to_string()],
+        ..RuleSelection::default()
+    };
+    let diagnostics = lint(&input, &project, &Settings::default(), &selection);
+    apply_fixes(text, &diagnostics, true).0
+}

@@ -689,17 +689,25 @@ fn merge(entries: Vec<(String, ComposeEntry)>) -> Vec<ServiceVariable> {
                 .rposition(|entry| !matches!(entry.outcome, Outcome::Absent(_)))
                 .unwrap_or(list.len() - 1);
             let winner = list.remove(winner_index);
-            let secret = is_secret(
-                &name,
-                std::iter::once(&winner).chain(&list).flat_map(|entry| {
-                    entry.outcome.value().into_iter().chain(
-                        entry
-                            .shell_beats_dotenv
-                            .iter()
-                            .map(|(_, lost)| lost.as_str()),
-                    )
-                }),
-            );
+            let secret_reference = std::iter::once(&winner).chain(&list).any(|entry| {
+                entry
+                    .from_shell
+                    .iter()
+                    .chain(&entry.from_dotenv)
+                    .any(|name| is_secret_name(name))
+            });
+            let secret = secret_reference
+                || is_secret(
+                    &name,
+                    std::iter::once(&winner).chain(&list).flat_map(|entry| {
+                        entry.outcome.value().into_iter().chain(
+                            entry
+                                .shell_beats_dotenv
+                                .iter()
+                                .map(|(_, lost)| lost.as_str()),
+                        )
+                    }),
+                );
             ServiceVariable {
                 name,
                 secret,

@@ -2,6 +2,7 @@
 //! chooses exit codes or serialises output.
 
 mod discover;
+mod inspect_command;
 mod lint_command;
 mod output;
 mod read;
@@ -30,6 +31,8 @@ struct Cli {
 enum Command {
     /// Lint files or directories (default: the current directory).
     Lint(lint_command::LintArgs),
+    /// Show the exact value each program receives from an env file or a Compose service.
+    Inspect(inspect_command::InspectArgs),
     /// List every rule.
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Lint(args) => lint_command::run(&args),
+        Command::Inspect(args) => inspect_command::run(&args),
         Command::Rules { format } => rules_command::list(match format {
             RulesFormat::Text => rules_command::ListFormat::Text,
             RulesFormat::Json => rules_command::ListFormat::Json,

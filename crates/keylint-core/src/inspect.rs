@@ -149,6 +149,8 @@ pub fn inspect_env_file(path: &str, text: &str, env: &Environment) -> EnvReport 
 
     // Variables in order of first appearance, with every line assigning them.
     let mut variables: Vec<(String, Vec<usize>, Vec<usize>)> = Vec::new();
+    // What each assignment's value references, to mask copies of secrets (`LLM=${OPENAI_API_KEY}`).
+    let mut references: Vec<(&str, Vec<String>)> = Vec::new();
     let statements = parsed.env.as_ref().map(|env| &env.statements);
     for assignment in &parsed.assignments {
         let Origin::EnvFile { statement } = assignment.origin else {
@@ -158,6 +160,10 @@ pub fn inspect_env_file(path: &str, text: &str, env: &Environment) -> EnvReport 
             statements[statement].content_start
         });
         let line = line_of(assignment.name_range.start);
+        references.push((
+            &assignment.name,
+            referenced_names(&text[assignment.value_range.clone()]),
+        ));
         match variables
             .iter_mut()
             .find(|(name, ..)| *name == assignment.name)
@@ -225,7 +231,32 @@ pub fn inspect_env_file(path: &str, text: &str, env: &Environment) -> EnvReport 
                 views,
             }
         })
-        .collect();
+        .collect::<Vec<EnvVariable>>();
+    // A value that copies a secret is one; repeat until nothing changes (copies of copies).
+    let mut variables = variables;
+    loop {
+        let secret_names: Vec<String> = variables
+            .iter()
+            .filter(|variable| variable.secret)
+            .map(|variable| variable.name.clone())
+            .collect();
+        let mut changed = false;
+        for variable in variables.iter_mut().filter(|variable| !variable.secret) {
+            let copies = references.iter().any(|(name, referenced)| {
+                *name == variable.name
+                    && referenced
+                        .iter()
+                        .any(|name| is_secret_name(name) || secret_names.contains(name))
+            });
+            if copies {
+                variable.secret = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
     EnvReport {
         path: path.to_string(),
         variables,

@@ -327,10 +327,16 @@ fn difference(value: &str, reference: &str) -> Option<&'static str> {
     if value.trim_start_matches(is_edge) == reference {
         return Some("leading whitespace kept");
     }
-    if !value.is_empty() && reference.starts_with(value) {
-        return Some("cut short");
-    }
     None
+}
+
+/// Quotes around the whole value reach the program (Compose list form `- KEY="v"`).
+fn quotes_kept(value: &str) -> bool {
+    let mut characters = value.chars();
+    matches!(
+        (characters.next(), characters.next_back()),
+        (Some(first), Some(last)) if is_quote(first) && is_quote(last)
+    )
 }
 
 fn names(consumers: &[Consumer]) -> String {
@@ -689,7 +695,10 @@ fn compose_human(report: &ComposeReport) -> String {
             let length_note = winner
                 .outcome
                 .value()
-                .map(|value| format!(" ({})", length(value)))
+                .map(|value| match quotes_kept(value) {
+                    true => format!(" ({}, quotes kept)", length(value)),
+                    false => format!(" ({})", length(value)),
+                })
                 .unwrap_or_default();
             let _ = writeln!(
                 out,

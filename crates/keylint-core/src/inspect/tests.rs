@@ -224,6 +224,13 @@ fn secrets_by_name_or_shape() {
     assert!(is_secret("LLM", [format!("\"{key}\"").as_str()]));
     assert!(is_secret("AZURE", ["0123456789abcdef0123456789abcdef"]));
     assert!(!is_secret("MODEL", ["gpt-4o"]));
+    let copied = inspect_env_file(
+        ".env.local",
+        "OPENAI_API_KEY=short\nLLM=${OPENAI_API_KEY}\nMODEL=${LLM}x\n",
+        &Environment::new(),
+    );
+    let secrets: Vec<bool> = copied.variables.iter().map(|v| v.secret).collect();
+    assert_eq!(secrets, vec![true, true, true]);
 }
 
 const COMPOSE: &str = r#"services:

@@ -514,3 +514,42 @@ fn exit_codes() {
     let message = String::from_utf8(unknown.stderr).unwrap();
     assert!(message.contains("no service `nope`") && message.contains("api, worker"));
 }
+
+#[test]
+fn compose_env_file_flag_replaces_the_project_dotenv() {
+    let dir = compose_project();
+    std::fs::write(dir.path().join("prod.env"), "REGION=jp\n").unwrap();
+    let output = json(
+        dir.path(),
+        &[
+            "compose.yaml",
+            "--service",
+            "worker",
+            "--env-file",
+            "prod.env",
+        ],
+        &[],
+    );
+    assert_eq!(
+        service_variable(&output, "worker", "REGION")["value"],
+        "jp-1"
+    );
+}
+
+#[test]
+fn missing_required_env_file_is_reported() {
+    let dir = compose_project();
+    std::fs::remove_file(dir.path().join("api.env")).unwrap();
+    let output = keylint(dir.path())
+        .args(["inspect", "compose.yaml", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("service api: env_file api.env is missing"),
+        "{stderr}"
+    );
+    let text = human(dir.path(), &["compose.yaml"], &[]);
+    assert!(text.contains("! env_file api.env is missing"), "{text}");
+}

@@ -18,6 +18,7 @@ pub mod assignment;
 pub mod extract;
 pub mod fix;
 pub mod hints;
+pub mod inspect;
 pub mod linter;
 pub mod project;
 pub mod provider;

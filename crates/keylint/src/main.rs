@@ -2,6 +2,7 @@
 //! chooses exit codes or serialises output.
 
 mod discover;
+mod inspect_command;
 mod lint_command;
 mod output;
 mod probe_command;
@@ -34,6 +35,8 @@ enum Command {
     Lint(lint_command::LintArgs),
     /// Ask the provider whether each key works, and explain why not (sends the key).
     Probe(probe_command::ProbeArgs),
+    /// Show the exact value each program receives from an env file or a Compose service.
+    Inspect(inspect_command::InspectArgs),
     /// List every rule.
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Lint(args) => lint_command::run(&args),
         Command::Probe(args) => probe_command::run(&args),
+        Command::Inspect(args) => inspect_command::run(&args),
         Command::Rules { format } => rules_command::list(match format {
             RulesFormat::Text => rules_command::ListFormat::Text,
             RulesFormat::Json => rules_command::ListFormat::Json,

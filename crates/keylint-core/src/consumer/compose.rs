@@ -22,13 +22,19 @@ struct Failure {
 }
 
 pub(super) fn load(text: &str) -> Vec<Loaded> {
+    load_with_env(text, &|_| None)
+}
+
+/// As [`load`], with a project environment (the shell, then the project `.env`) that
+/// `${VAR}` looks up before earlier lines of the same file, as compose-go does.
+pub(super) fn load_with_env(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Vec<Loaded> {
     let start = if text.starts_with('\u{feff}') {
         '\u{feff}'.len_utf8()
     } else {
         0
     };
     let mut loaded: Vec<Loaded> = Vec::new();
-    match parse(text, start, &mut loaded) {
+    match parse(text, start, &mut loaded, env) {
         Ok(()) => loaded,
         Err(failure) => {
             // compose-go returns the error and the project does not load: nothing reaches a container.
@@ -46,7 +52,12 @@ pub(super) fn load(text: &str) -> Vec<Loaded> {
     }
 }
 
-fn parse(text: &str, mut position: usize, loaded: &mut Vec<Loaded>) -> Result<(), Failure> {
+fn parse(
+    text: &str,
+    mut position: usize,
+    loaded: &mut Vec<Loaded>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<(), Failure> {
     loop {
         position = statement_start(text, position);
         if position >= text.len() {
@@ -73,11 +84,13 @@ fn parse(text: &str, mut position: usize, loaded: &mut Vec<Loaded>) -> Result<()
             continue;
         }
         let lookup = |wanted: &str| {
-            loaded
-                .iter()
-                .rev()
-                .find(|entry| entry.name == wanted)
-                .and_then(|entry| entry.outcome.value().map(str::to_string))
+            env(wanted).or_else(|| {
+                loaded
+                    .iter()
+                    .rev()
+                    .find(|entry| entry.name == wanted)
+                    .and_then(|entry| entry.outcome.value().map(str::to_string))
+            })
         };
         let (value, next) =
             extract_value(text, after_name, &lookup).map_err(|message| Failure { at, message })?;

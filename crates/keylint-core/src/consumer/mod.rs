@@ -15,7 +15,7 @@ mod node_dotenv;
 mod python_dotenv;
 mod shell;
 
-pub use interpolate::{Interpolation, find_interpolations};
+pub use interpolate::{Interpolation, expand_compose, find_interpolations};
 
 /// A program that reads a config file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -134,6 +134,13 @@ pub fn load_env_file(consumer: Consumer, text: &str) -> Vec<Loaded> {
         Consumer::Shell => shell::load(text),
         Consumer::YamlAsWritten => Vec::new(),
     }
+}
+
+/// Reads an env file as Compose does for `env_file:` and the project `.env`, with `${VAR}`
+/// looked up in `env` (the shell, then the project `.env`) before earlier lines.
+#[must_use]
+pub fn load_compose_env_file(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Vec<Loaded> {
+    compose::load_with_env(text, env)
 }
 
 /// Offset of the first character that is not white space (or a BOM) at or after `from`.

@@ -112,42 +112,42 @@ fn parse_env(text: &str) -> ParsedFile {
             });
         }
     }
-    let outcomes = Consumer::ENV_FILE
-        .iter()
-        .map(|&consumer| {
-            let loaded = load_env_file(consumer, text);
-            // The last entry at each statement start (a statement read twice keeps the last reading).
-            let by_start: std::collections::HashMap<usize, &crate::consumer::Loaded> =
-                loaded.iter().map(|entry| (entry.at, entry)).collect();
-            let per_assignment = assignments
+    let outcomes = if is_plain(text, &env) {
+        // Every loader reads plain `NAME=value` lines the same way (loaders.md, "Safe for
+        // all six"), so the value as written is what each one delivers.
+        let values: Vec<Outcome> = assignments
+            .iter()
+            .map(|assignment| Outcome::Value(text[assignment.value_range.clone()].to_string()))
+            .collect();
+        Consumer::ENV_FILE
+            .iter()
+            .map(|&consumer| (consumer, values.clone()))
+            .collect()
+    } else if text.len() >= PARALLEL_BYTES {
+        // Large files: the six loaders are independent, so read them side by side.
+        let (env, assignments) = (&env, &assignments);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = Consumer::ENV_FILE
                 .iter()
-                .map(|assignment| {
-                    let Origin::EnvFile { statement } = assignment.origin else {
-                        unreachable!("env assignments come from statements")
-                    };
-                    let at = env.statements[statement].content_start;
-                    match by_start.get(&at) {
-                        Some(entry) if entry.name == assignment.name => entry.outcome.clone(),
-                        Some(entry) => match &entry.outcome {
-                            Outcome::Refused(reason) => Outcome::Refused(reason.clone()),
-                            Outcome::Absent(reason) => Outcome::Absent(reason.clone()),
-                            Outcome::Value(_) if entry.name.is_empty() => {
-                                Outcome::Absent("read under an empty name".to_string())
-                            }
-                            Outcome::Value(_) => Outcome::Absent(format!(
-                                "read under another name, `{}`",
-                                crate::mask::escape_invisible(&entry.name)
-                            )),
-                        },
-                        None => refused_file(&loaded).unwrap_or_else(|| {
-                            Outcome::Absent("not read as an assignment".to_string())
-                        }),
-                    }
+                .map(|&consumer| {
+                    scope.spawn(move || (consumer, outcomes_for(consumer, text, env, assignments)))
                 })
                 .collect();
-            (consumer, per_assignment)
+            handles
+                .into_iter()
+                .map(|handle| {
+                    handle
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
         })
-        .collect();
+    } else {
+        Consumer::ENV_FILE
+            .iter()
+            .map(|&consumer| (consumer, outcomes_for(consumer, text, &env, &assignments)))
+            .collect()
+    };
     ParsedFile {
         kind: FileKind::EnvFile,
         env: Some(env),
@@ -155,6 +155,82 @@ fn parse_env(text: &str) -> ParsedFile {
         assignments,
         outcomes,
     }
+}
+
+/// Files at least this big read their loaders on parallel threads.
+const PARALLEL_BYTES: usize = 64 * 1024;
+
+/// A file of plain `NAME=value` lines (LF endings, no BOM, no quotes, blanks, `#`, `$`
+/// or escapes in values) and comment lines, on which every loader agrees.
+fn is_plain(text: &str, env: &EnvFile) -> bool {
+    let plain_value =
+        |character: char| character.is_ascii_alphanumeric() || "_-./+=:@,%".contains(character);
+    let plain_name = |name: &str| {
+        name.starts_with(|character: char| character == '_' || character.is_ascii_alphabetic())
+            && name
+                .chars()
+                .all(|character| character == '_' || character.is_ascii_alphanumeric())
+    };
+    env.bom.is_none()
+        && !text.contains('\r')
+        && env
+            .statements
+            .iter()
+            .all(|statement| match &statement.kind {
+                StatementKind::Blank | StatementKind::Comment => true,
+                StatementKind::Other => false,
+                StatementKind::Assignment(assignment) => {
+                    assignment.export.is_none()
+                        && assignment.separator.len() == 1
+                        && assignment.separator_char == '='
+                        && assignment.quote.is_none()
+                        && assignment.comment.is_none()
+                        && assignment.trailing_blanks.is_empty()
+                        && statement.content_start == statement.span.start
+                        && plain_name(&text[assignment.name.clone()])
+                        && text[assignment.value.clone()].chars().all(plain_value)
+                }
+            })
+}
+
+/// What `consumer` makes of each assignment, tied to keylint's statements by where they start.
+fn outcomes_for(
+    consumer: Consumer,
+    text: &str,
+    env: &EnvFile,
+    assignments: &[Assignment],
+) -> Vec<Outcome> {
+    let loaded = load_env_file(consumer, text);
+    let file_refusal = refused_file(&loaded);
+    // The last entry at each statement start (a statement read twice keeps the last reading).
+    let mut by_start: std::collections::HashMap<usize, crate::consumer::Loaded> =
+        loaded.into_iter().map(|entry| (entry.at, entry)).collect();
+    assignments
+        .iter()
+        .map(|assignment| {
+            let Origin::EnvFile { statement } = assignment.origin else {
+                unreachable!("env assignments come from statements")
+            };
+            let at = env.statements[statement].content_start;
+            match by_start.remove(&at) {
+                Some(entry) if entry.name == assignment.name => entry.outcome,
+                Some(entry) => match entry.outcome {
+                    Outcome::Refused(reason) => Outcome::Refused(reason),
+                    Outcome::Absent(reason) => Outcome::Absent(reason),
+                    Outcome::Value(_) if entry.name.is_empty() => {
+                        Outcome::Absent("read under an empty name".to_string())
+                    }
+                    Outcome::Value(_) => Outcome::Absent(format!(
+                        "read under another name, `{}`",
+                        crate::mask::escape_invisible(&entry.name)
+                    )),
+                },
+                None => file_refusal
+                    .clone()
+                    .unwrap_or_else(|| Outcome::Absent("not read as an assignment".to_string())),
+            }
+        })
+        .collect()
 }
 
 /// A loader that refuses the whole file (compose-go) reports it on an entry of its own.

@@ -87,13 +87,16 @@ fn compose_environment(
                     Some((name, value)) => (name, Some(value)),
                     None => (raw, None),
                 };
-                // Offsets inside the item: exact for plain and single-quoted items without escapes.
-                let name_range = inner.start..(inner.start + name.len()).min(inner.end);
-                let value_range = match value {
-                    Some(value) => {
-                        (inner.end.saturating_sub(value.len())).max(name_range.end)..inner.end
-                    }
-                    None => inner.end..inner.end,
+                // Ranges come from the written text, so they stay on character boundaries even
+                // when a double-quoted item has escapes (`"KEY=é\t"`): the name ends at the
+                // first written `=`, and the value runs from there to the closing quote.
+                let written = &text[inner.clone()];
+                let (name_range, value_range) = match written.find('=') {
+                    Some(equals) if value.is_some() => (
+                        inner.start..inner.start + equals,
+                        inner.start + equals + 1..inner.end,
+                    ),
+                    _ => (inner.clone(), inner.end..inner.end),
                 };
                 let outcome = match value {
                     Some(value) => Outcome::Value(value.to_string()),

@@ -163,3 +163,9 @@ fn huge_and_hostile_inputs_are_handled() {
     let laughs = "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\nservices:\n  s:\n    environment: *d\n";
     check_ranges(laughs, &lint_as("compose.yaml", FileKind::Compose, laughs));
 }
+
+#[test]
+fn escaped_double_quoted_compose_items_keep_valid_ranges() {
+    let text = "services:\n  api:\n    environment:\n      - \"OPENAI_API_KEY=é\\t\"\n      - \"B=\\u00e9x \"\n";
+    check_ranges(text, &lint_as("compose.yaml", FileKind::Compose, text));
+}

@@ -75,7 +75,7 @@ pub fn markdown_table() -> String {
             rule.name,
             rule.severity.as_str(),
             fix_word(rule.fix),
-            rule.summary
+            table_cell(rule.summary)
         ));
     }
     for rule in PROBE_RULES {
@@ -85,10 +85,15 @@ pub fn markdown_table() -> String {
             rule.name,
             rule.severity.as_str(),
             fix_word(FixAvailability::None),
-            rule.summary
+            table_cell(rule.summary)
         ));
     }
     out
+}
+
+/// A `|` ends a Markdown table cell even inside backticks.
+fn table_cell(text: &str) -> String {
+    text.replace('|', "\\|")
 }
 
 pub fn explain(code_or_name: &str) -> Result<u8> {

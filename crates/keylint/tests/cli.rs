@@ -54,31 +54,27 @@ fn findings_exit_one_and_fail_on_controls_it() {
         "services:\n  api:\n    environment:\n      - OPENAI_API_KEY=\"sk-abc\"\n",
     )
     .unwrap();
-    assert_eq!(
+    let exit_code = |args: &[&str]| {
         keylint(dir.path())
-            .arg("lint")
+            .args(args)
             .output()
             .unwrap()
             .status
-            .code(),
-        Some(1)
-    );
+            .code()
+    };
+    assert_eq!(exit_code(&["lint", "--select", "KL101"]), Some(1));
     assert_eq!(
-        keylint(dir.path())
-            .args(["lint", "--fail-on", "never"])
-            .output()
-            .unwrap()
-            .status
-            .code(),
+        exit_code(&["lint", "--select", "KL101", "--fail-on", "never"]),
         Some(0)
     );
     assert_eq!(
-        keylint(dir.path())
-            .args(["lint", "--ignore", "KL101"])
-            .output()
-            .unwrap()
-            .status
-            .code(),
+        exit_code(&["lint", "--select", "KL1", "--ignore", "KL101"]),
+        Some(0)
+    );
+    // The test-key warning (KL301) fails at the default threshold but not at --fail-on error.
+    assert_eq!(exit_code(&["lint", "--ignore", "KL101"]), Some(1));
+    assert_eq!(
+        exit_code(&["lint", "--ignore", "KL101", "--fail-on", "error"]),
         Some(0)
     );
 }
@@ -134,7 +130,7 @@ fn walked_paths_are_relative_and_given_paths_stay_as_given() {
     std::fs::write(dir.path().join("node_modules/pkg/compose.yaml"), compose).unwrap();
     let walked = json(
         &keylint(dir.path())
-            .args(["lint", "--format", "json", "."])
+            .args(["lint", "--format", "json", "--select", "KL101", "."])
             .output()
             .unwrap(),
     );
@@ -147,7 +143,14 @@ fn walked_paths_are_relative_and_given_paths_stay_as_given() {
     assert_eq!(paths, vec!["deploy/compose.yaml"]);
     let given = json(
         &keylint(dir.path())
-            .args(["lint", "--format", "json", "./deploy/compose.yaml"])
+            .args([
+                "lint",
+                "--format",
+                "json",
+                "--select",
+                "KL101",
+                "./deploy/compose.yaml",
+            ])
             .output()
             .unwrap(),
     );

@@ -49,6 +49,14 @@ OPENAI_API_KEY=sk-proj-new…
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let lines = LineIndex::new(ctx.text);
         let assignments = ctx.assignments();
+        // Copies of each variable, grouped once: comparing every pair would be quadratic.
+        let mut groups: std::collections::HashMap<(&str, Option<&str>, bool), Vec<usize>> =
+            std::collections::HashMap::new();
+        for (index, assignment) in assignments.iter().enumerate() {
+            if let Some(key) = group_key(assignment) {
+                groups.entry(key).or_default().push(index);
+            }
+        }
         for (index, assignment) in assignments.iter().enumerate() {
             if !matches!(
                 assignment.origin,
@@ -56,9 +64,9 @@ OPENAI_API_KEY=sk-proj-new…
             ) {
                 continue;
             }
-            let copies: Vec<usize> = (0..assignments.len())
-                .filter(|&other| same_variable(assignment, &assignments[other]))
-                .collect();
+            let Some(copies) = group_key(assignment).and_then(|key| groups.get(&key)) else {
+                continue;
+            };
             // One finding per name, on its last copy.
             if copies.len() < 2 || copies.last() != Some(&index) {
                 continue;
@@ -139,16 +147,22 @@ OPENAI_API_KEY=sk-proj-new…
 /// YAML scopes hold several programs (the containers of a Deployment, the steps of a
 /// job), so their copies are not the same variable.
 fn same_variable(a: &Assignment, b: &Assignment) -> bool {
-    a.name == b.name
-        && a.scope == b.scope
-        && matches!(
-            (&a.origin, &b.origin),
-            (Origin::EnvFile { .. }, Origin::EnvFile { .. })
-                | (
-                    Origin::ComposeList | Origin::ComposeMap,
-                    Origin::ComposeList | Origin::ComposeMap
-                )
-        )
+    group_key(a).is_some() && group_key(a) == group_key(b)
+}
+
+/// The key [`same_variable`] compares: name, scope, and whether the copy comes from an
+/// env file or from a Compose `environment:` (list or map).
+fn group_key(assignment: &Assignment) -> Option<(&str, Option<&str>, bool)> {
+    let from_env_file = match assignment.origin {
+        Origin::EnvFile { .. } => true,
+        Origin::ComposeList | Origin::ComposeMap => false,
+        _ => return None,
+    };
+    Some((
+        assignment.name.as_str(),
+        assignment.scope.as_deref(),
+        from_env_file,
+    ))
 }
 
 /// Whether another copy of assignment `index`'s variable is the one `consumer` keeps:

@@ -20,7 +20,7 @@ impl Rule for InvisibleCharacter {
     const SEVERITY: Severity = Severity::Error;
     const FIX: FixAvailability = FixAvailability::Sometimes;
     const SUMMARY: &'static str =
-        "\r (CRLF), NBSP, zero-width characters, a BOM or control characters in a name or value";
+        "`\\r` (CRLF), NBSP, zero-width characters, a BOM or control characters in a name or value";
     const DOC: &'static str = r#"
 ## What it does
 Finds characters that an editor does not show but a program receives:

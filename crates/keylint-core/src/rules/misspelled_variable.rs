@@ -146,7 +146,12 @@ fn near_miss(name: &str) -> Option<(&'static str, Slip)> {
         {
             Some((Slip::Synonym, 1))
         } else {
-            let distance = strsim::damerau_levenshtein(&candidate, &target);
+            // One edit changes the length by at most one: skip the costly distance otherwise.
+            let distance = if candidate.len().abs_diff(target.len()) > 1 {
+                usize::MAX
+            } else {
+                strsim::damerau_levenshtein(&candidate, &target)
+            };
             let extends = candidate.starts_with(&target) || target.starts_with(&candidate);
             let digits = candidate
                 .chars()

@@ -281,7 +281,7 @@ mod tests {
           fix (safe): Remove the trailing `\n` => kind: Deployment\nspec:\n  containers:\n    - env:\n        - name: OPENAI_API_KEY\n          value: "sk-abc"\n
         "#);
         // An escape in a double-quoted list item: reported, but the `>` is not a block header.
-        insta::assert_snapshot!(check("KL104", "compose.yaml", "services:\n  api:\n    environment:\n      - \"OPENAI_API_KEY=sk-a>b\\n\"\n"), @"4:26-4:33 error KL104: OPENAI_API_KEY ends with a newline, so the key gets it too: httpx (the OpenAI Python SDK) raises `Illegal header value` and other clients fail the request — remove it");
+        insta::assert_snapshot!(check("KL104", "compose.yaml", "services:\n  api:\n    environment:\n      - \"OPENAI_API_KEY=sk-a>b\\n\"\n"), @"4:25-4:33 error KL104: OPENAI_API_KEY ends with a newline, so the key gets it too: httpx (the OpenAI Python SDK) raises `Illegal header value` and other clients fail the request — remove it");
     }
 
     #[test]

@@ -470,7 +470,7 @@ mod tests {
         insta::assert_snapshot!(check("KL102", ".env", "PS1=\"> \"\nGREETING=' hello '\nA=1 # comment\nB=\"x\" # c\nC=\n"), @"");
         insta::assert_snapshot!(check("KL102", ".env", "OPENAI_ORG_ID=  # optional\nB= # x\nLEFT_TO_KL106 = x\nOPENAI_BASE_URL=https://api.openai.com/v1   # optional\nPROMPT_SUFFIX=\" Answer briefly.\"\n"), @"");
         // Escapes in a double-quoted list item: the ranges are approximate, nothing may panic.
-        insta::assert_snapshot!(check("KL102", "compose.yaml", "services:\n  api:\n    environment:\n      - \"OPENAI_API_KEY=\u{e9}\\t\"\n"), @"");
+        insta::assert_snapshot!(check("KL102", "compose.yaml", "services:\n  api:\n    environment:\n      - \"OPENAI_API_KEY=\u{e9}\\t\"\n"), @"4:25-4:28 error KL102: OPENAI_API_KEY has a trailing tab, which the program receives as part of the value — remove it");
         insta::assert_snapshot!(check("KL102", ".env", "OPENAI_API_KEY=\"sk-abc\" \n"), @"");
         insta::assert_snapshot!(check("KL102", "compose.yaml", "services:\n  api:\n    environment:\n      - PS1=> \n      - OPENAI_API_KEY = sk-abc\n  web:\n    environment:\n      PROMPT: \"> \"\n      OPENAI_API_KEY: sk-abc   \n"), @"");
     }

@@ -1,24 +1,6 @@
 //! Masking secrets for display (DESIGN.md §4). Every value keylint shows that may be a
 //! secret goes through [`mask_secret`]; there is no other way to render one.
 
-/// Prefixes that are safe to show: they only tell which kind of key it is.
-/// Longest first, so `sk-proj-` wins over `sk-`.
-const SHOWABLE_PREFIXES: &[&str] = &[
-    "sk-ant-admin01-",
-    "sk-ant-api03-",
-    "sk-svcacct-",
-    "sk-admin-",
-    "sk-proj-",
-    "sk-None-",
-    "sk-ant-",
-    "sk-or-v1-",
-    "Bearer ",
-    "AIza",
-    "gsk_",
-    "xai-",
-    "sk-",
-];
-
 /// Characters of a secret that must stay hidden besides the shown prefix and tail.
 const MIN_HIDDEN: usize = 8;
 
@@ -43,7 +25,7 @@ pub fn mask_body(value: &str) -> Option<String> {
     if length < 12 {
         return None;
     }
-    let prefix = SHOWABLE_PREFIXES
+    let prefix = crate::provider::KEY_PREFIXES
         .iter()
         .find(|prefix| value.starts_with(**prefix))
         .copied()

@@ -165,6 +165,24 @@ pub const VARIABLES: &[KnownVariable] = &[
     ),
 ];
 
+/// Key prefixes, longest first (`sk-proj-` before `sk-`). They only tell which kind of
+/// key a value is, so masks may show them, and placeholder checks look past them.
+pub const KEY_PREFIXES: &[&str] = &[
+    "sk-ant-admin01-",
+    "sk-ant-api03-",
+    "sk-svcacct-",
+    "sk-admin-",
+    "sk-proj-",
+    "sk-None-",
+    "sk-ant-",
+    "sk-or-v1-",
+    "Bearer ",
+    "AIza",
+    "gsk_",
+    "xai-",
+    "sk-",
+];
+
 /// Extra names a project declares in its config (`[variables]` in keylint.toml).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ExtraVariables {
@@ -320,11 +338,9 @@ pub fn key_length_range(shape: &KeyShape) -> (usize, usize) {
         .map_or((32, 90), |&(_, _, min, max)| (min, max))
 }
 
-/// Which provider's API a base URL or endpoint points at; `None` for localhost, private
-/// addresses and unknown hosts (where any non-empty key may be right). An OpenAI SDK
-/// aimed at another provider's OpenAI-compatible endpoint needs that provider's key.
+/// The host of a URL, without scheme, credentials, port or path.
 #[must_use]
-pub fn provider_of_url(url: &str) -> Option<Provider> {
+pub fn url_host(url: &str) -> &str {
     let without_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
     let authority = without_scheme
         .split(['/', '?', '#'])
@@ -333,11 +349,15 @@ pub fn provider_of_url(url: &str) -> Option<Provider> {
     let host_port = authority
         .rsplit_once('@')
         .map_or(authority, |(_, host)| host);
-    let host = host_port
-        .split(':')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    host_port.split(':').next().unwrap_or_default()
+}
+
+/// Which provider's API a base URL or endpoint points at; `None` for localhost, private
+/// addresses and unknown hosts (where any non-empty key may be right). An OpenAI SDK
+/// aimed at another provider's OpenAI-compatible endpoint needs that provider's key.
+#[must_use]
+pub fn provider_of_url(url: &str) -> Option<Provider> {
+    let host = url_host(url).to_ascii_lowercase();
     match host.as_str() {
         "api.openai.com" => Some(OpenAi),
         "api.anthropic.com" => Some(Anthropic),

@@ -164,7 +164,7 @@ impl Endpoints {
                             Endpoint::Url(
                                 known.name.to_string(),
                                 provider::provider_of_url(value),
-                                host(value),
+                                crate::provider::url_host(value).to_string(),
                             )
                         },
                     )
@@ -255,19 +255,6 @@ fn real_looking_key(value: &str) -> Option<&str> {
         && shape.has_marker != Some(false)
         && !matches!(shape.kind, KeyKind::AnthropicApi | KeyKind::AnthropicAdmin);
     real.then_some(key)
-}
-
-/// The host of a URL, without scheme, credentials, port or path.
-fn host(url: &str) -> String {
-    let without_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let authority = without_scheme
-        .split(['/', '?', '#'])
-        .next()
-        .unwrap_or_default();
-    let host_port = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
-    host_port.split(':').next().unwrap_or_default().to_string()
 }
 
 #[cfg(test)]

@@ -68,9 +68,7 @@ removed.
             out.extend(cr_line_endings(ctx, env));
         }
         for (index, assignment) in ctx.assignments().iter().enumerate() {
-            if ctx.has_sliceable_ranges(assignment) {
-                characters(ctx, index, assignment, out);
-            }
+            characters(ctx, index, assignment, out);
         }
     }
 }

@@ -378,15 +378,6 @@ impl Context<'_> {
         self.some_value(index)
     }
 
-    /// Whether the name and value ranges of an assignment fall on character boundaries,
-    /// so [`Context::slice`] can take them. Ranges inside a double-quoted Compose list
-    /// item are computed from the decoded text and can be off when it has escapes.
-    #[must_use]
-    pub fn has_sliceable_ranges(&self, assignment: &Assignment) -> bool {
-        self.text.get(assignment.name_range.clone()).is_some()
-            && self.text.get(assignment.value_range.clone()).is_some()
-    }
-
     /// The text of a range.
     #[must_use]
     pub fn slice(&self, range: Range<usize>) -> &str {

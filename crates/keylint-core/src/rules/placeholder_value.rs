@@ -117,19 +117,6 @@ pub(crate) enum Filler {
     TestStub,
 }
 
-/// Key prefixes, longest first, stripped before looking at what follows.
-const KEY_PREFIXES: &[&str] = &[
-    "sk-ant-admin01-",
-    "sk-ant-api03-",
-    "sk-svcacct-",
-    "sk-admin-",
-    "sk-proj-",
-    "sk-None-",
-    "sk-ant-",
-    "sk-",
-    "AIza",
-];
-
 /// Words that mark a placeholder.
 const PLACEHOLDER_WORDS: &[&str] = &[
     "your",
@@ -231,7 +218,7 @@ pub(crate) fn filler(key: &str) -> Option<Filler> {
     {
         return Some(Filler::Placeholder);
     }
-    let body = KEY_PREFIXES
+    let body = crate::provider::KEY_PREFIXES
         .iter()
         .find_map(|prefix| key.strip_prefix(prefix))
         .unwrap_or(key);

@@ -54,7 +54,7 @@ offered only when docker is the only known consumer, since a shell script may re
 
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         for (index, assignment) in ctx.assignments().iter().enumerate() {
-            if assignment.origin == Origin::ComposeList && ctx.has_sliceable_ranges(assignment) {
+            if assignment.origin == Origin::ComposeList {
                 if let Some(diagnostic) = compose_item(ctx, assignment) {
                     out.push(diagnostic);
                 }

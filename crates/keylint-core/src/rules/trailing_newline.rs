@@ -61,9 +61,6 @@ Secret's data is re-encoded without the newline, and a trailing `\n` escape is d
 
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         for (index, assignment) in ctx.assignments().iter().enumerate() {
-            if !ctx.has_sliceable_ranges(assignment) {
-                continue;
-            }
             match &assignment.origin {
                 Origin::EnvFile { statement } => {
                     let Some(env) = &ctx.parsed.env else { continue };

@@ -69,7 +69,7 @@ re-encoded without the blanks.
                         env_value(ctx, index, assignment, written, out);
                     }
                 }
-                _ if ctx.has_sliceable_ranges(assignment) && holds_secret(ctx, index) => {
+                _ if holds_secret(ctx, index) => {
                     yaml_value(ctx, index, assignment, out);
                 }
                 _ => {}

@@ -171,35 +171,41 @@ pub struct ComposeEnvFileEntry<'a> {
 /// `{path, required}`.
 #[must_use]
 pub fn compose_env_file_entries(file: &yaml::YamlFile) -> Vec<ComposeEnvFileEntry<'_>> {
+    file.documents
+        .iter()
+        .flat_map(|document| {
+            document
+                .get("services")
+                .into_iter()
+                .flat_map(yaml::Node::entries)
+        })
+        .flat_map(|(_, service)| service_env_files(service))
+        .collect()
+}
+
+/// The `env_file:` entries of one service, in the order Compose reads them.
+#[must_use]
+pub fn service_env_files(service: &yaml::Node) -> Vec<ComposeEnvFileEntry<'_>> {
+    let Some(env_file) = service.get("env_file") else {
+        return Vec::new();
+    };
+    let entries: Vec<&yaml::Node> = match &env_file.kind {
+        yaml::NodeKind::Sequence(items) => items.iter().collect(),
+        _ => vec![env_file],
+    };
     let mut found = Vec::new();
-    for document in &file.documents {
-        for (_, service) in document
-            .get("services")
-            .into_iter()
-            .flat_map(yaml::Node::entries)
-        {
-            let Some(env_file) = service.get("env_file") else {
-                continue;
-            };
-            let entries: Vec<&yaml::Node> = match &env_file.kind {
-                yaml::NodeKind::Sequence(items) => items.iter().collect(),
-                _ => vec![env_file],
-            };
-            for entry in entries {
-                if entry.as_str().is_some() {
-                    found.push(ComposeEnvFileEntry {
-                        path: entry,
-                        required: true,
-                    });
-                } else if let Some(path) = entry.get("path").filter(|path| path.as_str().is_some())
-                {
-                    let required = !entry
-                        .get("required")
-                        .and_then(yaml::Node::as_str)
-                        .is_some_and(|required| required.eq_ignore_ascii_case("false"));
-                    found.push(ComposeEnvFileEntry { path, required });
-                }
-            }
+    for entry in entries {
+        if entry.as_str().is_some() {
+            found.push(ComposeEnvFileEntry {
+                path: entry,
+                required: true,
+            });
+        } else if let Some(path) = entry.get("path").filter(|path| path.as_str().is_some()) {
+            let required = !entry
+                .get("required")
+                .and_then(yaml::Node::as_str)
+                .is_some_and(|required| required.eq_ignore_ascii_case("false"));
+            found.push(ComposeEnvFileEntry { path, required });
         }
     }
     found

@@ -28,6 +28,11 @@ the line you see first, or appending a new key at the end, can leave the program
 the old, revoked key and a `401 invalid_api_key` that makes no sense when you read the
 file. Compose keeps the last item of an `environment:` list.
 
+In a Compose service, `environment:` beats every `env_file:`, and a later `env_file:`
+beats an earlier one. A variable set in both with different values is reported on the
+winning copy, naming the loser: editing the losing file changes
+nothing in the container.
+
 Copies with the same value are harmless and not reported; neither are Compose map
 entries that override a `<<: *anchor` merge, which is how overriding is meant to be
 written.
@@ -47,6 +52,7 @@ OPENAI_API_KEY=sk-proj-new…
 "#;
 
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+        compose_sources(ctx, out);
         let lines = LineIndex::new(ctx.text);
         let assignments = ctx.assignments();
         // Copies of each variable, grouped once: comparing every pair would be quadratic.
@@ -205,10 +211,104 @@ fn join_words(words: &[String]) -> String {
     }
 }
 
+/// Compose: a variable a service gets from `environment:` and from an `env_file:` (or
+/// from two `env_file:`s) with different values. `environment:` wins, then the later file.
+fn compose_sources(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let (Some(yaml), crate::source::FileKind::Compose) = (&ctx.parsed.yaml, ctx.parsed.kind) else {
+        return;
+    };
+    for (service_key, service) in yaml.documents.iter().flat_map(|document| {
+        document
+            .get("services")
+            .into_iter()
+            .flat_map(crate::syntax::yaml::Node::entries)
+    }) {
+        let Some(service_name) = service_key.as_str() else {
+            continue;
+        };
+        // name -> (value, file as written, line)
+        let mut from_files: std::collections::HashMap<String, (String, String, usize)> =
+            std::collections::HashMap::new();
+        for entry in crate::hints::service_env_files(service) {
+            let Some(written) = entry.path.as_str() else {
+                continue;
+            };
+            let Some(text) = ctx
+                .project
+                .read(&crate::project::sibling(ctx.path, written))
+            else {
+                continue;
+            };
+            let lines = LineIndex::new(&text);
+            for loaded in crate::consumer::load_env_file(Consumer::ComposeEnvFile, &text) {
+                let Outcome::Value(value) = loaded.outcome else {
+                    continue;
+                };
+                let line = lines.line_of(loaded.at) + 1;
+                if let Some((earlier, earlier_file, earlier_line)) = from_files.get(&loaded.name)
+                    && *earlier != value
+                    && earlier_file != written
+                {
+                    out.push(DuplicateVariable::diagnostic(
+                        Severity::Warning,
+                        entry.path.span.clone(),
+                        format!(
+                            "{} is set in {earlier_file} (line {earlier_line}) and in {written} (line {line}) with different values: service `{service_name}` gets the one from {written}, the later `env_file:`",
+                            loaded.name
+                        ),
+                    ));
+                }
+                from_files.insert(loaded.name, (value, written.to_string(), line));
+            }
+        }
+        for assignment in ctx
+            .assignments()
+            .iter()
+            .filter(|assignment| assignment.scope.as_deref() == Some(service_name))
+        {
+            let Some(Outcome::Value(value)) = &assignment.yaml_outcome else {
+                continue;
+            };
+            if value.contains('$') {
+                // Interpolated: the value is only known when Compose runs.
+                continue;
+            }
+            if let Some((file_value, file, line)) = from_files.get(&assignment.name)
+                && file_value != value
+            {
+                out.push(DuplicateVariable::diagnostic(
+                    Severity::Warning,
+                    assignment.name_range.clone(),
+                    format!(
+                        "{} is also set in {file} (line {line}) with a different value: `environment:` wins, so the value in {file} never reaches service `{service_name}`",
+                        assignment.name
+                    ),
+                ));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::consumer::Consumer;
     use crate::rules::test_support::{check, check_with};
+
+    #[test]
+    fn compose_environment_beats_env_file_and_later_files_beat_earlier() {
+        use crate::rules::test_support::{MemoryProject, check_in_project};
+        let project = MemoryProject::default()
+            .with_file("common.env", "LOG_LEVEL=debug\nREGION=eu\n")
+            .with_file("api.env", "LOG_LEVEL=info\nREGION=eu\nMODEL=gpt-4o\n");
+        let compose = "services:\n  api:\n    env_file: [common.env, api.env]\n    environment:\n      MODEL: gpt-4o-mini\n      REGION: eu\n      OPENAI_API_KEY: ${OPENAI_API_KEY}\n";
+        insta::assert_snapshot!(check_in_project("KL202", "compose.yaml", compose, &project), @"
+        3:28-3:35 warning KL202: LOG_LEVEL is set in common.env (line 1) and in api.env (line 1) with different values: service `api` gets the one from api.env, the later `env_file:`
+        5:7-5:12 warning KL202: MODEL is also set in api.env (line 3) with a different value: `environment:` wins, so the value in api.env never reaches service `api`
+        ");
+        // Same values everywhere, or files that cannot be read: nothing to say.
+        let agreeing = MemoryProject::default().with_file("api.env", "MODEL=gpt-4o-mini\n");
+        insta::assert_snapshot!(check_in_project("KL202", "compose.yaml", "services:\n  api:\n    env_file: [api.env, missing.env]\n    environment:\n      MODEL: gpt-4o-mini\n", &agreeing), @"");
+    }
 
     #[test]
     fn env_file_duplicate_says_who_uses_which_line() {

@@ -109,3 +109,15 @@ fn json_follows_the_contract() {
         );
     }
 }
+
+/// The whole human report on the broken example, as a user sees it (secrets masked).
+#[test]
+fn broken_app_human_report() {
+    let output = Command::cargo_bin("keylint")
+        .unwrap()
+        .current_dir(workspace_root())
+        .args(["lint", "--color", "never", "examples/broken-app"])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap());
+}

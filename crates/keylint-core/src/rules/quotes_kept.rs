@@ -119,6 +119,18 @@ fn kept_quotes(outcome: &Outcome) -> Option<String> {
     let inner = value.trim_matches(QUOTES);
     let length = value.chars().count();
     let inner_length = inner.chars().count();
+    // A lone `${NAME}` is not a secret: show it, since interpolation runs first and the
+    // quotes stay around whatever it expands to.
+    let references = crate::consumer::find_interpolations(inner);
+    if let [reference] = references.as_slice()
+        && reference.range == (0..inner.len())
+    {
+        return Some(format!(
+            "{value}: the value of {} plus {} quote characters",
+            reference.name,
+            length - inner_length
+        ));
+    }
     let body = mask_body(inner).unwrap_or_else(|| "…".to_string());
     let open = if QUOTES.contains(&first) {
         first.to_string()

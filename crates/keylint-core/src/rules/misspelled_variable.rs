@@ -128,17 +128,23 @@ fn normalized(name: &str) -> String {
 /// with other case or underscores, one edit on a long name, or `API_TOKEN` for `API_KEY`.
 /// Extensions (`OPENAI_API_KEY_2`, `OPENAI_API_KEYS`) and truncations are other variables.
 fn near_miss(name: &str) -> Option<(&'static str, Slip)> {
+    /// The canonical names with their normalized forms, computed once: this runs for
+    /// every variable of every file.
+    static CANONICAL: std::sync::LazyLock<Vec<(&'static str, String)>> =
+        std::sync::LazyLock::new(|| {
+            provider::VARIABLES
+                .iter()
+                .filter(|known| known.alias_of.is_none())
+                .map(|known| (known.name, normalized(known.name)))
+                .collect()
+        });
     let candidate = normalized(name);
-    let canonical_names = provider::VARIABLES
-        .iter()
-        .filter(|known| known.alias_of.is_none())
-        .map(|known| known.name);
     let mut best: Option<(&'static str, Slip, usize)> = None;
-    for canonical in canonical_names {
-        let target = normalized(canonical);
+    for (canonical, target) in CANONICAL.iter() {
+        let canonical = *canonical;
         let found = if name.eq_ignore_ascii_case(canonical) {
             Some((Slip::Case, 0))
-        } else if candidate == target {
+        } else if candidate == *target {
             Some((Slip::Typo, 0))
         } else if candidate
             .strip_suffix("APITOKEN")
@@ -150,9 +156,9 @@ fn near_miss(name: &str) -> Option<(&'static str, Slip)> {
             let distance = if candidate.len().abs_diff(target.len()) > 1 {
                 usize::MAX
             } else {
-                strsim::damerau_levenshtein(&candidate, &target)
+                strsim::damerau_levenshtein(&candidate, target)
             };
-            let extends = candidate.starts_with(&target) || target.starts_with(&candidate);
+            let extends = candidate.starts_with(target.as_str()) || target.starts_with(&candidate);
             let digits = candidate
                 .chars()
                 .any(|character| character.is_ascii_digit());

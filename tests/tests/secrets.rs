@@ -119,6 +119,8 @@ fn no_output_shows_a_key() {
         vec!["lint", "."],
         vec!["lint", "--color", "always", "."],
         vec!["lint", "--format", "json", "."],
+        vec!["lint", "--format", "sarif", "."],
+        vec!["lint", "--format", "github", "."],
         vec!["lint", "--diff", "."],
         vec!["lint", "--diff", "--unsafe-fixes", "."],
         vec!["rules"],

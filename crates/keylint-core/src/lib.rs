@@ -24,6 +24,7 @@ pub mod project;
 pub mod provider;
 pub mod rules;
 pub mod source;
+pub mod suppression;
 
 pub use linter::{LintInput, RuleSelection, lint};
 pub use project::{ConsumerSet, LoneFile, Project, Settings};

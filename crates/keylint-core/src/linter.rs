@@ -5,8 +5,9 @@ use std::path::Path;
 use crate::assignment::ParsedFile;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::project::{Project, Settings};
-use crate::rules::{Context, RULES, RuleInfo};
+use crate::rules::{Context, RULES, RuleInfo, rule, unused};
 use crate::source::{FileKind, is_template_by_name, is_test_context};
+use crate::suppression;
 
 /// Which rules run and at what severity (`--select`, `--ignore`, `[severity]`).
 #[derive(Clone, Debug, Default)]
@@ -103,6 +104,22 @@ pub fn lint(
             for diagnostic in &mut diagnostics[start..] {
                 diagnostic.severity = severity;
             }
+        }
+    }
+    let suppressions = suppression::parse(input.text, input.kind);
+    if !suppressions.is_empty() {
+        let usage = suppression::apply(input.text, &suppressions, &mut diagnostics);
+        let unused_rule = rule("KL002").expect("KL002 is registered");
+        if selection.is_enabled(unused_rule) {
+            let severity = selection.severity_for(unused_rule);
+            diagnostics.extend(unused(&suppressions, &usage, selection).into_iter().map(
+                |mut diagnostic| {
+                    if let Some(severity) = severity {
+                        diagnostic.severity = severity;
+                    }
+                    diagnostic
+                },
+            ));
         }
     }
     diagnostics.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));

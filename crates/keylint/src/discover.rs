@@ -44,8 +44,18 @@ pub struct Discovery {
     pub gitignores: Vec<Gitignore>,
 }
 
-/// Walks `paths`. A file named on the command line is linted whatever its name.
-pub fn discover(paths: &[PathBuf]) -> Result<Discovery> {
+/// Only the hints and `.gitignore` files of `dir` (not its subdirectories), for text that
+/// is not on disk (`--stdin`).
+pub fn context_of(dir: &Path) -> Discovery {
+    let mut discovery = Discovery::default();
+    walk(dir, &mut discovery, Some(1), false, &|_| false);
+    discovery.hints.sort();
+    discovery
+}
+
+/// Walks `paths`. A file named on the command line is linted whatever its name, and so
+/// is a walked file that `include` accepts.
+pub fn discover_with(paths: &[PathBuf], include: &dyn Fn(&Path) -> bool) -> Result<Discovery> {
     let mut discovery = Discovery::default();
     for path in paths {
         let metadata =
@@ -57,10 +67,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery> {
                 .parent()
                 .filter(|dir| !dir.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
-            walk(dir, &mut discovery, Some(1), false);
+            walk(dir, &mut discovery, Some(1), false, include);
             continue;
         }
-        walk(path, &mut discovery, None, true);
+        walk(path, &mut discovery, None, true, include);
     }
     discovery.targets.sort();
     discovery.targets.dedup();
@@ -69,7 +79,13 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery> {
     Ok(discovery)
 }
 
-fn walk(root: &Path, discovery: &mut Discovery, max_depth: Option<usize>, collect_targets: bool) {
+fn walk(
+    root: &Path,
+    discovery: &mut Discovery,
+    max_depth: Option<usize>,
+    collect_targets: bool,
+    include: &dyn Fn(&Path) -> bool,
+) {
     let walker = WalkBuilder::new(root)
         .standard_filters(false)
         .max_depth(max_depth)
@@ -97,7 +113,7 @@ fn walk(root: &Path, discovery: &mut Discovery, max_depth: Option<usize>, collec
             continue;
         }
         let shown = path.to_string_lossy();
-        if collect_targets && kind_by_name(&shown).is_some() {
+        if collect_targets && (kind_by_name(&shown).is_some() || include(&path)) {
             discovery.targets.push(path.clone());
         }
         if is_hint_file(&path) {

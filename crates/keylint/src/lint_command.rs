@@ -1,23 +1,26 @@
 //! `keylint lint`: discover, lint files in parallel, fix, print, choose the exit code.
 
-use std::io::IsTerminal as _;
+use std::io::{IsTerminal as _, Read as _};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
 use keylint_core::consumer::Consumer;
 use keylint_core::fix::apply_fixes;
+use keylint_core::provider::ExtraVariables;
 use keylint_core::rules::rule;
 use keylint_core::source::{FileKind, is_template_by_name, kind_by_name};
 use keylint_core::{Diagnostic, LintInput, Project as _, RuleSelection, Settings, Severity, lint};
 use rayon::prelude::*;
 
-use crate::discover::discover;
-use crate::output::{FileReport, human, json};
+use crate::config::{self, Globs};
+use crate::discover::{self, discover_with};
+use crate::output::{FileReport, github, human, json, sarif};
 use crate::read::{FileText, read_text};
 use crate::redact::redact;
 use crate::workspace::Workspace;
-use crate::write::write_atomically;
+use crate::write::{write_atomically, write_new_atomically};
 use crate::{EXIT_FINDINGS, paths_or_current};
 
 #[derive(Args)]
@@ -26,15 +29,33 @@ pub struct LintArgs {
     paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// Exit 1 when a finding at or above this severity remains.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    fail_on: FailOn,
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Exit 1 when a finding at or above this severity remains [default: warning, or
+    /// `fail-on` of the config].
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
     /// Only these rules (codes, prefixes like KL3, or names), comma-separated.
+    /// Replaces `select` of the config.
     #[arg(long, value_delimiter = ',')]
     select: Vec<String>,
-    /// Skip these rules, comma-separated.
+    /// Skip these rules, comma-separated. Replaces `ignore` of the config.
     #[arg(long, value_delimiter = ',')]
     ignore: Vec<String>,
+    /// Use this config file instead of looking for keylint.toml or .keylint.toml.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Read no config file.
+    #[arg(long)]
+    no_config: bool,
+    /// Lint the text on standard input (judged by --stdin-filename; project context
+    /// from the current directory).
+    #[arg(long, conflicts_with_all = ["paths", "fix"])]
+    stdin: bool,
+    /// The path the standard input is judged by, e.g. `compose.yaml` [default: .env].
+    #[arg(long, value_name = "PATH", requires = "stdin")]
+    stdin_filename: Option<PathBuf>,
     /// Apply safe fixes in place (atomically).
     #[arg(long)]
     fix: bool,
@@ -66,6 +87,10 @@ pub struct LintArgs {
 enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -86,23 +111,68 @@ enum Color {
 /// At most this many fix passes: a fix may uncover another (quotes, then whitespace).
 const FIX_PASSES: usize = 4;
 
-pub fn run(args: &LintArgs) -> Result<u8> {
-    let selection = RuleSelection {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-        severity: Vec::new(),
-    };
-    for selector in selection.select.iter().chain(&selection.ignore) {
-        if !keylint_core::rules::RULES
+/// A progress bar is shown (on a terminal, outside CI) when linting more files than this.
+const PROGRESS_MIN_FILES: usize = 200;
+
+/// Whether `selector` names a rule (core or probe): a code, a code prefix, a name or `ALL`.
+pub fn is_known_selector(selector: &str) -> bool {
+    keylint_core::rules::RULES
+        .iter()
+        .any(|info| selection_matches(info.code, info.name, selector))
+        || crate::probe_rules::PROBE_RULES
             .iter()
-            .any(|info| selection_matches(info.code, info.name, selector))
-            && !crate::probe_rules::PROBE_RULES
-                .iter()
-                .any(|rule| crate::probe_rules::matches(rule, selector))
-        {
+            .any(|rule| crate::probe_rules::matches(rule, selector))
+}
+
+pub fn run(args: &LintArgs) -> Result<u8> {
+    for selector in args.select.iter().chain(&args.ignore) {
+        if !is_known_selector(selector) {
             bail!("unknown rule `{selector}` in --select/--ignore (see `keylint rules`)");
         }
     }
+    let stdin_name = args
+        .stdin_filename
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(".env"));
+    let paths = paths_or_current(&args.paths);
+    let config = if args.no_config {
+        None
+    } else if let Some(path) = &args.config {
+        Some(config::load(path)?)
+    } else {
+        let start = if args.stdin { &stdin_name } else { &paths[0] };
+        config::discover(start)
+            .map(|path| config::load(&path))
+            .transpose()?
+    };
+
+    let select = if args.select.is_empty() {
+        config
+            .as_ref()
+            .and_then(|config| config.select.clone())
+            .unwrap_or_default()
+    } else {
+        args.select.clone()
+    };
+    let mut ignore = if args.ignore.is_empty() {
+        config
+            .as_ref()
+            .and_then(|config| config.ignore.clone())
+            .unwrap_or_default()
+    } else {
+        args.ignore.clone()
+    };
+    if let Some(config) = &config {
+        ignore.extend(config.off.iter().cloned());
+    }
+    let selection = RuleSelection {
+        select,
+        ignore,
+        severity: config
+            .as_ref()
+            .map(|config| config.severity.clone())
+            .unwrap_or_default(),
+    };
     let consumer_overrides = args
         .consumers
         .iter()
@@ -116,30 +186,110 @@ pub fn run(args: &LintArgs) -> Result<u8> {
             Ok((glob.to_string(), consumer))
         })
         .collect::<Result<Vec<_>>>()?;
-    let paths = paths_or_current(&args.paths);
-    let discovery = discover(&paths)?;
-    let workspace = Workspace::new(&discovery, &consumer_overrides)?;
-    let settings = Settings {
-        compose_env_files: args.env_files.clone(),
-        ..Settings::default()
-    };
+    let empty = Globs::empty();
+    let (include, exclude, templates) =
+        config.as_ref().map_or((&empty, &empty, &empty), |config| {
+            (&config.include, &config.exclude, &config.templates)
+        });
+
     let explicit: Vec<PathBuf> = paths
         .iter()
         .map(|path| keylint_core::project::normalize(path))
         .collect();
+    let (discovery, stdin_text) = if args.stdin {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|error| anyhow::anyhow!("cannot read standard input: {error}"))?;
+        let dir = stdin_name
+            .parent()
+            .filter(|dir| !dir.as_os_str().is_empty() && dir.is_dir())
+            .unwrap_or(Path::new("."));
+        let mut discovery = discover::context_of(dir);
+        discovery.targets = vec![keylint_core::project::normalize(&stdin_name)];
+        (discovery, Some(crate::read::decode(bytes)))
+    } else {
+        let mut discovery = discover_with(&paths, &|path| include.is_match(path))?;
+        if !exclude.is_empty() {
+            discovery
+                .targets
+                .retain(|path| explicit.contains(path) || !exclude.is_match(path));
+        }
+        (discovery, None)
+    };
+    let (config_consumers, config_base) =
+        config.as_ref().map_or((&[][..], PathBuf::new()), |config| {
+            (
+                &config.consumers[..],
+                keylint_core::project::normalize(
+                    &std::path::absolute(config.path.parent().unwrap_or(Path::new(".")))
+                        .unwrap_or_default(),
+                ),
+            )
+        });
+    let workspace = Workspace::with_config(
+        &discovery,
+        &consumer_overrides,
+        config_consumers,
+        &config_base,
+    )?;
+    let settings = Settings {
+        compose_env_files: args.env_files.clone(),
+        extra_variables: ExtraVariables {
+            api_keys: config
+                .as_ref()
+                .map(|config| config.variables.clone())
+                .unwrap_or_default(),
+        },
+    };
 
+    let progress = if discovery.targets.len() > PROGRESS_MIN_FILES
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("CI").is_none()
+    {
+        let bar = ProgressBar::new(discovery.targets.len() as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} linting {pos}/{len} files {wide_bar}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
     let results: Vec<Result<(FileReport, Option<String>)>> = discovery
         .targets
         .par_iter()
         .map(|path| {
-            let kind = kind_by_name(&path.to_string_lossy())
-                .or_else(|| explicit.contains(path).then_some(FileKind::EnvFile));
+            let kind = kind_by_name(&path.to_string_lossy()).or_else(|| {
+                (explicit.contains(path) || include.is_match(path) || args.stdin)
+                    .then_some(FileKind::EnvFile)
+            });
             let Some(kind) = kind else {
                 bail!("{}: not a file keylint reads", path.display())
             };
-            lint_file(path, kind, &workspace, &settings, &selection, args)
+            let text = match &stdin_text {
+                Some(text) => text.clone(),
+                None => match read_text(path) {
+                    Ok(text) => text,
+                    Err(error) => bail!("{}: {error}", path.display()),
+                },
+            };
+            let is_template = templates.is_match(path);
+            let result = lint_file(
+                path,
+                kind,
+                text,
+                is_template,
+                &workspace,
+                &settings,
+                &selection,
+                args,
+            );
+            progress.inc(1);
+            result
         })
         .collect();
+    progress.finish_and_clear();
     let mut reports = Vec::with_capacity(results.len());
     let mut diffs = String::new();
     for result in results {
@@ -154,28 +304,42 @@ pub fn run(args: &LintArgs) -> Result<u8> {
             &mut reports,
             &workspace,
             &args.network,
-            &args.select,
-            &args.ignore,
+            &selection.select,
+            &selection.ignore,
         )?;
     }
 
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        Color::Auto => {
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+        }
     };
     if args.diff {
         print!("{diffs}");
     }
-    match args.format {
-        Format::Human => print!("{}", human::render(&reports, color)),
-        Format::Json => print!("{}", json::render(&reports)),
+    let report = match args.format {
+        Format::Human => human::render(&reports, color),
+        Format::Json => json::render(&reports),
+        Format::Sarif => sarif::render(&reports),
+        Format::Github => github::render(&reports),
+    };
+    match &args.output {
+        Some(path) => write_new_atomically(path, &report)?,
+        None => print!("{report}"),
     }
     let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
+        Some(FailOn::Error) => Some(Severity::Error),
+        Some(FailOn::Warning) => Some(Severity::Warning),
+        Some(FailOn::Info) => Some(Severity::Info),
+        Some(FailOn::Never) => None,
+        None => config
+            .as_ref()
+            .and_then(|config| config.fail_on)
+            .unwrap_or(Some(Severity::Warning)),
     };
     let failing = threshold.is_some_and(|threshold| {
         reports
@@ -196,21 +360,24 @@ fn selection_matches(code: &str, name: &str, selector: &str) -> bool {
                 .starts_with(&selector.to_ascii_uppercase()))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn lint_file(
     path: &Path,
     kind: FileKind,
+    text: FileText,
+    is_template: bool,
     workspace: &Workspace,
     settings: &Settings,
     selection: &RuleSelection,
     args: &LintArgs,
 ) -> Result<(FileReport, Option<String>)> {
     let shown = path.to_string_lossy().into_owned();
-    let text = match read_text(path) {
-        Ok(FileText::Text(text)) => text,
-        Ok(FileText::Unreadable {
+    let text = match text {
+        FileText::Text(text) => text,
+        FileText::Unreadable {
             message,
             breaks_loaders,
-        }) => {
+        } => {
             let unparsable = rule("KL001").expect("KL001 is registered");
             let severity = if breaks_loaders && kind == FileKind::EnvFile {
                 Severity::Error
@@ -239,13 +406,12 @@ fn lint_file(
                 None,
             ));
         }
-        Err(error) => bail!("{}: {error}", path.display()),
     };
     let input = LintInput {
         path,
         text: &text,
         kind,
-        is_template: is_template_by_name(&shown),
+        is_template: is_template || is_template_by_name(&shown),
         is_committed: !workspace.is_ignored(path),
     };
     let mut diagnostics = lint(&input, workspace, settings, selection);

@@ -1,6 +1,7 @@
 //! `keylint`: the command line. This crate is the only one that reads files, prints,
 //! chooses exit codes or serialises output.
 
+mod config;
 mod discover;
 mod inspect_command;
 mod lint_command;
@@ -16,7 +17,7 @@ mod write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
 #[command(
@@ -47,6 +48,8 @@ enum Command {
         /// A rule code (KL101) or name (quotes-kept).
         rule: String,
     },
+    /// Print a shell completion script (`keylint completions bash > …`).
+    Completions { shell: clap_complete::Shell },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -73,6 +76,15 @@ fn main() -> ExitCode {
             RulesFormat::Markdown => rules_command::ListFormat::Markdown,
         }),
         Command::Explain { rule } => rules_command::explain(&rule),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "keylint",
+                &mut std::io::stdout(),
+            );
+            Ok(0)
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -5,6 +5,7 @@ use std::path::Path;
 /// Files larger than this are not linted: no real config file is this big.
 pub const MAX_FILE_BYTES: u64 = 64 << 20;
 
+#[derive(Clone)]
 pub enum FileText {
     Text(String),
     /// Not text keylint can lint; the message says why (never the content).

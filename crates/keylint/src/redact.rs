@@ -50,6 +50,19 @@ fn is_secret_value(name: &str, value: &str) -> bool {
 }
 
 pub fn redact(text: &str, kind: FileKind) -> Redacted {
+    redact_with(text, kind, |inner| {
+        mask_body(inner.trim_end_matches(['\r', '\n'])).unwrap_or_else(|| "…".to_string())
+    })
+}
+
+/// Every secret replaced by `<secret>`, with nothing of it kept (not even its last
+/// characters or length): text that identifies a line without depending on the key, for
+/// SARIF fingerprints.
+pub fn redact_fully(text: &str, kind: FileKind) -> Redacted {
+    redact_with(text, kind, |_| "<secret>".to_string())
+}
+
+fn redact_with(text: &str, kind: FileKind, mask: impl Fn(&str) -> String) -> Redacted {
     let parsed = ParsedFile::parse(kind, text);
     let mut ranges: Vec<Range<usize>> = parsed
         .assignments
@@ -80,9 +93,7 @@ pub fn redact(text: &str, kind: FileKind) -> Redacted {
         let trail = secret.len() - secret.trim_end_matches(['"', '\'', ' ']).len();
         let inner = &secret[lead..secret.len().saturating_sub(trail).max(lead)];
         out.push_str(&secret[..lead]);
-        out.push_str(
-            &mask_body(inner.trim_end_matches(['\r', '\n'])).unwrap_or_else(|| "…".to_string()),
-        );
+        out.push_str(&mask(inner));
         out.push_str(&secret[secret.len() - trail.min(secret.len() - lead)..]);
         regions.push((range.clone(), start..out.len()));
         last = range.end;

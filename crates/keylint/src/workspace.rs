@@ -21,6 +21,10 @@ pub struct Workspace {
     hints: Vec<(PathBuf, String)>,
     gitignores: Vec<Gitignore>,
     consumer_overrides: Vec<(GlobMatcher, Consumer)>,
+    /// `[consumers]` of the config: globs relative to the config's directory, weaker
+    /// than `--consumer`.
+    config_consumers: Vec<(GlobMatcher, Consumer)>,
+    config_base: PathBuf,
     names_read: HashSet<String>,
 }
 
@@ -32,9 +36,13 @@ static NAME_READS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 impl Workspace {
-    pub fn new(
+    /// `consumer_overrides` from `--consumer`, then the `[consumers]` of a config file in
+    /// `config_base`.
+    pub fn with_config(
         discovery: &Discovery,
         consumer_overrides: &[(String, Consumer)],
+        config_consumers: &[(String, Consumer)],
+        config_base: &Path,
     ) -> anyhow::Result<Workspace> {
         let hints: Vec<(PathBuf, String)> = discovery
             .hints
@@ -57,14 +65,18 @@ impl Workspace {
                 }
             }
         }
-        let consumer_overrides = consumer_overrides
-            .iter()
-            .map(|(glob, consumer)| Ok((Glob::new(glob)?.compile_matcher(), *consumer)))
-            .collect::<anyhow::Result<Vec<_>>>()?;
+        let compile = |pairs: &[(String, Consumer)]| {
+            pairs
+                .iter()
+                .map(|(glob, consumer)| Ok((Glob::new(glob)?.compile_matcher(), *consumer)))
+                .collect::<anyhow::Result<Vec<_>>>()
+        };
         Ok(Workspace {
             hints,
             gitignores: discovery.gitignores.clone(),
-            consumer_overrides,
+            consumer_overrides: compile(consumer_overrides)?,
+            config_consumers: compile(config_consumers)?,
+            config_base: config_base.to_path_buf(),
             names_read,
         })
     }
@@ -90,19 +102,29 @@ impl Project for Workspace {
     }
 
     fn consumers_of(&self, path: &Path) -> ConsumerSet {
-        let overrides: Vec<Consumer> = self
-            .consumer_overrides
-            .iter()
-            .filter(|(matcher, _)| {
-                matcher.is_match(path)
-                    || path.file_name().is_some_and(|name| matcher.is_match(name))
-            })
-            .map(|(_, consumer)| *consumer)
-            .collect();
+        let matching = |matchers: &[(GlobMatcher, Consumer)], path: &Path| -> Vec<Consumer> {
+            matchers
+                .iter()
+                .filter(|(matcher, _)| {
+                    matcher.is_match(path)
+                        || path.file_name().is_some_and(|name| matcher.is_match(name))
+                })
+                .map(|(_, consumer)| *consumer)
+                .collect()
+        };
+        let mut overrides = matching(&self.consumer_overrides, path);
+        let mut evidence = "configuration";
+        if overrides.is_empty() && !self.config_consumers.is_empty() {
+            let absolute =
+                normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
+            let relative = absolute.strip_prefix(&self.config_base).unwrap_or(path);
+            overrides = matching(&self.config_consumers, relative);
+            evidence = "keylint.toml";
+        }
         if !overrides.is_empty() {
             let mut set = ConsumerSet::default();
             for consumer in overrides {
-                set.add(consumer, "configuration");
+                set.add(consumer, evidence);
             }
             return set;
         }

@@ -32,8 +32,11 @@ mod trailing_newline;
 mod unparsable_file;
 mod unresolved_interpolation;
 mod unterminated_quote;
+mod unused_suppression;
 mod whitespace_in_value;
 mod wrong_provider_key;
+
+pub(crate) use unused_suppression::unused;
 
 #[cfg(test)]
 pub(crate) mod test_support;
@@ -104,6 +107,7 @@ const fn info<R: Rule>() -> RuleInfo {
 /// Every rule, in code order.
 pub const RULES: &[RuleInfo] = &[
     info::<unparsable_file::UnparsableFile>(),
+    info::<unused_suppression::UnusedSuppression>(),
     info::<quotes_kept::QuotesKept>(),
     info::<whitespace_in_value::WhitespaceInValue>(),
     info::<invisible_character::InvisibleCharacter>(),

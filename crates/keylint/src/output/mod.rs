@@ -1,8 +1,10 @@
 //! Output formats. The structs written here are hand-made counterparts of the core's
 //! types, so the JSON v1 contract (DESIGN.md §3) does not drift when the core changes.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use keylint_core::{Diagnostic, FileKind, Severity};
 

@@ -1,0 +1,421 @@
+//! `keylint.toml` (or `.keylint.toml`): found by walking up from the linted path,
+//! overridable with `--config`. The keys are the contract of DESIGN.md §3.
+//!
+//! A workspace config can never enable probing of custom hosts (DESIGN.md §5): there
+//! is no such key, and a key that looks like one is rejected with a message saying the
+//! setting is user-level only.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use keylint_core::Severity;
+use keylint_core::consumer::Consumer;
+use keylint_core::project::normalize;
+use keylint_core::provider::Provider;
+use serde::Deserialize;
+
+/// The names a config file may have, in the order they are looked for in a directory.
+pub const FILE_NAMES: &[&str] = &["keylint.toml", ".keylint.toml"];
+
+/// The file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    #[serde(default)]
+    select: Option<Vec<String>>,
+    #[serde(default)]
+    ignore: Option<Vec<String>>,
+    #[serde(default)]
+    fail_on: Option<String>,
+    #[serde(default)]
+    include: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
+    templates: Vec<String>,
+    #[serde(default)]
+    severity: BTreeMap<String, String>,
+    #[serde(default)]
+    consumers: BTreeMap<String, String>,
+    #[serde(default)]
+    variables: BTreeMap<String, Vec<String>>,
+}
+
+/// Globs from a config file, matched against paths relative to the file's directory
+/// (and, for globs without a `/`, against the file name alone).
+#[derive(Debug, Clone)]
+pub struct Globs {
+    base: PathBuf,
+    set: GlobSet,
+    empty: bool,
+}
+
+impl Globs {
+    fn new(base: &Path, patterns: &[String], file: &Path, key: &str) -> Result<Globs> {
+        let mut builder = GlobSetBuilder::new();
+        for pattern in patterns {
+            match Glob::new(pattern) {
+                Ok(glob) => {
+                    builder.add(glob);
+                }
+                Err(error) => bail!(
+                    "{}: bad glob `{pattern}` in `{key}`: {}",
+                    file.display(),
+                    error.kind()
+                ),
+            }
+        }
+        Ok(Globs {
+            base: base.to_path_buf(),
+            set: builder.build()?,
+            empty: patterns.is_empty(),
+        })
+    }
+
+    pub fn empty() -> Globs {
+        Globs {
+            base: PathBuf::new(),
+            set: GlobSet::empty(),
+            empty: true,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.empty
+    }
+
+    /// Whether `path` (relative to the current directory, or absolute) matches.
+    pub fn is_match(&self, path: &Path) -> bool {
+        if self.empty {
+            return false;
+        }
+        let absolute = normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
+        let relative = absolute.strip_prefix(&self.base).unwrap_or(path);
+        self.set.is_match(relative)
+            || path
+                .file_name()
+                .is_some_and(|name| self.set.is_match(Path::new(name)))
+    }
+}
+
+/// A loaded config, validated.
+#[derive(Debug)]
+pub struct Config {
+    /// The file it came from.
+    pub path: PathBuf,
+    pub select: Option<Vec<String>>,
+    pub ignore: Option<Vec<String>>,
+    /// `None` for `never`.
+    pub fail_on: Option<Option<Severity>>,
+    pub include: Globs,
+    pub exclude: Globs,
+    pub templates: Globs,
+    /// Code or name → severity; rules set to `off` are in `off`.
+    pub severity: Vec<(String, Severity)>,
+    pub off: Vec<String>,
+    /// Glob (relative to the config's directory) → consumer.
+    pub consumers: Vec<(String, Consumer)>,
+    pub variables: Vec<(String, Provider)>,
+}
+
+/// Keys someone may write hoping to let the probe use a workspace's base URL.
+const HOST_KEYS: &[&str] = &[
+    "allow-host",
+    "allow-hosts",
+    "allowed-host",
+    "allowed-hosts",
+    "allowedHosts",
+    "allowed_hosts",
+    "allow_hosts",
+    "probe",
+    "hosts",
+];
+
+/// The config file governing `start` (a file or directory): the first `keylint.toml`
+/// or `.keylint.toml` in its directory or any parent.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(start).ok()?;
+    let mut dir = if absolute.is_dir() {
+        Some(absolute.as_path())
+    } else {
+        absolute.parent()
+    };
+    while let Some(current) = dir {
+        for name in FILE_NAMES {
+            let candidate = current.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+        dir = current.parent();
+    }
+    None
+}
+
+/// Reads and validates a config file. Errors name the file and line.
+pub fn load(path: &Path) -> Result<Config> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| anyhow::anyhow!("cannot read config {}: {error}", path.display()))?;
+    parse(path, &text)
+}
+
+/// `file:line:column: message` for a byte offset in `text`.
+fn located(path: &Path, text: &str, offset: usize, message: &str) -> anyhow::Error {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    anyhow::anyhow!("{}:{line}:{column}: {message}", path.display())
+}
+
+/// Where `key` is written as a key in `text` (at a line start, or as a table header), for
+/// errors found after parsing.
+fn key_offset(text: &str, section: Option<&str>, key: &str) -> usize {
+    let mut offset = 0;
+    let mut in_section = section.is_none();
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            let header = trimmed
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("");
+            in_section = section.is_some_and(|section| header.trim() == section);
+        } else if in_section {
+            let name = trimmed.split('=').next().unwrap_or("").trim();
+            if name.trim_matches(['"', '\'']) == key {
+                return offset + (line.len() - trimmed.len());
+            }
+        }
+        offset += line.len();
+    }
+    0
+}
+
+pub fn parse(path: &Path, text: &str) -> Result<Config> {
+    let raw: RawConfig = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(error) => {
+            let mut message = error.message().trim_end().to_string();
+            if let Some(key) = HOST_KEYS
+                .iter()
+                .find(|key| message.starts_with(&format!("unknown field `{key}`")))
+            {
+                message = format!(
+                    "unknown key `{key}`: a workspace config can never enable probing of custom hosts; allowed hosts are user-level only (`keylint probe --allow-host` on the command line, or the editor's user settings)"
+                );
+            }
+            let offset = error.span().map_or(0, |span| span.start);
+            return Err(located(path, text, offset, &message));
+        }
+    };
+    let base = path
+        .parent()
+        .map(|dir| normalize(&std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf())))
+        .unwrap_or_default();
+
+    for (key, list) in [("select", &raw.select), ("ignore", &raw.ignore)] {
+        for selector in list.iter().flatten() {
+            if !crate::lint_command::is_known_selector(selector) {
+                return Err(located(
+                    path,
+                    text,
+                    key_offset(text, None, key),
+                    &format!("unknown rule `{selector}` in `{key}` (see `keylint rules`)"),
+                ));
+            }
+        }
+    }
+    let fail_on = match raw.fail_on.as_deref() {
+        None => None,
+        Some("never") => Some(None),
+        Some(level) => match Severity::parse(level) {
+            Some(severity) => Some(Some(severity)),
+            None => {
+                return Err(located(
+                    path,
+                    text,
+                    key_offset(text, None, "fail-on"),
+                    &format!(
+                        "`fail-on` is `{level}`; expected one of \"error\", \"warning\", \"info\", \"never\""
+                    ),
+                ));
+            }
+        },
+    };
+    let mut severity = Vec::new();
+    let mut off = Vec::new();
+    for (rule, level) in &raw.severity {
+        if !crate::lint_command::is_known_selector(rule) {
+            return Err(located(
+                path,
+                text,
+                key_offset(text, Some("severity"), rule),
+                &format!("unknown rule `{rule}` in [severity] (see `keylint rules`)"),
+            ));
+        }
+        match (level.as_str(), Severity::parse(level)) {
+            ("off", _) => off.push(rule.clone()),
+            (_, Some(parsed)) => severity.push((rule.clone(), parsed)),
+            (_, None) => {
+                return Err(located(
+                    path,
+                    text,
+                    key_offset(text, Some("severity"), rule),
+                    &format!(
+                        "severity of `{rule}` is `{level}`; expected one of \"error\", \"warning\", \"info\", \"off\""
+                    ),
+                ));
+            }
+        }
+    }
+    let mut consumers = Vec::new();
+    for (glob, name) in &raw.consumers {
+        let Some(consumer) = Consumer::from_id(name) else {
+            return Err(located(
+                path,
+                text,
+                key_offset(text, Some("consumers"), glob),
+                &format!(
+                    "unknown consumer `{name}` for `{glob}`; expected one of python-dotenv, node-dotenv, dotenvy, compose, docker-env-file, shell"
+                ),
+            ));
+        };
+        if let Err(error) = Glob::new(glob) {
+            return Err(located(
+                path,
+                text,
+                key_offset(text, Some("consumers"), glob),
+                &format!("bad glob `{glob}` in [consumers]: {}", error.kind()),
+            ));
+        }
+        consumers.push((glob.clone(), consumer));
+    }
+    let mut variables = Vec::new();
+    for (provider, names) in &raw.variables {
+        let Some(parsed) = Provider::from_id(provider) else {
+            return Err(located(
+                path,
+                text,
+                key_offset(text, Some("variables"), provider),
+                &format!(
+                    "unknown provider `{provider}` in [variables]; expected one of openai, azure-openai, anthropic, gemini"
+                ),
+            ));
+        };
+        for name in names {
+            if name.is_empty()
+                || !name
+                    .chars()
+                    .all(|character| character.is_ascii_alphanumeric() || character == '_')
+            {
+                return Err(located(
+                    path,
+                    text,
+                    key_offset(text, Some("variables"), provider),
+                    &format!("`{name}` in [variables] is not a variable name"),
+                ));
+            }
+            variables.push((name.clone(), parsed));
+        }
+    }
+    Ok(Config {
+        path: path.to_path_buf(),
+        select: raw.select,
+        ignore: raw.ignore,
+        fail_on,
+        include: Globs::new(&base, &raw.include, path, "include")?,
+        exclude: Globs::new(&base, &raw.exclude, path, "exclude")?,
+        templates: Globs::new(&base, &raw.templates, path, "templates")?,
+        severity,
+        off,
+        consumers,
+        variables,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(text: &str) -> String {
+        format!("{:#}", parse(Path::new("keylint.toml"), text).unwrap_err())
+    }
+
+    #[test]
+    fn every_key_parses() {
+        let config = parse(
+            Path::new("/repo/keylint.toml"),
+            r#"
+select = ["KL1", "KL201"]
+ignore = ["KL105"]
+fail-on = "error"
+include = ["config/*.vars"]
+exclude = ["vendor/**"]
+templates = ["*.tmpl.env"]
+
+[severity]
+KL102 = "warning"
+misspelled-variable = "info"
+KL203 = "off"
+
+[consumers]
+"deploy/*.env" = "docker-env-file"
+
+[variables]
+openai = ["ACME_OPENAI_KEY"]
+anthropic = ["ACME_CLAUDE_KEY"]
+"#,
+        )
+        .unwrap();
+        assert_eq!(config.select.unwrap(), ["KL1", "KL201"]);
+        assert_eq!(config.ignore.unwrap(), ["KL105"]);
+        assert_eq!(config.fail_on, Some(Some(Severity::Error)));
+        assert!(config.include.is_match(Path::new("/repo/config/a.vars")));
+        assert!(config.exclude.is_match(Path::new("/repo/vendor/x/.env")));
+        assert!(!config.exclude.is_match(Path::new("/repo/app/.env")));
+        assert!(config.templates.is_match(Path::new("/repo/a/b.tmpl.env")));
+        assert_eq!(
+            config.severity,
+            [
+                ("KL102".to_string(), Severity::Warning),
+                ("misspelled-variable".to_string(), Severity::Info)
+            ]
+        );
+        assert_eq!(config.off, ["KL203"]);
+        assert_eq!(
+            config.consumers,
+            [("deploy/*.env".to_string(), Consumer::DockerEnvFile)]
+        );
+        assert_eq!(
+            config.variables,
+            [
+                ("ACME_CLAUDE_KEY".to_string(), Provider::Anthropic),
+                ("ACME_OPENAI_KEY".to_string(), Provider::OpenAi)
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_configs_say_what_and_where() {
+        insta::assert_snapshot!(error("select = [\"KL1\"]\nfail_on = \"error\"\n"), @"keylint.toml:2:1: unknown field `fail_on`, expected one of `select`, `ignore`, `fail-on`, `include`, `exclude`, `templates`, `severity`, `consumers`, `variables`");
+        insta::assert_snapshot!(error("[severity]\nKL101 = \"fatal\"\n"), @r#"keylint.toml:2:1: severity of `KL101` is `fatal`; expected one of "error", "warning", "info", "off""#);
+        insta::assert_snapshot!(error("[severity]\nKL999 = \"info\"\n"), @"keylint.toml:2:1: unknown rule `KL999` in [severity] (see `keylint rules`)");
+        insta::assert_snapshot!(error("\nselect = [\"KL9\"]\n"), @"keylint.toml:2:1: unknown rule `KL9` in `select` (see `keylint rules`)");
+        insta::assert_snapshot!(error("fail-on = \"sometimes\"\n"), @r#"keylint.toml:1:1: `fail-on` is `sometimes`; expected one of "error", "warning", "info", "never""#);
+        insta::assert_snapshot!(error("[consumers]\n\"*.env\" = \"bash\"\n"), @"keylint.toml:2:1: unknown consumer `bash` for `*.env`; expected one of python-dotenv, node-dotenv, dotenvy, compose, docker-env-file, shell");
+        insta::assert_snapshot!(error("[variables]\nmistral = [\"MISTRAL_KEY\"]\n"), @"keylint.toml:2:1: unknown provider `mistral` in [variables]; expected one of openai, azure-openai, anthropic, gemini");
+        insta::assert_snapshot!(error("[variables]\nopenai = [\"ACME KEY\"]\n"), @"keylint.toml:2:1: `ACME KEY` in [variables] is not a variable name");
+        insta::assert_snapshot!(error("select = \"KL1\"\n"), @r#"keylint.toml:1:10: invalid type: string "KL1", expected a sequence"#);
+        insta::assert_snapshot!(error("select = [\n"), @"keylint.toml:1:11: unclosed array, expected `]`");
+        insta::assert_snapshot!(error("exclude = [\"a/[b\"]\n"), @"keylint.toml: bad glob `a/[b` in `exclude`: unclosed character class; missing ']'");
+    }
+
+    #[test]
+    fn host_keys_are_rejected_as_user_level_only() {
+        insta::assert_snapshot!(error("select = [\"KL1\"]\nallowed-hosts = [\"evil.example\"]\n"), @"keylint.toml:2:1: unknown key `allowed-hosts`: a workspace config can never enable probing of custom hosts; allowed hosts are user-level only (`keylint probe --allow-host` on the command line, or the editor's user settings)");
+        insta::assert_snapshot!(error("[probe]\nallowedHosts = [\"evil.example\"]\n"), @"keylint.toml:1:2: unknown key `probe`: a workspace config can never enable probing of custom hosts; allowed hosts are user-level only (`keylint probe --allow-host` on the command line, or the editor's user settings)");
+    }
+}

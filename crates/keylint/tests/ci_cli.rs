@@ -481,7 +481,7 @@ fn stdin_is_judged_by_its_filename_in_the_current_project() {
         "end_line": 5,
         "fix": null,
         "line": 5,
-        "message": "the program receives OPENAI_API_KEY with literal quotes (\"…Y:-}\", 21 chars instead of 19) — use the map form or drop the quotes",
+        "message": "the program receives OPENAI_API_KEY with literal quotes (\"${OPENAI_API_KEY:-}\": the value of OPENAI_API_KEY plus 2 quote characters) — use the map form or drop the quotes",
         "name": "quotes-kept",
         "path": "compose.yaml",
         "severity": "error"

@@ -160,7 +160,7 @@ mod tests {
 
     #[test]
     fn yaml_trailing_comment_silences_the_named_rule_on_its_line() {
-        insta::assert_snapshot!(all("compose.yaml", COMPOSE), @r#"5:24 error KL101: the program receives OPENAI_API_KEY with literal quotes ("…Y:-}", 21 chars instead of 19) — use the map form or drop the quotes"#);
+        insta::assert_snapshot!(all("compose.yaml", COMPOSE), @r#"5:24 error KL101: the program receives OPENAI_API_KEY with literal quotes ("${OPENAI_API_KEY:-}": the value of OPENAI_API_KEY plus 2 quote characters) — use the map form or drop the quotes"#);
         let suppressed = COMPOSE.replace("}\"\n", "}\" # keylint: ignore[KL101]\n");
         insta::assert_snapshot!(all("compose.yaml", &suppressed), @"");
         let by_name = COMPOSE.replace("}\"\n", "}\" # keylint: ignore[quotes-kept]\n");
@@ -173,7 +173,7 @@ mod tests {
     fn wrong_code_does_not_silence_and_is_reported_unused() {
         let wrong = COMPOSE.replace("}\"\n", "}\" # keylint: ignore[KL102]\n");
         insta::assert_snapshot!(all("compose.yaml", &wrong), @r#"
-        5:24 error KL101: the program receives OPENAI_API_KEY with literal quotes ("…Y:-}", 21 chars instead of 19) — use the map form or drop the quotes
+        5:24 error KL101: the program receives OPENAI_API_KEY with literal quotes ("${OPENAI_API_KEY:-}": the value of OPENAI_API_KEY plus 2 quote characters) — use the map form or drop the quotes
         5:64 info KL002: this suppression of KL102 whitespace-in-value silences nothing: remove it
         "#);
         let unknown = COMPOSE.replace("}\"\n", "}\" # keylint: ignore[KL999,KL101]\n");

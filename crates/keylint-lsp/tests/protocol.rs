@@ -480,3 +480,109 @@ async fn shutdown_and_exit_end_the_server_quickly() {
         .unwrap();
     assert!(started.elapsed() < Duration::from_secs(1));
 }
+
+#[tokio::test]
+async fn pull_clients_are_asked_to_refresh_when_an_env_file_changes() {
+    let dir = workspace(&[
+        (".env", "OTHER=1\n"),
+        (
+            "compose.yaml",
+            "services:\n  app:\n    image: x\n    environment:\n      OPENAI_API_KEY: ${OPENAI_API_KEY}\n",
+        ),
+    ]);
+    let env_uri = file_uri(&dir.path().join(".env"));
+    let compose_uri = file_uri(&dir.path().join("compose.yaml"));
+    let mut client = TestClient::in_process();
+    client
+        .initialize(pull_capabilities(), json!({}), &file_uri(dir.path()))
+        .await;
+    let compose = std::fs::read_to_string(dir.path().join("compose.yaml")).unwrap();
+    client.open(&compose_uri, &compose, 1).await;
+    client.open(&env_uri, "OTHER=1\n", 1).await;
+    let report = client
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": compose_uri}}),
+        )
+        .await;
+    assert!(report["items"].to_string().contains("KL501"));
+    client
+        .change_full(
+            &env_uri,
+            &format!("OPENAI_API_KEY={}\n", openai_key('r')),
+            2,
+        )
+        .await;
+    // The server asks the client to pull again…
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !client
+        .server_requests
+        .iter()
+        .any(|request| request["method"] == "workspace/diagnostic/refresh")
+        && Instant::now() < deadline
+    {
+        client.try_recv(Duration::from_millis(100)).await;
+    }
+    assert!(
+        client
+            .server_requests
+            .iter()
+            .any(|request| request["method"] == "workspace/diagnostic/refresh"),
+        "{:?}",
+        client.server_requests
+    );
+    // …and the pull sees the unsaved buffer.
+    let report = client
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": compose_uri}}),
+        )
+        .await;
+    assert!(!report["items"].to_string().contains("KL501"), "{report}");
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_cancelled_hover_answers_at_once() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hold = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            held.push(stream);
+        }
+    });
+    let dir = workspace(&[]);
+    let uri = file_uri(&dir.path().join(".env"));
+    let mut client = TestClient::in_process();
+    client
+        .initialize(
+            push_capabilities(),
+            json!({"keylint": {"probe": {"allowedHosts": [format!("127.0.0.1:{port}")]}}}),
+            &file_uri(dir.path()),
+        )
+        .await;
+    let text = format!(
+        "OPENAI_BASE_URL=http://127.0.0.1:{port}/v1\nOPENAI_API_KEY={}\n",
+        openai_key('k')
+    );
+    client.open(&uri, &text, 1).await;
+    client.diagnostics(&uri).await;
+    let started = Instant::now();
+    let id = client
+        .start_request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 1, "character": 2}}),
+        )
+        .await;
+    client.notify("$/cancelRequest", json!({"id": id})).await;
+    let response = client.response(id).await;
+    assert!(started.elapsed() < Duration::from_millis(1000));
+    // Either cancelled (-32800) or the offline answer if it was already done.
+    assert!(
+        response["error"]["code"] == -32800 || response["result"].is_object(),
+        "{response}"
+    );
+    hold.abort();
+    client.shutdown().await;
+}

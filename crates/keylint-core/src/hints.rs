@@ -4,11 +4,33 @@
 //! shell; source code that loads it by that library. The caller hands in the texts.
 
 use std::path::Path;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use crate::consumer::Consumer;
 use crate::project::{ConsumerSet, sibling};
 use crate::source::{FileKind, kind_by_name};
 use crate::syntax::yaml;
+
+/// Names a program reads by exact name: `${NAME}` in YAML, `os.environ["NAME"]`,
+/// `os.getenv("NAME")`, `process.env.NAME`, `env::var("NAME")`.
+static NAME_READS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\$\{([A-Za-z_][A-Za-z0-9_]*)|environ(?:\.get)?[\[\(]\s*["']([A-Za-z_][A-Za-z0-9_]*)|getenv\(\s*["']([A-Za-z_][A-Za-z0-9_]*)|process\.env(?:\.|\[["'])([A-Za-z_][A-Za-z0-9_]*)|env::var(?:_os)?\(\s*"([A-Za-z_][A-Za-z0-9_]*)"#)
+        .expect("name-read pattern is valid")
+});
+
+/// The variable names `text` reads by exact name (for [`crate::Project::reads_name`]).
+pub fn names_read(text: &str) -> impl Iterator<Item = &str> {
+    NAME_READS.captures_iter(text).filter_map(|captures| {
+        captures
+            .iter()
+            .skip(1)
+            .flatten()
+            .next()
+            .map(|name| name.as_str())
+    })
+}
 
 /// Files worth reading for hints, by name.
 #[must_use]

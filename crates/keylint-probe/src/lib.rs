@@ -27,6 +27,7 @@
 
 pub mod cache;
 pub mod classify;
+pub mod config_keys;
 mod explain;
 pub mod prober;
 pub mod provider;

@@ -38,6 +38,8 @@ enum Command {
     Probe(probe_command::ProbeArgs),
     /// Show the exact value each program receives from an env file or a Compose service.
     Inspect(inspect_command::InspectArgs),
+    /// Run the language server on standard input and output (for editors).
+    Lsp,
     /// List every rule.
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
@@ -70,6 +72,7 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint_command::run(&args),
         Command::Probe(args) => probe_command::run(&args),
         Command::Inspect(args) => inspect_command::run(&args),
+        Command::Lsp => lsp(),
         Command::Rules { format } => rules_command::list(match format {
             RulesFormat::Text => rules_command::ListFormat::Text,
             RulesFormat::Json => rules_command::ListFormat::Json,
@@ -93,6 +96,18 @@ fn main() -> ExitCode {
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// `keylint lsp`: serves until the client sends `exit`, then leaves at once (probe
+/// tasks still running are dropped).
+fn lsp() -> anyhow::Result<u8> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(keylint_lsp::run_stdio());
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    Ok(0)
 }
 
 /// Paths as given, `.` when none.

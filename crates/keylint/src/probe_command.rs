@@ -7,21 +7,17 @@
 //! with `--allow-host`. Nothing here reads an allowlist from workspace files.
 //! Keys are never printed: only masked (`sk-proj-…x9Qa (164 chars)`).
 
-use std::collections::HashMap;
 use std::io::{IsTerminal as _, Read as _};
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, ValueEnum};
-use keylint_core::assignment::{Origin, ParsedFile};
-use keylint_core::consumer::{Consumer, Outcome};
+use keylint_core::consumer::Consumer;
 use keylint_core::mask::mask_body;
-use keylint_core::provider::{self as core_provider, Role};
 use keylint_core::source::{FileKind, is_template_by_name, kind_by_name};
-use keylint_core::{ColumnUnit, Diagnostic, LineIndex, Project as _, mask_secret};
+use keylint_core::{Diagnostic, Project as _, mask_secret};
 use keylint_probe::target::AllowedHost;
 use keylint_probe::{ProbeOutcome, ProbeRequest, ProbeSettings, Prober, Provider, resolve_target};
 use serde::Serialize;
@@ -31,6 +27,20 @@ use crate::output::FileReport;
 use crate::probe_rules;
 use crate::read::{FileText, read_text};
 use crate::workspace::Workspace;
+
+pub use keylint_probe::config_keys::{Filter, FoundKey};
+
+/// [`keylint_probe::config_keys::keys_in_text`] with its error as a usage error.
+pub fn keys_in_text(
+    text: &str,
+    kind: FileKind,
+    shown: &str,
+    consumer: Consumer,
+    filter: &Filter,
+) -> Result<Vec<FoundKey>> {
+    keylint_probe::config_keys::keys_in_text(text, kind, shown, consumer, filter)
+        .map_err(anyhow::Error::msg)
+}
 
 /// Exit code when no probe failed but at least one could not tell (DESIGN.md §3).
 pub const EXIT_UNKNOWN: u8 = 3;
@@ -120,31 +130,6 @@ enum Color {
 
 fn parse_provider(text: &str) -> Result<Provider, String> {
     text.parse::<Provider>().map_err(|error| error.to_string())
-}
-
-/// One key found in a file (or on stdin), ready to probe.
-#[derive(Clone, Debug)]
-pub struct FoundKey {
-    pub variable: String,
-    /// As given on the command line, or the default file name.
-    pub path: String,
-    /// 1-based line of the assignment.
-    pub line: usize,
-    /// Compose service the key belongs to.
-    pub service: Option<String>,
-    /// Byte range of the value in the file (for `lint --probe`).
-    pub range: Range<usize>,
-    pub request: ProbeRequest,
-}
-
-/// What to look for in a file.
-#[derive(Clone, Debug, Default)]
-pub struct Filter {
-    /// Only these variables (empty: every known API-key variable).
-    pub vars: Vec<String>,
-    /// Provider of a `--var` keylint does not know; without `--var`, only keys of
-    /// this provider are probed.
-    pub provider: Option<Provider>,
 }
 
 pub fn run(args: &ProbeArgs) -> Result<u8> {
@@ -363,157 +348,6 @@ fn keys_from_files(args: &ProbeArgs) -> Result<Vec<FoundKey>> {
         );
     }
     Ok(keys)
-}
-
-/// The value each variable gets, with the index of the assignment that gives it.
-type Environment = HashMap<String, (usize, String)>;
-
-/// The keys in one file's text: for an env file, the values `consumer` reads; for a
-/// Compose file, the literal values of each service's `environment:` (`${…}` skipped).
-pub fn keys_in_text(
-    text: &str,
-    kind: FileKind,
-    shown: &str,
-    consumer: Consumer,
-    filter: &Filter,
-) -> Result<Vec<FoundKey>> {
-    let parsed = ParsedFile::parse(kind, text);
-    let index = LineIndex::new(text);
-    let mut environments: Vec<(Option<String>, Environment)> = Vec::new();
-    if kind == FileKind::EnvFile {
-        let mut environment = Environment::new();
-        for (position, assignment) in parsed.assignments.iter().enumerate() {
-            let Some(value) = parsed.outcome(position, consumer).and_then(Outcome::value) else {
-                continue;
-            };
-            if consumer.first_wins() && environment.contains_key(&assignment.name) {
-                continue;
-            }
-            environment.insert(assignment.name.clone(), (position, value.to_string()));
-        }
-        environments.push((None, environment));
-    } else {
-        let mut services: Vec<(Option<String>, Environment)> = Vec::new();
-        for (position, assignment) in parsed.assignments.iter().enumerate() {
-            if !matches!(assignment.origin, Origin::ComposeList | Origin::ComposeMap) {
-                continue;
-            }
-            let Some(value) = assignment.yaml_outcome.as_ref().and_then(Outcome::value) else {
-                continue;
-            };
-            // `${VAR}` / `$VAR` come from elsewhere at run time: not a literal key.
-            if value.contains('$') {
-                continue;
-            }
-            let slot = match services
-                .iter()
-                .position(|(scope, _)| *scope == assignment.scope)
-            {
-                Some(slot) => slot,
-                None => {
-                    services.push((assignment.scope.clone(), Environment::new()));
-                    services.len() - 1
-                }
-            };
-            services[slot]
-                .1
-                .insert(assignment.name.clone(), (position, value.to_string()));
-        }
-        environments = services;
-    }
-
-    let mut keys = Vec::new();
-    for (service, environment) in environments {
-        let mut entries: Vec<(&String, &(usize, String))> = environment.iter().collect();
-        entries.sort_by_key(|(_, (position, _))| *position);
-        for (name, (position, value)) in entries {
-            if !filter.vars.is_empty() && !filter.vars.contains(name) {
-                continue;
-            }
-            let known = core_provider::variable(name).filter(|known| known.role == Role::ApiKey);
-            let provider = match known {
-                Some(known) => probe_provider(known.provider),
-                None if filter.vars.contains(name) => {
-                    match filter.provider.or_else(|| {
-                        core_provider::key_shape(value)
-                            .map(|shape| probe_provider(shape.kind.provider()))
-                    }) {
-                        Some(provider) => provider,
-                        None => bail!(
-                            "{shown}: cannot tell whose key {name} is; add --provider openai|azure-openai|anthropic|gemini"
-                        ),
-                    }
-                }
-                None => continue,
-            };
-            // `--provider` without `--var`: only that provider's keys.
-            if filter.vars.is_empty() && filter.provider.is_some_and(|wanted| wanted != provider) {
-                continue;
-            }
-            if value.trim().is_empty() {
-                continue;
-            }
-            let assignment = &parsed.assignments[*position];
-            let context = |role: Role| context_value(&environment, provider, role);
-            keys.push(FoundKey {
-                variable: name.clone(),
-                path: shown.to_string(),
-                line: index
-                    .position(text, assignment.name_range.start, ColumnUnit::Scalar)
-                    .line
-                    + 1,
-                service: service.clone(),
-                range: assignment.value_range.clone(),
-                request: ProbeRequest {
-                    organization: context(Role::Organization),
-                    project: context(Role::Project),
-                    base_url: context(Role::BaseUrl),
-                    ..ProbeRequest::new(provider, value.clone())
-                },
-            });
-        }
-    }
-    Ok(keys)
-}
-
-/// The core's provider as the probe crate's.
-fn probe_provider(provider: core_provider::Provider) -> Provider {
-    match provider {
-        core_provider::Provider::OpenAi => Provider::OpenAi,
-        core_provider::Provider::AzureOpenAi => Provider::AzureOpenAi,
-        core_provider::Provider::Anthropic => Provider::Anthropic,
-        core_provider::Provider::Gemini => Provider::Gemini,
-    }
-}
-
-/// The organization, project or base URL configured beside a key: the variable the
-/// official SDK reads first, then its aliases. Empty values count as unset.
-fn context_value(environment: &Environment, provider: Provider, role: Role) -> Option<String> {
-    let mut names: Vec<&'static str> = core_provider::VARIABLES
-        .iter()
-        .filter(|known| probe_provider(known.provider) == provider && known.role == role)
-        .map(|known| (known.alias_of.is_some(), known.name))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .map(|(_, name)| name)
-        .collect();
-    let spec = provider.spec();
-    let from_spec = match role {
-        Role::Organization => spec.org_variable,
-        Role::Project => spec.project_variable,
-        Role::BaseUrl => spec.base_url_variable,
-        Role::ApiKey | Role::ApiVersion => "",
-    };
-    if !from_spec.is_empty() && !names.contains(&from_spec) {
-        names.push(from_spec);
-    }
-    names.into_iter().find_map(|name| {
-        environment
-            .get(name)
-            .map(|(_, value)| value.trim())
-            .filter(|value| !value.is_empty())
-            .map(str::to_string)
-    })
 }
 
 #[derive(Serialize)]

@@ -3,14 +3,12 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
 
 use globset::{Glob, GlobMatcher};
 use ignore::gitignore::Gitignore;
 use keylint_core::consumer::Consumer;
 use keylint_core::hints::consumers_from_hints;
 use keylint_core::project::{ConsumerSet, Project, normalize};
-use regex::Regex;
 
 use crate::discover::Discovery;
 
@@ -27,13 +25,6 @@ pub struct Workspace {
     config_base: PathBuf,
     names_read: HashSet<String>,
 }
-
-/// Names a project reads by exact name: `${NAME}` in YAML, `os.environ["NAME"]`,
-/// `os.getenv("NAME")`, `process.env.NAME`, `env::var("NAME")`.
-static NAME_READS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\$\{([A-Za-z_][A-Za-z0-9_]*)|environ(?:\.get)?[\[\(]\s*["']([A-Za-z_][A-Za-z0-9_]*)|getenv\(\s*["']([A-Za-z_][A-Za-z0-9_]*)|process\.env(?:\.|\[["'])([A-Za-z_][A-Za-z0-9_]*)|env::var(?:_os)?\(\s*"([A-Za-z_][A-Za-z0-9_]*)"#)
-        .expect("name-read pattern is valid")
-});
 
 impl Workspace {
     /// `consumer_overrides` from `--consumer`, then the `[consumers]` of a config file in
@@ -59,11 +50,7 @@ impl Workspace {
             .collect();
         let mut names_read = HashSet::new();
         for (_, text) in &hints {
-            for captures in NAME_READS.captures_iter(text) {
-                if let Some(name) = captures.iter().skip(1).flatten().next() {
-                    names_read.insert(name.as_str().to_string());
-                }
-            }
+            names_read.extend(keylint_core::hints::names_read(text).map(str::to_string));
         }
         let compile = |pairs: &[(String, Consumer)]| {
             pairs

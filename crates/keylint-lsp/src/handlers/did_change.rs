@@ -1,0 +1,34 @@
+use tower_lsp_server::ls_types::DidChangeTextDocumentParams;
+
+use crate::handlers::{did_open, publish};
+use crate::server::Backend;
+use crate::state::write;
+
+/// Applies the edits and lints before the first `.await` (tower-lsp-server runs up
+/// to four handlers at once; an await before the update would reorder edits).
+pub async fn did_change(backend: &Backend, params: DidChangeTextDocumentParams) {
+    let uri = params.text_document.uri;
+    let version = params.text_document.version;
+    let encoding = backend.state.encoding();
+    let previous =
+        write(&backend.state.documents).change(&uri, version, &params.content_changes, encoding);
+    match previous {
+        None => {
+            tracing::warn!("didChange for a document that is not open; ignored");
+            return;
+        }
+        Some(previous) if previous >= version => {
+            tracing::warn!("didChange version {version} is not newer than {previous}");
+        }
+        Some(_) => {}
+    }
+    let dependents = did_open::dependents(backend, &uri);
+    if publish::pushes(backend) {
+        // Lint now, synchronously, so the result reflects exactly this edit.
+        backend.state.lint_document(&uri);
+        publish::push_latest(backend, uri).await;
+        publish::refresh(backend, dependents).await;
+    } else {
+        publish::refresh(backend, dependents).await;
+    }
+}

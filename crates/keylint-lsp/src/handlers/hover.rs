@@ -1,0 +1,341 @@
+//! Hover on a provider variable: offline facts at once, then the live probe when it
+//! answers within [`PROBE_WAIT`]. A slower probe keeps running in its own task and
+//! fills the probe cache, so the next hover shows its verdict. Values are always
+//! masked.
+
+use std::fmt::Write as _;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use keylint_core::assignment::ParsedFile;
+use keylint_core::consumer::{Consumer, Outcome};
+use keylint_core::mask::{escape_invisible, mask_body};
+use keylint_core::provider::{self, Role, key_shape};
+use keylint_core::{FileKind, Project as _, mask_secret};
+use keylint_probe::config_keys::{Filter, keys_in_text};
+use keylint_probe::{ProbeOutcome, ProbeRequest, Verdict};
+use tower_lsp_server::ls_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
+
+use crate::encoding::PositionMap;
+use crate::server::Backend;
+use crate::state::read;
+
+/// How long a hover waits for the live probe before answering with offline facts.
+pub const PROBE_WAIT: Duration = Duration::from_millis(300);
+
+const QUOTES: [char; 6] = ['"', '\'', '\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}'];
+
+pub async fn hover(backend: &Backend, params: HoverParams) -> Option<Hover> {
+    let uri = params.text_document_position_params.text_document.uri;
+    let position = params.text_document_position_params.position;
+    let document = read(&backend.state.documents).get(&uri).cloned()?;
+    let kind = document.kind?;
+    if document.rope.len_bytes() > crate::state::MAX_LINT_BYTES {
+        return None;
+    }
+    let text = document.text();
+    let path = document
+        .path
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(uri.path().as_str()));
+    let encoding = backend.state.encoding();
+    let project = backend.state.project();
+    let facts = catch_unwind(AssertUnwindSafe(|| {
+        let map = PositionMap::new(&text, encoding);
+        let offset = map.offset(position);
+        offline_facts(&text, kind, &path, offset, &project)
+    }))
+    .ok()??;
+    // Paths inside the workspace print relative to it.
+    let root = read(&backend.state.client).root.clone();
+    let mut markdown = match root {
+        Some(root) => facts.markdown.replace(&format!("{}/", root.display()), ""),
+        None => facts.markdown,
+    };
+    let range = Some(PositionMap::new(&text, encoding).range(&facts.range));
+    let probe_enabled = read(&backend.state.settings).probe_enable;
+    if let Some(request) = facts.probe {
+        if probe_enabled {
+            let prober = read(&backend.state.prober).clone();
+            let task = tokio::spawn(async move { prober.probe(&request).await });
+            match tokio::time::timeout(PROBE_WAIT, task).await {
+                Ok(Ok(outcome)) => markdown.push_str(&probe_section(&outcome)),
+                Ok(Err(_)) => markdown.push_str("\n**Live probe**: failed inside keylint.\n"),
+                Err(_) => markdown.push_str(
+                    "\n**Live probe**: checking… hover again in a moment for the verdict (results are cached for 10 minutes).\n",
+                ),
+            }
+        } else {
+            markdown.push_str("\n**Live probe**: off (`keylint.probe.enable`).\n");
+        }
+    }
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: scrub(markdown, &facts.secrets),
+        }),
+        range,
+    })
+}
+
+struct Facts {
+    markdown: String,
+    range: std::ops::Range<usize>,
+    probe: Option<ProbeRequest>,
+    /// Raw values that must never appear in the hover.
+    secrets: Vec<String>,
+}
+
+fn offline_facts(
+    text: &str,
+    kind: FileKind,
+    path: &std::path::Path,
+    offset: usize,
+    project: &crate::project::ServerProject,
+) -> Option<Facts> {
+    let parsed = ParsedFile::parse(kind, text);
+    let (index, assignment) = parsed
+        .assignments
+        .iter()
+        .enumerate()
+        .find(|(_, assignment)| {
+            (assignment.name_range.start <= offset && offset <= assignment.name_range.end)
+                || (assignment.value_range.start <= offset && offset <= assignment.value_range.end)
+        })?;
+    let known = provider::variable(&assignment.name);
+    let raw = &text[assignment.value_range.clone()];
+    let bare = raw.trim().trim_matches(QUOTES);
+    let shape = key_shape(bare);
+    let secret = known.is_some_and(|known| known.role == Role::ApiKey) || shape.is_some();
+    if known.is_none() && shape.is_none() {
+        return None;
+    }
+    let mut markdown = String::new();
+    let _ = writeln!(markdown, "**{}**", assignment.name);
+    if let Some(known) = known {
+        let role = match known.role {
+            Role::ApiKey => "API key",
+            Role::Organization => "organization id",
+            Role::Project => "project id",
+            Role::BaseUrl => "base URL",
+            Role::ApiVersion => "API version",
+        };
+        let _ = write!(markdown, "\n{} {role}", known.provider.display_name());
+        if let Some(canonical) = known.alias_of {
+            let _ = write!(
+                markdown,
+                " (an alias read by {}; the official SDK reads `{canonical}`)",
+                known.read_by
+            );
+        }
+        markdown.push('\n');
+    }
+    if secret {
+        match shape {
+            Some(shape) => {
+                let mut notes = Vec::new();
+                if !shape.length_ok {
+                    notes.push("unusual length");
+                }
+                if !shape.charset_ok {
+                    notes.push("characters a key never contains");
+                }
+                if shape.has_marker == Some(false) {
+                    notes.push("no `T3BlbkFJ` marker");
+                }
+                let notes = if notes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — {}", notes.join(", "))
+                };
+                let _ = writeln!(markdown, "\nKey: {}{notes}", shape.kind.description());
+            }
+            None if bare.is_empty() => {
+                let _ = writeln!(markdown, "\nKey: empty");
+            }
+            None => {
+                let _ = writeln!(markdown, "\nKey: does not look like any provider's key");
+            }
+        }
+        let _ = writeln!(markdown, "\nAs written: {}", show(raw, true));
+    } else {
+        let _ = writeln!(markdown, "\nAs written: {}", show(raw, false));
+    }
+    // What each program receives.
+    let mut received = Vec::new();
+    if let Some(outcome) = &assignment.yaml_outcome {
+        received.push(("YAML as written".to_string(), outcome.clone()));
+    } else {
+        let consumers = project.consumers_of(path);
+        for consumer in consumers.judged() {
+            if let Some(outcome) = parsed.outcome(index, consumer) {
+                received.push((consumer.display_name().to_string(), outcome.clone()));
+            }
+        }
+        if consumers.is_known() {
+            let evidence: Vec<&str> = consumers
+                .known
+                .iter()
+                .map(|(_, why)| why.as_str())
+                .collect();
+            let _ = writeln!(markdown, "\nRead by: {}", evidence.join("; "));
+        }
+    }
+    if !received.is_empty() {
+        markdown.push_str("\nWhat the program receives:\n");
+        for (consumer, outcome) in &received {
+            let shown = match outcome {
+                Outcome::Value(value) => show(value, secret),
+                Outcome::Absent(why) => format!("nothing ({why})"),
+                Outcome::Refused(why) => format!("refused ({why})"),
+            };
+            let _ = writeln!(markdown, "- {consumer}: {shown}");
+        }
+    }
+    let probe = (known.is_some_and(|known| known.role == Role::ApiKey) && !bare.is_empty())
+        .then(|| {
+            probe_request(
+                text,
+                kind,
+                path,
+                &assignment.name,
+                &assignment.value_range,
+                project,
+            )
+        })
+        .flatten();
+    let mut secrets = vec![raw.to_string(), bare.to_string()];
+    secrets.extend(
+        received
+            .iter()
+            .filter_map(|(_, outcome)| outcome.value().map(str::to_string)),
+    );
+    secrets.retain(|secret| secret.chars().count() >= 8);
+    Some(Facts {
+        markdown,
+        range: assignment.name_range.start
+            ..assignment.value_range.end.max(assignment.name_range.end),
+        probe,
+        secrets,
+    })
+}
+
+/// The request `keylint probe` would send for this assignment (same extraction code).
+fn probe_request(
+    text: &str,
+    kind: FileKind,
+    path: &std::path::Path,
+    name: &str,
+    value_range: &std::ops::Range<usize>,
+    project: &crate::project::ServerProject,
+) -> Option<ProbeRequest> {
+    let kind = match kind {
+        FileKind::EnvFile => FileKind::EnvFile,
+        FileKind::Compose => FileKind::Compose,
+        _ => return None,
+    };
+    let consumers = project.consumers_of(path);
+    let consumer = if consumers.is_known() {
+        consumers
+            .judged()
+            .into_iter()
+            .next()
+            .unwrap_or(Consumer::PythonDotenv)
+    } else {
+        Consumer::PythonDotenv
+    };
+    let filter = Filter {
+        vars: vec![name.to_string()],
+        provider: None,
+    };
+    keys_in_text(text, kind, &path.to_string_lossy(), consumer, &filter)
+        .ok()?
+        .into_iter()
+        .find(|key| key.range == *value_range)
+        .map(|key| key.request)
+}
+
+/// A value for display: masked when secret, invisible characters escaped, with the
+/// quote and whitespace characters around it called out.
+fn show(value: &str, secret: bool) -> String {
+    let length = value.chars().count();
+    let trimmed = value.trim();
+    let leading_ws = value.len() - value.trim_start().len();
+    let trailing_ws = value.len() - value.trim_end().len();
+    let inner = trimmed.trim_matches(QUOTES);
+    let quote_chars = trimmed.chars().count() - inner.chars().count();
+    let body = if secret {
+        mask_body(inner).unwrap_or_else(|| "…".to_string())
+    } else {
+        escape_invisible(inner)
+    };
+    let open = &trimmed[..trimmed.len() - trimmed.trim_start_matches(QUOTES).len()];
+    let close = &trimmed[trimmed.trim_end_matches(QUOTES).len()..];
+    let shown = format!(
+        "{}{open}{body}{close}{}",
+        escape_invisible(&value[..leading_ws]),
+        escape_invisible(&value[value.len() - trailing_ws..])
+    );
+    let mut notes = vec![format!("{length} chars")];
+    if quote_chars > 0 {
+        notes.push(format!(
+            "includes {quote_chars} quote character{}",
+            if quote_chars == 1 { "" } else { "s" }
+        ));
+    }
+    let whitespace =
+        value[..leading_ws].chars().count() + value[value.len() - trailing_ws..].chars().count();
+    if whitespace > 0 {
+        notes.push(format!(
+            "includes {whitespace} whitespace character{}",
+            if whitespace == 1 { "" } else { "s" }
+        ));
+    }
+    if value.is_empty() {
+        return "`` (empty)".to_string();
+    }
+    format!("`{shown}` ({})", notes.join(", "))
+}
+
+fn probe_section(outcome: &ProbeOutcome) -> String {
+    let mut evidence = Vec::new();
+    if let Some(status) = outcome.http_status {
+        evidence.push(format!("HTTP {status}"));
+    }
+    if let Some(code) = &outcome.error_code {
+        evidence.push(format!("`{code}`"));
+    }
+    if outcome.cached {
+        evidence.push("cached".to_string());
+    }
+    let host = if outcome.host.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", outcome.host)
+    };
+    let evidence = if evidence.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", evidence.join(", "))
+    };
+    let verdict = match outcome.verdict {
+        Verdict::Ok => "ok ✓".to_string(),
+        other => other.as_str().replace('_', " "),
+    };
+    tracing::info!(host = %outcome.host, status = ?outcome.http_status, "probe answered");
+    format!(
+        "\n**Live probe**{host}: {verdict}{evidence}\n\n{} {}\n",
+        outcome.message, outcome.fix
+    )
+}
+
+/// Belt and braces: no raw value survives in the hover text.
+fn scrub(mut text: String, secrets: &[String]) -> String {
+    for secret in secrets {
+        if !secret.is_empty() && text.contains(secret.as_str()) {
+            text = text.replace(secret.as_str(), &mask_secret(secret));
+        }
+    }
+    text
+}

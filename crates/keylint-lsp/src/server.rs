@@ -1,0 +1,82 @@
+//! `impl LanguageServer`: each method delegates to `handlers/<method>.rs`.
+
+use std::sync::Arc;
+
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::{
+    CodeActionParams, CodeActionResponse, DidChangeConfigurationParams,
+    DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, DocumentDiagnosticParams, DocumentDiagnosticReportResult, Hover,
+    HoverParams, InitializeParams, InitializeResult, InitializedParams,
+};
+use tower_lsp_server::{Client, LanguageServer};
+
+use crate::handlers;
+use crate::state::State;
+
+pub struct Backend {
+    pub client: Client,
+    pub state: Arc<State>,
+    /// Serialises pushes so the newest diagnostics of a document are sent last.
+    pub publish_lock: tokio::sync::Mutex<()>,
+}
+
+impl Backend {
+    #[must_use]
+    pub fn new(client: Client) -> Backend {
+        Backend {
+            client,
+            state: Arc::new(State::default()),
+            publish_lock: tokio::sync::Mutex::new(()),
+        }
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        handlers::initialize::initialize(self, params)
+    }
+
+    async fn initialized(&self, params: InitializedParams) {
+        handlers::initialize::initialized(self, params).await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        handlers::did_open::did_open(self, params).await;
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        handlers::did_change::did_change(self, params).await;
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        handlers::did_close::did_close(self, params).await;
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        handlers::did_change_configuration::did_change_configuration(self, params).await;
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        handlers::did_change_watched_files::did_change_watched_files(self, params).await;
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        Ok(handlers::diagnostic::diagnostic(self, params))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        Ok(handlers::code_action::code_action(self, params))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        Ok(handlers::hover::hover(self, params).await)
+    }
+}

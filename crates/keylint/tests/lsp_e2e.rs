@@ -1,0 +1,189 @@
+//! End to end: the real `keylint lsp` binary over stdio, as an editor runs it.
+//! initialize → didOpen broken .env → diagnostics → codeAction → apply → didChange →
+//! diagnostics cleared → hover (live probe against a loopback mock the user allowed)
+//! → shutdown/exit within 1 s.
+
+#[path = "../../keylint-lsp/tests/common/mod.rs"]
+mod common;
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::{Value, json};
+
+fn apply(text: &str, edits: &[Value]) -> String {
+    let offset = |position: &Value| {
+        let line = position["line"].as_u64().unwrap() as usize;
+        let character = position["character"].as_u64().unwrap() as usize;
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        let mut units = 0;
+        for (index, c) in text[start..].char_indices() {
+            if units >= character || c == '\n' {
+                return start + index;
+            }
+            units += c.len_utf16();
+        }
+        text.len()
+    };
+    let mut out = text.to_string();
+    let mut edits: Vec<&Value> = edits.iter().collect();
+    edits.sort_by_key(|edit| std::cmp::Reverse(offset(&edit["range"]["start"])));
+    for edit in edits {
+        let start = offset(&edit["range"]["start"]);
+        let end = offset(&edit["range"]["end"]);
+        out.replace_range(start..end, edit["newText"].as_str().unwrap());
+    }
+    out
+}
+
+fn spawn() -> (tokio::process::Child, TestClient) {
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_keylint"))
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let stdin = child.stdin.take().unwrap();
+    (child, TestClient::new(Box::new(stdout), Box::new(stdin)))
+}
+
+#[tokio::test]
+async fn the_binary_serves_an_editor_session() {
+    let mock = MockProvider::start(401, INVALID_KEY_BODY).await;
+    let dir = tempfile::tempdir().unwrap();
+    let key = openai_key('e');
+    let text = format!(
+        "# café ☕\nOPENAI_BASE_URL=http://127.0.0.1:{}/v1\nOPENAI_API_KEY=\" {key}\"\n",
+        mock.port
+    );
+    std::fs::write(dir.path().join(".env"), &text).unwrap();
+    let uri = file_uri(&dir.path().join(".env"));
+    let (mut child, mut client) = spawn();
+    let result = client
+        .initialize(
+            push_capabilities(),
+            json!({"keylint": {"probe": {"allowedHosts": [format!("127.0.0.1:{}", mock.port)]}}}),
+            &file_uri(dir.path()),
+        )
+        .await;
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(result["serverInfo"]["name"], "keylint");
+
+    client.open(&uri, &text, 1).await;
+    let published = client.diagnostics(&uri).await;
+    let diagnostics = published["diagnostics"].clone();
+    assert!(
+        diagnostics
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|diagnostic| diagnostic["code"] == "KL102"),
+        "{diagnostics}"
+    );
+    assert_no_key(&published.to_string(), &[&key]);
+
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": uri},
+                "range": {"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 10}},
+                "context": {"diagnostics": diagnostics}
+            }),
+        )
+        .await;
+    let quickfix = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|action| action["kind"] == "quickfix")
+        .expect("a quick fix")
+        .clone();
+    let fixed = apply(
+        &text,
+        quickfix["edit"]["changes"][uri.as_str()]
+            .as_array()
+            .unwrap(),
+    );
+    client.change_full(&uri, &fixed, 2).await;
+    let published = client.diagnostics(&uri).await;
+    assert_eq!(published["version"], 2);
+    assert_eq!(published["diagnostics"], json!([]), "fixed: {fixed:?}");
+
+    // Hover: offline facts at once, the probe verdict once the mock answered.
+    let deadline = Instant::now() + Duration::from_secs(8);
+    let value = loop {
+        let hover = client
+            .request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": uri}, "position": {"line": 2, "character": 3}}),
+            )
+            .await;
+        let value = hover["contents"]["value"].as_str().unwrap().to_string();
+        if value.contains("invalid key") || Instant::now() > deadline {
+            break value;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(value.contains("invalid key"), "{value}");
+    assert!(value.contains("OpenAI project key"), "{value}");
+    assert_no_key(&value, &[&key]);
+    assert!(mock.connections() >= 1);
+
+    let started = Instant::now();
+    client.shutdown().await;
+    let status = tokio::time::timeout(Duration::from_secs(1), child.wait())
+        .await
+        .expect("keylint lsp exits within 1 s of `exit`")
+        .unwrap();
+    assert!(status.success());
+    assert!(started.elapsed() < Duration::from_secs(1));
+    let mut stderr = String::new();
+    use tokio::io::AsyncReadExt as _;
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .await
+        .unwrap();
+    assert_no_key(&stderr, &[&key]);
+}
+
+#[tokio::test]
+async fn without_allowed_hosts_the_binary_sends_nothing_to_the_workspace_host() {
+    let mock = MockProvider::start(200, r#"{"data":[]}"#).await;
+    let dir = tempfile::tempdir().unwrap();
+    let key = openai_key('n');
+    let text = format!(
+        "OPENAI_BASE_URL=http://127.0.0.1:{}/v1\nOPENAI_API_KEY={key}\n",
+        mock.port
+    );
+    let uri = file_uri(&dir.path().join(".env"));
+    let (mut child, mut client) = spawn();
+    client
+        .initialize(push_capabilities(), json!({}), &file_uri(dir.path()))
+        .await;
+    client.open(&uri, &text, 1).await;
+    client.diagnostics(&uri).await;
+    for _ in 0..3 {
+        let hover = client
+            .request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": uri}, "position": {"line": 1, "character": 3}}),
+            )
+            .await;
+        assert_no_key(&hover.to_string(), &[&key]);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(mock.connections(), 0);
+    client.shutdown().await;
+    tokio::time::timeout(Duration::from_secs(1), child.wait())
+        .await
+        .expect("exits within 1 s")
+        .unwrap();
+}

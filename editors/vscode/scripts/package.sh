@@ -12,13 +12,15 @@ if [ ! -d node_modules/vscode-languageclient ] || [ package-lock.json -nt node_m
 fi
 npx tsc --noEmit -p .
 npx esbuild src/extension.ts --bundle --outfile=out/extension.js --external:vscode --format=cjs \
-  --platform=node --target=node20 --minify-syntax --sourcemap=external --log-level=warning
+  --platform=node --target=node20 --minify --sourcemap=external --log-level=warning
 rm -rf server
 if [ -n "${KEYLINT_BUNDLE_SERVER:-}" ]; then
   mkdir -p server
   cp "$KEYLINT_BUNDLE_SERVER" server/keylint
   chmod 755 server/keylint
 fi
-npx vsce package --no-dependencies --allow-missing-repository --skip-license -o "$OUT"
+# The marketplace page has no repository to resolve relative images against: drop them.
+grep -v '^!\[' README.md > out/README.md
+npx vsce package --readme-path out/README.md --no-dependencies --allow-missing-repository --skip-license -o "$OUT"
 rm -rf server
 ls -l "$OUT"

@@ -6,7 +6,6 @@ import {
   LanguageClientOptions,
   ServerOptions,
   State,
-  TransportKind,
 } from 'vscode-languageclient/node';
 import { INSTALL_HINT, resolveServer, ServerBinary } from './binary';
 import { probeUnderCursor } from './probe';
@@ -76,8 +75,8 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   output.appendLine(`keylint server: ${describeBinary()}`);
   const serverOptions: ServerOptions = {
     command: resolved.path,
+    // No `transport`: with TransportKind.stdio the client appends `--stdio`.
     args: ['lsp'],
-    transport: TransportKind.stdio,
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,

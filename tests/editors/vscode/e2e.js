@@ -174,6 +174,7 @@ async function main() {
     console.log(`     probe: ${JSON.stringify(toastText)}`);
     check(/invalid_key/.test(toastText), 'command "keylint: Probe key under cursor": invalid_key from the mock');
     check(noKey(toastText), 'probe notification: no full key');
+    await sleep(1000);
     await shot('vscode-probe.png');
     await page.keyboard.press('Control+Shift+P');
     await page.keyboard.type('Notifications: Clear All Notifications', { delay: 5 });

@@ -264,7 +264,21 @@ local ok_run, err = pcall(function()
     end
   end
 
-  -- 5. :checkhealth keylint
+  -- 5. :KeylintFixAll on a file with two safe fixes
+  vim.cmd('edit ' .. vim.fn.fnameescape(fixture .. '/fixall.env'))
+  local fixall = vim.api.nvim_get_current_buf()
+  wait(10000, function()
+    return #diags(fixall, 'KL102') == 2
+  end)
+  check(#diags(fixall, 'KL102') == 2, 'fixall.env: two KL102 (' .. codes(fixall) .. ')')
+  vim.cmd('KeylintFixAll')
+  local lines = vim.api.nvim_buf_get_lines(fixall, 0, -1, false)
+  check(not lines[1]:find(' "$') and lines[2]:find('^ANTHROPIC_API_KEY="sk%-ant%-') ~= nil, ':KeylintFixAll removed both spaces')
+  check(wait(10000, function()
+    return #diags(fixall, 'KL102') == 0
+  end), 'fixall.env: no KL102 left (' .. codes(fixall) .. ')')
+
+  -- 6. :checkhealth keylint
   vim.cmd('checkhealth keylint')
   local health = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
   check(health:find('keylint 0', 1, true) ~= nil and not health:find('ERROR', 1, true), ':checkhealth keylint reports the binary and version')

@@ -221,6 +221,25 @@ async function main() {
     check(fewer, 'compose.yaml: the fixed KL101 left the Problems panel');
     await shot('vscode-compose.png');
 
+    // ---- command: keylint: Fix all
+    await openFile('fixall.env');
+    check(await page.waitForSelector('.monaco-editor .squiggly-error', { timeout: 30000 }).then(() => true, () => false), 'fixall.env: error squiggles rendered');
+    await page.keyboard.press('F1');
+    await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input');
+    await page.keyboard.type('keylint: Fix all', { delay: 10 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'keylint: Fix all' }).first().waitFor();
+    await sleep(300);
+    await page.keyboard.press('Enter');
+    let clean = false;
+    for (let i = 0; i < 30 && !clean; i += 1) {
+      await sleep(500);
+      clean = (await page.locator('.editor-group-container.active .monaco-editor .squiggly-error').count()) === 0;
+    }
+    check(clean, 'command "keylint: Fix all": no error squiggle left in fixall.env');
+    const fixedLine = await editorLine(2);
+    check(fixedLine && fixedLine.startsWith('ANTHROPIC_API_KEY="sk-ant-'), 'fixall.env: line 2 lost its leading space');
+    await page.keyboard.press('Control+S');
+
     // ---- status bar item
     const status = await page.locator('.statusbar-item', { hasText: 'keylint' }).first().innerText().catch(() => '');
     check(/keylint/.test(status), `status bar item (${JSON.stringify(status.trim())})`);

@@ -72,7 +72,7 @@ done
 echo "== code-server on 127.0.0.1:$PORT"
 
 status=0
-MOCK_HOST="$MOCK_HOST" timeout 480 node "$E2E/e2e.js" "http://127.0.0.1:$PORT" "$WS" "$OUT" 2>&1 | tee "$OUT/vscode-e2e.log" || true
+MOCK_HOST="$MOCK_HOST" MOCK_LOG="$OUT/vscode-mock.log" USER_SETTINGS="$UD/User/settings.json" timeout 480 node "$E2E/e2e.js" "http://127.0.0.1:$PORT" "$WS" "$OUT" 2>&1 | tee "$OUT/vscode-e2e.log" || true
 grep -q '^PASS$' "$OUT/vscode-e2e.log" || status=1
 # the extension host log holds the server's stderr: it must not contain the key
 find "$UD/logs" -name '*.log' -path '*keylint*' -exec cp {} "$OUT/" \; 2>/dev/null || true

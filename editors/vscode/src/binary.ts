@@ -48,11 +48,12 @@ function onPath(): string | undefined {
   return undefined;
 }
 
-/** `keylint.path` (machine scope), then `KEYLINT_PATH`, then the bundled
+/** `keylint.path` (user settings), then `KEYLINT_PATH`, then the bundled
  * `server/keylint`, then `keylint` on `PATH`. A path that is set but does not exist is
  * an error, not a reason to fall through silently. */
 export function resolveServer(context: vscode.ExtensionContext): ServerBinary | { missing: string } {
-  const setting = vscode.workspace.getConfiguration('keylint').get<string | null>('path');
+  // User settings only (application scope): a repository must not choose the binary.
+  const setting = vscode.workspace.getConfiguration('keylint').inspect<string | null>('path')?.globalValue;
   if (typeof setting === 'string' && setting.trim() !== '') {
     const file = expandHome(setting.trim());
     return isExecutable(file) ? { path: file, source: 'setting' } : { missing: `keylint.path = ${file}` };

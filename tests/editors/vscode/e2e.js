@@ -244,6 +244,84 @@ async function main() {
     const status = await page.locator('.statusbar-item', { hasText: 'keylint' }).first().innerText().catch(() => '');
     check(/keylint/.test(status), `status bar item (${JSON.stringify(status.trim())})`);
 
+    // ---- allowedHosts is user-level only: moved to the workspace settings, it must not
+    // let the probe send the key to the mock. Settings are edited through the UI (code-server
+    // does not notice a user settings.json changed on disk).
+    const userSettingsFile = process.env.USER_SETTINGS;
+    const mockLog = process.env.MOCK_LOG;
+    const command = async (title) => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input');
+      await page.keyboard.type(title, { delay: 5 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: title.replace(/^[^:]*: /, '') }).first().waitFor();
+      await sleep(300);
+      await page.keyboard.press('Enter');
+    };
+    const clearNotifications = () => command('Notifications: Clear All Notifications');
+    const setUserSettings = async (settings) => {
+      await command('Preferences: Open User Settings (JSON)');
+      await page.waitForSelector('.tab.active[aria-label*="settings.json"], .tab.active[title*="settings.json"]', { timeout: 15000 }).catch(() => {});
+      await sleep(800);
+      await page.keyboard.press('Control+1');
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Delete');
+      await page.keyboard.insertText(JSON.stringify(settings));
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+S');
+      await sleep(1500);
+      await shot('vscode-settings-edit.png');
+      const raw = fs.readFileSync(userSettingsFile, 'utf8');
+      let saved = null;
+      try { saved = JSON.parse(raw); } catch { console.log(`     settings.json is not JSON: ${JSON.stringify(raw.slice(0, 300))}`); }
+      if (JSON.stringify(saved) !== JSON.stringify(settings)) console.log(`     settings.json now: ${JSON.stringify(raw.slice(0, 600))}`);
+      await page.keyboard.press('Control+W');
+      await sleep(1500);
+      return JSON.stringify(saved) === JSON.stringify(settings);
+    };
+    if (userSettingsFile && mockHost) {
+      const userSettings = JSON.parse(fs.readFileSync(userSettingsFile, 'utf8'));
+      const wsSettingsFile = path.join(workspace, '.vscode', 'settings.json');
+      const wsSettingsBefore = fs.readFileSync(wsSettingsFile, 'utf8');
+      const requests = () => (mockLog && fs.existsSync(mockLog) ? fs.readFileSync(mockLog, 'utf8').split('\n').filter((l) => l.startsWith('mock:')).length : 0);
+      fs.writeFileSync(wsSettingsFile, JSON.stringify({ 'keylint.probe.allowedHosts': [mockHost] }));
+      const withoutHosts = { ...userSettings };
+      delete withoutHosts['keylint.probe.allowedHosts'];
+      check(await setUserSettings(withoutHosts), 'user settings edited in the UI: allowedHosts removed');
+      const sent = requests();
+      await openFile('.env');
+      await goTo(2, 3);
+      await command('keylint: Probe key under cursor');
+      const toast2 = page.locator('.notifications-toasts .notification-toast', { hasText: 'keylint probe' }).first();
+      const refused = await toast2.waitFor({ timeout: 30000 }).then(() => toast2.innerText(), () => '');
+      console.log(`     probe with a workspace-only allowedHosts: ${JSON.stringify(refused)}`);
+      check(/unknown/.test(refused) && /did not send/.test(refused), 'workspace keylint.probe.allowedHosts is ignored: the probe command did not send the key');
+      const hoverRefused = await hover(2, 5, /did not send|not an official/);
+      console.log(`     hover with a workspace-only allowedHosts: ${JSON.stringify(hoverRefused.slice(Math.max(0, hoverRefused.indexOf('Live probe'))).slice(0, 200))}`);
+      check(!/invalid key/.test(hoverRefused), 'workspace keylint.probe.allowedHosts is ignored: no verdict from the mock in hover');
+      check(requests() === sent, `the mock got no request while only the workspace allowed it (${sent} → ${requests()})`);
+      await clearNotifications();
+
+      // ---- a missing binary: a clear message; the right path brings the server back
+      check(await setUserSettings({ ...userSettings, 'keylint.path': '/nonexistent/keylint' }), 'user settings edited in the UI: keylint.path broken');
+      const missing = page.locator('.notifications-toasts .notification-toast', { hasText: 'not found' }).first();
+      const missingText = await missing.waitFor({ timeout: 30000 }).then(() => missing.innerText(), () => '');
+      console.log(`     missing binary: ${JSON.stringify(missingText)}`);
+      check(/cargo install --path crates\/keylint/.test(missingText), 'missing binary: the message says how to install it');
+      await sleep(1000);
+      await shot('vscode-missing-binary.png');
+      fs.writeFileSync(wsSettingsFile, wsSettingsBefore);
+      check(await setUserSettings(userSettings), 'user settings edited in the UI: restored');
+      const running = await page.locator('.statusbar-item:has(.codicon-check)', { hasText: 'keylint' }).first()
+        .waitFor({ timeout: 30000 }).then(() => true, () => false);
+      check(running, 'status bar shows the server running again after the path came back');
+      await command('keylint: Restart server');
+      const again = await page.locator('.statusbar-item:has(.codicon-check)', { hasText: 'keylint' }).first()
+        .waitFor({ timeout: 30000 }).then(() => true, () => false);
+      check(again, '"keylint: Restart server" leaves the server running');
+      await clearNotifications();
+    }
+
     // ---- the screenshot for the docs: .env with its diagnostics, Problems and hover
     await openFile('.env');
     await page.keyboard.press('Control+Z'); // bring the padded key back for the picture

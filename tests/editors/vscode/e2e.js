@@ -1,0 +1,350 @@
+// VS Code end-to-end test: the keylint .vsix installed in code-server 4.100.3 (VS Code
+// 1.100.3), driven in headless Debian chromium through playwright-core.
+// Usage: node e2e.js URL WORKSPACE OUTDIR. Env: MOCK_HOST (127.0.0.1:PORT of the mock).
+// Exits 0 when every check passed, 1 when one failed, 2 when the run broke.
+// The selectors are VS Code 1.100 DOM class names (not API): keep code-server pinned.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { chromium } = require('playwright-core');
+
+const [url, workspace, outDir] = process.argv.slice(2);
+const mockHost = process.env.MOCK_HOST || '';
+const fullKey = /OPENAI_API_KEY=" ?(sk-[A-Za-z0-9_-]+)"/.exec(fs.readFileSync(path.join(workspace, '.env'), 'utf8'))[1];
+let failures = 0;
+const results = {};
+
+function check(cond, what) {
+  console.log(`${cond ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!cond) failures += 1;
+  return cond;
+}
+function noKey(text) {
+  // neither the key nor any 12 characters of its body
+  const body = fullKey.slice(8);
+  for (let i = 0; i + 12 <= body.length; i += 4) {
+    if (text.includes(body.slice(i, i + 12))) return false;
+  }
+  return !text.includes(fullKey);
+}
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function main() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(30000);
+  const shot = async (name) => {
+    const file = path.join(outDir, name);
+    await page.screenshot({ path: file });
+    console.log(`     screenshot ${file}`);
+  };
+  try {
+    await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    await page.waitForSelector('.statusbar', { timeout: 60000 });
+    await sleep(1500);
+
+    const openFile = async (name) => {
+      await page.keyboard.press('Control+P');
+      await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input');
+      await page.keyboard.type(name, { delay: 20 });
+      // the row whose file name is exactly `name` (`.env` also matches `fixall.env`)
+      const exact = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+      const row = page.locator('.quick-input-list .monaco-list-row')
+        .filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+      await row.waitFor();
+      await sleep(300);
+      await row.click();
+      await page.waitForSelector(`.tab.active[aria-label*="${name}"], .tab.active[title*="${name}"]`).catch(() => {});
+      await sleep(500);
+      await page.keyboard.press('Control+1');
+    };
+    const goTo = async (line, col) => {
+      await page.keyboard.press('Control+1');
+      await page.keyboard.press('Control+G');
+      await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input');
+      await page.keyboard.type(`:${line}:${col}`, { delay: 10 });
+      await page.keyboard.press('Enter');
+      await sleep(300);
+    };
+    const problemsTotal = async () => {
+      const label = await page.locator('.panel .composite.title [aria-label*="Problems"], .part.panel [aria-label*="Total"]').first().getAttribute('aria-label').catch(() => null);
+      const m = /Total (\d+) Problem/.exec(label || '');
+      return m ? Number(m[1]) : null;
+    };
+    const problemRows = async () => page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+    const editorLine = async (n) => {
+      // lines are rendered in order of top position; read by the line number gutter
+      return page.evaluate((lineNumber) => {
+        const editor = document.querySelector('.editor-group-container.active .monaco-editor') || document.querySelector('.monaco-editor');
+        const numbers = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')];
+        const target = numbers.find((el) => el.textContent.trim() === String(lineNumber));
+        if (!target) return null;
+        const top = target.parentElement.style.top;
+        const line = [...editor.querySelectorAll('.view-lines .view-line')].find((el) => el.style.top === top);
+        return line ? line.textContent.replace(/\u00a0/g, ' ') : null;
+      }, n);
+    };
+    const hover = async (line, col, want) => {
+      let text = '';
+      for (let attempt = 0; attempt < 8; attempt += 1) {
+        await page.keyboard.press('Escape');
+        await goTo(line, col);
+        await page.keyboard.press('Control+K');
+        await page.keyboard.press('Control+I');
+        const box = page.locator('.monaco-hover:not(.hidden):has(.hover-row)').first();
+        await box.waitFor({ timeout: 10000 }).catch(() => {});
+        let previous = '';
+        for (let i = 0; i < 10; i += 1) {
+          text = (await box.innerText().catch(() => '')) || '';
+          if (text && text === previous) break;
+          previous = text;
+          await sleep(300);
+        }
+        if (want.test(text)) return text;
+        await sleep(1000);
+      }
+      return text;
+    };
+    const quickFix = async (line, col, title) => {
+      await page.keyboard.press('Escape');
+      await goTo(line, col);
+      await page.keyboard.press('Control+.');
+      const rows = page.locator('.action-widget .monaco-list-row');
+      await rows.first().waitFor({ timeout: 15000 });
+      await sleep(500);
+      const texts = await rows.allInnerTexts();
+      console.log(`     code actions: ${JSON.stringify(texts)}`);
+      const index = texts.findIndex((t) => t.includes(title));
+      if (index < 0) {
+        await page.keyboard.press('Escape');
+        return false;
+      }
+      // the focused row starts at the first action; the overlay blocks clicks: use keys
+      const focused = await page.locator('.action-widget .monaco-list-row.focused').first().innerText().catch(() => texts[0]);
+      let current = Math.max(0, texts.indexOf(focused));
+      while (current < index) { await page.keyboard.press('ArrowDown'); current += 1; }
+      while (current > index) { await page.keyboard.press('ArrowUp'); current -= 1; }
+      await page.keyboard.press('Enter');
+      await sleep(800);
+      return true;
+    };
+
+    // ---- .env: squiggles and Problems
+    await openFile('.env');
+    const squiggle = await page.waitForSelector('.monaco-editor .squiggly-error', { timeout: 45000 }).then(() => true, () => false);
+    if (!check(squiggle, '.env: error squiggle rendered')) {
+      await shot('vscode-failure.png');
+      throw new Error('no diagnostics in .env: is the server running? see keylint.log');
+    }
+    check(await page.waitForSelector('.monaco-editor .squiggly-warning', { timeout: 15000 }).then(() => true, () => false), '.env: warning squiggle rendered');
+    await page.keyboard.press('Control+Shift+M');
+    await page.waitForSelector('.markers-panel .monaco-list-row', { timeout: 15000 }).catch(() => {});
+    await sleep(1000);
+    let rows = await problemRows();
+    results.envProblems = rows;
+    console.log(`     problems: ${JSON.stringify(rows)}`);
+    const all = rows.join('\n');
+    check(/KL102/.test(all) && /keylint/.test(all), 'Problems: KL102 (whitespace in value) from keylint');
+    check(/KL201/.test(all), 'Problems: KL201 (misspelled variable)');
+    check(noKey(all), 'Problems: no full key');
+
+    // ---- hover: masked key + live probe verdict from the loopback mock
+    const hoverText = await hover(2, 5, /invalid key/);
+    results.hover = hoverText;
+    console.log(`     hover: ${JSON.stringify(hoverText.slice(0, 600))}`);
+    check(hoverText.includes('sk-proj-…'), 'hover: masked key (sk-proj-…)');
+    check(noKey(hoverText), 'hover: no full key');
+    check(hoverText.includes('invalid key') && (!mockHost || hoverText.includes(mockHost)), `hover: live probe verdict "invalid key" from ${mockHost}`);
+    await shot('vscode-env-hover.png');
+
+    // ---- command: keylint: Probe key under cursor
+    await page.keyboard.press('Escape');
+    await goTo(2, 3);
+    await page.keyboard.press('F1');
+    await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input');
+    await page.keyboard.type('keylint: Probe key under cursor', { delay: 10 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Probe key under cursor' }).first().waitFor();
+    await sleep(300);
+    await page.keyboard.press('Enter');
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'keylint probe' }).first();
+    const toastText = await toast.waitFor({ timeout: 30000 }).then(() => toast.innerText(), () => '');
+    results.probeToast = toastText;
+    console.log(`     probe: ${JSON.stringify(toastText)}`);
+    check(/invalid_key/.test(toastText), 'command "keylint: Probe key under cursor": invalid_key from the mock');
+    check(noKey(toastText), 'probe notification: no full key');
+    await sleep(1000);
+    await shot('vscode-probe.png');
+    await page.keyboard.press('Control+Shift+P');
+    await page.keyboard.type('Notifications: Clear All Notifications', { delay: 5 });
+    await sleep(300);
+    await page.keyboard.press('Enter');
+
+    // ---- quick fix on .env: KL102 goes away
+    const before = await editorLine(2);
+    const applied = await quickFix(2, 17, 'Remove the whitespace (KL102)');
+    check(applied, '.env: quick fix "Remove the whitespace (KL102)" offered');
+    const after = await editorLine(2);
+    console.log(`     line 2 before: ${JSON.stringify((before || '').slice(0, 30))} after: ${JSON.stringify((after || '').slice(0, 30))}`);
+    check(after && after.startsWith('OPENAI_API_KEY="sk-proj-'), '.env: line 2 lost its leading space');
+    let gone = false;
+    for (let i = 0; i < 20 && !gone; i += 1) {
+      rows = await problemRows();
+      gone = !rows.join('\n').includes('KL102') && rows.join('\n').includes('KL201');
+      if (!gone) await sleep(500);
+    }
+    check(gone, '.env: KL102 left the Problems panel after the fix, KL201 stayed');
+    check((await page.locator('.monaco-editor .squiggly-error').count()) === 0, '.env: no error squiggle after the fix');
+    await page.keyboard.press('Control+S');
+    await sleep(500);
+
+    // ---- compose.yaml: KL101 squiggles, quick fix
+    await openFile('compose.yaml');
+    check(await page.waitForSelector('.monaco-editor .squiggly-error', { timeout: 30000 }).then(() => true, () => false), 'compose.yaml: error squiggle rendered');
+    await sleep(1000);
+    rows = await problemRows();
+    results.composeProblems = rows;
+    console.log(`     problems: ${JSON.stringify(rows)}`);
+    const composeRows = rows.filter((r) => r.includes('KL101'));
+    check(composeRows.length >= 2, 'Problems: two KL101 (quotes kept) in compose.yaml');
+    const composeApplied = await quickFix(7, 25, 'Remove the quotes (KL101)');
+    check(composeApplied, 'compose.yaml: quick fix "Remove the quotes (KL101)" offered');
+    const line7 = await editorLine(7);
+    check(line7 && line7.trim() === '- OPENAI_ORG_ID=org-9Xk2LmQ7Rt4Vb8Nc1Zp6Wd3s', `compose.yaml: line 7 unquoted (${JSON.stringify(line7)})`);
+    let fewer = false;
+    for (let i = 0; i < 20 && !fewer; i += 1) {
+      rows = await problemRows();
+      fewer = rows.filter((r) => r.includes('KL101')).length === 1;
+      if (!fewer) await sleep(500);
+    }
+    check(fewer, 'compose.yaml: the fixed KL101 left the Problems panel');
+    await shot('vscode-compose.png');
+
+    // ---- command: keylint: Fix all
+    await openFile('fixall.env');
+    check(await page.waitForSelector('.monaco-editor .squiggly-error', { timeout: 30000 }).then(() => true, () => false), 'fixall.env: error squiggles rendered');
+    await page.keyboard.press('F1');
+    await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input');
+    await page.keyboard.type('keylint: Fix all', { delay: 10 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'keylint: Fix all' }).first().waitFor();
+    await sleep(300);
+    await page.keyboard.press('Enter');
+    let clean = false;
+    for (let i = 0; i < 30 && !clean; i += 1) {
+      await sleep(500);
+      clean = (await page.locator('.editor-group-container.active .monaco-editor .squiggly-error').count()) === 0;
+    }
+    check(clean, 'command "keylint: Fix all": no error squiggle left in fixall.env');
+    const fixedLine = await editorLine(2);
+    check(fixedLine && fixedLine.startsWith('ANTHROPIC_API_KEY="sk-ant-'), 'fixall.env: line 2 lost its leading space');
+    await page.keyboard.press('Control+S');
+
+    // ---- status bar item
+    const status = await page.locator('.statusbar-item', { hasText: 'keylint' }).first().innerText().catch(() => '');
+    check(/keylint/.test(status), `status bar item (${JSON.stringify(status.trim())})`);
+
+    // ---- allowedHosts is user-level only: moved to the workspace settings, it must not
+    // let the probe send the key to the mock. Settings are edited through the UI (code-server
+    // does not notice a user settings.json changed on disk).
+    const userSettingsFile = process.env.USER_SETTINGS;
+    const mockLog = process.env.MOCK_LOG;
+    const command = async (title) => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input');
+      await page.keyboard.type(title, { delay: 5 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: title.replace(/^[^:]*: /, '') }).first().waitFor();
+      await sleep(300);
+      await page.keyboard.press('Enter');
+    };
+    const clearNotifications = () => command('Notifications: Clear All Notifications');
+    const setUserSettings = async (settings) => {
+      await command('Preferences: Open User Settings (JSON)');
+      await page.waitForSelector('.tab.active[aria-label*="settings.json"], .tab.active[title*="settings.json"]', { timeout: 15000 }).catch(() => {});
+      await sleep(800);
+      await page.keyboard.press('Control+1');
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Delete');
+      await page.keyboard.insertText(JSON.stringify(settings));
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+S');
+      await sleep(1500);
+      await shot('vscode-settings-edit.png');
+      const raw = fs.readFileSync(userSettingsFile, 'utf8');
+      let saved = null;
+      try { saved = JSON.parse(raw); } catch { console.log(`     settings.json is not JSON: ${JSON.stringify(raw.slice(0, 300))}`); }
+      if (JSON.stringify(saved) !== JSON.stringify(settings)) console.log(`     settings.json now: ${JSON.stringify(raw.slice(0, 600))}`);
+      await page.keyboard.press('Control+W');
+      await sleep(1500);
+      return JSON.stringify(saved) === JSON.stringify(settings);
+    };
+    if (userSettingsFile && mockHost) {
+      const userSettings = JSON.parse(fs.readFileSync(userSettingsFile, 'utf8'));
+      const wsSettingsFile = path.join(workspace, '.vscode', 'settings.json');
+      const wsSettingsBefore = fs.readFileSync(wsSettingsFile, 'utf8');
+      const requests = () => (mockLog && fs.existsSync(mockLog) ? fs.readFileSync(mockLog, 'utf8').split('\n').filter((l) => l.startsWith('mock:')).length : 0);
+      fs.writeFileSync(wsSettingsFile, JSON.stringify({ 'keylint.probe.allowedHosts': [mockHost] }));
+      const withoutHosts = { ...userSettings };
+      delete withoutHosts['keylint.probe.allowedHosts'];
+      check(await setUserSettings(withoutHosts), 'user settings edited in the UI: allowedHosts removed');
+      const sent = requests();
+      await openFile('.env');
+      await goTo(2, 3);
+      await command('keylint: Probe key under cursor');
+      const toast2 = page.locator('.notifications-toasts .notification-toast', { hasText: 'keylint probe' }).first();
+      const refused = await toast2.waitFor({ timeout: 30000 }).then(() => toast2.innerText(), () => '');
+      console.log(`     probe with a workspace-only allowedHosts: ${JSON.stringify(refused)}`);
+      check(/unknown/.test(refused) && /did not send/.test(refused), 'workspace keylint.probe.allowedHosts is ignored: the probe command did not send the key');
+      const hoverRefused = await hover(2, 5, /did not send|not an official/);
+      console.log(`     hover with a workspace-only allowedHosts: ${JSON.stringify(hoverRefused.slice(Math.max(0, hoverRefused.indexOf('Live probe'))).slice(0, 200))}`);
+      check(!/invalid key/.test(hoverRefused), 'workspace keylint.probe.allowedHosts is ignored: no verdict from the mock in hover');
+      check(requests() === sent, `the mock got no request while only the workspace allowed it (${sent} → ${requests()})`);
+      await clearNotifications();
+
+      // ---- a missing binary: a clear message; the right path brings the server back
+      check(await setUserSettings({ ...userSettings, 'keylint.path': '/nonexistent/keylint' }), 'user settings edited in the UI: keylint.path broken');
+      const missing = page.locator('.notifications-toasts .notification-toast', { hasText: 'not found' }).first();
+      const missingText = await missing.waitFor({ timeout: 30000 }).then(() => missing.innerText(), () => '');
+      console.log(`     missing binary: ${JSON.stringify(missingText)}`);
+      check(/cargo install --path crates\/keylint/.test(missingText), 'missing binary: the message says how to install it');
+      await sleep(1000);
+      await shot('vscode-missing-binary.png');
+      fs.writeFileSync(wsSettingsFile, wsSettingsBefore);
+      check(await setUserSettings(userSettings), 'user settings edited in the UI: restored');
+      const running = await page.locator('.statusbar-item:has(.codicon-check)', { hasText: 'keylint' }).first()
+        .waitFor({ timeout: 30000 }).then(() => true, () => false);
+      check(running, 'status bar shows the server running again after the path came back');
+      await command('keylint: Restart server');
+      const again = await page.locator('.statusbar-item:has(.codicon-check)', { hasText: 'keylint' }).first()
+        .waitFor({ timeout: 30000 }).then(() => true, () => false);
+      check(again, '"keylint: Restart server" leaves the server running');
+      await clearNotifications();
+    }
+
+    // ---- the screenshot for the docs: .env with its diagnostics, Problems and hover
+    await openFile('.env');
+    await page.keyboard.press('Control+Z'); // bring the padded key back for the picture
+    await sleep(1500);
+    await hover(2, 5, /invalid key/);
+    await shot('vscode-diagnostics-hover.png');
+    await page.keyboard.press('Control+S');
+  } finally {
+    fs.writeFileSync(path.join(outDir, 'vscode-results.json'), JSON.stringify(results, null, 2));
+    await browser.close();
+  }
+}
+
+main().then(
+  () => {
+    console.log(failures === 0 ? 'PASS' : `FAIL (${failures} failed checks)`);
+    process.exit(failures === 0 ? 0 : 1);
+  },
+  (error) => {
+    console.log(`ERROR ${error && error.stack ? error.stack : error}`);
+    process.exit(2);
+  },
+);

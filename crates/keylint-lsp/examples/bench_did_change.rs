@@ -11,13 +11,20 @@ use std::time::{Duration, Instant};
 use common::*;
 use serde_json::json;
 
-const ROUNDS: usize = 200;
+/// Edits per file (`BENCH_ROUNDS`, default 200).
+fn rounds() -> usize {
+    std::env::var("BENCH_ROUNDS")
+        .ok()
+        .and_then(|rounds| rounds.parse().ok())
+        .unwrap_or(200)
+}
 
 async fn measure(client: &mut TestClient, uri: &str, text: &str, line: usize) -> Vec<Duration> {
     client.open(uri, text, 1).await;
     client.diagnostics(uri).await;
-    let mut latencies = Vec::with_capacity(ROUNDS);
-    for round in 0..ROUNDS {
+    let rounds = rounds();
+    let mut latencies = Vec::with_capacity(rounds);
+    for round in 0..rounds {
         let version = round as i32 + 2;
         // Type one character at the start of the line, alternately insert and delete.
         let (range, insert) = if round % 2 == 0 {

@@ -10,6 +10,7 @@ pub mod convert;
 pub mod documents;
 pub mod encoding;
 pub mod handlers;
+pub mod log;
 pub mod project;
 pub mod server;
 pub mod settings;
@@ -23,6 +24,7 @@ use tower_lsp_server::{LspService, Server};
 /// Serves the protocol on standard input and output until the client sends `exit`
 /// (or closes the pipe).
 pub async fn run_stdio() {
+    log::init();
     let (service, socket) = LspService::new(Backend::new);
     Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
         .serve(service)

@@ -69,14 +69,26 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
-        Ok(handlers::diagnostic::diagnostic(self, params))
+        guarded("textDocument/diagnostic", || {
+            handlers::diagnostic::diagnostic(self, params)
+        })
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        Ok(handlers::code_action::code_action(self, params))
+        guarded("textDocument/codeAction", || {
+            handlers::code_action::code_action(self, params)
+        })
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         Ok(handlers::hover::hover(self, params).await)
     }
+}
+
+/// Runs a synchronous handler with panics caught: the request fails, the server lives.
+fn guarded<T>(method: &str, handler: impl FnOnce() -> T) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(handler)).map_err(|_| {
+        tracing::error!("{method} panicked; the request failed, the server keeps running");
+        tower_lsp_server::jsonrpc::Error::internal_error()
+    })
 }

@@ -184,13 +184,21 @@ fn offline_facts(
     }
     if !received.is_empty() {
         markdown.push_str("\nWhat the program receives:\n");
+        // Consumers that receive the same thing share a line.
+        let mut lines: Vec<(Vec<&str>, String)> = Vec::new();
         for (consumer, outcome) in &received {
             let shown = match outcome {
                 Outcome::Value(value) => show(value, secret),
                 Outcome::Absent(why) => format!("nothing ({why})"),
                 Outcome::Refused(why) => format!("refused ({why})"),
             };
-            let _ = writeln!(markdown, "- {consumer}: {shown}");
+            match lines.iter_mut().find(|(_, existing)| *existing == shown) {
+                Some((consumers, _)) => consumers.push(consumer.as_str()),
+                None => lines.push((vec![consumer.as_str()], shown)),
+            }
+        }
+        for (consumers, shown) in lines {
+            let _ = writeln!(markdown, "- {}: {shown}", consumers.join(", "));
         }
     }
     let probe = (known.is_some_and(|known| known.role == Role::ApiKey) && !bare.is_empty())
@@ -325,8 +333,9 @@ fn probe_section(outcome: &ProbeOutcome) -> String {
     };
     tracing::info!(host = %outcome.host, status = ?outcome.http_status, "probe answered");
     format!(
-        "\n**Live probe**{host}: {verdict}{evidence}\n\n{} {}\n",
-        outcome.message, outcome.fix
+        "\n**Live probe**{host}: {verdict}{evidence}\n\n{}. {}\n",
+        outcome.message.trim_end_matches('.'),
+        outcome.fix
     )
 }
 

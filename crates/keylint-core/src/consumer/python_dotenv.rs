@@ -3,6 +3,8 @@
 //! skipped with a warning and the next line is read; values are then interpolated
 //! (`${VAR}` and `${VAR:-default}` only, in every quote style).
 
+use std::collections::HashMap;
+
 use super::{Loaded, NormalizedNewlines, Outcome, skip_space};
 
 /// Python's `\s` (str patterns): Unicode white space plus the separators U+001C–U+001F.
@@ -62,25 +64,22 @@ impl Reader<'_> {
         self.position += ending;
     }
 
-    /// A quoted value: `'((?:\\'|[^'])*)'` or `"((?:\\"|[^"])*)"`.
+    /// A quoted value (python-dotenv 1.2.4, `re.DOTALL`): `'((?:\\.|[^'\\])*)'` or
+    /// `"((?:\\.|[^"\\])*)"`. A backslash always escapes the next character (so `\\"`
+    /// ends the value), the value may run over lines, and with no closing quote the
+    /// statement is an error.
     fn quoted(&mut self, quote: char) -> Option<&str> {
         let start = self.position + 1;
-        let bytes = self.text.as_bytes();
-        let mut index = start;
-        while index < bytes.len() {
-            if bytes[index] == b'\\' && bytes.get(index + 1) == Some(&(quote as u8)) {
-                index += 2;
-            } else if bytes[index] == quote as u8 {
-                self.position = index + 1;
-                return Some(&self.text[start..index]);
-            } else {
-                index += 1;
+        let mut characters = self.text[start..].char_indices();
+        while let Some((index, character)) = characters.next() {
+            if character == '\\' {
+                characters.next()?;
+            } else if character == quote {
+                self.position = start + index + 1;
+                return Some(&self.text[start..start + index]);
             }
         }
-        // The regex backtracks: with no unescaped closing quote, the last escaped one closes.
-        let last = self.text[start..].rfind(quote).filter(|&index| index > 0)?;
-        self.position = start + last + 1;
-        Some(&self.text[start..start + last])
+        None
     }
 }
 
@@ -110,8 +109,8 @@ pub(super) fn load(original: &str) -> Vec<Loaded> {
         let at = skip_space(text, mark, is_space);
         let parsed = parse_binding(&mut reader);
         if matches!(parsed, Parsed::Error) {
-            reader.position = mark;
-            reader.skip_while(is_space);
+            // `except Error: reader.read_regex(_rest_of_line)` from where parsing stopped:
+            // a quoted value that ran over lines has swallowed them.
             reader.skip_rest_of_line();
         }
         raw.push((normalized.original_offset(at), parsed));
@@ -163,7 +162,11 @@ fn parse_binding(reader: &mut Reader) -> Parsed {
     reader.skip_while(is_blank);
     let value = if reader.peek() == Some('=') {
         reader.position += 1;
-        reader.skip_while(is_blank);
+        let spaced = !reader.skip_while(is_blank).is_empty();
+        // `KEY= # comment`: with white space after `=`, a `#` starts a comment (1.2.4).
+        if spaced && reader.peek() == Some('#') {
+            return finish(reader, name, Some(String::new()));
+        }
         match parse_value(reader) {
             Some(value) => Some(value),
             None => return Parsed::Error,
@@ -171,7 +174,11 @@ fn parse_binding(reader: &mut Reader) -> Parsed {
     } else {
         None
     };
-    // `_comment`, then `_end_of_line`.
+    finish(reader, name, value)
+}
+
+/// `_comment`, then `_end_of_line`.
+fn finish(reader: &mut Reader, name: String, value: Option<String>) -> Parsed {
     let before_comment = reader.position;
     reader.skip_while(is_blank);
     if reader.peek() == Some('#') {
@@ -257,7 +264,9 @@ fn decode(raw: &str, escape: impl Fn(char) -> Option<char>) -> String {
 /// `resolve_variables` with an empty `os.environ`: `${NAME}` and `${NAME:-default}`
 /// from earlier bindings, unset gives "".
 fn interpolate(raw: Vec<(usize, Parsed)>) -> Vec<Loaded> {
-    let mut known: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    // `None` = a bare `NAME` line: python-dotenv keeps it in the dict as `None`, which
+    // `${NAME}` reads as "" and which replaces any earlier value of NAME.
+    let mut known: HashMap<String, Option<String>> = HashMap::new();
     let mut loaded = Vec::new();
     for (at, parsed) in raw {
         match parsed {
@@ -266,20 +275,23 @@ fn interpolate(raw: Vec<(usize, Parsed)>) -> Vec<Loaded> {
                 value: Some(value),
             } => {
                 let resolved = resolve(&value, &known);
-                known.insert(name.clone(), resolved.clone());
+                known.insert(name.clone(), Some(resolved.clone()));
                 loaded.push(Loaded {
                     name,
                     at,
                     outcome: Outcome::Value(resolved),
                 });
             }
-            Parsed::Binding { name, value: None } => loaded.push(Loaded {
-                name,
-                at,
-                outcome: Outcome::Absent(
-                    "a name without `=` is not set by load_dotenv".to_string(),
-                ),
-            }),
+            Parsed::Binding { name, value: None } => {
+                known.insert(name.clone(), None);
+                loaded.push(Loaded {
+                    name,
+                    at,
+                    outcome: Outcome::Absent(
+                        "a name without `=` is not set by load_dotenv".to_string(),
+                    ),
+                });
+            }
             Parsed::Error => loaded.push(Loaded {
                 name: String::new(),
                 at,
@@ -290,11 +302,24 @@ fn interpolate(raw: Vec<(usize, Parsed)>) -> Vec<Loaded> {
             Parsed::Comment | Parsed::Blank => {}
         }
     }
+    // The dict keeps the last binding of a name: when that is a bare `NAME`, the earlier
+    // values never reach the program.
+    for (name, last) in &known {
+        if last.is_none() {
+            for entry in loaded.iter_mut().filter(|entry| &entry.name == name) {
+                if matches!(entry.outcome, Outcome::Value(_)) {
+                    entry.outcome = Outcome::Absent(format!(
+                        "a later `{name}` line without `=` replaces it with no value in python-dotenv"
+                    ));
+                }
+            }
+        }
+    }
     loaded
 }
 
 /// `\$\{(?P<name>[^\}:]*)(?::-(?P<default>[^\}]*))?\}`
-fn resolve(value: &str, known: &std::collections::HashMap<String, String>) -> String {
+fn resolve(value: &str, known: &HashMap<String, Option<String>>) -> String {
     let mut out = String::with_capacity(value.len());
     let mut rest = value;
     while let Some(start) = rest.find("${") {
@@ -317,8 +342,12 @@ fn resolve(value: &str, known: &std::collections::HashMap<String, String>) -> St
                 continue;
             }
         };
-        let found = known.get(name).map(String::as_str);
-        out.push_str(found.unwrap_or(default.unwrap_or("")));
+        // `env.get(name, default)`, and a `None` found becomes "".
+        let found = match known.get(name) {
+            Some(value) => value.as_deref().unwrap_or(""),
+            None => default.unwrap_or(""),
+        };
+        out.push_str(found);
         rest = &rest[inner_start + close + 1..];
     }
     out.push_str(rest);

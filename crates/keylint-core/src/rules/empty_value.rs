@@ -134,7 +134,7 @@ mod tests {
         1:16-1:16 warning KL302: OPENAI_API_KEY is empty: requests to OpenAI fail with 401 — set the key, or delete the line if this provider is not used
         2:19-2:23 warning KL302: ANTHROPIC_API_KEY is the text `None`, not a key: requests to Anthropic fail with 401 — set the key, or delete the line if this provider is not used
         3:16-3:18 warning KL302: GEMINI_API_KEY is empty: requests to Google Gemini fail with 401 — set the key, or delete the line if this provider is not used
-        4:24-4:34 warning KL302: the loaders disagree: node dotenv, dotenvy and a shell (`set -a; . .env`) read AZURE_OPENAI_API_KEY as empty (they take the `#…` as a comment), while python-dotenv and Compose send the `#…` text as the key — put the key here, or move the comment to a line of its own
+        4:24-4:34 warning KL302: the loaders disagree: python-dotenv, node dotenv, dotenvy and a shell (`set -a; . .env`) read AZURE_OPENAI_API_KEY as empty (they take the `#…` as a comment), while Compose sends the `#…` text as the key — put the key here, or move the comment to a line of its own
         ");
         insta::assert_snapshot!(check("KL302", "compose.yaml", "services:\n  api:\n    environment:\n      OPENAI_API_KEY: \"\"\n      ANTHROPIC_API_KEY: null\n      GEMINI_API_KEY: ~\n"), @"4:23-4:25 warning KL302: OPENAI_API_KEY is empty: requests to OpenAI fail with 401 — set the key, or delete the line if this provider is not used");
         insta::assert_snapshot!(check("KL302", "compose.yaml", "services:\n  api:\n    environment:\n      - OPENAI_API_KEY=\n      - ANTHROPIC_API_KEY\n"), @"4:24-4:24 warning KL302: OPENAI_API_KEY is empty: requests to OpenAI fail with 401 — set the key, or delete the line if this provider is not used");

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Live loader conformance: runs the REAL loaders (python-dotenv, node dotenv, the dotenvy
+# crate through `dotenvy::from_path`, bash `set -a; . FILE`) on a corpus of tricky .env
+# files and compares, byte for byte, the environment each one gives the program with what
+# keylint's consumer models say (crates/keylint-core/examples/conformance_keylint.rs).
+# Disagreements fail the run unless they are listed in docs/conformance.md.
+#
+# Needs python3 (with venv), node/npm, cargo, bash; network for the first install only.
+# Everything goes under target/conformance/. Pinned versions (the ones the research used):
+PYTHON_DOTENV_VERSION=1.2.4
+NODE_DOTENV_VERSION=18.0.10
+# dotenvy is pinned in the workspace Cargo.toml (=0.15.7).
+# CONFORMANCE_COUNT / CONFORMANCE_SEED change the generated part of the corpus.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+work=$root/target/conformance
+here=$root/scripts/conformance
+mkdir -p "$work"
+
+# --- pinned real loaders ---------------------------------------------------------------
+if ! "$work/venv/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('python-dotenv') != '$PYTHON_DOTENV_VERSION')" 2>/dev/null; then
+  python3 -m venv "$work/venv"
+  "$work/venv/bin/pip" install -q --disable-pip-version-check "python-dotenv==$PYTHON_DOTENV_VERSION"
+fi
+if [ "$(node -p "require('$work/node/node_modules/dotenv/package.json').version" 2>/dev/null)" != "$NODE_DOTENV_VERSION" ]; then
+  mkdir -p "$work/node"
+  npm install --silent --no-audit --no-fund --prefix "$work/node" "dotenv@$NODE_DOTENV_VERSION" >/dev/null
+fi
+cargo build -q --locked -p keylint-core --example conformance_keylint --example conformance_dotenvy
+examples=$root/target/debug/examples
+
+# --- corpus ----------------------------------------------------------------------------
+rm -rf "$work/corpus" "$work/scratch"
+mkdir -p "$work/scratch"
+python3 "$here/corpus.py" "$work/corpus" "${CONFORMANCE_COUNT:-400}" "${CONFORMANCE_SEED:-8}" >/dev/null
+mapfile -t files < <(python3 -c 'import json,sys; [print(sys.argv[1]+"/"+c["id"]+".env") for c in json.load(open(sys.argv[1]+"/corpus.json"))]' "$work/corpus")
+: > "$work/scratch/baseline-empty.env"
+
+# --- run everything in an almost empty environment -------------------------------------
+clean=(env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/nonexistent LANG=C.UTF-8)
+"${clean[@]}" "$work/venv/bin/python" "$here/python_dotenv_env.py" "${files[@]}" > "$work/python-dotenv.json"
+"${clean[@]}" NODE_PATH="$work/node/node_modules" node "$here/node_dotenv_env.js" "${files[@]}" > "$work/node-dotenv.json"
+: > "$work/dotenvy.jsonl"
+for file in "${files[@]}"; do
+  printf '%s\t%s\n' "$(basename "$file" .env)" "$("${clean[@]}" "$examples/conformance_dotenvy" "$file")" >> "$work/dotenvy.jsonl"
+done
+(cd "$work/scratch" && "${clean[@]}" timeout 120 bash "$here/bash_env.sh" "$work/scratch/baseline-empty.env" "${files[@]}" > "$work/shell.out")
+"${clean[@]}" "$examples/conformance_keylint" "${files[@]}" > "$work/keylint.json"
+
+python3 "$here/compare.py" "$work" "$root/docs/conformance.md"

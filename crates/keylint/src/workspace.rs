@@ -16,7 +16,10 @@ use crate::discover::Discovery;
 const MAX_HINT_BYTES: u64 = 1 << 20;
 
 pub struct Workspace {
-    hints: Vec<(PathBuf, String)>,
+    /// Hint files by path (sorted, so the files under a directory are one range).
+    hints: std::collections::BTreeMap<PathBuf, String>,
+    /// Hint files by their directory.
+    hints_by_dir: std::collections::HashMap<PathBuf, Vec<PathBuf>>,
     gitignores: Vec<Gitignore>,
     consumer_overrides: Vec<(GlobMatcher, Consumer)>,
     /// `[consumers]` of the config: globs relative to the config's directory, weaker
@@ -35,7 +38,7 @@ impl Workspace {
         config_consumers: &[(String, Consumer)],
         config_base: &Path,
     ) -> anyhow::Result<Workspace> {
-        let hints: Vec<(PathBuf, String)> = discovery
+        let hints: std::collections::BTreeMap<PathBuf, String> = discovery
             .hints
             .iter()
             .filter(|path| {
@@ -49,7 +52,7 @@ impl Workspace {
             })
             .collect();
         let mut names_read = HashSet::new();
-        for (_, text) in &hints {
+        for text in hints.values() {
             names_read.extend(keylint_core::hints::names_read(text).map(str::to_string));
         }
         let compile = |pairs: &[(String, Consumer)]| {
@@ -58,8 +61,15 @@ impl Workspace {
                 .map(|(glob, consumer)| Ok((Glob::new(glob)?.compile_matcher(), *consumer)))
                 .collect::<anyhow::Result<Vec<_>>>()
         };
+        let mut hints_by_dir: std::collections::HashMap<PathBuf, Vec<PathBuf>> =
+            std::collections::HashMap::new();
+        for hint in hints.keys() {
+            let dir = hint.parent().unwrap_or(Path::new("")).to_path_buf();
+            hints_by_dir.entry(dir).or_default().push(hint.clone());
+        }
         Ok(Workspace {
             hints,
+            hints_by_dir,
             gitignores: discovery.gitignores.clone(),
             consumer_overrides: compile(consumer_overrides)?,
             config_consumers: compile(config_consumers)?,
@@ -115,9 +125,21 @@ impl Project for Workspace {
             }
             return set;
         }
-        let hints: Vec<(&Path, &str)> = self
+        // Only hints in the env file's directory, below it, or in a directory above it can
+        // name it: looking at every hint for every env file is quadratic on large trees.
+        let env_dir = path.parent().unwrap_or(Path::new(""));
+        let below = self
             .hints
-            .iter()
+            .range(env_dir.to_path_buf()..)
+            .take_while(|(hint, _)| hint.starts_with(env_dir));
+        let above = env_dir
+            .ancestors()
+            .skip(1)
+            .filter_map(|dir| self.hints_by_dir.get(dir))
+            .flatten()
+            .filter_map(|hint| self.hints.get_key_value(hint));
+        let hints: Vec<(&Path, &str)> = below
+            .chain(above)
             .map(|(path, text)| (path.as_path(), text.as_str()))
             .collect();
         consumers_from_hints(path, &hints)

@@ -40,6 +40,8 @@ fn apply(text: &str, edits: &[Value]) -> String {
 fn spawn() -> (tokio::process::Child, TestClient) {
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_keylint"))
         .arg("lsp")
+        // The most verbose logging: even at trace level no key may reach stderr.
+        .env("KEYLINT_LOG", "trace")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -96,6 +98,13 @@ async fn the_binary_serves_an_editor_session() {
             }),
         )
         .await;
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|action| action["title"].as_str())
+        .collect();
+    assert_no_key(&titles.join("\n"), &[&key]);
     let quickfix = actions
         .as_array()
         .unwrap()

@@ -20,14 +20,20 @@ pub struct RuleSelection {
 }
 
 fn matches(rule: &RuleInfo, selector: &str) -> bool {
+    selector_matches(rule.code, rule.name, selector)
+}
+
+/// Whether a `--select`/`--ignore` selector names a rule: its code, a code prefix
+/// (`KL1`), its name, or `ALL`. Probe codes (KL6xx, in the binary) use the same test.
+#[must_use]
+pub fn selector_matches(code: &str, name: &str, selector: &str) -> bool {
     let selector = selector.trim();
-    rule.name == selector
+    selector.eq_ignore_ascii_case("ALL")
+        || name == selector
         || (!selector.is_empty()
-            && rule
-                .code
+            && code
                 .to_ascii_uppercase()
                 .starts_with(&selector.to_ascii_uppercase()))
-        || selector.eq_ignore_ascii_case("ALL")
 }
 
 impl RuleSelection {

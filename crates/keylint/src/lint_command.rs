@@ -118,7 +118,7 @@ const PROGRESS_MIN_FILES: usize = 200;
 pub fn is_known_selector(selector: &str) -> bool {
     keylint_core::rules::RULES
         .iter()
-        .any(|info| selection_matches(info.code, info.name, selector))
+        .any(|info| keylint_core::linter::selector_matches(info.code, info.name, selector))
         || crate::probe_rules::PROBE_RULES
             .iter()
             .any(|rule| crate::probe_rules::matches(rule, selector))
@@ -348,16 +348,6 @@ pub fn run(args: &LintArgs) -> Result<u8> {
             .any(|diagnostic| diagnostic.severity >= threshold)
     });
     Ok(if failing { EXIT_FINDINGS } else { 0 })
-}
-
-fn selection_matches(code: &str, name: &str, selector: &str) -> bool {
-    let selector = selector.trim();
-    selector.eq_ignore_ascii_case("ALL")
-        || name == selector
-        || (!selector.is_empty()
-            && code
-                .to_ascii_uppercase()
-                .starts_with(&selector.to_ascii_uppercase()))
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -204,14 +204,7 @@ pub fn is_enabled(rule: &ProbeRule, select: &[String], ignore: &[String]) -> boo
 /// Whether `selector` names this rule.
 #[must_use]
 pub fn matches(rule: &ProbeRule, selector: &str) -> bool {
-    let selector = selector.trim();
-    selector.eq_ignore_ascii_case("ALL")
-        || rule.name == selector
-        || (!selector.is_empty()
-            && rule
-                .code
-                .to_ascii_uppercase()
-                .starts_with(&selector.to_ascii_uppercase()))
+    keylint_core::linter::selector_matches(rule.code, rule.name, selector)
 }
 
 #[cfg(test)]

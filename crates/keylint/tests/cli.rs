@@ -10,6 +10,10 @@ fn keylint(dir: &Path) -> Command {
     command
 }
 
+fn exit_code(dir: &Path, args: &[&str]) -> Option<i32> {
+    keylint(dir).args(args).output().unwrap().status.code()
+}
+
 fn json(output: &std::process::Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|error| panic!("{error}: {}", String::from_utf8_lossy(&output.stdout)))
@@ -54,14 +58,7 @@ fn findings_exit_one_and_fail_on_controls_it() {
         "services:\n  api:\n    environment:\n      - OPENAI_API_KEY=\"sk-abc\"\n",
     )
     .unwrap();
-    let exit_code = |args: &[&str]| {
-        keylint(dir.path())
-            .args(args)
-            .output()
-            .unwrap()
-            .status
-            .code()
-    };
+    let exit_code = |args: &[&str]| exit_code(dir.path(), args);
     assert_eq!(exit_code(&["lint", "--select", "KL101"]), Some(1));
     assert_eq!(
         exit_code(&["lint", "--select", "KL101", "--fail-on", "never"]),
@@ -82,42 +79,14 @@ fn findings_exit_one_and_fail_on_controls_it() {
 #[test]
 fn usage_and_io_errors_exit_two() {
     let dir = tempfile::tempdir().unwrap();
-    assert_eq!(
-        keylint(dir.path())
-            .args(["lint", "missing.env"])
-            .output()
-            .unwrap()
-            .status
-            .code(),
-        Some(2)
-    );
-    assert_eq!(
-        keylint(dir.path())
-            .args(["lint", "--select", "KL999"])
-            .output()
-            .unwrap()
-            .status
-            .code(),
-        Some(2)
-    );
-    assert_eq!(
-        keylint(dir.path())
-            .args(["lint", "--consumer", "x=nobody"])
-            .output()
-            .unwrap()
-            .status
-            .code(),
-        Some(2)
-    );
-    assert_eq!(
-        keylint(dir.path())
-            .args(["explain", "nope"])
-            .output()
-            .unwrap()
-            .status
-            .code(),
-        Some(2)
-    );
+    for args in [
+        &["lint", "missing.env"][..],
+        &["lint", "--select", "KL999"],
+        &["lint", "--consumer", "x=nobody"],
+        &["explain", "nope"],
+    ] {
+        assert_eq!(exit_code(dir.path(), args), Some(2), "{args:?}");
+    }
 }
 
 #[test]

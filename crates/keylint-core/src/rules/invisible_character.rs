@@ -147,11 +147,16 @@ fn byte_order_mark(ctx: &Context, env: &EnvFile) -> Option<Diagnostic> {
     ))
 }
 
+/// The first assignment whose value some judged loader receives with a `\r` in it.
+fn first_keeping_cr<'a>(ctx: &'a Context) -> Option<(&'a Assignment, Judgement)> {
+    first_broken(ctx, |_, outcome| {
+        outcome.value()?.contains('\r').then(|| "keeps".to_string())
+    })
+}
+
 fn crlf_line_endings(ctx: &Context) -> Option<Diagnostic> {
     let first = ctx.text.find("\r\n")?;
-    let (assignment, judgement) = first_broken(ctx, |_, outcome| {
-        outcome.value()?.contains('\r').then(|| "keeps".to_string())
-    })?;
+    let (assignment, judgement) = first_keeping_cr(ctx)?;
     let keeps = if judgement.broken.len() == 1 {
         "keeps"
     } else {
@@ -189,9 +194,7 @@ fn cr_line_endings(ctx: &Context, env: &EnvFile) -> Option<Diagnostic> {
         .map(|statement| statement.span.end - 1..statement.span.end)
         .collect();
     let first = lone_cr.first()?.clone();
-    let (assignment, judgement) = first_broken(ctx, |_, outcome| {
-        outcome.value()?.contains('\r').then(|| "keeps".to_string())
-    })?;
+    let (assignment, judgement) = first_keeping_cr(ctx)?;
     let reads = if judgement.broken.len() == 1 {
         "reads"
     } else {

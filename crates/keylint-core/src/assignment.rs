@@ -225,11 +225,12 @@ fn outcomes_for(
     env: &EnvFile,
     assignments: &[Assignment],
 ) -> Vec<Outcome> {
-    let loaded = load_env_file(consumer, text);
+    let mut loaded = load_env_file(consumer, text);
     let file_refusal = refused_file(&loaded);
-    // The last entry at each statement start (a statement read twice keeps the last reading).
-    let mut by_start: std::collections::HashMap<usize, crate::consumer::Loaded> =
-        loaded.into_iter().map(|entry| (entry.at, entry)).collect();
+    // Entries in statement order (loaders read front to back; a stable sort keeps a
+    // statement read twice in reading order, and the last reading is the one that counts).
+    loaded.sort_by_key(|entry| entry.at);
+    let mut entries = loaded.into_iter().peekable();
     assignments
         .iter()
         .map(|assignment| {
@@ -237,7 +238,13 @@ fn outcomes_for(
                 unreachable!("env assignments come from statements")
             };
             let at = env.statements[statement].content_start;
-            match by_start.remove(&at) {
+            let mut reading = None;
+            while let Some(entry) = entries.next_if(|entry| entry.at <= at) {
+                if entry.at == at {
+                    reading = Some(entry);
+                }
+            }
+            match reading {
                 Some(entry) if entry.name == assignment.name => entry.outcome,
                 Some(entry) => match entry.outcome {
                     Outcome::Refused(reason) => Outcome::Refused(reason),

@@ -7,7 +7,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Loaded, NormalizedNewlines, Outcome, simple_line};
+use crate::syntax::simple_line;
+
+use super::{Loaded, NormalizedNewlines, Outcome};
 
 /// JavaScript's `\s`: Unicode white space plus U+FEFF (so a BOM is skipped).
 const JS_SPACE: &str = r"[\t\n\x0B\x0C\r \u{a0}\u{1680}\u{2000}-\u{200a}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}\u{feff}]";
@@ -49,12 +51,12 @@ pub(super) fn load(text: &str) -> Vec<Loaded> {
             }
             // An empty value is left to LINE: its `\s*` may run on to a quote on a later line.
             if let Some(line) = simple_line::at(text, position)
-                && !line.value.is_empty()
+                && !line.value().is_empty()
             {
                 loaded.push(Loaded {
-                    name: line.name.to_string(),
+                    name: line.name().to_string(),
                     at: normalized.original_offset(position),
-                    outcome: Outcome::Value(line.value.to_string()),
+                    outcome: Outcome::Value(line.value().to_string()),
                 });
                 position = line.end;
                 continue;

@@ -61,6 +61,15 @@ pub(super) fn load(text: &str) -> Vec<Loaded> {
                 position = line.end;
                 continue;
             }
+            if let Some((name, raw, end)) = unquoted_line(text, position) {
+                loaded.push(Loaded {
+                    name: name.to_string(),
+                    at: normalized.original_offset(position),
+                    outcome: Outcome::Value(decode(raw)),
+                });
+                position = end;
+                continue;
+            }
         }
         let Some(captures) = LINE.captures_at(text, position) else {
             break;
@@ -82,6 +91,35 @@ pub(super) fn load(text: &str) -> Vec<Loaded> {
         position = whole.end();
     }
     loaded
+}
+
+/// A line LINE can read only one way, read without it (the regex engine costs about
+/// 0.1 µs a byte on a long line): at a line start, `[export<blanks>]NAME=` then a value
+/// with no quote or backtick and something besides white space on the line. The quoted
+/// alternatives cannot match then (their `\s*` stops at that something), `[^#\r\n]+`
+/// takes the value up to a `#` or the line end, and the rest of LINE matches from there
+/// whatever follows. Returns the name, the raw value and where the next line starts.
+fn unquoted_line(text: &str, start: usize) -> Option<(&str, &str, usize)> {
+    let line_end = text[start..]
+        .find('\n')
+        .map_or(text.len(), |index| start + index);
+    let line = &text[start..line_end];
+    let mut rest = line;
+    if let Some(after) = line.strip_prefix("export") {
+        let named = after.trim_start_matches([' ', '\t']);
+        if named.len() < after.len() {
+            rest = named;
+        }
+    }
+    let name_length = rest.find(|character: char| {
+        !(character.is_ascii_alphanumeric() || matches!(character, '_' | '.' | '-'))
+    })?;
+    let value = rest[name_length..].strip_prefix('=')?;
+    if name_length == 0 || value.contains(['\'', '"', '`']) || value.chars().all(is_js_space) {
+        return None;
+    }
+    let raw = &value[..value.find('#').unwrap_or(value.len())];
+    Some((&rest[..name_length], raw, (line_end + 1).min(text.len())))
 }
 
 fn decode(raw: &str) -> String {

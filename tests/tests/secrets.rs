@@ -158,3 +158,37 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A bug must not leak a key either. A debug build panics on purpose on a file holding
+/// the test marker, with the whole file, key included, in the panic message: the user
+/// sees where it happened and an error exit, never the message.
+#[test]
+fn a_panic_shows_no_key() {
+    let scratch = tempfile::tempdir().unwrap();
+    let key = "sk-proj-Pa9nIcQw3rTy7uIo9pAs1dFg4hJk6lZx8cVb0nM2QwErTyUiOpT3BlbkFJAsDfGhJkLzXcVbNmQwErTyUiOp";
+    std::fs::write(
+        scratch.path().join(".env"),
+        format!("# keylint-test: panic here\nOPENAI_API_KEY={key}\n"),
+    )
+    .unwrap();
+    for args in [vec!["lint", "."], vec!["lint", "--format", "json", "."]] {
+        let output = Command::cargo_bin("keylint")
+            .unwrap()
+            .current_dir(scratch.path())
+            .env("RUST_BACKTRACE", "1")
+            .args(&args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("internal error at "), "{stderr}");
+        assert!(
+            stderr.contains(".env: keylint hit an internal error"),
+            "{stderr}"
+        );
+        let shown = format!("{}{stderr}", String::from_utf8_lossy(&output.stdout));
+        for fragment in forbidden_fragments(key) {
+            assert!(!shown.contains(&fragment), "a panic shows part of the key");
+        }
+    }
+}

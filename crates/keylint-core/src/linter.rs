@@ -77,6 +77,19 @@ impl<'a> LintInput<'a> {
     }
 }
 
+/// Debug builds only, for the tests that prove no panic message reaches the user: a
+/// file holding this marker makes `lint` panic with the whole text in the message.
+#[cfg(debug_assertions)]
+pub const TEST_PANIC_MARKER: &str = "keylint-test: panic here";
+
+#[cfg(debug_assertions)]
+fn panic_on_test_marker(text: &str) {
+    assert!(
+        !text.contains(TEST_PANIC_MARKER),
+        "panicking on purpose while reading: {text}"
+    );
+}
+
 /// Lints one file. Never fails: what cannot be parsed becomes a diagnostic.
 #[must_use]
 pub fn lint(
@@ -85,6 +98,8 @@ pub fn lint(
     settings: &Settings,
     selection: &RuleSelection,
 ) -> Vec<Diagnostic> {
+    #[cfg(debug_assertions)]
+    panic_on_test_marker(input.text);
     let parsed = ParsedFile::parse(input.kind, input.text);
     let consumers = if parsed.kind == FileKind::EnvFile {
         project.consumers_of(input.path)

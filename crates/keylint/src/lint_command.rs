@@ -275,16 +275,25 @@ pub fn run(args: &LintArgs) -> Result<u8> {
                 },
             };
             let is_template = templates.is_match(path);
-            let result = lint_file(
-                path,
-                kind,
-                text,
-                is_template,
-                &workspace,
-                &settings,
-                &selection,
-                args,
-            );
+            let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                lint_file(
+                    path,
+                    kind,
+                    text,
+                    is_template,
+                    &workspace,
+                    &settings,
+                    &selection,
+                    args,
+                )
+            }));
+            // The panic hook has said where; the run fails without showing a partial report.
+            let result = linted.unwrap_or_else(|_| {
+                Err(anyhow::anyhow!(
+                    "{}: keylint hit an internal error on this file",
+                    path.display()
+                ))
+            });
             progress.inc(1);
             result
         })

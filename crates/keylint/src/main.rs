@@ -67,6 +67,7 @@ pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
+    hide_panic_messages();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Lint(args) => lint_command::run(&args),
@@ -96,6 +97,21 @@ fn main() -> ExitCode {
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// A panic message can quote the text keylint was reading (a bad string slice prints up
+/// to 256 bytes of it, a key included): show where it happened, never what it says. The
+/// server catches panics per request and logs through this hook too.
+fn hide_panic_messages() {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info.location().map_or_else(
+            || "an unknown place".to_string(),
+            |location| format!("{}:{}", location.file(), location.line()),
+        );
+        eprintln!(
+            "keylint: internal error at {place} (its message is withheld, as it may quote a secret); please report it"
+        );
+    }));
 }
 
 /// `keylint lsp`: serves until the client sends `exit`, then leaves at once (probe

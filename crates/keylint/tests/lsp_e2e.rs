@@ -196,3 +196,42 @@ async fn without_allowed_hosts_the_binary_sends_nothing_to_the_workspace_host() 
         .expect("exits within 1 s")
         .unwrap();
 }
+
+/// A document that makes the linter panic (the debug-build test marker, which puts the
+/// whole text in the panic message) costs its diagnostics, not the session, and the log
+/// says where it happened without a byte of the key.
+#[tokio::test]
+async fn a_panic_while_linting_keeps_the_server_up_and_the_key_out_of_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = openai_key('p');
+    let text = format!("# keylint-test: panic here\nOPENAI_API_KEY=\" {key}\"\n");
+    let uri = file_uri(&dir.path().join(".env"));
+    let (mut child, mut client) = spawn();
+    client
+        .initialize(push_capabilities(), json!({}), &file_uri(dir.path()))
+        .await;
+    client.open(&uri, &text, 1).await;
+    let published = client.diagnostics(&uri).await;
+    assert_eq!(published["diagnostics"], json!([]), "{published}");
+    // Still serving: the same document without the marker gets its findings.
+    let fixed = text.replace("# keylint-test: panic here\n", "");
+    client.open(&uri, &fixed, 2).await;
+    let published = client.diagnostics(&uri).await;
+    assert!(
+        !published["diagnostics"].as_array().unwrap().is_empty(),
+        "{published}"
+    );
+    client.shutdown().await;
+    child.wait().await.unwrap();
+    let mut stderr = String::new();
+    use tokio::io::AsyncReadExt as _;
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .await
+        .unwrap();
+    assert!(stderr.contains("internal error at "), "{stderr}");
+    assert_no_key(&stderr, &[&key]);
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks (not a test, not run in CI): keylint against dotenv-linter on the same trees,
 # in the same run, with hyperfine. Writes target/bench/results.md (+ hyperfine JSON and
-# markdown per case); docs/benchmarks.md holds the latest published numbers.
+# markdown per case), plus the core alone on the 10,000-line file and the server's
+# didChange → diagnostics latency; docs/benchmarks.md holds the latest published numbers.
 #
 #   scripts/bench.sh                 # trees of 100 / 2,000 / 20,000 files + a 10,000-line .env
 #   BENCH_SIZES="100 2000" scripts/bench.sh
@@ -24,6 +25,7 @@ if ! "$root/target/bench-tools/bin/dotenv-linter" --version 2>/dev/null | grep -
 fi
 cargo build -q --release --locked -p keylint
 cargo build -q --release --locked -p keylint-core --example bench_lint
+cargo build -q --release --locked -p keylint-lsp --example bench_did_change
 keylint=$root/target/release/keylint
 dotenv_linter=$root/target/bench-tools/bin/dotenv-linter
 
@@ -77,6 +79,12 @@ run_case "one .env, 10,000 lines" "$trees/big/.env"
   echo
   echo '```'
   "$root/target/release/examples/bench_lint" "$trees/big/.env" 20
+  echo '```'
+  echo
+  echo "Server: \`didChange\` → \`publishDiagnostics\` over in-memory pipes (\`bench_did_change\`, typing and deleting one character, ${BENCH_ROUNDS:-200} edits per file):"
+  echo
+  echo '```'
+  "$root/target/release/examples/bench_did_change"
   echo '```'
   echo
   echo "Versions: $("$keylint" --version 2>/dev/null || echo keylint), $("$dotenv_linter" --version), $(hyperfine --version)."

@@ -3,6 +3,7 @@
 //! outcome every consumer gets.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use crate::consumer::{Consumer, Outcome, load_env_file};
 use crate::source::FileKind;
@@ -56,8 +57,14 @@ pub struct ParsedFile {
     pub env: Option<EnvFile>,
     pub yaml: Option<YamlFile>,
     pub assignments: Vec<Assignment>,
-    /// Per env-file consumer, the outcome of each assignment (same order as `assignments`).
-    outcomes: Vec<(Consumer, Vec<Outcome>)>,
+    /// Env files: the text, kept to read consumers' outcomes when first asked for.
+    env_text: Option<Box<str>>,
+    /// Env files of plain lines only, which every consumer reads the same way.
+    plain: bool,
+    /// Per env-file consumer (in [`Consumer::ENV_FILE`] order), the outcome of each
+    /// assignment, same order as `assignments`. Read on first use: redacting a file for
+    /// display, or a project whose only consumer is known, needs few or none of them.
+    outcomes: [OnceLock<Vec<Outcome>>; Consumer::ENV_FILE.len()],
 }
 
 impl ParsedFile {
@@ -74,7 +81,9 @@ impl ParsedFile {
                     env: None,
                     yaml: Some(yaml),
                     assignments,
-                    outcomes: Vec::new(),
+                    env_text: None,
+                    plain: false,
+                    outcomes: Default::default(),
                 }
             }
         }
@@ -88,11 +97,60 @@ impl ParsedFile {
         if let Some(outcome) = &assignment.yaml_outcome {
             return Some(outcome);
         }
-        self.outcomes
-            .iter()
-            .find(|(candidate, _)| *candidate == consumer)
-            .and_then(|(_, outcomes)| outcomes.get(index))
+        self.outcomes_of(consumer)?.get(index)
     }
+
+    /// Reads the file as each of `consumers` does, side by side when the file is big
+    /// enough for threads to pay off. Later [`ParsedFile::outcome`] calls find them ready.
+    pub fn read_consumers(&self, consumers: &[Consumer]) {
+        let Some(text) = self.env_text.as_deref() else {
+            return;
+        };
+        let missing: Vec<Consumer> = consumers
+            .iter()
+            .copied()
+            .filter(|&consumer| {
+                env_slot(consumer).is_some_and(|slot| self.outcomes[slot].get().is_none())
+            })
+            .collect();
+        if text.len() < PARALLEL_BYTES || missing.len() < 2 {
+            for consumer in missing {
+                self.outcomes_of(consumer);
+            }
+            return;
+        }
+        std::thread::scope(|scope| {
+            for consumer in missing {
+                scope.spawn(move || self.outcomes_of(consumer));
+            }
+        });
+    }
+
+    fn outcomes_of(&self, consumer: Consumer) -> Option<&Vec<Outcome>> {
+        let text = self.env_text.as_deref()?;
+        let env = self.env.as_ref()?;
+        let slot = env_slot(consumer)?;
+        Some(self.outcomes[slot].get_or_init(|| {
+            if self.plain {
+                // Every loader reads plain `NAME=value` lines the same way (loaders.md, "Safe
+                // for all six"), so the value as written is what each one delivers.
+                self.assignments
+                    .iter()
+                    .map(|assignment| {
+                        Outcome::Value(text[assignment.value_range.clone()].to_string())
+                    })
+                    .collect()
+            } else {
+                outcomes_for(consumer, text, env, &self.assignments)
+            }
+        }))
+    }
+}
+
+fn env_slot(consumer: Consumer) -> Option<usize> {
+    Consumer::ENV_FILE
+        .iter()
+        .position(|&candidate| candidate == consumer)
 }
 
 fn parse_env(text: &str) -> ParsedFile {
@@ -112,48 +170,15 @@ fn parse_env(text: &str) -> ParsedFile {
             });
         }
     }
-    let outcomes = if is_plain(text, &env) {
-        // Every loader reads plain `NAME=value` lines the same way (loaders.md, "Safe for
-        // all six"), so the value as written is what each one delivers.
-        let values: Vec<Outcome> = assignments
-            .iter()
-            .map(|assignment| Outcome::Value(text[assignment.value_range.clone()].to_string()))
-            .collect();
-        Consumer::ENV_FILE
-            .iter()
-            .map(|&consumer| (consumer, values.clone()))
-            .collect()
-    } else if text.len() >= PARALLEL_BYTES {
-        // Large files: the six loaders are independent, so read them side by side.
-        let (env, assignments) = (&env, &assignments);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = Consumer::ENV_FILE
-                .iter()
-                .map(|&consumer| {
-                    scope.spawn(move || (consumer, outcomes_for(consumer, text, env, assignments)))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|handle| {
-                    handle
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .collect()
-        })
-    } else {
-        Consumer::ENV_FILE
-            .iter()
-            .map(|&consumer| (consumer, outcomes_for(consumer, text, &env, &assignments)))
-            .collect()
-    };
+    let plain = is_plain(text, &env);
     ParsedFile {
         kind: FileKind::EnvFile,
         env: Some(env),
         yaml: None,
         assignments,
-        outcomes,
+        plain,
+        env_text: Some(text.into()),
+        outcomes: Default::default(),
     }
 }
 
@@ -200,11 +225,12 @@ fn outcomes_for(
     env: &EnvFile,
     assignments: &[Assignment],
 ) -> Vec<Outcome> {
-    let loaded = load_env_file(consumer, text);
+    let mut loaded = load_env_file(consumer, text);
     let file_refusal = refused_file(&loaded);
-    // The last entry at each statement start (a statement read twice keeps the last reading).
-    let mut by_start: std::collections::HashMap<usize, crate::consumer::Loaded> =
-        loaded.into_iter().map(|entry| (entry.at, entry)).collect();
+    // Entries in statement order (loaders read front to back; a stable sort keeps a
+    // statement read twice in reading order, and the last reading is the one that counts).
+    loaded.sort_by_key(|entry| entry.at);
+    let mut entries = loaded.into_iter().peekable();
     assignments
         .iter()
         .map(|assignment| {
@@ -212,7 +238,13 @@ fn outcomes_for(
                 unreachable!("env assignments come from statements")
             };
             let at = env.statements[statement].content_start;
-            match by_start.remove(&at) {
+            let mut reading = None;
+            while let Some(entry) = entries.next_if(|entry| entry.at <= at) {
+                if entry.at == at {
+                    reading = Some(entry);
+                }
+            }
+            match reading {
                 Some(entry) if entry.name == assignment.name => entry.outcome,
                 Some(entry) => match entry.outcome {
                     Outcome::Refused(reason) => Outcome::Refused(reason),

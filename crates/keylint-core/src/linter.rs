@@ -91,6 +91,7 @@ pub fn lint(
     } else {
         Default::default()
     };
+    parsed.read_consumers(&consumers.judged());
     let context = Context {
         path: input.path,
         text: input.text,

@@ -26,17 +26,19 @@ pub struct Redacted {
 impl Redacted {
     /// Maps an offset of the original text into the redacted text.
     pub fn map(&self, offset: usize, is_end: bool) -> usize {
-        let mut shift: isize = 0;
-        for (original, redacted) in &self.regions {
-            if offset <= original.start {
-                break;
-            }
-            if offset < original.end {
-                return if is_end { redacted.end } else { redacted.start };
-            }
-            shift = redacted.end as isize - original.end as isize;
+        // Regions are in order and do not overlap: the last one starting before `offset`
+        // either holds it or decides the shift.
+        let before = self
+            .regions
+            .partition_point(|(original, _)| original.start < offset);
+        let Some((original, redacted)) = before.checked_sub(1).map(|last| &self.regions[last])
+        else {
+            return offset;
+        };
+        if offset < original.end {
+            return if is_end { redacted.end } else { redacted.start };
         }
-        (offset as isize + shift) as usize
+        (offset as isize + redacted.end as isize - original.end as isize) as usize
     }
 }
 

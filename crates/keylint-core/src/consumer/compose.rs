@@ -6,7 +6,7 @@
 //! fails the whole file, so Compose does not start.
 
 use super::interpolate::expand_compose;
-use super::{Loaded, Outcome, skip_space};
+use super::{Loaded, Outcome, simple_line, skip_space};
 
 /// compose-go's `isSpace`: no `\n`, so a line break ends a bare key.
 fn is_go_space(character: char) -> bool {
@@ -64,6 +64,17 @@ fn parse(
             return Ok(());
         }
         let at = position;
+        if simple_line::is_line_start(text, position)
+            && let Some(line) = simple_line::at(text, position)
+        {
+            loaded.push(Loaded {
+                name: line.name.to_string(),
+                at,
+                outcome: Outcome::Value(line.value.to_string()),
+            });
+            position = line.end;
+            continue;
+        }
         let (name, after_name, bare) = locate_key_name(text, position)?;
         if name.contains(' ') {
             return Err(Failure {

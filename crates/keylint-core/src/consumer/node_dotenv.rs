@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Loaded, NormalizedNewlines, Outcome};
+use super::{Loaded, NormalizedNewlines, Outcome, simple_line};
 
 /// JavaScript's `\s`: Unicode white space plus U+FEFF (so a BOM is skipped).
 const JS_SPACE: &str = r"[\t\n\x0B\x0C\r \u{a0}\u{1680}\u{2000}-\u{200a}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}\u{feff}]";
@@ -29,8 +29,40 @@ pub(super) fn load(text: &str) -> Vec<Loaded> {
     // `lines.replace(/\r\n?/mg, '\n')`
     let normalized = NormalizedNewlines::new(text);
 
+    let text = normalized.text.as_str();
     let mut loaded = Vec::new();
-    for captures in LINE.captures_iter(&normalized.text) {
+    // `while ((match = LINE.exec(lines)) != null)`, stepping over what LINE cannot start
+    // with: every match starts at a line start (`^`), and never at a blank or `#` line.
+    let mut position = 0;
+    while position < text.len() {
+        let line_start = simple_line::is_line_start(text, position);
+        if text.as_bytes()[position] == b'\n' {
+            position += 1;
+            continue;
+        }
+        if line_start {
+            if text.as_bytes()[position] == b'#' {
+                position = text[position..]
+                    .find('\n')
+                    .map_or(text.len(), |index| position + index);
+                continue;
+            }
+            // An empty value is left to LINE: its `\s*` may run on to a quote on a later line.
+            if let Some(line) = simple_line::at(text, position)
+                && !line.value.is_empty()
+            {
+                loaded.push(Loaded {
+                    name: line.name.to_string(),
+                    at: normalized.original_offset(position),
+                    outcome: Outcome::Value(line.value.to_string()),
+                });
+                position = line.end;
+                continue;
+            }
+        }
+        let Some(captures) = LINE.captures_at(text, position) else {
+            break;
+        };
         let whole = captures.get(0).expect("group 0 always matches");
         let at = whole.start()
             + whole
@@ -44,6 +76,8 @@ pub(super) fn load(text: &str) -> Vec<Loaded> {
             at: normalized.original_offset(at),
             outcome: Outcome::Value(decode(raw)),
         });
+        // A match is never empty (it holds a name), so this always moves on.
+        position = whole.end();
     }
     loaded
 }

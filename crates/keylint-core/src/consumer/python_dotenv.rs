@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::{Loaded, NormalizedNewlines, Outcome, skip_space};
+use super::{Loaded, NormalizedNewlines, Outcome, simple_line, skip_space};
 
 /// Python's `\s` (str patterns): Unicode white space plus the separators U+001C–U+001F.
 fn is_space(character: char) -> bool {
@@ -106,6 +106,18 @@ pub(super) fn load(original: &str) -> Vec<Loaded> {
     let mut raw: Vec<(usize, Parsed)> = Vec::new();
     while reader.position < text.len() {
         let mark = reader.position;
+        if simple_line::is_line_start(text, mark)
+            && let Some(line) = simple_line::at(text, mark)
+        {
+            let value = Some(line.value.to_string());
+            let name = line.name.to_string();
+            raw.push((
+                normalized.original_offset(mark),
+                Parsed::Binding { name, value },
+            ));
+            reader.position = line.end;
+            continue;
+        }
         let at = skip_space(text, mark, is_space);
         let parsed = parse_binding(&mut reader);
         if matches!(parsed, Parsed::Error) {
@@ -264,49 +276,57 @@ fn decode(raw: &str, escape: impl Fn(char) -> Option<char>) -> String {
 /// `resolve_variables` with an empty `os.environ`: `${NAME}` and `${NAME:-default}`
 /// from earlier bindings, unset gives "".
 fn interpolate(raw: Vec<(usize, Parsed)>) -> Vec<Loaded> {
-    // `None` = a bare `NAME` line: python-dotenv keeps it in the dict as `None`, which
-    // `${NAME}` reads as "" and which replaces any earlier value of NAME.
-    let mut known: HashMap<String, Option<String>> = HashMap::new();
-    let mut loaded = Vec::new();
+    let mut loaded: Vec<Loaded> = Vec::new();
+    // The dict so far, name → its last entry in `loaded`; built at the first `${`, as
+    // most files never need it.
+    let mut dict: Option<HashMap<String, usize>> = None;
+    let mut any_bare = false;
     for (at, parsed) in raw {
-        match parsed {
+        let (name, outcome) = match parsed {
             Parsed::Binding {
                 name,
                 value: Some(value),
             } => {
-                let resolved = resolve(&value, &known);
-                known.insert(name.clone(), Some(resolved.clone()));
-                loaded.push(Loaded {
-                    name,
-                    at,
-                    outcome: Outcome::Value(resolved),
-                });
+                let resolved = if value.contains("${") {
+                    let dict = dict.get_or_insert_with(|| index_names(&loaded));
+                    resolve(&value, |wanted| {
+                        // A bare `NAME` is kept as `None`, which `${NAME}` reads as "".
+                        let entry = &loaded[*dict.get(wanted)?];
+                        Some(entry.outcome.value().unwrap_or(""))
+                    })
+                } else {
+                    value
+                };
+                (name, Outcome::Value(resolved))
             }
             Parsed::Binding { name, value: None } => {
-                known.insert(name.clone(), None);
-                loaded.push(Loaded {
-                    name,
-                    at,
-                    outcome: Outcome::Absent(
-                        "a name without `=` is not set by load_dotenv".to_string(),
-                    ),
-                });
+                any_bare = true;
+                let reason = "a name without `=` is not set by load_dotenv";
+                (name, Outcome::Absent(reason.to_string()))
             }
-            Parsed::Error => loaded.push(Loaded {
-                name: String::new(),
-                at,
-                outcome: Outcome::Absent(
-                    "python-dotenv cannot parse the statement, warns and skips it".to_string(),
-                ),
-            }),
-            Parsed::Comment | Parsed::Blank => {}
+            Parsed::Error => {
+                let reason = "python-dotenv cannot parse the statement, warns and skips it";
+                (String::new(), Outcome::Absent(reason.to_string()))
+            }
+            Parsed::Comment | Parsed::Blank => continue,
+        };
+        if let Some(dict) = &mut dict
+            && !name.is_empty()
+        {
+            dict.insert(name.clone(), loaded.len());
         }
+        loaded.push(Loaded { name, at, outcome });
     }
-    // The dict keeps the last binding of a name: when that is a bare `NAME`, the earlier
-    // values never reach the program.
-    for (name, last) in &known {
-        if last.is_none() {
-            for entry in loaded.iter_mut().filter(|entry| &entry.name == name) {
+    if any_bare {
+        // The dict keeps the last binding of a name: when that is a bare `NAME`, the
+        // earlier values never reach the program.
+        let replaced: Vec<String> = index_names(&loaded)
+            .into_iter()
+            .filter(|&(_, last)| loaded[last].outcome.value().is_none())
+            .map(|(name, _)| name)
+            .collect();
+        for name in replaced {
+            for entry in loaded.iter_mut().filter(|entry| entry.name == name) {
                 if matches!(entry.outcome, Outcome::Value(_)) {
                     entry.outcome = Outcome::Absent(format!(
                         "a later `{name}` line without `=` replaces it with no value in python-dotenv"
@@ -318,8 +338,19 @@ fn interpolate(raw: Vec<(usize, Parsed)>) -> Vec<Loaded> {
     loaded
 }
 
+/// Each bound name → its last entry. Unparsable statements (kept under an empty name) are
+/// not bindings.
+fn index_names(loaded: &[Loaded]) -> HashMap<String, usize> {
+    loaded
+        .iter()
+        .enumerate()
+        .filter(|(_, entry)| !entry.name.is_empty())
+        .map(|(index, entry)| (entry.name.clone(), index))
+        .collect()
+}
+
 /// `\$\{(?P<name>[^\}:]*)(?::-(?P<default>[^\}]*))?\}`
-fn resolve(value: &str, known: &HashMap<String, Option<String>>) -> String {
+fn resolve<'a>(value: &str, known: impl Fn(&str) -> Option<&'a str>) -> String {
     let mut out = String::with_capacity(value.len());
     let mut rest = value;
     while let Some(start) = rest.find("${") {
@@ -343,10 +374,7 @@ fn resolve(value: &str, known: &HashMap<String, Option<String>>) -> String {
             }
         };
         // `env.get(name, default)`, and a `None` found becomes "".
-        let found = match known.get(name) {
-            Some(value) => value.as_deref().unwrap_or(""),
-            None => default.unwrap_or(""),
-        };
+        let found = known(name).or(default).unwrap_or("");
         out.push_str(found);
         rest = &rest[inner_start + close + 1..];
     }

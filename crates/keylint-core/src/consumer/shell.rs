@@ -3,12 +3,21 @@
 //! ordinary character (so CRLF files leave it on every value), `$VAR` expands, and text
 //! after a blank runs as a command instead of setting the variable.
 
-use super::{Loaded, Outcome};
+use super::{Loaded, Outcome, simple_line};
 
 pub(super) fn load(text: &str) -> Vec<Loaded> {
     let mut loaded: Vec<Loaded> = Vec::new();
     let mut position = 0;
     while position < text.len() {
+        if let Some(line) = simple_line::at(text, position) {
+            loaded.push(Loaded {
+                name: line.name.to_string(),
+                at: position,
+                outcome: Outcome::Value(line.value.to_string()),
+            });
+            position = line.end;
+            continue;
+        }
         let line_end = text[position..]
             .find('\n')
             .map_or(text.len(), |index| position + index);

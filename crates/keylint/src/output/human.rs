@@ -4,6 +4,7 @@
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use keylint_core::{ColumnUnit, Diagnostic, LineIndex, Severity};
+use rayon::prelude::*;
 
 use super::{FileReport, Summary};
 use crate::redact::redact;
@@ -14,32 +15,41 @@ pub fn render(reports: &[FileReport], color: bool) -> String {
     } else {
         Renderer::plain()
     };
-    let mut out = String::new();
-    for report in reports {
-        let Some(text) = report.text.as_deref() else {
-            for diagnostic in &report.diagnostics {
-                out.push_str(&header(&report.path, 1, 1, diagnostic, color));
-            }
-            continue;
-        };
-        let index = LineIndex::new(text);
-        let redacted = (!report.diagnostics.is_empty()).then(|| redact(text, report.kind));
-        for diagnostic in &report.diagnostics {
-            let start = index.position(text, diagnostic.range.start, ColumnUnit::Scalar);
-            out.push_str(&header(
-                &report.path,
-                start.line + 1,
-                start.column + 1,
-                diagnostic,
-                color,
-            ));
-            let Some(redacted) = &redacted else { continue };
-            out.push_str(&context(&renderer, text, redacted, &index, diagnostic));
-            out.push('\n');
-        }
-    }
+    // Files are masked and drawn side by side: on a big tree this is a fair share of the run.
+    let mut out: String = reports
+        .par_iter()
+        .map(|report| render_file(&renderer, report, color))
+        .collect();
     let summary = Summary::of(reports);
     out.push_str(&summary_line(&summary));
+    out
+}
+
+fn render_file(renderer: &Renderer, report: &FileReport, color: bool) -> String {
+    let mut out = String::new();
+    let Some(text) = report.text.as_deref() else {
+        for diagnostic in &report.diagnostics {
+            out.push_str(&header(&report.path, 1, 1, diagnostic, color));
+        }
+        return out;
+    };
+    if report.diagnostics.is_empty() {
+        return out;
+    }
+    let index = LineIndex::new(text);
+    let redacted = redact(text, report.kind);
+    for diagnostic in &report.diagnostics {
+        let start = index.position(text, diagnostic.range.start, ColumnUnit::Scalar);
+        out.push_str(&header(
+            &report.path,
+            start.line + 1,
+            start.column + 1,
+            diagnostic,
+            color,
+        ));
+        out.push_str(&context(renderer, text, &redacted, &index, diagnostic));
+        out.push('\n');
+    }
     out
 }
 

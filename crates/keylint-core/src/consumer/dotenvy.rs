@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use super::simple_line::{self, SimpleLine};
 use super::{Loaded, Outcome};
 use crate::syntax::dotenv;
 
@@ -28,7 +29,9 @@ pub(super) fn load(text: &str) -> Vec<Loaded> {
     let mut loaded = Vec::new();
     while let Some(line) = lines.next() {
         let content = &text[line.range.clone()];
-        let parsed = if line.unterminated {
+        let parsed = if let Some(simple) = line.simple {
+            Ok(Some((simple.name, simple.value.to_string())))
+        } else if line.unterminated {
             // `QuotedLines` reached the end of the file inside a quote, or right after a
             // `\` or a blank: `Error::LineParse(buf, buf.len())`.
             let name = match parse_name(content) {
@@ -93,10 +96,13 @@ impl<'t> Environment<'t> {
 
 /// A logical line: physical lines joined while a quote was open, without its line ending
 /// or the comment `QuotedLines` cuts off.
-struct LogicalLine {
+struct LogicalLine<'t> {
     range: Range<usize>,
     /// The end of the file came while a quote (or a `\` or a blank) was still open.
     unterminated: bool,
+    /// The line is a simple one (`simple_line.rs`): dotenvy reads it as every loader does,
+    /// and neither `eval_end_state` nor `parse_line` needs to look at it.
+    simple: Option<SimpleLine<'t>>,
 }
 
 /// `iter.rs` `QuotedLines`: reads physical lines (ending at `\n`) and joins them while
@@ -107,14 +113,24 @@ struct LogicalLines<'t> {
     position: usize,
 }
 
-impl Iterator for LogicalLines<'_> {
-    type Item = LogicalLine;
+impl<'t> Iterator for LogicalLines<'t> {
+    type Item = LogicalLine<'t>;
 
-    fn next(&mut self) -> Option<LogicalLine> {
+    fn next(&mut self) -> Option<LogicalLine<'t>> {
         'logical: loop {
             let start = self.position;
             if start == self.text.len() {
                 return None;
+            }
+            if let Some(simple) = simple_line::at(self.text, start) {
+                self.position = simple.end;
+                let line = &self.text[start..simple.end];
+                let end = start + line.strip_suffix('\n').unwrap_or(line).len();
+                return Some(LogicalLine {
+                    range: start..end,
+                    unterminated: false,
+                    simple: Some(simple),
+                });
             }
             let mut state = SplitState::Complete;
             let mut physical_start = start;
@@ -145,12 +161,14 @@ impl Iterator for LogicalLines<'_> {
                         return Some(LogicalLine {
                             range: start..physical_end,
                             unterminated: true,
+                            simple: None,
                         });
                     }
                 };
                 return Some(LogicalLine {
                     range: start..end,
                     unterminated: false,
+                    simple: None,
                 });
             }
         }

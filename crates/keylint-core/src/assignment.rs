@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use crate::consumer::{Consumer, Outcome, load_env_file};
 use crate::source::FileKind;
 use crate::syntax::dotenv::{self, EnvFile, StatementKind};
+use crate::syntax::simple_line;
 use crate::syntax::yaml::{self, YamlFile};
 
 /// Where an assignment was written.
@@ -185,17 +186,9 @@ fn parse_env(text: &str) -> ParsedFile {
 /// Files at least this big read their loaders on parallel threads.
 const PARALLEL_BYTES: usize = 64 * 1024;
 
-/// A file of plain `NAME=value` lines (LF endings, no BOM, no quotes, blanks, `#`, `$`
-/// or escapes in values) and comment lines, on which every loader agrees.
+/// A file of unquoted simple lines (see [`simple_line`]) without `export`, comment lines
+/// and blank lines, LF endings, no BOM: every loader reads it the same way.
 fn is_plain(text: &str, env: &EnvFile) -> bool {
-    let plain_value =
-        |character: char| character.is_ascii_alphanumeric() || "_-./+=:@,%".contains(character);
-    let plain_name = |name: &str| {
-        name.starts_with(|character: char| character == '_' || character.is_ascii_alphabetic())
-            && name
-                .chars()
-                .all(|character| character == '_' || character.is_ascii_alphanumeric())
-    };
     env.bom.is_none()
         && !text.contains('\r')
         && env
@@ -204,17 +197,8 @@ fn is_plain(text: &str, env: &EnvFile) -> bool {
             .all(|statement| match &statement.kind {
                 StatementKind::Blank | StatementKind::Comment => true,
                 StatementKind::Other => false,
-                StatementKind::Assignment(assignment) => {
-                    assignment.export.is_none()
-                        && assignment.separator.len() == 1
-                        && assignment.separator_char == '='
-                        && assignment.quote.is_none()
-                        && assignment.comment.is_none()
-                        && assignment.trailing_blanks.is_empty()
-                        && statement.content_start == statement.span.start
-                        && plain_name(&text[assignment.name.clone()])
-                        && text[assignment.value.clone()].chars().all(plain_value)
-                }
+                StatementKind::Assignment(_) => simple_line::at(text, statement.span.start)
+                    .is_some_and(|line| !line.export && line.quote.is_none()),
             })
 }
 

@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use globset::{Glob, GlobMatcher};
 use ignore::gitignore::Gitignore;
@@ -20,6 +21,9 @@ const MAX_HINT_FILES: usize = 200;
 pub struct ServerProject {
     /// Open buffers by path: they win over the disk.
     open: HashMap<PathBuf, String>,
+    /// The names the open buffers read, collected on first use: a lint asks once per
+    /// assignment, and scanning every buffer each time was quadratic.
+    names_read: OnceLock<HashSet<String>>,
     root: Option<PathBuf>,
     consumer_overrides: Vec<(GlobMatcher, Consumer)>,
 }
@@ -39,6 +43,7 @@ impl ServerProject {
             .collect();
         ServerProject {
             open,
+            names_read: OnceLock::new(),
             root,
             consumer_overrides,
         }
@@ -145,8 +150,14 @@ impl Project for ServerProject {
     }
 
     fn reads_name(&self, name: &str) -> bool {
-        self.open
-            .values()
-            .any(|text| names_read(text).any(|read| read == name))
+        self.names_read
+            .get_or_init(|| {
+                self.open
+                    .values()
+                    .flat_map(|text| names_read(text))
+                    .map(str::to_string)
+                    .collect()
+            })
+            .contains(name)
     }
 }

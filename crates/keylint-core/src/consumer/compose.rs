@@ -6,7 +6,9 @@
 //! fails the whole file, so Compose does not start.
 
 use super::interpolate::expand_compose;
-use super::{Loaded, Outcome, simple_line, skip_space};
+use crate::syntax::simple_line;
+
+use super::{Loaded, Outcome, skip_space};
 
 /// compose-go's `isSpace`: no `\n`, so a line break ends a bare key.
 fn is_go_space(character: char) -> bool {
@@ -68,9 +70,9 @@ fn parse(
             && let Some(line) = simple_line::at(text, position)
         {
             loaded.push(Loaded {
-                name: line.name.to_string(),
+                name: line.name().to_string(),
                 at,
-                outcome: Outcome::Value(line.value.to_string()),
+                outcome: Outcome::Value(line.value().to_string()),
             });
             position = line.end;
             continue;

@@ -10,9 +10,9 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::simple_line::{self, SimpleLine};
 use super::{Loaded, Outcome};
 use crate::syntax::dotenv;
+use crate::syntax::simple_line::{self, SimpleLine};
 
 pub(super) fn load(text: &str) -> Vec<Loaded> {
     // `Iter::load` calls `remove_bom` first (`from_read_iter` does not).
@@ -29,8 +29,8 @@ pub(super) fn load(text: &str) -> Vec<Loaded> {
     let mut loaded = Vec::new();
     while let Some(line) = lines.next() {
         let content = &text[line.range.clone()];
-        let parsed = if let Some(simple) = line.simple {
-            Ok(Some((simple.name, simple.value.to_string())))
+        let parsed = if let Some(simple) = &line.simple {
+            Ok(Some((simple.name(), simple.value().to_string())))
         } else if line.unterminated {
             // `QuotedLines` reached the end of the file inside a quote, or right after a
             // `\` or a blank: `Error::LineParse(buf, buf.len())`.
@@ -100,7 +100,7 @@ struct LogicalLine<'t> {
     range: Range<usize>,
     /// The end of the file came while a quote (or a `\` or a blank) was still open.
     unterminated: bool,
-    /// The line is a simple one (`simple_line.rs`): dotenvy reads it as every loader does,
+    /// The line is a simple one (`syntax/simple_line.rs`): dotenvy reads it as every loader does,
     /// and neither `eval_end_state` nor `parse_line` needs to look at it.
     simple: Option<SimpleLine<'t>>,
 }

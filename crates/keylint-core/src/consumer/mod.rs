@@ -14,7 +14,6 @@ mod interpolate;
 mod node_dotenv;
 mod python_dotenv;
 mod shell;
-mod simple_line;
 
 pub use interpolate::{Interpolation, expand_compose, find_interpolations};
 

@@ -5,7 +5,9 @@
 
 use std::collections::HashMap;
 
-use super::{Loaded, NormalizedNewlines, Outcome, simple_line, skip_space};
+use crate::syntax::simple_line;
+
+use super::{Loaded, NormalizedNewlines, Outcome, skip_space};
 
 /// Python's `\s` (str patterns): Unicode white space plus the separators U+001C–U+001F.
 fn is_space(character: char) -> bool {
@@ -109,8 +111,8 @@ pub(super) fn load(original: &str) -> Vec<Loaded> {
         if simple_line::is_line_start(text, mark)
             && let Some(line) = simple_line::at(text, mark)
         {
-            let value = Some(line.value.to_string());
-            let name = line.name.to_string();
+            let value = Some(line.value().to_string());
+            let name = line.name().to_string();
             raw.push((
                 normalized.original_offset(mark),
                 Parsed::Binding { name, value },

@@ -3,7 +3,9 @@
 //! ordinary character (so CRLF files leave it on every value), `$VAR` expands, and text
 //! after a blank runs as a command instead of setting the variable.
 
-use super::{Loaded, Outcome, simple_line};
+use crate::syntax::simple_line;
+
+use super::{Loaded, Outcome};
 
 pub(super) fn load(text: &str) -> Vec<Loaded> {
     let mut loaded: Vec<Loaded> = Vec::new();
@@ -11,9 +13,9 @@ pub(super) fn load(text: &str) -> Vec<Loaded> {
     while position < text.len() {
         if let Some(line) = simple_line::at(text, position) {
             loaded.push(Loaded {
-                name: line.name.to_string(),
+                name: line.name().to_string(),
                 at: position,
-                outcome: Outcome::Value(line.value.to_string()),
+                outcome: Outcome::Value(line.value().to_string()),
             });
             position = line.end;
             continue;

@@ -9,6 +9,8 @@
 
 use std::ops::Range;
 
+use super::simple_line::{self, SimpleLine};
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EnvFile {
     /// A UTF-8 byte order mark at the start of the file.
@@ -100,11 +102,36 @@ pub fn parse(text: &str) -> EnvFile {
     let mut statements = Vec::new();
     let mut position = 0;
     while position < text.len() {
-        let statement = parse_statement(text, position, bom.as_ref().filter(|_| position == 0));
+        let statement = match simple_line::at(text, position) {
+            Some(line) => simple_statement(position, line),
+            None => parse_statement(text, position, bom.as_ref().filter(|_| position == 0)),
+        };
         position = statement.span.end;
         statements.push(statement);
     }
     EnvFile { bom, statements }
+}
+
+/// A simple line (most lines of most files), read without the general scanner.
+fn simple_statement(start: usize, line: SimpleLine) -> Statement {
+    let value = line.value_range;
+    Statement {
+        span: start..line.end,
+        content_start: start,
+        kind: StatementKind::Assignment(EnvAssignment {
+            export: line.export.then_some(start..line.name_range.start),
+            separator: line.name_range.end..value.start,
+            name: line.name_range,
+            separator_char: '=',
+            quote: line.quote,
+            closed: line.quote.is_some(),
+            after_quote: None,
+            trailing_blanks: value.end..value.end,
+            comment: None,
+            line_ending: value.end..line.end,
+            value,
+        }),
+    }
 }
 
 /// End of the physical line (`\n`, `\r\n` or a lone `\r`) at `from`: (end of content, end
@@ -332,6 +359,18 @@ mod tests {
             .iter()
             .map(|statement| &text[statement.span.clone()])
             .collect()
+    }
+
+    #[test]
+    fn simple_lines_read_as_the_general_scanner_reads_them() {
+        let text = "A=1\nexport B='x y'\nC=\"\"\nD=\nE=a=b:c/d@e,f%g+h-i.j";
+        let mut position = 0;
+        while position < text.len() {
+            let line = simple_line::at(text, position).expect("every line is simple");
+            let fast = simple_statement(position, line);
+            assert_eq!(fast, parse_statement(text, position, None));
+            position = fast.span.end;
+        }
     }
 
     #[test]

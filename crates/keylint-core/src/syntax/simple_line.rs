@@ -1,0 +1,183 @@
+//! Lines every loader reads the same way, recognised in one cheap pass so the `.env`
+//! reader and the loader models can skip their general parsers for them: most lines of a
+//! real `.env` are like this, and the general parsers (a backtracking regex for node
+//! dotenv, char-by-char readers for the others) cost ten times more per line.
+//!
+//! A simple line is `[export ]NAME=VALUE` then `\n` or the end of the text, with no
+//! indentation, `NAME` an ASCII identifier, and `VALUE` empty, a run of plain characters,
+//! or plain characters and spaces inside `'…'` or `"…"`. Plain characters are ASCII
+//! letters, digits and `_-./+=:@,%`: nothing any loader treats specially (no `#`, `$`,
+//! backslash, quote or blank, and no `\r`). Read from the start of a line, every loader
+//! ends such a line where it ends, with the value as written minus its quotes (loaders.md,
+//! "Safe for all six"); `docker --env-file` alone keeps the quotes and the `export `.
+//! Whether a loader is at the start of a line is for its model to know: after a quote
+//! left open, it is not.
+
+use std::ops::Range;
+
+use super::dotenv::Quote;
+
+/// One simple line of `text`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SimpleLine<'a> {
+    text: &'a str,
+    /// Written with a leading `export `.
+    pub export: bool,
+    pub name_range: Range<usize>,
+    /// Everything after `=`, quotes included: what `docker --env-file` gives.
+    pub value_range: Range<usize>,
+    pub quote: Option<Quote>,
+    /// Offset just after the line's `\n`, or the end of the text.
+    pub end: usize,
+}
+
+impl<'a> SimpleLine<'a> {
+    pub fn name(&self) -> &'a str {
+        &self.text[self.name_range.clone()]
+    }
+
+    /// What a dotenv loader or a shell gives the program: the value without its quotes.
+    pub fn value(&self) -> &'a str {
+        let range = &self.value_range;
+        match self.quote {
+            Some(_) => &self.text[range.start + 1..range.end - 1],
+            None => &self.text[range.clone()],
+        }
+    }
+}
+
+/// Bytes of a plain value (a byte table: this runs on every byte of most files).
+const PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = (byte as u8).is_ascii_alphanumeric();
+        byte += 1;
+    }
+    let mut index = 0;
+    let others = b"_-./+=:@,%";
+    while index < others.len() {
+        table[others[index] as usize] = true;
+        index += 1;
+    }
+    table
+};
+
+fn is_name_byte(byte: u8) -> bool {
+    byte == b'_' || byte.is_ascii_alphanumeric()
+}
+
+/// The simple line starting at `start`, if the line there is one.
+pub(crate) fn at(text: &str, start: usize) -> Option<SimpleLine<'_>> {
+    let bytes = text.as_bytes();
+    let export = bytes[start..].starts_with(b"export ");
+    let name_start = if export {
+        start + "export ".len()
+    } else {
+        start
+    };
+    let first = *bytes.get(name_start)?;
+    if !(first == b'_' || first.is_ascii_alphabetic()) {
+        return None;
+    }
+    let name_end = name_start + count(&bytes[name_start..], is_name_byte);
+    if bytes.get(name_end) != Some(&b'=') {
+        return None;
+    }
+    let value_start = name_end + 1;
+    let (quote, value_end) = match bytes.get(value_start) {
+        Some(&quote @ (b'\'' | b'"')) => {
+            let inner_start = value_start + 1;
+            let inner_end = inner_start
+                + count(&bytes[inner_start..], |byte| {
+                    PLAIN[usize::from(byte)] || byte == b' '
+                });
+            if bytes.get(inner_end) != Some(&quote) {
+                return None;
+            }
+            (Quote::from_char(char::from(quote)), inner_end + 1)
+        }
+        _ => {
+            let end = value_start + count(&bytes[value_start..], |byte| PLAIN[usize::from(byte)]);
+            (None, end)
+        }
+    };
+    let end = match bytes.get(value_end) {
+        None => value_end,
+        Some(b'\n') => value_end + 1,
+        Some(_) => return None,
+    };
+    Some(SimpleLine {
+        text,
+        export,
+        name_range: name_start..name_end,
+        value_range: value_start..value_end,
+        quote,
+        end,
+    })
+}
+
+/// How many bytes at the start of `bytes` are `wanted`.
+fn count(bytes: &[u8], wanted: impl Fn(u8) -> bool) -> usize {
+    bytes
+        .iter()
+        .position(|&byte| !wanted(byte))
+        .unwrap_or(bytes.len())
+}
+
+/// Whether `offset` is at the start of a line of `text`.
+pub(crate) fn is_line_start(text: &str, offset: usize) -> bool {
+    offset == 0 || text.as_bytes().get(offset - 1) == Some(&b'\n')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_plain_quoted_and_exported_lines() {
+        let text = "A=b=c:d\nexport KEY='my app'\nB=\"x.y\"\nEMPTY=\n";
+        let first = at(text, 0).unwrap();
+        assert_eq!((first.name(), first.value(), first.end), ("A", "b=c:d", 8));
+        let second = at(text, 8).unwrap();
+        assert!(second.export);
+        assert_eq!((second.name(), second.value()), ("KEY", "my app"));
+        assert_eq!(&text[second.value_range.clone()], "'my app'");
+        let third = at(text, second.end).unwrap();
+        assert_eq!((third.value(), third.quote), ("x.y", Some(Quote::Double)));
+        let empty = at(text, third.end).unwrap();
+        assert_eq!(
+            (empty.name(), empty.value(), empty.end),
+            ("EMPTY", "", text.len())
+        );
+        assert_eq!(at("A=1", 0).unwrap().end, 3);
+    }
+
+    #[test]
+    fn anything_a_loader_reads_its_own_way_is_not_simple() {
+        for line in [
+            "A=b c\n",
+            "A=b #c\n",
+            "A=b\r\n",
+            "A='b\n",
+            "A=\"b\"c\n",
+            "A=\"b\" \n",
+            "A=$B\n",
+            "A=\"a\\nb\"\n",
+            "A='it''s'\n",
+            " A=b\n",
+            "A =b\n",
+            "export  A=b\n",
+            "1A=b\n",
+            "A.B=c\n",
+            "A:b\n",
+            "A\n",
+            "# A=b\n",
+            "A=é\n",
+            "A=`b`\n",
+            "\u{feff}A=b\n",
+        ] {
+            assert_eq!(at(line, 0), None, "{line:?}");
+        }
+    }
+}

@@ -2,8 +2,8 @@
 //! the variables it set. Prints JSON `{"env": {NAME: VALUE}, "error": MESSAGE|null}` for
 //! the one file named on the command line; `scripts/conformance.sh` runs it once per
 //! file in a clean environment (`from_path` never overrides, so files must not share a
-//! process). keylint's dotenvy consumer wraps the same crate, so this checks the wrapper
-//! (BOM, first duplicate wins, stop at the first bad line), not the crate.
+//! process). keylint's dotenvy consumer is a port of the crate's parser; this is the one
+//! place (with the property test) where the real crate runs.
 
 use std::collections::HashSet;
 

@@ -3,10 +3,14 @@
 
 use std::path::Path;
 
+use std::collections::BTreeMap;
+
+use keylint_core::consumer::{Consumer, Outcome, load_env_file};
 use keylint_core::fix::apply_fixes;
 use keylint_core::syntax::dotenv;
 use keylint_core::{FileKind, LintInput, LoneFile, RuleSelection, Settings, lint};
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 
 /// Lines that look like real `.env` lines, with the characters that break loaders.
 fn env_line() -> impl Strategy<Value = String> {
@@ -314,6 +318,171 @@ proptest! {
             expected.push_str(&text[last..]);
             prop_assert_eq!(fixed, expected);
         }
+    }
+}
+
+/// `$` references for [`dotenvy_text`] that only ever name `KLZQ…` or nothing: no test
+/// process has such a variable, so the crate's `env::var` finds nothing and it reads the
+/// values it parsed itself, as it does with the empty environment keylint models.
+const REFERENCES: [&str; 10] = [
+    "$KLZQ", "${KLZQ}", "${KLZQ", "${}", "$$KLZQ", "$ ", "$\"", "$'", "$\\", "x$KLZQ.y",
+];
+
+/// `.env` text built from what dotenvy's parser treats specially: `export`, names it
+/// rejects, quotes, escapes (valid and not), `#`, blanks (Unicode ones too), quotes that
+/// run over lines, CRLF and lone CR, a BOM, no final newline, and `$` references if asked.
+fn dotenvy_text(references: bool) -> impl Strategy<Value = String> {
+    let prefix = prop::sample::select(vec![
+        "", "", "", "export ", "export\t", "export  ", "  ", "\t", "\u{a0}", "\u{feff}", "\u{2003}",
+    ]);
+    let name = prop_oneof![
+        6 => "[A-Za-z_][A-Za-z0-9_.]{0,5}",
+        1 => prop::sample::select(vec!["export", "1A", "-A", "A-B", "", "A B", "é"]).prop_map(str::to_string),
+        1 => Just("KLZQ".to_string()),
+    ];
+    let separator = prop::sample::select(vec![
+        "=", "=", "=", " = ", "\t=", "= ", "=\u{a0}", ":", "", "==",
+    ]);
+    let with_references = |mut pieces: Vec<&'static str>| {
+        if references {
+            pieces.extend(REFERENCES);
+        }
+        pieces
+    };
+    let word = "[a-z0-9]{1,4}";
+    let inside_quotes = prop_oneof![
+        3 => word,
+        2 => prop::sample::select(with_references(vec![
+            " ", "\t", "\\n", "\\\"", "\\'", "\\\\", "\\ ", "\\t", "\\", "#", " #", "\n", "\r\n", "\r",
+            "\u{a0}", "é", "'", "\"", "`", "=",
+        ]))
+        .prop_map(str::to_string),
+    ];
+    let quoted = (
+        prop::sample::select(vec!["\"", "'"]),
+        prop::collection::vec(inside_quotes, 0..4),
+        prop::sample::select(vec![true, true, true, false]),
+    )
+        .prop_map(|(quote, inside, closed)| {
+            format!(
+                "{quote}{}{}",
+                inside.concat(),
+                if closed { quote } else { "" }
+            )
+        });
+    let unquoted = prop_oneof![
+        3 => word,
+        1 => prop::sample::select(with_references(vec![
+            " ", "\t", "\\", "\\ ", "\\n", "\\t", "#", " #", "\u{a0}", "\u{200b}", "{", "}", "=", "'", "\"",
+        ]))
+        .prop_map(str::to_string),
+    ];
+    let value = prop::collection::vec(prop_oneof![2 => unquoted, 1 => quoted], 0..4)
+        .prop_map(|segments| segments.concat());
+    let trailing = prop::sample::select(vec!["", "", " ", "\t", " # c", "#c", "\u{a0}"]);
+    let ending = prop::sample::select(vec!["\n", "\n", "\r\n", "\r", ""]);
+    let assignment = (prefix, name, separator, value, trailing, ending).prop_map(
+        |(prefix, name, separator, value, trailing, ending)| {
+            format!("{prefix}{name}{separator}{value}{trailing}{ending}")
+        },
+    );
+    let other = prop::sample::select(vec!["# c\n", "\n", "   \n", "  # c \"x\n", "\r\n", " "]);
+    let line = prop_oneof![5 => assignment, 1 => other.prop_map(str::to_string)];
+    (any::<bool>(), prop::collection::vec(line, 0..7))
+        .prop_map(|(bom, lines)| format!("{}{}", if bom { "\u{feff}" } else { "" }, lines.concat()))
+}
+
+/// What the real crate gives for `text`, read as `dotenvy::from_path` does with an empty
+/// environment: `from_read_iter` does not strip the BOM (`from_path` does), and
+/// `Iter::load` stops at the first error and keeps the first duplicate.
+struct RealDotenvy {
+    env: BTreeMap<String, String>,
+    error: Option<dotenvy::Error>,
+    /// A name was read twice: `from_path` then expands `${NAME}` to the first value (the
+    /// environment), `from_read_iter` to the last (its own map).
+    duplicate: bool,
+}
+
+fn real_dotenvy(text: &str) -> RealDotenvy {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut real = RealDotenvy {
+        env: BTreeMap::new(),
+        error: None,
+        duplicate: false,
+    };
+    for item in dotenvy::from_read_iter(body.as_bytes()) {
+        match item {
+            Ok((name, value)) => {
+                real.duplicate |= real.env.contains_key(&name);
+                real.env.entry(name).or_insert(value);
+            }
+            Err(error) => {
+                real.error = Some(error);
+                break;
+            }
+        }
+    }
+    real
+}
+
+/// keylint's dotenvy model (`consumer/dotenvy.rs`) gives what the real crate gives: the
+/// same variables and values, and the same error at the same index.
+fn assert_dotenvy_model_matches(text: &str, real: RealDotenvy) -> Result<(), TestCaseError> {
+    let loaded = load_env_file(Consumer::Dotenvy, text);
+    let mut env = BTreeMap::new();
+    for entry in &loaded {
+        if let Outcome::Value(value) = &entry.outcome {
+            env.entry(entry.name.clone())
+                .or_insert_with(|| value.clone());
+        }
+    }
+    prop_assert_eq!(&env, &real.env);
+    let refusals: Vec<&str> = loaded
+        .iter()
+        .filter_map(|entry| match &entry.outcome {
+            Outcome::Refused(reason) => Some(reason.as_str()),
+            _ => None,
+        })
+        .collect();
+    match real.error {
+        // A line of blanks (or a stray BOM) at the end has no statement to refuse.
+        Some(dotenvy::Error::LineParse(line, _))
+            if line
+                .chars()
+                .all(|character| character.is_whitespace() || character == '\u{feff}') =>
+        {
+            prop_assert!(refusals.is_empty(), "{:?}", refusals);
+        }
+        Some(dotenvy::Error::LineParse(_, index)) => {
+            prop_assert_eq!(refusals.len(), 1);
+            let at_index = format!("(at character {index})");
+            prop_assert!(
+                refusals[0].contains(&at_index),
+                "{} vs {}",
+                refusals[0],
+                at_index
+            );
+        }
+        Some(other) => prop_assert!(false, "unexpected error {other}"),
+        None => prop_assert!(refusals.is_empty(), "{:?}", refusals),
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config(1000))]
+
+    #[test]
+    fn dotenvy_model_matches_the_crate(text in dotenvy_text(false)) {
+        assert_dotenvy_model_matches(&text, real_dotenvy(&text))?;
+    }
+
+    #[test]
+    fn dotenvy_model_matches_the_crate_with_references(text in dotenvy_text(true)) {
+        let real = real_dotenvy(&text);
+        // The first-value rule has its own unit test and is checked live by the harness.
+        prop_assume!(!real.duplicate);
+        assert_dotenvy_model_matches(&text, real)?;
     }
 }
 

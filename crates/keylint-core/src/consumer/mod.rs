@@ -4,12 +4,12 @@
 //! Who reads a file decides what the application gets: `KEY="v"` is `v` for every
 //! dotenv library but `"v"` with the quotes for `docker run --env-file`. Each env-file
 //! consumer here re-implements its loader from the verified table in
-//! `shared/research/loaders.md` (dotenvy calls the real crate), and tests in
-//! `tests/conformance` compare them with the real loaders.
+//! `shared/research/loaders.md` (dotenvy is a port of the crate's own parser), and
+//! `scripts/conformance.sh` compares them with the real loaders.
 
 mod compose;
 mod docker;
-mod dotenvy_crate;
+mod dotenvy;
 mod interpolate;
 mod node_dotenv;
 mod python_dotenv;
@@ -128,7 +128,7 @@ pub fn load_env_file(consumer: Consumer, text: &str) -> Vec<Loaded> {
     match consumer {
         Consumer::PythonDotenv => python_dotenv::load(text),
         Consumer::NodeDotenv => node_dotenv::load(text),
-        Consumer::Dotenvy => dotenvy_crate::load(text),
+        Consumer::Dotenvy => dotenvy::load(text),
         Consumer::ComposeEnvFile => compose::load(text),
         Consumer::DockerEnvFile => docker::load(text),
         Consumer::Shell => shell::load(text),

@@ -134,8 +134,9 @@ fn simple_statement(start: usize, line: SimpleLine) -> Statement {
     }
 }
 
-/// End of the physical line starting at `from`: (end of content, end including the terminator).
-fn line_end(text: &str, from: usize) -> (usize, usize) {
+/// End of the physical line (`\n`, `\r\n` or a lone `\r`) at `from`: (end of content, end
+/// including the terminator).
+pub(crate) fn line_end(text: &str, from: usize) -> (usize, usize) {
     let bytes = text.as_bytes();
     let mut index = from;
     while index < bytes.len() {

@@ -5,10 +5,11 @@
 //! and `$$` are interpolated in unquoted and double-quoted values. Any parse error
 //! fails the whole file, so Compose does not start.
 
-use super::interpolate::expand_compose;
-use crate::syntax::simple_line;
+use std::cell::RefCell;
 
-use super::{Loaded, Outcome, skip_space};
+use super::interpolate::expand_compose;
+use super::{LastByName, Loaded, Outcome, skip_space};
+use crate::syntax::simple_line;
 
 /// compose-go's `isSpace`: no `\n`, so a line break ends a bare key.
 fn is_go_space(character: char) -> bool {
@@ -60,6 +61,7 @@ fn parse(
     loaded: &mut Vec<Loaded>,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<(), Failure> {
+    let last_by_name = RefCell::new(LastByName::default());
     loop {
         position = statement_start(text, position);
         if position >= text.len() {
@@ -98,10 +100,9 @@ fn parse(
         }
         let lookup = |wanted: &str| {
             env(wanted).or_else(|| {
-                loaded
-                    .iter()
-                    .rev()
-                    .find(|entry| entry.name == wanted)
+                last_by_name
+                    .borrow_mut()
+                    .get(loaded, wanted)
                     .and_then(|entry| entry.outcome.value().map(str::to_string))
             })
         };

@@ -122,6 +122,26 @@ pub struct Loaded {
     pub outcome: Outcome,
 }
 
+/// The last entry of each name a loader has read so far, for `$VAR` lookups. Indexed
+/// lazily: a file without references builds nothing, and each lookup first takes in the
+/// entries added since the one before, so lookups stay cheap on files full of `$VAR`.
+#[derive(Default)]
+struct LastByName {
+    index: std::collections::HashMap<String, usize>,
+    indexed: usize,
+}
+
+impl LastByName {
+    /// The last entry named `name` in `loaded` (which only ever grows between calls).
+    fn get<'a>(&mut self, loaded: &'a [Loaded], name: &str) -> Option<&'a Loaded> {
+        for (position, entry) in loaded.iter().enumerate().skip(self.indexed) {
+            self.index.insert(entry.name.clone(), position);
+        }
+        self.indexed = loaded.len();
+        self.index.get(name).map(|&position| &loaded[position])
+    }
+}
+
 /// Reads an env file as `consumer` would, with an empty process environment.
 #[must_use]
 pub fn load_env_file(consumer: Consumer, text: &str) -> Vec<Loaded> {

@@ -7,9 +7,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::syntax::simple_line;
-
 use super::{Loaded, NormalizedNewlines, Outcome};
+use crate::syntax::simple_line;
 
 /// JavaScript's `\s`: Unicode white space plus U+FEFF (so a BOM is skipped).
 const JS_SPACE: &str = r"[\t\n\x0B\x0C\r \u{a0}\u{1680}\u{2000}-\u{200a}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}\u{feff}]";

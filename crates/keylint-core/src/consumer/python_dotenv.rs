@@ -3,11 +3,10 @@
 //! skipped with a warning and the next line is read; values are then interpolated
 //! (`${VAR}` and `${VAR:-default}` only, in every quote style).
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
+use super::{LastByName, Loaded, NormalizedNewlines, Outcome, skip_space};
 use crate::syntax::simple_line;
-
-use super::{Loaded, NormalizedNewlines, Outcome, skip_space};
 
 /// Python's `\s` (str patterns): Unicode white space plus the separators U+001C–U+001F.
 fn is_space(character: char) -> bool {
@@ -279,9 +278,8 @@ fn decode(raw: &str, escape: impl Fn(char) -> Option<char>) -> String {
 /// from earlier bindings, unset gives "".
 fn interpolate(raw: Vec<(usize, Parsed)>) -> Vec<Loaded> {
     let mut loaded: Vec<Loaded> = Vec::new();
-    // The dict so far, name → its last entry in `loaded`; built at the first `${`, as
-    // most files never need it.
-    let mut dict: Option<HashMap<String, usize>> = None;
+    // The dict so far.
+    let mut dict = LastByName::default();
     let mut any_bare = false;
     for (at, parsed) in raw {
         let (name, outcome) = match parsed {
@@ -290,10 +288,10 @@ fn interpolate(raw: Vec<(usize, Parsed)>) -> Vec<Loaded> {
                 value: Some(value),
             } => {
                 let resolved = if value.contains("${") {
-                    let dict = dict.get_or_insert_with(|| index_names(&loaded));
                     resolve(&value, |wanted| {
+                        // Unparsable statements are kept under an empty name: not bindings.
+                        let entry = dict.get(&loaded, wanted).filter(|_| !wanted.is_empty())?;
                         // A bare `NAME` is kept as `None`, which `${NAME}` reads as "".
-                        let entry = &loaded[*dict.get(wanted)?];
                         Some(entry.outcome.value().unwrap_or(""))
                     })
                 } else {
@@ -312,20 +310,18 @@ fn interpolate(raw: Vec<(usize, Parsed)>) -> Vec<Loaded> {
             }
             Parsed::Comment | Parsed::Blank => continue,
         };
-        if let Some(dict) = &mut dict
-            && !name.is_empty()
-        {
-            dict.insert(name.clone(), loaded.len());
-        }
         loaded.push(Loaded { name, at, outcome });
     }
     if any_bare {
         // The dict keeps the last binding of a name: when that is a bare `NAME`, the
         // earlier values never reach the program.
-        let replaced: Vec<String> = index_names(&loaded)
-            .into_iter()
-            .filter(|&(_, last)| loaded[last].outcome.value().is_none())
-            .map(|(name, _)| name)
+        let mut seen = HashSet::new();
+        let replaced: Vec<String> = loaded
+            .iter()
+            .rev()
+            .filter(|entry| !entry.name.is_empty() && seen.insert(entry.name.as_str()))
+            .filter(|last| last.outcome.value().is_none())
+            .map(|last| last.name.clone())
             .collect();
         for name in replaced {
             for entry in loaded.iter_mut().filter(|entry| entry.name == name) {
@@ -340,19 +336,8 @@ fn interpolate(raw: Vec<(usize, Parsed)>) -> Vec<Loaded> {
     loaded
 }
 
-/// Each bound name → its last entry. Unparsable statements (kept under an empty name) are
-/// not bindings.
-fn index_names(loaded: &[Loaded]) -> HashMap<String, usize> {
-    loaded
-        .iter()
-        .enumerate()
-        .filter(|(_, entry)| !entry.name.is_empty())
-        .map(|(index, entry)| (entry.name.clone(), index))
-        .collect()
-}
-
 /// `\$\{(?P<name>[^\}:]*)(?::-(?P<default>[^\}]*))?\}`
-fn resolve<'a>(value: &str, known: impl Fn(&str) -> Option<&'a str>) -> String {
+fn resolve<'a>(value: &str, mut known: impl FnMut(&str) -> Option<&'a str>) -> String {
     let mut out = String::with_capacity(value.len());
     let mut rest = value;
     while let Some(start) = rest.find("${") {

@@ -3,12 +3,14 @@
 //! ordinary character (so CRLF files leave it on every value), `$VAR` expands, and text
 //! after a blank runs as a command instead of setting the variable.
 
-use crate::syntax::simple_line;
+use std::cell::RefCell;
 
-use super::{Loaded, Outcome};
+use super::{LastByName, Loaded, Outcome};
+use crate::syntax::simple_line;
 
 pub(super) fn load(text: &str) -> Vec<Loaded> {
     let mut loaded: Vec<Loaded> = Vec::new();
+    let last_by_name = RefCell::new(LastByName::default());
     let mut position = 0;
     while position < text.len() {
         if let Some(line) = simple_line::at(text, position) {
@@ -32,10 +34,9 @@ pub(super) fn load(text: &str) -> Vec<Loaded> {
             continue;
         }
         let lookup = |wanted: &str| {
-            loaded
-                .iter()
-                .rev()
-                .find(|entry| entry.name == wanted)
+            last_by_name
+                .borrow_mut()
+                .get(&loaded, wanted)
                 .and_then(|entry| entry.outcome.value().map(str::to_string))
         };
         let (entry, next) = read_statement(text, at, &lookup);

@@ -26,6 +26,6 @@ pub mod rules;
 pub mod source;
 pub mod suppression;
 
-pub use linter::{LintInput, RuleSelection, lint};
+pub use linter::{LintInput, RuleSelection, lint, lint_parsed};
 pub use project::{ConsumerSet, LoneFile, Project, Settings};
 pub use source::FileKind;

@@ -98,9 +98,22 @@ pub fn lint(
     settings: &Settings,
     selection: &RuleSelection,
 ) -> Vec<Diagnostic> {
+    let parsed = ParsedFile::parse(input.kind, input.text);
+    lint_parsed(input, &parsed, project, settings, selection)
+}
+
+/// [`lint`] on a file the caller has parsed from `input.text` (the server keeps it, with
+/// the loaders' outcomes it gathers, for hover).
+#[must_use]
+pub fn lint_parsed(
+    input: &LintInput,
+    parsed: &ParsedFile,
+    project: &dyn Project,
+    settings: &Settings,
+    selection: &RuleSelection,
+) -> Vec<Diagnostic> {
     #[cfg(debug_assertions)]
     panic_on_test_marker(input.text);
-    let parsed = ParsedFile::parse(input.kind, input.text);
     let consumers = if parsed.kind == FileKind::EnvFile {
         project.consumers_of(input.path)
     } else {
@@ -110,7 +123,7 @@ pub fn lint(
     let context = Context {
         path: input.path,
         text: input.text,
-        parsed: &parsed,
+        parsed,
         consumers: &consumers,
         is_template: input.is_template,
         is_test_context: is_test_context(&input.path.to_string_lossy(), parsed.kind),

@@ -1,7 +1,9 @@
 //! Benchmark (not a timed test): `didChange` → diagnostics latency of the real server
-//! over in-memory pipes, on a 10,000-line `.env` and a 5,000-line Compose file.
+//! over in-memory pipes, on a 10,000-line `.env` and a 5,000-line Compose file, and the
+//! hover round trip with the probe off.
 //! Run: `cargo run --release -p keylint-lsp --example bench_did_change`
-//! Prints p50/p99 per file (target, DESIGN.md §7: under 10 ms for 10,000 lines).
+//! Prints p50/p99 per file (targets, DESIGN.md §7: under 10 ms for 10,000 lines; hover
+//! without network under 1 ms).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -57,10 +59,28 @@ async fn measure(client: &mut TestClient, uri: &str, text: &str, line: usize) ->
     latencies
 }
 
-fn report(name: &str, latencies: &[Duration]) {
+/// Hover round trips on `line` of the open document `uri`.
+async fn measure_hover(client: &mut TestClient, uri: &str, line: usize) -> Vec<Duration> {
+    let mut latencies = Vec::with_capacity(rounds());
+    for _ in 0..rounds() {
+        let started = Instant::now();
+        let hover = client
+            .request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": 3}}),
+            )
+            .await;
+        latencies.push(started.elapsed());
+        assert!(hover.get("contents").is_some(), "{hover}");
+    }
+    latencies.sort();
+    latencies
+}
+
+fn report(name: &str, what: &str, latencies: &[Duration]) {
     let at = |q: f64| latencies[((latencies.len() as f64 - 1.0) * q).round() as usize];
     println!(
-        "{name}: didChange → diagnostics over {} edits: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        "{name}: {what} over {} requests: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
         latencies.len(),
         at(0.5).as_secs_f64() * 1000.0,
         at(0.99).as_secs_f64() * 1000.0,
@@ -86,7 +106,22 @@ async fn main() {
     }
     let env_uri = file_uri(&dir.path().join(".env"));
     let latencies = measure(&mut client, &env_uri, &env, 5_000).await;
-    report(".env, 10,000 lines", &latencies);
+    report(".env, 10,000 lines", "didChange → diagnostics", &latencies);
+    let latencies = measure_hover(&mut client, &env_uri, 0).await;
+    report(
+        ".env, 10,000 lines",
+        "hover on a key (probe off)",
+        &latencies,
+    );
+    let small_uri = file_uri(&dir.path().join("app/.env"));
+    let small = format!(
+        "OPENAI_API_KEY={}\nOPENAI_ORG_ID=org-x\nPORT=8080\n",
+        openai_key('c')
+    );
+    client.open(&small_uri, &small, 1).await;
+    client.diagnostics(&small_uri).await;
+    let latencies = measure_hover(&mut client, &small_uri, 0).await;
+    report(".env, 3 lines", "hover on a key (probe off)", &latencies);
 
     let mut compose = String::from("services:\n");
     let mut lines = 1;
@@ -104,6 +139,10 @@ async fn main() {
     }
     let compose_uri = file_uri(&dir.path().join("compose.yaml"));
     let latencies = measure(&mut client, &compose_uri, &compose, 2_500).await;
-    report(&format!("compose.yaml, {lines} lines"), &latencies);
+    report(
+        &format!("compose.yaml, {lines} lines"),
+        "didChange → diagnostics",
+        &latencies,
+    );
     client.shutdown().await;
 }

@@ -4,9 +4,10 @@
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
-use keylint_core::{Diagnostic, LintInput, Project as _, lint};
+use keylint_core::assignment::ParsedFile;
+use keylint_core::{Diagnostic, LintInput, Project as _, lint_parsed};
 use keylint_probe::Prober;
 use tower_lsp_server::ls_types::Uri;
 
@@ -41,6 +42,9 @@ pub struct Linted {
     pub version: i32,
     pub text: String,
     pub diagnostics: Vec<Diagnostic>,
+    /// The parse behind `diagnostics`, kept so hover on this version does not read the
+    /// file again. `None` when the document was too big to lint or the linter panicked.
+    pub parsed: Option<Arc<ParsedFile>>,
 }
 
 pub struct State {
@@ -125,12 +129,12 @@ impl State {
             .path
             .clone()
             .unwrap_or_else(|| PathBuf::from(uri.path().as_str()));
-        let diagnostics = if text.len() > MAX_LINT_BYTES {
+        let (diagnostics, parsed) = if text.len() > MAX_LINT_BYTES {
             tracing::warn!(
                 "not linting a {} byte document (limit {MAX_LINT_BYTES})",
                 text.len()
             );
-            Vec::new()
+            (Vec::new(), None)
         } else {
             lint_text(&path, &text, kind, &project, &selection)
         };
@@ -143,6 +147,7 @@ impl State {
             version: document.version,
             text,
             diagnostics,
+            parsed,
         };
         let mut all = lock(&self.linted);
         // Keep the newest: a slower lint of an older version must not win.
@@ -187,24 +192,27 @@ impl State {
 }
 
 /// The core call, with panics caught: a document that trips a bug yields no
-/// diagnostics (and a log line) instead of killing the server.
+/// diagnostics (and a log line) instead of killing the server. Also returns the parsed
+/// file, loader outcomes and all, for hover on this version.
 pub fn lint_text(
     path: &Path,
     text: &str,
     kind: keylint_core::FileKind,
     project: &ServerProject,
     selection: &keylint_core::RuleSelection,
-) -> Vec<Diagnostic> {
+) -> (Vec<Diagnostic>, Option<Arc<ParsedFile>>) {
     let mut input = LintInput::new(path, text, kind);
     input.is_committed = !project.is_ignored(path);
     let settings = keylint_core::Settings::default();
     match catch_unwind(AssertUnwindSafe(|| {
-        lint(&input, project, &settings, selection)
+        let parsed = ParsedFile::parse(kind, text);
+        let diagnostics = lint_parsed(&input, &parsed, project, &settings, selection);
+        (diagnostics, Some(Arc::new(parsed)))
     })) {
-        Ok(diagnostics) => diagnostics,
+        Ok(linted) => linted,
         Err(_) => {
             tracing::error!("the linter panicked on a document; no diagnostics for it");
-            Vec::new()
+            (Vec::new(), None)
         }
     }
 }

@@ -54,7 +54,25 @@ pub fn keys_in_text(
     consumer: Consumer,
     filter: &Filter,
 ) -> Result<Vec<FoundKey>, String> {
-    let parsed = ParsedFile::parse(kind, text);
+    keys_in_parsed(
+        text,
+        &ParsedFile::parse(kind, text),
+        kind,
+        shown,
+        consumer,
+        filter,
+    )
+}
+
+/// [`keys_in_text`] on a file already parsed from `text` (hover reuses the server's).
+pub fn keys_in_parsed(
+    text: &str,
+    parsed: &ParsedFile,
+    kind: FileKind,
+    shown: &str,
+    consumer: Consumer,
+    filter: &Filter,
+) -> Result<Vec<FoundKey>, String> {
     let index = LineIndex::new(text);
     let mut environments: Vec<(Option<String>, Environment)> = Vec::new();
     if kind == FileKind::EnvFile {

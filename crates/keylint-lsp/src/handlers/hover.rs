@@ -6,20 +6,21 @@
 use std::fmt::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use keylint_core::assignment::ParsedFile;
 use keylint_core::consumer::{Consumer, Outcome};
 use keylint_core::mask::{escape_invisible, mask_body};
 use keylint_core::provider::{self, Role, key_shape};
-use keylint_core::{FileKind, Project as _, mask_secret};
-use keylint_probe::config_keys::{Filter, keys_in_text};
+use keylint_core::{ConsumerSet, FileKind, Project as _, mask_secret};
+use keylint_probe::config_keys::{Filter, keys_in_parsed};
 use keylint_probe::{ProbeOutcome, ProbeRequest, Verdict};
 use tower_lsp_server::ls_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
 
 use crate::encoding::PositionMap;
 use crate::server::Backend;
-use crate::state::read;
+use crate::state::{lock, read};
 
 /// How long a hover waits for the live probe before answering with offline facts.
 pub const PROBE_WAIT: Duration = Duration::from_millis(300);
@@ -41,10 +42,15 @@ pub async fn hover(backend: &Backend, params: HoverParams) -> Option<Hover> {
         .unwrap_or_else(|| PathBuf::from(uri.path().as_str()));
     let encoding = backend.state.encoding();
     let project = backend.state.project();
+    // The parse of the last lint, loader outcomes included, when it is of this text.
+    let linted = lock(&backend.state.linted)
+        .get(&uri)
+        .filter(|linted| linted.text == text)
+        .and_then(|linted| linted.parsed.clone());
+    let map = PositionMap::new(&text, encoding);
     let facts = catch_unwind(AssertUnwindSafe(|| {
-        let map = PositionMap::new(&text, encoding);
-        let offset = map.offset(position);
-        offline_facts(&text, kind, &path, offset, &project)
+        let parsed = linted.unwrap_or_else(|| Arc::new(ParsedFile::parse(kind, &text)));
+        offline_facts(&text, kind, &parsed, &path, map.offset(position), &project)
     }))
     .ok()??;
     // Paths inside the workspace print relative to it.
@@ -53,7 +59,7 @@ pub async fn hover(backend: &Backend, params: HoverParams) -> Option<Hover> {
         Some(root) => facts.markdown.replace(&format!("{}/", root.display()), ""),
         None => facts.markdown,
     };
-    let range = Some(PositionMap::new(&text, encoding).range(&facts.range));
+    let range = Some(map.range(&facts.range));
     let probe_enabled = read(&backend.state.settings).probe_enable;
     if let Some(request) = facts.probe {
         if probe_enabled {
@@ -90,11 +96,11 @@ struct Facts {
 fn offline_facts(
     text: &str,
     kind: FileKind,
+    parsed: &ParsedFile,
     path: &std::path::Path,
     offset: usize,
     project: &crate::project::ServerProject,
 ) -> Option<Facts> {
-    let parsed = ParsedFile::parse(kind, text);
     let (index, assignment) = parsed
         .assignments
         .iter()
@@ -163,11 +169,15 @@ fn offline_facts(
         let _ = writeln!(markdown, "\nAs written: {}", show(raw, false));
     }
     // What each program receives.
+    let consumers = if assignment.yaml_outcome.is_none() {
+        project.consumers_of(path)
+    } else {
+        ConsumerSet::default()
+    };
     let mut received = Vec::new();
     if let Some(outcome) = &assignment.yaml_outcome {
         received.push(("YAML as written".to_string(), outcome.clone()));
     } else {
-        let consumers = project.consumers_of(path);
         for consumer in consumers.judged() {
             if let Some(outcome) = parsed.outcome(index, consumer) {
                 received.push((consumer.display_name().to_string(), outcome.clone()));
@@ -206,10 +216,11 @@ fn offline_facts(
             probe_request(
                 text,
                 kind,
+                parsed,
                 path,
                 &assignment.name,
                 &assignment.value_range,
-                project,
+                &consumers,
             )
         })
         .flatten();
@@ -233,17 +244,17 @@ fn offline_facts(
 fn probe_request(
     text: &str,
     kind: FileKind,
+    parsed: &ParsedFile,
     path: &std::path::Path,
     name: &str,
     value_range: &std::ops::Range<usize>,
-    project: &crate::project::ServerProject,
+    consumers: &ConsumerSet,
 ) -> Option<ProbeRequest> {
     let kind = match kind {
         FileKind::EnvFile => FileKind::EnvFile,
         FileKind::Compose => FileKind::Compose,
         _ => return None,
     };
-    let consumers = project.consumers_of(path);
     let consumer = if consumers.is_known() {
         consumers
             .judged()
@@ -257,11 +268,18 @@ fn probe_request(
         vars: vec![name.to_string()],
         provider: None,
     };
-    keys_in_text(text, kind, &path.to_string_lossy(), consumer, &filter)
-        .ok()?
-        .into_iter()
-        .find(|key| key.range == *value_range)
-        .map(|key| key.request)
+    keys_in_parsed(
+        text,
+        parsed,
+        kind,
+        &path.to_string_lossy(),
+        consumer,
+        &filter,
+    )
+    .ok()?
+    .into_iter()
+    .find(|key| key.range == *value_range)
+    .map(|key| key.request)
 }
 
 /// A value for display: masked when secret, invisible characters escaped, with the

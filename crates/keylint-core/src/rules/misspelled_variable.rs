@@ -1,5 +1,7 @@
 //! KL201 misspelled-variable: a near-miss of a known variable name that no SDK reads.
 
+use std::collections::HashMap;
+
 use crate::assignment::{Assignment, Origin};
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::provider::{self, KeyKind, KnownVariable, Provider, Role};
@@ -57,6 +59,8 @@ the right name is already set: renaming would create a duplicate.
 "#;
 
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+        // Files repeat names (copies, per-service entries): judge each name once.
+        let mut near_misses: HashMap<&str, Option<(&'static str, Slip)>> = HashMap::new();
         for (index, assignment) in ctx.assignments().iter().enumerate() {
             let name = assignment.name.as_str();
             // Secret `data:` keys are file names in a volume or `secretKeyRef` keys, not variables.
@@ -70,9 +74,8 @@ the right name is already set: renaming would create a duplicate.
             {
                 continue;
             }
-            let Some((intended, slip)) =
-                near_miss(name).or_else(|| short_key_name(ctx, index, name))
-            else {
+            let near = *near_misses.entry(name).or_insert_with(|| near_miss(name));
+            let Some((intended, slip)) = near.or_else(|| short_key_name(ctx, index, name)) else {
                 continue;
             };
             let message = match slip {
@@ -139,6 +142,9 @@ fn near_miss(name: &str) -> Option<(&'static str, Slip)> {
                 .collect()
         });
     let candidate = normalized(name);
+    let digits = candidate
+        .chars()
+        .any(|character| character.is_ascii_digit());
     let mut best: Option<(&'static str, Slip, usize)> = None;
     for (canonical, target) in CANONICAL.iter() {
         let canonical = *canonical;
@@ -152,18 +158,15 @@ fn near_miss(name: &str) -> Option<(&'static str, Slip)> {
         {
             Some((Slip::Synonym, 1))
         } else {
-            // One edit changes the length by at most one: skip the costly distance otherwise.
-            let distance = if candidate.len().abs_diff(target.len()) > 1 {
-                usize::MAX
-            } else {
-                strsim::damerau_levenshtein(&candidate, target)
-            };
+            // The costly distance comes last, for names that pass every cheap test; one
+            // edit changes the length by at most one.
             let extends = candidate.starts_with(target.as_str()) || target.starts_with(&candidate);
-            let digits = candidate
-                .chars()
-                .any(|character| character.is_ascii_digit());
-            (distance == 1 && target.len() >= 8 && !extends && !digits)
-                .then_some((Slip::Typo, distance))
+            let one_edit = !digits
+                && !extends
+                && target.len() >= 8
+                && candidate.len().abs_diff(target.len()) <= 1
+                && strsim::damerau_levenshtein(&candidate, target) == 1;
+            one_edit.then_some((Slip::Typo, 1))
         };
         if let Some((slip, distance)) = found
             && best.is_none_or(|(_, _, best_distance)| distance < best_distance)

@@ -80,7 +80,7 @@ OPENAI_API_KEY=sk-proj-new…
             let line_of = |copy: usize| lines.line_of(assignments[copy].name_range.start) + 1;
             let mut winners: Vec<(usize, Vec<Consumer>)> = Vec::new();
             let mut differ = false;
-            for consumer in ctx.judged_consumers(assignment) {
+            for &consumer in ctx.judged_consumers(assignment) {
                 let read: Vec<(usize, &Outcome)> = copies
                     .iter()
                     .filter_map(|&copy| Some((copy, ctx.parsed.outcome(copy, consumer)?)))
@@ -176,7 +176,8 @@ fn group_key(assignment: &Assignment) -> Option<(&str, Option<&str>, bool)> {
 pub(crate) fn is_overridden(ctx: &Context, index: usize, consumer: Consumer) -> bool {
     let assignments = ctx.assignments();
     let assignment = &assignments[index];
-    let mut read = (0..assignments.len()).filter(|&other| {
+    let copies = ctx.named(&assignment.name, assignment.scope.as_deref());
+    let mut read = copies.iter().copied().filter(|&other| {
         same_variable(assignment, &assignments[other])
             && ctx
                 .parsed

@@ -149,9 +149,7 @@ impl Endpoints {
                 .iter()
                 .filter(|known| known.role == Role::BaseUrl && known.provider == provider)
                 .find_map(|known| {
-                    let index = ctx.assignments().iter().rposition(|candidate| {
-                        candidate.name == known.name && candidate.scope == near.scope
-                    })?;
+                    let &index = ctx.named(known.name, near.scope.as_deref()).last()?;
                     // Checked as written: some loaders expand `${…}` to an empty value.
                     let written = ctx.slice(ctx.assignments()[index].value_range.clone());
                     let value = clean(ctx.some_value(index).unwrap_or_default());
@@ -171,13 +169,21 @@ impl Endpoints {
                 })
                 .unwrap_or(Endpoint::Unset)
         };
-        let has_azure_key = ctx.assignments().iter().any(|other| {
-            other.scope == near.scope
-                && ctx.key_variable_provider(&other.name) == Some(Provider::AzureOpenAi)
-                && ctx
-                    .sibling_value(near, &other.name)
+        // Every name that may hold an Azure key, known or from the config, rather than
+        // every assignment of the file: this runs for each OpenAI key variable.
+        let key_names = provider::VARIABLES.iter().map(|known| known.name).chain(
+            ctx.settings
+                .extra_variables
+                .api_keys
+                .iter()
+                .map(|(name, _)| name.as_str()),
+        );
+        let has_azure_key = key_names
+            .filter(|&name| ctx.key_variable_provider(name) == Some(Provider::AzureOpenAi))
+            .any(|name| {
+                ctx.sibling_value(near, name)
                     .is_some_and(|value| !clean(value).is_empty())
-        });
+            });
         Endpoints {
             openai_base: endpoint(Provider::OpenAi),
             azure_endpoint: endpoint(Provider::AzureOpenAi),

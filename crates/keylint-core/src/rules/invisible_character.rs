@@ -96,7 +96,7 @@ fn byte_order_mark(ctx: &Context, env: &EnvFile) -> Option<Diagnostic> {
         return None;
     };
     let name = escape_invisible(ctx.slice(first.name.clone()));
-    let judged = ctx.consumers.judged();
+    let judged = &ctx.judged;
     let breaks = [
         (
             Consumer::Shell,

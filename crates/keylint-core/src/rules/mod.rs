@@ -3,6 +3,8 @@
 //! text `keylint explain` prints and the README table is generated from) and a
 //! `check` that pushes diagnostics. Registering a rule is one line in [`RULES`].
 
+use std::cell::OnceCell;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
@@ -154,6 +156,17 @@ pub struct Context<'a> {
     pub is_committed: bool,
     pub project: &'a dyn Project,
     pub settings: &'a Settings,
+    /// `consumers.judged()`, computed once: rules ask for it for every assignment.
+    pub(crate) judged: Vec<Consumer>,
+    /// Assignment indices by name and scope, built on first use: looking a sibling up by
+    /// scanning every assignment made each rule quadratic in the file's length.
+    pub(crate) by_name: OnceCell<HashMap<&'a str, Vec<Copies<'a>>>>,
+}
+
+/// The assignments to one name in one scope, in file order.
+pub(crate) struct Copies<'a> {
+    scope: Option<&'a str>,
+    indices: Vec<usize>,
 }
 
 /// Whether a mistake is in syntax a user writes on purpose (quotes, `export`), which
@@ -235,12 +248,36 @@ impl Context<'_> {
 
     /// The consumers judged for this file: the known ones, else every common loader.
     #[must_use]
-    pub fn judged_consumers(&self, assignment: &Assignment) -> Vec<Consumer> {
+    pub fn judged_consumers(&self, assignment: &Assignment) -> &[Consumer] {
         if assignment.origin.is_yaml() {
-            vec![Consumer::YamlAsWritten]
+            &[Consumer::YamlAsWritten]
         } else {
-            self.consumers.judged()
+            &self.judged
         }
+    }
+
+    /// The indices of the assignments to `name` in `scope`, in file order.
+    #[must_use]
+    pub fn named(&self, name: &str, scope: Option<&str>) -> &[usize] {
+        let by_name = self.by_name.get_or_init(|| {
+            let mut by_name: HashMap<&str, Vec<Copies>> = HashMap::new();
+            for (index, assignment) in self.parsed.assignments.iter().enumerate() {
+                let scope = assignment.scope.as_deref();
+                let scopes = by_name.entry(assignment.name.as_str()).or_default();
+                match scopes.iter_mut().find(|copies| copies.scope == scope) {
+                    Some(copies) => copies.indices.push(index),
+                    None => scopes.push(Copies {
+                        scope,
+                        indices: vec![index],
+                    }),
+                }
+            }
+            by_name
+        });
+        by_name
+            .get(name)
+            .and_then(|scopes| scopes.iter().find(|copies| copies.scope == scope))
+            .map_or(&[], |copies| copies.indices.as_slice())
     }
 
     /// Asks `broken` of every judged consumer's outcome for assignment `index`.
@@ -260,7 +297,7 @@ impl Context<'_> {
             fine: Vec::new(),
             severity: Severity::Error,
         };
-        for consumer in self.judged_consumers(assignment) {
+        for &consumer in self.judged_consumers(assignment) {
             if !known && syntax == Syntax::Deliberate && consumer == Consumer::DockerEnvFile {
                 continue;
             }
@@ -338,23 +375,21 @@ impl Context<'_> {
         if self.key_variable_provider(&assignment.name).is_some() {
             return true;
         }
-        self.judged_consumers(assignment)
-            .into_iter()
-            .any(|consumer| {
-                self.parsed
-                    .outcome(index, consumer)
-                    .and_then(Outcome::value)
-                    .is_some_and(|value| {
-                        let trimmed = value.trim_matches(|character: char| {
-                            character.is_whitespace() || matches!(character, '"' | '\'' | '“' | '”')
-                        });
-                        provider::key_shape(trimmed).is_some_and(|shape| {
-                            shape.length_ok
-                                || shape.kind == provider::KeyKind::Azure
-                                    && is_key_name(&assignment.name)
-                        })
+        self.judged_consumers(assignment).iter().any(|&consumer| {
+            self.parsed
+                .outcome(index, consumer)
+                .and_then(Outcome::value)
+                .is_some_and(|value| {
+                    let trimmed = value.trim_matches(|character: char| {
+                        character.is_whitespace() || matches!(character, '"' | '\'' | '“' | '”')
+                    });
+                    provider::key_shape(trimmed).is_some_and(|shape| {
+                        shape.length_ok
+                            || shape.kind == provider::KeyKind::Azure
+                                && is_key_name(&assignment.name)
                     })
-            })
+                })
+        })
     }
 
     /// The first value some judged consumer gets for assignment `index`.
@@ -362,8 +397,8 @@ impl Context<'_> {
     pub fn some_value(&self, index: usize) -> Option<&str> {
         let assignment = &self.parsed.assignments[index];
         self.judged_consumers(assignment)
-            .into_iter()
-            .find_map(|consumer| {
+            .iter()
+            .find_map(|&consumer| {
                 self.parsed
                     .outcome(index, consumer)
                     .and_then(Outcome::value)
@@ -374,11 +409,7 @@ impl Context<'_> {
     /// as the first judged consumer reads it: last definition wins.
     #[must_use]
     pub fn sibling_value(&self, near: &Assignment, name: &str) -> Option<&str> {
-        let index = self
-            .parsed
-            .assignments
-            .iter()
-            .rposition(|candidate| candidate.name == name && candidate.scope == near.scope)?;
+        let &index = self.named(name, near.scope.as_deref()).last()?;
         self.some_value(index)
     }
 

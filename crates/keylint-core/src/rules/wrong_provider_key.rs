@@ -233,10 +233,7 @@ pub(crate) fn expectation(ctx: &Context, assignment: &Assignment) -> Expectation
 /// The value of another variable in the same place, as the program gets it: `None` when
 /// it is not set (or empty), `Some(None)` when it is interpolated at run time (unknown).
 fn sibling_text<'a>(ctx: &'a Context, near: &Assignment, name: &str) -> Option<Option<&'a str>> {
-    let index = ctx
-        .assignments()
-        .iter()
-        .rposition(|candidate| candidate.name == name && candidate.scope == near.scope)?;
+    let &index = ctx.named(name, near.scope.as_deref()).last()?;
     if is_interpolated(ctx.slice(ctx.assignments()[index].value_range.clone())) {
         return Some(None);
     }

@@ -375,10 +375,13 @@ impl Context<'_> {
         if self.key_variable_provider(&assignment.name).is_some() {
             return true;
         }
+        // Loaders mostly deliver the same text: each distinct value is shaped once.
+        let mut previous = None;
         self.judged_consumers(assignment).iter().any(|&consumer| {
             self.parsed
                 .outcome(index, consumer)
                 .and_then(Outcome::value)
+                .filter(|&value| previous.replace(value) != Some(value))
                 .is_some_and(|value| {
                     let trimmed = value.trim_matches(|character: char| {
                         character.is_whitespace() || matches!(character, '"' | '\'' | '“' | '”')
@@ -423,12 +426,24 @@ impl Context<'_> {
 /// Names that say they hold a secret key.
 #[must_use]
 pub fn is_key_name(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    upper.ends_with("_API_KEY")
-        || upper.ends_with("_APIKEY")
-        || upper.ends_with("_KEY")
-        || upper.contains("TOKEN")
-        || upper.contains("SECRET")
+    // Compared byte by byte instead of on an uppercase copy: this runs for every variable.
+    let ends_with = |suffix: &str| {
+        name.len() >= suffix.len()
+            && name.as_bytes()[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    ends_with("_API_KEY")
+        || ends_with("_APIKEY")
+        || ends_with("_KEY")
+        || contains_ignore_ascii_case(name, "TOKEN")
+        || contains_ignore_ascii_case(name, "SECRET")
+}
+
+/// Whether `text` contains the (non-empty, ASCII) `word` in any letter case.
+#[must_use]
+pub(crate) fn contains_ignore_ascii_case(text: &str, word: &str) -> bool {
+    text.as_bytes()
+        .windows(word.len())
+        .any(|window| window.eq_ignore_ascii_case(word.as_bytes()))
 }
 
 /// Attaches a fix.

@@ -5,7 +5,7 @@ use crate::rules::duplicate_variable::push_once;
 use crate::rules::wrong_provider_key::{
     Expectation, detail, expectation, is_interpolated, judge_key, key_range,
 };
-use crate::rules::{Context, FixAvailability, Rule, is_key_name};
+use crate::rules::{Context, FixAvailability, Rule, contains_ignore_ascii_case, is_key_name};
 
 pub(crate) struct PlaceholderValue;
 
@@ -105,7 +105,7 @@ OPENAI_API_KEY=sk-proj-…
 /// secrets (`SECRET_KEY`, `JWT_SECRET`) are not checked: a placeholder there does not
 /// cause a 401 from a provider.
 fn is_api_credential_name(name: &str) -> bool {
-    is_key_name(name) && name.to_ascii_uppercase().contains("API")
+    is_key_name(name) && contains_ignore_ascii_case(name, "API")
 }
 
 /// What a value that is not a real key is.

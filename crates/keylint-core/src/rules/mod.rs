@@ -292,26 +292,33 @@ impl Context<'_> {
     ) -> Option<Judgement> {
         let assignment = &self.parsed.assignments[index];
         let known = assignment.origin.is_yaml() || self.consumers.is_known();
-        let mut judgement = Judgement {
-            broken: Vec::new(),
-            fine: Vec::new(),
-            severity: Severity::Error,
-        };
-        for &consumer in self.judged_consumers(assignment) {
+        let consumers = self.judged_consumers(assignment);
+        let asked = |consumer: Consumer| {
             if !known && syntax == Syntax::Deliberate && consumer == Consumer::DockerEnvFile {
-                continue;
+                return None;
             }
-            let Some(outcome) = self.parsed.outcome(index, consumer) else {
-                continue;
-            };
-            match broken(consumer, outcome) {
-                Some(what) => judgement.broken.push((consumer, what)),
-                None => judgement.fine.push(consumer),
-            }
-        }
-        if judgement.broken.is_empty() {
+            self.parsed.outcome(index, consumer)
+        };
+        let failing: Vec<(Consumer, String)> = consumers
+            .iter()
+            .filter_map(|&consumer| Some((consumer, broken(consumer, asked(consumer)?)?)))
+            .collect();
+        if failing.is_empty() {
             return None;
         }
+        // Gathered only now: most values break nobody, and they allocate nothing.
+        let fine = consumers
+            .iter()
+            .copied()
+            .filter(|&consumer| {
+                asked(consumer).is_some() && !failing.iter().any(|(other, _)| *other == consumer)
+            })
+            .collect();
+        let mut judgement = Judgement {
+            broken: failing,
+            fine,
+            severity: Severity::Error,
+        };
         if !known && !judgement.fine.is_empty() {
             judgement.severity = Severity::Warning;
         }

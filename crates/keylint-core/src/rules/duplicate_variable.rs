@@ -78,21 +78,26 @@ OPENAI_API_KEY=sk-proj-new…
             let mut winners: Vec<(usize, Vec<Consumer>)> = Vec::new();
             let mut differ = false;
             for &consumer in ctx.judged_consumers(assignment) {
-                let read: Vec<(usize, &Outcome)> = copies
-                    .iter()
-                    .filter_map(|&copy| Some((copy, ctx.parsed.outcome(copy, consumer)?)))
-                    .filter(|(_, outcome)| assignment.origin.is_yaml() || outcome.value().is_some())
-                    .collect();
+                // Walked again rather than collected: a Vec per consumer and variable cost
+                // more than the walk.
+                let read = || {
+                    copies
+                        .iter()
+                        .filter_map(|&copy| Some((copy, ctx.parsed.outcome(copy, consumer)?)))
+                        .filter(|(_, outcome)| {
+                            assignment.origin.is_yaml() || outcome.value().is_some()
+                        })
+                };
                 // Quoting is deliberate syntax that only docker keeps: `A=x` and `A="x"`
                 // differ for docker alone, which counts only when docker is known to read it.
                 let counts = ctx.consumers.is_known() || consumer != Consumer::DockerEnvFile;
-                differ |= counts && read.windows(2).any(|pair| pair[0].1 != pair[1].1);
+                differ |= counts && read().zip(read().skip(1)).any(|(a, b)| a.1 != b.1);
                 let winner = if consumer.first_wins() {
-                    read.first()
+                    read().next()
                 } else {
-                    read.last()
+                    read().next_back()
                 };
-                if let Some(&(copy, _)) = winner {
+                if let Some((copy, _)) = winner {
                     match winners.iter_mut().find(|(line, _)| *line == line_of(copy)) {
                         Some((_, consumers)) => consumers.push(consumer),
                         None => winners.push((line_of(copy), vec![consumer])),

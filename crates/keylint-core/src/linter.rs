@@ -1,5 +1,6 @@
 //! The entry point: one file's text in, diagnostics out.
 
+use std::cell::OnceCell;
 use std::path::Path;
 
 use crate::assignment::ParsedFile;
@@ -130,6 +131,8 @@ pub fn lint_parsed(
         is_committed: input.is_committed,
         project,
         settings,
+        judged: consumers.judged(),
+        by_name: OnceCell::new(),
     };
     let mut diagnostics = Vec::new();
     for rule in RULES.iter().filter(|rule| selection.is_enabled(rule)) {

@@ -36,14 +36,20 @@ pub fn mask_body(value: &str) -> Option<String> {
     } else if length >= 4 + MIN_HIDDEN {
         ("", last_chars(value, 4))
     } else {
-        ("", String::new())
+        ("", "")
     };
-    Some(format!("{prefix}…{}", escape_invisible(&tail)))
+    Some(format!("{prefix}…{}", escape_invisible(tail)))
 }
 
-fn last_chars(value: &str, count: usize) -> String {
-    let chars: Vec<char> = value.chars().collect();
-    chars[chars.len().saturating_sub(count)..].iter().collect()
+/// The last `count` characters of `value` (all of it when shorter).
+fn last_chars(value: &str, count: usize) -> &str {
+    let start = value
+        .char_indices()
+        .rev()
+        .take(count)
+        .last()
+        .map_or(value.len(), |(at, _)| at);
+    &value[start..]
 }
 
 /// Makes invisible and control characters visible: `\r`, `\t`, `\n`, `<NBSP>`,

@@ -1,5 +1,7 @@
 //! KL202 duplicate-variable: the same variable set twice with different values.
 
+use std::cell::OnceCell;
+
 use crate::assignment::{Assignment, Origin};
 use crate::consumer::{Consumer, Outcome};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -53,16 +55,9 @@ OPENAI_API_KEY=sk-proj-new…
 
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         compose_sources(ctx, out);
-        let lines = LineIndex::new(ctx.text);
+        // Line numbers are only needed for a finding: most files have none.
+        let lines = OnceCell::new();
         let assignments = ctx.assignments();
-        // Copies of each variable, grouped once: comparing every pair would be quadratic.
-        let mut groups: std::collections::HashMap<(&str, Option<&str>, bool), Vec<usize>> =
-            std::collections::HashMap::new();
-        for (index, assignment) in assignments.iter().enumerate() {
-            if let Some(key) = group_key(assignment) {
-                groups.entry(key).or_default().push(index);
-            }
-        }
         for (index, assignment) in assignments.iter().enumerate() {
             if !matches!(
                 assignment.origin,
@@ -70,32 +65,39 @@ OPENAI_API_KEY=sk-proj-new…
             ) {
                 continue;
             }
-            let Some(copies) = group_key(assignment).and_then(|key| groups.get(&key)) else {
-                continue;
-            };
+            let copies = copies(ctx, assignment);
             // One finding per name, on its last copy.
-            if copies.len() < 2 || copies.last() != Some(&index) {
+            if copies.clone().nth(1).is_none() || copies.clone().next_back() != Some(index) {
                 continue;
             }
-            let line_of = |copy: usize| lines.line_of(assignments[copy].name_range.start) + 1;
+            let copies: Vec<usize> = copies.collect();
+            let line_of = |copy: usize| {
+                let lines = lines.get_or_init(|| LineIndex::new(ctx.text));
+                lines.line_of(assignments[copy].name_range.start) + 1
+            };
             let mut winners: Vec<(usize, Vec<Consumer>)> = Vec::new();
             let mut differ = false;
-            for consumer in ctx.judged_consumers(assignment) {
-                let read: Vec<(usize, &Outcome)> = copies
-                    .iter()
-                    .filter_map(|&copy| Some((copy, ctx.parsed.outcome(copy, consumer)?)))
-                    .filter(|(_, outcome)| assignment.origin.is_yaml() || outcome.value().is_some())
-                    .collect();
+            for &consumer in ctx.judged_consumers(assignment) {
+                // Walked again rather than collected: a Vec per consumer and variable cost
+                // more than the walk.
+                let read = || {
+                    copies
+                        .iter()
+                        .filter_map(|&copy| Some((copy, ctx.parsed.outcome(copy, consumer)?)))
+                        .filter(|(_, outcome)| {
+                            assignment.origin.is_yaml() || outcome.value().is_some()
+                        })
+                };
                 // Quoting is deliberate syntax that only docker keeps: `A=x` and `A="x"`
                 // differ for docker alone, which counts only when docker is known to read it.
                 let counts = ctx.consumers.is_known() || consumer != Consumer::DockerEnvFile;
-                differ |= counts && read.windows(2).any(|pair| pair[0].1 != pair[1].1);
+                differ |= counts && read().zip(read().skip(1)).any(|(a, b)| a.1 != b.1);
                 let winner = if consumer.first_wins() {
-                    read.first()
+                    read().next()
                 } else {
-                    read.last()
+                    read().next_back()
                 };
-                if let Some(&(copy, _)) = winner {
+                if let Some((copy, _)) = winner {
                     match winners.iter_mut().find(|(line, _)| *line == line_of(copy)) {
                         Some((_, consumers)) => consumers.push(consumer),
                         None => winners.push((line_of(copy), vec![consumer])),
@@ -171,17 +173,25 @@ fn group_key(assignment: &Assignment) -> Option<(&str, Option<&str>, bool)> {
     ))
 }
 
+/// The indices of the copies of `assignment`'s variable ([`same_variable`]), in file order.
+fn copies<'a>(
+    ctx: &'a Context,
+    assignment: &'a Assignment,
+) -> impl DoubleEndedIterator<Item = usize> + Clone + 'a {
+    ctx.named(&assignment.name, assignment.scope.as_deref())
+        .iter()
+        .copied()
+        .filter(|&other| same_variable(assignment, &ctx.assignments()[other]))
+}
+
 /// Whether another copy of assignment `index`'s variable is the one `consumer` keeps:
 /// value rules judge only the copy a program actually uses.
 pub(crate) fn is_overridden(ctx: &Context, index: usize, consumer: Consumer) -> bool {
-    let assignments = ctx.assignments();
-    let assignment = &assignments[index];
-    let mut read = (0..assignments.len()).filter(|&other| {
-        same_variable(assignment, &assignments[other])
-            && ctx
-                .parsed
-                .outcome(other, consumer)
-                .is_some_and(|outcome| outcome.value().is_some())
+    let assignment = &ctx.assignments()[index];
+    let mut read = copies(ctx, assignment).filter(|&other| {
+        ctx.parsed
+            .outcome(other, consumer)
+            .is_some_and(|outcome| outcome.value().is_some())
     });
     let winner = if consumer.first_wins() {
         read.next()

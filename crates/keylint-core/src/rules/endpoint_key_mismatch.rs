@@ -55,6 +55,20 @@ OPENAI_API_KEY=0123456789abcdef…   # Key 1 from the resource's "Keys and Endpo
         if ctx.is_template {
             return;
         }
+        // Every name that may hold an Azure key, known or from the config: gathered once,
+        // as each OpenAI key variable asks whether one is set beside it.
+        let azure_key_names: Vec<&str> = provider::VARIABLES
+            .iter()
+            .map(|known| known.name)
+            .chain(
+                ctx.settings
+                    .extra_variables
+                    .api_keys
+                    .iter()
+                    .map(|(name, _)| name.as_str()),
+            )
+            .filter(|&name| ctx.key_variable_provider(name) == Some(Provider::AzureOpenAi))
+            .collect();
         for (index, assignment) in ctx.assignments().iter().enumerate() {
             let Some(variable_provider) = ctx.key_variable_provider(&assignment.name) else {
                 continue;
@@ -62,7 +76,7 @@ OPENAI_API_KEY=0123456789abcdef…   # Key 1 from the resource's "Keys and Endpo
             if !matches!(variable_provider, Provider::OpenAi | Provider::AzureOpenAi) {
                 continue;
             }
-            let endpoints = Endpoints::near(ctx, assignment);
+            let endpoints = Endpoints::near(ctx, assignment, &azure_key_names);
             let Some(judgement) = ctx.judge(index, Syntax::Accidental, |_, outcome| {
                 let key = real_looking_key(outcome.value()?)?;
                 mismatch(variable_provider, key, &endpoints).map(|_| mask_secret(key))
@@ -143,15 +157,13 @@ struct Endpoints {
 }
 
 impl Endpoints {
-    fn near(ctx: &Context, near: &Assignment) -> Endpoints {
+    fn near(ctx: &Context, near: &Assignment, azure_key_names: &[&str]) -> Endpoints {
         let endpoint = |provider: Provider| {
             provider::VARIABLES
                 .iter()
                 .filter(|known| known.role == Role::BaseUrl && known.provider == provider)
                 .find_map(|known| {
-                    let index = ctx.assignments().iter().rposition(|candidate| {
-                        candidate.name == known.name && candidate.scope == near.scope
-                    })?;
+                    let &index = ctx.named(known.name, near.scope.as_deref()).last()?;
                     // Checked as written: some loaders expand `${…}` to an empty value.
                     let written = ctx.slice(ctx.assignments()[index].value_range.clone());
                     let value = clean(ctx.some_value(index).unwrap_or_default());
@@ -171,12 +183,9 @@ impl Endpoints {
                 })
                 .unwrap_or(Endpoint::Unset)
         };
-        let has_azure_key = ctx.assignments().iter().any(|other| {
-            other.scope == near.scope
-                && ctx.key_variable_provider(&other.name) == Some(Provider::AzureOpenAi)
-                && ctx
-                    .sibling_value(near, &other.name)
-                    .is_some_and(|value| !clean(value).is_empty())
+        let has_azure_key = azure_key_names.iter().any(|name| {
+            ctx.sibling_value(near, name)
+                .is_some_and(|value| !clean(value).is_empty())
         });
         Endpoints {
             openai_base: endpoint(Provider::OpenAi),

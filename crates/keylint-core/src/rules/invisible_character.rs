@@ -96,7 +96,7 @@ fn byte_order_mark(ctx: &Context, env: &EnvFile) -> Option<Diagnostic> {
         return None;
     };
     let name = escape_invisible(ctx.slice(first.name.clone()));
-    let judged = ctx.consumers.judged();
+    let judged = &ctx.judged;
     let breaks = [
         (
             Consumer::Shell,
@@ -281,6 +281,14 @@ fn is_never_deliberate(character: char) -> bool {
 /// A `\r` before `\n` is a line ending (reported once per file), not a character in a value.
 fn invisible_runs(text: &str, offset: usize) -> Vec<Range<usize>> {
     let mut runs: Vec<Range<usize>> = Vec::new();
+    // Printable ASCII, tabs and line feeds are never invisible, and most text is only
+    // that: one pass over the bytes settles it.
+    if text
+        .bytes()
+        .all(|byte| matches!(byte, b' '..=b'~' | b'\t' | b'\n'))
+    {
+        return runs;
+    }
     for (at, character) in text.char_indices() {
         let line_ending = character == '\r' && text[at + 1..].starts_with('\n');
         if !is_invisible(character) || line_ending {

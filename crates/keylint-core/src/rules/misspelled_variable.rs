@@ -1,5 +1,7 @@
 //! KL201 misspelled-variable: a near-miss of a known variable name that no SDK reads.
 
+use std::collections::HashMap;
+
 use crate::assignment::{Assignment, Origin};
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::provider::{self, KeyKind, KnownVariable, Provider, Role};
@@ -57,6 +59,8 @@ the right name is already set: renaming would create a duplicate.
 "#;
 
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+        // Files repeat names (copies, per-service entries): judge each name once.
+        let mut near_misses: HashMap<&str, Option<(&'static str, Slip)>> = HashMap::new();
         for (index, assignment) in ctx.assignments().iter().enumerate() {
             let name = assignment.name.as_str();
             // Secret `data:` keys are file names in a volume or `secretKeyRef` keys, not variables.
@@ -70,9 +74,8 @@ the right name is already set: renaming would create a duplicate.
             {
                 continue;
             }
-            let Some((intended, slip)) =
-                near_miss(name).or_else(|| short_key_name(ctx, index, name))
-            else {
+            let near = *near_misses.entry(name).or_insert_with(|| near_miss(name));
+            let Some((intended, slip)) = near.or_else(|| short_key_name(ctx, index, name)) else {
                 continue;
             };
             let message = match slip {
@@ -118,10 +121,14 @@ enum Slip {
 
 /// Uppercase with the underscores dropped: `open_ai_apikey` → `OPENAIAPIKEY`.
 fn normalized(name: &str) -> String {
+    normalized_chars(name).collect()
+}
+
+/// The characters of [`normalized`].
+fn normalized_chars(name: &str) -> impl Iterator<Item = char> + '_ {
     name.chars()
         .filter(|&character| character != '_')
         .map(|character| character.to_ascii_uppercase())
-        .collect()
 }
 
 /// The canonical name `name` is a near-miss of. Tight on purpose: the same letters
@@ -139,6 +146,9 @@ fn near_miss(name: &str) -> Option<(&'static str, Slip)> {
                 .collect()
         });
     let candidate = normalized(name);
+    let digits = candidate
+        .chars()
+        .any(|character| character.is_ascii_digit());
     let mut best: Option<(&'static str, Slip, usize)> = None;
     for (canonical, target) in CANONICAL.iter() {
         let canonical = *canonical;
@@ -152,18 +162,14 @@ fn near_miss(name: &str) -> Option<(&'static str, Slip)> {
         {
             Some((Slip::Synonym, 1))
         } else {
-            // One edit changes the length by at most one: skip the costly distance otherwise.
-            let distance = if candidate.len().abs_diff(target.len()) > 1 {
-                usize::MAX
-            } else {
-                strsim::damerau_levenshtein(&candidate, target)
-            };
             let extends = candidate.starts_with(target.as_str()) || target.starts_with(&candidate);
-            let digits = candidate
-                .chars()
-                .any(|character| character.is_ascii_digit());
-            (distance == 1 && target.len() >= 8 && !extends && !digits)
-                .then_some((Slip::Typo, distance))
+            // A cheap bound first: one edit of ASCII text changes its length by at most one.
+            let one_edit = !digits
+                && !extends
+                && target.len() >= 8
+                && candidate.len().abs_diff(target.len()) <= 1
+                && one_edit_apart(&candidate, target);
+            one_edit.then_some((Slip::Typo, 1))
         };
         if let Some((slip, distance)) = found
             && best.is_none_or(|(_, _, best_distance)| distance < best_distance)
@@ -174,15 +180,49 @@ fn near_miss(name: &str) -> Option<(&'static str, Slip)> {
     best.map(|(canonical, slip, _)| (canonical, slip))
 }
 
+/// Whether one edit turns `a` into `b`: a substitution, an insertion, a deletion or a
+/// swap of neighbours (Damerau-Levenshtein distance 1). Without the distance matrix:
+/// what is left once the common start and end are cut off tells.
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    let same_start: usize = a
+        .chars()
+        .zip(b.chars())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum();
+    let (a, b) = (&a[same_start..], &b[same_start..]);
+    let same_end: usize = a
+        .chars()
+        .rev()
+        .zip(b.chars().rev())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum();
+    let (a, b) = (&a[..a.len() - same_end], &b[..b.len() - same_end]);
+    let mut a = a.chars();
+    let mut b = b.chars();
+    match (a.next(), a.next(), a.next(), b.next(), b.next(), b.next()) {
+        // One substituted, inserted or deleted character.
+        (Some(_), None, _, Some(_), None, _)
+        | (None, _, _, Some(_), None, _)
+        | (Some(_), None, _, None, _, _) => true,
+        // Two neighbours swapped.
+        (Some(a1), Some(a2), None, Some(b1), Some(b2), None) => a1 == b2 && a2 == b1,
+        _ => false,
+    }
+}
+
 /// `OPENAI_KEY`, `ANTHROPIC_KEY`, `GEMINI_KEY`: names some apps read, reported only when
 /// the value is that provider's key (then the SDK, which reads the long name, misses it).
 fn short_key_name(ctx: &Context, index: usize, name: &str) -> Option<(&'static str, Slip)> {
-    let provider = match normalized(name).as_str() {
-        "OPENAIKEY" => Provider::OpenAi,
-        "ANTHROPICKEY" => Provider::Anthropic,
-        "GEMINIKEY" => Provider::Gemini,
-        _ => return None,
-    };
+    // Compared without a normalized copy: this runs for most variables of every file.
+    let (_, provider) = [
+        ("OPENAIKEY", Provider::OpenAi),
+        ("ANTHROPICKEY", Provider::Anthropic),
+        ("GEMINIKEY", Provider::Gemini),
+    ]
+    .into_iter()
+    .find(|(short, _)| normalized_chars(name).eq(short.chars()))?;
     let value = ctx.some_value(index)?;
     let value = value.trim_matches(|character: char| {
         character.is_whitespace() || matches!(character, '"' | '\'')
@@ -316,6 +356,32 @@ mod tests {
         9:7-9:20 warning KL201: OPENAI_APIKEY is not a name the official SDK reads — did you mean OPENAI_API_KEY?
           fix (unsafe): Rename to OPENAI_API_KEY => services:\n  weaviate:\n    image: cr.weaviate.io/semitechnologies/weaviate:1.25.0\n    environment:\n      OPENAI_APIKEY: ${OPENAI_API_KEY}\n  app:\n    image: python:3.12\n    environment:\n      OPENAI_API_KEY: ${OPENAI_API_KEY}\n
         ");
+    }
+
+    #[test]
+    fn one_edit_is_damerau_levenshtein_distance_one() {
+        for (a, b) in [
+            ("OPENAIAPIKEY", "OPENAIAPIKEX"),
+            ("OPENAIAPIKEY", "OPENAIAPIKE"),
+            ("OPENAIAPIKEY", "OPENAIAPIKEYS"),
+            ("OPENAIAPIKEY", "OPNEAIAPIKEY"),
+            ("ABA", "ABBA"),
+            ("OPENAIAPİKEY", "OPENAIAPIKEY"),
+        ] {
+            assert!(super::one_edit_apart(a, b), "{a} {b}");
+            assert!(super::one_edit_apart(b, a), "{b} {a}");
+            assert_eq!(strsim::damerau_levenshtein(a, b), 1, "{a} {b}");
+        }
+        for (a, b) in [
+            ("OPENAIAPIKEY", "OPENAIAPIKEY"),
+            ("OPENAIAPIKEY", "OPENAIAPIXXY"),
+            ("OPENAIAPIKEY", "OPENAIAPI"),
+            ("OPENAIAPIKEY", "OPENAIPAIKYE"),
+            ("ABC", "CBA"),
+        ] {
+            assert!(!super::one_edit_apart(a, b), "{a} {b}");
+            assert_ne!(strsim::damerau_levenshtein(a, b), 1, "{a} {b}");
+        }
     }
 
     #[test]

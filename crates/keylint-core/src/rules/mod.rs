@@ -3,6 +3,8 @@
 //! text `keylint explain` prints and the README table is generated from) and a
 //! `check` that pushes diagnostics. Registering a rule is one line in [`RULES`].
 
+use std::cell::OnceCell;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
@@ -154,6 +156,17 @@ pub struct Context<'a> {
     pub is_committed: bool,
     pub project: &'a dyn Project,
     pub settings: &'a Settings,
+    /// `consumers.judged()`, computed once: rules ask for it for every assignment.
+    pub(crate) judged: Vec<Consumer>,
+    /// Assignment indices by name and scope, built on first use: looking a sibling up by
+    /// scanning every assignment made each rule quadratic in the file's length.
+    pub(crate) by_name: OnceCell<HashMap<&'a str, Vec<Copies<'a>>>>,
+}
+
+/// The assignments to one name in one scope, in file order.
+pub(crate) struct Copies<'a> {
+    scope: Option<&'a str>,
+    indices: Vec<usize>,
 }
 
 /// Whether a mistake is in syntax a user writes on purpose (quotes, `export`), which
@@ -235,12 +248,36 @@ impl Context<'_> {
 
     /// The consumers judged for this file: the known ones, else every common loader.
     #[must_use]
-    pub fn judged_consumers(&self, assignment: &Assignment) -> Vec<Consumer> {
+    pub fn judged_consumers(&self, assignment: &Assignment) -> &[Consumer] {
         if assignment.origin.is_yaml() {
-            vec![Consumer::YamlAsWritten]
+            &[Consumer::YamlAsWritten]
         } else {
-            self.consumers.judged()
+            &self.judged
         }
+    }
+
+    /// The indices of the assignments to `name` in `scope`, in file order.
+    #[must_use]
+    pub fn named(&self, name: &str, scope: Option<&str>) -> &[usize] {
+        let by_name = self.by_name.get_or_init(|| {
+            let mut by_name: HashMap<&str, Vec<Copies>> = HashMap::new();
+            for (index, assignment) in self.parsed.assignments.iter().enumerate() {
+                let scope = assignment.scope.as_deref();
+                let scopes = by_name.entry(assignment.name.as_str()).or_default();
+                match scopes.iter_mut().find(|copies| copies.scope == scope) {
+                    Some(copies) => copies.indices.push(index),
+                    None => scopes.push(Copies {
+                        scope,
+                        indices: vec![index],
+                    }),
+                }
+            }
+            by_name
+        });
+        by_name
+            .get(name)
+            .and_then(|scopes| scopes.iter().find(|copies| copies.scope == scope))
+            .map_or(&[], |copies| copies.indices.as_slice())
     }
 
     /// Asks `broken` of every judged consumer's outcome for assignment `index`.
@@ -255,26 +292,33 @@ impl Context<'_> {
     ) -> Option<Judgement> {
         let assignment = &self.parsed.assignments[index];
         let known = assignment.origin.is_yaml() || self.consumers.is_known();
-        let mut judgement = Judgement {
-            broken: Vec::new(),
-            fine: Vec::new(),
-            severity: Severity::Error,
-        };
-        for consumer in self.judged_consumers(assignment) {
+        let consumers = self.judged_consumers(assignment);
+        let asked = |consumer: Consumer| {
             if !known && syntax == Syntax::Deliberate && consumer == Consumer::DockerEnvFile {
-                continue;
+                return None;
             }
-            let Some(outcome) = self.parsed.outcome(index, consumer) else {
-                continue;
-            };
-            match broken(consumer, outcome) {
-                Some(what) => judgement.broken.push((consumer, what)),
-                None => judgement.fine.push(consumer),
-            }
-        }
-        if judgement.broken.is_empty() {
+            self.parsed.outcome(index, consumer)
+        };
+        let failing: Vec<(Consumer, String)> = consumers
+            .iter()
+            .filter_map(|&consumer| Some((consumer, broken(consumer, asked(consumer)?)?)))
+            .collect();
+        if failing.is_empty() {
             return None;
         }
+        // Gathered only now: most values break nobody, and they allocate nothing.
+        let fine = consumers
+            .iter()
+            .copied()
+            .filter(|&consumer| {
+                asked(consumer).is_some() && !failing.iter().any(|(other, _)| *other == consumer)
+            })
+            .collect();
+        let mut judgement = Judgement {
+            broken: failing,
+            fine,
+            severity: Severity::Error,
+        };
         if !known && !judgement.fine.is_empty() {
             judgement.severity = Severity::Warning;
         }
@@ -338,23 +382,24 @@ impl Context<'_> {
         if self.key_variable_provider(&assignment.name).is_some() {
             return true;
         }
-        self.judged_consumers(assignment)
-            .into_iter()
-            .any(|consumer| {
-                self.parsed
-                    .outcome(index, consumer)
-                    .and_then(Outcome::value)
-                    .is_some_and(|value| {
-                        let trimmed = value.trim_matches(|character: char| {
-                            character.is_whitespace() || matches!(character, '"' | '\'' | '“' | '”')
-                        });
-                        provider::key_shape(trimmed).is_some_and(|shape| {
-                            shape.length_ok
-                                || shape.kind == provider::KeyKind::Azure
-                                    && is_key_name(&assignment.name)
-                        })
+        // Loaders mostly deliver the same text: each distinct value is shaped once.
+        let mut previous = None;
+        self.judged_consumers(assignment).iter().any(|&consumer| {
+            self.parsed
+                .outcome(index, consumer)
+                .and_then(Outcome::value)
+                .filter(|&value| previous.replace(value) != Some(value))
+                .is_some_and(|value| {
+                    let trimmed = value.trim_matches(|character: char| {
+                        character.is_whitespace() || matches!(character, '"' | '\'' | '“' | '”')
+                    });
+                    provider::key_shape(trimmed).is_some_and(|shape| {
+                        shape.length_ok
+                            || shape.kind == provider::KeyKind::Azure
+                                && is_key_name(&assignment.name)
                     })
-            })
+                })
+        })
     }
 
     /// The first value some judged consumer gets for assignment `index`.
@@ -362,8 +407,8 @@ impl Context<'_> {
     pub fn some_value(&self, index: usize) -> Option<&str> {
         let assignment = &self.parsed.assignments[index];
         self.judged_consumers(assignment)
-            .into_iter()
-            .find_map(|consumer| {
+            .iter()
+            .find_map(|&consumer| {
                 self.parsed
                     .outcome(index, consumer)
                     .and_then(Outcome::value)
@@ -374,11 +419,7 @@ impl Context<'_> {
     /// as the first judged consumer reads it: last definition wins.
     #[must_use]
     pub fn sibling_value(&self, near: &Assignment, name: &str) -> Option<&str> {
-        let index = self
-            .parsed
-            .assignments
-            .iter()
-            .rposition(|candidate| candidate.name == name && candidate.scope == near.scope)?;
+        let &index = self.named(name, near.scope.as_deref()).last()?;
         self.some_value(index)
     }
 
@@ -392,12 +433,24 @@ impl Context<'_> {
 /// Names that say they hold a secret key.
 #[must_use]
 pub fn is_key_name(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    upper.ends_with("_API_KEY")
-        || upper.ends_with("_APIKEY")
-        || upper.ends_with("_KEY")
-        || upper.contains("TOKEN")
-        || upper.contains("SECRET")
+    // Compared byte by byte instead of on an uppercase copy: this runs for every variable.
+    let ends_with = |suffix: &str| {
+        name.len() >= suffix.len()
+            && name.as_bytes()[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    ends_with("_API_KEY")
+        || ends_with("_APIKEY")
+        || ends_with("_KEY")
+        || contains_ignore_ascii_case(name, "TOKEN")
+        || contains_ignore_ascii_case(name, "SECRET")
+}
+
+/// Whether `text` contains the (non-empty, ASCII) `word` in any letter case.
+#[must_use]
+pub(crate) fn contains_ignore_ascii_case(text: &str, word: &str) -> bool {
+    text.as_bytes()
+        .windows(word.len())
+        .any(|window| window.eq_ignore_ascii_case(word.as_bytes()))
 }
 
 /// Attaches a fix.

@@ -94,9 +94,16 @@ fn received_id(outcome: &Outcome) -> Option<&str> {
     (!value.is_empty() && !value.contains('$')).then_some(value)
 }
 
+/// Whether `id` is not the id a variable of `role` needs: [`mistake`] without saying
+/// what it is instead (which masks keys).
+fn is_mistaken(role: Role, id: &str) -> bool {
+    let (expected, _) = prefixes(role);
+    !id.starts_with(expected)
+}
+
 fn mistake(role: Role, id: &str) -> Option<IdMistake> {
-    let (expected, other) = prefixes(role);
-    if id.starts_with(expected) {
+    let (_, other) = prefixes(role);
+    if !is_mistaken(role, id) {
         None
     } else if id.starts_with(other) {
         Some(IdMistake::OtherKindOfId)
@@ -127,8 +134,8 @@ pub(super) fn check_ids(
         }
         let Some(judgement) = ctx.judge(index, Syntax::Accidental, |_, outcome| {
             received_id(outcome)
-                .and_then(|id| mistake(role, id))
-                .map(|_| String::new())
+                .is_some_and(|id| is_mistaken(role, id))
+                .then(String::new)
         }) else {
             continue;
         };

@@ -5,7 +5,7 @@ use crate::rules::duplicate_variable::push_once;
 use crate::rules::wrong_provider_key::{
     Expectation, detail, expectation, is_interpolated, judge_key, key_range,
 };
-use crate::rules::{Context, FixAvailability, Rule, is_key_name};
+use crate::rules::{Context, FixAvailability, Rule, contains_ignore_ascii_case, is_key_name};
 
 pub(crate) struct PlaceholderValue;
 
@@ -105,7 +105,7 @@ OPENAI_API_KEY=sk-proj-…
 /// secrets (`SECRET_KEY`, `JWT_SECRET`) are not checked: a placeholder there does not
 /// cause a 401 from a provider.
 fn is_api_credential_name(name: &str) -> bool {
-    is_key_name(name) && name.to_ascii_uppercase().contains("API")
+    is_key_name(name) && contains_ignore_ascii_case(name, "API")
 }
 
 /// What a value that is not a real key is.
@@ -198,6 +198,12 @@ const DESCRIPTIVE_WORDS: &[&str] = &[
 /// Words a placeholder ends with when it only names the thing: `api-key`, `OPENAI_API_KEY`.
 const NAMING_WORDS: &[&str] = &["key", "apikey", "token", "secret"];
 
+/// Runs of digits a placeholder counts along (`12345`, `0123`).
+const DIGIT_RUNS: [&str; 2] = [
+    "123456789012345678901234567890",
+    "012345678901234567890123456789",
+];
+
 /// Classic fake key bodies.
 const FAKE_BODIES: &[&str] = &["abc", "abc123", "abcdef", "123abc", "qwerty", "asdf"];
 
@@ -229,35 +235,40 @@ pub(crate) fn filler(key: &str) -> Option<Filler> {
             .chars()
             .all(|character| ".*x•#?-_".contains(character))
         || lower.chars().all(|character| Some(character) == first)
-        || lower.len() >= 3 && "123456789012345678901234567890".contains(&lower)
-        || lower.len() >= 3 && "012345678901234567890123456789".contains(&lower)
+        // Checked by length first: most values are keys, longer than any run.
+        || (3..=DIGIT_RUNS[0].len()).contains(&lower.len())
+            && DIGIT_RUNS.iter().any(|run| run.contains(lower.as_str()))
     {
         return Some(Filler::Placeholder);
     }
     if FAKE_BODIES.contains(&lower.as_str()) {
         return Some(Filler::TestStub);
     }
-    let words: Vec<&str> = lower
-        .split(|character: char| !character.is_ascii_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .collect();
-    let is_word = |word: &&str| {
-        PLACEHOLDER_WORDS.contains(word)
-            || STUB_WORDS.contains(word)
-            || DESCRIPTIVE_WORDS.contains(word)
+    // Split lazily: a key's first word is already not a word of a placeholder.
+    let words = || {
+        lower
+            .split(|character: char| !character.is_ascii_alphanumeric())
+            .filter(|word| !word.is_empty())
+    };
+    let is_word = |word: &str| {
+        PLACEHOLDER_WORDS.contains(&word)
+            || STUB_WORDS.contains(&word)
+            || DESCRIPTIVE_WORDS.contains(&word)
             || word.len() <= 10 && word.chars().all(|character| character.is_ascii_digit())
     };
     let stub_start = key.chars().count() < 40
         && ["fake", "dummy", "mock", "test", "stub"]
             .iter()
             .any(|word| lower.starts_with(word));
-    if !words.iter().all(is_word) {
+    if !words().all(is_word) {
         return stub_start.then_some(Filler::TestStub);
     }
-    if words.iter().any(|word| STUB_WORDS.contains(word)) || stub_start {
+    if words().any(|word| STUB_WORDS.contains(&word)) || stub_start {
         Some(Filler::TestStub)
-    } else if words.iter().any(|word| PLACEHOLDER_WORDS.contains(word))
-        || words.last().is_some_and(|word| NAMING_WORDS.contains(word))
+    } else if words().any(|word| PLACEHOLDER_WORDS.contains(&word))
+        || words()
+            .next_back()
+            .is_some_and(|word| NAMING_WORDS.contains(&word))
     {
         Some(Filler::Placeholder)
     } else {

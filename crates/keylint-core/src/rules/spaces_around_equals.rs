@@ -190,7 +190,7 @@ fn export(
         escape_invisible(&assignment.name)
     );
     let diagnostic = SpacesAroundEquals::diagnostic(judgement.severity, range.clone(), message);
-    if ctx.consumers.judged() == [Consumer::DockerEnvFile] {
+    if ctx.judged == [Consumer::DockerEnvFile] {
         return Some(with_fix(
             diagnostic,
             Fix::safe("Remove `export`", vec![Edit::delete(range)]),

@@ -61,8 +61,8 @@ the line or further down, or go.
             let quote = quote.as_char();
             let effects: Vec<String> = ctx
                 .judged_consumers(assignment)
-                .into_iter()
-                .filter_map(|consumer| {
+                .iter()
+                .filter_map(|&consumer| {
                     let outcome = ctx.parsed.outcome(index, consumer)?;
                     Some(format!(
                         "{} {}",

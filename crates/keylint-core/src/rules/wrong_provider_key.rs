@@ -4,6 +4,7 @@
 //! variable expects once the endpoint beside it is taken into account, and the key each
 //! consumer actually uses.
 
+use std::cell::RefCell;
 use std::ops::Range;
 
 use crate::assignment::Assignment;
@@ -233,10 +234,7 @@ pub(crate) fn expectation(ctx: &Context, assignment: &Assignment) -> Expectation
 /// The value of another variable in the same place, as the program gets it: `None` when
 /// it is not set (or empty), `Some(None)` when it is interpolated at run time (unknown).
 fn sibling_text<'a>(ctx: &'a Context, near: &Assignment, name: &str) -> Option<Option<&'a str>> {
-    let index = ctx
-        .assignments()
-        .iter()
-        .rposition(|candidate| candidate.name == name && candidate.scope == near.scope)?;
+    let &index = ctx.named(name, near.scope.as_deref()).last()?;
     if is_interpolated(ctx.slice(ctx.assignments()[index].value_range.clone())) {
         return Some(None);
     }
@@ -295,11 +293,25 @@ pub(crate) fn judge_key(
     if ctx.is_template || is_interpolated(ctx.slice(assignment.value_range.clone())) {
         return None;
     }
+    // Loaders mostly deliver the same text: the key the previous consumer got and its
+    // verdict, so that each distinct key is judged (and masked) once.
+    let previous: RefCell<Option<(String, Option<String>)>> = RefCell::new(None);
     // Quotes and ` # comments` are deliberate syntax that only docker keeps: judged for
     // docker only when docker is known to read the file, as KL101 does.
     let mut judgement = ctx.judge(index, Syntax::Deliberate, |consumer, outcome| {
         let key = key_text(outcome.value()?);
-        (!is_overridden(ctx, index, consumer) && broken(key)).then(|| mask_secret(key))
+        if is_overridden(ctx, index, consumer) {
+            return None;
+        }
+        let mut previous = previous.borrow_mut();
+        if let Some((seen, verdict)) = previous.as_ref()
+            && seen == key
+        {
+            return verdict.clone();
+        }
+        let verdict = broken(key).then(|| mask_secret(key));
+        *previous = Some((key.to_string(), verdict.clone()));
+        verdict
     })?;
     // A loader that refuses the line or reads no value is not "fine": that is another
     // rule's finding, and it must not soften this one.

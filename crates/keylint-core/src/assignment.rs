@@ -186,7 +186,7 @@ fn parse_env(text: &str) -> ParsedFile {
 /// Files at least this big read their loaders on parallel threads.
 const PARALLEL_BYTES: usize = 64 * 1024;
 
-/// A file of unquoted simple lines (see [`simple_line`]) without `export`, comment lines
+/// A file of unquoted simple lines (see [`simple_line`]) without `export` or a comment, comment lines
 /// and blank lines, LF endings, no BOM: every loader reads it the same way.
 fn is_plain(text: &str, env: &EnvFile) -> bool {
     env.bom.is_none()
@@ -198,7 +198,9 @@ fn is_plain(text: &str, env: &EnvFile) -> bool {
                 StatementKind::Blank | StatementKind::Comment => true,
                 StatementKind::Other => false,
                 StatementKind::Assignment(_) => simple_line::at(text, statement.span.start)
-                    .is_some_and(|line| !line.export && line.quote.is_none()),
+                    .is_some_and(|line| {
+                        !line.export && line.quote.is_none() && line.comment.is_none()
+                    }),
             })
 }
 

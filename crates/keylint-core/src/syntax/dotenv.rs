@@ -115,6 +115,12 @@ pub fn parse(text: &str) -> EnvFile {
 /// A simple line (most lines of most files), read without the general scanner.
 fn simple_statement(start: usize, line: SimpleLine) -> Statement {
     let value = line.value_range;
+    let (trailing_end, content_end) = line
+        .comment
+        .as_ref()
+        .map_or((value.end, value.end), |comment| {
+            (comment.start, comment.end)
+        });
     Statement {
         span: start..line.end,
         content_start: start,
@@ -126,9 +132,9 @@ fn simple_statement(start: usize, line: SimpleLine) -> Statement {
             quote: line.quote,
             closed: line.quote.is_some(),
             after_quote: None,
-            trailing_blanks: value.end..value.end,
-            comment: None,
-            line_ending: value.end..line.end,
+            trailing_blanks: value.end..trailing_end,
+            comment: line.comment,
+            line_ending: content_end..line.end,
             value,
         }),
     }
@@ -363,7 +369,7 @@ mod tests {
 
     #[test]
     fn simple_lines_read_as_the_general_scanner_reads_them() {
-        let text = "A=1\nexport B='x y'\nC=\"\"\nD=\nE=a=b:c/d@e,f%g+h-i.j";
+        let text = "A=1\nexport B='x y'\nC=\"\"\nD=\nF=x  # it's ${Y}\nE=a=b:c/d@e,f%g+h-i.j";
         let mut position = 0;
         while position < text.len() {
             let line = simple_line::at(text, position).expect("every line is simple");

@@ -3,15 +3,17 @@
 //! real `.env` are like this, and the general parsers (a backtracking regex for node
 //! dotenv, char-by-char readers for the others) cost ten times more per line.
 //!
-//! A simple line is `[export ]NAME=VALUE` then `\n` or the end of the text, with no
-//! indentation, `NAME` an ASCII identifier, and `VALUE` empty, a run of plain characters,
-//! or plain characters and spaces inside `'…'` or `"…"`. Plain characters are ASCII
-//! letters, digits and `_-./+=:@,%`: nothing any loader treats specially (no `#`, `$`,
-//! backslash, quote or blank, and no `\r`). Read from the start of a line, every loader
-//! ends such a line where it ends, with the value as written minus its quotes (loaders.md,
-//! "Safe for all six"); `docker --env-file` alone keeps the quotes and the `export `.
-//! Whether a loader is at the start of a line is for its model to know: after a quote
-//! left open, it is not.
+//! A simple line is `[export ]NAME=VALUE[ # comment]` then `\n` or the end of the text,
+//! with no indentation, `NAME` an ASCII identifier, and `VALUE` empty, a run of plain
+//! characters, or plain characters and spaces inside `'…'` or `"…"`. Plain characters are
+//! ASCII letters, digits and `_-./+=:@,%`: nothing any loader treats specially (no `#`,
+//! `$`, backslash, quote or blank, and no `\r`). The comment is allowed after a non-empty
+//! unquoted value, after spaces (compose-go cuts at `" #"`, not at a tab), and holds
+//! anything but `\r`. Read from the start of a line, every loader ends such a line where it
+//! ends, with the value as written minus its quotes (loaders.md, "Safe for all six");
+//! `docker --env-file` alone keeps the quotes, the `export ` and the comment. Whether a
+//! loader is at the start of a line is for its model to know: after a quote left open, it
+//! is not.
 
 use std::ops::Range;
 
@@ -24,9 +26,11 @@ pub(crate) struct SimpleLine<'a> {
     /// Written with a leading `export `.
     pub export: bool,
     pub name_range: Range<usize>,
-    /// Everything after `=`, quotes included: what `docker --env-file` gives.
+    /// The value as written, quotes included, comment excluded.
     pub value_range: Range<usize>,
     pub quote: Option<Quote>,
+    /// ` # comment`, from the `#` to the end of the line.
+    pub comment: Option<Range<usize>>,
     /// Offset just after the line's `\n`, or the end of the text.
     pub end: usize,
 }
@@ -102,9 +106,19 @@ pub(crate) fn at(text: &str, start: usize) -> Option<SimpleLine<'_>> {
             (None, end)
         }
     };
-    let end = match bytes.get(value_end) {
-        None => value_end,
-        Some(b'\n') => value_end + 1,
+    let mut comment = None;
+    let mut content_end = value_end;
+    if quote.is_none() && value_end > value_start && bytes.get(value_end) == Some(&b' ') {
+        let hash = value_end + count(&bytes[value_end..], |byte| byte == b' ');
+        if bytes.get(hash) != Some(&b'#') {
+            return None;
+        }
+        content_end = hash + count(&bytes[hash..], |byte| byte != b'\n' && byte != b'\r');
+        comment = Some(hash..content_end);
+    }
+    let end = match bytes.get(content_end) {
+        None => content_end,
+        Some(b'\n') => content_end + 1,
         Some(_) => return None,
     };
     Some(SimpleLine {
@@ -113,6 +127,7 @@ pub(crate) fn at(text: &str, start: usize) -> Option<SimpleLine<'_>> {
         name_range: name_start..name_end,
         value_range: value_start..value_end,
         quote,
+        comment,
         end,
     })
 }
@@ -151,13 +166,23 @@ mod tests {
             ("EMPTY", "", text.len())
         );
         assert_eq!(at("A=1", 0).unwrap().end, 3);
+        let commented = "A=b  # it's é $X\nB=1";
+        let line = at(commented, 0).unwrap();
+        assert_eq!(
+            (line.value(), line.comment.clone(), line.end),
+            ("b", Some(5..17), 18)
+        );
     }
 
     #[test]
     fn anything_a_loader_reads_its_own_way_is_not_simple() {
         for line in [
             "A=b c\n",
-            "A=b #c\n",
+            "A=b\t#c\n",
+            "A= #c\n",
+            "A=\"b\" #c\n",
+            "A=b #c\r\n",
+            "A=b c #d\n",
             "A=b\r\n",
             "A='b\n",
             "A=\"b\"c\n",

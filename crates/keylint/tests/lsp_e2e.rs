@@ -53,6 +53,20 @@ fn spawn() -> (tokio::process::Child, TestClient) {
     (child, TestClient::new(Box::new(stdout), Box::new(stdin)))
 }
 
+/// Everything the server wrote to stderr (its log), once it has exited.
+async fn stderr_of(child: &mut tokio::process::Child) -> String {
+    use tokio::io::AsyncReadExt as _;
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .await
+        .unwrap();
+    stderr
+}
+
 #[tokio::test]
 async fn the_binary_serves_an_editor_session() {
     let mock = MockProvider::start(401, INVALID_KEY_BODY).await;
@@ -151,15 +165,7 @@ async fn the_binary_serves_an_editor_session() {
         .unwrap();
     assert!(status.success());
     assert!(started.elapsed() < Duration::from_secs(1));
-    let mut stderr = String::new();
-    use tokio::io::AsyncReadExt as _;
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .await
-        .unwrap();
+    let stderr = stderr_of(&mut child).await;
     assert_no_key(&stderr, &[&key]);
 }
 
@@ -223,15 +229,7 @@ async fn a_panic_while_linting_keeps_the_server_up_and_the_key_out_of_the_log() 
     );
     client.shutdown().await;
     child.wait().await.unwrap();
-    let mut stderr = String::new();
-    use tokio::io::AsyncReadExt as _;
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .await
-        .unwrap();
+    let stderr = stderr_of(&mut child).await;
     assert!(stderr.contains("internal error at "), "{stderr}");
     assert_no_key(&stderr, &[&key]);
 }

@@ -8,7 +8,7 @@
 use std::cell::RefCell;
 
 use super::interpolate::expand_compose;
-use super::{LastByName, Loaded, Outcome, skip_space};
+use super::{LastByName, Loaded, Outcome, bom_length, skip_space};
 use crate::syntax::simple_line;
 
 /// compose-go's `isSpace`: no `\n`, so a line break ends a bare key.
@@ -31,11 +31,7 @@ pub(super) fn load(text: &str) -> Vec<Loaded> {
 /// As [`load`], with a project environment (the shell, then the project `.env`) that
 /// `${VAR}` looks up before earlier lines of the same file, as compose-go does.
 pub(super) fn load_with_env(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Vec<Loaded> {
-    let start = if text.starts_with('\u{feff}') {
-        '\u{feff}'.len_utf8()
-    } else {
-        0
-    };
+    let start = bom_length(text);
     let mut loaded: Vec<Loaded> = Vec::new();
     match parse(text, start, &mut loaded, env) {
         Ok(()) => loaded,

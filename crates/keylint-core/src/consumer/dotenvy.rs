@@ -10,17 +10,13 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::{Loaded, Outcome};
+use super::{Loaded, Outcome, bom_length};
 use crate::syntax::dotenv;
 use crate::syntax::simple_line::{self, SimpleLine};
 
 pub(super) fn load(text: &str) -> Vec<Loaded> {
     // `Iter::load` calls `remove_bom` first (`from_read_iter` does not).
-    let body_start = if text.starts_with('\u{feff}') {
-        '\u{feff}'.len_utf8()
-    } else {
-        0
-    };
+    let body_start = bom_length(text);
     let mut lines = LogicalLines {
         text,
         position: body_start,

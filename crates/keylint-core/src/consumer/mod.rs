@@ -163,6 +163,16 @@ pub fn load_compose_env_file(text: &str, env: &dyn Fn(&str) -> Option<String>) -
     compose::load_with_env(text, env)
 }
 
+/// Bytes of the UTF-8 byte order mark `text` starts with (0 or 3); the loaders that
+/// strip it read from there.
+fn bom_length(text: &str) -> usize {
+    if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    }
+}
+
 /// Offset of the first character that is not white space (or a BOM) at or after `from`.
 fn skip_space(text: &str, from: usize, is_space: impl Fn(char) -> bool) -> usize {
     text[from..]

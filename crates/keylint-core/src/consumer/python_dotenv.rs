@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use super::{LastByName, Loaded, NormalizedNewlines, Outcome, skip_space};
+use super::{LastByName, Loaded, NormalizedNewlines, Outcome, bom_length, skip_space};
 use crate::syntax::simple_line;
 
 /// Python's `\s` (str patterns): Unicode white space plus the separators U+001C–U+001F.
@@ -95,11 +95,7 @@ pub(super) fn load(original: &str) -> Vec<Loaded> {
     // Python opens the file with universal newlines: `\r\n` and `\r` arrive as `\n`.
     let normalized = NormalizedNewlines::new(original);
     let text = normalized.text.as_str();
-    let text_start = if text.starts_with('\u{feff}') {
-        '\u{feff}'.len_utf8()
-    } else {
-        0
-    };
+    let text_start = bom_length(text);
     let mut reader = Reader {
         text,
         position: text_start,

@@ -34,7 +34,7 @@ pub struct ClientInfo {
 }
 
 /// Diagnostics computed for one version of a document.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Linted {
     /// Increases with every lint of any document: the push path sends a document's
     /// result only when it is newer than the one it sent last.
@@ -52,7 +52,8 @@ pub struct State {
     pub settings: RwLock<Settings>,
     pub documents: RwLock<Documents>,
     /// Latest lint result per document; the push path publishes the newest one.
-    pub linted: Mutex<HashMap<Uri, Linted>>,
+    /// Shared, so handing a result on (push, hover, pull) copies no text.
+    pub linted: Mutex<HashMap<Uri, Arc<Linted>>>,
     /// Generation last pushed per document (push mode only).
     pub pushed: Mutex<HashMap<Uri, u64>>,
     pub prober: RwLock<Prober>,
@@ -119,7 +120,7 @@ impl State {
 
     /// Lints an open document's current text and remembers the result. `None` when
     /// the document is not open or not a file keylint lints.
-    pub fn lint_document(&self, uri: &Uri) -> Option<Linted> {
+    pub fn lint_document(&self, uri: &Uri) -> Option<Arc<Linted>> {
         let document: Document = read(&self.documents).get(uri)?.clone();
         let kind = document.kind?;
         let text = document.text();
@@ -142,20 +143,20 @@ impl State {
             .generation
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
             + 1;
-        let linted = Linted {
+        let linted = Arc::new(Linted {
             generation,
             version: document.version,
             text,
             diagnostics,
             parsed,
-        };
+        });
         let mut all = lock(&self.linted);
         // Keep the newest: a slower lint of an older version must not win.
         let keep = all
             .get(uri)
             .is_none_or(|existing| existing.generation <= linted.generation);
         if keep {
-            all.insert(uri.clone(), linted.clone());
+            all.insert(uri.clone(), Arc::clone(&linted));
         }
         Some(linted)
     }

@@ -83,16 +83,16 @@ fn edit(uri: &Uri, edits: Vec<TextEdit>, _version: i32) -> WorkspaceEdit {
 fn fix_all(backend: &Backend, uri: &Uri, document: &Document) -> Option<CodeActionOrCommand> {
     document.kind?;
     let linted = backend.state.lint_document(uri)?;
-    let text = linted.text;
+    let text = linted.text.as_str();
     let (fixed, applied) = catch_unwind(AssertUnwindSafe(|| {
-        apply_fixes(&text, &linted.diagnostics, false)
+        apply_fixes(text, &linted.diagnostics, false)
     }))
     .ok()?;
     if applied == 0 {
         return None;
     }
-    let map = PositionMap::new(&text, backend.state.encoding());
-    let text_edit = convert::minimal_edit(&text, &fixed, &map)?;
+    let map = PositionMap::new(text, backend.state.encoding());
+    let text_edit = convert::minimal_edit(text, &fixed, &map)?;
     let plural = if applied == 1 { "" } else { "es" };
     Some(CodeActionOrCommand::CodeAction(CodeAction {
         title: format!("Fix all safe keylint problems ({applied} fix{plural})"),

@@ -73,7 +73,8 @@ pub fn keys_in_parsed(
     consumer: Consumer,
     filter: &Filter,
 ) -> Result<Vec<FoundKey>, String> {
-    let index = LineIndex::new(text);
+    // Built for the first key found: most calls find one key, or none.
+    let index = std::cell::OnceCell::new();
     let mut environments: Vec<(Option<String>, Environment)> = Vec::new();
     if kind == FileKind::EnvFile {
         let mut environment = Environment::new();
@@ -81,7 +82,9 @@ pub fn keys_in_parsed(
             let Some(value) = parsed.outcome(position, consumer).and_then(Outcome::value) else {
                 continue;
             };
-            if consumer.first_wins() && environment.contains_key(&assignment.name) {
+            if !may_matter(&assignment.name, filter)
+                || consumer.first_wins() && environment.contains_key(&assignment.name)
+            {
                 continue;
             }
             environment.insert(assignment.name.clone(), (position, value.to_string()));
@@ -97,7 +100,7 @@ pub fn keys_in_parsed(
                 continue;
             };
             // `${VAR}` / `$VAR` come from elsewhere at run time: not a literal key.
-            if value.contains('$') {
+            if value.contains('$') || !may_matter(&assignment.name, filter) {
                 continue;
             }
             let slot = match services
@@ -156,6 +159,7 @@ pub fn keys_in_parsed(
                 variable: name.clone(),
                 path: shown.to_string(),
                 line: index
+                    .get_or_init(|| LineIndex::new(text))
                     .position(text, assignment.name_range.start, ColumnUnit::Scalar)
                     .line
                     + 1,
@@ -171,6 +175,23 @@ pub fn keys_in_parsed(
         }
     }
     Ok(keys)
+}
+
+/// Whether a variable can be a key to probe or the organization, project or base URL
+/// beside one: the others are left out of the environment (hover asks about one key in
+/// a file that may hold thousands of variables).
+fn may_matter(name: &str, filter: &Filter) -> bool {
+    core_provider::variable(name).is_some()
+        || filter.vars.iter().any(|wanted| wanted == name)
+        || Provider::ALL.iter().any(|provider| {
+            let spec = provider.spec();
+            [
+                spec.org_variable,
+                spec.project_variable,
+                spec.base_url_variable,
+            ]
+            .contains(&name)
+        })
 }
 
 /// The core's provider as the probe crate's.

@@ -52,7 +52,8 @@ def unquoted(rng):
         lambda: word(rng) + " " + word(rng),
         lambda: word(rng) + "#frag",
         # A comment that quotes, escapes and interpolates (loaders must ignore all of it).
-        lambda: word(rng) + rng.choice([" # it's", '  # say "hi" $OTHER_V \\', " # \u00e9t\u00e9 `x` ${UNSET_V}"]),
+        lambda: word(rng) + rng.choice([" # it's", "  # it's", '  # say "hi" $OTHER_V \\',
+                                         " # \u00e9t\u00e9 `x` ${UNSET_V}"]),
         lambda: "#" + word(rng),
         lambda: word(rng) + "'" + word(rng),
         lambda: word(rng) + '"' + word(rng) + '"',

@@ -8,8 +8,8 @@
 //! characters, or plain characters and spaces inside `'…'` or `"…"`. Plain characters are
 //! ASCII letters, digits and `_-./+=:@,%`: nothing any loader treats specially (no `#`,
 //! `$`, backslash, quote or blank, and no `\r`). The comment is allowed after a non-empty
-//! unquoted value, after spaces (compose-go cuts at `" #"`, not at a tab), and holds
-//! anything but `\r`. Read from the start of a line, every loader ends such a line where it
+//! unquoted value and one space (compose-go cuts at `" #"`, not at a tab; dotenvy's line
+//! joiner misses a comment after two blanks), and holds anything but `\r`. Read from the start of a line, every loader ends such a line where it
 //! ends, with the value as written minus its quotes (loaders.md, "Safe for all six");
 //! `docker --env-file` alone keeps the quotes, the `export ` and the comment. Whether a
 //! loader is at the start of a line is for its model to know: after a quote left open, it
@@ -109,7 +109,9 @@ pub(crate) fn at(text: &str, start: usize) -> Option<SimpleLine<'_>> {
     let mut comment = None;
     let mut content_end = value_end;
     if quote.is_none() && value_end > value_start && bytes.get(value_end) == Some(&b' ') {
-        let hash = value_end + count(&bytes[value_end..], |byte| byte == b' ');
+        // One space exactly: after two, dotenvy's line joiner (`eval_end_state`) no longer
+        // sees a comment, and a quote in it opens a value that runs on to later lines.
+        let hash = value_end + 1;
         if bytes.get(hash) != Some(&b'#') {
             return None;
         }
@@ -166,11 +168,11 @@ mod tests {
             ("EMPTY", "", text.len())
         );
         assert_eq!(at("A=1", 0).unwrap().end, 3);
-        let commented = "A=b  # it's é $X\nB=1";
+        let commented = "A=b # it's é $X\nB=1";
         let line = at(commented, 0).unwrap();
         assert_eq!(
             (line.value(), line.comment.clone(), line.end),
-            ("b", Some(5..17), 18)
+            ("b", Some(4..16), 17)
         );
     }
 
@@ -179,6 +181,7 @@ mod tests {
         for line in [
             "A=b c\n",
             "A=b\t#c\n",
+            "A=b  # c \"x\n",
             "A= #c\n",
             "A=\"b\" #c\n",
             "A=b #c\r\n",

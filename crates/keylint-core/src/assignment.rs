@@ -183,8 +183,8 @@ fn parse_env(text: &str) -> ParsedFile {
     }
 }
 
-/// Files at least this big read their loaders on parallel threads.
-const PARALLEL_BYTES: usize = 64 * 1024;
+/// Files at least this big read their loaders, and run their rules, on parallel threads.
+pub(crate) const PARALLEL_BYTES: usize = 64 * 1024;
 
 /// A file of unquoted simple lines (see [`simple_line`]) without `export` or a comment, comment lines
 /// and blank lines, LF endings, no BOM: every loader reads it the same way.

@@ -1,9 +1,9 @@
 //! The entry point: one file's text in, diagnostics out.
 
-use std::cell::OnceCell;
 use std::path::Path;
+use std::sync::OnceLock;
 
-use crate::assignment::ParsedFile;
+use crate::assignment::{PARALLEL_BYTES, ParsedFile};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::project::{Project, Settings};
 use crate::rules::{Context, RULES, RuleInfo, rule, unused};
@@ -78,6 +78,21 @@ impl<'a> LintInput<'a> {
     }
 }
 
+/// Runs `rules` in order, each finding at the severity the selection gives its rule.
+fn run_rules(context: &Context, rules: &[&RuleInfo], selection: &RuleSelection) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for rule in rules {
+        let start = diagnostics.len();
+        (rule.check)(context, &mut diagnostics);
+        if let Some(severity) = selection.severity_for(rule) {
+            for diagnostic in &mut diagnostics[start..] {
+                diagnostic.severity = severity;
+            }
+        }
+    }
+    diagnostics
+}
+
 /// Debug builds only, for the tests that prove no panic message reaches the user: a
 /// file holding this marker makes `lint` panic with the whole text in the message.
 #[cfg(debug_assertions)]
@@ -132,18 +147,30 @@ pub fn lint_parsed(
         project,
         settings,
         judged: consumers.judged(),
-        by_name: OnceCell::new(),
+        by_name: OnceLock::new(),
     };
-    let mut diagnostics = Vec::new();
-    for rule in RULES.iter().filter(|rule| selection.is_enabled(rule)) {
-        let start = diagnostics.len();
-        (rule.check)(&context, &mut diagnostics);
-        if let Some(severity) = selection.severity_for(rule) {
-            for diagnostic in &mut diagnostics[start..] {
-                diagnostic.severity = severity;
-            }
-        }
-    }
+    let rules: Vec<&RuleInfo> = RULES
+        .iter()
+        .filter(|rule| selection.is_enabled(rule))
+        .collect();
+    let mut diagnostics = if input.text.len() >= PARALLEL_BYTES && rules.len() > 1 {
+        // Big files: rules are independent (each reads the context and writes its own
+        // findings), so half of them run on a second thread. The final sort makes the
+        // order the same as one thread's.
+        let (first, second) = rules.split_at(rules.len() / 2);
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| run_rules(&context, second, selection));
+            let mut diagnostics = run_rules(&context, first, selection);
+            diagnostics.extend(
+                other
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+            diagnostics
+        })
+    } else {
+        run_rules(&context, &rules, selection)
+    };
     let suppressions = suppression::parse(input.text, input.kind);
     if !suppressions.is_empty() {
         let usage = suppression::apply(input.text, &suppressions, &mut diagnostics);
@@ -162,4 +189,53 @@ pub fn lint_parsed(
     }
     diagnostics.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
     diagnostics
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::LoneFile;
+
+    /// Big files run half the rules on a second thread: the findings must be the ones
+    /// the same lines get from one thread (chunks of a small file, which stays on one).
+    #[test]
+    fn big_files_get_the_same_findings_from_two_threads() {
+        let chunk = |index: usize| {
+            format!(
+                "OPENAI_API_KEY_{index}=\" sk-proj-abc{index}\"\nOPENAI_APIKEY{index}=x\nexport B{index}='q' # c\nC{index} = 1\nD{index}=your-key-here\n"
+            )
+        };
+        let lint_text = |text: &str| {
+            let input = LintInput::new(Path::new(".env"), text, FileKind::EnvFile);
+            lint(
+                &input,
+                &LoneFile::default(),
+                &Settings::default(),
+                &RuleSelection::default(),
+            )
+        };
+        let mut text = String::new();
+        let mut expected = Vec::new();
+        for index in 0.. {
+            let piece = chunk(index);
+            let found = lint_text(&piece);
+            assert!(!found.is_empty());
+            let shift = text.len();
+            expected.extend(found.into_iter().map(|diagnostic| {
+                (
+                    diagnostic.code,
+                    shift + diagnostic.range.start..shift + diagnostic.range.end,
+                )
+            }));
+            text.push_str(&piece);
+            if text.len() >= PARALLEL_BYTES {
+                break;
+            }
+        }
+        let found: Vec<_> = lint_text(&text)
+            .into_iter()
+            .map(|diagnostic| (diagnostic.code, diagnostic.range))
+            .collect();
+        assert_eq!(found, expected);
+    }
 }

@@ -3,10 +3,10 @@
 //! text `keylint explain` prints and the README table is generated from) and a
 //! `check` that pushes diagnostics. Registering a rule is one line in [`RULES`].
 
-use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use crate::assignment::{Assignment, ParsedFile};
 use crate::consumer::{Consumer, Outcome};
@@ -160,7 +160,7 @@ pub struct Context<'a> {
     pub(crate) judged: Vec<Consumer>,
     /// Assignment indices by name and scope, built on first use: looking a sibling up by
     /// scanning every assignment made each rule quadratic in the file's length.
-    pub(crate) by_name: OnceCell<HashMap<&'a str, Vec<Copies<'a>>>>,
+    pub(crate) by_name: OnceLock<HashMap<&'a str, Vec<Copies<'a>>>>,
 }
 
 /// The assignments to one name in one scope, in file order.

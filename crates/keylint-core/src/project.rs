@@ -34,6 +34,17 @@ impl ConsumerSet {
         }
     }
 
+    /// The loader whose reading of a key the probe sends: the first known consumer, else
+    /// python-dotenv, the most common.
+    #[must_use]
+    pub fn probed(&self) -> Consumer {
+        self.judged()
+            .first()
+            .copied()
+            .filter(|_| self.is_known())
+            .unwrap_or(Consumer::PythonDotenv)
+    }
+
     pub fn add(&mut self, consumer: Consumer, evidence: impl Into<String>) {
         if !self.known.iter().any(|(known, _)| *known == consumer) {
             self.known.push((consumer, evidence.into()));

@@ -525,15 +525,7 @@ pub fn add_probe_diagnostics(
             continue;
         };
         let consumers = workspace.consumers_of(Path::new(&report.path));
-        let consumer = if consumers.is_known() {
-            consumers
-                .judged()
-                .into_iter()
-                .next()
-                .unwrap_or(Consumer::PythonDotenv)
-        } else {
-            Consumer::PythonDotenv
-        };
+        let consumer = consumers.probed();
         let keys = keys_in_text(
             text,
             FileKind::EnvFile,

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use keylint_core::assignment::ParsedFile;
-use keylint_core::consumer::{Consumer, Outcome};
+use keylint_core::consumer::Outcome;
 use keylint_core::mask::{escape_invisible, mask_body};
 use keylint_core::provider::{self, Role, key_shape};
 use keylint_core::{ConsumerSet, FileKind, Project as _, mask_secret};
@@ -255,15 +255,7 @@ fn probe_request(
         FileKind::Compose => FileKind::Compose,
         _ => return None,
     };
-    let consumer = if consumers.is_known() {
-        consumers
-            .judged()
-            .into_iter()
-            .next()
-            .unwrap_or(Consumer::PythonDotenv)
-    } else {
-        Consumer::PythonDotenv
-    };
+    let consumer = consumers.probed();
     let filter = Filter {
         vars: vec![name.to_string()],
         provider: None,

@@ -10,32 +10,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::*;
-use serde_json::{Value, json};
-
-fn apply(text: &str, edits: &[Value]) -> String {
-    let offset = |position: &Value| {
-        let line = position["line"].as_u64().unwrap() as usize;
-        let character = position["character"].as_u64().unwrap() as usize;
-        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
-        let mut units = 0;
-        for (index, c) in text[start..].char_indices() {
-            if units >= character || c == '\n' {
-                return start + index;
-            }
-            units += c.len_utf16();
-        }
-        text.len()
-    };
-    let mut out = text.to_string();
-    let mut edits: Vec<&Value> = edits.iter().collect();
-    edits.sort_by_key(|edit| std::cmp::Reverse(offset(&edit["range"]["start"])));
-    for edit in edits {
-        let start = offset(&edit["range"]["start"]);
-        let end = offset(&edit["range"]["end"]);
-        out.replace_range(start..end, edit["newText"].as_str().unwrap());
-    }
-    out
-}
+use serde_json::json;
 
 fn spawn() -> (tokio::process::Child, TestClient) {
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_keylint"))

@@ -243,6 +243,32 @@ impl TestClient {
     }
 }
 
+/// Applies LSP edits (UTF-16 positions) to a text.
+pub fn apply(text: &str, edits: &[Value]) -> String {
+    let offset = |position: &Value| {
+        let line = position["line"].as_u64().unwrap() as usize;
+        let character = position["character"].as_u64().unwrap() as usize;
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        let mut units = 0;
+        for (index, c) in text[start..].char_indices() {
+            if units >= character || c == '\n' {
+                return start + index;
+            }
+            units += c.len_utf16();
+        }
+        text.len()
+    };
+    let mut edits: Vec<&Value> = edits.iter().collect();
+    edits.sort_by_key(|edit| std::cmp::Reverse(offset(&edit["range"]["start"])));
+    let mut out = text.to_string();
+    for edit in edits {
+        let start = offset(&edit["range"]["start"]);
+        let end = offset(&edit["range"]["end"]);
+        out.replace_range(start..end, edit["newText"].as_str().unwrap());
+    }
+    out
+}
+
 /// Client capabilities: push (no `textDocument.diagnostic`), UTF-16 only.
 pub fn push_capabilities() -> Value {
     json!({"textDocument": {"publishDiagnostics": {}}})

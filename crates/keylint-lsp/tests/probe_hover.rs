@@ -81,10 +81,7 @@ async fn without_allowed_hosts_the_workspace_base_url_gets_nothing() {
     )
     .unwrap();
     let uri = file_uri(&dir.path().join(".env"));
-    let mut client = TestClient::in_process();
-    client
-        .initialize(push_capabilities(), json!({}), &file_uri(dir.path()))
-        .await;
+    let mut client = TestClient::started(push_capabilities(), dir.path()).await;
     client.open(&uri, &text, 1).await;
     client.diagnostics(&uri).await;
     let value = hover_until(&mut client, &uri, "**Live probe** (").await;

@@ -108,10 +108,7 @@ async fn pull_diagnostics_utf8_and_never_pushes() {
 async fn quick_fixes_fix_all_and_clean_result() {
     let dir = workspace(&[]);
     let uri = file_uri(&dir.path().join(".env"));
-    let mut client = TestClient::in_process();
-    client
-        .initialize(push_capabilities(), json!({}), &file_uri(dir.path()))
-        .await;
+    let mut client = TestClient::started(push_capabilities(), dir.path()).await;
     let text = format!("OPENAI_API_KEY=\" {}\"\n", openai_key('b'));
     client.open(&uri, &text, 1).await;
     let published = client.diagnostics(&uri).await;
@@ -227,10 +224,7 @@ async fn compose_is_checked_against_the_open_env_buffer() {
     let env_uri = file_uri(&dir.path().join(".env"));
     let compose_uri = file_uri(&dir.path().join("compose.yaml"));
     let compose = std::fs::read_to_string(dir.path().join("compose.yaml")).unwrap();
-    let mut client = TestClient::in_process();
-    client
-        .initialize(push_capabilities(), json!({}), &file_uri(dir.path()))
-        .await;
+    let mut client = TestClient::started(push_capabilities(), dir.path()).await;
     client.open(&compose_uri, &compose, 1).await;
     let published = client.diagnostics(&compose_uri).await;
     let codes: Vec<&str> = published["diagnostics"]
@@ -319,10 +313,7 @@ async fn settings_select_ignore_and_reconfigure() {
 async fn rapid_incremental_edits_stay_in_order() {
     let dir = workspace(&[]);
     let uri = file_uri(&dir.path().join(".env"));
-    let mut client = TestClient::in_process();
-    client
-        .initialize(push_capabilities(), json!({}), &file_uri(dir.path()))
-        .await;
+    let mut client = TestClient::started(push_capabilities(), dir.path()).await;
     client.open(&uri, "", 1).await;
     client.diagnostics(&uri).await;
     // Type `OPENAI_API_KEY=" x"` one character at a time, then delete the quotes.
@@ -373,10 +364,7 @@ async fn rapid_incremental_edits_stay_in_order() {
 async fn robustness_garbage_positions_binary_and_big_documents() {
     let dir = workspace(&[]);
     let uri = file_uri(&dir.path().join(".env"));
-    let mut client = TestClient::in_process();
-    client
-        .initialize(push_capabilities(), json!({}), &file_uri(dir.path()))
-        .await;
+    let mut client = TestClient::started(push_capabilities(), dir.path()).await;
     // Binary-ish content and half-typed lines.
     let binary: String =
         (0u8..=255).map(char::from).collect::<String>() + "\nOPENAI_API_KEY=\"sk-\nexport =\n'\n";
@@ -466,10 +454,7 @@ async fn pull_clients_are_asked_to_refresh_when_an_env_file_changes() {
     ]);
     let env_uri = file_uri(&dir.path().join(".env"));
     let compose_uri = file_uri(&dir.path().join("compose.yaml"));
-    let mut client = TestClient::in_process();
-    client
-        .initialize(pull_capabilities(), json!({}), &file_uri(dir.path()))
-        .await;
+    let mut client = TestClient::started(pull_capabilities(), dir.path()).await;
     let compose = std::fs::read_to_string(dir.path().join("compose.yaml")).unwrap();
     client.open(&compose_uri, &compose, 1).await;
     client.open(&env_uri, "OTHER=1\n", 1).await;

@@ -16,10 +16,7 @@ use serde_json::{Value, json};
 async fn actions_for(name: &str, text: &str) -> (Vec<Value>, String) {
     let dir = tempfile::tempdir().unwrap();
     let uri = file_uri(&dir.path().join(name));
-    let mut client = TestClient::in_process();
-    client
-        .initialize(push_capabilities(), json!({}), &file_uri(dir.path()))
-        .await;
+    let mut client = TestClient::started(push_capabilities(), dir.path()).await;
     client.open(&uri, text, 1).await;
     let actions = client
         .request(

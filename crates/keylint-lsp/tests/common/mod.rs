@@ -41,6 +41,16 @@ impl TestClient {
         }
     }
 
+    /// An in-process server, initialized with `capabilities`, default settings and
+    /// `root` as the workspace.
+    pub async fn started(capabilities: Value, root: &std::path::Path) -> TestClient {
+        let mut client = TestClient::in_process();
+        client
+            .initialize(capabilities, json!({}), &file_uri(root))
+            .await;
+        client
+    }
+
     /// The real server, in this process, over in-memory pipes.
     pub fn in_process() -> TestClient {
         let (client_to_server, server_in) = tokio::io::duplex(1 << 16);

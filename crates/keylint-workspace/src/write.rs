@@ -144,6 +144,7 @@ fn replace(real: &Path, contents: &str, keep: &Keep) -> Result<()> {
             temporary.as_file().set_permissions(permissions.clone())?;
         }
         keep_owner(temporary.as_file(), keep.owner)?;
+        pause_for_tests();
         if let Some(original) = keep.original {
             let now = read_text(real, MAX_FILE_BYTES)?;
             if now != FileText::Text(original.to_string()) {
@@ -230,6 +231,18 @@ fn remove_if_only_ignore_file(temp_dir: &Path) {
     if only_ignore {
         let _ = std::fs::remove_file(temp_dir.join(".gitignore"));
         let _ = std::fs::remove_dir(temp_dir);
+    }
+}
+
+/// Debug builds only: `KEYLINT_TEST_WRITE_PAUSE_MS` holds a write between its temporary
+/// copy and the rename, so tests can interrupt it or edit the file meanwhile.
+fn pause_for_tests() {
+    #[cfg(debug_assertions)]
+    if let Some(pause) = std::env::var("KEYLINT_TEST_WRITE_PAUSE_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(pause));
     }
 }
 

@@ -219,6 +219,9 @@ impl State {
             .clone()
             .unwrap_or_else(|| PathBuf::from(uri.path().as_str()));
         let kind = document.kind.or_else(|| project.kind_of(&path, false))?;
+        if project.is_excluded(&path) {
+            return None;
+        }
         let text = document.text();
         if let Err(error) = project.config_for(&path) {
             lock(&self.pending_config_errors).push(error);
@@ -232,6 +235,7 @@ impl State {
         } else {
             lint_text(&path, &text, kind, &project)
         };
+        let diagnostics = relative_to_root(diagnostics, read(&self.client).root.as_deref());
         let generation = self
             .generation
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
@@ -294,6 +298,26 @@ impl State {
             .map(|(uri, _)| uri.clone())
             .collect()
     }
+}
+
+/// Paths in messages print relative to the workspace folder, as `keylint lint` run there
+/// prints them (the server lints absolute paths).
+fn relative_to_root(mut diagnostics: Vec<Diagnostic>, root: Option<&Path>) -> Vec<Diagnostic> {
+    let Some(root) = root else {
+        return diagnostics;
+    };
+    let prefix = format!("{}/", root.display());
+    for diagnostic in &mut diagnostics {
+        if diagnostic.message.contains(&prefix) {
+            diagnostic.message = diagnostic.message.replace(&prefix, "");
+        }
+        if let Some(fix) = &mut diagnostic.fix
+            && fix.description.contains(&prefix)
+        {
+            fix.description = fix.description.replace(&prefix, "");
+        }
+    }
+    diagnostics
 }
 
 /// The core call, with panics caught: a document that trips a bug yields no

@@ -237,6 +237,14 @@ impl Workspace {
             .is_some_and(|config| config.include.is_match(path))
     }
 
+    /// Whether the config's `exclude` keeps `path` out of a directory walk (the editor
+    /// then reports nothing for it either).
+    #[must_use]
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        self.usable_config(path)
+            .is_some_and(|config| config.exclude.is_match(path))
+    }
+
     /// The `fail-on` of the config governing `path` (`Some(None)`: never).
     #[must_use]
     pub fn fail_on_for(&self, path: &Path) -> Option<Option<Severity>> {

@@ -101,6 +101,16 @@ mod tests {
         assert_eq!(mask_secret("sk-abcdefghijk\r"), "sk-…ijk\\r (15 chars)");
     }
 
+    /// The shared leak check allows a mask's prefix; it keeps its own list (it depends on
+    /// no keylint crate), which must be this one.
+    #[test]
+    fn the_leak_check_allows_exactly_the_prefixes_the_masker_shows() {
+        assert_eq!(
+            keylint_test_support::SHOWN_PREFIXES,
+            crate::provider::KEY_PREFIXES
+        );
+    }
+
     #[test]
     fn invisible_characters_are_named() {
         assert_eq!(

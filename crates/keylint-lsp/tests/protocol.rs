@@ -6,12 +6,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
+use keylint_test_support::Secrets;
 use serde_json::{Value, json};
-
-fn redact_key(value: &mut Value, key: &str) {
-    let text = serde_json::to_string(value).unwrap();
-    assert!(!text.contains(key), "full key in output: {text}");
-}
 
 /// A workspace on disk with the given files.
 fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
@@ -58,7 +54,7 @@ async fn push_diagnostics_with_utf16_columns() {
         .expect("curly quotes are reported");
     let end = 15 + 1 + openai_key('a').len() + 1;
     assert_eq!(quoted["range"]["end"], json!({"line": 1, "character": end}));
-    redact_key(&mut published.clone(), &openai_key('a'));
+    Secrets::new([openai_key('a')]).assert_no_leak("diagnostics", &published.to_string());
     insta::assert_json_snapshot!("push_diagnostics_utf16", published, {".uri" => "[uri]"});
     client.shutdown().await;
 }
@@ -139,7 +135,7 @@ async fn quick_fixes_fix_all_and_clean_result() {
         .find(|action| action["kind"] == "source.fixAll.keylint")
         .expect("fix all")
         .clone();
-    redact_key(&mut actions.clone(), &openai_key('b'));
+    Secrets::new([openai_key('b')]).assert_no_leak("code actions", &actions.to_string());
     insta::assert_json_snapshot!("code_actions", actions, {
         "[].edit.changes" => "[edits]",
         "[].diagnostics[].data.fix.edits" => "[edits]",
@@ -177,7 +173,7 @@ async fn hover_masks_and_shows_what_each_consumer_receives() {
         )
         .await;
     let value = hover["contents"]["value"].as_str().unwrap();
-    assert_no_key(value, &[&openai_key('c')]);
+    Secrets::new([openai_key('c')]).assert_no_leak("hover", value);
     assert!(value.contains("OpenAI API key"), "{value}");
     assert!(value.contains("OpenAI project key"), "{value}");
     assert!(value.contains("sk-proj-…"), "{value}");
@@ -198,7 +194,7 @@ async fn hover_masks_and_shows_what_each_consumer_receives() {
         )
         .await;
     let value = hover["contents"]["value"].as_str().unwrap();
-    assert_no_key(value, &[&openai_key('c')]);
+    Secrets::new([openai_key('c')]).assert_no_leak("hover", value);
     assert!(value.contains("includes 2 quote characters"), "{value}");
     insta::assert_json_snapshot!("hover_compose_list_quotes", hover);
     // Not a provider variable: no hover.

@@ -205,7 +205,7 @@ fn the_environment_wins_for_dotenv_libraries_only() {
                 .all(|view| view.overridden_by.is_none())
         );
         let rendered = summary(&report);
-        assert!(!rendered.contains(&key) && !rendered.contains(&shell_key));
+        keylint_test_support::Secrets::new([&key, &shell_key]).assert_no_leak(path, &rendered);
         if path == ".env" {
             insta::assert_snapshot!(rendered);
         }

@@ -65,18 +65,21 @@ fn check_ranges(text: &str, diagnostics: &[keylint_core::Diagnostic]) {
     }
 }
 
-/// Applies every fix until nothing changes; the text must settle within a few passes.
-/// Adds the code of each rule whose fix was applied to `applied`.
+/// Applies every fix (or only rule `only`'s) until nothing changes; the text must
+/// settle within a few passes. Adds the code of each rule whose fix was applied to
+/// `applied`.
 fn fix_to_fixpoint(
     path: &str,
     kind: FileKind,
     text: &str,
+    only: Option<&str>,
     applied: &mut BTreeSet<&'static str>,
 ) -> String {
     let mut current = text.to_string();
     for _ in 0..6 {
-        let diagnostics = lint_as(path, kind, &current);
+        let mut diagnostics = lint_as(path, kind, &current);
         check_ranges(&current, &diagnostics);
+        diagnostics.retain(|diagnostic| only.is_none_or(|code| diagnostic.code == code));
         let (next, count) = apply_fixes(&current, &diagnostics, true);
         if count == 0 || next == current {
             return current;
@@ -94,15 +97,19 @@ fn fix_to_fixpoint(
     panic!("fixes did not settle on {text:?}, last {current:?}");
 }
 
-/// Fixing settles, and linting the settled text offers nothing more to change.
+/// Fixing (with every rule's fixes, or only rule `only`'s) settles, and the fixes offered
+/// on the settled text change nothing more.
 fn assert_fixes_settle(
     path: &str,
     kind: FileKind,
     text: &str,
+    only: Option<&str>,
     applied: &mut BTreeSet<&'static str>,
 ) -> Result<(), TestCaseError> {
-    let fixed = fix_to_fixpoint(path, kind, text, applied);
-    let (again, _) = apply_fixes(&fixed, &lint_as(path, kind, &fixed), true);
+    let fixed = fix_to_fixpoint(path, kind, text, only, applied);
+    let mut diagnostics = lint_as(path, kind, &fixed);
+    diagnostics.retain(|diagnostic| only.is_none_or(|code| diagnostic.code == code));
+    let (again, _) = apply_fixes(&fixed, &diagnostics, true);
     prop_assert_eq!(again, fixed);
     Ok(())
 }
@@ -334,12 +341,12 @@ proptest! {
 
     #[test]
     fn env_fixes_settle_and_are_idempotent(text in env_text()) {
-        assert_fixes_settle(".env", FileKind::EnvFile, &text, &mut BTreeSet::new())?;
+        assert_fixes_settle(".env", FileKind::EnvFile, &text, None, &mut BTreeSet::new())?;
     }
 
     #[test]
     fn compose_fixes_settle_and_are_idempotent(document in generators::compose_document()) {
-        assert_fixes_settle(document.path, document.kind, &document.text, &mut BTreeSet::new())?;
+        assert_fixes_settle(document.path, document.kind, &document.text, None, &mut BTreeSet::new())?;
     }
 
     #[test]
@@ -348,8 +355,8 @@ proptest! {
     }
 }
 
-/// The two fix properties (fixes settle and are idempotent; a fix changes only its
-/// edits) over generated provider config: `.env` files, Compose, Kubernetes and workflow
+/// The two fix properties (fixes settle and are idempotent, all together and each rule's
+/// alone; a fix changes only its edits) over generated provider config: `.env` files, Compose, Kubernetes and workflow
 /// documents holding the provider variables (and misspellings) with fabricated keys of
 /// every shape and the mistakes the rules fix. The run must apply the fix of every rule
 /// that has one, in both properties, and the YAML documents must parse (no KL001), so
@@ -386,7 +393,24 @@ fn every_fixable_rule_is_fixed_by_the_fix_properties() {
             }
         }
         let mut settled = BTreeSet::new();
-        assert_fixes_settle(document.path, document.kind, &document.text, &mut settled)?;
+        assert_fixes_settle(
+            document.path,
+            document.kind,
+            &document.text,
+            None,
+            &mut settled,
+        )?;
+        // Each rule's fixes alone settle too: a fix that keeps re-offering itself cannot
+        // hide behind another rule's fix of the same text.
+        for code in &settled {
+            assert_fixes_settle(
+                document.path,
+                document.kind,
+                &document.text,
+                Some(code),
+                &mut BTreeSet::new(),
+            )?;
+        }
         seen.settled.extend(settled);
         Ok(())
     });

@@ -13,15 +13,21 @@
 //! `&`, `<`, `>`, parentheses), tilde and pathname expansion, word splitting beyond
 //! dropping a command word that expands to nothing. `$$` (bash's process id, different
 //! on every run) is kept as written.
+//!
+//! Work stays linear on any input: closing braces are found by binary search, a `${`
+//! inside a default is text (the first `}` ends the default, as keylint reads it; bash
+//! pairs nested braces), and `$VAR` copies are charged to the file's [`ExpansionBudget`].
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::{Loaded, Outcome};
+use super::{ExpansionBudget, Loaded, Outcome};
 use crate::syntax::simple_line;
 
 pub(super) fn load(text: &str) -> Vec<Loaded> {
     let mut shell = Shell::default();
+    let closing = ClosingBraces::default();
     let mut position = 0;
     while position < text.len() {
         if simple_line::is_line_start(text, position)
@@ -31,9 +37,9 @@ pub(super) fn load(text: &str) -> Vec<Loaded> {
             position = line.end;
             continue;
         }
-        match Command::parse(text, position) {
+        match Command::parse(text, position, &closing) {
             Ok(command) => {
-                shell.run(text, &command);
+                shell.run(text, &command, &closing);
                 position = command.end;
             }
             Err(error) => {
@@ -54,15 +60,19 @@ pub(super) fn load(text: &str) -> Vec<Loaded> {
 struct Shell {
     loaded: Vec<Loaded>,
     variables: HashMap<String, String>,
+    budget: ExpansionBudget,
 }
 
 impl Shell {
     fn set(&mut self, name: &str, value: String, at: usize) {
-        self.variables.insert(name.to_string(), value.clone());
+        let outcome = self.budget.outcome(value);
+        if let Outcome::Value(value) = &outcome {
+            self.variables.insert(name.to_string(), value.clone());
+        }
         self.loaded.push(Loaded {
             name: name.to_string(),
             at,
-            outcome: Outcome::Value(value),
+            outcome,
         });
     }
 
@@ -80,9 +90,16 @@ impl Shell {
             match piece {
                 Piece::Literal(literal) => expanded.text.push_str(literal),
                 Piece::Variable { name, default } => {
+                    if self.budget.open().is_none() {
+                        continue;
+                    }
                     let value = self.variables.get(name).filter(|value| !value.is_empty());
                     match (value, default) {
-                        (Some(value), _) => expanded.text.push_str(value),
+                        (Some(value), _) => {
+                            expanded
+                                .text
+                                .push_str(self.budget.copy(value).unwrap_or_default());
+                        }
                         (None, Some(default)) => {
                             let inner = self.expand(default);
                             expanded.text.push_str(&inner.text);
@@ -99,7 +116,7 @@ impl Shell {
         expanded
     }
 
-    fn run(&mut self, text: &str, command: &Command) {
+    fn run(&mut self, text: &str, command: &Command, closing: &ClosingBraces) {
         let Some(first) = command.words.first() else {
             return;
         };
@@ -121,7 +138,7 @@ impl Shell {
         let Some(program) = rest.first() else {
             for (name, word) in assignments {
                 let value_start = word.raw.start + name.len() + 1;
-                let pieces = Word::parse(text, value_start, at)
+                let pieces = Word::parse(text, value_start, at, closing)
                     .map(|value| value.pieces)
                     .unwrap_or_default();
                 let value = self.expand(&pieces);
@@ -218,7 +235,7 @@ struct SyntaxError {
 }
 
 impl Command {
-    fn parse(text: &str, start: usize) -> Result<Command, SyntaxError> {
+    fn parse(text: &str, start: usize, closing: &ClosingBraces) -> Result<Command, SyntaxError> {
         let bytes = text.as_bytes();
         let mut words = Vec::new();
         let mut index = start;
@@ -243,7 +260,7 @@ impl Command {
                 Some(b'\\') if bytes.get(index + 1) == Some(&b'\n') => index += 2,
                 Some(_) => {
                     let at = command_at(&words, index);
-                    let word = Word::parse(text, index, at)?;
+                    let word = Word::parse(text, index, at, closing)?;
                     index = word.raw.end;
                     words.push(word);
                 }
@@ -255,7 +272,12 @@ impl Command {
 
 impl Word {
     /// The word starting at `start`; `command_at` is where its command starts, for errors.
-    fn parse(text: &str, start: usize, command_at: usize) -> Result<Word, SyntaxError> {
+    fn parse(
+        text: &str,
+        start: usize,
+        command_at: usize,
+        closing: &ClosingBraces,
+    ) -> Result<Word, SyntaxError> {
         let error = |what: &str| SyntaxError {
             command_at,
             message: format!(
@@ -306,7 +328,9 @@ impl Word {
                                 pieces.push_char(char::from(bytes[index + 1]));
                                 index += 2;
                             }
-                            Some(b'$') => index = dollar(text, index, &mut pieces, &error)?,
+                            Some(b'$') => {
+                                index = dollar(text, index, closing, &mut pieces, &error)?;
+                            }
                             Some(b'`') => index = backtick(text, index, &mut pieces, &error)?,
                             Some(_) => {
                                 let character = text[index..].chars().next().unwrap_or_default();
@@ -317,7 +341,7 @@ impl Word {
                     }
                 }
                 b'`' => index = backtick(text, index, &mut pieces, &error)?,
-                b'$' => index = dollar(text, index, &mut pieces, &error)?,
+                b'$' => index = dollar(text, index, closing, &mut pieces, &error)?,
                 _ => {
                     let character = text[index..].chars().next().unwrap_or_default();
                     pieces.push_char(character);
@@ -371,10 +395,32 @@ fn backtick(
     Ok(close + 1)
 }
 
+/// The positions of every `}` of the file, found once: searching the rest of the file
+/// for each `${` would be quadratic on `${${${…`.
+#[derive(Default)]
+struct ClosingBraces(OnceCell<Vec<usize>>);
+
+impl ClosingBraces {
+    /// The first `}` at or after `from`.
+    fn next(&self, text: &str, from: usize) -> Option<usize> {
+        let positions = self.0.get_or_init(|| {
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, byte)| byte == b'}')
+                .map(|(index, _)| index)
+                .collect()
+        });
+        positions
+            .get(positions.partition_point(|&position| position < from))
+            .copied()
+    }
+}
+
 /// A `$` expansion at `index`; returns the offset after it.
 fn dollar(
     text: &str,
     index: usize,
+    closing: &ClosingBraces,
     pieces: &mut Pieces,
     error: &dyn Fn(&str) -> SyntaxError,
 ) -> Result<usize, SyntaxError> {
@@ -384,7 +430,7 @@ fn dollar(
         return Ok(index + 2);
     }
     if let Some(inner) = rest.strip_prefix('{') {
-        let close = inner.find('}').ok_or_else(|| error("`}`"))?;
+        let close = closing.next(text, index + 2).ok_or_else(|| error("`}`"))? - (index + 2);
         let reference = &inner[..close];
         let piece = match reference.split_once(":-") {
             None if is_name(reference) => Piece::Variable {
@@ -427,23 +473,27 @@ fn dollar(
     Ok(index + 1 + name_length)
 }
 
-/// The default of `${NAME:-default}`: literal text and `$` expansions.
+/// The default of `${NAME:-default}`: literal text and `$NAME` expansions. A `${` in
+/// it is text: the default ends at the first `}`, so no `${` inside it is closed.
 fn default_pieces(text: &str, range: Range<usize>) -> Vec<Piece> {
     let mut pieces = Pieces::default();
-    let mut index = range.start;
-    // A `${` left open inside the default leaves its `$` as written.
-    let unclosed = |_: &str| SyntaxError {
-        command_at: range.start,
-        message: String::new(),
-    };
-    while index < range.end {
-        if text.as_bytes()[index] == b'$'
-            && let Ok(next) = dollar(&text[..range.end], index, &mut pieces, &unclosed)
-        {
-            index = next;
-            continue;
+    let default = &text[range];
+    let mut index = 0;
+    while index < default.len() {
+        if let Some(rest) = default[index..].strip_prefix('$') {
+            let name_length = rest
+                .find(|character: char| character != '_' && !character.is_ascii_alphanumeric())
+                .unwrap_or(rest.len());
+            if is_name(&rest[..name_length]) {
+                pieces.0.push(Piece::Variable {
+                    name: rest[..name_length].to_string(),
+                    default: None,
+                });
+                index += 1 + name_length;
+                continue;
+            }
         }
-        let character = text[index..].chars().next().unwrap_or_default();
+        let character = default[index..].chars().next().unwrap_or_default();
         pieces.push_char(character);
         index += character.len_utf8();
     }
@@ -533,10 +583,23 @@ mod tests {
             // `;` ends a command; `\r` is an ordinary character.
             ("A=1;B=$A\r\n", &[("A", "1"), ("B", "1\r")]),
             ("A=\nB=${A:-d$C}e\n", &[("A", ""), ("B", "de")]),
+            ("B=${A:-ünï$C}\n", &[("B", "ünï")]),
             ("A='$$'\n", &[("A", "$$")]),
         ] {
             assert_eq!(environment(text), pairs(expected), "{text:?}");
         }
+    }
+
+    /// Nested defaults and runs of `${` are read in linear time (a `${` inside a default
+    /// used to be parsed again at every level: minutes for 12,000 levels).
+    #[test]
+    fn hostile_nesting_is_read_in_linear_time() {
+        let started = std::time::Instant::now();
+        let nested = format!("A={}x{}\n", "${B:-".repeat(12_000), "}".repeat(12_000));
+        assert_eq!(environment(&nested)[0].1.len(), 12_000 * 5 - 5 + 1 + 11_999);
+        let open = format!("A={}\nB=1\n", "${".repeat(120_000));
+        assert!(matches!(load(&open)[0].outcome, Outcome::Refused(_)));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]

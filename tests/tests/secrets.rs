@@ -57,6 +57,18 @@ fn no_output_shows_a_key() {
     );
 
     let mut outputs = Vec::new();
+    // inspect (before --fix changes the files): every file, each loader's reading.
+    for file in walk(&project) {
+        let relative = file
+            .strip_prefix(&project)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        for format in ["human", "json"] {
+            let args = ["inspect", relative.as_str(), "--format", format];
+            outputs.push((args.join(" "), run(&project, &args)));
+        }
+    }
     for args in [
         vec!["lint", "."],
         vec!["lint", "--color", "always", "."],

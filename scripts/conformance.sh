@@ -6,7 +6,7 @@
 # Disagreements fail the run unless they are listed in docs/conformance.md.
 #
 # Needs python3 (with venv), node/npm, cargo, bash; network for the first install only.
-# Everything goes under target/conformance/. Pinned versions (the ones the research used):
+# Everything goes under target/conformance/. Pinned versions (the ones docs/loaders.md describes):
 PYTHON_DOTENV_VERSION=1.2.4
 NODE_DOTENV_VERSION=18.0.10
 # dotenvy is pinned in the workspace Cargo.toml (=0.15.7).

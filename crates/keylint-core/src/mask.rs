@@ -1,4 +1,4 @@
-//! Masking secrets for display (DESIGN.md §4). Every value keylint shows that may be a
+//! Masking secrets for display. Every value keylint shows that may be a
 //! secret goes through [`mask_secret`]; there is no other way to render one.
 
 /// Characters of a secret that must stay hidden besides the shown prefix and tail.

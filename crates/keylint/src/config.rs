@@ -1,7 +1,7 @@
 //! `keylint.toml` (or `.keylint.toml`): found by walking up from the linted path,
-//! overridable with `--config`. The keys are the contract of DESIGN.md §3.
+//! overridable with `--config`. The keys are a documented contract (docs/configuration.md).
 //!
-//! A workspace config can never enable probing of custom hosts (DESIGN.md §5): there
+//! A workspace config can never enable probing of custom hosts: there
 //! is no such key, and a key that looks like one is rejected with a message saying the
 //! setting is user-level only.
 

@@ -1,5 +1,5 @@
 //! A POSIX shell sourcing the file (`set -a; . ./.env`), as bash 5.2 does
-//! (loaders.md, RUN). The assignment is one shell word: quotes are removed, `\r` is an
+//! (docs/loaders.md; run). The assignment is one shell word: quotes are removed, `\r` is an
 //! ordinary character (so CRLF files leave it on every value), `$VAR` expands, and text
 //! after a blank runs as a command instead of setting the variable.
 

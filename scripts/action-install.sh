@@ -13,7 +13,7 @@
 # and install.sh's KEYLINT_DOWNLOAD_URL / KEYLINT_TARGET.
 set -euo pipefail
 action=$(cd "$(dirname "$0")/.." && pwd)
-version="${KEYLINT_VERSION:-$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' "$action/Cargo.toml")}"
+version="${KEYLINT_VERSION:-$("$action/scripts/release-version.sh")}"
 version="${version#v}"
 if [ "${1:-}" = cache-key ]; then
     if [ "${KEYLINT_FROM_SOURCE:-false}" = true ]; then

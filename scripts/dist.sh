@@ -11,12 +11,12 @@
 # Usage: scripts/dist.sh [--target TRIPLE] [--no-universal]
 #   --target        a Rust target triple (default: the host's); its std must be installed
 #   --no-universal  skip the universal .vsix (the release builds it in one job only)
-# Needs cargo, python3 (venv) and node/npm; installs maturin (PyPI) under target/ and the
-# extension's npm packages (vsce among them) the first time.
+# Needs cargo, python3 (venv; PYTHON names another interpreter) and node/npm; installs
+# maturin (PyPI, scripts/maturin.sh) under target/ and the extension's npm packages (vsce
+# among them) the first time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-MATURIN_VERSION=1.16.0
 
 target=""
 universal=1
@@ -29,8 +29,7 @@ while [ $# -gt 0 ]; do
 done
 host=$(rustc -vV | sed -n 's/^host: //p')
 target="${target:-$host}"
-version=$(cargo metadata --no-deps --format-version 1 --locked |
-    python3 -c 'import json, sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "keylint"))')
+version=$(scripts/release-version.sh)
 dist="$root/target/dist"
 start=$(date +%s)
 
@@ -46,21 +45,10 @@ case "$target" in
     *windows*) exe=keylint.exe archive_ext=zip ;;
     *) exe=keylint archive_ext=tar.gz ;;
 esac
-case "$(uname -s)" in
-    MINGW* | MSYS* | CYGWIN*) venv_bin=Scripts ;;
-    *) venv_bin=bin ;;
-esac
 
 echo "== dist: keylint $version for $target into target/dist/"
 rm -rf "$dist"
 mkdir -p "$dist"
-
-tools="$root/target/dist-tools"
-maturin="$tools/$venv_bin/maturin"
-if ! "$maturin" --version 2>/dev/null | grep -q "$MATURIN_VERSION"; then
-    python3 -m venv "$tools"
-    "$tools/$venv_bin/python" -m pip install --quiet "maturin==$MATURIN_VERSION"
-fi
 
 echo "== wheel (maturin, release build)"
 compatibility=()
@@ -68,6 +56,7 @@ case "$target" in
     # A static musl binary runs on glibc and musl systems alike: tag it for both.
     *-linux-musl) compatibility=(--compatibility manylinux_2_17 musllinux_1_2) ;;
 esac
+# (`${a[@]+"${a[@]}"}`: an empty array under set -u in macOS's bash 3.2.)
 # No explicit --target for the host: the build then lands in target/release like any
 # other `cargo build --release`, and reuses it.
 target_args=()
@@ -76,7 +65,7 @@ if [ "$target" != "$host" ]; then
     target_args=(--target "$target")
     binary="$root/target/$target/release/$exe"
 fi
-(cd crates/keylint && "$maturin" build --release --locked --quiet "${target_args[@]}" "${compatibility[@]}" --out "$dist")
+(cd crates/keylint && "$root/scripts/maturin.sh" build --release --locked --quiet ${target_args[@]+"${target_args[@]}"} ${compatibility[@]+"${compatibility[@]}"} --out "$dist")
 
 echo "== archive"
 name="keylint-$version-$target"
@@ -86,11 +75,11 @@ mkdir -p "$stage/$name"
 cp "$binary" LICENSE crates/keylint/README.md "$stage/$name/"
 archive="$dist/$name.$archive_ext"
 if [ "$archive_ext" = zip ]; then
-    (cd "$stage" && python3 -m zipfile -c "$archive" "$name")
+    (cd "$stage" && "${PYTHON:-python3}" -m zipfile -c "$archive" "$name")
 else
     (cd "$stage" && tar -czf "$archive" "$name")
 fi
-(cd "$dist" && python3 -c 'import hashlib, sys
+(cd "$dist" && "${PYTHON:-python3}" -c 'import hashlib, sys
 name = sys.argv[1]
 digest = hashlib.sha256(open(name, "rb").read()).hexdigest()
 open(name + ".sha256", "w").write(f"{digest}  {name}\n")' "$(basename "$archive")")

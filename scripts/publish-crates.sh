@@ -20,7 +20,7 @@ status=0
 cargo publish --workspace --exclude keylint-e2e --dry-run --no-verify --locked --allow-dirty > "$log" 2>&1 || status=$?
 grep -E '^ *(Packaging|Packaged|error)' "$log" || true
 [ "$status" -eq 0 ] || { cat "$log"; echo "FAIL cargo publish --dry-run (exit $status)"; exit 1; }
-version=$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' Cargo.toml)
+version=$(scripts/release-version.sh)
 failed=0
 for crate in "${crates[@]}"; do
     file="target/package/$crate-$version.crate"

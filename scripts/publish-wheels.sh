@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 dry_run=0
 [ "${1:-}" = --dry-run ] && { dry_run=1; shift; }
 dir="${1:?usage: scripts/publish-wheels.sh [--dry-run] DIR}"
-version=$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' "$root/Cargo.toml")
+version=$("$root/scripts/release-version.sh")
 shopt -s nullglob
 wheels=("$dir"/keylint-*.whl)
 [ "${#wheels[@]}" -gt 0 ] || { echo "no keylint wheel in $dir" >&2; exit 2; }
@@ -29,4 +29,4 @@ if [ "$dry_run" = 1 ]; then
     echo "dry run: would upload ${#wheels[@]} wheel(s) with maturin upload"
     exit 0
 fi
-"$root/target/dist-tools/bin/maturin" upload --skip-existing "${wheels[@]}"
+"$root/scripts/maturin.sh" upload --skip-existing "${wheels[@]}"

@@ -6,8 +6,8 @@
 #   tests/dist/vsix.sh        the VS Code packages: server inside or not, README links
 #   tests/dist/action.sh      the GitHub Action's steps
 #   scripts/test-pre-commit.sh  the pre-commit hook, installing the wheel
-# and the release workflow's publishing steps as dry runs on them
-# (scripts/publish-wheels.sh, scripts/publish-vscode.sh).
+# and the release workflow's other steps: the tag check (scripts/release-version.sh) and
+# the publishing as dry runs (scripts/publish-wheels.sh, scripts/publish-vscode.sh).
 # The VS Code package is installed by the editor tests (scripts/test-editors.sh vscode,
 # given KEYLINT_VSCODE_VSIX). Usage: scripts/test-dist.sh [--no-build]
 set -uo pipefail
@@ -17,6 +17,7 @@ if [ "${1:-}" != --no-build ]; then
 fi
 passed=0 failed=0
 for suite in tests/dist/install.sh tests/dist/wheel.sh tests/dist/vsix.sh tests/dist/action.sh scripts/test-pre-commit.sh \
+    "scripts/release-version.sh --check-tag v$(scripts/release-version.sh)" \
     "scripts/publish-wheels.sh --dry-run target/dist" "scripts/publish-vscode.sh --dry-run target/dist"; do
     echo "==== $suite"
     t0=$(date +%s)

@@ -7,8 +7,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 target=$(host_target)
 dist_artifact "keylint-*-$target.tar.gz" >/dev/null
-version=$(cargo metadata --no-deps --format-version 1 --locked |
-    python3 -c 'import json, sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "keylint"))')
+version=$("$DIST_ROOT/scripts/release-version.sh")
 PATH=$(path_without_rust_or_keylint)
 export PATH
 work=$(mktemp -d)

@@ -53,7 +53,8 @@ mkdir -p "$dist"
 echo "== wheel (maturin, release build)"
 compatibility=()
 case "$target" in
-    # A static musl binary runs on glibc and musl systems alike: tag it for both.
+    # A static musl binary runs on glibc and musl systems alike: tag it for both (maturin
+    # allows two tags for bin bindings on a musl target, and checks both).
     *-linux-musl) compatibility=(--compatibility manylinux_2_17 musllinux_1_2) ;;
 esac
 # (`${a[@]+"${a[@]}"}`: an empty array under set -u in macOS's bash 3.2.)
@@ -77,7 +78,8 @@ archive="$dist/$name.$archive_ext"
 if [ "$archive_ext" = zip ]; then
     (cd "$stage" && "${PYTHON:-python3}" -m zipfile -c "$archive" "$name")
 else
-    (cd "$stage" && tar -czf "$archive" "$name")
+    # COPYFILE_DISABLE: no macOS metadata files (._*) in the archive.
+    (cd "$stage" && COPYFILE_DISABLE=1 tar -czf "$archive" "$name")
 fi
 (cd "$dist" && "${PYTHON:-python3}" -c 'import hashlib, sys
 name = sys.argv[1]

@@ -3,23 +3,27 @@
 # keylint-lsp, keylint), so `cargo install keylint` and `cargo binstall keylint` work.
 # The release workflow runs it with CARGO_REGISTRY_TOKEN set.
 #
-#   scripts/publish-crates.sh --dry-run   what CI runs: package every crate (no upload, no
-#                                         verification build), then check inside the packages
-#                                         what crates.io shows and cargo binstall reads
+#   scripts/publish-crates.sh --dry-run   what CI runs: package every crate as cargo publish
+#                                         would (no upload, no verification build), then check
+#                                         inside the packages what crates.io shows and cargo
+#                                         binstall reads
 set -euo pipefail
 cd "$(dirname "$0")/.."
 crates=(keylint-core keylint-probe keylint-lsp keylint)
 if [ "${1:-}" != --dry-run ]; then
     exec cargo publish --workspace --exclude keylint-e2e --locked
 fi
-echo "== cargo publish --dry-run ${crates[*]}"
-# --allow-dirty: a working tree with uncommitted changes packages too (CI's clone is clean).
+echo "== cargo package ${crates[*]}"
+args=()
+for crate in "${crates[@]}"; do args+=(-p "$crate"); done
+# What `cargo publish` uploads, written to target/package/ (--no-verify: without the
+# verification build; --allow-dirty: uncommitted changes package too, CI's clone is clean).
 log=target/publish-crates.log
 mkdir -p target
 status=0
-cargo publish --workspace --exclude keylint-e2e --dry-run --no-verify --locked --allow-dirty > "$log" 2>&1 || status=$?
+cargo package "${args[@]}" --no-verify --locked --allow-dirty > "$log" 2>&1 || status=$?
 grep -E '^ *(Packaging|Packaged|error)' "$log" || true
-[ "$status" -eq 0 ] || { cat "$log"; echo "FAIL cargo publish --dry-run (exit $status)"; exit 1; }
+[ "$status" -eq 0 ] || { cat "$log"; echo "FAIL cargo package (exit $status)"; exit 1; }
 version=$(scripts/release-version.sh)
 failed=0
 for crate in "${crates[@]}"; do

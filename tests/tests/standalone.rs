@@ -14,7 +14,8 @@ use regex::Regex;
 const OUTSIDE: &[&str] = &[
     "DESIGN.md",
     "DESIGN §",
-    "shared/",
+    "../shared/",
+    "shared/research",
     "research/",
     "anchors.md",
 ];

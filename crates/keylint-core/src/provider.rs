@@ -1,7 +1,7 @@
 //! Provider facts as data: variable names, key shapes, id formats and hosts for
 //! OpenAI, Azure OpenAI, Anthropic and Gemini. Rules read this table; they hold no
-//! provider facts of their own. Key lengths are tolerant ranges, never exact
-//! (`shared/research/anchors.md` §0: published lengths have changed before).
+//! provider facts of their own. Key lengths are tolerant ranges, never exact:
+//! the providers do not publish lengths, and the lengths seen have changed before.
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Provider {

@@ -1,4 +1,4 @@
-//! Settings (DESIGN.md §6), from `initializationOptions` and
+//! Settings (docs/lsp.md), from `initializationOptions` and
 //! `workspace/didChangeConfiguration` only:
 //! `{"keylint": {"probe": {"enable", "timeoutMs", "allowedHosts"}, "select", "ignore",
 //! "consumers": {"glob": "consumer"}}}`.

@@ -1,8 +1,8 @@
 //! `keylint.toml` (or `.keylint.toml`): found by walking up from each linted file (in the
-//! editor: no higher than the workspace folder), overridable with `--config`. Every key
-//! is documented in the README's "Configuration" section.
+//! editor: no higher than the workspace folder), overridable with `--config`. The keys
+//! are a documented contract (docs/configuration.md).
 //!
-//! A workspace config can never enable probing of custom hosts (DESIGN.md §5): there
+//! A workspace config can never enable probing of custom hosts: there
 //! is no such key, and a key that looks like one is rejected with a message saying the
 //! setting is user-level only.
 

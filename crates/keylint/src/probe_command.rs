@@ -42,7 +42,7 @@ pub fn keys_in_text(
         .map_err(anyhow::Error::msg)
 }
 
-/// Exit code when no probe failed but at least one could not tell (DESIGN.md §3).
+/// Exit code when no probe failed but at least one could not tell (docs/probe.md).
 pub const EXIT_UNKNOWN: u8 = 3;
 
 /// Probes run at the same time, at most.

@@ -87,7 +87,7 @@ fn fabricated_key(prefix: &str, seed: u64, middle: usize) -> String {
 }
 
 /// For a non-secret name and value, `value` in the JSON is what the real python-dotenv,
-/// node dotenv, dotenvy, Compose, docker and bash gave the program (loaders.md table).
+/// node dotenv, dotenvy, Compose, docker and bash gave the program (the cases of docs/loaders.md).
 #[test]
 fn json_values_match_the_real_loaders() {
     let cases: Value = serde_json::from_str(include_str!(

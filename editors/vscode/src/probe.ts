@@ -3,7 +3,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { probeTimeoutMs, userAllowedHosts } from './settings';
 
-/** One entry of `keylint probe --format json` (DESIGN §3). The key is masked by keylint. */
+/** One entry of `keylint probe --format json` (docs/probe.md). The key is masked by keylint. */
 export interface ProbeResult {
   variable: string;
   path?: string;

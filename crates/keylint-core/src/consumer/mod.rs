@@ -3,8 +3,8 @@
 //!
 //! Who reads a file decides what the application gets: `KEY="v"` is `v` for every
 //! dotenv library but `"v"` with the quotes for `docker run --env-file`. Each env-file
-//! consumer here re-implements its loader from the verified table in
-//! `shared/research/loaders.md` (dotenvy is a port of the crate's own parser), and
+//! consumer here re-implements its loader (docs/loaders.md says what each
+//! one does and how that was established; dotenvy is a port of the crate's own parser), and
 //! `scripts/conformance.sh` compares them with the real loaders.
 
 mod compose;

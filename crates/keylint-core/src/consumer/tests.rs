@@ -1,5 +1,5 @@
-//! Every row of the verified loader table (`shared/research/loaders.md`, copied to
-//! `resources/test/loader_cases.json`) must give, per consumer, the value the real
+//! Every case of the verified loader table (`resources/test/loader_cases.json`, described
+//! in docs/loaders.md) must give, per consumer, the value the real
 //! loader gave the program.
 
 use super::{Consumer, Outcome, load_env_file};

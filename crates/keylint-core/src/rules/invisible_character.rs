@@ -42,7 +42,7 @@ The provider compares the whole string: a key with a zero-width space or a `\r` 
 different key (`401 invalid_api_key`), and Python's HTTP clients refuse to send a
 non-ASCII header at all (`UnicodeEncodeError`). A name with an invisible character is
 a different variable, so the program finds no key. Which loaders keep which character
-is in `shared/research/loaders.md` (cases 4, 15, 16, 17, 48, 53); severity follows
+is in `docs/loaders.md` of the keylint repository; severity follows
 the consumers that read the file.
 
 ## Example

@@ -22,7 +22,7 @@ closing quote anywhere after it.
 
 ## Why is this bad?
 No loader reads the key you meant, and each fails differently
-(`shared/research/loaders.md`, cases 13 and 13b): python-dotenv skips the line with a
+(`docs/loaders.md` in the keylint repository): python-dotenv skips the line with a
 warning, node dotenv and `docker run --env-file` keep the opening `"` as part of the
 key, dotenvy stops reading the file there (that variable and every later one are
 unset), Compose refuses the whole file so the project does not start, and a shell

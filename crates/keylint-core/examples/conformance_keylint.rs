@@ -4,7 +4,7 @@
 //!
 //! Output: `{"FILE-ID": {"CONSUMER-ID": {"env": {NAME: VALUE}, "refused": REASON|null}}}`,
 //! where the env is the winner of each name (the first value for dotenvy, the last one
-//! otherwise) and a consumer that refuses the whole file (docker, Compose) gets `{}`.
+//! otherwise) and a consumer that refuses the whole file (docker, Compose, godotenv) gets `{}`.
 
 use std::path::Path;
 
@@ -27,7 +27,8 @@ fn main() {
         let mut consumers = Map::new();
         for consumer in Consumer::ENV_FILE {
             let loaded = load_env_file(consumer, &text);
-            let refused = matches!(consumer, Consumer::ComposeEnvFile | Consumer::DockerEnvFile)
+            let refused = consumer
+                .refuses_whole_file()
                 .then(|| {
                     loaded.iter().find_map(|entry| match &entry.outcome {
                         Outcome::Refused(reason) => Some(reason.clone()),

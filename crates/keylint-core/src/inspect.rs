@@ -74,7 +74,9 @@ pub fn looks_like_key(value: &str) -> bool {
 #[must_use]
 pub fn env_wins(consumer: Consumer, path: &str) -> bool {
     match consumer {
-        Consumer::PythonDotenv | Consumer::NodeDotenv | Consumer::Dotenvy => true,
+        Consumer::PythonDotenv | Consumer::NodeDotenv | Consumer::Dotenvy | Consumer::Godotenv => {
+            true
+        }
         Consumer::ComposeEnvFile => is_project_dotenv(path),
         Consumer::DockerEnvFile | Consumer::Shell | Consumer::YamlAsWritten => false,
     }
@@ -263,10 +265,10 @@ pub fn inspect_env_file(path: &str, text: &str, env: &Environment) -> EnvReport 
     }
 }
 
-/// `docker run` exits on a line it refuses and compose-go fails the whole project load:
-/// then no variable of the file reaches the program.
+/// `docker run` exits on a line it refuses, compose-go fails the whole project load and
+/// godotenv's `Load` returns an error: then no variable of the file reaches the program.
 fn file_refusal(consumer: Consumer, loaded: &[Loaded]) -> Option<String> {
-    if !matches!(consumer, Consumer::ComposeEnvFile | Consumer::DockerEnvFile) {
+    if !consumer.refuses_whole_file() {
         return None;
     }
     loaded.iter().find_map(|entry| match &entry.outcome {

@@ -187,7 +187,10 @@ fn the_environment_wins_for_dotenv_libraries_only() {
         assert!(variable.secret);
         for view in &variable.views {
             let expected = match view.consumer {
-                Consumer::PythonDotenv | Consumer::NodeDotenv | Consumer::Dotenvy => true,
+                Consumer::PythonDotenv
+                | Consumer::NodeDotenv
+                | Consumer::Dotenvy
+                | Consumer::Godotenv => true,
                 Consumer::ComposeEnvFile => compose_wins,
                 _ => false,
             };

@@ -110,6 +110,10 @@ fn byte_order_mark(ctx: &Context, env: &EnvFile) -> Option<Diagnostic> {
             Consumer::Dotenvy,
             "dotenvy's `from_path_iter` fails on the first line".to_string(),
         ),
+        (
+            Consumer::Godotenv,
+            "godotenv fails on the first line and sets nothing from the file".to_string(),
+        ),
     ];
     let broken: Vec<&String> = breaks
         .iter()

@@ -98,6 +98,7 @@ fn effect(consumer: Consumer, outcome: &Outcome, quote: char) -> &'static str {
         Outcome::Refused(_) => match consumer {
             Consumer::ComposeEnvFile => "refuses the whole file (the project does not start)",
             Consumer::Dotenvy => "stops reading the file there",
+            Consumer::Godotenv => "refuses the whole file (`Load` sets nothing from it)",
             Consumer::Shell => "stops at a syntax error",
             _ => "refuses the file",
         },

@@ -4,8 +4,10 @@
 Usage: compare.py WORK_DIR EXCEPTIONS_MD
 
 WORK_DIR holds corpus/ (corpus.json), keylint.json, python-dotenv.json, node-dotenv.json,
-dotenvy.jsonl and shell.out (see scripts/conformance.sh). A check is one (file, consumer)
-pair: the whole environment the program gets from the file must be equal byte for byte.
+godotenv.json, dotenvy.jsonl and shell.out (see scripts/conformance.sh). A check is one (file, consumer)
+pair: the whole environment the program gets from the file must be equal byte for byte, both
+as keylint's consumer model gives it and as `keylint inspect` shows it (checked as
+`CONSUMER (inspect)`).
 Documented exceptions are the rows of the table under "## Documented exceptions" in
 EXCEPTIONS_MD: `| consumer | file ids | reason |`, where file ids is a comma-separated
 list of ids or shell-style patterns (`g-*`). Prints every undocumented disagreement,
@@ -70,6 +72,7 @@ def main():
     real = {
         "python-dotenv": load_json(os.path.join(work, "python-dotenv.json"))["results"],
         "node-dotenv": load_json(os.path.join(work, "node-dotenv.json"))["results"],
+        "godotenv": load_json(os.path.join(work, "godotenv.json"))["results"],
         "dotenvy": {},
         "shell": read_shell(os.path.join(work, "shell.out"), "baseline-empty"),
     }
@@ -82,25 +85,30 @@ def main():
     passed = failed = documented = 0
     for ident, case in corpus.items():
         for consumer, results in real.items():
+            # A loader's own test inputs are checked against that loader only.
+            if consumer not in case.get("loaders", [consumer]):
+                continue
             expected = results[ident]["env"]
-            actual = keylint[ident][consumer]["env"]
-            if expected == actual:
-                passed += 1
-                continue
-            key = next((key for key in exceptions if key[0] == consumer and fnmatch.fnmatchcase(ident, key[1])), None)
-            if key is not None:
-                used.add(key)
-                documented += 1
-                continue
-            failed += 1
-            names = sorted(set(expected) | set(actual))
-            diff = ["    %s: real %s, keylint %s" % (
-                name,
-                json.dumps(expected.get(name, "(unset)"), ensure_ascii=True),
-                json.dumps(actual.get(name, "(unset)"), ensure_ascii=True),
-            ) for name in names if expected.get(name) != actual.get(name) or (name in expected) != (name in actual)]
-            print("DISAGREE %s %s (%s) bytes=%s\n%s" % (
-                consumer, ident, case["label"], json.dumps(case["bytes"], ensure_ascii=True), "\n".join(diff)))
+            # The consumer model, and what `keylint inspect` shows for it.
+            for checked, view in ((consumer, "env"), (consumer + " (inspect)", "inspect")):
+                actual = keylint[ident][consumer][view]
+                if expected == actual:
+                    passed += 1
+                    continue
+                key = next((key for key in exceptions if key[0] == checked and fnmatch.fnmatchcase(ident, key[1])), None)
+                if key is not None:
+                    used.add(key)
+                    documented += 1
+                    continue
+                failed += 1
+                names = sorted(set(expected) | set(actual))
+                diff = ["    %s: real %s, keylint %s" % (
+                    name,
+                    json.dumps(expected.get(name, "(unset)"), ensure_ascii=True),
+                    json.dumps(actual.get(name, "(unset)"), ensure_ascii=True),
+                ) for name in names if expected.get(name) != actual.get(name) or (name in expected) != (name in actual)]
+                print("DISAGREE %s %s (%s) bytes=%s\n%s" % (
+                    checked, ident, case["label"], json.dumps(case["bytes"], ensure_ascii=True), "\n".join(diff)))
     stale = sorted(set(exceptions) - used)
     for consumer, ident in stale:
         print("STALE exception (now agrees or no such file): %s %s" % (consumer, ident))

@@ -187,6 +187,37 @@ pub fn inspect_env_file(path: &str, text: &str, env: &Environment) -> EnvReport 
         })
         .collect();
 
+    // Names a loader reads that keylint's reader spells differently (`'a'=b` sets `a` for
+    // python-dotenv) or does not see at all (a line a loader reads after a quote it closed
+    // elsewhere) are variables too, in order of first appearance.
+    for (_, entries, refusal) in &loaded {
+        if refusal.is_some() {
+            continue;
+        }
+        for entry in entries {
+            if entry.name.is_empty() || entry.outcome.value().is_none() {
+                continue;
+            }
+            let line = line_of(entry.at);
+            match variables.iter_mut().find(|(name, ..)| *name == entry.name) {
+                Some((_, lines, offsets)) => {
+                    if !offsets.contains(&entry.at) {
+                        lines.push(line);
+                        offsets.push(entry.at);
+                    }
+                }
+                None => variables.push((entry.name.clone(), vec![line], vec![entry.at])),
+            }
+        }
+    }
+    for (_, lines, offsets) in &mut variables {
+        let mut pairs: Vec<(usize, usize)> =
+            offsets.iter().copied().zip(lines.iter().copied()).collect();
+        pairs.sort_unstable();
+        (*offsets, *lines) = pairs.into_iter().unzip();
+    }
+    variables.sort_by_key(|(_, _, offsets)| offsets.first().copied());
+
     let variables = variables
         .into_iter()
         .map(|(name, lines, offsets)| {

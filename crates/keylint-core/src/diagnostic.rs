@@ -124,3 +124,19 @@ pub struct Diagnostic {
     pub message: String,
     pub fix: Option<Fix>,
 }
+
+impl Diagnostic {
+    /// The message and fix title as they may be shown: anything secret-shaped in them
+    /// masked (a key where a name goes, a loader quoting the line), control characters
+    /// made visible. Rules mask the values they quote; this catches what they cannot know.
+    pub fn mask_for_display(&mut self) {
+        if let std::borrow::Cow::Owned(message) = crate::mask::for_display(&self.message) {
+            self.message = message;
+        }
+        if let Some(fix) = &mut self.fix
+            && let std::borrow::Cow::Owned(description) = crate::mask::for_display(&fix.description)
+        {
+            fix.description = description;
+        }
+    }
+}

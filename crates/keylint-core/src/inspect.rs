@@ -11,15 +11,16 @@
 //!   in order, then `environment:` (list or map), which beats them, with `${VAR}` taken
 //!   from the shell first and the project `.env` second; the winner and the losers.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::assignment::{Origin, ParsedFile};
 use crate::consumer::{
-    Consumer, Loaded, Outcome, expand_compose, find_interpolations, load_compose_env_file,
-    load_env_file,
+    Consumer, Loaded, MAX_NESTING, Outcome, expand_compose, find_interpolations,
+    load_compose_env_file, load_env_file,
 };
 use crate::line_index::LineIndex;
+use crate::mask::{is_secret_name, is_secret_value};
 use crate::project::sibling;
 use crate::source::FileKind;
 use crate::syntax::yaml::{self, Node, NodeKind};
@@ -40,33 +41,11 @@ impl std::fmt::Display for Source {
     }
 }
 
-/// Whether a variable's values must be masked: its name says secret (`*KEY*`, `*TOKEN*`,
-/// `*SECRET*`, `*PASSWORD*`) or one of its values has a provider key's shape.
+/// Whether a variable's values must be masked: its name says secret or one of its
+/// values is a key or a random token ([`crate::mask`] decides both).
 #[must_use]
 pub fn is_secret<'a>(name: &str, values: impl IntoIterator<Item = &'a str>) -> bool {
-    is_secret_name(name) || values.into_iter().any(looks_like_key)
-}
-
-/// Names that say they hold a secret.
-#[must_use]
-pub fn is_secret_name(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    ["KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD"]
-        .iter()
-        .any(|word| upper.contains(word))
-        || crate::rules::is_key_name(name)
-}
-
-/// A value with a provider key's shape, also when quotes or white space survive around it.
-#[must_use]
-pub fn looks_like_key(value: &str) -> bool {
-    let trimmed = value.trim_matches(|character: char| {
-        character.is_whitespace()
-            || crate::mask::is_invisible(character)
-            || matches!(character, '"' | '\'' | '`' | '“' | '”' | '‘' | '’')
-    });
-    let trimmed = trimmed.strip_prefix("Bearer ").unwrap_or(trimmed);
-    crate::provider::key_shape(trimmed).is_some() || crate::provider::key_shape(value).is_some()
+    is_secret_name(name) || values.into_iter().any(is_secret_value)
 }
 
 /// Whether the process environment beats the file for `consumer`. Compose reading the
@@ -151,6 +130,7 @@ pub fn inspect_env_file(path: &str, text: &str, env: &Environment) -> EnvReport 
 
     // Variables in order of first appearance, with every line assigning them.
     let mut variables: Vec<(String, Vec<usize>, Vec<usize>)> = Vec::new();
+    let mut variable_index: HashMap<&str, usize> = HashMap::new();
     // What each assignment's value references, to mask copies of secrets (`LLM=${OPENAI_API_KEY}`).
     let mut references: Vec<(&str, Vec<String>)> = Vec::new();
     let statements = parsed.env.as_ref().map(|env| &env.statements);
@@ -166,23 +146,23 @@ pub fn inspect_env_file(path: &str, text: &str, env: &Environment) -> EnvReport 
             &assignment.name,
             referenced_names(&text[assignment.value_range.clone()]),
         ));
-        match variables
-            .iter_mut()
-            .find(|(name, ..)| *name == assignment.name)
-        {
-            Some((_, lines, offsets)) => {
-                lines.push(line);
-                offsets.push(at);
+        match variable_index.get(assignment.name.as_str()) {
+            Some(&found) => {
+                variables[found].1.push(line);
+                variables[found].2.push(at);
             }
-            None => variables.push((assignment.name.clone(), vec![line], vec![at])),
+            None => {
+                variable_index.insert(&assignment.name, variables.len());
+                variables.push((assignment.name.clone(), vec![line], vec![at]));
+            }
         }
     }
 
-    let loaded: Vec<(Consumer, Vec<Loaded>, Option<String>)> = Consumer::ENV_FILE
+    let loaded: Vec<(Consumer, LoadedIndex, Option<String>)> = Consumer::ENV_FILE
         .iter()
         .map(|&consumer| {
-            let loaded = load_env_file(consumer, text);
-            let refusal = file_refusal(consumer, &loaded);
+            let loaded = LoadedIndex::new(load_env_file(consumer, text));
+            let refusal = file_refusal(consumer, &loaded.entries);
             (consumer, loaded, refusal)
         })
         .collect();
@@ -190,23 +170,31 @@ pub fn inspect_env_file(path: &str, text: &str, env: &Environment) -> EnvReport 
     // Names a loader reads that keylint's reader spells differently (`'a'=b` sets `a` for
     // python-dotenv) or does not see at all (a line a loader reads after a quote it closed
     // elsewhere) are variables too, in order of first appearance.
-    for (_, entries, refusal) in &loaded {
+    let mut extra_index: HashMap<&str, usize> = HashMap::new();
+    for (_, index, refusal) in &loaded {
         if refusal.is_some() {
             continue;
         }
-        for entry in entries {
+        for entry in &index.entries {
             if entry.name.is_empty() || entry.outcome.value().is_none() {
                 continue;
             }
-            let line = line_of(entry.at);
-            match variables.iter_mut().find(|(name, ..)| *name == entry.name) {
-                Some((_, lines, offsets)) => {
+            let found = variable_index
+                .get(entry.name.as_str())
+                .or_else(|| extra_index.get(entry.name.as_str()))
+                .copied();
+            match found {
+                Some(found) => {
+                    let (_, lines, offsets) = &mut variables[found];
                     if !offsets.contains(&entry.at) {
-                        lines.push(line);
+                        lines.push(line_of(entry.at));
                         offsets.push(entry.at);
                     }
                 }
-                None => variables.push((entry.name.clone(), vec![line], vec![entry.at])),
+                None => {
+                    extra_index.insert(&entry.name, variables.len());
+                    variables.push((entry.name.clone(), vec![line_of(entry.at)], vec![entry.at]));
+                }
             }
         }
     }
@@ -218,7 +206,7 @@ pub fn inspect_env_file(path: &str, text: &str, env: &Environment) -> EnvReport 
     }
     variables.sort_by_key(|(_, _, offsets)| offsets.first().copied());
 
-    let variables = variables
+    let mut variables = variables
         .into_iter()
         .map(|(name, lines, offsets)| {
             let last_line = *lines.last().unwrap_or(&1);
@@ -265,34 +253,81 @@ pub fn inspect_env_file(path: &str, text: &str, env: &Environment) -> EnvReport 
             }
         })
         .collect::<Vec<EnvVariable>>();
-    // A value that copies a secret is one; repeat until nothing changes (copies of copies).
-    let mut variables = variables;
-    loop {
-        let secret_names: Vec<String> = variables
-            .iter()
-            .filter(|variable| variable.secret)
-            .map(|variable| variable.name.clone())
-            .collect();
-        let mut changed = false;
-        for variable in variables.iter_mut().filter(|variable| !variable.secret) {
-            let copies = references.iter().any(|(name, referenced)| {
-                *name == variable.name
-                    && referenced
-                        .iter()
-                        .any(|name| is_secret_name(name) || secret_names.contains(name))
-            });
-            if copies {
-                variable.secret = true;
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
+    mark_copies_of_secrets(&mut variables, &references);
     EnvReport {
         path: path.to_string(),
         variables,
+    }
+}
+
+/// A value that copies a secret is one, and so are copies of copies: secrecy spreads from
+/// each secret along the references to it, each variable visited once.
+fn mark_copies_of_secrets(variables: &mut [EnvVariable], references: &[(&str, Vec<String>)]) {
+    let index: HashMap<&str, usize> = variables
+        .iter()
+        .enumerate()
+        .map(|(position, variable)| (variable.name.as_str(), position))
+        .collect();
+    // Who copies each name.
+    let mut copied_by: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut pending = Vec::new();
+    for (name, referenced) in references {
+        let Some(&copier) = index.get(name) else {
+            continue;
+        };
+        for referenced in referenced {
+            if is_secret_name(referenced) {
+                pending.push(copier);
+            }
+            copied_by
+                .entry(referenced.as_str())
+                .or_default()
+                .push(copier);
+        }
+    }
+    pending.extend(
+        variables
+            .iter()
+            .enumerate()
+            .filter(|(_, variable)| variable.secret)
+            .map(|(position, _)| position),
+    );
+    let mut marked = vec![false; variables.len()];
+    while let Some(position) = pending.pop() {
+        if std::mem::replace(&mut marked[position], true) {
+            continue;
+        }
+        variables[position].secret = true;
+        if let Some(copiers) = copied_by.get(variables[position].name.as_str()) {
+            pending.extend(copiers.iter().copied().filter(|&copier| !marked[copier]));
+        }
+    }
+}
+
+/// A loader's entries, looked up by name and by offset without scanning them all.
+struct LoadedIndex {
+    entries: Vec<Loaded>,
+    by_name: HashMap<String, Vec<usize>>,
+    by_offset: HashMap<usize, usize>,
+}
+
+impl LoadedIndex {
+    fn new(entries: Vec<Loaded>) -> LoadedIndex {
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_offset = HashMap::new();
+        for (position, entry) in entries.iter().enumerate() {
+            by_name
+                .entry(entry.name.clone())
+                .or_default()
+                .push(position);
+            // The last entry at an offset, as a reverse scan would find it.
+            by_offset.insert(entry.at, position);
+        }
+        LoadedIndex {
+            entries,
+            by_name,
+            by_offset,
+        }
     }
 }
 
@@ -312,7 +347,7 @@ fn file_refusal(consumer: Consumer, loaded: &[Loaded]) -> Option<String> {
 /// comes from. With no value: the reason recorded for the last line assigning the name.
 fn program_outcome(
     consumer: Consumer,
-    loaded: &[Loaded],
+    loaded: &LoadedIndex,
     refusal: &Option<String>,
     name: &str,
     offsets: &[usize],
@@ -322,8 +357,12 @@ fn program_outcome(
         return Some((Outcome::Refused(reason.clone()), at));
     }
     let mut values = loaded
-        .iter()
-        .filter(|entry| entry.name == name && entry.outcome.value().is_some());
+        .by_name
+        .get(name)
+        .into_iter()
+        .flatten()
+        .map(|&position| &loaded.entries[position])
+        .filter(|entry| entry.outcome.value().is_some());
     let winner = if consumer.first_wins() {
         values.next()
     } else {
@@ -334,9 +373,9 @@ fn program_outcome(
     }
     offsets.iter().rev().find_map(|&at| {
         loaded
-            .iter()
-            .rev()
-            .find(|entry| entry.at == at)
+            .by_offset
+            .get(&at)
+            .map(|&position| &loaded.entries[position])
             .map(|entry| match &entry.outcome {
                 Outcome::Value(_) if entry.name.is_empty() => (
                     Outcome::Absent("read under an empty name".to_string()),
@@ -494,11 +533,17 @@ impl ProjectEnv<'_> {
 }
 
 /// Every name a value references, defaults included (`${A:-${B}}` gives A and B).
+/// Every name `text` references, defaults of defaults included (to [`MAX_NESTING`] levels).
 fn referenced_names(text: &str) -> Vec<String> {
     let mut names = Vec::new();
-    for reference in find_interpolations(text) {
-        names.push(reference.name.clone());
-        names.extend(referenced_names(&reference.argument));
+    let mut pending = vec![(text.to_string(), 0)];
+    while let Some((text, depth)) = pending.pop() {
+        for reference in find_interpolations(&text) {
+            if depth < MAX_NESTING && !reference.argument.is_empty() {
+                pending.push((reference.argument, depth + 1));
+            }
+            names.push(reference.name);
+        }
     }
     names
 }

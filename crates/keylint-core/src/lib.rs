@@ -6,6 +6,7 @@
 
 pub mod consumer;
 pub mod diagnostic;
+mod helpers;
 pub mod line_index;
 pub mod mask;
 pub mod syntax;
@@ -22,6 +23,7 @@ pub mod inspect;
 pub mod linter;
 pub mod project;
 pub mod provider;
+pub mod redaction;
 pub mod rules;
 pub mod source;
 pub mod suppression;

@@ -188,6 +188,9 @@ pub fn lint_parsed(
         }
     }
     diagnostics.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
+    for diagnostic in &mut diagnostics {
+        diagnostic.mask_for_display();
+    }
     diagnostics
 }
 

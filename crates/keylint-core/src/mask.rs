@@ -1,5 +1,25 @@
-//! Masking secrets for display (DESIGN.md §4). Every value keylint shows that may be a
-//! secret goes through [`mask_secret`]; there is no other way to render one.
+//! Masking secrets for display. This module is the one path every string takes before
+//! it leaves keylint:
+//!
+//! - [`mask_secret`] renders a value known to be secret (`sk-proj-…x9Qa (164 chars)`);
+//! - [`redact`] finds what is secret-shaped *anywhere* in a string (a key in a name, in a
+//!   loader's refusal text, in a URL, split over lines) and masks just that;
+//! - [`for_display`] is [`redact`] plus visible control characters, for one-line fields
+//!   such as paths, names and messages.
+//!
+//! Secret-shaped means: a token with a provider key prefix, 32+ hex digits, a long token
+//! that mixes letters and digits the way random keys do, the password of a URL, the value
+//! of a secret query parameter (`?key=`, `token=`), the token after `Bearer`, and the value
+//! of a `NAME=value` whose name says secret.
+
+use std::borrow::Cow;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::helpers::contains_ignore_ascii_case;
+use crate::provider::{KEY_PREFIXES, key_shape};
 
 /// Characters of a secret that must stay hidden besides the shown prefix and tail.
 const MIN_HIDDEN: usize = 8;
@@ -82,6 +102,239 @@ pub fn is_invisible(character: char) -> bool {
         | '\u{3000}' | '\u{3164}' | '\u{fe00}'..='\u{fe0f}' | '\u{feff}' | '\u{ffa0}' | '\u{fff0}'..='\u{fff8}')
 }
 
+/// Whether a variable's name says it holds a secret (`*_KEY`, `*_TOKEN`, `*_SECRET`,
+/// `*PASSWORD*`, `*_CREDENTIALS`, and looser spellings of those words).
+#[must_use]
+pub fn is_secret_name(name: &str) -> bool {
+    const WORDS: [&str; 7] = [
+        "KEY",
+        "TOKEN",
+        "SECRET",
+        "PASSWORD",
+        "PASSWD",
+        "CREDENTIAL",
+        "AUTH",
+    ];
+    WORDS
+        .iter()
+        .any(|word| contains_ignore_ascii_case(name, word))
+}
+
+/// Whether a value must be masked as a whole wherever it is shown: it has a provider
+/// key's shape (quotes, blanks and a `Bearer ` around it allowed) or is one random token.
+/// A value that only *holds* a secret (a URL with a password, a line swallowed by an open
+/// quote) is shown through [`redact`], which masks just that part.
+#[must_use]
+pub fn is_secret_value(value: &str) -> bool {
+    let bare = value.trim_matches(|character: char| {
+        character.is_whitespace()
+            || is_invisible(character)
+            || matches!(character, '"' | '\'' | '`' | '“' | '”' | '‘' | '’')
+    });
+    let bare = bare.strip_prefix("Bearer ").unwrap_or(bare);
+    key_shape(bare).is_some() || (bare.bytes().all(is_token_byte) && is_secret_token(bare))
+}
+
+/// `text` with everything secret-shaped in it masked (see the module docs); the rest,
+/// line breaks included, is kept as is. Masked text stays masked when redacted again.
+#[must_use]
+pub fn redact(text: &str) -> Cow<'_, str> {
+    let ranges = secret_ranges(text);
+    if ranges.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for range in ranges {
+        out.push_str(&text[last..range.start]);
+        out.push_str(&mask_secret(&text[range.clone()]));
+        last = range.end;
+    }
+    out.push_str(&text[last..]);
+    Cow::Owned(out)
+}
+
+/// [`redact`], then control and invisible characters made visible: for one-line fields
+/// (paths, names, messages) that must not move a terminal's cursor or hide a character.
+#[must_use]
+pub fn for_display(text: &str) -> Cow<'_, str> {
+    let redacted = redact(text);
+    if redacted.chars().any(needs_escape) {
+        Cow::Owned(escape_invisible(&redacted))
+    } else {
+        redacted
+    }
+}
+
+/// [`redact`] for multi-line text (reports, hover, error chains): each line as by
+/// [`for_display`], line breaks kept.
+#[must_use]
+pub fn for_display_lines(text: &str) -> Cow<'_, str> {
+    let redacted = redact(text);
+    if !redacted
+        .chars()
+        .any(|character| character != '\n' && needs_escape(character))
+    {
+        return redacted;
+    }
+    let lines: Vec<String> = redacted
+        .split('\n')
+        .map(escape_invisible)
+        .collect();
+    Cow::Owned(lines.join("\n"))
+}
+
+fn needs_escape(character: char) -> bool {
+    matches!(character, '\r' | '\n' | '\t') || is_invisible(character)
+}
+
+/// `scheme://user:PASSWORD@host`: the password (the user and host stay readable).
+static URL_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)[a-z][a-z0-9+.\-]*://[^\s/?#@:]*:([^\s/?#@]+)@")
+        .expect("valid pattern")
+});
+/// `?key=VALUE`, `&access_token=VALUE`…: query and form parameters that carry a secret.
+static SECRET_PARAMETER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)[?&;](?:api[_\-]?key|key|access[_\-]?token|token|secret|password|passwd|pwd|sig|signature|auth)=([^&#\s<>`'\x22]+)")
+        .expect("valid pattern")
+});
+/// `Bearer VALUE`.
+static BEARER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)bearer[ \t]+([A-Za-z0-9._~+/=\-]{8,})").expect("valid pattern")
+});
+/// `NAME=VALUE` (optionally quoted) in free text, judged by the name.
+static NAMED_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?-u:\b)([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*["']?([^\s"'`]+)"#)
+        .expect("valid pattern")
+});
+
+/// The byte ranges of `text` that are secret-shaped, sorted and merged.
+#[must_use]
+pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    while start < bytes.len() {
+        if !is_token_byte(bytes[start]) {
+            start += 1;
+            continue;
+        }
+        let end = bytes[start..]
+            .iter()
+            .position(|&byte| !is_token_byte(byte))
+            .map_or(bytes.len(), |length| start + length);
+        if is_secret_token(&text[start..end]) {
+            ranges.push(start..end);
+        }
+        start = end;
+    }
+    // The regexes only run where their anchor character occurs at all.
+    if text.contains("://") {
+        ranges.extend(captures(&URL_PASSWORD, text));
+    }
+    if text.contains('=') {
+        ranges.extend(captures(&SECRET_PARAMETER, text));
+        ranges.extend(
+            NAMED_VALUE
+                .captures_iter(text)
+                .filter(|found| is_secret_name(&found[1]))
+                .filter_map(|found| found.get(2))
+                .filter(|value| !is_masked_or_reference(value.as_str()))
+                .map(|value| value.range()),
+        );
+    }
+    if contains_ignore_ascii_case(text, "bearer") {
+        ranges.extend(captures(&BEARER, text));
+    }
+    ranges.retain(|range| !is_masked_or_reference(&text[range.clone()]));
+    ranges.sort_by_key(|range| (range.start, std::cmp::Reverse(range.end)));
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        match merged.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => merged.push(range),
+        }
+    }
+    merged
+}
+
+fn captures<'t>(pattern: &Regex, text: &'t str) -> impl Iterator<Item = Range<usize>> + 't {
+    pattern
+        .captures_iter(text)
+        .filter_map(|found| found.get(1))
+        .map(|value| value.range())
+        .collect::<Vec<_>>()
+        .into_iter()
+}
+
+/// Already masked (`sk-…x9Qa`, `(12 chars)`) or a reference (`${VAR}`, `$VAR`): nothing to hide.
+fn is_masked_or_reference(value: &str) -> bool {
+    value.contains('…') || value.starts_with('$') || value.starts_with('(')
+}
+
+fn is_token_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'
+}
+
+/// Prefix-less tokens shorter than this are never taken for a secret by their shape.
+const MIN_RANDOM_TOKEN: usize = 16;
+
+/// A token (`[A-Za-z0-9_-]+`) that is, or holds, a key: a provider prefix followed by a
+/// key body, 32+ hex digits (UUIDs included), or a long token that mixes upper- and
+/// lower-case letters and digits as often as random text does (identifiers and words
+/// change character class far less often).
+fn is_secret_token(token: &str) -> bool {
+    if let Some(prefix) = KEY_PREFIXES
+        .iter()
+        .filter(|prefix| !prefix.contains(' '))
+        .find(|prefix| token.starts_with(**prefix))
+    {
+        return token.len() >= prefix.len() + MIN_HIDDEN;
+    }
+    // A prefix may also sit inside a token (`u001bsk-proj-…`, `nsk-…` after an escape).
+    if token.len() >= 12
+        && KEY_PREFIXES.iter().any(|prefix| {
+            !prefix.contains(' ')
+                && token
+                    .find(prefix)
+                    .is_some_and(|at| token.len() - at >= prefix.len() + MIN_HIDDEN)
+        })
+    {
+        return true;
+    }
+    let hex_digits = token.bytes().filter(u8::is_ascii_hexdigit).count();
+    if hex_digits >= 32
+        && token
+            .bytes()
+            .all(|byte| byte.is_ascii_hexdigit() || byte == b'-')
+    {
+        return true;
+    }
+    let alphanumeric: Vec<u8> = token.bytes().filter(u8::is_ascii_alphanumeric).collect();
+    if alphanumeric.len() < MIN_RANDOM_TOKEN {
+        return false;
+    }
+    let class = |byte: u8| match byte {
+        b'a'..=b'z' => 0,
+        b'A'..=b'Z' => 1,
+        _ => 2,
+    };
+    let mut seen = [false; 3];
+    for &byte in &alphanumeric {
+        seen[class(byte)] = true;
+    }
+    if seen != [true; 3] {
+        return false;
+    }
+    let changes = alphanumeric
+        .windows(2)
+        .filter(|pair| class(pair[0]) != class(pair[1]))
+        .count();
+    // Random base62 text changes class at ~62% of positions; camelCase names with a
+    // version number, at under 30%.
+    changes * 100 >= alphanumeric.len() * 40
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +352,84 @@ mod tests {
         assert_eq!(mask_secret("abcdefghijkl"), "…ijkl (12 chars)");
         assert_eq!(mask_secret("abcdefghijk"), "(11 chars)");
         assert_eq!(mask_secret("sk-abcdefghijk\r"), "sk-…ijk\\r (15 chars)");
+    }
+
+    /// A fabricated key of the OpenAI project shape (not a real key).
+    fn project_key() -> String {
+        format!(
+            "sk-proj-{}T3BlbkFJ{}x9Qa",
+            "Ab3dE6gH9kL2mN5p".repeat(4),
+            "qR8sT1uV4wX7yZ0b".repeat(4)
+        )
+    }
+
+    #[test]
+    fn redact_finds_keys_anywhere() {
+        let key = project_key();
+        for text in [
+            format!("variable '{key} ' contains whitespaces"),
+            format!("the text after the blank runs as a command (`{key}`)"),
+            format!("{key} is not a name the SDK reads"),
+            format!("\\u001b{key}"),
+            format!("a\\n{key}"),
+        ] {
+            let redacted = redact(&text);
+            assert!(!redacted.contains(&key[8..20]), "{redacted}");
+            assert!(
+                redacted.contains("sk-proj-…x9Qa (164 chars)") || redacted.contains("…x9Qa"),
+                "{redacted}"
+            );
+        }
+        // The masked form is stable.
+        let once = redact(&key).into_owned();
+        assert_eq!(redact(&once), once);
+    }
+
+    #[test]
+    fn redact_urls_parameters_bearer_and_named_values() {
+        assert_eq!(
+            redact("postgres://app:hunter2pass@db:5432/app"),
+            "postgres://app:(11 chars)@db:5432/app"
+        );
+        let gemini = format!("AIza{}", "Sy9bX2cV5nM8qW1eR4tY7uI0oP3aS6dF9g");
+        assert_eq!(
+            redact(&format!(
+                "https://generativelanguage.googleapis.com/v1?key={gemini}"
+            )),
+            format!(
+                "https://generativelanguage.googleapis.com/v1?key={}",
+                mask_secret(&gemini)
+            )
+        );
+        assert_eq!(
+            redact("Authorization: Bearer abcdefgh123"),
+            "Authorization: Bearer (11 chars)"
+        );
+        assert_eq!(redact("DB_PASSWORD=hunter2"), "DB_PASSWORD=(7 chars)");
+        assert_eq!(
+            redact("0123456789abcdef0123456789abcdef"),
+            "…cdef (32 chars)"
+        );
+    }
+
+    #[test]
+    fn redact_keeps_ordinary_text() {
+        for text in [
+            "OPENAI_API_KEY is not a name the official SDK reads — did you mean OPENAI_APIKEY?",
+            "AZURE_OPENAI_API_VERSION_2024_02_15 src/App2/Config/OpenAiSettings.cs",
+            "gpt-4o-mini-2024-07-18 claude-3-5-sonnet-20241022 Claude3Opus20240229",
+            "examples/broken-app/deploy/prod.env:4:1 OPENAI_API_KEY=${OPENAI_API_KEY}",
+            "org-AbCdEf proj_abc sk-ant- `sk-…` sk-proj-…x9Qa (164 chars)",
+            "https://user@localhost:11434/v1 and https://api.openai.com/v1?api-version=2024-10-21",
+        ] {
+            assert_eq!(redact(text), text);
+        }
+    }
+
+    #[test]
+    fn display_escapes_control_characters() {
+        assert_eq!(for_display("a\u{1b}[31mb.env"), "a<U+001B>[31mb.env");
+        assert_eq!(for_display_lines("x\ny\u{1b}"), "x\ny<U+001B>");
     }
 
     #[test]

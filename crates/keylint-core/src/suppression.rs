@@ -167,17 +167,30 @@ pub fn apply(
         return usage;
     }
     let index = LineIndex::new(text);
+    // Directives by the line they silence, so each finding asks only its own line's.
+    let mut by_line: std::collections::HashMap<usize, Vec<usize>> =
+        std::collections::HashMap::new();
+    let mut whole_file = Vec::new();
+    for (position, suppression) in suppressions.iter().enumerate() {
+        match suppression.scope {
+            Scope::Line(line) => by_line.entry(line).or_default().push(position),
+            Scope::NextLine(line) => by_line.entry(line + 1).or_default().push(position),
+            Scope::File => whole_file.push(position),
+            Scope::TrailingInEnv => {}
+        }
+    }
     diagnostics.retain(|diagnostic| {
         let line = index.line_of(diagnostic.range.start.min(text.len()));
         let mut silenced = false;
-        for (suppression, used) in suppressions.iter().zip(usage.iter_mut()) {
-            match suppression.covers(diagnostic, line) {
+        let candidates = by_line.get(&line).into_iter().flatten().chain(&whole_file);
+        for &position in candidates {
+            match suppressions[position].covers(diagnostic, line) {
                 Some(None) => {
-                    used.used_all = true;
+                    usage[position].used_all = true;
                     silenced = true;
                 }
                 Some(Some(code)) => {
-                    used.used_codes[code] = true;
+                    usage[position].used_codes[code] = true;
                     silenced = true;
                 }
                 None => {}

@@ -1,6 +1,7 @@
 //! A small `tracing` subscriber that writes one line per event to standard error (the
 //! editor's log for the server). Level from `KEYLINT_LOG` (`error`, `warn` — the
-//! default —, `info`, `debug`). Events carry at most a host and a status: never a key.
+//! default —, `info`, `debug`). Events carry at most a host and a status; each line still
+//! goes through the one masking path, so a path or name holding a key is masked too.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -37,7 +38,11 @@ impl Subscriber for StderrLog {
     fn event(&self, event: &Event<'_>) {
         let mut line = Line(format!("keylint lsp {}:", event.metadata().level()));
         event.record(&mut line);
-        let _ = writeln!(std::io::stderr().lock(), "{}", line.0);
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "{}",
+            keylint_core::mask::for_display(&line.0)
+        );
     }
     fn enter(&self, _: &Id) {}
     fn exit(&self, _: &Id) {}

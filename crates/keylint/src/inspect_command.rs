@@ -14,7 +14,7 @@ use keylint_core::inspect::{
     ComposeEntry, ComposeInput, ComposeReport, ConsumerView, EnvReport, EnvVariable, Environment,
     compose_services, inspect_compose, inspect_env_file,
 };
-use keylint_core::mask::{escape_invisible, is_invisible, mask_body};
+use keylint_core::mask::{escape_invisible, for_display_lines, is_invisible, mask_body, redact};
 use keylint_core::project::sibling;
 use keylint_core::source::{FileKind, kind_by_name};
 use serde::Serialize;
@@ -107,7 +107,7 @@ pub fn run(args: &InspectArgs) -> Result<u8> {
         let selected = args.consumer.map(ConsumerArg::consumer);
         match args.format {
             Format::Json => env_json(&report, selected.unwrap_or(Consumer::PythonDotenv)),
-            Format::Human => env_human(&report, selected),
+            Format::Human => for_display_lines(&env_human(&report, selected)).into_owned(),
         }
     };
     print!("{output}");
@@ -177,11 +177,14 @@ fn inspect_compose_file(
     Ok(match args.format {
         Format::Json => {
             for problem in problems(&report) {
-                eprintln!("keylint: warning: {problem}");
+                eprintln!(
+                    "keylint: warning: {}",
+                    keylint_core::mask::for_display(&problem)
+                );
             }
             compose_json(&report)
         }
-        Format::Human => compose_human(&report),
+        Format::Human => for_display_lines(&compose_human(&report)).into_owned(),
     })
 }
 
@@ -261,7 +264,7 @@ fn display(value: &str, secret: bool) -> String {
     } else if secret {
         masked_display(value).unwrap_or_else(|| "…".to_string())
     } else {
-        visible(value)
+        visible(&redact(value))
     }
 }
 
@@ -282,7 +285,7 @@ fn json_value(value: &str, secret: bool) -> String {
 /// Loader messages may quote text from the line; for a secret, hide what is quoted.
 fn reason(text: &str, secret: bool) -> String {
     if !secret {
-        return escape_invisible(text);
+        return escape_invisible(&redact(text));
     }
     let mut out = String::new();
     for (index, part) in text.split('`').enumerate() {
@@ -292,7 +295,7 @@ fn reason(text: &str, secret: bool) -> String {
         if index % 2 == 1 && part.len() > 3 {
             out.push('…');
         } else {
-            out.push_str(&escape_invisible(part));
+            out.push_str(&escape_invisible(&redact(part)));
         }
     }
     out
@@ -604,8 +607,13 @@ fn env_json(report: &EnvReport, consumer: Consumer) -> String {
 
 /// JSON with non-ASCII invisible characters written as `\uXXXX`, so they are visible in
 /// the raw output and still decode to the exact value.
+/// Every string in it goes through the one masking path first: a value that only holds a
+/// secret (a URL with a password, a key quoted in a loader's refusal, a key where a name
+/// goes) shows the rest and masks that part.
 fn to_json<T: Serialize>(value: &T) -> String {
-    let text = serde_json::to_string(value).expect("inspect output serializes");
+    let mut value = serde_json::to_value(value).expect("inspect output serializes");
+    redact_strings(&mut value);
+    let text = serde_json::to_string(&value).expect("inspect output serializes");
     let mut out = String::with_capacity(text.len() + 1);
     for character in text.chars() {
         if !character.is_ascii() && is_invisible(character) {
@@ -619,6 +627,19 @@ fn to_json<T: Serialize>(value: &T) -> String {
     }
     out.push('\n');
     out
+}
+
+fn redact_strings(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(text) => {
+            if let std::borrow::Cow::Owned(redacted) = redact(text) {
+                *text = redacted;
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_strings),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(redact_strings),
+        _ => {}
+    }
 }
 
 // ---------------------------------------------------------------------------------------

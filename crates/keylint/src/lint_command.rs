@@ -18,10 +18,10 @@ use crate::config::{self, Globs};
 use crate::discover::{self, discover_with};
 use crate::output::{FileReport, github, human, json, sarif};
 use crate::read::{FileText, read_text};
-use crate::redact::redact;
 use crate::workspace::Workspace;
 use crate::write::{write_atomically, write_new_atomically};
 use crate::{EXIT_FINDINGS, paths_or_current};
+use keylint_core::redaction::redact_file;
 
 #[derive(Args)]
 pub struct LintArgs {
@@ -475,8 +475,8 @@ fn lint_file(
 
 /// A unified diff of the fix with every secret masked on both sides.
 fn masked_diff(path: &str, before: &str, after: &str, kind: FileKind) -> String {
-    let before = redact(before, kind).text;
-    let after = redact(after, kind).text;
+    let before = redact_file(before, kind).text;
+    let after = redact_file(after, kind).text;
     let diff = similar::TextDiff::from_lines(&before, &after);
     format!(
         "{}",

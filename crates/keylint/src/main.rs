@@ -9,7 +9,6 @@ mod output;
 mod probe_command;
 mod probe_rules;
 mod read;
-mod redact;
 mod rules_command;
 mod workspace;
 mod write;
@@ -93,7 +92,13 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            eprintln!("keylint: error: {error:#}");
+            // Errors name paths and quote config lines: masked and made printable like
+            // every other output.
+            let message = format!("{error:#}");
+            eprintln!(
+                "keylint: error: {}",
+                keylint_core::mask::for_display_lines(&message)
+            );
             ExitCode::from(EXIT_ERROR)
         }
     }

@@ -475,28 +475,28 @@ fn stdin_is_judged_by_its_filename_in_the_current_project() {
     insta::assert_snapshot!(serde_json::to_string_pretty(&json["diagnostics"]).unwrap(), @r#"
     [
       {
-        "code": "KL101",
-        "column": 24,
-        "end_column": 45,
-        "end_line": 5,
-        "fix": null,
-        "line": 5,
-        "message": "the program receives OPENAI_API_KEY with literal quotes (\"${OPENAI_API_KEY:-}\": the value of OPENAI_API_KEY plus 2 quote characters) — use the map form or drop the quotes",
-        "name": "quotes-kept",
         "path": "compose.yaml",
-        "severity": "error"
+        "line": 5,
+        "column": 24,
+        "end_line": 5,
+        "end_column": 45,
+        "code": "KL101",
+        "name": "quotes-kept",
+        "severity": "error",
+        "message": "the program receives OPENAI_API_KEY with literal quotes (\"${OPENAI_API_KEY:-}\": the value of OPENAI_API_KEY plus 2 quote characters) — use the map form or drop the quotes",
+        "fix": null
       },
       {
-        "code": "KL501",
-        "column": 13,
-        "end_column": 29,
-        "end_line": 6,
-        "fix": null,
-        "line": 6,
-        "message": "`${OPENAI_ORG_ID}` is not set in `.env`: unless the shell sets OPENAI_ORG_ID, the container gets an empty value (Compose warns `The \"OPENAI_ORG_ID\" variable is not set. Defaulting to a blank string.`) — define it there or add a default",
-        "name": "unresolved-interpolation",
         "path": "compose.yaml",
-        "severity": "warning"
+        "line": 6,
+        "column": 13,
+        "end_line": 6,
+        "end_column": 29,
+        "code": "KL501",
+        "name": "unresolved-interpolation",
+        "severity": "warning",
+        "message": "`${OPENAI_ORG_ID}` is not set in `.env`: unless the shell sets OPENAI_ORG_ID, the container gets an empty value (Compose warns `The \"OPENAI_ORG_ID\" variable is not set. Defaulting to a blank string.`) — define it there or add a default",
+        "fix": null
       }
     ]
     "#);

@@ -8,7 +8,7 @@
 use std::cell::RefCell;
 
 use super::interpolate::expand_compose;
-use super::{LastByName, Loaded, Outcome, bom_length, skip_space};
+use super::{ExpansionBudget, LastByName, Loaded, Outcome, bom_length, skip_space};
 use crate::syntax::simple_line;
 
 /// compose-go's `isSpace`: no `\n`, so a line break ends a bare key.
@@ -58,6 +58,7 @@ fn parse(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<(), Failure> {
     let last_by_name = RefCell::new(LastByName::default());
+    let budget = ExpansionBudget::default();
     loop {
         position = statement_start(text, position);
         if position >= text.len() {
@@ -95,19 +96,21 @@ fn parse(
             continue;
         }
         let lookup = |wanted: &str| {
-            env(wanted).or_else(|| {
+            budget.open()?;
+            let value = env(wanted).or_else(|| {
                 last_by_name
                     .borrow_mut()
                     .get(loaded, wanted)
                     .and_then(|entry| entry.outcome.value().map(str::to_string))
-            })
+            })?;
+            budget.copy(&value).map(str::to_string)
         };
         let (value, next) =
             extract_value(text, after_name, &lookup).map_err(|message| Failure { at, message })?;
         loaded.push(Loaded {
             name,
             at,
-            outcome: Outcome::Value(value),
+            outcome: budget.outcome(value),
         });
         position = next;
     }

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::{Loaded, Outcome, bom_length};
+use super::{ExpansionBudget, Loaded, Outcome, bom_length};
 use crate::syntax::dotenv;
 use crate::syntax::simple_line::{self, SimpleLine};
 
@@ -22,6 +22,7 @@ pub(super) fn load(text: &str) -> Vec<Loaded> {
         position: body_start,
     };
     let mut environment = Environment::default();
+    let budget = ExpansionBudget::default();
     let mut loaded = Vec::new();
     while let Some(line) = lines.next() {
         let content = &text[line.range.clone()];
@@ -39,7 +40,11 @@ pub(super) fn load(text: &str) -> Vec<Loaded> {
                 index: content.len(),
             })
         } else {
-            parse_line(content, &mut |name| environment.value(name, &loaded))
+            parse_line(content, &mut |name| {
+                budget
+                    .copy(environment.value(name, &loaded))
+                    .unwrap_or_default()
+            })
         };
         match parsed {
             Ok(None) => {}
@@ -48,7 +53,7 @@ pub(super) fn load(text: &str) -> Vec<Loaded> {
                 loaded.push(Loaded {
                     name: name.to_string(),
                     at: content_start(text, &line.range),
-                    outcome: Outcome::Value(value),
+                    outcome: budget.outcome(value),
                 });
             }
             Err(error) => {

@@ -37,6 +37,9 @@ fn is_name_char(character: char) -> bool {
 pub fn find_interpolations(text: &str) -> Vec<Interpolation> {
     let mut found = Vec::new();
     let bytes = text.as_bytes();
+    // Closing braces are paired in one pass up front: looking for each `${`'s partner on
+    // its own would rescan the rest of the text per reference (quadratic on `${${${…`).
+    let mut closes: Option<BracePairs> = None;
     let mut index = 0;
     while index < bytes.len() {
         if bytes[index] != b'$' {
@@ -46,7 +49,8 @@ pub fn find_interpolations(text: &str) -> Vec<Interpolation> {
         match bytes.get(index + 1) {
             Some(b'$') => index += 2,
             Some(b'{') => {
-                let Some(close) = matching_brace(text, index + 1) else {
+                let pairs = closes.get_or_insert_with(|| BracePairs::new(bytes));
+                let Some(close) = pairs.close_of(index + 1) else {
                     index += 2;
                     continue;
                 };
@@ -88,30 +92,66 @@ pub fn find_interpolations(text: &str) -> Vec<Interpolation> {
     found
 }
 
-fn matching_brace(text: &str, open: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for (offset, byte) in text.as_bytes()[open..].iter().enumerate() {
-        match byte {
-            b'{' => depth += 1,
-            b'}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(open + offset);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
+/// Every `{` paired with the `}` that closes it (nesting counted), found in one pass.
+struct BracePairs {
+    /// (open, close), sorted by open.
+    pairs: Vec<(usize, usize)>,
 }
+
+impl BracePairs {
+    fn new(bytes: &[u8]) -> BracePairs {
+        let mut open = Vec::new();
+        let mut pairs = Vec::new();
+        for (index, byte) in bytes.iter().enumerate() {
+            match byte {
+                b'{' => open.push(index),
+                b'}' => {
+                    if let Some(start) = open.pop() {
+                        pairs.push((start, index));
+                    }
+                }
+                _ => {}
+            }
+        }
+        pairs.sort_unstable();
+        BracePairs { pairs }
+    }
+
+    fn close_of(&self, open: usize) -> Option<usize> {
+        self.pairs
+            .binary_search_by_key(&open, |&(start, _)| start)
+            .ok()
+            .map(|found| self.pairs[found].1)
+    }
+}
+
+/// `${A:-${B:-…}}` nested deeper than this is not followed: real files nest once or twice,
+/// and following a hostile file's thousands of levels would take time and stack in
+/// proportion.
+pub const MAX_NESTING: usize = 32;
 
 /// Expands references the way compose-go does, looking names up with `lookup`.
 /// `$$` becomes `$`; an unset plain reference becomes empty. `Err` carries the
-/// message of a `${VAR:?message}` whose variable is unset.
+/// message of a `${VAR:?message}` whose variable is unset, or says that the references
+/// nest deeper than [`MAX_NESTING`].
 pub fn expand_compose(
     text: &str,
     lookup: &dyn Fn(&str) -> Option<String>,
 ) -> Result<String, String> {
+    expand_nested(text, lookup, 0)
+}
+
+fn expand_nested(
+    text: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    depth: usize,
+) -> Result<String, String> {
+    if depth > MAX_NESTING {
+        return Err(format!(
+            "`${{…}}` references nested more than {MAX_NESTING} levels deep: keylint does not follow them"
+        ));
+    }
+    let expand = |argument: &str| expand_nested(argument, lookup, depth + 1);
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     let mut index = 0;
@@ -128,8 +168,8 @@ pub fn expand_compose(
             let is_empty = value.as_deref().is_none_or(str::is_empty);
             let expanded = match reference.operator {
                 "" => value.unwrap_or_default(),
-                ":-" if is_empty => expand_compose(&reference.argument, lookup)?,
-                "-" if !is_set => expand_compose(&reference.argument, lookup)?,
+                ":-" if is_empty => expand(&reference.argument)?,
+                "-" if !is_set => expand(&reference.argument)?,
                 ":?" if is_empty => {
                     return Err(format!(
                         "required variable {} is missing a value: {}",
@@ -146,12 +186,12 @@ pub fn expand_compose(
                     if is_empty {
                         String::new()
                     } else {
-                        expand_compose(&reference.argument, lookup)?
+                        expand(&reference.argument)?
                     }
                 }
                 "+" => {
                     if is_set {
-                        expand_compose(&reference.argument, lookup)?
+                        expand(&reference.argument)?
                     } else {
                         String::new()
                     }
@@ -200,5 +240,24 @@ mod tests {
             "xvyv$zd"
         );
         assert!(expand_compose("${UNSET:?boom}", &lookup).is_err());
+    }
+
+    #[test]
+    fn hostile_nesting_and_unclosed_braces_are_bounded() {
+        let lookup = |_: &str| None;
+        let depth = 12_000;
+        let nested = format!("{}x{}", "${B:-".repeat(depth), "}".repeat(depth));
+        let error = expand_compose(&nested, &lookup).unwrap_err();
+        assert!(error.contains("nested more than 32 levels"), "{error}");
+        let shallow = format!(
+            "{}x{}",
+            "${B:-".repeat(MAX_NESTING),
+            "}".repeat(MAX_NESTING)
+        );
+        assert_eq!(expand_compose(&shallow, &lookup).unwrap(), "x");
+        // 240 KB of `${` without a closing brace: no reference, found in one pass.
+        assert!(find_interpolations(&"${".repeat(120_000)).is_empty());
+        let closed_at_end = format!("{}}}", "${".repeat(120_000));
+        assert_eq!(find_interpolations(&closed_at_end).len(), 0);
     }
 }

@@ -16,7 +16,7 @@ mod node_dotenv;
 mod python_dotenv;
 mod shell;
 
-pub use interpolate::{Interpolation, expand_compose, find_interpolations};
+pub use interpolate::{Interpolation, MAX_NESTING, expand_compose, find_interpolations};
 
 /// A program that reads a config file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -155,6 +155,75 @@ pub struct Loaded {
     /// it ties the entry to keylint's [`crate::syntax::dotenv::Statement`].
     pub at: usize,
     pub outcome: Outcome,
+}
+
+/// How many bytes of `$VAR` copies one loader model makes for one file. Copies can grow
+/// faster than the file (`B=${A}${A}`, `C=${B}${B}`, … doubles per line); real files stay
+/// far below this, and past it a model stops expanding instead of filling memory.
+pub const MAX_EXPANDED_BYTES: usize = 4 << 20;
+
+/// Why a value is not given once the copies of a file pass [`MAX_EXPANDED_BYTES`].
+pub const EXPANSION_STOPPED: &str =
+    "keylint stops expanding `$VAR` references here: this file's copies pass 4 MiB";
+
+/// The bytes of `$VAR` copies a model may still make while reading one file.
+pub(crate) struct ExpansionBudget {
+    /// `None` once spent: every later copy is refused too, so no value is built from a
+    /// reference that was cut short.
+    left: std::cell::Cell<Option<usize>>,
+    /// Set when a copy was refused since the last [`ExpansionBudget::take_exhausted`].
+    exhausted: std::cell::Cell<bool>,
+}
+
+impl Default for ExpansionBudget {
+    fn default() -> ExpansionBudget {
+        ExpansionBudget {
+            left: std::cell::Cell::new(Some(MAX_EXPANDED_BYTES)),
+            exhausted: std::cell::Cell::new(false),
+        }
+    }
+}
+
+impl ExpansionBudget {
+    /// `Some(value)` when a copy of it still fits, `None` (and exhausted) when not.
+    pub(crate) fn copy<'v>(&self, value: &'v str) -> Option<&'v str> {
+        match self
+            .left
+            .get()
+            .and_then(|left| left.checked_sub(value.len()))
+        {
+            Some(left) => {
+                self.left.set(Some(left));
+                Some(value)
+            }
+            None => {
+                self.left.set(None);
+                self.exhausted.set(true);
+                None
+            }
+        }
+    }
+
+    /// `Some(())` while copies may still be made; once spent, `None` (and exhausted), so a
+    /// lookup of a name without a value is refused as well.
+    pub(crate) fn open(&self) -> Option<()> {
+        self.copy("").map(|_| ())
+    }
+
+    /// Whether a copy was refused since the last call: the entry being read is then
+    /// not given a (wrong) value.
+    pub(crate) fn take_exhausted(&self) -> bool {
+        self.exhausted.replace(false)
+    }
+
+    /// The outcome of an entry read with this budget.
+    pub(crate) fn outcome(&self, value: String) -> Outcome {
+        if self.take_exhausted() {
+            Outcome::Absent(EXPANSION_STOPPED.to_string())
+        } else {
+            Outcome::Value(value)
+        }
+    }
 }
 
 /// The last entry of each name a loader has read so far, for `$VAR` lookups. Indexed

@@ -5,7 +5,9 @@
 
 use std::collections::HashSet;
 
-use super::{LastByName, Loaded, NormalizedNewlines, Outcome, bom_length, skip_space};
+use super::{
+    ExpansionBudget, LastByName, Loaded, NormalizedNewlines, Outcome, bom_length, skip_space,
+};
 use crate::syntax::simple_line;
 
 /// Python's `\s` (str patterns): Unicode white space plus the separators U+001C–U+001F.
@@ -276,6 +278,7 @@ fn interpolate(raw: Vec<(usize, Parsed)>) -> Vec<Loaded> {
     let mut loaded: Vec<Loaded> = Vec::new();
     // The dict so far.
     let mut dict = LastByName::default();
+    let budget = ExpansionBudget::default();
     let mut any_bare = false;
     for (at, parsed) in raw {
         let (name, outcome) = match parsed {
@@ -285,15 +288,16 @@ fn interpolate(raw: Vec<(usize, Parsed)>) -> Vec<Loaded> {
             } => {
                 let resolved = if value.contains("${") {
                     resolve(&value, |wanted| {
+                        budget.open()?;
                         // Unparsable statements are kept under an empty name: not bindings.
                         let entry = dict.get(&loaded, wanted).filter(|_| !wanted.is_empty())?;
                         // A bare `NAME` is kept as `None`, which `${NAME}` reads as "".
-                        Some(entry.outcome.value().unwrap_or(""))
+                        budget.copy(entry.outcome.value().unwrap_or(""))
                     })
                 } else {
                     value
                 };
-                (name, Outcome::Value(resolved))
+                (name, budget.outcome(resolved))
             }
             Parsed::Binding { name, value: None } => {
                 any_bare = true;

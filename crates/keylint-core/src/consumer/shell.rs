@@ -3,14 +3,16 @@
 //! ordinary character (so CRLF files leave it on every value), `$VAR` expands, and text
 //! after a blank runs as a command instead of setting the variable.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 
-use super::{LastByName, Loaded, Outcome};
+use super::{ExpansionBudget, LastByName, Loaded, Outcome};
 use crate::syntax::simple_line;
 
 pub(super) fn load(text: &str) -> Vec<Loaded> {
     let mut loaded: Vec<Loaded> = Vec::new();
     let last_by_name = RefCell::new(LastByName::default());
+    let closing = ClosingBraces::default();
+    let budget = ExpansionBudget::default();
     let mut position = 0;
     while position < text.len() {
         if let Some(line) = simple_line::at(text, position) {
@@ -34,13 +36,19 @@ pub(super) fn load(text: &str) -> Vec<Loaded> {
             continue;
         }
         let lookup = |wanted: &str| {
+            budget.open()?;
             last_by_name
                 .borrow_mut()
                 .get(&loaded, wanted)
-                .and_then(|entry| entry.outcome.value().map(str::to_string))
+                .and_then(|entry| entry.outcome.value())
+                .and_then(|value| budget.copy(value))
+                .map(str::to_string)
         };
-        let (entry, next) = read_statement(text, at, &lookup);
-        if let Some(entry) = entry {
+        let (entry, next) = read_statement(text, at, &lookup, &closing);
+        if let Some(mut entry) = entry {
+            if let Outcome::Value(value) = entry.outcome {
+                entry.outcome = budget.outcome(value);
+            }
             let stops = matches!(entry.outcome, Outcome::Refused(_));
             loaded.push(entry);
             if stops {
@@ -67,6 +75,7 @@ fn read_statement(
     text: &str,
     at: usize,
     lookup: &dyn Fn(&str) -> Option<String>,
+    closing: &ClosingBraces,
 ) -> (Option<Loaded>, usize) {
     let mut start = at;
     if let Some(after) = text[at..].strip_prefix("export")
@@ -115,7 +124,7 @@ fn read_statement(
             line_end + 1,
         );
     }
-    match read_word(text, start + equals + 1, lookup) {
+    match read_word(text, start + equals + 1, lookup, closing) {
         Ok((value, after_word)) => {
             let rest_end = text[after_word..]
                 .find('\n')
@@ -154,6 +163,7 @@ fn read_word(
     text: &str,
     start: usize,
     lookup: &dyn Fn(&str) -> Option<String>,
+    closing: &ClosingBraces,
 ) -> Result<(String, usize), String> {
     let bytes = text.as_bytes();
     let mut value = String::new();
@@ -187,7 +197,9 @@ fn read_word(
                             index += 2;
                         }
                         Some(b'\\') if bytes.get(index + 1) == Some(&b'\n') => index += 2,
-                        Some(b'$') => index = expand_dollar(text, index, lookup, &mut value),
+                        Some(b'$') => {
+                            index = expand_dollar(text, index, lookup, closing, &mut value)
+                        }
                         Some(_) => {
                             let character = text[index..].chars().next().unwrap_or_default();
                             value.push(character);
@@ -213,7 +225,7 @@ fn read_word(
                 }
                 None => index += 1,
             },
-            b'$' => index = expand_dollar(text, index, lookup, &mut value),
+            b'$' => index = expand_dollar(text, index, lookup, closing, &mut value),
             _ => {
                 let character = text[index..].chars().next().unwrap_or_default();
                 value.push(character);
@@ -224,15 +236,37 @@ fn read_word(
     Ok((value, index))
 }
 
+/// The positions of every `}` of the file, found once: searching the rest of the file
+/// for each `${` would be quadratic on `${${${…`.
+#[derive(Default)]
+struct ClosingBraces(OnceCell<Vec<usize>>);
+
+impl ClosingBraces {
+    /// The first `}` at or after `from`.
+    fn next(&self, text: &str, from: usize) -> Option<usize> {
+        let positions = self.0.get_or_init(|| {
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, byte)| byte == b'}')
+                .map(|(index, _)| index)
+                .collect()
+        });
+        positions
+            .get(positions.partition_point(|&position| position < from))
+            .copied()
+    }
+}
+
 fn expand_dollar(
     text: &str,
     index: usize,
     lookup: &dyn Fn(&str) -> Option<String>,
+    closing: &ClosingBraces,
     value: &mut String,
 ) -> usize {
     let rest = &text[index + 1..];
     if let Some(inner) = rest.strip_prefix('{')
-        && let Some(close) = inner.find('}')
+        && let Some(close) = closing.next(text, index + 2).map(|at| at - (index + 2))
     {
         let reference = &inner[..close];
         let (name, default) = reference

@@ -60,3 +60,44 @@ fn consumers_match_the_real_loaders() {
         failures.join("\n")
     );
 }
+
+/// `A1=${A0}${A0}`, `A2=${A1}${A1}`, … doubles per line: 40 lines would be a terabyte.
+/// Each model that expands stops at its budget and says so, instead of filling memory.
+#[test]
+fn copies_that_double_per_line_stop_at_the_budget() {
+    let mut text = format!("A0={}\n", "x".repeat(1024));
+    for line in 1..40 {
+        let previous = line - 1;
+        text.push_str(&format!("A{line}=${{A{previous}}}${{A{previous}}}\n"));
+    }
+    for consumer in [
+        Consumer::PythonDotenv,
+        Consumer::Dotenvy,
+        Consumer::ComposeEnvFile,
+        Consumer::Shell,
+    ] {
+        let loaded = load_env_file(consumer, &text);
+        let total: usize = loaded
+            .iter()
+            .filter_map(|entry| entry.outcome.value())
+            .map(str::len)
+            .sum();
+        assert!(
+            total <= 2 * super::MAX_EXPANDED_BYTES,
+            "{consumer:?}: {total}"
+        );
+        let last = loaded.last().expect("entries");
+        assert_eq!(
+            last.outcome,
+            Outcome::Absent(super::EXPANSION_STOPPED.to_string()),
+            "{consumer:?}"
+        );
+        // Lines that fit keep their real value.
+        let a3 = loaded.iter().find(|entry| entry.name == "A3").expect("A3");
+        assert_eq!(
+            a3.outcome.value().map(str::len),
+            Some(8 * 1024),
+            "{consumer:?}"
+        );
+    }
+}

@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 use crate::assignment::{Assignment, ParsedFile};
 use crate::consumer::{Consumer, Outcome};
 use crate::diagnostic::{Diagnostic, Fix, Severity};
+use crate::helpers::contains_ignore_ascii_case;
 use crate::project::{ConsumerSet, Project, Settings};
 use crate::provider::{self, KnownVariable, Provider, Role};
 
@@ -443,14 +444,6 @@ pub fn is_key_name(name: &str) -> bool {
         || ends_with("_KEY")
         || contains_ignore_ascii_case(name, "TOKEN")
         || contains_ignore_ascii_case(name, "SECRET")
-}
-
-/// Whether `text` contains the (non-empty, ASCII) `word` in any letter case.
-#[must_use]
-pub(crate) fn contains_ignore_ascii_case(text: &str, word: &str) -> bool {
-    text.as_bytes()
-        .windows(word.len())
-        .any(|window| window.eq_ignore_ascii_case(word.as_bytes()))
 }
 
 /// Attaches a fix.

@@ -1,11 +1,12 @@
 //! KL301 placeholder-value: a placeholder instead of a key in a real config file.
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::helpers::contains_ignore_ascii_case;
 use crate::rules::duplicate_variable::push_once;
 use crate::rules::wrong_provider_key::{
     Expectation, detail, expectation, is_interpolated, judge_key, key_range,
 };
-use crate::rules::{Context, FixAvailability, Rule, contains_ignore_ascii_case, is_key_name};
+use crate::rules::{Context, FixAvailability, Rule, is_key_name};
 
 pub(crate) struct PlaceholderValue;
 

@@ -1,5 +1,7 @@
 //! KL501 unresolved-interpolation: a Compose `${VAR}` that nothing gives a value.
 
+use std::collections::HashMap;
+
 use crate::consumer::{Consumer, Loaded, Outcome, find_interpolations, load_env_file};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::project::sibling;
@@ -67,6 +69,7 @@ services:
         for document in &yaml.documents {
             value_scalars(document, &mut scalars);
         }
+        let mut hints_left = MAX_SIMILAR_NAME_HINTS;
         for scalar in scalars {
             let written = ctx.slice(scalar.span.clone());
             for reference in find_interpolations(written) {
@@ -98,8 +101,12 @@ services:
                         ),
                     ),
                     Lookup::Unset => {
-                        let hint = sources
-                            .similar_name(name)
+                        let hint = (hints_left > 0)
+                            .then(|| {
+                                hints_left -= 1;
+                                sources.similar_name(name)
+                            })
+                            .flatten()
                             .map(|similar| format!(" (it defines {similar}: a typo?)"))
                             .unwrap_or_default();
                         Self::diagnostic(
@@ -123,6 +130,10 @@ services:
 const SHELL_VARIABLES: [&str; 8] = [
     "HOME", "USER", "PWD", "PATH", "UID", "GID", "HOSTNAME", "SHELL",
 ];
+
+/// Unset references per file that get a "did you mean" hint: each compares the name with
+/// every defined one, so a file of thousands of unset references would cost their product.
+const MAX_SIMILAR_NAME_HINTS: usize = 100;
 
 /// Jaro-Winkler similarity from which a defined name is offered as the likely intended one
 /// (`OPENAI_KEY` for `OPENAI_API_KEY`).
@@ -160,8 +171,8 @@ enum Lookup {
 struct EnvSources {
     /// The project `.env` path, for messages.
     project_env: String,
-    /// (path, variables) of each file that exists.
-    files: Vec<(String, Vec<Loaded>)>,
+    /// (path, variables, the last entry of each name) of each file that exists.
+    files: Vec<(String, Vec<Loaded>, HashMap<String, usize>)>,
 }
 
 impl EnvSources {
@@ -181,7 +192,12 @@ impl EnvSources {
             {
                 return None;
             }
-            files.push((path.to_string_lossy().into_owned(), loaded));
+            let last: HashMap<String, usize> = loaded
+                .iter()
+                .enumerate()
+                .map(|(position, entry)| (entry.name.clone(), position))
+                .collect();
+            files.push((path.to_string_lossy().into_owned(), loaded, last));
         }
         Some(EnvSources {
             project_env: project_env.to_string_lossy().into_owned(),
@@ -191,8 +207,8 @@ impl EnvSources {
 
     fn lookup(&self, name: &str) -> Lookup {
         let mut found = Lookup::Unset;
-        for (_, loaded) in &self.files {
-            match loaded.iter().rev().find(|entry| entry.name == name) {
+        for (_, loaded, last) in &self.files {
+            match last.get(name).map(|&position| &loaded[position]) {
                 Some(Loaded {
                     outcome: Outcome::Value(value),
                     ..
@@ -212,7 +228,7 @@ impl EnvSources {
     fn similar_name(&self, name: &str) -> Option<&str> {
         self.files
             .iter()
-            .flat_map(|(_, loaded)| loaded)
+            .flat_map(|(_, loaded, _)| loaded)
             .filter(|entry| entry.name != name && entry.outcome.value().is_some())
             .map(|entry| (strsim::jaro_winkler(&entry.name, name), entry.name.as_str()))
             .filter(|(similarity, _)| *similarity >= SIMILAR)
@@ -225,7 +241,7 @@ impl EnvSources {
         let names: Vec<String> = self
             .files
             .iter()
-            .map(|(path, _)| format!("`{path}`"))
+            .map(|(path, ..)| format!("`{path}`"))
             .collect();
         match names.as_slice() {
             [rest @ .., last] if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),

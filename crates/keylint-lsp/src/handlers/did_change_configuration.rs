@@ -13,7 +13,10 @@ pub async fn did_change_configuration(backend: &Backend, params: DidChangeConfig
     for warning in warnings {
         backend
             .client
-            .log_message(MessageType::WARNING, warning)
+            .log_message(
+                MessageType::WARNING,
+                keylint_core::mask::for_display(&warning).into_owned(),
+            )
             .await;
     }
     publish::refresh(backend, uris).await;

@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use keylint_core::assignment::ParsedFile;
 use keylint_core::consumer::Outcome;
-use keylint_core::mask::{escape_invisible, mask_body};
+use keylint_core::mask::{
+    escape_invisible, for_display_lines, is_secret_name, is_secret_value, mask_body,
+};
 use keylint_core::provider::{self, Role, key_shape};
 use keylint_core::{ConsumerSet, FileKind, Project as _, mask_secret};
 use keylint_probe::config_keys::{Filter, keys_in_parsed};
@@ -79,7 +81,7 @@ pub async fn hover(backend: &Backend, params: HoverParams) -> Option<Hover> {
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
-            value: scrub(markdown, &facts.secrets),
+            value: scrub(&markdown, &facts.secrets),
         }),
         range,
     })
@@ -113,7 +115,9 @@ fn offline_facts(
     let raw = &text[assignment.value_range.clone()];
     let bare = raw.trim().trim_matches(QUOTES);
     let shape = key_shape(bare);
-    let secret = known.is_some_and(|known| known.role == Role::ApiKey) || shape.is_some();
+    let secret = known.is_some_and(|known| known.role == Role::ApiKey)
+        || is_secret_name(&assignment.name)
+        || is_secret_value(raw);
     if known.is_none() && shape.is_none() {
         return None;
     }
@@ -198,7 +202,7 @@ fn offline_facts(
         let mut lines: Vec<(Vec<&str>, String)> = Vec::new();
         for (consumer, outcome) in &received {
             let shown = match outcome {
-                Outcome::Value(value) => show(value, secret),
+                Outcome::Value(value) => show(value, secret || is_secret_value(value)),
                 Outcome::Absent(why) => format!("nothing ({why})"),
                 Outcome::Refused(why) => format!("refused ({why})"),
             };
@@ -349,8 +353,11 @@ fn probe_section(outcome: &ProbeOutcome) -> String {
     )
 }
 
-/// Belt and braces: no raw value survives in the hover text.
-fn scrub(mut text: String, secrets: &[String]) -> String {
+/// The one masking path for everything the hover shows: secret-shaped text anywhere
+/// (names, loader messages, probe messages) masked, control characters made visible; and,
+/// belt and braces, no raw value of this assignment survives.
+fn scrub(text: &str, secrets: &[String]) -> String {
+    let mut text = for_display_lines(text).into_owned();
     for secret in secrets {
         if !secret.is_empty() && text.contains(secret.as_str()) {
             text = text.replace(secret.as_str(), &mask_secret(secret));

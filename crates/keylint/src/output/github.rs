@@ -4,6 +4,7 @@
 //! Errors are `error`, warnings `warning`, infos `notice`. Messages are the masked
 //! messages of every other format.
 
+use keylint_core::mask::for_display;
 use keylint_core::{ColumnUnit, LineIndex, Severity};
 
 use super::FileReport;
@@ -35,7 +36,7 @@ pub fn render(reports: &[FileReport]) -> String {
             };
             out.push_str(&format!(
                 "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-                escape_property(&report.path),
+                escape_property(&for_display(&report.path)),
                 start.line + 1,
                 start.column + 1,
                 end.line + 1,

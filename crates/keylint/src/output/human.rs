@@ -7,7 +7,8 @@ use keylint_core::{ColumnUnit, Diagnostic, LineIndex, Severity};
 use rayon::prelude::*;
 
 use super::{FileReport, Summary};
-use crate::redact::redact;
+use keylint_core::mask::for_display;
+use keylint_core::redaction::redact_file;
 
 pub fn render(reports: &[FileReport], color: bool) -> String {
     let renderer = if color {
@@ -37,7 +38,7 @@ fn render_file(renderer: &Renderer, report: &FileReport, color: bool) -> String 
         return out;
     }
     let index = LineIndex::new(text);
-    let redacted = redact(text, report.kind);
+    let redacted = redact_file(text, report.kind);
     for diagnostic in &report.diagnostics {
         let start = index.position(text, diagnostic.range.start, ColumnUnit::Scalar);
         out.push_str(&header(
@@ -64,6 +65,7 @@ fn header(path: &str, line: usize, column: usize, diagnostic: &Diagnostic, color
     } else {
         ("", "")
     };
+    let path = for_display(path);
     format!(
         "{path}:{line}:{column} {style}{}[{}]{reset} {}: {}\n",
         diagnostic.severity.as_str(),
@@ -77,7 +79,7 @@ fn header(path: &str, line: usize, column: usize, diagnostic: &Diagnostic, color
 fn context(
     renderer: &Renderer,
     text: &str,
-    redacted: &crate::redact::Redacted,
+    redacted: &keylint_core::redaction::Redacted,
     index: &LineIndex,
     diagnostic: &Diagnostic,
 ) -> String {

@@ -14,7 +14,7 @@ struct Output<'a> {
 
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
-    path: &'a str,
+    path: std::borrow::Cow<'a, str>,
     line: usize,
     column: usize,
     end_line: usize,
@@ -48,7 +48,7 @@ pub fn render(reports: &[FileReport]) -> String {
             let start = index.position(text, diagnostic.range.start, ColumnUnit::Scalar);
             let end = index.position(text, diagnostic.range.end, ColumnUnit::Scalar);
             diagnostics.push(JsonDiagnostic {
-                path: &report.path,
+                path: keylint_core::mask::redact(&report.path),
                 line: start.line + 1,
                 column: start.column + 1,
                 end_line: end.line + 1,

@@ -15,7 +15,7 @@ use sha2::{Digest as _, Sha256};
 
 use super::FileReport;
 use crate::probe_rules::PROBE_RULES;
-use crate::redact::redact_fully;
+use keylint_core::redaction::redact_file_fully;
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -97,7 +97,7 @@ pub fn render(reports: &[FileReport]) -> String {
     for report in reports {
         let text = report.text.as_deref().unwrap_or("");
         let index = LineIndex::new(text);
-        let masked = (!report.diagnostics.is_empty()).then(|| redact_fully(text, report.kind));
+        let masked = (!report.diagnostics.is_empty()).then(|| redact_file_fully(text, report.kind));
         let mut seen: HashMap<String, usize> = HashMap::new();
         for diagnostic in &report.diagnostics {
             let start = index.position(text, diagnostic.range.start, ColumnUnit::Scalar);
@@ -120,7 +120,7 @@ pub fn render(reports: &[FileReport]) -> String {
                 "message": {"text": diagnostic.message},
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": {"uri": uri(&report.path)},
+                        "artifactLocation": {"uri": uri(&keylint_core::mask::redact(&report.path))},
                         "region": {
                             "startLine": start.line + 1,
                             "startColumn": start.column + 1,

@@ -30,7 +30,9 @@ enum Binding<'a> {
     Export(&'a str, &'a str),
 }
 
-pub(crate) fn read<'a>(source: &Source<'a>, out: &mut CodeReads) {
+/// Reads `source` into `out`; returns whether an SDK class was imported under another name
+/// (`import Client from "openai"`), whose constructions only a whole-file parse finds.
+pub(crate) fn read<'a>(source: &Source<'a>, out: &mut CodeReads) -> bool {
     let mut bindings: HashMap<&'a str, Binding<'a>> = HashMap::new();
     let mut calls = Vec::new();
     source.each_node(|node| match node.kind() {
@@ -48,6 +50,13 @@ pub(crate) fn read<'a>(source: &Source<'a>, out: &mut CodeReads) {
             dotenv_call(source, call, &bindings, out);
         }
     }
+    bindings.iter().any(|(&local, binding)| match *binding {
+        Binding::Package(package) => sdk_default_export(SdkLanguage::JavaScript, package)
+            .is_some_and(|client| !client.classes.contains(&local)),
+        Binding::Export(package, class) => {
+            local != class && sdk_client(SdkLanguage::JavaScript, package, class).is_some()
+        }
+    })
 }
 
 /// `process.env` or `import.meta.env`.

@@ -20,6 +20,7 @@ pub mod manifest;
 mod python;
 mod rust;
 mod syntax;
+mod windows;
 
 use std::cell::RefCell;
 use std::ops::Range;
@@ -85,6 +86,22 @@ impl Language {
             Language::Java => java::MARKERS,
             Language::CSharp => csharp::MARKERS,
         }
+    }
+
+    /// The top-level items to parse ([`windows`]): those holding a marker, the imports of
+    /// an SDK package (`import openai`), and for JavaScript the bare `config(` of
+    /// `import { config } from "dotenv"`. An SDK class imported under another name is
+    /// called where no marker finds it: then the file is read again whole.
+    fn windows(self, text: &str) -> Option<Vec<Range<usize>>> {
+        let extra: &[&str] = match self {
+            Language::JavaScript | Language::TypeScript | Language::Tsx => {
+                &["config(", "openai", "anthropic"]
+            }
+            Language::Python => &["openai", "anthropic"],
+            _ => &[],
+        };
+        let markers: Vec<&str> = self.markers().iter().chain(extra).copied().collect();
+        windows::windows(self, text, &markers)
     }
 
     fn grammar(self) -> tree_sitter::Language {
@@ -194,10 +211,15 @@ pub fn may_read_env(language: Language, text: &str) -> bool {
 /// are not parsed.
 #[must_use]
 pub fn read_source(language: Language, text: &str) -> CodeReads {
+    read_parsed(language, text, true)
+}
+
+/// [`read_source`], parsing only the items that hold a marker when `windowed`.
+fn read_parsed(language: Language, text: &str, windowed: bool) -> CodeReads {
     if !may_read_env(language, text) {
         return CodeReads::default();
     }
-    let Some(tree) = parse(language, text) else {
+    let Some((tree, windowed)) = parse(language, text, windowed) else {
         return CodeReads::default();
     };
     let mut reads = CodeReads::default();
@@ -206,15 +228,30 @@ pub fn read_source(language: Language, text: &str) -> CodeReads {
         language,
         root: tree.root_node(),
     };
-    match language {
+    let sdk_aliased = match language {
         Language::Python => python::read(&source, &mut reads),
         Language::JavaScript | Language::TypeScript | Language::Tsx => {
-            javascript::read(&source, &mut reads);
+            javascript::read(&source, &mut reads)
         }
-        Language::Go => go::read(&source, &mut reads),
-        Language::Rust => rust::read(&source, &mut reads),
-        Language::Java => java::read(&source, &mut reads),
-        Language::CSharp => csharp::read(&source, &mut reads),
+        Language::Go => {
+            go::read(&source, &mut reads);
+            false
+        }
+        Language::Rust => {
+            rust::read(&source, &mut reads);
+            false
+        }
+        Language::Java => {
+            java::read(&source, &mut reads);
+            false
+        }
+        Language::CSharp => {
+            csharp::read(&source, &mut reads);
+            false
+        }
+    };
+    if sdk_aliased && windowed {
+        return read_parsed(language, text, false);
     }
     reads.reads.sort_by_key(|read| read.range.start);
     reads.loads.sort_by_key(|load| load.range.start);
@@ -236,7 +273,8 @@ thread_local! {
         RefCell::new(Default::default());
 }
 
-fn parse(language: Language, text: &str) -> Option<tree_sitter::Tree> {
+/// The tree of `text`, and whether it holds only the windows (not the whole file).
+fn parse(language: Language, text: &str, windowed: bool) -> Option<(tree_sitter::Tree, bool)> {
     PARSERS.with(|parsers| {
         let mut parsers = parsers.borrow_mut();
         let slot = &mut parsers[language.parser_slot()];
@@ -248,7 +286,20 @@ fn parse(language: Language, text: &str) -> Option<tree_sitter::Tree> {
             *slot = Some(parser);
         }
         let parser = slot.as_mut()?;
-        parser.parse(text, None)
+        if let Some(windows) = language.windows(text).filter(|_| windowed) {
+            let ranges = windows::included_ranges(text, &windows);
+            if parser.set_included_ranges(&ranges).is_ok() {
+                let tree = parser.parse(text, None);
+                // Back to whole files for the next parse, whatever happened.
+                parser.set_included_ranges(&[]).ok()?;
+                match tree {
+                    Some(tree) if !tree.root_node().has_error() => return Some((tree, true)),
+                    // A window that cut through something: read the whole file.
+                    _ => {}
+                }
+            }
+        }
+        parser.parse(text, None).map(|tree| (tree, false))
     })
 }
 

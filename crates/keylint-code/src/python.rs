@@ -25,7 +25,9 @@ const STRINGS: StringSyntax = StringSyntax {
     delimiters: &["string_start", "string_end"],
 };
 
-pub(crate) fn read<'a>(source: &Source<'a>, out: &mut CodeReads) {
+/// Reads `source` into `out`; returns whether an SDK class was imported under another name
+/// (`from openai import OpenAI as Client`), whose calls only a whole-file parse finds.
+pub(crate) fn read<'a>(source: &Source<'a>, out: &mut CodeReads) -> bool {
     // Local name → (package, exported name), from `from openai import OpenAI as O`;
     // module alias → package, from `import openai as oa`.
     let mut imported: HashMap<&'a str, (&'a str, &'a str)> = HashMap::new();
@@ -44,6 +46,9 @@ pub(crate) fn read<'a>(source: &Source<'a>, out: &mut CodeReads) {
     for call in calls {
         sdk_constructor(source, call, &imported, &modules, out);
     }
+    imported.iter().any(|(&local, &(package, class))| {
+        local != class && sdk_client(SdkLanguage::Python, package, class).is_some()
+    })
 }
 
 /// `os.environ` or a bare `environ` (`from os import environ`).

@@ -486,3 +486,129 @@ fn manifest_near_misses() {
     assert!(super::manifest::is_manifest("api/requirements.txt"));
     assert!(!super::manifest::is_manifest("api/requirements.md"));
 }
+
+/// Top-level items a file is made of in the window tests: plain code, reads in and out of
+/// functions, and the traps windows must not fall into (a read-like line at column 0 inside
+/// a multi-line string or comment, a column-0 comment inside a function, continuations).
+const PYTHON_ITEMS: &[&str] = &[
+    "def work(items):\n    total = 0\n    for item in items:\n        total += item.price * 2\n    return total\n\n",
+    "def key():\n    value = os.getenv(\"IN_FUNCTION\")\n    return value\n\n",
+    "TOP = os.environ[\"TOP_LEVEL\"]\n",
+    "\"\"\"\nUsage:\nos.getenv(\"IN_DOCSTRING\")\n\"\"\"\n",
+    "EXAMPLE = '''\nos.environ[\"IN_STRING\"]\n'''\n",
+    "# os.getenv(\"IN_COMMENT\")\n",
+    "def split():\n    a = 1\n# a note at column 0\n    b = os.getenv(\"AFTER_NOTE\")\n    return b\n\n",
+    "value = compute(\n    os.getenv(\"ARGUMENT\"),\n)\n",
+    "if ready:\n    pass\nelse:\n    os.environ.get(\"IN_ELSE\", \"x\")\n",
+    "class Settings(BaseSettings):\n    model_config = SettingsConfigDict(env_prefix=\"APP_\")\n    field: str\n\n",
+    "load_dotenv(\".env.local\")\n",
+    "from openai import OpenAI as Client\n",
+    "def make():\n    return Client(api_key=key)\n\n",
+    "import anthropic\n",
+    "def claude():\n    return anthropic.Anthropic()\n\n",
+];
+
+const JAVASCRIPT_ITEMS: &[&str] = &[
+    "function work(items) {\n  let total = 0;\n  for (const item of items) total += item.price * 2;\n  return total;\n}\n\n",
+    "export function key() {\n  return process.env.IN_FUNCTION;\n}\n\n",
+    "export const top = process.env.TOP_LEVEL ?? \"x\";\n",
+    "const text = `\nprocess.env.IN_TEMPLATE\n`;\n",
+    "/*\nprocess.env.IN_COMMENT\n*/\n",
+    "const value = compute()\n.then(() => process.env.CHAINED);\n",
+    "import { config } from \"dotenv\";\n",
+    "config({ path: \".env.local\" });\n",
+    "export const Card = () => (\n  <div>{import.meta.env.VITE_TITLE}</div>\n);\n",
+    "const { DESTRUCTURED } = process.env;\n",
+    "import Client from \"openai\";\n",
+    "export function make() {\n  return new Client();\n}\n\n",
+    "import { AzureOpenAI } from \"openai\";\n",
+    "export const azure = () => new AzureOpenAI({ apiKey });\n",
+];
+
+const GO_ITEMS: &[&str] = &[
+    "func work(items []int) int {\n\ttotal := 0\n\tfor _, item := range items {\n\t\ttotal += item * 2\n\t}\n\treturn total\n}\n\n",
+    "func key() string {\n\treturn os.Getenv(\"IN_FUNCTION\")\n}\n\n",
+    "var top = os.Getenv(\"TOP_LEVEL\")\n",
+    "var usage = `\nos.Getenv(\"IN_RAW_STRING\")\n`\n",
+    "/*\nos.Getenv(\"IN_COMMENT\")\n*/\n",
+    "func load() {\n\tgodotenv.Load(\".env.local\")\n}\n\n",
+];
+
+fn file_of(items: &[&str], picks: &[usize], head: &str) -> String {
+    let mut text = head.to_string();
+    for &pick in picks {
+        text.push_str(items[pick % items.len()]);
+        // Plain code between items, so that windows are a small part of the file.
+        text.push_str(items[0]);
+        text.push_str(items[0]);
+    }
+    text
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Parsing only the items that hold a marker finds exactly what parsing the whole file
+    /// finds.
+    #[test]
+    fn windows_read_what_whole_files_read(picks in proptest::collection::vec(0usize..100, 1..10)) {
+        for (language, items, head) in [
+            (Language::Python, PYTHON_ITEMS, "import os\n\n"),
+            (Language::JavaScript, JAVASCRIPT_ITEMS, "'use strict';\n\n"),
+            (Language::Go, GO_ITEMS, "package main\n\nimport \"os\"\n\n"),
+        ] {
+            let text = file_of(items, &picks, head);
+            proptest::prop_assert_eq!(
+                super::read_parsed(language, &text, true),
+                super::read_parsed(language, &text, false),
+                "{:?}\n{}", language, text
+            );
+        }
+    }
+}
+
+#[test]
+fn windows_leave_strings_and_comments_alone() {
+    // Every item once, with plain code around: the traps read nothing, windowed or not.
+    let all: Vec<usize> = (0..PYTHON_ITEMS.len()).collect();
+    let python = file_of(PYTHON_ITEMS, &all, "import os\n\n");
+    assert!(
+        super::Language::Python.windows(&python).is_some(),
+        "the file is windowed"
+    );
+    insta::assert_snapshot!(render(Language::Python, &python), @r#"
+22:24 IN_FUNCTION (direct) «IN_FUNCTION»
+37:19 TOP_LEVEL (direct) «TOP_LEVEL»
+97:20 AFTER_NOTE (direct) «AFTER_NOTE»
+113:16 ARGUMENT (direct) «ARGUMENT»
+130:21 IN_ELSE (direct, fallback) «IN_ELSE»
+145:5 APP_FIELD (settings field, any case) «field»
+186:12 OPENAI_ORG_ID (OpenAI default) «Client»
+186:12 OPENAI_PROJECT_ID (OpenAI default) «Client»
+186:12 OPENAI_BASE_URL (OpenAI default) «Client»
+214:22 ANTHROPIC_API_KEY (Anthropic default) «Anthropic»
+214:22 ANTHROPIC_AUTH_TOKEN (Anthropic default) «Anthropic»
+214:22 ANTHROPIC_BASE_URL (Anthropic default) «Anthropic»
+159 loads `.env.local` with python-dotenv
+"#);
+    let all: Vec<usize> = (0..JAVASCRIPT_ITEMS.len()).collect();
+    let javascript = file_of(JAVASCRIPT_ITEMS, &all, "'use strict';\n\n");
+    assert!(super::Language::JavaScript.windows(&javascript).is_some());
+    insta::assert_snapshot!(render(Language::JavaScript, &javascript), @r#"
+22:22 IN_FUNCTION (direct) «IN_FUNCTION»
+37:32 TOP_LEVEL (direct, fallback) «TOP_LEVEL»
+81:25 CHAINED (direct) «CHAINED»
+121:25 VITE_TITLE (direct) «VITE_TITLE»
+135:9 DESTRUCTURED (direct) «DESTRUCTURED»
+162:14 OPENAI_API_KEY (OpenAI default) «Client»
+162:14 OPENAI_ORG_ID (OpenAI default) «Client»
+162:14 OPENAI_PROJECT_ID (OpenAI default) «Client»
+162:14 OPENAI_BASE_URL (OpenAI default) «Client»
+190:32 OPENAI_API_VERSION (AzureOpenAI default) «AzureOpenAI»
+190:32 OPENAI_BASE_URL (AzureOpenAI default) «AzureOpenAI»
+190:32 AZURE_OPENAI_ENDPOINT (AzureOpenAI default) «AzureOpenAI»
+190:32 OPENAI_ORG_ID (AzureOpenAI default) «AzureOpenAI»
+190:32 OPENAI_PROJECT_ID (AzureOpenAI default) «AzureOpenAI»
+107 loads `.env.local` with node-dotenv
+"#);
+}

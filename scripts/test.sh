@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The full test suite (README: "The two commands"):
 #   1. every crate's unit, snapshot, property and end-to-end tests (cargo test);
-#   2. live loader conformance against the real python-dotenv, node dotenv, dotenvy and bash;
+#   2. live loader conformance against the real python-dotenv, node dotenv, dotenvy, godotenv and bash;
 #   3. the pre-commit hook through `pre-commit try-repo`;
 #   4. the editors: Neovim 0.7.2 and 0.11 headless, VS Code in code-server + headless Chromium.
 # Steps 2-4 install what they need (PyPI, npm, Debian packages) under target/ and caches.

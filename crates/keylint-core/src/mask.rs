@@ -177,10 +177,7 @@ pub fn for_display_lines(text: &str) -> Cow<'_, str> {
     {
         return redacted;
     }
-    let lines: Vec<String> = redacted
-        .split('\n')
-        .map(escape_invisible)
-        .collect();
+    let lines: Vec<String> = redacted.split('\n').map(escape_invisible).collect();
     Cow::Owned(lines.join("\n"))
 }
 

@@ -30,9 +30,10 @@ echo "== mock provider on $MOCK_HOST"
 
 WS="$OUT/vscode-fixture"
 make_fixture "$WS"
-# A workspace that tries to widen the probe: must be ignored (allowedHosts is user-level).
+# A workspace that tries to widen the probe and to turn on verbose tracing (which would
+# log document text, keys included): both must be ignored (user-level settings only).
 mkdir -p "$WS/.vscode"
-printf '{ "keylint.probe.allowedHosts": ["evil.invalid"] }\n' > "$WS/.vscode/settings.json"
+printf '{ "keylint.probe.allowedHosts": ["evil.invalid"], "keylint.trace.server": "verbose" }\n' > "$WS/.vscode/settings.json"
 
 UD="$OUT/vscode-user-data"
 EXT="$OUT/vscode-extensions"
@@ -82,6 +83,12 @@ if [ -n "$key" ] && grep -rqF -- "${key:8:20}" "$UD/logs" "$OUT/code-server.log"
   status=1
 else
   echo "ok   no log contains the key"
+fi
+if grep -rqs "Sending notification 'textDocument/didOpen'" "$UD/logs"; then
+  echo "FAIL the workspace's keylint.trace.server turned on message tracing"
+  status=1
+else
+  echo "ok   a workspace cannot turn on message tracing"
 fi
 echo "== vscode e2e: $(( $(date +%s) - start ))s"
 exit $status

@@ -98,12 +98,20 @@ fn run_rules(context: &Context, rules: &[&RuleInfo], selection: &RuleSelection) 
 #[cfg(debug_assertions)]
 pub const TEST_PANIC_MARKER: &str = "keylint-test: panic here";
 
+/// Debug builds only, for the tests that prove a slow document holds up nothing else:
+/// a file holding this marker takes 3 seconds to lint.
+#[cfg(debug_assertions)]
+pub const TEST_SLOW_MARKER: &str = "keylint-test: slow here";
+
 #[cfg(debug_assertions)]
 fn panic_on_test_marker(text: &str) {
     assert!(
         !text.contains(TEST_PANIC_MARKER),
         "panicking on purpose while reading: {text}"
     );
+    if text.contains(TEST_SLOW_MARKER) {
+        std::thread::sleep(std::time::Duration::from_secs(3));
+    }
 }
 
 /// Lints one file. Never fails: what cannot be parsed becomes a diagnostic.

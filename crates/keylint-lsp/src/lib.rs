@@ -22,11 +22,22 @@ pub use server::Backend;
 use tower_lsp_server::{LspService, Server};
 
 /// Serves the protocol on standard input and output until the client sends `exit`
-/// (or closes the pipe).
-pub async fn run_stdio() {
+/// (or closes the pipe, or sends a frame that cannot be read). Returns the exit code the
+/// protocol asks for: 0 after a `shutdown` request, 1 otherwise.
+pub async fn run_stdio() -> u8 {
     log::init();
-    let (service, socket) = LspService::new(Backend::new);
+    let state = std::sync::Arc::new(state::State::default());
+    let (service, socket) = {
+        let state = std::sync::Arc::clone(&state);
+        LspService::new(move |client| Backend::with_state(client, state))
+    };
     Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
         .serve(service)
         .await;
+    if state.shutdown_requested() {
+        0
+    } else {
+        tracing::warn!("the client left without a shutdown request: exit code 1");
+        1
+    }
 }

@@ -12,9 +12,8 @@ use ignore::gitignore::Gitignore;
 use keylint_core::consumer::Consumer;
 use keylint_core::hints::{consumers_from_hints, is_hint_file, names_read};
 use keylint_core::project::{ConsumerSet, Project, normalize};
+use keylint_workspace::files::read_context;
 
-/// Hint files larger than this are not read.
-const MAX_HINT_BYTES: u64 = 1 << 20;
 /// At most this many files of a directory are looked at for hints.
 const MAX_HINT_FILES: usize = 200;
 
@@ -69,16 +68,7 @@ impl ServerProject {
                 if seen.contains(&candidate) || !is_hint_file(&candidate) {
                     continue;
                 }
-                let small = entry
-                    .metadata()
-                    .is_ok_and(|metadata| metadata.is_file() && metadata.len() <= MAX_HINT_BYTES);
-                if !small {
-                    continue;
-                }
-                if let Some(text) = std::fs::read(&candidate)
-                    .ok()
-                    .and_then(|bytes| String::from_utf8(bytes).ok())
-                {
+                if let Some(text) = read_context(&candidate) {
                     hints.push((candidate, text));
                 }
             }
@@ -94,7 +84,7 @@ impl Project for ServerProject {
         if let Some(text) = self.open.get(&path) {
             return Some(text.clone());
         }
-        String::from_utf8(std::fs::read(&path).ok()?).ok()
+        read_context(&path)
     }
 
     fn exists(&self, path: &Path) -> bool {

@@ -24,9 +24,15 @@ pub struct Backend {
 impl Backend {
     #[must_use]
     pub fn new(client: Client) -> Backend {
+        Backend::with_state(client, Arc::new(State::default()))
+    }
+
+    /// A backend on state the caller keeps too (to read the exit code after `exit`).
+    #[must_use]
+    pub fn with_state(client: Client, state: Arc<State>) -> Backend {
         Backend {
             client,
-            state: Arc::new(State::default()),
+            state,
             publish_lock: tokio::sync::Mutex::new(()),
         }
     }
@@ -42,6 +48,7 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.state.request_shutdown();
         Ok(())
     }
 
@@ -69,9 +76,8 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
-        guarded("textDocument/diagnostic", || {
-            handlers::diagnostic::diagnostic(self, params)
-        })
+        // The lint itself runs under catch_unwind on the blocking pool.
+        Ok(handlers::diagnostic::diagnostic(self, params).await)
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {

@@ -58,6 +58,8 @@ pub struct State {
     pub pushed: Mutex<HashMap<Uri, u64>>,
     pub prober: RwLock<Prober>,
     generation: std::sync::atomic::AtomicU64,
+    /// A `shutdown` request came: `exit` then ends the process with 0, not 1.
+    shutdown: std::sync::atomic::AtomicBool,
 }
 
 impl Default for State {
@@ -71,6 +73,7 @@ impl Default for State {
             linted: Mutex::default(),
             pushed: Mutex::default(),
             generation: std::sync::atomic::AtomicU64::new(0),
+            shutdown: std::sync::atomic::AtomicBool::new(false),
         }
     }
 }
@@ -102,6 +105,16 @@ impl State {
             *write(&self.prober) = Prober::new(settings.probe_settings());
         }
         *current = settings;
+    }
+
+    pub fn request_shutdown(&self) {
+        self.shutdown
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    #[must_use]
+    pub fn shutdown_requested(&self) -> bool {
+        self.shutdown.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     pub fn encoding(&self) -> Encoding {
@@ -159,6 +172,17 @@ impl State {
             all.insert(uri.clone(), Arc::clone(&linted));
         }
         Some(linted)
+    }
+
+    /// [`State::lint_document`] on the blocking pool: a big document's lint never holds
+    /// up the protocol loop (hovers and edits of other documents go on meanwhile).
+    pub async fn lint_in_background(self: &Arc<Self>, uri: &Uri) -> Option<Arc<Linted>> {
+        let state = Arc::clone(self);
+        let uri = uri.clone();
+        tokio::task::spawn_blocking(move || state.lint_document(&uri))
+            .await
+            .ok()
+            .flatten()
     }
 
     /// URIs of open documents keylint lints, other than `except`, that may read

@@ -156,9 +156,14 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 
 /// Reads and validates a config file. Errors name the file and line.
 pub fn load(path: &Path) -> Result<Config> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| anyhow::anyhow!("cannot read config {}: {error}", path.display()))?;
-    parse(path, &text)
+    use keylint_workspace::files::{FileText, MAX_CONTEXT_BYTES, read_text};
+    match read_text(path, MAX_CONTEXT_BYTES) {
+        Ok(FileText::Text(text)) => parse(path, &text),
+        Ok(FileText::Unreadable { message, .. }) => {
+            anyhow::bail!("cannot read config {}: {message}", path.display())
+        }
+        Err(error) => anyhow::bail!("cannot read config {}: {error}", path.display()),
+    }
 }
 
 /// `file:line:column: message` for a byte offset in `text`.

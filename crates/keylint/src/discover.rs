@@ -33,6 +33,7 @@ const SKIPPED_DIRS: &[&str] = &[
     "bower_components",
     ".hg",
     ".svn",
+    keylint_workspace::write::TEMP_DIR,
 ];
 
 #[derive(Debug, Default)]
@@ -42,6 +43,9 @@ pub struct Discovery {
     /// Files that may say who reads an env file.
     pub hints: Vec<PathBuf>,
     pub gitignores: Vec<Gitignore>,
+    /// Targets found by walking that are not read, with the reason (a symlink to a file
+    /// outside the walked directory).
+    pub skipped: std::collections::HashMap<PathBuf, String>,
 }
 
 /// Only the hints and `.gitignore` files of `dir` (not its subdirectories), for text that
@@ -60,7 +64,8 @@ pub fn discover_with(paths: &[PathBuf], include: &dyn Fn(&Path) -> bool) -> Resu
     for path in paths {
         let metadata =
             std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
-        if metadata.is_file() {
+        if !metadata.is_dir() {
+            // A file named on the command line, special or not: reading it says what it is.
             discovery.targets.push(normalize(path));
             // Hints and .gitignore files from the file's own directory.
             let dir = path
@@ -98,12 +103,39 @@ fn walk(
                     .is_some_and(|name| SKIPPED_DIRS.contains(&name)))
         })
         .build();
+    // Symlinks are followed to files inside the walked directory only: a repository must
+    // not make keylint read (and quote) a file elsewhere on the machine.
+    let canonical_root = std::fs::canonicalize(root).ok();
     for entry in walker.flatten() {
-        if !entry.file_type().is_some_and(|kind| kind.is_file()) {
+        let Some(file_type) = entry.file_type() else {
+            continue;
+        };
+        if file_type.is_dir() {
             continue;
         }
         let path = normalize(entry.path());
+        let mut skip_reason = None;
+        if file_type.is_symlink() {
+            let target = std::fs::canonicalize(entry.path()).ok();
+            let inside = target.as_deref().is_some_and(|target| {
+                canonical_root
+                    .as_deref()
+                    .is_some_and(|root| target.starts_with(root))
+            });
+            if target.as_deref().is_some_and(Path::is_dir) {
+                continue;
+            }
+            if !inside {
+                skip_reason = Some(
+                    "skipped: a symlink to a file outside the linted directory (name the file itself to lint it)"
+                        .to_string(),
+                );
+            }
+        }
         if entry.file_name() == ".gitignore" {
+            if skip_reason.is_some() || !keylint_workspace::files::is_regular_file(&path) {
+                continue;
+            }
             let mut builder = GitignoreBuilder::new(path.parent().unwrap_or(Path::new("")));
             if builder.add(&path).is_none()
                 && let Ok(gitignore) = builder.build()
@@ -114,9 +146,12 @@ fn walk(
         }
         let shown = path.to_string_lossy();
         if collect_targets && (kind_by_name(&shown).is_some() || include(&path)) {
+            if let Some(reason) = skip_reason.clone() {
+                discovery.skipped.insert(path.clone(), reason);
+            }
             discovery.targets.push(path.clone());
         }
-        if is_hint_file(&path) {
+        if skip_reason.is_none() && is_hint_file(&path) {
             discovery.hints.push(path);
         }
     }

@@ -19,7 +19,7 @@ use keylint_core::project::sibling;
 use keylint_core::source::{FileKind, kind_by_name};
 use serde::Serialize;
 
-use crate::read::{FileText, read_text};
+use keylint_workspace::files::{FileText, MAX_FILE_BYTES, read_text};
 
 #[derive(Args)]
 pub struct InspectArgs {
@@ -115,7 +115,7 @@ pub fn run(args: &InspectArgs) -> Result<u8> {
 }
 
 fn read(path: &Path) -> Result<String> {
-    match read_text(path) {
+    match read_text(path, MAX_FILE_BYTES) {
         Ok(FileText::Text(text)) => Ok(text),
         Ok(FileText::Unreadable { message, .. }) => bail!("{}: {message}", path.display()),
         Err(error) => Err(anyhow!("{}: {error}", path.display())),
@@ -123,7 +123,7 @@ fn read(path: &Path) -> Result<String> {
 }
 
 fn read_optional(path: &Path) -> Option<String> {
-    match read_text(path) {
+    match read_text(path, MAX_FILE_BYTES) {
         Ok(FileText::Text(text)) => Some(text),
         _ => None,
     }

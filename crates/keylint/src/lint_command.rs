@@ -12,14 +12,14 @@ use keylint_core::provider::ExtraVariables;
 use keylint_core::rules::rule;
 use keylint_core::source::{FileKind, is_template_by_name, kind_by_name};
 use keylint_core::{Diagnostic, LintInput, Project as _, RuleSelection, Settings, Severity, lint};
+use keylint_workspace::files::{FileText, MAX_FILE_BYTES, read_text};
+use keylint_workspace::write::{write_fixed, write_report};
 use rayon::prelude::*;
 
 use crate::config::{self, Globs};
 use crate::discover::{self, discover_with};
 use crate::output::{FileReport, github, human, json, sarif};
-use crate::read::{FileText, read_text};
 use crate::workspace::Workspace;
-use crate::write::{write_atomically, write_new_atomically};
 use crate::{EXIT_FINDINGS, paths_or_current};
 use keylint_core::redaction::redact_file;
 
@@ -210,7 +210,7 @@ pub fn run(args: &LintArgs) -> Result<u8> {
             .unwrap_or(Path::new("."));
         let mut discovery = discover::context_of(dir);
         discovery.targets = vec![keylint_core::project::normalize(&stdin_name)];
-        (discovery, Some(crate::read::decode(bytes)))
+        (discovery, Some(keylint_workspace::files::decode(bytes)))
     } else {
         let mut discovery = discover_with(&paths, &|path| include.is_match(path))?;
         if !exclude.is_empty() {
@@ -272,7 +272,11 @@ pub fn run(args: &LintArgs) -> Result<u8> {
             };
             let text = match &stdin_text {
                 Some(text) => text.clone(),
-                None => match read_text(path) {
+                None if discovery.skipped.contains_key(path) => FileText::Unreadable {
+                    message: discovery.skipped[path].clone(),
+                    breaks_loaders: false,
+                },
+                None => match read_text(path, MAX_FILE_BYTES) {
                     Ok(text) => text,
                     Err(error) => bail!("{}: {error}", path.display()),
                 },
@@ -340,7 +344,7 @@ pub fn run(args: &LintArgs) -> Result<u8> {
         Format::Github => github::render(&reports),
     };
     match &args.output {
-        Some(path) => write_new_atomically(path, &report)?,
+        Some(path) => write_report(path, &report)?,
         None => print!("{report}"),
     }
     let threshold = match args.fail_on {
@@ -440,7 +444,7 @@ fn lint_file(
             if args.diff {
                 diff = Some(masked_diff(&shown, &text, &fixed, kind));
             } else {
-                write_atomically(path, &fixed)?;
+                write_fixed(path, &text, &fixed)?;
                 diagnostics = lint(
                     &LintInput {
                         text: &fixed,

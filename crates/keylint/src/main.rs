@@ -8,10 +8,8 @@ mod lint_command;
 mod output;
 mod probe_command;
 mod probe_rules;
-mod read;
 mod rules_command;
 mod workspace;
-mod write;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -69,7 +67,10 @@ fn main() -> ExitCode {
     hide_panic_messages();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Lint(args) => lint_command::run(&args),
+        Command::Lint(args) => {
+            remove_unfinished_writes_on_signals();
+            lint_command::run(&args)
+        }
         Command::Probe(args) => probe_command::run(&args),
         Command::Inspect(args) => inspect_command::run(&args),
         Command::Lsp => lsp(),
@@ -119,6 +120,38 @@ fn hide_panic_messages() {
     }));
 }
 
+/// Ctrl-C, SIGTERM or SIGHUP during `--fix` or `--output` must not leave a temporary copy
+/// of a secret file behind: the handler removes unfinished writes, then exits as the
+/// signal would (128 + its number).
+fn remove_unfinished_writes_on_signals() {
+    #[cfg(unix)]
+    std::thread::spawn(|| {
+        use tokio::signal::unix::{SignalKind, signal};
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .build()
+        else {
+            return;
+        };
+        runtime.block_on(async {
+            let (Ok(mut interrupt), Ok(mut terminate), Ok(mut hangup)) = (
+                signal(SignalKind::interrupt()),
+                signal(SignalKind::terminate()),
+                signal(SignalKind::hangup()),
+            ) else {
+                return;
+            };
+            let number = tokio::select! {
+                _ = interrupt.recv() => 2,
+                _ = terminate.recv() => 15,
+                _ = hangup.recv() => 1,
+            };
+            keylint_workspace::write::remove_unfinished();
+            std::process::exit(128 + number);
+        });
+    });
+}
+
 /// `keylint lsp`: serves until the client sends `exit`, then leaves at once (probe
 /// tasks still running are dropped).
 fn lsp() -> anyhow::Result<u8> {
@@ -126,9 +159,9 @@ fn lsp() -> anyhow::Result<u8> {
         .worker_threads(2)
         .enable_all()
         .build()?;
-    runtime.block_on(keylint_lsp::run_stdio());
+    let code = runtime.block_on(keylint_lsp::run_stdio());
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
-    Ok(0)
+    Ok(code)
 }
 
 /// Paths as given, `.` when none.

@@ -25,8 +25,8 @@ use serde::Serialize;
 use crate::EXIT_FINDINGS;
 use crate::output::FileReport;
 use crate::probe_rules;
-use crate::read::{FileText, read_text};
 use crate::workspace::Workspace;
+use keylint_workspace::files::{FileText, MAX_FILE_BYTES, read_text};
 
 pub use keylint_probe::config_keys::{Filter, FoundKey};
 
@@ -324,7 +324,7 @@ fn keys_from_files(args: &ProbeArgs) -> Result<Vec<FoundKey>> {
     let mut keys = Vec::new();
     for (path, kind) in &files {
         let shown = path.to_string_lossy().into_owned();
-        let text = match read_text(path) {
+        let text = match read_text(path, MAX_FILE_BYTES) {
             Ok(FileText::Text(text)) => text,
             Ok(FileText::Unreadable { message, .. }) => bail!("{shown}: {message}"),
             Err(error) => bail!("{shown}: {error}"),

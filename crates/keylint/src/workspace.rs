@@ -10,10 +10,9 @@ use keylint_core::consumer::Consumer;
 use keylint_core::hints::consumers_from_hints;
 use keylint_core::project::{ConsumerSet, Project, normalize};
 
-use crate::discover::Discovery;
+use keylint_workspace::files::read_context;
 
-/// Hint files larger than this are not read: real loader calls sit in small files.
-const MAX_HINT_BYTES: u64 = 1 << 20;
+use crate::discover::Discovery;
 
 pub struct Workspace {
     /// Hint files by path (sorted, so the files under a directory are one range).
@@ -41,15 +40,7 @@ impl Workspace {
         let hints: std::collections::BTreeMap<PathBuf, String> = discovery
             .hints
             .iter()
-            .filter(|path| {
-                std::fs::metadata(path).is_ok_and(|metadata| metadata.len() <= MAX_HINT_BYTES)
-            })
-            .filter_map(|path| {
-                Some((
-                    path.clone(),
-                    String::from_utf8(std::fs::read(path).ok()?).ok()?,
-                ))
-            })
+            .filter_map(|path| Some((path.clone(), read_context(path)?)))
             .collect();
         let mut names_read = HashSet::new();
         for text in hints.values() {
@@ -81,7 +72,7 @@ impl Workspace {
 
 impl Project for Workspace {
     fn read(&self, path: &Path) -> Option<String> {
-        String::from_utf8(std::fs::read(path).ok()?).ok()
+        read_context(path)
     }
 
     fn exists(&self, path: &Path) -> bool {

@@ -208,3 +208,88 @@ async fn a_panic_while_linting_keeps_the_server_up_and_the_key_out_of_the_log() 
     assert!(stderr.contains("internal error at "), "{stderr}");
     assert_no_key(&stderr, &[&key]);
 }
+
+/// The exit code the protocol asks for: 0 after `shutdown` then `exit`, 1 for `exit`
+/// alone, for a frame that cannot be read, and for a client that just goes away.
+#[tokio::test]
+async fn exit_codes_follow_the_protocol() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = file_uri(dir.path());
+    let exit_code = |mut child: tokio::process::Child| async move {
+        tokio::time::timeout(Duration::from_secs(5), child.wait())
+            .await
+            .expect("keylint lsp exits")
+            .unwrap()
+            .code()
+    };
+
+    let (child, mut client) = spawn();
+    client
+        .initialize(push_capabilities(), json!({}), &root)
+        .await;
+    client.shutdown().await;
+    assert_eq!(exit_code(child).await, Some(0), "shutdown, then exit");
+
+    let (child, mut client) = spawn();
+    client
+        .initialize(push_capabilities(), json!({}), &root)
+        .await;
+    client
+        .send(&json!({"jsonrpc": "2.0", "method": "exit"}))
+        .await;
+    assert_eq!(exit_code(child).await, Some(1), "exit without shutdown");
+
+    let (child, mut client) = spawn();
+    client
+        .initialize(push_capabilities(), json!({}), &root)
+        .await;
+    client
+        .send_raw(b"Content-Length: 12\r\n\r\n{not json!!}")
+        .await;
+    client.send_raw(b"Content-Type: nonsense\r\n\r\n").await;
+    assert_eq!(exit_code(child).await, Some(1), "a malformed frame");
+
+    let (child, mut client) = spawn();
+    client
+        .initialize(push_capabilities(), json!({}), &root)
+        .await;
+    drop(client);
+    assert_eq!(exit_code(child).await, Some(1), "the client went away");
+}
+
+/// A document that takes long to lint (the debug-build slow marker: 3 s) holds up
+/// nothing else: another document's diagnostics and hover answer meanwhile.
+#[tokio::test]
+async fn a_slow_document_holds_up_no_other_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let slow_uri = file_uri(&dir.path().join("slow.env"));
+    let quick_uri = file_uri(&dir.path().join(".env"));
+    let (mut child, mut client) = spawn();
+    client
+        .initialize(push_capabilities(), json!({}), &file_uri(dir.path()))
+        .await;
+    client
+        .open(&slow_uri, "# keylint-test: slow here\nA= 1\n", 1)
+        .await;
+    let started = Instant::now();
+    client.open(&quick_uri, "OPENAI_API_KEY= sk-x\n", 1).await;
+    let published = client.diagnostics(&quick_uri).await;
+    assert!(
+        !published["diagnostics"].as_array().unwrap().is_empty(),
+        "{published}"
+    );
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": quick_uri}, "position": {"line": 0, "character": 3}}),
+        )
+        .await;
+    assert!(hover["contents"]["value"].is_string(), "{hover}");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "answered while the slow document was still linting ({:?})",
+        started.elapsed()
+    );
+    client.shutdown().await;
+    child.wait().await.unwrap();
+}

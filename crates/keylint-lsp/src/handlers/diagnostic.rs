@@ -6,15 +6,16 @@ use tower_lsp_server::ls_types::{
 use crate::convert;
 use crate::server::Backend;
 
-/// `textDocument/diagnostic` (pull). Lints the current text; documents keylint does
-/// not lint get an empty report.
-pub fn diagnostic(
+/// `textDocument/diagnostic` (pull). Lints the current text off the protocol loop;
+/// documents keylint does not lint get an empty report.
+pub async fn diagnostic(
     backend: &Backend,
     params: DocumentDiagnosticParams,
 ) -> DocumentDiagnosticReportResult {
     let items = backend
         .state
-        .lint_document(&params.text_document.uri)
+        .lint_in_background(&params.text_document.uri)
+        .await
         .map(|linted| {
             convert::diagnostics(
                 &linted.diagnostics,

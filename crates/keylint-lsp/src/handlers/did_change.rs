@@ -28,8 +28,9 @@ pub async fn did_change(backend: &Backend, params: DidChangeTextDocumentParams) 
         // parse of a 10,000-line file (loader outcomes and all) costs about a tenth
         // of the lint itself, and the client need not wait for it.
         let replaced = lock(&backend.state.linted).get(&uri).cloned();
-        // Lint now, synchronously, so the result reflects exactly this edit.
-        backend.state.lint_document(&uri);
+        // Lint now, so the result reflects exactly this edit (the document state above
+        // changed before this first await).
+        backend.state.lint_in_background(&uri).await;
         publish::push_latest(backend, uri).await;
         drop(replaced);
         publish::refresh(backend, dependents).await;

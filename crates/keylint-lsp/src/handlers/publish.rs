@@ -7,7 +7,7 @@ use crate::convert;
 use crate::server::Backend;
 use crate::state::{lock, read};
 
-/// Lints `uris` now (synchronously) and then pushes the results, or, in pull mode,
+/// Lints `uris` now (off the protocol loop) and then pushes the results, or, in pull mode,
 /// asks the client to pull again when it supports `workspace/diagnostic/refresh`.
 pub async fn refresh(backend: &Backend, uris: Vec<Uri>) {
     if uris.is_empty() {
@@ -25,7 +25,7 @@ pub async fn refresh(backend: &Backend, uris: Vec<Uri>) {
         return;
     }
     for uri in &uris {
-        backend.state.lint_document(uri);
+        backend.state.lint_in_background(uri).await;
     }
     for uri in uris {
         push_latest(backend, uri).await;

@@ -14,7 +14,9 @@
 //!   taken from earlier lines of the same file, never the process environment; unset gives
 //!   "". `${NAME:-default}` is not a default: `${NAME` is replaced and `:-default}` stays.
 
-use super::{Loaded, NormalizedNewlines, Outcome};
+use std::collections::HashMap;
+
+use super::{ExpansionBudget, Loaded, NormalizedNewlines, Outcome};
 use crate::syntax::simple_line;
 
 /// godotenv's `isSpace`: no `\n`, so a line break ends a value (and is an error in a name).
@@ -56,7 +58,8 @@ pub(super) fn load(original: &str) -> Vec<Loaded> {
 
 fn parse(text: &str, loaded: &mut Vec<Loaded>) -> Result<(), Failure> {
     // The file's values so far, for `$NAME`: godotenv looks names up in its own map.
-    let mut values: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut values: HashMap<String, String> = HashMap::new();
+    let budget = ExpansionBudget::default();
     let mut position = 0;
     loop {
         position = statement_start(text, position);
@@ -85,15 +88,15 @@ fn parse(text: &str, loaded: &mut Vec<Loaded>) -> Result<(), Failure> {
             continue;
         }
         let (name, value_start) = locate_key_name(text, position)?;
-        let (value, next) =
-            extract_value(text, value_start, &values).map_err(|message| Failure { at, message })?;
+        let (value, next) = extract_value(text, value_start, &values, &budget)
+            .map_err(|message| Failure { at, message })?;
         let outcome = if name.is_empty() {
             Outcome::Absent(
                 "godotenv reads a last line without `=` as the value of an empty name, which it cannot set"
                     .to_string(),
             )
         } else {
-            Outcome::Value(value.clone())
+            budget.outcome(value.clone())
         };
         values.insert(name.clone(), value);
         loaded.push(Loaded { name, at, outcome });
@@ -166,7 +169,8 @@ fn locate_key_name(text: &str, mut position: usize) -> Result<(String, usize), F
 fn extract_value(
     text: &str,
     position: usize,
-    values: &std::collections::HashMap<String, String>,
+    values: &HashMap<String, String>,
+    budget: &ExpansionBudget,
 ) -> Result<(String, Option<usize>), String> {
     let source = &text[position..];
     let Some(quote @ (b'\'' | b'"')) = source.bytes().next() else {
@@ -181,7 +185,10 @@ fn extract_value(
             .find(|&index| characters[index].1 == '#' && is_go_space(characters[index - 1].1))
             .map_or(line.len(), |index| characters[index].0);
         let value = line[..cut].trim_matches(is_go_space);
-        return Ok((expand_variables(value, values), Some(position + end)));
+        return Ok((
+            expand_variables(value, values, budget),
+            Some(position + end),
+        ));
     };
     let bytes = source.as_bytes();
     for index in 1..bytes.len() {
@@ -191,7 +198,7 @@ fn extract_value(
         let quote = char::from(quote);
         let value = source[..index].trim_matches(quote);
         let value = if quote == '"' {
-            expand_variables(&expand_escapes(value), values)
+            expand_variables(&expand_escapes(value), values, budget)
         } else {
             value.to_string()
         };
@@ -238,8 +245,12 @@ fn expand_escapes(value: &str) -> String {
 
 /// `expandVariables`: every match of `(\\)?(\$)(\()?\{?([A-Z0-9_]+)?\}?`. An escaped match
 /// loses its backslash; a match with a name becomes that name's value in the file so far
-/// (or ""); any other match stays.
-fn expand_variables(value: &str, values: &std::collections::HashMap<String, String>) -> String {
+/// (or ""), while the file's `budget` of copies lasts; any other match stays.
+fn expand_variables(
+    value: &str,
+    values: &HashMap<String, String>,
+    budget: &ExpansionBudget,
+) -> String {
     let bytes = value.as_bytes();
     let mut out = String::with_capacity(value.len());
     let mut copied = 0;
@@ -274,8 +285,8 @@ fn expand_variables(value: &str, values: &std::collections::HashMap<String, Stri
             out.push_str(&value[start + 1..index]);
         } else if name.is_empty() {
             out.push_str(&value[start..index]);
-        } else {
-            out.push_str(values.get(name).map_or("", String::as_str));
+        } else if let Some(copied) = budget.copy(values.get(name).map_or("", String::as_str)) {
+            out.push_str(copied);
         }
         copied = index;
     }

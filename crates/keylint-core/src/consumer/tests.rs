@@ -73,6 +73,7 @@ fn copies_that_double_per_line_stop_at_the_budget() {
     for consumer in [
         Consumer::PythonDotenv,
         Consumer::Dotenvy,
+        Consumer::Godotenv,
         Consumer::ComposeEnvFile,
         Consumer::Shell,
     ] {

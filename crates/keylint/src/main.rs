@@ -1,15 +1,12 @@
 //! `keylint`: the command line. This crate is the only one that reads files, prints,
 //! chooses exit codes or serialises output.
 
-mod config;
-mod discover;
 mod inspect_command;
 mod lint_command;
 mod output;
 mod probe_command;
 mod probe_rules;
 mod rules_command;
-mod workspace;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -25,7 +25,7 @@ use serde::Serialize;
 use crate::EXIT_FINDINGS;
 use crate::output::FileReport;
 use crate::probe_rules;
-use crate::workspace::Workspace;
+use keylint_workspace::Workspace;
 use keylint_workspace::files::{FileText, MAX_FILE_BYTES, read_text};
 
 pub use keylint_probe::config_keys::{Filter, FoundKey};

@@ -431,6 +431,28 @@ impl Context<'_> {
     }
 }
 
+/// The probe findings' codes and names (KL6xx; their descriptions live with the probe,
+/// which produces them).
+pub const PROBE_RULE_IDS: &[(&str, &str)] = &[
+    ("KL601", "rejected-key"),
+    ("KL602", "org-or-project-mismatch"),
+    ("KL603", "no-permission"),
+    ("KL604", "quota-or-rate-limit"),
+    ("KL605", "probe-unknown"),
+    ("KL606", "probe-wrong-endpoint"),
+];
+
+/// Whether `selector` names a rule, core or probe: a code, a code prefix (`KL1`), a name
+/// or `ALL`.
+#[must_use]
+pub fn is_known_selector(selector: &str) -> bool {
+    RULES
+        .iter()
+        .map(|rule| (rule.code, rule.name))
+        .chain(PROBE_RULE_IDS.iter().copied())
+        .any(|(code, name)| crate::linter::selector_matches(code, name, selector))
+}
+
 /// Names that say they hold a secret key.
 #[must_use]
 pub fn is_key_name(name: &str) -> bool {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Publishes the crates to crates.io, in dependency order (keylint-core, keylint-workspace,
-# keylint-probe, keylint-lsp, keylint), so `cargo install keylint` and `cargo binstall keylint` work.
+# Publishes the crates to crates.io, in dependency order (keylint-core, keylint-code,
+# keylint-workspace, keylint-probe, keylint-lsp, keylint), so `cargo install keylint` and `cargo binstall keylint` work.
 # The release workflow runs it with CARGO_REGISTRY_TOKEN set.
 #
 #   scripts/publish-crates.sh --dry-run   what CI runs: package every crate as cargo publish
@@ -9,7 +9,7 @@
 #                                         binstall reads
 set -euo pipefail
 cd "$(dirname "$0")/.."
-crates=(keylint-core keylint-workspace keylint-probe keylint-lsp keylint)
+crates=(keylint-core keylint-code keylint-workspace keylint-probe keylint-lsp keylint)
 if [ "${1:-}" != --dry-run ]; then
     exec cargo publish --workspace --exclude keylint-e2e --locked
 fi

@@ -4,8 +4,8 @@
 #      and TypeScript installed for the startup-validation snippets (required here);
 #   2. the crates package for crates.io, and rust-version holds (scripts/publish-crates.sh,
 #      scripts/check-msrv.sh);
-#   3. live loader conformance against the real python-dotenv, node dotenv, dotenvy, bash,
-#      the docker CLI and Docker Compose;
+#   3. live loader conformance against the real python-dotenv, node dotenv, dotenvy,
+#      godotenv, bash, the docker CLI and Docker Compose;
 #   4. the release artifacts for this machine, built by scripts/dist.sh and installed from
 #      those local files: archive (install.sh), wheel, VS Code packages, the GitHub Action's
 #      steps and the pre-commit hook (scripts/test-dist.sh);

@@ -385,7 +385,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Config> {
                 text,
                 key_offset(text, Some("consumers"), glob),
                 &format!(
-                    "unknown consumer `{name}` for `{glob}`; expected one of python-dotenv, node-dotenv, dotenvy, compose, docker-env-file, shell"
+                    "unknown consumer `{name}` for `{glob}`; expected one of {}",
+                    Consumer::env_file_ids()
                 ),
             ));
         };
@@ -515,7 +516,7 @@ anthropic = ["ACME_CLAUDE_KEY"]
         insta::assert_snapshot!(error("[severity]\nKL999 = \"info\"\n"), @"keylint.toml:2:1: unknown rule `KL999` in [severity] (see `keylint rules`)");
         insta::assert_snapshot!(error("\nselect = [\"KL9\"]\n"), @"keylint.toml:2:1: unknown rule `KL9` in `select` (see `keylint rules`)");
         insta::assert_snapshot!(error("fail-on = \"sometimes\"\n"), @r#"keylint.toml:1:1: `fail-on` is `sometimes`; expected one of "error", "warning", "info", "never""#);
-        insta::assert_snapshot!(error("[consumers]\n\"*.env\" = \"bash\"\n"), @"keylint.toml:2:1: unknown consumer `bash` for `*.env`; expected one of python-dotenv, node-dotenv, dotenvy, compose, docker-env-file, shell");
+        insta::assert_snapshot!(error("[consumers]\n\"*.env\" = \"bash\"\n"), @"keylint.toml:2:1: unknown consumer `bash` for `*.env`; expected one of python-dotenv, node-dotenv, dotenvy, godotenv, compose, docker-env-file, shell");
         insta::assert_snapshot!(error("[variables]\nmistral = [\"MISTRAL_KEY\"]\n"), @"keylint.toml:2:1: unknown provider `mistral` in [variables]; expected one of openai, azure-openai, anthropic, gemini");
         insta::assert_snapshot!(error("[variables]\nopenai = [\"ACME KEY\"]\n"), @"keylint.toml:2:1: `ACME KEY` in [variables] is not a variable name");
         insta::assert_snapshot!(error("select = \"KL1\"\n"), @r#"keylint.toml:1:10: invalid type: string "KL1", expected a sequence"#);

@@ -99,7 +99,7 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "URL", requires = "stdin")]
     base_url: Option<String>,
     /// Whose reading of env files gives the value probed: python-dotenv (default),
-    /// node-dotenv, dotenvy, compose, docker-env-file, shell.
+    /// node-dotenv, dotenvy, godotenv, compose, docker-env-file, shell.
     #[arg(long, value_name = "CONSUMER")]
     consumer: Option<String>,
     #[command(flatten)]
@@ -286,7 +286,8 @@ fn keys_from_files(args: &ProbeArgs) -> Result<Vec<FoundKey>> {
         Some(id) => match Consumer::from_id(id) {
             Some(consumer) if consumer != Consumer::YamlAsWritten => consumer,
             _ => bail!(
-                "unknown consumer `{id}` (expected one of: python-dotenv, node-dotenv, dotenvy, compose, docker-env-file, shell)"
+                "unknown consumer `{id}` (expected one of: {})",
+                Consumer::env_file_ids()
             ),
         },
     };

@@ -196,6 +196,7 @@ fn the_shell_overrides_the_file_for_dotenv_libraries() {
         ("python-dotenv", true),
         ("node-dotenv", true),
         ("dotenvy", true),
+        ("godotenv", true),
         ("compose", true),
         ("docker-env-file", false),
         ("shell", false),
@@ -217,7 +218,7 @@ fn the_shell_overrides_the_file_for_dotenv_libraries() {
     let text = human(dir.path(), &[".env"], &[("REGION", "ap")]);
     assert!(
         text.contains(
-            "overridden by your shell for python-dotenv, node dotenv, dotenvy, Compose: ap (2)"
+            "overridden by your shell for python-dotenv, node dotenv, dotenvy, godotenv, Compose: ap (2)"
         ),
         "{text}"
     );

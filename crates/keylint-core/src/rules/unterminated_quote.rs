@@ -98,6 +98,7 @@ fn effect(consumer: Consumer, outcome: &Outcome, quote: char) -> &'static str {
         Outcome::Refused(_) => match consumer {
             Consumer::ComposeEnvFile => "refuses the whole file (the project does not start)",
             Consumer::Dotenvy => "stops reading the file there",
+            Consumer::Godotenv => "refuses the whole file (`Load` sets nothing from it)",
             Consumer::Shell => "stops at a syntax error",
             _ => "refuses the file",
         },
@@ -119,6 +120,7 @@ mod tests {
     fn known_consumers_only() {
         let text = "OPENAI_API_KEY=\"sk-abc\n";
         insta::assert_snapshot!(check_with("KL105", ".env", text, &[Consumer::ComposeEnvFile]), @r#"1:16-1:23 error KL105: the `"` quote opening OPENAI_API_KEY never closes: Compose refuses the whole file (the project does not start) — close the quote or remove it"#);
+        insta::assert_snapshot!(check_with("KL105", ".env", text, &[Consumer::Godotenv]), @r#"1:16-1:23 error KL105: the `"` quote opening OPENAI_API_KEY never closes: godotenv refuses the whole file (`Load` sets nothing from it) — close the quote or remove it"#);
         insta::assert_snapshot!(check_with("KL105", ".env", text, &[Consumer::NodeDotenv, Consumer::DockerEnvFile]), @r#"1:16-1:23 error KL105: the `"` quote opening OPENAI_API_KEY never closes: node dotenv keeps the `"` in the value and docker --env-file keeps the `"` in the value — close the quote or remove it"#);
     }
 

@@ -176,7 +176,9 @@ pub fn inspect_env_file(path: &str, text: &str, env: &Environment) -> EnvReport 
             continue;
         }
         for entry in &index.entries {
-            if entry.name.is_empty() || entry.outcome.value().is_none() {
+            // An empty name with a value is a variable too: Compose hands a bare last line
+            // without a newline to the container under an empty name.
+            if entry.outcome.value().is_none() {
                 continue;
             }
             let found = variable_index

@@ -4,6 +4,7 @@
 //! rule needs from outside the file (sibling files, `.gitignore` answers) comes through
 //! [`project::Project`], which the caller implements.
 
+pub mod code;
 pub mod consumer;
 pub mod diagnostic;
 mod helpers;

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::code::CodeIndex;
 use crate::consumer::Consumer;
 use crate::provider::ExtraVariables;
 
@@ -65,6 +66,16 @@ pub trait Project: Sync {
     /// Whether the project reads this exact name somewhere (`${NAME}` in a Compose or
     /// workflow file, `os.environ["NAME"]` in code).
     fn reads_name(&self, name: &str) -> bool;
+    /// What the project's source code reads and which env files it loads.
+    fn code(&self) -> &CodeIndex {
+        static NONE: std::sync::LazyLock<CodeIndex> = std::sync::LazyLock::new(CodeIndex::default);
+        &NONE
+    }
+    /// Whether an env file, a Compose `environment:` or a workflow `env:` of the project
+    /// sets `name`.
+    fn is_set_anywhere(&self, _name: &str) -> bool {
+        false
+    }
 }
 
 /// A project with nothing around the file: used by tests and `--stdin`.

@@ -14,14 +14,16 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use ignore::gitignore::Gitignore;
+use keylint_core::code::CodeIndex;
 use keylint_core::consumer::Consumer;
 use keylint_core::hints::{consumers_from_hints, is_hint_file, names_read};
 use keylint_core::project::{ConsumerSet, Project, normalize};
 use keylint_core::provider::ExtraVariables;
 use keylint_core::{RuleSelection, Severity};
 
+use crate::code::{add_file, index_code};
 use crate::config::{Config, ConfigResult, Configs, Globs};
-use crate::discover::Discovery;
+use crate::discover::{Discovery, is_code_file};
 use crate::files::read_context;
 
 /// What the front end says, which wins over `keylint.toml`: command-line flags, or the
@@ -50,6 +52,8 @@ pub struct Index {
     hints_by_dir: HashMap<PathBuf, Vec<PathBuf>>,
     gitignores: Vec<Gitignore>,
     names_read: HashSet<String>,
+    /// What the source files read and load, and what the manifests bring.
+    code: CodeIndex,
     /// Built from a walk of the whole tree. Until then (the server's first moments),
     /// hints are read from the env file's own directory on demand.
     complete: bool,
@@ -65,6 +69,7 @@ impl Index {
     pub fn from_discovery(discovery: &Discovery) -> Index {
         let mut index = Index {
             gitignores: discovery.gitignores.clone(),
+            code: index_code(&discovery.code),
             complete: true,
             ..Index::default()
         };
@@ -95,6 +100,9 @@ pub struct Workspace {
     overlays: Arc<HashMap<PathBuf, Arc<str>>>,
     /// Names the open buffers read, collected on first use by each clone.
     overlay_names: Arc<OnceLock<HashSet<String>>>,
+    /// The index's code facts with the open source files' current text instead of the
+    /// disk's, built on first use by each clone that has such a buffer.
+    overlay_code: Arc<OnceLock<CodeIndex>>,
 }
 
 impl Workspace {
@@ -116,6 +124,7 @@ impl Workspace {
             override_matchers: Arc::new(override_matchers),
             overlays: Arc::default(),
             overlay_names: Arc::default(),
+            overlay_code: Arc::default(),
         }
     }
 
@@ -126,6 +135,7 @@ impl Workspace {
         Workspace {
             index: Arc::new(index),
             overlay_names: Arc::default(),
+            overlay_code: Arc::default(),
             ..self.clone()
         }
     }
@@ -146,11 +156,34 @@ impl Workspace {
     pub fn set_overlay(&mut self, path: &Path, text: Arc<str>) {
         Arc::make_mut(&mut self.overlays).insert(normalize(path), text);
         self.overlay_names = Arc::default();
+        self.overlay_code = Arc::default();
     }
 
     pub fn remove_overlay(&mut self, path: &Path) {
         Arc::make_mut(&mut self.overlays).remove(&normalize(path));
         self.overlay_names = Arc::default();
+        self.overlay_code = Arc::default();
+    }
+
+    /// The code facts of the project, open buffers included.
+    #[must_use]
+    pub fn code_index(&self) -> &CodeIndex {
+        let open_code: Vec<(&PathBuf, &Arc<str>)> = self
+            .overlays
+            .iter()
+            .filter(|(path, _)| is_code_file(&path.to_string_lossy()))
+            .collect();
+        if open_code.is_empty() {
+            return &self.index.code;
+        }
+        self.overlay_code.get_or_init(|| {
+            let open: HashSet<&Path> = open_code.iter().map(|(path, _)| path.as_path()).collect();
+            let mut merged = self.index.code.without_files(&open);
+            for (path, text) in open_code {
+                add_file(&mut merged, path, text);
+            }
+            merged
+        })
     }
 
     #[must_use]
@@ -361,11 +394,16 @@ impl Project for Workspace {
             .iter()
             .map(|(path, text)| (path.as_path(), &**text))
             .collect();
-        consumers_from_hints(path, &borrowed)
+        consumers_from_hints(path, &borrowed, self.code_index().loads())
+    }
+
+    fn code(&self) -> &CodeIndex {
+        self.code_index()
     }
 
     fn reads_name(&self, name: &str) -> bool {
-        self.index.names_read.contains(name)
+        self.code_index().is_read(name)
+            || self.index.names_read.contains(name)
             || self
                 .overlay_names
                 .get_or_init(|| {

@@ -29,6 +29,19 @@ impl CodeRead {
     pub fn place(&self) -> String {
         format!("{}:{}", self.path.display(), self.line)
     }
+
+    /// `app/settings.py:12 reads NAME`, saying when an SDK client reads it by default.
+    #[must_use]
+    pub fn reads(&self, name: &str) -> String {
+        if self.by_default {
+            format!(
+                "{} reads {name} (an SDK client created there reads it by default)",
+                self.place()
+            )
+        } else {
+            format!("{} reads {name}", self.place())
+        }
+    }
 }
 
 /// Which env file a load reads.
@@ -122,14 +135,13 @@ impl CodeIndex {
                 && self.reads_any_case.contains_key(&name.to_ascii_uppercase()))
     }
 
-    /// Every name the code reads by its name (not only through an SDK default), as
-    /// spelled in the code (upper case for names read in any case).
+    /// Every name the code reads (by its name or through an SDK default), as spelled in
+    /// the code (upper case for names read in any case).
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.reads
-            .iter()
-            .chain(&self.reads_any_case)
-            .filter(|(_, reads)| reads.iter().any(|read| !read.by_default))
-            .map(|(name, _)| name.as_str())
+            .keys()
+            .chain(self.reads_any_case.keys())
+            .map(String::as_str)
     }
 
     #[must_use]

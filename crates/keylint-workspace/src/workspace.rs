@@ -25,6 +25,7 @@ use crate::code::{add_file, index_code};
 use crate::config::{Config, ConfigResult, Configs, Globs};
 use crate::discover::{Discovery, is_code_file};
 use crate::files::read_context;
+use crate::setters::{Setters, sets_variables, setters_of_files, with_open_buffers};
 
 /// What the front end says, which wins over `keylint.toml`: command-line flags, or the
 /// editor's settings.
@@ -54,6 +55,10 @@ pub struct Index {
     names_read: HashSet<String>,
     /// What the source files read and load, and what the manifests bring.
     code: CodeIndex,
+    /// The env, Compose, Kubernetes and workflow files found.
+    targets: Vec<PathBuf>,
+    /// Where they set each name, read on first use.
+    setters: OnceLock<Setters>,
     /// Built from a walk of the whole tree. Until then (the server's first moments),
     /// hints are read from the env file's own directory on demand.
     complete: bool,
@@ -70,6 +75,7 @@ impl Index {
         let mut index = Index {
             gitignores: discovery.gitignores.clone(),
             code: index_code(&discovery.code),
+            targets: discovery.targets.clone(),
             complete: true,
             ..Index::default()
         };
@@ -103,6 +109,8 @@ pub struct Workspace {
     /// The index's code facts with the open source files' current text instead of the
     /// disk's, built on first use by each clone that has such a buffer.
     overlay_code: Arc<OnceLock<CodeIndex>>,
+    /// The index's setters with the open env and YAML buffers' text, likewise.
+    overlay_setters: Arc<OnceLock<Setters>>,
 }
 
 impl Workspace {
@@ -125,6 +133,7 @@ impl Workspace {
             overlays: Arc::default(),
             overlay_names: Arc::default(),
             overlay_code: Arc::default(),
+            overlay_setters: Arc::default(),
         }
     }
 
@@ -136,6 +145,7 @@ impl Workspace {
             index: Arc::new(index),
             overlay_names: Arc::default(),
             overlay_code: Arc::default(),
+            overlay_setters: Arc::default(),
             ..self.clone()
         }
     }
@@ -155,14 +165,39 @@ impl Workspace {
     /// written).
     pub fn set_overlay(&mut self, path: &Path, text: Arc<str>) {
         Arc::make_mut(&mut self.overlays).insert(normalize(path), text);
-        self.overlay_names = Arc::default();
-        self.overlay_code = Arc::default();
+        self.forget_derived();
     }
 
     pub fn remove_overlay(&mut self, path: &Path) {
         Arc::make_mut(&mut self.overlays).remove(&normalize(path));
+        self.forget_derived();
+    }
+
+    /// What was derived from the open buffers is computed again on next use.
+    fn forget_derived(&mut self) {
         self.overlay_names = Arc::default();
         self.overlay_code = Arc::default();
+        self.overlay_setters = Arc::default();
+    }
+
+    /// Where the project sets each name (env files, Compose `environment:`, Kubernetes
+    /// and workflow `env:`; not templates), open buffers included.
+    #[must_use]
+    pub fn setters(&self) -> &Setters {
+        let disk = self
+            .index
+            .setters
+            .get_or_init(|| setters_of_files(&self.index.targets));
+        let open: Vec<(&PathBuf, &Arc<str>)> = self
+            .overlays
+            .iter()
+            .filter(|(path, _)| sets_variables(path).is_some())
+            .collect();
+        if open.is_empty() {
+            return disk;
+        }
+        self.overlay_setters
+            .get_or_init(|| with_open_buffers(disk, &open))
     }
 
     /// The code facts of the project, open buffers included.
@@ -399,6 +434,10 @@ impl Project for Workspace {
 
     fn code(&self) -> &CodeIndex {
         self.code_index()
+    }
+
+    fn is_set_anywhere(&self, name: &str) -> bool {
+        self.setters().contains_key(name)
     }
 
     fn reads_name(&self, name: &str) -> bool {

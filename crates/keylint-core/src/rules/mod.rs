@@ -34,6 +34,7 @@ mod spaces_around_equals;
 mod trailing_newline;
 mod unparsable_file;
 mod unresolved_interpolation;
+mod unset_variable;
 mod unterminated_quote;
 mod unused_suppression;
 mod whitespace_in_value;
@@ -120,6 +121,7 @@ pub const RULES: &[RuleInfo] = &[
     info::<misspelled_variable::MisspelledVariable>(),
     info::<duplicate_variable::DuplicateVariable>(),
     info::<alias_variable::AliasVariable>(),
+    info::<unset_variable::UnsetVariable>(),
     info::<placeholder_value::PlaceholderValue>(),
     info::<empty_value::EmptyValue>(),
     info::<wrong_provider_key::WrongProviderKey>(),

@@ -11,11 +11,14 @@ use std::ops::Range;
 
 use keylint_core::assignment::{Origin, ParsedFile};
 use keylint_core::consumer::{Consumer, Outcome};
+use keylint_core::mask::mask_body;
+use keylint_core::mask_secret;
+use keylint_core::probed::ProbedKey;
 use keylint_core::provider::{self as core_provider, Role};
 use keylint_core::source::FileKind;
 use keylint_core::{ColumnUnit, LineIndex};
 
-use crate::{ProbeRequest, Provider};
+use crate::{ProbeOutcome, ProbeRequest, Provider};
 
 /// One key found in a file (or on stdin), ready to probe.
 #[derive(Clone, Debug)]
@@ -30,6 +33,35 @@ pub struct FoundKey {
     /// Byte range of the value in the file (for `lint --probe`).
     pub range: Range<usize>,
     pub request: ProbeRequest,
+}
+
+impl FoundKey {
+    /// The key as messages show it: `sk-proj-…x9Qa`, or only its length when short.
+    #[must_use]
+    pub fn shown_key(&self) -> String {
+        mask_body(&self.request.key).unwrap_or_else(|| mask_secret(&self.request.key))
+    }
+
+    /// What the probe said about this key, as the data the core's KL6xx rules report.
+    #[must_use]
+    pub fn probed(&self, outcome: &ProbeOutcome) -> ProbedKey {
+        // Belt and braces: the probe's texts never hold the key, and if one did it is masked.
+        let hide = |text: &str| {
+            if self.request.key.chars().count() >= 8 {
+                text.replace(&self.request.key, &mask_secret(&self.request.key))
+            } else {
+                text.to_string()
+            }
+        };
+        ProbedKey {
+            variable: self.variable.clone(),
+            range: self.range.clone(),
+            shown_key: self.shown_key(),
+            verdict: outcome.verdict,
+            message: hide(&outcome.message),
+            fix: hide(&outcome.fix),
+        }
+    }
 }
 
 /// What to look for in a file.
@@ -130,11 +162,10 @@ pub fn keys_in_parsed(
             }
             let known = core_provider::variable(name).filter(|known| known.role == Role::ApiKey);
             let provider = match known {
-                Some(known) => probe_provider(known.provider),
+                Some(known) => known.provider,
                 None if filter.vars.contains(name) => {
                     match filter.provider.or_else(|| {
-                        core_provider::key_shape(value)
-                            .map(|shape| probe_provider(shape.kind.provider()))
+                        core_provider::key_shape(value).map(|shape| shape.kind.provider())
                     }) {
                         Some(provider) => provider,
                         None => {
@@ -181,51 +212,18 @@ pub fn keys_in_parsed(
 /// beside one: the others are left out of the environment (hover asks about one key in
 /// a file that may hold thousands of variables).
 fn may_matter(name: &str, filter: &Filter) -> bool {
-    core_provider::variable(name).is_some()
-        || filter.vars.iter().any(|wanted| wanted == name)
-        || Provider::ALL.iter().any(|provider| {
-            let spec = provider.spec();
-            [
-                spec.org_variable,
-                spec.project_variable,
-                spec.base_url_variable,
-            ]
-            .contains(&name)
-        })
-}
-
-/// The core's provider as the probe crate's.
-pub fn probe_provider(provider: core_provider::Provider) -> Provider {
-    match provider {
-        core_provider::Provider::OpenAi => Provider::OpenAi,
-        core_provider::Provider::AzureOpenAi => Provider::AzureOpenAi,
-        core_provider::Provider::Anthropic => Provider::Anthropic,
-        core_provider::Provider::Gemini => Provider::Gemini,
-    }
+    core_provider::variable(name).is_some() || filter.vars.iter().any(|wanted| wanted == name)
 }
 
 /// The organization, project or base URL configured beside a key: the variable the
 /// official SDK reads first, then its aliases. Empty values count as unset.
 fn context_value(environment: &Environment, provider: Provider, role: Role) -> Option<String> {
-    let mut names: Vec<&'static str> = core_provider::VARIABLES
+    let names = core_provider::VARIABLES
         .iter()
-        .filter(|known| probe_provider(known.provider) == provider && known.role == role)
+        .filter(|known| known.provider == provider && known.role == role)
         .map(|known| (known.alias_of.is_some(), known.name))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .map(|(_, name)| name)
-        .collect();
-    let spec = provider.spec();
-    let from_spec = match role {
-        Role::Organization => spec.org_variable,
-        Role::Project => spec.project_variable,
-        Role::BaseUrl => spec.base_url_variable,
-        Role::ApiKey | Role::ApiVersion => "",
-    };
-    if !from_spec.is_empty() && !names.contains(&from_spec) {
-        names.push(from_spec);
-    }
-    names.into_iter().find_map(|name| {
+        .collect::<std::collections::BTreeSet<_>>();
+    names.into_iter().find_map(|(_, name)| {
         environment
             .get(name)
             .map(|(_, value)| value.trim())

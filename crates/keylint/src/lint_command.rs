@@ -114,14 +114,11 @@ const FIX_PASSES: usize = 4;
 /// A progress bar is shown (on a terminal, outside CI) when linting more files than this.
 const PROGRESS_MIN_FILES: usize = 200;
 
-/// Whether `selector` names a rule (core or probe): a code, a code prefix, a name or `ALL`.
+/// Whether `selector` names a rule: a code, a code prefix, a name or `ALL`.
 pub fn is_known_selector(selector: &str) -> bool {
     keylint_core::rules::RULES
         .iter()
         .any(|info| keylint_core::linter::selector_matches(info.code, info.name, selector))
-        || crate::probe_rules::PROBE_RULES
-            .iter()
-            .any(|rule| crate::probe_rules::matches(rule, selector))
 }
 
 pub fn run(args: &LintArgs) -> Result<u8> {
@@ -313,13 +310,27 @@ pub fn run(args: &LintArgs) -> Result<u8> {
         reports.push(report);
     }
     if args.probe {
-        crate::probe_command::add_probe_diagnostics(
-            &mut reports,
+        // The KL6xx rules report what the probe said: lint the probed files again with it.
+        let is_template =
+            |path: &Path| templates.is_match(path) || is_template_by_name(&path.to_string_lossy());
+        let probed = crate::probe_command::probe_env_files(
+            &reports,
             &workspace,
             &args.network,
-            &selection.select,
-            &selection.ignore,
+            &is_template,
         )?;
+        for (position, keys) in probed {
+            let report = &mut reports[position];
+            let Some(text) = report.text.as_deref() else {
+                continue;
+            };
+            let path = Path::new(&report.path);
+            let input = LintInput {
+                probed: Some(&keys),
+                ..lint_input(path, text, report.kind, is_template(path), &workspace)
+            };
+            report.diagnostics = lint(&input, &workspace, &settings, &selection);
+        }
     }
 
     let color = match args.color {
@@ -410,13 +421,7 @@ fn lint_file(
             ));
         }
     };
-    let input = LintInput {
-        path,
-        text: &text,
-        kind,
-        is_template: is_template || is_template_by_name(&shown),
-        is_committed: !workspace.is_ignored(path),
-    };
+    let input = lint_input(path, &text, kind, is_template, workspace);
     let mut diagnostics = lint(&input, workspace, settings, selection);
     let mut diff = None;
     if (args.fix || args.diff)
@@ -472,6 +477,21 @@ fn lint_file(
         },
         diff,
     ))
+}
+
+/// What the core is told about a file besides its text.
+fn lint_input<'a>(
+    path: &'a Path,
+    text: &'a str,
+    kind: FileKind,
+    is_template: bool,
+    workspace: &Workspace,
+) -> LintInput<'a> {
+    LintInput {
+        is_template: is_template || is_template_by_name(&path.to_string_lossy()),
+        is_committed: !workspace.is_ignored(path),
+        ..LintInput::new(path, text, kind)
+    }
 }
 
 /// A unified diff of the fix with every secret masked on both sides.

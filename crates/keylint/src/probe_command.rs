@@ -15,16 +15,15 @@ use std::time::Duration;
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, ValueEnum};
 use keylint_core::consumer::Consumer;
-use keylint_core::mask::mask_body;
-use keylint_core::source::{FileKind, is_template_by_name, kind_by_name};
-use keylint_core::{Diagnostic, Project as _, mask_secret};
+use keylint_core::probed::ProbedKey;
+use keylint_core::source::{FileKind, kind_by_name};
+use keylint_core::{Project as _, mask_secret};
 use keylint_probe::target::AllowedHost;
 use keylint_probe::{ProbeOutcome, ProbeRequest, ProbeSettings, Prober, Provider, resolve_target};
 use serde::Serialize;
 
 use crate::EXIT_FINDINGS;
 use crate::output::FileReport;
-use crate::probe_rules;
 use crate::workspace::Workspace;
 use keylint_workspace::files::{FileText, MAX_FILE_BYTES, read_text};
 
@@ -380,7 +379,7 @@ fn render_json(results: &[(&FoundKey, &ProbeOutcome)]) -> String {
                 variable: &key.variable,
                 path: &key.path,
                 line: key.line,
-                provider: key.request.provider.as_str(),
+                provider: key.request.provider.id(),
                 host: &outcome.host,
                 key: mask_secret(&key.request.key),
                 verdict: outcome.verdict.as_str(),
@@ -416,7 +415,7 @@ fn render_human(
             "\x1b[1;32m"
         };
         let reset = if color { "\x1b[0m" } else { "" };
-        let short = mask_body(&key.request.key).unwrap_or_else(|| mask_secret(&key.request.key));
+        let short = key.shown_key();
         let variable = if key.path == "-" {
             "key from standard input"
         } else {
@@ -507,25 +506,25 @@ fn scrub<'a>(mut text: String, keys: impl Iterator<Item = &'a str>) -> String {
 }
 
 /// `lint --probe`: probes the API keys of the linted env files (as their consumer reads
-/// them) and adds a KL6xx diagnostic on each key that is not `ok`.
-pub fn add_probe_diagnostics(
-    reports: &mut [FileReport],
+/// them). Returns, by position in `reports`, what the probe said about each key: the
+/// input of the KL6xx rules when the caller lints those files again.
+pub fn probe_env_files(
+    reports: &[FileReport],
     workspace: &Workspace,
     network: &NetworkArgs,
-    select: &[String],
-    ignore: &[String],
-) -> Result<()> {
+    is_template: &dyn Fn(&Path) -> bool,
+) -> Result<Vec<(usize, Vec<ProbedKey>)>> {
     let settings = settings(network)?;
     let mut found: Vec<(usize, FoundKey)> = Vec::new();
     for (position, report) in reports.iter().enumerate() {
-        if report.kind != FileKind::EnvFile || is_template_by_name(&report.path) {
+        let path = Path::new(&report.path);
+        if report.kind != FileKind::EnvFile || is_template(path) {
             continue;
         }
         let Some(text) = report.text.as_deref() else {
             continue;
         };
-        let consumers = workspace.consumers_of(Path::new(&report.path));
-        let consumer = consumers.probed();
+        let consumer = workspace.consumers_of(path).probed();
         let keys = keys_in_text(
             text,
             FileKind::EnvFile,
@@ -540,37 +539,14 @@ pub fn add_probe_diagnostics(
         &settings,
         true,
     )?;
-    for ((position, key), outcome) in found.iter().zip(outcomes) {
-        let Some(rule) = probe_rules::rule_for(outcome.verdict) else {
-            continue;
-        };
-        if !probe_rules::is_enabled(rule, select, ignore) {
-            continue;
+    let mut probed: Vec<(usize, Vec<ProbedKey>)> = Vec::new();
+    for ((position, key), outcome) in found.iter().zip(&outcomes) {
+        match probed.last_mut() {
+            Some((last, keys)) if last == position => keys.push(key.probed(outcome)),
+            _ => probed.push((*position, vec![key.probed(outcome)])),
         }
-        let message = scrub(
-            format!(
-                "{} ({}): {}. {}",
-                key.variable,
-                mask_body(&key.request.key).unwrap_or_else(|| mask_secret(&key.request.key)),
-                outcome.message.trim_end_matches('.'),
-                outcome.fix
-            ),
-            std::iter::once(key.request.key.as_str()),
-        );
-        let report = &mut reports[*position];
-        report.diagnostics.push(Diagnostic {
-            code: rule.code,
-            name: rule.name,
-            severity: rule.severity,
-            range: key.range.clone(),
-            message,
-            fix: None,
-        });
-        report
-            .diagnostics
-            .sort_by_key(|diagnostic| diagnostic.range.start);
     }
-    Ok(())
+    Ok(probed)
 }
 
 #[cfg(test)]

@@ -896,6 +896,84 @@ fn lint_probe_adds_kl601_for_a_rejected_key() {
     assert!(!result.stdout.contains("KL601"), "{}", result.stdout);
 }
 
+/// The KL6xx codes are rules like the others: `[severity]` of keylint.toml, inline
+/// suppressions and SARIF's rule list treat them alike.
+#[test]
+fn lint_probe_findings_follow_the_config_and_suppressions() {
+    let mock = Mock::always(Reply::Json(401, OPENAI_INVALID));
+    let key = openai_key();
+    let lint_json = |project: &Project, format: &str| {
+        run(
+            project.keylint(&[
+                "lint",
+                "--probe",
+                "--format",
+                format,
+                "--allow-host",
+                &mock.allow(),
+            ]),
+            &[&key],
+        )
+    };
+    let codes = |result: &Run| -> Vec<(String, String)> {
+        result.json()["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|diagnostic| {
+                (
+                    diagnostic["code"].as_str().unwrap().to_string(),
+                    diagnostic["severity"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+
+    let demoted = Project::new(&[
+        (".env", &env_with_base(&mock, &key)),
+        ("keylint.toml", "[severity]\nKL601 = \"info\"\n"),
+    ]);
+    let result = lint_json(&demoted, "json");
+    assert_eq!(result.code, 0, "{}{}", result.stdout, result.stderr);
+    assert!(
+        codes(&result).contains(&("KL601".to_string(), "info".to_string())),
+        "{}",
+        result.stdout
+    );
+
+    let suppressed = Project::new(&[(
+        ".env",
+        &format!(
+            "OPENAI_BASE_URL={}\n# keylint: ignore-next-line[KL601]\nOPENAI_API_KEY={key}\n",
+            mock.base()
+        ),
+    )]);
+    let result = lint_json(&suppressed, "json");
+    assert_eq!(result.code, 0, "{}{}", result.stdout, result.stderr);
+    let found = codes(&result);
+    assert!(
+        !found
+            .iter()
+            .any(|(code, _)| code == "KL601" || code == "KL002"),
+        "the suppression silences KL601 and counts as used: {found:?}"
+    );
+
+    let sarif = lint_json(&demoted, "sarif");
+    let sarif = sarif.json();
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(rules.iter().any(|rule| rule["id"] == "KL601"), "{sarif:#}");
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "KL601");
+    assert_eq!(result["level"], "note");
+    assert_eq!(
+        mock.requests().len(),
+        2,
+        "one request per project: the SARIF run reuses the cached verdict"
+    );
+}
+
 #[test]
 fn lint_probe_reports_a_refused_base_url_as_kl605_info() {
     let mock = Mock::always(Reply::Json(200, OPENAI_MODELS));

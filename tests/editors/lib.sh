@@ -1,4 +1,5 @@
-# Shared by the editor e2e scripts: the keylint binary, the loopback mock, the fixture.
+# Shared by the editor e2e scripts: the keylint binary, the leak check, the loopback mock,
+# the fixture.
 # shellcheck shell=bash
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OUT="$ROOT/target/editors"
@@ -14,6 +15,14 @@ keylint_binary() {
   fi
   "$KEYLINT_PATH" lsp --help >/dev/null 2>&1 || { echo "$KEYLINT_PATH has no \`lsp\` command" >&2; return 2; }
   export KEYLINT_PATH
+}
+
+# The shared leak check (crates/keylint-test-support): sets KEYLINT_LEAK_CHECK. The suites
+# run it on what the editor shows (hover, diagnostics, notifications) and on every log.
+leak_check_binary() {
+  (cd "$ROOT" && cargo build -q --locked -p keylint-test-support --bin keylint-leak-check) >&2
+  KEYLINT_LEAK_CHECK="$ROOT/target/debug/keylint-leak-check"
+  export KEYLINT_LEAK_CHECK
 }
 
 # Starts tests/editors/mock-provider.js on a free loopback port; sets MOCK_PORT, MOCK_HOST, MOCK_PID.

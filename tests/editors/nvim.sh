@@ -20,6 +20,7 @@ if [ ! -x "$VENV/bin/nvim" ]; then
 fi
 command -v node >/dev/null || { echo "node is required for the mock provider" >&2; exit 2; }
 keylint_binary
+leak_check_binary
 echo "== server: $KEYLINT_PATH ($("$KEYLINT_PATH" --version))"
 
 trap stop_mock EXIT
@@ -49,5 +50,12 @@ for version in ${NVIM_VERSIONS:-0.7 0.11 0.11-setup}; do
 done
 echo "== protocol-level e2e without the plugin (UTF-16 push on 0.7.2, UTF-8 pull on 0.11, non-ASCII text)"
 KEYLINT="$KEYLINT_PATH" NVIM011="$VENV/bin/nvim" "$ROOT/tests/editors/nvim/run.sh" /usr/bin/nvim "$VENV/bin/nvim" || status=1
+# Neovim's lsp.log holds the server's stderr: no log shows a fixture key.
+if "$KEYLINT_LEAK_CHECK" --fixture "$ROOT/tests/editors/fixture" --min-secrets 2 "$OUT"/nvim-*.log "$OUT"/nvim-state-*; then
+  echo "ok   no log shows a key"
+else
+  echo "FAIL a log shows a key"
+  status=1
+fi
 echo "== neovim e2e: $(( $(date +%s) - start ))s"
 exit $status

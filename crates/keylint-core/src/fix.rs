@@ -11,11 +11,23 @@ pub fn apply_fixes(
     diagnostics: &[Diagnostic],
     include_unsafe: bool,
 ) -> (String, usize) {
+    let (fixed, applied) = apply_fixes_of(text, diagnostics, include_unsafe);
+    (fixed, applied.len())
+}
+
+/// [`apply_fixes`], saying which: the indices in `diagnostics` of the fixes applied.
+#[must_use]
+pub fn apply_fixes_of(
+    text: &str,
+    diagnostics: &[Diagnostic],
+    include_unsafe: bool,
+) -> (String, Vec<usize>) {
     let mut accepted: Vec<&Edit> = Vec::new();
-    let mut applied = 0;
-    for fix in diagnostics
+    let mut applied = Vec::new();
+    for (index, fix) in diagnostics
         .iter()
-        .filter_map(|diagnostic| diagnostic.fix.as_ref())
+        .enumerate()
+        .filter_map(|(index, diagnostic)| Some((index, diagnostic.fix.as_ref()?)))
     {
         if fix.applicability == Applicability::Unsafe && !include_unsafe {
             continue;
@@ -35,7 +47,7 @@ pub fn apply_fixes(
             continue;
         }
         accepted.extend(fix.edits.iter());
-        applied += 1;
+        applied.push(index);
     }
     accepted.sort_by_key(|edit| (edit.range.start, edit.range.end));
     let mut out = String::with_capacity(text.len());

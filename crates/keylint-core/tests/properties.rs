@@ -1,16 +1,21 @@
 //! Properties that hold for any input: the `.env` reader is lossless, nothing panics,
-//! ranges are valid, and fixes converge (applying them again changes nothing).
+//! ranges are valid, and fixes converge (applying them again changes nothing) and change
+//! nothing outside their edits, on junk and on realistic provider config
+//! (`generators/`), where the fix of every fixable rule must be exercised.
 
+mod generators;
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-
-use std::collections::BTreeMap;
 
 use keylint_core::consumer::{Consumer, Outcome, load_env_file};
 use keylint_core::fix::apply_fixes;
+use keylint_core::rules::{FixAvailability, RULES};
 use keylint_core::syntax::dotenv;
 use keylint_core::{FileKind, LintInput, LoneFile, RuleSelection, Settings, lint};
 use proptest::prelude::*;
-use proptest::test_runner::TestCaseError;
+use proptest::test_runner::{TestCaseError, TestRunner};
 
 /// Lines that look like real `.env` lines, with the characters that break loaders.
 fn env_line() -> impl Strategy<Value = String> {
@@ -27,19 +32,6 @@ fn env_line() -> impl Strategy<Value = String> {
 fn env_text() -> impl Strategy<Value = String> {
     prop::collection::vec(prop_oneof![4 => env_line(), 1 => Just("# comment é\n".to_string()), 1 => Just("\n".to_string())], 0..8)
         .prop_map(|lines| lines.concat())
-}
-
-fn yaml_text() -> impl Strategy<Value = String> {
-    let item = "(- )?[A-Z_]{1,8}(=|: )[\"']?[a-z0-9 ${}:-]{0,12}[\"']?";
-    prop::collection::vec(item, 0..5).prop_map(|items| {
-        let mut text = String::from("services:\n  api:\n    environment:\n");
-        for item in items {
-            text.push_str("      ");
-            text.push_str(&item);
-            text.push('\n');
-        }
-        text
-    })
 }
 
 fn lint_as(path: &str, kind: FileKind, text: &str) -> Vec<keylint_core::Diagnostic> {
@@ -73,19 +65,79 @@ fn check_ranges(text: &str, diagnostics: &[keylint_core::Diagnostic]) {
     }
 }
 
-/// Applies every fix until nothing changes; the text must settle within a few passes.
-fn fix_to_fixpoint(path: &str, kind: FileKind, text: &str) -> String {
+/// Applies every fix (or only rule `only`'s) until nothing changes; the text must
+/// settle within a few passes. Adds the code of each rule whose fix was applied to
+/// `applied`.
+fn fix_to_fixpoint(
+    path: &str,
+    kind: FileKind,
+    text: &str,
+    only: Option<&str>,
+    applied: &mut BTreeSet<&'static str>,
+) -> String {
     let mut current = text.to_string();
     for _ in 0..6 {
-        let diagnostics = lint_as(path, kind, &current);
+        let mut diagnostics = lint_as(path, kind, &current);
         check_ranges(&current, &diagnostics);
-        let (next, applied) = apply_fixes(&current, &diagnostics, true);
-        if applied == 0 || next == current {
+        diagnostics.retain(|diagnostic| only.is_none_or(|code| diagnostic.code == code));
+        let (next, count) = apply_fixes(&current, &diagnostics, true);
+        if count == 0 || next == current {
             return current;
+        }
+        // apply_fixes accepts fixes greedily in order, so fix `i` was applied exactly
+        // when the first `i + 1` diagnostics apply one more fix than the first `i`.
+        for index in 0..diagnostics.len() {
+            let before = apply_fixes(&current, &diagnostics[..index], true).1;
+            if apply_fixes(&current, &diagnostics[..=index], true).1 > before {
+                applied.insert(diagnostics[index].code);
+            }
         }
         current = next;
     }
     panic!("fixes did not settle on {text:?}, last {current:?}");
+}
+
+/// Fixing (with every rule's fixes, or only rule `only`'s) settles, and the fixes offered
+/// on the settled text change nothing more.
+fn assert_fixes_settle(
+    path: &str,
+    kind: FileKind,
+    text: &str,
+    only: Option<&str>,
+    applied: &mut BTreeSet<&'static str>,
+) -> Result<(), TestCaseError> {
+    let fixed = fix_to_fixpoint(path, kind, text, only, applied);
+    let mut diagnostics = lint_as(path, kind, &fixed);
+    diagnostics.retain(|diagnostic| only.is_none_or(|code| diagnostic.code == code));
+    let (again, _) = apply_fixes(&fixed, &diagnostics, true);
+    prop_assert_eq!(again, fixed);
+    Ok(())
+}
+
+/// Each fix applied alone changes the text exactly at its edits and nowhere else; returns
+/// the codes of the rules whose fixes were checked.
+fn assert_fixes_touch_only_their_edits(
+    text: &str,
+    diagnostics: &[keylint_core::Diagnostic],
+) -> Result<BTreeSet<&'static str>, TestCaseError> {
+    let mut checked = BTreeSet::new();
+    for diagnostic in diagnostics {
+        let Some(fix) = &diagnostic.fix else { continue };
+        let (fixed, applied) = apply_fixes(text, std::slice::from_ref(diagnostic), true);
+        prop_assert_eq!(applied, 1);
+        // Rebuild the expected text from the untouched pieces and the replacements.
+        let mut expected = String::new();
+        let mut last = 0;
+        for edit in &fix.edits {
+            expected.push_str(&text[last..edit.range.start]);
+            expected.push_str(&edit.replacement);
+            last = edit.range.end;
+        }
+        expected.push_str(&text[last..]);
+        prop_assert_eq!(fixed, expected);
+        checked.insert(diagnostic.code);
+    }
+    Ok(checked)
 }
 
 /// `cases` unless `PROPTEST_CASES` says otherwise: `PROPTEST_CASES=100000 cargo test
@@ -289,36 +341,104 @@ proptest! {
 
     #[test]
     fn env_fixes_settle_and_are_idempotent(text in env_text()) {
-        let fixed = fix_to_fixpoint(".env", FileKind::EnvFile, &text);
-        let (again, _) = apply_fixes(&fixed, &lint_as(".env", FileKind::EnvFile, &fixed), true);
-        prop_assert_eq!(again, fixed);
+        assert_fixes_settle(".env", FileKind::EnvFile, &text, None, &mut BTreeSet::new())?;
     }
 
     #[test]
-    fn compose_fixes_settle_and_are_idempotent(text in yaml_text()) {
-        let fixed = fix_to_fixpoint("compose.yaml", FileKind::Compose, &text);
-        let (again, _) = apply_fixes(&fixed, &lint_as("compose.yaml", FileKind::Compose, &fixed), true);
-        prop_assert_eq!(again, fixed);
+    fn compose_fixes_settle_and_are_idempotent(document in generators::compose_document()) {
+        assert_fixes_settle(document.path, document.kind, &document.text, None, &mut BTreeSet::new())?;
     }
 
     #[test]
     fn a_fix_changes_nothing_outside_its_edits(text in env_text()) {
-        for diagnostic in lint_as(".env", FileKind::EnvFile, &text) {
-            let Some(fix) = &diagnostic.fix else { continue };
-            let (fixed, applied) = apply_fixes(&text, std::slice::from_ref(&diagnostic), true);
-            prop_assert_eq!(applied, 1);
-            // Rebuild the expected text from the untouched pieces and the replacements.
-            let mut expected = String::new();
-            let mut last = 0;
-            for edit in &fix.edits {
-                expected.push_str(&text[last..edit.range.start]);
-                expected.push_str(&edit.replacement);
-                last = edit.range.end;
-            }
-            expected.push_str(&text[last..]);
-            prop_assert_eq!(fixed, expected);
-        }
+        assert_fixes_touch_only_their_edits(&text, &lint_as(".env", FileKind::EnvFile, &text))?;
     }
+}
+
+/// The two fix properties (fixes settle and are idempotent, all together and each rule's
+/// alone; a fix changes only its edits) over generated provider config: `.env` files, Compose, Kubernetes and workflow
+/// documents holding the provider variables (and misspellings) with fabricated keys of
+/// every shape and the mistakes the rules fix. The run must apply the fix of every rule
+/// that has one, in both properties, and the YAML documents must parse (no KL001), so
+/// neither claim can quietly stop covering a rule.
+#[test]
+fn every_fixable_rule_is_fixed_by_the_fix_properties() {
+    #[derive(Default)]
+    struct Seen {
+        settled: BTreeSet<&'static str>,
+        alone: BTreeMap<&'static str, usize>,
+        yaml: usize,
+        yaml_unparsable: usize,
+    }
+    let seen = RefCell::new(Seen::default());
+    // No failure file: a failing case is printed, and the macro tests keep the file.
+    let mut runner = TestRunner::new(ProptestConfig {
+        failure_persistence: None,
+        ..config(600)
+    });
+    let result = runner.run(&generators::document(), |document| {
+        let diagnostics = lint_as(document.path, document.kind, &document.text);
+        let checked = assert_fixes_touch_only_their_edits(&document.text, &diagnostics)?;
+        let mut seen = seen.borrow_mut();
+        for code in checked {
+            *seen.alone.entry(code).or_default() += 1;
+        }
+        if document.kind != FileKind::EnvFile {
+            seen.yaml += 1;
+            if diagnostics
+                .iter()
+                .any(|diagnostic| diagnostic.code == "KL001")
+            {
+                seen.yaml_unparsable += 1;
+            }
+        }
+        let mut settled = BTreeSet::new();
+        assert_fixes_settle(
+            document.path,
+            document.kind,
+            &document.text,
+            None,
+            &mut settled,
+        )?;
+        // Each rule's fixes alone settle too: a fix that keeps re-offering itself cannot
+        // hide behind another rule's fix of the same text.
+        for code in &settled {
+            assert_fixes_settle(
+                document.path,
+                document.kind,
+                &document.text,
+                Some(code),
+                &mut BTreeSet::new(),
+            )?;
+        }
+        seen.settled.extend(settled);
+        Ok(())
+    });
+    if let Err(failure) = result {
+        panic!("{failure}");
+    }
+    let seen = seen.into_inner();
+    let fixable: BTreeSet<&str> = RULES
+        .iter()
+        .filter(|rule| rule.fix != FixAvailability::None)
+        .map(|rule| rule.code)
+        .collect();
+    eprintln!(
+        "fixes checked alone per rule: {:?}; applied while settling: {:?}; YAML documents: {}, unparsable: {}",
+        seen.alone, seen.settled, seen.yaml, seen.yaml_unparsable
+    );
+    let alone: BTreeSet<&str> = seen.alone.keys().copied().collect();
+    assert!(
+        fixable.is_subset(&alone),
+        "never checked alone: {:?}",
+        fixable.difference(&alone).collect::<Vec<_>>()
+    );
+    assert!(
+        fixable.is_subset(&seen.settled),
+        "never applied while settling: {:?}",
+        fixable.difference(&seen.settled).collect::<Vec<_>>()
+    );
+    assert_eq!(seen.yaml_unparsable, 0, "of {} YAML documents", seen.yaml);
 }
 
 /// `$` references for [`dotenvy_text`] that only ever name `KLZQ…` or nothing: no test

@@ -11,7 +11,6 @@ pub mod documents;
 pub mod encoding;
 pub mod handlers;
 pub mod log;
-pub mod project;
 pub mod server;
 pub mod settings;
 pub mod startup_check;

@@ -14,11 +14,13 @@ use tower_lsp_server::{Client, LanguageServer};
 use crate::handlers;
 use crate::state::State;
 
+/// Cheap to clone (shared state), so background tasks can hold one.
+#[derive(Clone)]
 pub struct Backend {
     pub client: Client,
     pub state: Arc<State>,
     /// Serialises pushes so the newest diagnostics of a document are sent last.
-    pub publish_lock: tokio::sync::Mutex<()>,
+    pub publish_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Backend {
@@ -33,7 +35,7 @@ impl Backend {
         Backend {
             client,
             state,
-            publish_lock: tokio::sync::Mutex::new(()),
+            publish_lock: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 }

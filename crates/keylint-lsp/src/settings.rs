@@ -8,10 +8,10 @@
 
 use std::time::Duration;
 
-use keylint_core::RuleSelection;
 use keylint_core::consumer::Consumer;
 use keylint_probe::ProbeSettings;
 use keylint_probe::target::AllowedHost;
+use keylint_workspace::Overrides;
 use serde_json::Value;
 
 /// Default hard limit for one probe.
@@ -89,12 +89,17 @@ impl Settings {
         (settings, warnings)
     }
 
+    /// What these settings say over `keylint.toml`, as command-line flags would: a
+    /// non-empty `select`/`ignore` replaces the config's, `consumers` win over its
+    /// `[consumers]` (globs relative to the workspace folder).
     #[must_use]
-    pub fn rule_selection(&self) -> RuleSelection {
-        RuleSelection {
-            select: self.select.clone(),
-            ignore: self.ignore.clone(),
-            severity: Vec::new(),
+    pub fn overrides(&self, root: Option<&std::path::Path>) -> Overrides {
+        Overrides {
+            select: (!self.select.is_empty()).then(|| self.select.clone()),
+            ignore: (!self.ignore.is_empty()).then(|| self.ignore.clone()),
+            consumers: self.consumers.clone(),
+            env_files: Vec::new(),
+            base: root.map(std::path::Path::to_path_buf).unwrap_or_default(),
         }
     }
 

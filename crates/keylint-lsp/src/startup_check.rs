@@ -233,8 +233,7 @@ fn javascript(variable: &str, shape: &Shape) -> String {
   else if (value !== value.trim()) problem = "{WHITESPACE}";
   else if (/^["'\u201c\u201d\u2018\u2019]|["'\u201c\u201d\u2018\u2019]$/.test(value)) problem = "{QUOTES}";
   else if (
-    !value.startsWith("{prefix}") ||
-    ("{not_prefix}" !== "" && value.startsWith("{not_prefix}")) ||
+    !value.startsWith("{prefix}") ||{not_prefix}
     value.length < {min_length} ||
     !{charset}.test(value)
   ) problem = "{not_key}";
@@ -246,7 +245,12 @@ fn javascript(variable: &str, shape: &Shape) -> String {
 "#,
         marker = marker(variable),
         prefix = shape.prefix,
-        not_prefix = shape.not_prefix,
+        // Only when there is one: `tsc --strict` rejects comparing two string literals.
+        not_prefix = if shape.not_prefix.is_empty() {
+            String::new()
+        } else {
+            format!("\n    value.startsWith(\"{}\") ||", shape.not_prefix)
+        },
         min_length = shape.min_length,
         not_key = not_key(shape),
     )

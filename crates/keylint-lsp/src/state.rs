@@ -6,14 +6,15 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
+use keylint_core::Diagnostic;
 use keylint_core::assignment::ParsedFile;
-use keylint_core::{Diagnostic, LintInput, Project as _, lint_parsed};
 use keylint_probe::Prober;
+use keylint_workspace::config::{ConfigChoice, Configs};
+use keylint_workspace::{Index, Workspace};
 use tower_lsp_server::ls_types::Uri;
 
 use crate::documents::{Document, Documents};
 use crate::encoding::Encoding;
-use crate::project::ServerProject;
 use crate::settings::Settings;
 
 /// Documents larger than this are not linted (nor hovered): real env and Compose files
@@ -54,9 +55,16 @@ pub struct State {
     /// Latest lint result per document; the push path publishes the newest one.
     /// Shared, so handing a result on (push, hover, pull) copies no text.
     pub linted: Mutex<HashMap<Uri, Arc<Linted>>>,
-    /// Generation last pushed per document (push mode only).
-    pub pushed: Mutex<HashMap<Uri, u64>>,
+    /// The result last pushed per document (push mode only).
+    pub pushed: Mutex<HashMap<Uri, Arc<Linted>>>,
     pub prober: RwLock<Prober>,
+    /// The project as both front ends model it: configs, who reads what, `.gitignore`,
+    /// with the open buffers laid over the disk. Handlers lint a clone of it.
+    pub workspace: RwLock<Workspace>,
+    /// Config errors already shown to the user (each once).
+    reported_config_errors: Mutex<std::collections::HashSet<String>>,
+    /// Config errors found by lints, for the next handler to show.
+    pending_config_errors: Mutex<Vec<String>>,
     generation: std::sync::atomic::AtomicU64,
     /// A `shutdown` request came: `exit` then ends the process with 0, not 1.
     shutdown: std::sync::atomic::AtomicBool,
@@ -68,7 +76,14 @@ impl Default for State {
         State {
             client: RwLock::default(),
             prober: RwLock::new(Prober::new(settings.probe_settings())),
+            workspace: RwLock::new(Workspace::new(
+                Index::default(),
+                Arc::new(Configs::new(ConfigChoice::Discover, None)),
+                settings.overrides(None),
+            )),
             settings: RwLock::new(settings),
+            reported_config_errors: Mutex::default(),
+            pending_config_errors: Mutex::default(),
             documents: RwLock::default(),
             linted: Mutex::default(),
             pushed: Mutex::default(),
@@ -104,7 +119,75 @@ impl State {
         if current.probe_settings() != settings.probe_settings() {
             *write(&self.prober) = Prober::new(settings.probe_settings());
         }
+        let root = read(&self.client).root.clone();
+        let mut workspace = write(&self.workspace);
+        *workspace = workspace.with_overrides(settings.overrides(root.as_deref()));
         *current = settings;
+    }
+
+    /// A new workspace folder: configs are found under it (no higher), and its tree is
+    /// indexed again ([`State::reindex`]).
+    pub fn set_root(&self, root: Option<PathBuf>) {
+        write(&self.client).root.clone_from(&root);
+        let settings = read(&self.settings);
+        let mut workspace = write(&self.workspace);
+        let mut fresh = Workspace::new(
+            Index::default(),
+            Arc::new(Configs::new(ConfigChoice::Discover, root.clone())),
+            settings.overrides(root.as_deref()),
+        );
+        for (_, document) in read(&self.documents).iter() {
+            if let Some(path) = &document.path {
+                fresh.set_overlay(path, Arc::from(document.text()));
+            }
+        }
+        *workspace = fresh;
+    }
+
+    /// Walks the workspace folder for hint and `.gitignore` files, the way `keylint lint`
+    /// walks a directory, and takes the result. Runs on the blocking pool.
+    pub fn reindex(&self) {
+        let Some(root) = read(&self.client).root.clone() else {
+            return;
+        };
+        let configs = Arc::new(Configs::new(ConfigChoice::Discover, Some(root.clone())));
+        let index = match keylint_workspace::discover::discover_with(&[root], &configs) {
+            Ok(discovery) => Index::from_discovery(&discovery),
+            Err(error) => {
+                tracing::warn!("cannot index the workspace folder: {error:#}");
+                return;
+            }
+        };
+        let mut workspace = write(&self.workspace);
+        *workspace = workspace.with_index(index);
+    }
+
+    /// Keeps the workspace's view of an open document equal to its buffer.
+    pub fn sync_overlay(&self, uri: &Uri) {
+        let document = read(&self.documents).get(uri).cloned();
+        let mut workspace = write(&self.workspace);
+        match document {
+            Some(Document {
+                path: Some(path),
+                rope,
+                ..
+            }) => workspace.set_overlay(&path, Arc::from(rope.to_string())),
+            _ => {
+                if let Some(path) = uri.to_file_path() {
+                    workspace.remove_overlay(&path);
+                }
+            }
+        }
+    }
+
+    /// Config errors found since the last call that were not shown yet.
+    pub fn take_config_errors(&self) -> Vec<String> {
+        let pending = std::mem::take(&mut *lock(&self.pending_config_errors));
+        let mut reported = lock(&self.reported_config_errors);
+        pending
+            .into_iter()
+            .filter(|error| reported.insert(error.clone()))
+            .collect()
     }
 
     pub fn request_shutdown(&self) {
@@ -121,28 +204,28 @@ impl State {
         read(&self.client).encoding
     }
 
-    /// The project as the core sees it: open buffers, then the disk.
-    pub fn project(&self) -> ServerProject {
-        let open = read(&self.documents)
-            .iter()
-            .filter_map(|(_, document)| Some((document.path.clone()?, document.text())))
-            .collect();
-        let settings = read(&self.settings);
-        ServerProject::new(open, read(&self.client).root.clone(), &settings.consumers)
+    /// The project as the core sees it, as it is now (open buffers over the disk).
+    pub fn project(&self) -> Workspace {
+        read(&self.workspace).clone()
     }
 
     /// Lints an open document's current text and remembers the result. `None` when
     /// the document is not open or not a file keylint lints.
     pub fn lint_document(&self, uri: &Uri) -> Option<Arc<Linted>> {
         let document: Document = read(&self.documents).get(uri)?.clone();
-        let kind = document.kind?;
-        let text = document.text();
         let project = self.project();
-        let selection = read(&self.settings).rule_selection();
         let path = document
             .path
             .clone()
             .unwrap_or_else(|| PathBuf::from(uri.path().as_str()));
+        let kind = document.kind.or_else(|| project.kind_of(&path, false))?;
+        if project.is_excluded(&path) {
+            return None;
+        }
+        let text = document.text();
+        if let Err(error) = project.config_for(&path) {
+            lock(&self.pending_config_errors).push(error);
+        }
         let (diagnostics, parsed) = if text.len() > MAX_LINT_BYTES {
             tracing::warn!(
                 "not linting a {} byte document (limit {MAX_LINT_BYTES})",
@@ -150,8 +233,9 @@ impl State {
             );
             (Vec::new(), None)
         } else {
-            lint_text(&path, &text, kind, &project, &selection)
+            lint_text(&path, &text, kind, &project)
         };
+        let diagnostics = relative_to_root(diagnostics, read(&self.client).root.as_deref());
         let generation = self
             .generation
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
@@ -216,6 +300,26 @@ impl State {
     }
 }
 
+/// Paths in messages print relative to the workspace folder, as `keylint lint` run there
+/// prints them (the server lints absolute paths).
+fn relative_to_root(mut diagnostics: Vec<Diagnostic>, root: Option<&Path>) -> Vec<Diagnostic> {
+    let Some(root) = root else {
+        return diagnostics;
+    };
+    let prefix = format!("{}/", root.display());
+    for diagnostic in &mut diagnostics {
+        if diagnostic.message.contains(&prefix) {
+            diagnostic.message = diagnostic.message.replace(&prefix, "");
+        }
+        if let Some(fix) = &mut diagnostic.fix
+            && fix.description.contains(&prefix)
+        {
+            fix.description = fix.description.replace(&prefix, "");
+        }
+    }
+    diagnostics
+}
+
 /// The core call, with panics caught: a document that trips a bug yields no
 /// diagnostics (and a log line) instead of killing the server. Also returns the parsed
 /// file, loader outcomes and all, for hover on this version.
@@ -223,15 +327,11 @@ pub fn lint_text(
     path: &Path,
     text: &str,
     kind: keylint_core::FileKind,
-    project: &ServerProject,
-    selection: &keylint_core::RuleSelection,
+    project: &Workspace,
 ) -> (Vec<Diagnostic>, Option<Arc<ParsedFile>>) {
-    let mut input = LintInput::new(path, text, kind);
-    input.is_committed = !project.is_ignored(path);
-    let settings = keylint_core::Settings::default();
     match catch_unwind(AssertUnwindSafe(|| {
         let parsed = ParsedFile::parse(kind, text);
-        let diagnostics = lint_parsed(&input, &parsed, project, &settings, selection);
+        let diagnostics = project.lint_parsed(path, text, &parsed);
         (diagnostics, Some(Arc::new(parsed)))
     })) {
         Ok(linted) => linted,

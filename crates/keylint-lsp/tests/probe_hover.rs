@@ -7,6 +7,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
+use keylint_test_support::Secrets;
 use serde_json::json;
 
 async fn hover_until(client: &mut TestClient, uri: &str, wanted: &str) -> String {
@@ -54,7 +55,7 @@ async fn hover_probes_an_allowed_loopback_host() {
     assert!(value.contains("**Live probe** (127.0.0.1"), "{value}");
     assert!(value.contains("invalid key"), "{value}");
     assert!(value.contains("HTTP 401"), "{value}");
-    assert_no_key(&value, &[&key]);
+    Secrets::new([&key]).assert_no_leak("hover", &value);
     assert!(mock.connections() >= 1);
     // The next hover is served from the cache: no new connection.
     let before = mock.connections();
@@ -87,7 +88,7 @@ async fn without_allowed_hosts_the_workspace_base_url_gets_nothing() {
     let value = hover_until(&mut client, &uri, "**Live probe** (").await;
     assert!(value.contains("**Live probe**"), "{value}");
     assert!(!value.contains(": ok"), "{value}");
-    assert_no_key(&value, &[&key]);
+    Secrets::new([&key]).assert_no_leak("hover", &value);
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
         mock.connections(),

@@ -6,12 +6,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
+use keylint_test_support::Secrets;
 use serde_json::{Value, json};
-
-fn redact_key(value: &mut Value, key: &str) {
-    let text = serde_json::to_string(value).unwrap();
-    assert!(!text.contains(key), "full key in output: {text}");
-}
 
 /// A workspace on disk with the given files.
 fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
@@ -58,8 +54,28 @@ async fn push_diagnostics_with_utf16_columns() {
         .expect("curly quotes are reported");
     let end = 15 + 1 + openai_key('a').len() + 1;
     assert_eq!(quoted["range"]["end"], json!({"line": 1, "character": end}));
-    redact_key(&mut published.clone(), &openai_key('a'));
+    Secrets::new([openai_key('a')]).assert_no_leak("diagnostics", &published.to_string());
     insta::assert_json_snapshot!("push_diagnostics_utf16", published, {".uri" => "[uri]"});
+    // A finding after an emoji on the same line: 😀 is two UTF-16 units (one character,
+    // four UTF-8 bytes), so the quoted key starts at UTF-16 column 50, not 49 or 52.
+    let compose_uri = file_uri(&dir.path().join("compose.yaml"));
+    let compose = format!(
+        "services:\n  api:\n    image: x\n    environment: {{GREETING: \"😀\", OPENAI_API_KEY: “{}”}}\n",
+        openai_key('a')
+    );
+    client.open(&compose_uri, &compose, 1).await;
+    let published = client.diagnostics(&compose_uri).await;
+    let quoted = &published["diagnostics"][0];
+    assert_eq!(quoted["code"], "KL101", "{published}");
+    let start = r#"    environment: {GREETING: "😀", OPENAI_API_KEY: "#;
+    assert_eq!(start.encode_utf16().count(), 50);
+    assert_eq!(
+        quoted["range"],
+        json!({
+            "start": {"line": 3, "character": 50},
+            "end": {"line": 3, "character": 50 + 1 + openai_key('a').len() + 1}
+        })
+    );
     client.shutdown().await;
 }
 
@@ -139,7 +155,7 @@ async fn quick_fixes_fix_all_and_clean_result() {
         .find(|action| action["kind"] == "source.fixAll.keylint")
         .expect("fix all")
         .clone();
-    redact_key(&mut actions.clone(), &openai_key('b'));
+    Secrets::new([openai_key('b')]).assert_no_leak("code actions", &actions.to_string());
     insta::assert_json_snapshot!("code_actions", actions, {
         "[].edit.changes" => "[edits]",
         "[].diagnostics[].data.fix.edits" => "[edits]",
@@ -177,7 +193,7 @@ async fn hover_masks_and_shows_what_each_consumer_receives() {
         )
         .await;
     let value = hover["contents"]["value"].as_str().unwrap();
-    assert_no_key(value, &[&openai_key('c')]);
+    Secrets::new([openai_key('c')]).assert_no_leak("hover", value);
     assert!(value.contains("OpenAI API key"), "{value}");
     assert!(value.contains("OpenAI project key"), "{value}");
     assert!(value.contains("sk-proj-…"), "{value}");
@@ -198,7 +214,7 @@ async fn hover_masks_and_shows_what_each_consumer_receives() {
         )
         .await;
     let value = hover["contents"]["value"].as_str().unwrap();
-    assert_no_key(value, &[&openai_key('c')]);
+    Secrets::new([openai_key('c')]).assert_no_leak("hover", value);
     assert!(value.contains("includes 2 quote characters"), "{value}");
     insta::assert_json_snapshot!("hover_compose_list_quotes", hover);
     // Not a provider variable: no hover.
@@ -401,29 +417,76 @@ async fn robustness_garbage_positions_binary_and_big_documents() {
         )
         .await;
     assert!(hover.is_null() || hover.is_object());
-    // A 10 MB document.
-    let mut big = format!("OPENAI_API_KEY={}\n", openai_key('e'));
-    let mut index = 0;
-    while big.len() < 10 * 1024 * 1024 {
-        big.push_str(&format!(
-            "SETTING_{index}=value-{index} # a comment with é and 😀 to pad the line\n"
-        ));
-        index += 1;
-    }
+    // A 10 MB document gets its (empty: over the size limit) diagnostics in time.
+    let big = padded_to(&format!("OPENAI_API_KEY={}\n", openai_key('e')), 10 << 20);
     let started = Instant::now();
     client.change_full(&uri, &big, 5).await;
     let published = client.diagnostics(&uri).await;
     assert_eq!(published["version"], 5);
-    assert_eq!(
-        published["diagnostics"],
-        json!([]),
-        "too big to lint: skipped"
-    );
     eprintln!("10 MB didChange → diagnostics: {:?}", started.elapsed());
     // Still alive and consistent.
     client.change_full(&uri, "OPENAI_API_KEY= x\n", 6).await;
     let published = client.diagnostics(&uri).await;
     assert_eq!(published["version"], 6);
+    client.shutdown().await;
+}
+
+/// `first_lines` then comment-padded settings, to at least `length` bytes.
+fn padded_to(first_lines: &str, length: usize) -> String {
+    let mut text = first_lines.to_string();
+    let mut index = 0;
+    while text.len() < length {
+        text.push_str(&format!(
+            "SETTING_{index}=value-{index} # a comment with é and 😀 to pad the line\n"
+        ));
+        index += 1;
+    }
+    text
+}
+
+/// A document over `MAX_LINT_BYTES` is neither linted nor hovered, even with a finding
+/// in its first line; the same finding just under the limit is reported and hovered.
+#[tokio::test]
+async fn documents_over_the_size_limit_are_not_linted_even_with_findings() {
+    use keylint_lsp::state::MAX_LINT_BYTES;
+    let dir = workspace(&[]);
+    let uri = file_uri(&dir.path().join(".env"));
+    let mut client = TestClient::started(push_capabilities(), dir.path()).await;
+    // Blanks inside the quotes: KL102.
+    let finding = format!("OPENAI_API_KEY=\" {}\"\n", openai_key('e'));
+    let mut under = padded_to(&finding, MAX_LINT_BYTES);
+    let last_line_end = under.as_bytes()[..MAX_LINT_BYTES]
+        .iter()
+        .rposition(|&byte| byte == b'\n')
+        .unwrap();
+    under.truncate(last_line_end + 1);
+    let over = padded_to(&under, MAX_LINT_BYTES + 1);
+    let hover = json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 3}});
+    for (version, text, linted) in [(1, &under, true), (2, &over, false), (3, &under, true)] {
+        if version == 1 {
+            client.open(&uri, text, version).await;
+        } else {
+            client.change_full(&uri, text, version).await;
+        }
+        let published = client.diagnostics(&uri).await;
+        assert_eq!(published["version"], version);
+        let codes: Vec<&Value> = published["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|diagnostic| &diagnostic["code"])
+            .collect();
+        let hovered = client.request("textDocument/hover", hover.clone()).await;
+        if linted {
+            assert!(text.len() <= MAX_LINT_BYTES);
+            assert_eq!(codes, [&json!("KL102")]);
+            assert!(hovered.is_object(), "{hovered}");
+        } else {
+            assert!(text.len() > MAX_LINT_BYTES);
+            assert!(codes.is_empty(), "{codes:?}");
+            assert!(hovered.is_null(), "{hovered}");
+        }
+    }
     client.shutdown().await;
 }
 

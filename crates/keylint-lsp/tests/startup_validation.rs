@@ -1,7 +1,10 @@
 //! "Insert startup validation": the action is offered in Python, JS/TS, Go and Rust
-//! files that read a provider key, and the inserted code is *run*: python3 and node
-//! (and rustc, to compile and run the Rust variant) with good and bad values.
-//! Go has no toolchain on this machine: its text is snapshotted only.
+//! files that read a provider key, and the inserted code is *run* with good and bad
+//! values: python3, node (CommonJS and ESM), TypeScript compiled by `tsc --strict`, Go
+//! built by `go build`, Rust built by rustc. Where a toolchain is missing the test fails
+//! if `KEYLINT_REQUIRE_TOOLCHAINS` is set (scripts/test.sh sets it after
+//! scripts/install-test-toolchains.sh, so CI runs every snippet) and otherwise says what
+//! it did not run.
 
 mod common;
 
@@ -9,6 +12,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::*;
+use keylint_test_support::Secrets;
 use serde_json::{Value, json};
 
 /// Asks the in-process server for code actions on `name` with `text`; returns the
@@ -88,7 +92,7 @@ fn check_runs(program: &mut dyn FnMut() -> Command, label: &str) {
                 );
                 if let Some(value) = value.filter(|value| value.len() > 8) {
                     let bare = value.trim().trim_matches('"');
-                    assert!(!stderr.contains(bare), "{label}: the key is never printed");
+                    Secrets::new([bare]).assert_no_leak(label, &stderr);
                 }
             }
             None => {
@@ -102,6 +106,20 @@ fn check_runs(program: &mut dyn FnMut() -> Command, label: &str) {
 
 fn have(tool: &str) -> bool {
     Command::new(tool).arg("--version").output().is_ok()
+}
+
+/// Whether `tool` can run `what`. Without it, fails where `KEYLINT_REQUIRE_TOOLCHAINS` is
+/// set (scripts/test.sh, so CI) and elsewhere says what was not run.
+fn toolchain(tool: &str, what: &str) -> bool {
+    if have(tool) {
+        return true;
+    }
+    assert!(
+        std::env::var_os("KEYLINT_REQUIRE_TOOLCHAINS").is_none(),
+        "{tool} is required to run {what} (KEYLINT_REQUIRE_TOOLCHAINS is set; scripts/install-test-toolchains.sh installs it)"
+    );
+    eprintln!("{tool} not found: {what} not run");
+    false
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
@@ -173,8 +191,7 @@ async fn rust_check_compiles_and_runs_with_rustc() {
     let source = "use std::env;\n\nfn main() {\n    let key = env::var(\"OPENAI_API_KEY\").unwrap_or_default();\n    println!(\"program ran {}\", key.len());\n}\n";
     let text = inserted("main.rs", source).await;
     insta::assert_snapshot!("rust_inserted", text);
-    if !have("rustc") {
-        eprintln!("rustc not found: Rust snippet not compiled");
+    if !toolchain("rustc", "the Rust snippet") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -194,26 +211,77 @@ async fn rust_check_compiles_and_runs_with_rustc() {
     check_runs(&mut || Command::new(&binary), "rust");
 }
 
+/// Runs `program` and asserts it succeeded.
+fn succeed(program: &mut Command, what: &str) {
+    let output = program.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{what}: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 #[tokio::test]
-async fn go_check_text() {
-    // No Go toolchain on this machine: the snippet is snapshotted, not compiled.
+async fn go_check_builds_and_runs_with_go() {
     let source = "package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n)\n\nfunc main() {\n\tfmt.Println(\"program ran\", len(os.Getenv(\"OPENAI_API_KEY\")))\n}\n";
     let text = inserted("main.go", source).await;
     insta::assert_snapshot!("go_inserted", text);
-    if have("go") {
-        let dir = tempfile::tempdir().unwrap();
-        let path = write(dir.path(), "main.go", &text);
-        check_runs(
-            &mut || {
-                let mut command = Command::new("go");
-                command.arg("run").arg(&path);
-                command
-            },
-            "go",
-        );
-    } else {
-        eprintln!("go not found: Go snippet not compiled or run (text snapshotted)");
+    if !toolchain("go", "the Go snippet") {
+        return;
     }
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "main.go", &text);
+    let binary = dir.path().join("app");
+    succeed(
+        Command::new("go")
+            .arg("build")
+            .arg("-o")
+            .arg(&binary)
+            .arg(&path)
+            .env("GOCACHE", dir.path().join("go-cache"))
+            .env("GOFLAGS", "-mod=mod"),
+        "go build",
+    );
+    check_runs(&mut || Command::new(&binary), "go");
+}
+
+#[tokio::test]
+async fn typescript_check_compiles_with_tsc_and_runs_with_node() {
+    let source = "import * as fs from \"fs\";\n\nconsole.log(\"program ran\");\nconst key: string | undefined = process.env.OPENAI_API_KEY;\n";
+    let text = inserted("index.ts", source).await;
+    insta::assert_snapshot!("typescript_inserted", text);
+    // scripts/install-test-toolchains.sh puts tsc and @types/node here.
+    let toolchains =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-toolchains/node_modules");
+    let tsc = std::env::var("KEYLINT_TSC").unwrap_or_else(|_| "tsc".to_string());
+    if !toolchain(&tsc, "the TypeScript snippet") || !toolchain("node", "the TypeScript snippet") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "index.ts", &text);
+    let out = dir.path().join("out");
+    succeed(
+        Command::new(&tsc)
+            .args([
+                "--strict", "--target", "es2020", "--module", "commonjs", "--types", "node",
+            ])
+            .arg("--typeRoots")
+            .arg(toolchains.join("@types"))
+            .arg("--outDir")
+            .arg(&out)
+            .arg(&path),
+        "tsc --strict",
+    );
+    let compiled = out.join("index.js");
+    check_runs(
+        &mut || {
+            let mut command = Command::new("node");
+            command.arg(&compiled);
+            command
+        },
+        "typescript",
+    );
 }
 
 #[tokio::test]

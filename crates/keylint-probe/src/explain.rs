@@ -557,7 +557,8 @@ mod tests {
         let key = "sk-proj-abcdefghijklmnopqrstuvwxyzT3BlbkFJ0123456789";
         let text = format!("bad key {key}. Prefix sk-proj-abcdefghijk, short sk-proj");
         let clean = sanitize(&text, key);
-        assert!(!clean.contains(key));
+        keylint_test_support::Secrets::new([key]).assert_no_leak("sanitized", &clean);
+        // Stricter than the leak check's 12 characters: no 11 after the prefix either.
         assert!(!clean.contains("abcdefghijk"));
         assert!(clean.contains("sk-proj-…6789"));
         assert!(clean.contains("short sk-proj"));

@@ -1,5 +1,7 @@
-//! keylint-workspace: everything keylint knows about the project on disk, shared by the
-//! command line and the language server.
+//! keylint-workspace: everything keylint knows about the project, shared by the command
+//! line and the language server: the files (disk and open buffers), the `keylint.toml`
+//! governing each, who reads each env file, the `.gitignore` facts, and the one lint and
+//! fix pipeline.
 //!
 //! **Architecture invariant:** the only place that opens workspace files. Reading never
 //! blocks on or swallows a special file (FIFO, device, socket) and never takes more
@@ -7,5 +9,12 @@
 //! file's owner and mode, follows symlinks to the real file, and refuses to overwrite a
 //! file that changed since it was read.
 
+pub mod config;
+pub mod discover;
 pub mod files;
+pub mod lint;
+pub mod workspace;
 pub mod write;
+
+pub use lint::{Applied, FixTarget, Fixed, fix_files};
+pub use workspace::{Index, Overrides, Workspace};

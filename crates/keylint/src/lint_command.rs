@@ -2,26 +2,26 @@
 
 use std::io::{IsTerminal as _, Read as _};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use keylint_core::consumer::Consumer;
-use keylint_core::fix::apply_fixes;
-use keylint_core::provider::ExtraVariables;
+use keylint_core::redaction::redact_file;
 use keylint_core::rules::rule;
-use keylint_core::source::{FileKind, is_template_by_name, kind_by_name};
-use keylint_core::{Diagnostic, LintInput, Project as _, RuleSelection, Settings, Severity, lint};
+use keylint_core::source::FileKind;
+use keylint_core::{Diagnostic, Severity};
+use keylint_workspace::config::{ConfigChoice, Configs};
+use keylint_workspace::discover::{self, discover_with};
 use keylint_workspace::files::{FileText, MAX_FILE_BYTES, read_text};
+use keylint_workspace::lint::with_texts;
 use keylint_workspace::write::{write_fixed, write_report};
+use keylint_workspace::{FixTarget, Fixed, Index, Overrides, Workspace, fix_files};
 use rayon::prelude::*;
 
-use crate::config::{self, Globs};
-use crate::discover::{self, discover_with};
 use crate::output::{FileReport, github, human, json, sarif};
-use crate::workspace::Workspace;
 use crate::{EXIT_FINDINGS, paths_or_current};
-use keylint_core::redaction::redact_file;
 
 #[derive(Args)]
 pub struct LintArgs {
@@ -108,22 +108,12 @@ enum Color {
     Never,
 }
 
-/// At most this many fix passes: a fix may uncover another (quotes, then whitespace).
-const FIX_PASSES: usize = 4;
-
 /// A progress bar is shown (on a terminal, outside CI) when linting more files than this.
 const PROGRESS_MIN_FILES: usize = 200;
 
-/// Whether `selector` names a rule: a code, a code prefix, a name or `ALL`.
-pub fn is_known_selector(selector: &str) -> bool {
-    keylint_core::rules::RULES
-        .iter()
-        .any(|info| keylint_core::linter::selector_matches(info.code, info.name, selector))
-}
-
 pub fn run(args: &LintArgs) -> Result<u8> {
     for selector in args.select.iter().chain(&args.ignore) {
-        if !is_known_selector(selector) {
+        if !keylint_core::rules::is_known_selector(selector) {
             bail!("unknown rule `{selector}` in --select/--ignore (see `keylint rules`)");
         }
     }
@@ -132,45 +122,15 @@ pub fn run(args: &LintArgs) -> Result<u8> {
         .clone()
         .unwrap_or_else(|| PathBuf::from(".env"));
     let paths = paths_or_current(&args.paths);
-    let config = if args.no_config {
-        None
+    let choice = if args.no_config {
+        ConfigChoice::Ignore
     } else if let Some(path) = &args.config {
-        Some(config::load(path)?)
+        ConfigChoice::File(path.clone())
     } else {
-        let start = if args.stdin { &stdin_name } else { &paths[0] };
-        config::discover(start)
-            .map(|path| config::load(&path))
-            .transpose()?
+        ConfigChoice::Discover
     };
-
-    let select = if args.select.is_empty() {
-        config
-            .as_ref()
-            .and_then(|config| config.select.clone())
-            .unwrap_or_default()
-    } else {
-        args.select.clone()
-    };
-    let mut ignore = if args.ignore.is_empty() {
-        config
-            .as_ref()
-            .and_then(|config| config.ignore.clone())
-            .unwrap_or_default()
-    } else {
-        args.ignore.clone()
-    };
-    if let Some(config) = &config {
-        ignore.extend(config.off.iter().cloned());
-    }
-    let selection = RuleSelection {
-        select,
-        ignore,
-        severity: config
-            .as_ref()
-            .map(|config| config.severity.clone())
-            .unwrap_or_default(),
-    };
-    let consumer_overrides = args
+    let configs = Arc::new(Configs::new(choice, None));
+    let consumers = args
         .consumers
         .iter()
         .map(|pair| {
@@ -183,16 +143,14 @@ pub fn run(args: &LintArgs) -> Result<u8> {
             Ok((glob.to_string(), consumer))
         })
         .collect::<Result<Vec<_>>>()?;
-    let empty = Globs::empty();
-    let (include, exclude, templates) =
-        config.as_ref().map_or((&empty, &empty, &empty), |config| {
-            (&config.include, &config.exclude, &config.templates)
-        });
+    let overrides = Overrides {
+        select: (!args.select.is_empty()).then(|| args.select.clone()),
+        ignore: (!args.ignore.is_empty()).then(|| args.ignore.clone()),
+        consumers,
+        env_files: args.env_files.clone(),
+        base: std::env::current_dir().unwrap_or_default(),
+    };
 
-    let explicit: Vec<PathBuf> = paths
-        .iter()
-        .map(|path| keylint_core::project::normalize(path))
-        .collect();
     let (discovery, stdin_text) = if args.stdin {
         let mut bytes = Vec::new();
         std::io::stdin()
@@ -203,42 +161,21 @@ pub fn run(args: &LintArgs) -> Result<u8> {
             .filter(|dir| !dir.as_os_str().is_empty() && dir.is_dir())
             .unwrap_or(Path::new("."));
         let mut discovery = discover::context_of(dir);
-        discovery.targets = vec![keylint_core::project::normalize(&stdin_name)];
+        let target = keylint_core::project::normalize(&stdin_name);
+        discovery.named.insert(target.clone());
+        discovery.targets = vec![target];
         (discovery, Some(keylint_workspace::files::decode(bytes)))
     } else {
-        let mut discovery = discover_with(&paths, &|path| include.is_match(path))?;
-        if !exclude.is_empty() {
-            discovery
-                .targets
-                .retain(|path| explicit.contains(path) || !exclude.is_match(path));
-        }
-        (discovery, None)
+        (discover_with(&paths, &configs)?, None)
     };
-    let (config_consumers, config_base) =
-        config.as_ref().map_or((&[][..], PathBuf::new()), |config| {
-            (
-                &config.consumers[..],
-                keylint_core::project::normalize(
-                    &std::path::absolute(config.path.parent().unwrap_or(Path::new(".")))
-                        .unwrap_or_default(),
-                ),
-            )
-        });
-    let workspace = Workspace::with_config(
-        &discovery,
-        &consumer_overrides,
-        config_consumers,
-        &config_base,
-    )?;
-    let settings = Settings {
-        compose_env_files: args.env_files.clone(),
-        extra_variables: ExtraVariables {
-            api_keys: config
-                .as_ref()
-                .map(|config| config.variables.clone())
-                .unwrap_or_default(),
-        },
-    };
+    // Every config that governs a linted file must be valid: a broken one is a usage
+    // error (exit 2) naming its file and line, before anything is linted.
+    let first = if args.stdin { &stdin_name } else { &paths[0] };
+    let governing = configs.for_path(first).map_err(anyhow::Error::msg)?;
+    for path in &discovery.targets {
+        configs.for_path(path).map_err(anyhow::Error::msg)?;
+    }
+    let workspace = Workspace::new(Index::from_discovery(&discovery), configs, overrides);
 
     let progress = if discovery.targets.len() > PROGRESS_MIN_FILES
         && std::io::stderr().is_terminal()
@@ -253,15 +190,11 @@ pub fn run(args: &LintArgs) -> Result<u8> {
     } else {
         ProgressBar::hidden()
     };
-    let results: Vec<Result<(FileReport, Option<String>)>> = discovery
+    let files: Vec<Result<(PathBuf, FileKind, FileText)>> = discovery
         .targets
         .par_iter()
         .map(|path| {
-            let kind = kind_by_name(&path.to_string_lossy()).or_else(|| {
-                (explicit.contains(path) || include.is_match(path) || args.stdin)
-                    .then_some(FileKind::EnvFile)
-            });
-            let Some(kind) = kind else {
+            let Some(kind) = workspace.kind_of(path, discovery.named.contains(path)) else {
                 bail!("{}: not a file keylint reads", path.display())
             };
             let text = match &stdin_text {
@@ -275,61 +208,75 @@ pub fn run(args: &LintArgs) -> Result<u8> {
                     Err(error) => bail!("{}: {error}", path.display()),
                 },
             };
-            let is_template = templates.is_match(path);
+            Ok((path.clone(), kind, text))
+        })
+        .collect();
+    let files = files.into_iter().collect::<Result<Vec<_>>>()?;
+    let fixing = args.fix || args.diff;
+    let fixes = if fixing {
+        fix_all(&workspace, &files, args.unsafe_fixes)?
+    } else {
+        Vec::new()
+    };
+    // Findings of the final texts, against the final texts of the other files.
+    let after_fixes = if fixes.is_empty() {
+        workspace.clone()
+    } else {
+        let (targets, fixed): (Vec<FixTarget>, Vec<Fixed>) = fixes.iter().cloned().unzip();
+        with_texts(&workspace, &targets, &fixed)
+    };
+    let results: Vec<Result<FileReport>> = files
+        .par_iter()
+        .map(|(path, kind, text)| {
+            let text = match text {
+                FileText::Text(original) => {
+                    let fixed = fixes
+                        .iter()
+                        .find(|(target, _)| &target.path == path)
+                        .filter(|_| !args.diff)
+                        .map_or(original.as_str(), |(_, fixed)| fixed.text.as_str());
+                    FileText::Text(fixed.to_string())
+                }
+                unreadable => unreadable.clone(),
+            };
             let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                lint_file(
-                    path,
-                    kind,
-                    text,
-                    is_template,
-                    &workspace,
-                    &settings,
-                    &selection,
-                    args,
-                )
+                report_file(path, *kind, text, &after_fixes)
             }));
+            progress.inc(1);
             // The panic hook has said where; the run fails without showing a partial report.
-            let result = linted.unwrap_or_else(|_| {
-                Err(anyhow::anyhow!(
+            linted.map_err(|_| {
+                anyhow::anyhow!(
                     "{}: keylint hit an internal error on this file",
                     path.display()
-                ))
-            });
-            progress.inc(1);
-            result
+                )
+            })
         })
         .collect();
     progress.finish_and_clear();
-    let mut reports = Vec::with_capacity(results.len());
+    let mut reports = results.into_iter().collect::<Result<Vec<_>>>()?;
     let mut diffs = String::new();
-    for result in results {
-        let (report, diff) = result?;
-        if let Some(diff) = diff {
-            diffs.push_str(&diff);
+    for (target, fixed) in &fixes {
+        if args.diff {
+            diffs.push_str(&masked_diff(
+                &target.path.to_string_lossy(),
+                &target.text,
+                &fixed.text,
+                target.kind,
+            ));
+        } else {
+            write_fixed(&target.path, &target.text, &fixed.text)?;
         }
-        reports.push(report);
     }
     if args.probe {
         // The KL6xx rules report what the probe said: lint the probed files again with it.
-        let is_template =
-            |path: &Path| templates.is_match(path) || is_template_by_name(&path.to_string_lossy());
-        let probed = crate::probe_command::probe_env_files(
-            &reports,
-            &workspace,
-            &args.network,
-            &is_template,
-        )?;
+        let probed = crate::probe_command::probe_env_files(&reports, &after_fixes, &args.network)?;
         for (position, keys) in probed {
             let report = &mut reports[position];
             let Some(text) = report.text.as_deref() else {
                 continue;
             };
-            let path = Path::new(&report.path);
-            let input = LintInput {
-                probed: Some(&keys),
-                ..lint_input(path, text, report.kind, is_template(path), &workspace)
-            };
-            report.diagnostics = lint(&input, &workspace, &settings, &selection);
+            report.diagnostics =
+                after_fixes.lint_probed(Path::new(&report.path), text, report.kind, &keys);
         }
     }
 
@@ -360,8 +307,7 @@ pub fn run(args: &LintArgs) -> Result<u8> {
         Some(FailOn::Warning) => Some(Severity::Warning),
         Some(FailOn::Info) => Some(Severity::Info),
         Some(FailOn::Never) => None,
-        None => config
-            .as_ref()
+        None => governing
             .and_then(|config| config.fail_on)
             .unwrap_or(Some(Severity::Warning)),
     };
@@ -374,20 +320,44 @@ pub fn run(args: &LintArgs) -> Result<u8> {
     Ok(if failing { EXIT_FINDINGS } else { 0 })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn lint_file(
-    path: &Path,
-    kind: FileKind,
-    text: FileText,
-    is_template: bool,
+/// The readable files' fixes, all files fixed together until nothing changes; only the
+/// files whose text changed are returned.
+fn fix_all(
     workspace: &Workspace,
-    settings: &Settings,
-    selection: &RuleSelection,
-    args: &LintArgs,
-) -> Result<(FileReport, Option<String>)> {
+    files: &[(PathBuf, FileKind, FileText)],
+    include_unsafe: bool,
+) -> Result<Vec<(FixTarget, Fixed)>> {
+    let targets: Vec<FixTarget> = files
+        .iter()
+        .filter_map(|(path, kind, text)| match text {
+            FileText::Text(text) => Some(FixTarget {
+                path: path.clone(),
+                kind: *kind,
+                text: text.clone(),
+            }),
+            FileText::Unreadable { .. } => None,
+        })
+        .collect();
+    let fixed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        fix_files(workspace, &targets, include_unsafe)
+    }))
+    .map_err(|_| anyhow::anyhow!("keylint hit an internal error while fixing"))?;
+    Ok(targets
+        .into_iter()
+        .zip(fixed)
+        .filter(|(target, fixed)| fixed.text != target.text)
+        .collect())
+}
+
+fn report_file(path: &Path, kind: FileKind, text: FileText, workspace: &Workspace) -> FileReport {
     let shown = path.to_string_lossy().into_owned();
-    let text = match text {
-        FileText::Text(text) => text,
+    match text {
+        FileText::Text(text) => FileReport {
+            diagnostics: workspace.lint(path, &text, kind),
+            path: shown,
+            text: Some(text),
+            kind,
+        },
         FileText::Unreadable {
             message,
             breaks_loaders,
@@ -398,7 +368,7 @@ fn lint_file(
             } else {
                 Severity::Info
             };
-            let diagnostics = if selection.is_enabled(unparsable) {
+            let diagnostics = if workspace.selection_for(path).is_enabled(unparsable) {
                 vec![Diagnostic {
                     code: unparsable.code,
                     name: unparsable.name,
@@ -410,87 +380,13 @@ fn lint_file(
             } else {
                 Vec::new()
             };
-            return Ok((
-                FileReport {
-                    path: shown,
-                    text: None,
-                    kind,
-                    diagnostics,
-                },
-                None,
-            ));
-        }
-    };
-    let input = lint_input(path, &text, kind, is_template, workspace);
-    let mut diagnostics = lint(&input, workspace, settings, selection);
-    let mut diff = None;
-    if (args.fix || args.diff)
-        && diagnostics
-            .iter()
-            .any(|diagnostic| diagnostic.fix.is_some())
-    {
-        let mut fixed = text.clone();
-        for _ in 0..FIX_PASSES {
-            let pass_input = LintInput {
-                text: &fixed,
-                ..input
-            };
-            let found = lint(&pass_input, workspace, settings, selection);
-            let (next, applied) = apply_fixes(&fixed, &found, args.unsafe_fixes);
-            if applied == 0 {
-                break;
-            }
-            fixed = next;
-        }
-        if fixed != text {
-            if args.diff {
-                diff = Some(masked_diff(&shown, &text, &fixed, kind));
-            } else {
-                write_fixed(path, &text, &fixed)?;
-                diagnostics = lint(
-                    &LintInput {
-                        text: &fixed,
-                        ..input
-                    },
-                    workspace,
-                    settings,
-                    selection,
-                );
-                return Ok((
-                    FileReport {
-                        path: shown,
-                        text: Some(fixed),
-                        kind,
-                        diagnostics,
-                    },
-                    None,
-                ));
+            FileReport {
+                path: shown,
+                text: None,
+                kind,
+                diagnostics,
             }
         }
-    }
-    Ok((
-        FileReport {
-            path: shown,
-            text: Some(text),
-            kind,
-            diagnostics,
-        },
-        diff,
-    ))
-}
-
-/// What the core is told about a file besides its text.
-fn lint_input<'a>(
-    path: &'a Path,
-    text: &'a str,
-    kind: FileKind,
-    is_template: bool,
-    workspace: &Workspace,
-) -> LintInput<'a> {
-    LintInput {
-        is_template: is_template || is_template_by_name(&path.to_string_lossy()),
-        is_committed: !workspace.is_ignored(path),
-        ..LintInput::new(path, text, kind)
     }
 }
 

@@ -1,14 +1,11 @@
 //! `keylint`: the command line. This crate is the only one that reads files, prints,
 //! chooses exit codes or serialises output.
 
-mod config;
-mod discover;
 mod inspect_command;
 mod lint_command;
 mod output;
 mod probe_command;
 mod rules_command;
-mod workspace;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -24,7 +24,7 @@ use serde::Serialize;
 
 use crate::EXIT_FINDINGS;
 use crate::output::FileReport;
-use crate::workspace::Workspace;
+use keylint_workspace::Workspace;
 use keylint_workspace::files::{FileText, MAX_FILE_BYTES, read_text};
 
 pub use keylint_probe::config_keys::{Filter, FoundKey};
@@ -512,13 +512,12 @@ pub fn probe_env_files(
     reports: &[FileReport],
     workspace: &Workspace,
     network: &NetworkArgs,
-    is_template: &dyn Fn(&Path) -> bool,
 ) -> Result<Vec<(usize, Vec<ProbedKey>)>> {
     let settings = settings(network)?;
     let mut found: Vec<(usize, FoundKey)> = Vec::new();
     for (position, report) in reports.iter().enumerate() {
         let path = Path::new(&report.path);
-        if report.kind != FileKind::EnvFile || is_template(path) {
+        if report.kind != FileKind::EnvFile || workspace.is_template(path) {
             continue;
         }
         let Some(text) = report.text.as_deref() else {

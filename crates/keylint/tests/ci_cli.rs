@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use assert_cmd::Command;
+use keylint_test_support::Secrets;
 
 fn keylint(dir: &Path) -> Command {
     let mut command = Command::cargo_bin("keylint").unwrap();
@@ -176,7 +177,7 @@ fn sarif_fingerprints_hold_no_secret_and_survive_a_key_change() {
             .output()
             .unwrap();
         let text = stdout(&output);
-        assert!(!text.contains(&key[8..30]), "{text}");
+        Secrets::new([key]).assert_no_leak("lint --format sarif", &text);
         let sarif = json(&output);
         let results = sarif["runs"][0]["results"].as_array().unwrap();
         let kl101 = results

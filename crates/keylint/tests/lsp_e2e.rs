@@ -10,6 +10,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::*;
+use keylint_test_support::Secrets;
 use serde_json::json;
 
 fn spawn() -> (tokio::process::Child, TestClient) {
@@ -75,7 +76,7 @@ async fn the_binary_serves_an_editor_session() {
             .any(|diagnostic| diagnostic["code"] == "KL102"),
         "{diagnostics}"
     );
-    assert_no_key(&published.to_string(), &[&key]);
+    Secrets::new([&key]).assert_no_leak("diagnostics", &published.to_string());
 
     let actions = client
         .request(
@@ -93,7 +94,7 @@ async fn the_binary_serves_an_editor_session() {
         .iter()
         .filter_map(|action| action["title"].as_str())
         .collect();
-    assert_no_key(&titles.join("\n"), &[&key]);
+    Secrets::new([&key]).assert_no_leak("code action titles", &titles.join("\n"));
     let quickfix = actions
         .as_array()
         .unwrap()
@@ -129,7 +130,7 @@ async fn the_binary_serves_an_editor_session() {
     };
     assert!(value.contains("invalid key"), "{value}");
     assert!(value.contains("OpenAI project key"), "{value}");
-    assert_no_key(&value, &[&key]);
+    Secrets::new([&key]).assert_no_leak("hover", &value);
     assert!(mock.connections() >= 1);
 
     let started = Instant::now();
@@ -141,7 +142,7 @@ async fn the_binary_serves_an_editor_session() {
     assert!(status.success());
     assert!(started.elapsed() < Duration::from_secs(1));
     let stderr = stderr_of(&mut child).await;
-    assert_no_key(&stderr, &[&key]);
+    Secrets::new([&key]).assert_no_leak("server log", &stderr);
 }
 
 #[tokio::test]
@@ -167,7 +168,7 @@ async fn without_allowed_hosts_the_binary_sends_nothing_to_the_workspace_host() 
                 json!({"textDocument": {"uri": uri}, "position": {"line": 1, "character": 3}}),
             )
             .await;
-        assert_no_key(&hover.to_string(), &[&key]);
+        Secrets::new([&key]).assert_no_leak("hover", &hover.to_string());
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert_eq!(mock.connections(), 0);
@@ -206,7 +207,7 @@ async fn a_panic_while_linting_keeps_the_server_up_and_the_key_out_of_the_log() 
     child.wait().await.unwrap();
     let stderr = stderr_of(&mut child).await;
     assert!(stderr.contains("internal error at "), "{stderr}");
-    assert_no_key(&stderr, &[&key]);
+    Secrets::new([&key]).assert_no_leak("server log", &stderr);
 }
 
 /// The exit code the protocol asks for: 0 after `shutdown` then `exit`, 1 for `exit`

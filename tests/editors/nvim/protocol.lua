@@ -1,6 +1,7 @@
 -- Headless Neovim end-to-end test of `keylint lsp` (Neovim 0.7.2 … 0.11+).
 -- Run by run.sh (protocol-level, no plugin):  nvim --headless -u NONE -i NONE -n -c "luafile protocol.lua" FILE
--- Env: KEYLINT (binary), EXPECT_CODE (a rule code that must be reported),
+-- Env: KEYLINT (binary), KEYLINT_LEAK_CHECK (the shared leak check), KEY (the fabricated
+--      key in the file), EXPECT_CODE (a rule code that must be reported),
 --      APPLY_FIX=1 (apply the first quick fix and require the diagnostics to clear).
 local function finish(code, msg)
   io.stdout:write(msg .. "\n")
@@ -8,6 +9,12 @@ local function finish(code, msg)
 end
 
 local keylint = os.getenv("KEYLINT") or "keylint"
+-- The shared leak check over `text`; its masked report when a piece of $KEY shows.
+local function leak_report(text)
+  local report = vim.fn.system({ os.getenv("KEYLINT_LEAK_CHECK"), "--secret-env", "KEY", "-" }, text)
+  if vim.v.shell_error ~= 0 then return report end
+  return nil
+end
 local expect_code = os.getenv("EXPECT_CODE") or "KL102"
 local apply_fix = os.getenv("APPLY_FIX") == "1"
 local bufnr = vim.api.nvim_get_current_buf()
@@ -52,9 +59,13 @@ io.stdout:write(("nvim %s offset_encoding=%s pull=%s\n"):format(
   tostring(vim.version().major .. "." .. vim.version().minor .. "." .. vim.version().patch),
   tostring(client.offset_encoding),
   tostring(client.server_capabilities.diagnosticProvider ~= nil)))
+local messages = {}
 for _, d in ipairs(vim.diagnostic.get(bufnr)) do
   io.stdout:write(("diag %d:%d %s %s\n"):format(d.lnum + 1, d.col + 1, tostring(d.code), d.message))
+  messages[#messages + 1] = d.message
 end
+local leaked = leak_report(table.concat(messages, "\n"))
+if leaked then return finish(1, "FAIL: key leaked in a diagnostic: " .. leaked) end
 
 -- Hover on line 2 (the key): must answer, masked.
 local hover = vim.lsp.buf_request_sync(bufnr, "textDocument/hover",
@@ -64,7 +75,8 @@ if expect_code == "KL102" then
   if not answer then return finish(1, "FAIL: no hover") end
   local text = answer.contents.value or ""
   if not text:find("sk%-proj%-…") then return finish(1, "FAIL: hover not masked as expected: " .. text) end
-  if os.getenv("KEY") and text:find(os.getenv("KEY"), 1, true) then return finish(1, "FAIL: key leaked in hover") end
+  local leaked = leak_report(text)
+  if leaked then return finish(1, "FAIL: key leaked in hover: " .. leaked) end
 end
 
 if apply_fix then

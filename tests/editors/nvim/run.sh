@@ -2,6 +2,7 @@
 # Headless Neovim end-to-end test of `keylint lsp`.
 # Usage: tests/editors/nvim/run.sh [NVIM...]
 #   KEYLINT=path/to/keylint (default: target/debug/keylint)
+#   KEYLINT_LEAK_CHECK=path/to/keylint-leak-check (default: target/debug/keylint-leak-check)
 #   NVIM...: Neovim binaries to test (default: every one of `nvim` and
 #            $NVIM011 that exists). Exits non-zero on the first failure.
 set -eu
@@ -9,7 +10,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 KEYLINT=${KEYLINT:-$repo/target/debug/keylint}
 [ -x "$KEYLINT" ] || { echo "keylint binary not found at $KEYLINT (cargo build -p keylint)"; exit 2; }
-export KEYLINT
+KEYLINT_LEAK_CHECK=${KEYLINT_LEAK_CHECK:-$repo/target/debug/keylint-leak-check}
+[ -x "$KEYLINT_LEAK_CHECK" ] || { echo "no leak check at $KEYLINT_LEAK_CHECK (cargo build -p keylint-test-support)"; exit 2; }
+export KEYLINT KEYLINT_LEAK_CHECK
 
 if [ "$#" -gt 0 ]; then
   nvims="$*"

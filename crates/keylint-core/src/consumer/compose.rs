@@ -221,8 +221,10 @@ fn extract_value(
     Err("unterminated quoted value".to_string())
 }
 
-/// `expandEscapes`: `\n \r \t \a \b \f \v \\` and `\0NNN`; `\$` stays escaped for
-/// interpolation (as `$$`); any other `\x` becomes `x`.
+/// compose-go's `expandEscapes`: `\a \b \f \n \r \t \v \" \\` as in Go, `\$` stays
+/// escaped for interpolation (as `$$`), and `\0` with three octal digits is that
+/// character; `\0` with other digits loses its `0`. Any other backslash stays, with the
+/// character after it (`\x`, `\'`, `\ `, `\c`).
 fn expand_escapes(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     let mut characters = value.chars().peekable();
@@ -243,26 +245,56 @@ fn expand_escapes(value: &str) -> String {
             'b' => out.push('\u{8}'),
             'f' => out.push('\u{c}'),
             'v' => out.push('\u{b}'),
+            '"' | '\\' => out.push(next),
             '$' => out.push_str("$$"),
             '0' => {
-                let mut code = 0u32;
-                let mut digits = 0;
-                while digits < 3
-                    && characters
-                        .peek()
-                        .is_some_and(|digit| ('0'..='7').contains(digit))
-                {
-                    code = code * 8
-                        + characters
-                            .next()
-                            .and_then(|digit| digit.to_digit(8))
-                            .unwrap_or(0);
-                    digits += 1;
+                let mut digits = String::new();
+                while digits.len() < 3 && characters.peek().is_some_and(char::is_ascii_digit) {
+                    digits.extend(characters.next());
                 }
-                out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+                match u32::from_str_radix(&digits, 8) {
+                    Ok(code) if digits.len() == 3 && code <= 0xff => {
+                        out.extend(char::from_u32(code));
+                    }
+                    _ => {
+                        out.push('\\');
+                        out.push_str(&digits);
+                    }
+                }
             }
-            other => out.push(other),
+            other => {
+                out.push('\\');
+                out.push(other);
+            }
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What docker-compose v2.40.3 `config` gave for these double-quoted values.
+    #[test]
+    fn escapes_in_double_quotes_as_compose_reads_them() {
+        let value = |text: &str| load(text).remove(0).outcome;
+        for (text, expected) in [
+            ("A=\"a\\xb\"\n", "a\\xb"),
+            ("A=\"\\c\"\n", "\\c"),
+            ("A=\"\\0\"\n", "\\"),
+            ("A=\"\\012\"\n", "\\12"),
+            ("A=\"\\0123\"\n", "S"),
+            ("A=\"\\0477\"\n", "\\477"),
+            ("A=\"\\0101x\"\n", "Ax"),
+            ("A=\"\\'\\ \\\\\"\n", "\\'\\ \\"),
+            ("A=\"\\t\\\"\"\n", "\t\""),
+        ] {
+            assert_eq!(
+                value(text),
+                Outcome::Value(expected.to_string()),
+                "{text:?}"
+            );
+        }
+    }
 }

@@ -315,7 +315,7 @@ mod tests {
         );
         insta::assert_snapshot!(check("KL304", ".env", &text), @"
         1:16-1:181 error KL304: OPENAI_API_KEY contains `.`, which keys never contain (sk-proj-…y6Q1, 165 chars) — copy the key again
-        2:19-2:123 error KL304: ANTHROPIC_API_KEY contains `;`, which keys never contain (sk-ant-api03-…2E3;, 104 chars) — copy the key again
+        2:19-2:123 warning KL304: ANTHROPIC_API_KEY contains `;`, which keys never contain (sk-ant-api03-…2E3;, 104 chars, as python-dotenv, node dotenv, dotenvy and Compose read it) — copy the key again
         ");
         insta::assert_snapshot!(check("KL304", ".env", &format!("OPENAI_API_KEY={key},{key}\n")), @"1:16-1:345 warning KL304: OPENAI_API_KEY holds several keys separated by commas (sk-proj-…y6Q1, 329 chars): the official SDK sends the whole text as one key — keep one key here");
     }

@@ -482,6 +482,14 @@ impl Context<'_> {
     }
 }
 
+/// Whether `selector` names a rule: a code, a code prefix (`KL1`), a name or `ALL`.
+#[must_use]
+pub fn is_known_selector(selector: &str) -> bool {
+    RULES
+        .iter()
+        .any(|rule| crate::linter::selector_matches(rule.code, rule.name, selector))
+}
+
 /// Names that say they hold a secret key.
 #[must_use]
 pub fn is_key_name(name: &str) -> bool {

@@ -185,7 +185,7 @@ fn removal(ctx: &Context, range: std::ops::Range<usize>) -> Option<Fix> {
 #[cfg(test)]
 mod tests {
     use crate::consumer::Consumer;
-    use crate::rules::test_support::{check, check_with};
+    use crate::rules::test_support::{check, check_parsed, check_with};
 
     #[test]
     fn compose_list_form_keeps_quotes() {
@@ -218,7 +218,8 @@ mod tests {
     #[test]
     fn near_misses() {
         insta::assert_snapshot!(check("KL101", ".env", "A=\"sk-abc\"\nB='x y'\nC=it's\n"), @"");
-        insta::assert_snapshot!(check("KL101", "compose.yaml", "services:\n  api:\n    environment:\n      OPENAI_API_KEY: \"sk-abc\"\n      - C=a\"b\n"), @"");
+        insta::assert_snapshot!(check_parsed("KL101", "compose.yaml", "services:\n  api:\n    environment:\n      OPENAI_API_KEY: \"sk-abc\"\n"), @"");
+        insta::assert_snapshot!(check_parsed("KL101", "compose.yaml", "services:\n  api:\n    environment:\n      - C=a\"b\n"), @"");
         insta::assert_snapshot!(check_with("KL101", ".env", "A=\"sk-abc\"\n", &[Consumer::PythonDotenv, Consumer::ComposeEnvFile]), @"");
     }
 }

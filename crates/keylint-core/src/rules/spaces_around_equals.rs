@@ -230,7 +230,7 @@ fn compose_item(ctx: &Context, assignment: &Assignment) -> Option<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use crate::consumer::Consumer;
-    use crate::rules::test_support::{check, check_with, fix_all};
+    use crate::rules::test_support::{check, check_parsed, check_with, fix_all};
 
     #[test]
     fn blanks_around_equals_break_docker_and_a_shell() {
@@ -298,7 +298,8 @@ mod tests {
     fn near_misses() {
         insta::assert_snapshot!(check("KL106", ".env", "A=1\nB=\nC=a = b\nD=\"x: y\"\nURL=http://h:80\n# E = 1\nF= left-to-KL102\n"), @"");
         insta::assert_snapshot!(check("KL106", ".env", "E=   \nhttps://example.com/a\n"), @"");
-        insta::assert_snapshot!(check("KL106", "compose.yaml", "services:\n  api:\n    environment:\n      - A=b = c\n      - B=x\n      C: y\n"), @"");
+        insta::assert_snapshot!(check_parsed("KL106", "compose.yaml", "services:\n  api:\n    environment:\n      - A=b = c\n      - B=x\n"), @"");
+        insta::assert_snapshot!(check_parsed("KL106", "compose.yaml", "services:\n  api:\n    environment:\n      C: y\n      D: \"x = y\"\n"), @"");
     }
 
     #[test]

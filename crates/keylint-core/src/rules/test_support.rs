@@ -16,6 +16,17 @@ pub fn check(code: &str, path: &str, text: &str) -> String {
     check_with(code, path, text, &[])
 }
 
+/// [`check`], after asserting that `text` parses (no KL001): a near miss that is not
+/// valid YAML would pass without the rule ever seeing it.
+pub fn check_parsed(code: &str, path: &str, text: &str) -> String {
+    assert_eq!(
+        check("KL001", path, text),
+        "",
+        "{path} does not parse, so rule {code} never sees it"
+    );
+    check(code, path, text)
+}
+
 /// Same, with these consumers known to read the file.
 pub fn check_with(code: &str, path: &str, text: &str, consumers: &[Consumer]) -> String {
     let mut set = ConsumerSet::default();

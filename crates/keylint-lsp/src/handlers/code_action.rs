@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use keylint_core::fix::apply_fixes;
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
     NumberOrString, TextEdit, Uri, WorkspaceEdit,
@@ -81,18 +80,18 @@ fn edit(uri: &Uri, edits: Vec<TextEdit>, _version: i32) -> WorkspaceEdit {
 }
 
 fn fix_all(backend: &Backend, uri: &Uri, document: &Document) -> Option<CodeActionOrCommand> {
-    document.kind?;
-    let linted = backend.state.lint_document(uri)?;
-    let text = linted.text.as_str();
-    let (fixed, applied) = catch_unwind(AssertUnwindSafe(|| {
-        apply_fixes(text, &linted.diagnostics, false)
-    }))
-    .ok()?;
-    if applied == 0 {
+    let path = document.path.as_deref()?;
+    let project = backend.state.project();
+    let kind = document.kind.or_else(|| project.kind_of(path, false))?;
+    let text = document.text();
+    // The same pipeline as `keylint lint --fix`: safe fixes, again until none is left.
+    let fixed = catch_unwind(AssertUnwindSafe(|| project.fix(path, &text, kind, false))).ok()?;
+    let applied = fixed.applied.len();
+    if applied == 0 || fixed.text == text {
         return None;
     }
-    let map = PositionMap::new(text, backend.state.encoding());
-    let text_edit = convert::minimal_edit(text, &fixed, &map)?;
+    let map = PositionMap::new(&text, backend.state.encoding());
+    let text_edit = convert::minimal_edit(&text, &fixed.text, &map)?;
     let plural = if applied == 1 { "" } else { "es" };
     Some(CodeActionOrCommand::CodeAction(CodeAction {
         title: format!("Fix all safe keylint problems ({applied} fix{plural})"),

@@ -25,6 +25,7 @@ pub async fn diagnostic(
             )
         })
         .unwrap_or_default();
+    crate::handlers::publish::report_config_errors(backend).await;
     DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
         RelatedFullDocumentDiagnosticReport {
             related_documents: None,

@@ -22,6 +22,7 @@ pub async fn did_change(backend: &Backend, params: DidChangeTextDocumentParams) 
         }
         Some(_) => {}
     }
+    backend.state.sync_overlay(&uri);
     let dependents = did_open::dependents(backend, &uri);
     if publish::pushes(backend) {
         // The result this lint replaces is freed only after the publish: freeing the
@@ -32,6 +33,7 @@ pub async fn did_change(backend: &Backend, params: DidChangeTextDocumentParams) 
         // changed before this first await).
         backend.state.lint_in_background(&uri).await;
         publish::push_latest(backend, uri).await;
+        publish::report_config_errors(backend).await;
         drop(replaced);
         publish::refresh(backend, dependents).await;
     } else {

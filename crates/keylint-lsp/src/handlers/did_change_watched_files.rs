@@ -1,13 +1,36 @@
+use keylint_core::hints::is_hint_file;
+use keylint_workspace::config::FILE_NAMES;
 use tower_lsp_server::ls_types::DidChangeWatchedFilesParams;
 
 use crate::handlers::publish;
 use crate::server::Backend;
+use crate::state::read;
 
-/// An env, YAML or `.gitignore` file changed on disk: every open document may read it.
+/// A file that can change findings changed on disk: a config is read again, a changed
+/// hint or `.gitignore` file has the tree indexed again (in the background), and every
+/// open document is linted again.
 pub async fn did_change_watched_files(backend: &Backend, params: DidChangeWatchedFilesParams) {
     if params.changes.is_empty() {
         return;
     }
-    let uris = backend.state.lintable();
-    publish::refresh(backend, uris).await;
+    let paths: Vec<std::path::PathBuf> = params
+        .changes
+        .iter()
+        .filter_map(|change| change.uri.to_file_path().map(|path| path.into_owned()))
+        .collect();
+    let is_named = |path: &std::path::Path, names: &[&str]| {
+        path.file_name()
+            .and_then(|name| name.to_str())
+            .is_some_and(|name| names.contains(&name))
+    };
+    if paths.iter().any(|path| is_named(path, FILE_NAMES)) {
+        read(&backend.state.workspace).configs().reload();
+    }
+    if paths
+        .iter()
+        .any(|path| is_named(path, &[".gitignore"]) || is_hint_file(path))
+    {
+        publish::reindex_in_background(backend);
+    }
+    publish::refresh(backend, backend.state.lintable()).await;
 }

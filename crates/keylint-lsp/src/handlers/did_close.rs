@@ -8,6 +8,7 @@ pub async fn did_close(backend: &Backend, params: DidCloseTextDocumentParams) {
     let uri = params.text_document.uri;
     let dependents = crate::handlers::did_open::dependents(backend, &uri);
     write(&backend.state.documents).close(&uri);
+    backend.state.sync_overlay(&uri);
     lock(&backend.state.linted).remove(&uri);
     let pushed = lock(&backend.state.pushed).remove(&uri).is_some();
     if publish::pushes(backend) && pushed {

@@ -9,6 +9,7 @@ pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
     let uri = document.uri;
     // State first, before any `.await`.
     write(&backend.state.documents).open(uri.clone(), &document.text, document.version);
+    backend.state.sync_overlay(&uri);
     let mut uris = vec![uri.clone()];
     uris.extend(dependents(backend, &uri));
     publish::refresh(backend, uris).await;

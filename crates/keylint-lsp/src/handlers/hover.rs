@@ -101,7 +101,7 @@ fn offline_facts(
     parsed: &ParsedFile,
     path: &std::path::Path,
     offset: usize,
-    project: &crate::project::ServerProject,
+    project: &keylint_workspace::Workspace,
 ) -> Option<Facts> {
     let (index, assignment) = parsed
         .assignments

@@ -10,9 +10,24 @@ use tower_lsp_server::ls_types::{
 };
 
 use crate::encoding::Encoding;
+use crate::handlers::publish;
 use crate::server::Backend;
 use crate::settings::Settings;
 use crate::state::{read, write};
+
+/// The files whose change on disk can change findings: env and YAML files, configs,
+/// `.gitignore` files, and the hint files that say who reads an env file.
+pub const WATCHED: &[&str] = &[
+    "**/.env",
+    "**/.env.*",
+    "**/*.env",
+    "**/*.{yml,yaml}",
+    "**/.gitignore",
+    "**/keylint.toml",
+    "**/.keylint.toml",
+    "**/{Makefile,makefile,Procfile,README*,readme*}",
+    "**/*.{sh,bash,py,js,mjs,cjs,ts,mts,cts,rs,md}",
+];
 
 /// Kind of the fix-all action.
 pub const FIX_ALL: &str = "source.fixAll.keylint";
@@ -51,9 +66,9 @@ pub fn initialize(backend: &Backend, params: InitializeParams) -> Result<Initial
         client.encoding = encoding;
         client.pull_diagnostics = pull;
         client.diagnostic_refresh = refresh;
-        client.root = root;
         client.watch_files = watch;
     }
+    backend.state.set_root(root);
     let (settings, warnings) = Settings::from_json(params.initialization_options.as_ref());
     for warning in warnings {
         tracing::warn!("{warning}");
@@ -106,24 +121,24 @@ pub fn initialize(backend: &Backend, params: InitializeParams) -> Result<Initial
     })
 }
 
-/// Asks the client to tell about env and YAML files changing on disk, when it can.
+/// Indexes the workspace folder in the background (open documents are linted at once
+/// and again when the index is ready), and asks the client to tell about the files that
+/// change what keylint reports, when it can.
 pub async fn initialized(backend: &Backend, _params: InitializedParams) {
-    if !read(&backend.state.client).watch_files {
-        return;
+    if read(&backend.state.client).watch_files {
+        register_watchers(backend).await;
     }
-    let watchers = [
-        "**/.env",
-        "**/.env.*",
-        "**/*.env",
-        "**/*.{yml,yaml}",
-        "**/.gitignore",
-    ]
-    .into_iter()
-    .map(|glob| FileSystemWatcher {
-        glob_pattern: GlobPattern::String(glob.to_string()),
-        kind: None,
-    })
-    .collect();
+    publish::reindex_in_background(backend);
+}
+
+async fn register_watchers(backend: &Backend) {
+    let watchers = WATCHED
+        .iter()
+        .map(|glob| FileSystemWatcher {
+            glob_pattern: GlobPattern::String(glob.to_string()),
+            kind: None,
+        })
+        .collect();
     let registration = Registration {
         id: "keylint-watch".to_string(),
         method: "workspace/didChangeWatchedFiles".to_string(),

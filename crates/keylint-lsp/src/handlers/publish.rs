@@ -1,6 +1,8 @@
 //! The push path (clients without pull diagnostics) and refreshes after cross-file
 //! changes. In pull mode nothing is ever pushed.
 
+use std::sync::Arc;
+
 use tower_lsp_server::ls_types::Uri;
 
 use crate::convert;
@@ -27,6 +29,7 @@ pub async fn refresh(backend: &Backend, uris: Vec<Uri>) {
     for uri in &uris {
         backend.state.lint_in_background(uri).await;
     }
+    report_config_errors(backend).await;
     for uri in uris {
         push_latest(backend, uri).await;
     }
@@ -41,13 +44,16 @@ pub async fn push_latest(backend: &Backend, uri: Uri) {
     };
     {
         let mut pushed = lock(&backend.state.pushed);
-        if pushed
-            .get(&uri)
-            .is_some_and(|generation| *generation >= linted.generation)
-        {
+        // Nothing newer to say: an older lint, or the same findings for the same version
+        // (a lint again after the index or a config changed nothing for this document).
+        let stale = pushed.get(&uri).is_some_and(|sent| {
+            sent.generation >= linted.generation
+                || (sent.version == linted.version && sent.diagnostics == linted.diagnostics)
+        });
+        if stale {
             return;
         }
-        pushed.insert(uri.clone(), linted.generation);
+        pushed.insert(uri.clone(), Arc::clone(&linted));
     }
     let encoding = backend.state.encoding();
     let diagnostics =
@@ -56,6 +62,38 @@ pub async fn push_latest(backend: &Backend, uri: Uri) {
         .client
         .publish_diagnostics(uri, diagnostics, Some(linted.version))
         .await;
+}
+
+/// Indexes the workspace folder again on the blocking pool, then lints the open
+/// documents again. Detached: nothing waits for it (not the first diagnostics, not
+/// `exit`).
+pub fn reindex_in_background(backend: &Backend) {
+    let backend = backend.clone();
+    tokio::spawn(async move {
+        let state = std::sync::Arc::clone(&backend.state);
+        if tokio::task::spawn_blocking(move || state.reindex())
+            .await
+            .is_ok()
+        {
+            refresh(&backend, backend.state.lintable()).await;
+        }
+    });
+}
+
+/// Shows each config error the lints met (once per error): a broken `keylint.toml` is
+/// ignored by the server, as `keylint lint` refuses to run with it.
+pub async fn report_config_errors(backend: &Backend) {
+    for error in backend.state.take_config_errors() {
+        let message = format!(
+            "keylint: {} (the file is ignored until it is fixed)",
+            keylint_core::mask::for_display(&error)
+        );
+        tracing::warn!("{message}");
+        backend
+            .client
+            .show_message(tower_lsp_server::ls_types::MessageType::WARNING, message)
+            .await;
+    }
 }
 
 /// Whether the server pushes (the client does not pull).

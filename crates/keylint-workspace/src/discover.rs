@@ -14,6 +14,8 @@ use keylint_core::hints::is_hint_file;
 use keylint_core::project::normalize;
 use keylint_core::source::kind_by_name;
 
+use crate::config::Configs;
+
 /// Directories never worth walking into.
 const SKIPPED_DIRS: &[&str] = &[
     ".git",
@@ -33,7 +35,7 @@ const SKIPPED_DIRS: &[&str] = &[
     "bower_components",
     ".hg",
     ".svn",
-    keylint_workspace::write::TEMP_DIR,
+    crate::write::TEMP_DIR,
 ];
 
 #[derive(Debug, Default)]
@@ -46,6 +48,8 @@ pub struct Discovery {
     /// Targets found by walking that are not read, with the reason (a symlink to a file
     /// outside the walked directory).
     pub skipped: std::collections::HashMap<PathBuf, String>,
+    /// Targets named on the command line (linted whatever their name, never excluded).
+    pub named: std::collections::HashSet<PathBuf>,
 }
 
 /// Only the hints and `.gitignore` files of `dir` (not its subdirectories), for text that
@@ -57,26 +61,33 @@ pub fn context_of(dir: &Path) -> Discovery {
     discovery
 }
 
-/// Walks `paths`. A file named on the command line is linted whatever its name, and so
-/// is a walked file that `include` accepts.
-pub fn discover_with(paths: &[PathBuf], include: &dyn Fn(&Path) -> bool) -> Result<Discovery> {
+/// Walks `paths`. A file named on the command line is linted whatever its name; a walked
+/// file is linted when its name says env file or YAML, or the `include` of its config
+/// accepts it, unless the `exclude` of its config rejects it.
+pub fn discover_with(paths: &[PathBuf], configs: &Configs) -> Result<Discovery> {
     let mut discovery = Discovery::default();
+    let include = |path: &Path| matches!(configs.for_path(path), Ok(Some(config)) if config.include.is_match(path));
     for path in paths {
         let metadata =
             std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
         if !metadata.is_dir() {
             // A file named on the command line, special or not: reading it says what it is.
             discovery.targets.push(normalize(path));
+            discovery.named.insert(normalize(path));
             // Hints and .gitignore files from the file's own directory.
             let dir = path
                 .parent()
                 .filter(|dir| !dir.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
-            walk(dir, &mut discovery, Some(1), false, include);
+            walk(dir, &mut discovery, Some(1), false, &include);
             continue;
         }
-        walk(path, &mut discovery, None, true, include);
+        walk(path, &mut discovery, None, true, &include);
     }
+    discovery.targets.retain(|path| {
+        discovery.named.contains(path)
+            || !matches!(configs.for_path(path), Ok(Some(config)) if config.exclude.is_match(path))
+    });
     discovery.targets.sort();
     discovery.targets.dedup();
     discovery.hints.sort();
@@ -133,7 +144,7 @@ fn walk(
             }
         }
         if entry.file_name() == ".gitignore" {
-            if skip_reason.is_some() || !keylint_workspace::files::is_regular_file(&path) {
+            if skip_reason.is_some() || !crate::files::is_regular_file(&path) {
                 continue;
             }
             let mut builder = GitignoreBuilder::new(path.parent().unwrap_or(Path::new("")));

@@ -1,5 +1,6 @@
-//! `keylint.toml` (or `.keylint.toml`): found by walking up from the linted path,
-//! overridable with `--config`. The keys are the contract of DESIGN.md §3.
+//! `keylint.toml` (or `.keylint.toml`): found by walking up from each linted file (in the
+//! editor: no higher than the workspace folder), overridable with `--config`. Every key
+//! is documented in the README's "Configuration" section.
 //!
 //! A workspace config can never enable probing of custom hosts (DESIGN.md §5): there
 //! is no such key, and a key that looks like one is rejected with a message saying the
@@ -74,6 +75,13 @@ impl Globs {
         })
     }
 
+    /// Globs given outside a config file (`--consumer`, editor settings), relative to
+    /// `base`.
+    pub fn relative_to(base: &Path, patterns: &[String]) -> Result<Globs> {
+        let base = normalize(&std::path::absolute(base).unwrap_or_else(|_| base.to_path_buf()));
+        Globs::new(&base, patterns, Path::new("settings"), "consumers")
+    }
+
     pub fn empty() -> Globs {
         Globs {
             base: PathBuf::new(),
@@ -116,7 +124,7 @@ pub struct Config {
     pub severity: Vec<(String, Severity)>,
     pub off: Vec<String>,
     /// Glob (relative to the config's directory) → consumer.
-    pub consumers: Vec<(String, Consumer)>,
+    pub consumers: Vec<(Globs, Consumer)>,
     pub variables: Vec<(String, Provider)>,
 }
 
@@ -134,29 +142,122 @@ const HOST_KEYS: &[&str] = &[
 ];
 
 /// The config file governing `start` (a file or directory): the first `keylint.toml`
-/// or `.keylint.toml` in its directory or any parent.
-pub fn discover(start: &Path) -> Option<PathBuf> {
-    let absolute = std::path::absolute(start).ok()?;
+/// or `.keylint.toml` in its directory or a parent, no higher than `boundary`.
+#[must_use]
+pub fn discover(start: &Path, boundary: Option<&Path>) -> Option<PathBuf> {
+    let absolute = normalize(&std::path::absolute(start).ok()?);
     let mut dir = if absolute.is_dir() {
         Some(absolute.as_path())
     } else {
         absolute.parent()
     };
     while let Some(current) = dir {
-        for name in FILE_NAMES {
-            let candidate = current.join(name);
-            if candidate.is_file() {
-                return Some(candidate);
-            }
+        if let Some(found) = config_in(current) {
+            return Some(found);
+        }
+        if boundary.is_some_and(|boundary| current == boundary) {
+            return None;
         }
         dir = current.parent();
     }
     None
 }
 
+fn config_in(dir: &Path) -> Option<PathBuf> {
+    FILE_NAMES
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|candidate| crate::files::is_regular_file(candidate))
+}
+
+/// Which config files apply.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ConfigChoice {
+    /// The nearest `keylint.toml` or `.keylint.toml` above each file.
+    #[default]
+    Discover,
+    /// This one for every file (`--config`).
+    File(PathBuf),
+    /// None (`--no-config`).
+    Ignore,
+}
+
+/// The configs of a workspace, each loaded once, by directory.
+#[derive(Debug, Default)]
+pub struct Configs {
+    choice: ConfigChoice,
+    boundary: Option<PathBuf>,
+    /// Directory → the config governing it (or why it cannot be read).
+    by_dir: std::sync::Mutex<std::collections::HashMap<PathBuf, ConfigResult>>,
+    /// Config file → its loaded form, shared by the directories it governs.
+    by_file: std::sync::Mutex<std::collections::HashMap<PathBuf, ConfigResult>>,
+}
+
+/// A config, `None` for none, or the error (file, line, what) that made it unusable.
+pub type ConfigResult = std::result::Result<Option<std::sync::Arc<Config>>, String>;
+
+impl Configs {
+    #[must_use]
+    pub fn new(choice: ConfigChoice, boundary: Option<PathBuf>) -> Configs {
+        Configs {
+            choice,
+            boundary: boundary.map(|dir| normalize(&std::path::absolute(&dir).unwrap_or(dir))),
+            ..Configs::default()
+        }
+    }
+
+    /// The config governing the file or directory at `path`.
+    pub fn for_path(&self, path: &Path) -> ConfigResult {
+        let file = match &self.choice {
+            ConfigChoice::Ignore => return Ok(None),
+            ConfigChoice::File(file) => Some(file.clone()),
+            ConfigChoice::Discover => {
+                let absolute =
+                    normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
+                let dir = if absolute.is_dir() {
+                    absolute
+                } else {
+                    absolute.parent().map(Path::to_path_buf).unwrap_or_default()
+                };
+                if let Some(found) = lock(&self.by_dir).get(&dir) {
+                    return found.clone();
+                }
+                let file = discover(&dir, self.boundary.as_deref());
+                let loaded = file.map_or(Ok(None), |file| self.load_once(&file));
+                lock(&self.by_dir).insert(dir, loaded.clone());
+                return loaded;
+            }
+        };
+        file.map_or(Ok(None), |file| self.load_once(&file))
+    }
+
+    fn load_once(&self, file: &Path) -> ConfigResult {
+        if let Some(loaded) = lock(&self.by_file).get(file) {
+            return loaded.clone();
+        }
+        let loaded = load(file)
+            .map(|config| Some(std::sync::Arc::new(config)))
+            .map_err(|error| format!("{error:#}"));
+        lock(&self.by_file).insert(file.to_path_buf(), loaded.clone());
+        loaded
+    }
+
+    /// Forgets what was loaded (a config file changed, appeared or went away).
+    pub fn reload(&self) {
+        lock(&self.by_dir).clear();
+        lock(&self.by_file).clear();
+    }
+}
+
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Reads and validates a config file. Errors name the file and line.
 pub fn load(path: &Path) -> Result<Config> {
-    use keylint_workspace::files::{FileText, MAX_CONTEXT_BYTES, read_text};
+    use crate::files::{FileText, MAX_CONTEXT_BYTES, read_text};
     match read_text(path, MAX_CONTEXT_BYTES) {
         Ok(FileText::Text(text)) => parse(path, &text),
         Ok(FileText::Unreadable { message, .. }) => {
@@ -223,7 +324,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config> {
 
     for (key, list) in [("select", &raw.select), ("ignore", &raw.ignore)] {
         for selector in list.iter().flatten() {
-            if !crate::lint_command::is_known_selector(selector) {
+            if !keylint_core::rules::is_known_selector(selector) {
                 return Err(located(
                     path,
                     text,
@@ -253,7 +354,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config> {
     let mut severity = Vec::new();
     let mut off = Vec::new();
     for (rule, level) in &raw.severity {
-        if !crate::lint_command::is_known_selector(rule) {
+        if !keylint_core::rules::is_known_selector(rule) {
             return Err(located(
                 path,
                 text,
@@ -296,7 +397,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Config> {
                 &format!("bad glob `{glob}` in [consumers]: {}", error.kind()),
             ));
         }
-        consumers.push((glob.clone(), consumer));
+        consumers.push((
+            Globs::new(&base, std::slice::from_ref(glob), path, "consumers")?,
+            consumer,
+        ));
     }
     let mut variables = Vec::new();
     for (provider, names) in &raw.variables {
@@ -390,10 +494,11 @@ anthropic = ["ACME_CLAUDE_KEY"]
             ]
         );
         assert_eq!(config.off, ["KL203"]);
-        assert_eq!(
-            config.consumers,
-            [("deploy/*.env".to_string(), Consumer::DockerEnvFile)]
-        );
+        assert_eq!(config.consumers.len(), 1);
+        let (globs, consumer) = &config.consumers[0];
+        assert_eq!(*consumer, Consumer::DockerEnvFile);
+        assert!(globs.is_match(Path::new("/repo/deploy/prod.env")));
+        assert!(!globs.is_match(Path::new("/repo/prod.env")));
         assert_eq!(
             config.variables,
             [

@@ -1,0 +1,193 @@
+//! Linting and fixing files of a [`Workspace`]: the one pipeline the command line
+//! (`lint`, `--fix`, `--diff`) and the language server (diagnostics, fix-all) share, so
+//! both judge a file with the same kind, template status, rules, severities and project.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use keylint_core::assignment::ParsedFile;
+use keylint_core::fix::apply_fixes_of;
+use keylint_core::probed::ProbedKey;
+use keylint_core::source::{FileKind, is_template_by_name, kind_by_name};
+use keylint_core::{Diagnostic, LintInput, Project as _};
+use rayon::prelude::*;
+
+use crate::workspace::Workspace;
+
+/// At most this many fix passes per file: a fix may uncover another (quotes, then
+/// whitespace).
+pub const FIX_PASSES: usize = 4;
+
+/// At most this many rounds over a set of files: a fix in one file may change another's
+/// findings (a renamed variable that a Compose file interpolates).
+pub const FIX_ROUNDS: usize = 4;
+
+/// One fix that was applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Applied {
+    pub code: &'static str,
+    pub description: String,
+}
+
+/// A file's text after fixing, and what was fixed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fixed {
+    pub text: String,
+    pub applied: Vec<Applied>,
+}
+
+impl Workspace {
+    /// How keylint reads `path`: by its name; otherwise as an env file when its config
+    /// `include`s it or it was named on purpose (`named`).
+    #[must_use]
+    pub fn kind_of(&self, path: &Path, named: bool) -> Option<FileKind> {
+        kind_by_name(&path.to_string_lossy())
+            .or_else(|| (named || self.is_included(path)).then_some(FileKind::EnvFile))
+    }
+
+    /// Whether no value rule reports on `path`: `.env.example` and friends, and the
+    /// config's `templates`.
+    #[must_use]
+    pub fn is_template(&self, path: &Path) -> bool {
+        is_template_by_name(&path.to_string_lossy()) || self.is_configured_template(path)
+    }
+
+    fn input<'a>(&self, path: &'a Path, text: &'a str, kind: FileKind) -> LintInput<'a> {
+        LintInput {
+            path,
+            text,
+            kind,
+            is_template: self.is_template(path),
+            is_committed: !self.is_ignored(path),
+            probed: None,
+        }
+    }
+
+    /// The findings for `text` as the file at `path`.
+    #[must_use]
+    pub fn lint(&self, path: &Path, text: &str, kind: FileKind) -> Vec<Diagnostic> {
+        let parsed = ParsedFile::parse(kind, text);
+        self.lint_parsed(path, text, &parsed)
+    }
+
+    /// [`Workspace::lint`] on a parse the caller keeps (the server, for hover).
+    #[must_use]
+    pub fn lint_parsed(&self, path: &Path, text: &str, parsed: &ParsedFile) -> Vec<Diagnostic> {
+        keylint_core::lint_parsed(
+            &self.input(path, text, parsed.kind),
+            parsed,
+            self,
+            &self.settings_for(path),
+            &self.selection_for(path),
+        )
+    }
+
+    /// [`Workspace::lint`] with what a live probe said about the file's keys: the KL6xx
+    /// rules run too.
+    #[must_use]
+    pub fn lint_probed(
+        &self,
+        path: &Path,
+        text: &str,
+        kind: FileKind,
+        probed: &[ProbedKey],
+    ) -> Vec<Diagnostic> {
+        let input = LintInput {
+            probed: Some(probed),
+            ..self.input(path, text, kind)
+        };
+        keylint_core::lint(
+            &input,
+            self,
+            &self.settings_for(path),
+            &self.selection_for(path),
+        )
+    }
+
+    /// Applies fixes until none is left (or [`FIX_PASSES`] passes), linting again after
+    /// each pass.
+    #[must_use]
+    pub fn fix(&self, path: &Path, text: &str, kind: FileKind, include_unsafe: bool) -> Fixed {
+        let mut fixed = Fixed {
+            text: text.to_string(),
+            applied: Vec::new(),
+        };
+        for _ in 0..FIX_PASSES {
+            let found = self.lint(path, &fixed.text, kind);
+            let (next, applied) = apply_fixes_of(&fixed.text, &found, include_unsafe);
+            if applied.is_empty() || next == fixed.text {
+                break;
+            }
+            fixed
+                .applied
+                .extend(applied.into_iter().filter_map(|index| {
+                    let diagnostic = &found[index];
+                    Some(Applied {
+                        code: diagnostic.code,
+                        description: diagnostic.fix.as_ref()?.description.clone(),
+                    })
+                }));
+            fixed.text = next;
+        }
+        fixed
+    }
+}
+
+/// One file to fix.
+#[derive(Clone, Debug)]
+pub struct FixTarget {
+    pub path: PathBuf,
+    pub kind: FileKind,
+    pub text: String,
+}
+
+/// Fixes several files until nothing changes. Each round fixes every file against the
+/// others as the previous round left them (laid over the disk), so the result does not
+/// depend on which thread fixes which file first; the rounds stop when one changes
+/// nothing, or after [`FIX_ROUNDS`].
+#[must_use]
+pub fn fix_files(workspace: &Workspace, targets: &[FixTarget], include_unsafe: bool) -> Vec<Fixed> {
+    let mut current: Vec<Fixed> = targets
+        .iter()
+        .map(|target| Fixed {
+            text: target.text.clone(),
+            applied: Vec::new(),
+        })
+        .collect();
+    for _ in 0..FIX_ROUNDS {
+        let snapshot = with_texts(workspace, targets, &current);
+        let next: Vec<Fixed> = targets
+            .par_iter()
+            .zip(&current)
+            .map(|(target, so_far)| {
+                let mut fixed =
+                    snapshot.fix(&target.path, &so_far.text, target.kind, include_unsafe);
+                let mut applied = so_far.applied.clone();
+                applied.append(&mut fixed.applied);
+                fixed.applied = applied;
+                fixed
+            })
+            .collect();
+        let changed = next
+            .iter()
+            .zip(&current)
+            .any(|(next, current)| next.text != current.text);
+        current = next;
+        if !changed {
+            break;
+        }
+    }
+    current
+}
+
+/// `workspace` with the texts of `targets` laid over the disk.
+#[must_use]
+pub fn with_texts(workspace: &Workspace, targets: &[FixTarget], texts: &[Fixed]) -> Workspace {
+    let mut snapshot = workspace.clone();
+    for (target, fixed) in targets.iter().zip(texts) {
+        if fixed.text != target.text {
+            snapshot.set_overlay(&target.path, Arc::from(fixed.text.as_str()));
+        }
+    }
+    snapshot
+}

@@ -1,0 +1,381 @@
+//! The one model of the project that the command line and the language server both lint
+//! against: the files (the disk, with the editor's open buffers laid over it), the
+//! `keylint.toml` governing each file, who reads each env file (hints found in the whole
+//! tree, `[consumers]` of the config, the front end's own settings), the `.gitignore`
+//! facts and the names the project reads. Given the same files and settings, both front
+//! ends therefore see the same findings.
+//!
+//! A [`Workspace`] is cheap to clone: the index of the tree is shared, and each clone
+//! carries its own small map of open buffers. The server lints a clone taken under a
+//! short lock, so edits never wait for a lint.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use ignore::gitignore::Gitignore;
+use keylint_core::consumer::Consumer;
+use keylint_core::hints::{consumers_from_hints, is_hint_file, names_read};
+use keylint_core::project::{ConsumerSet, Project, normalize};
+use keylint_core::provider::ExtraVariables;
+use keylint_core::{RuleSelection, Severity};
+
+use crate::config::{Config, ConfigResult, Configs, Globs};
+use crate::discover::Discovery;
+use crate::files::read_context;
+
+/// What the front end says, which wins over `keylint.toml`: command-line flags, or the
+/// editor's settings.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    /// Replace the config's `select` / `ignore` when set.
+    pub select: Option<Vec<String>>,
+    pub ignore: Option<Vec<String>>,
+    /// Who reads matching env files (globs relative to [`Overrides::base`], or the
+    /// file name); wins over the config's `[consumers]`.
+    pub consumers: Vec<(String, Consumer)>,
+    /// Env files Compose interpolation also reads (`--env-file`).
+    pub env_files: Vec<PathBuf>,
+    /// The directory consumer globs are relative to (the current directory, or the
+    /// workspace folder).
+    pub base: PathBuf,
+}
+
+/// What the tree says about itself, found by one walk: hint files, `.gitignore` files,
+/// and the names the project reads.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// Hint files by path (sorted, so the files under a directory are one range).
+    hints: BTreeMap<PathBuf, Arc<str>>,
+    hints_by_dir: HashMap<PathBuf, Vec<PathBuf>>,
+    gitignores: Vec<Gitignore>,
+    names_read: HashSet<String>,
+    /// Built from a walk of the whole tree. Until then (the server's first moments),
+    /// hints are read from the env file's own directory on demand.
+    complete: bool,
+}
+
+/// At most this many entries of a directory are looked at for hints before the index is
+/// complete.
+const MAX_DIRECT_HINTS: usize = 200;
+
+impl Index {
+    /// Reads the hint files a discovery found (small regular files only).
+    #[must_use]
+    pub fn from_discovery(discovery: &Discovery) -> Index {
+        let mut index = Index {
+            gitignores: discovery.gitignores.clone(),
+            complete: true,
+            ..Index::default()
+        };
+        for path in &discovery.hints {
+            if let Some(text) = read_context(path) {
+                index.add_hint(path.clone(), Arc::from(text));
+            }
+        }
+        index
+    }
+
+    fn add_hint(&mut self, path: PathBuf, text: Arc<str>) {
+        self.names_read
+            .extend(names_read(&text).map(str::to_string));
+        let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+        self.hints_by_dir.entry(dir).or_default().push(path.clone());
+        self.hints.insert(path, text);
+    }
+}
+
+#[derive(Clone)]
+pub struct Workspace {
+    index: Arc<Index>,
+    configs: Arc<Configs>,
+    overrides: Arc<Overrides>,
+    override_matchers: Arc<Vec<(Globs, Consumer)>>,
+    /// Open buffers by normalized path: they win over the disk.
+    overlays: Arc<HashMap<PathBuf, Arc<str>>>,
+    /// Names the open buffers read, collected on first use by each clone.
+    overlay_names: Arc<OnceLock<HashSet<String>>>,
+}
+
+impl Workspace {
+    pub fn new(index: Index, configs: Arc<Configs>, overrides: Overrides) -> Workspace {
+        let override_matchers = overrides
+            .consumers
+            .iter()
+            .filter_map(|(glob, consumer)| {
+                Some((
+                    Globs::relative_to(&overrides.base, std::slice::from_ref(glob)).ok()?,
+                    *consumer,
+                ))
+            })
+            .collect();
+        Workspace {
+            index: Arc::new(index),
+            configs,
+            overrides: Arc::new(overrides),
+            override_matchers: Arc::new(override_matchers),
+            overlays: Arc::default(),
+            overlay_names: Arc::default(),
+        }
+    }
+
+    /// This workspace with another index of the tree (the server's background walk
+    /// finished, or a hint file changed on disk).
+    #[must_use]
+    pub fn with_index(&self, index: Index) -> Workspace {
+        Workspace {
+            index: Arc::new(index),
+            overlay_names: Arc::default(),
+            ..self.clone()
+        }
+    }
+
+    /// This workspace with other front-end settings.
+    #[must_use]
+    pub fn with_overrides(&self, overrides: Overrides) -> Workspace {
+        let fresh = Workspace::new(Index::default(), Arc::clone(&self.configs), overrides);
+        Workspace {
+            index: Arc::clone(&self.index),
+            overlays: Arc::clone(&self.overlays),
+            ..fresh
+        }
+    }
+
+    /// Lays `text` over the file at `path` (an open buffer, or a fixed text not yet
+    /// written).
+    pub fn set_overlay(&mut self, path: &Path, text: Arc<str>) {
+        Arc::make_mut(&mut self.overlays).insert(normalize(path), text);
+        self.overlay_names = Arc::default();
+    }
+
+    pub fn remove_overlay(&mut self, path: &Path) {
+        Arc::make_mut(&mut self.overlays).remove(&normalize(path));
+        self.overlay_names = Arc::default();
+    }
+
+    #[must_use]
+    pub fn overlay(&self, path: &Path) -> Option<&Arc<str>> {
+        self.overlays.get(&normalize(path))
+    }
+
+    #[must_use]
+    pub fn configs(&self) -> &Configs {
+        &self.configs
+    }
+
+    #[must_use]
+    pub fn overrides(&self) -> &Overrides {
+        &self.overrides
+    }
+
+    /// The config governing `path`, or why it cannot be used.
+    pub fn config_for(&self, path: &Path) -> ConfigResult {
+        self.configs.for_path(path)
+    }
+
+    /// The config governing `path`; a broken config counts as none here (the front end
+    /// reports it once, as an error or a message).
+    fn usable_config(&self, path: &Path) -> Option<Arc<Config>> {
+        self.configs.for_path(path).ok().flatten()
+    }
+
+    /// Which rules run on `path`, at what severity: the front end's `select`/`ignore`
+    /// replace the config's; `[severity]` comes from the config.
+    #[must_use]
+    pub fn selection_for(&self, path: &Path) -> RuleSelection {
+        let config = self.usable_config(path);
+        let config = config.as_deref();
+        let select = self
+            .overrides
+            .select
+            .clone()
+            .or_else(|| config.and_then(|config| config.select.clone()))
+            .unwrap_or_default();
+        let mut ignore = self
+            .overrides
+            .ignore
+            .clone()
+            .or_else(|| config.and_then(|config| config.ignore.clone()))
+            .unwrap_or_default();
+        if let Some(config) = config {
+            ignore.extend(config.off.iter().cloned());
+        }
+        RuleSelection {
+            select,
+            ignore,
+            severity: config
+                .map(|config| config.severity.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The core's settings for `path`: the config's `[variables]` and `--env-file`.
+    #[must_use]
+    pub fn settings_for(&self, path: &Path) -> keylint_core::Settings {
+        keylint_core::Settings {
+            extra_variables: ExtraVariables {
+                api_keys: self
+                    .usable_config(path)
+                    .map(|config| config.variables.clone())
+                    .unwrap_or_default(),
+            },
+            compose_env_files: self.overrides.env_files.clone(),
+        }
+    }
+
+    /// Whether the config's `templates` make `path` a template.
+    #[must_use]
+    pub fn is_configured_template(&self, path: &Path) -> bool {
+        self.usable_config(path)
+            .is_some_and(|config| config.templates.is_match(path))
+    }
+
+    /// Whether the config's `include` makes `path` an env file to lint.
+    #[must_use]
+    pub fn is_included(&self, path: &Path) -> bool {
+        self.usable_config(path)
+            .is_some_and(|config| config.include.is_match(path))
+    }
+
+    /// Whether the config's `exclude` keeps `path` out of a directory walk (the editor
+    /// then reports nothing for it either).
+    #[must_use]
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        self.usable_config(path)
+            .is_some_and(|config| config.exclude.is_match(path))
+    }
+
+    /// The `fail-on` of the config governing `path` (`Some(None)`: never).
+    #[must_use]
+    pub fn fail_on_for(&self, path: &Path) -> Option<Option<Severity>> {
+        self.usable_config(path).and_then(|config| config.fail_on)
+    }
+
+    /// Hint files for an env file in `env_dir`: those in it or below it, and those in a
+    /// directory above it (only those can name it), open buffers first.
+    fn hints_for(&self, env_dir: &Path) -> Vec<(PathBuf, Arc<str>)> {
+        let below = self
+            .index
+            .hints
+            .range(env_dir.to_path_buf()..)
+            .take_while(|(hint, _)| hint.starts_with(env_dir));
+        let above = env_dir
+            .ancestors()
+            .skip(1)
+            .filter_map(|dir| self.index.hints_by_dir.get(dir))
+            .flatten()
+            .filter_map(|hint| self.index.hints.get_key_value(hint));
+        let mut hints: Vec<(PathBuf, Arc<str>)> = below
+            .chain(above)
+            .map(|(path, text)| {
+                let text = self.overlays.get(path).unwrap_or(text);
+                (path.clone(), Arc::clone(text))
+            })
+            .collect();
+        if !self.index.complete {
+            hints.extend(
+                direct_hints(env_dir).filter(|(path, _)| !self.overlays.contains_key(path)),
+            );
+        }
+        // Open buffers that are hint files but not on disk yet.
+        for (path, text) in self.overlays.iter() {
+            let related = path
+                .parent()
+                .is_some_and(|dir| dir.starts_with(env_dir) || env_dir.starts_with(dir));
+            if related && is_hint_file(path) && !self.index.hints.contains_key(path) {
+                hints.push((path.clone(), Arc::clone(text)));
+            }
+        }
+        hints
+    }
+
+    fn configured_consumers(&self, path: &Path) -> Option<ConsumerSet> {
+        let matching = |matchers: &[(Globs, Consumer)]| -> Vec<Consumer> {
+            matchers
+                .iter()
+                .filter(|(globs, _)| globs.is_match(path))
+                .map(|(_, consumer)| *consumer)
+                .collect()
+        };
+        let (consumers, evidence) = match matching(&self.override_matchers) {
+            found if !found.is_empty() => (found, "configuration"),
+            _ => {
+                let config = self.usable_config(path)?;
+                (matching(&config.consumers), "keylint.toml")
+            }
+        };
+        if consumers.is_empty() {
+            return None;
+        }
+        let mut set = ConsumerSet::default();
+        for consumer in consumers {
+            set.add(consumer, evidence);
+        }
+        Some(set)
+    }
+}
+
+/// The hint files of `dir` itself, read from the disk.
+fn direct_hints(dir: &Path) -> impl Iterator<Item = (PathBuf, Arc<str>)> {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .take(MAX_DIRECT_HINTS)
+        .map(|entry| entry.path())
+        .filter(|path| is_hint_file(path))
+        .filter_map(|path| {
+            let text = read_context(&path)?;
+            Some((normalize(&path), Arc::from(text)))
+        })
+}
+
+impl Project for Workspace {
+    fn read(&self, path: &Path) -> Option<String> {
+        match self.overlays.get(&normalize(path)) {
+            Some(text) => Some(text.to_string()),
+            None => read_context(path),
+        }
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        self.overlays.contains_key(&normalize(path)) || path.exists()
+    }
+
+    fn is_ignored(&self, path: &Path) -> bool {
+        let path = normalize(path);
+        self.index.gitignores.iter().any(|gitignore| {
+            path.starts_with(gitignore.path())
+                && gitignore
+                    .matched_path_or_any_parents(&path, false)
+                    .is_ignore()
+        })
+    }
+
+    fn consumers_of(&self, path: &Path) -> ConsumerSet {
+        if let Some(configured) = self.configured_consumers(path) {
+            return configured;
+        }
+        let hints = self.hints_for(path.parent().unwrap_or(Path::new("")));
+        let borrowed: Vec<(&Path, &str)> = hints
+            .iter()
+            .map(|(path, text)| (path.as_path(), &**text))
+            .collect();
+        consumers_from_hints(path, &borrowed)
+    }
+
+    fn reads_name(&self, name: &str) -> bool {
+        self.index.names_read.contains(name)
+            || self
+                .overlay_names
+                .get_or_init(|| {
+                    self.overlays
+                        .iter()
+                        .filter(|(path, _)| is_hint_file(path))
+                        .flat_map(|(_, text)| names_read(text))
+                        .map(str::to_string)
+                        .collect()
+                })
+                .contains(name)
+    }
+}

@@ -43,7 +43,7 @@ pub(crate) struct Context<'a> {
     pub base_url_configured: bool,
 }
 
-fn evidence(status: u16, code: Option<&str>) -> String {
+pub(crate) fn evidence(status: u16, code: Option<&str>) -> String {
     match code {
         Some(code) if code != status.to_string() => format!(" → {status} {code}"),
         _ => format!(" → {status}"),

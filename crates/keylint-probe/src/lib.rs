@@ -31,6 +31,7 @@ pub mod config_keys;
 mod explain;
 pub mod prober;
 pub mod rate_limit;
+mod readings;
 pub mod target;
 
 use std::fmt;

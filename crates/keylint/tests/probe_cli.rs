@@ -967,6 +967,72 @@ fn lint_probe_findings_follow_the_config_and_suppressions() {
     );
 }
 
+/// The probe sends what the program gets: a Makefile runs `docker run --env-file .env`,
+/// docker keeps the quotes, so the program's key is rejected though the key is valid.
+#[test]
+fn lint_probe_probes_the_value_docker_passes() {
+    let key = openai_key();
+    let accepted = format!("Bearer {key}");
+    let mock = Mock::start(move |request| {
+        if request.header("authorization") == Some(accepted.as_str()) {
+            Reply::Json(200, OPENAI_MODELS)
+        } else {
+            Reply::Json(401, OPENAI_INVALID)
+        }
+    });
+    let project = Project::new(&[
+        (
+            ".env",
+            &format!(
+                "OPENAI_BASE_URL={}\nOPENAI_API_KEY=\"{key}\"\n",
+                mock.base()
+            ),
+        ),
+        ("Makefile", "run:\n\tdocker run --env-file .env app\n"),
+    ]);
+    let result = run(
+        project.keylint(&[
+            "lint",
+            "--probe",
+            "--format",
+            "json",
+            "--allow-host",
+            &mock.allow(),
+        ]),
+        &[&key],
+    );
+    let json = result.json();
+    let kl601: Vec<&Value> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|diagnostic| diagnostic["code"] == "KL601")
+        .collect();
+    assert_eq!(kl601.len(), 1, "{json:#}");
+    let message = kl601[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains(
+            "the key itself is valid, but docker --env-file passes it with its quotes, so the program's request fails"
+        ),
+        "{message}"
+    );
+    // Without the Makefile nobody is known to keep the quotes: the dotenv reading is
+    // the key itself, and it works.
+    std::fs::remove_file(project.path().join("Makefile")).unwrap();
+    let result = run(
+        project.keylint(&[
+            "lint",
+            "--probe",
+            "--format",
+            "json",
+            "--allow-host",
+            &mock.allow(),
+        ]),
+        &[&key],
+    );
+    assert!(!result.stdout.contains("KL60"), "{}", result.stdout);
+}
+
 #[test]
 fn lint_probe_reports_a_refused_base_url_as_kl605_info() {
     let mock = Mock::always(Reply::Json(200, OPENAI_MODELS));

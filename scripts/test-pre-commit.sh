@@ -1,19 +1,35 @@
 #!/usr/bin/env bash
 # Runs the hook definition in .pre-commit-hooks.yaml through `pre-commit try-repo` on
 # fixture repositories: it must fail on a broken file and pass on a clean one.
-# Needs python3 (venv) and network access for `pip install pre-commit` on the first run.
+# The hook installs the `keylint` wheel, as it does from PyPI for users, but here from the
+# wheel scripts/dist.sh built (target/dist/) with no package index at all: nothing is
+# compiled and cargo is not on PATH. Run scripts/dist.sh first.
+# Needs python3 (venv); network for `pip install pre-commit` and the setuptools wheel
+# (the root pyproject.toml's build backend) on the first run only.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+PRE_COMMIT_VERSION=4.7.0
+SETUPTOOLS_VERSION=84.2.1
 venv="$repo/target/pre-commit-venv"
-if [ ! -x "$venv/bin/pre-commit" ]; then
+if ! "$venv/bin/pre-commit" --version 2>/dev/null | grep -q "$PRE_COMMIT_VERSION"; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet pre-commit
+    "$venv/bin/pip" install --quiet "pre-commit==$PRE_COMMIT_VERSION"
 fi
-# Keep pre-commit's cache out of $HOME, and build the hook's keylint in debug mode,
-# reusing this checkout's dependency builds.
+wheels="$repo/target/pre-commit-wheels"
+if [ ! -f "$wheels/setuptools-$SETUPTOOLS_VERSION-py3-none-any.whl" ]; then
+    "$venv/bin/pip" download --quiet --only-binary=:all: --no-deps --dest "$wheels" "setuptools==$SETUPTOOLS_VERSION"
+fi
+. "$repo/tests/dist/lib.sh"
+dist_artifact 'keylint-*.whl' >/dev/null
+
+# A fresh pre-commit cache (the hook environment is built from the current wheel), out of
+# $HOME; pip sees only the local wheels; no cargo on PATH.
 export PRE_COMMIT_HOME="$repo/target/pre-commit-home"
-export CARGO_TARGET_DIR="$repo/target"
-export KEYLINT_HOOK_DEBUG=1
+rm -rf "$PRE_COMMIT_HOME"
+export PIP_NO_INDEX=1
+export PIP_FIND_LINKS="$repo/target/dist $wheels"
+PATH=$(path_without_rust_or_keylint)
+export PATH
 unset CI
 
 work=$(mktemp -d)

@@ -4,10 +4,12 @@
 Usage: compare.py WORK_DIR EXCEPTIONS_MD
 
 WORK_DIR holds corpus/ (corpus.json), keylint.json, python-dotenv.json, node-dotenv.json,
-dotenvy.jsonl, shell.out, docker.json and compose.json (see scripts/conformance.sh). A
-check is one (file, consumer) pair: the whole environment the program gets from the file
-must be equal byte for byte, and for docker and Compose, which refuse a whole file, so
-must whether the file is refused.
+godotenv.json, dotenvy.jsonl, shell.out, docker.json and compose.json (see
+scripts/conformance.sh). A check is one (file, consumer) pair: the whole environment the
+program gets from the file must be equal byte for byte, both as keylint's consumer model
+gives it and as `keylint inspect` shows it (checked as `CONSUMER (inspect)`); for docker
+and Compose, which refuse a whole file, so must whether the file is refused. A loader's
+own test inputs (python-dotenv's, godotenv's) are checked against that loader only.
 Documented exceptions are the rows of the table under "## Documented exceptions" in
 EXCEPTIONS_MD: `| consumer | file ids | reason |`, where file ids is a comma-separated
 list of exact ids (no patterns: an exception names the files it excuses). An exception
@@ -86,6 +88,7 @@ def main():
     real = {
         "python-dotenv": load_json(os.path.join(work, "python-dotenv.json"))["results"],
         "node-dotenv": load_json(os.path.join(work, "node-dotenv.json"))["results"],
+        "godotenv": load_json(os.path.join(work, "godotenv.json"))["results"],
         "dotenvy": {},
         "docker-env-file": load_json(os.path.join(work, "docker.json"))["results"],
         "compose": load_json(os.path.join(work, "compose.json"))["results"],
@@ -103,31 +106,39 @@ def main():
         if "$$" in case["bytes"]:
             process_id_files += 1
         for consumer, results in real.items():
+            # A loader's own test inputs are checked against that loader only.
+            if consumer not in case.get("loaders", [consumer]):
+                continue
             expected = results[ident]["env"]
             if consumer == "shell" and "$$" in case["bytes"]:
                 expected = read_process_id_as_written(expected, shell_pids[ident])
-            actual = keylint[ident][consumer]["env"]
-            refusals = (results[ident].get("refused", False), keylint[ident][consumer].get("refused") is not None)
-            if consumer in ("docker-env-file", "compose") and refusals[0] != refusals[1]:
-                expected = dict(expected, **{"(refused)": results[ident]["error"]})
-                actual = dict(actual, **{"(refused)": keylint[ident][consumer]["refused"]})
-            if expected == actual:
-                passed += 1
-                continue
-            key = (consumer, ident)
-            if key in exceptions:
-                used.add(key)
-                documented += 1
-                continue
-            failed += 1
-            names = sorted(set(expected) | set(actual))
-            diff = ["    %s: real %s, keylint %s" % (
-                name,
-                json.dumps(expected.get(name, "(unset)"), ensure_ascii=True),
-                json.dumps(actual.get(name, "(unset)"), ensure_ascii=True),
-            ) for name in names if expected.get(name) != actual.get(name) or (name in expected) != (name in actual)]
-            print("DISAGREE %s %s (%s) bytes=%s\n%s" % (
-                consumer, ident, case["label"], json.dumps(case["bytes"], ensure_ascii=True), "\n".join(diff)))
+            # The consumer model, and what `keylint inspect` shows for it.
+            for checked, view in ((consumer, "env"), (consumer + " (inspect)", "inspect")):
+                actual = keylint[ident][consumer][view]
+                wanted = expected
+                if consumer in ("docker-env-file", "compose"):
+                    real_refused = results[ident].get("refused", False)
+                    keylint_refused = keylint[ident][consumer].get("refused") is not None
+                    if real_refused != keylint_refused:
+                        wanted = dict(expected, **{"(refused)": results[ident]["error"]})
+                        actual = dict(actual, **{"(refused)": keylint[ident][consumer]["refused"]})
+                if wanted == actual:
+                    passed += 1
+                    continue
+                key = (checked, ident)
+                if key in exceptions:
+                    used.add(key)
+                    documented += 1
+                    continue
+                failed += 1
+                names = sorted(set(wanted) | set(actual))
+                diff = ["    %s: real %s, keylint %s" % (
+                    name,
+                    json.dumps(wanted.get(name, "(unset)"), ensure_ascii=True),
+                    json.dumps(actual.get(name, "(unset)"), ensure_ascii=True),
+                ) for name in names if wanted.get(name) != actual.get(name) or (name in wanted) != (name in actual)]
+                print("DISAGREE %s %s (%s) bytes=%s\n%s" % (
+                    checked, ident, case["label"], json.dumps(case["bytes"], ensure_ascii=True), "\n".join(diff)))
     stale = sorted(set(exceptions) - used)
     for consumer, ident in stale:
         print("STALE exception (now agrees or no such file): %s %s" % (consumer, ident))

@@ -4,7 +4,7 @@
 Usage: corpus.py OUT_DIR [COUNT] [SEED]
 
 - `r-<id>.env`: every row of the verified loader table
-  (`crates/keylint-core/resources/test/loader_cases.json`).
+  (`crates/keylint-core/resources/test/loader_cases.json`, described in docs/loaders.md).
 - `g-<n>.env`: COUNT (default 400) generated files, deterministic for a SEED (default 8):
   quotes, escapes, comments, CRLF, BOM, unicode spaces, duplicates, multi-line values,
   interpolation, bare names, YAML-style colons.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs code-server 4.100.3 (VS Code 1.100.3, the last line that runs on node 20) and the
-# Debian chromium, offline apart from the package registries (shared/research/lsp.md §3b).
+# Debian chromium, offline apart from the package registries (npm, Debian): code-server's own
+# postinstall would download ripgrep from GitHub, so it is given Debian's ripgrep instead.
 # The install is cached in $KEYLINT_EDITORS_CACHE (default ~/.cache/keylint-editors) and
 # linked as target/editors/code-server, so a fresh clone on the same machine reuses it.
 # Prints the path of the code-server executable on its last line.

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# VS Code e2e: packages editors/vscode into target/editors/keylint.vsix, installs it into
-# code-server 4.100.3 (cached, see install-code-server.sh), opens a copy of
+# VS Code e2e: a platform .vsix with the server inside (the one scripts/dist.sh built, or
+# editors/vscode packaged here around $KEYLINT_PATH), installed into code-server 4.100.3
+# (cached, see install-code-server.sh) with no keylint on PATH and no keylint.path, so the
+# extension must run the server it carries. Opens a copy of
 # tests/editors/fixture in headless chromium through playwright-core and checks squiggles,
 # Problems, quick fixes, hover (masked key + probe verdict from a loopback mock) and the
 # probe command. Screenshots and logs land in target/editors/. Exit non-zero on failure.
-# Env: KEYLINT_PATH (default: cargo build of this checkout).
+# Env: KEYLINT_VSCODE_VSIX (a platform .vsix; default: package one around KEYLINT_PATH, itself
+# by default a cargo build of this checkout).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 start=$(date +%s)
@@ -15,9 +18,20 @@ keylint_binary
 leak_check_binary
 echo "== server: $KEYLINT_PATH ($("$KEYLINT_PATH" --version))"
 
-echo "== package the extension"
-sh "$ROOT/editors/vscode/scripts/package.sh" | tail -n 2
-VSIX="$OUT/keylint.vsix"
+if [ -n "${KEYLINT_VSCODE_VSIX:-}" ]; then
+  VSIX="$KEYLINT_VSCODE_VSIX"
+else
+  echo "== package the extension with $KEYLINT_PATH inside"
+  case "$(uname -m)" in
+    x86_64) vscode_target=linux-x64 ;;
+    aarch64) vscode_target=linux-arm64 ;;
+    *) echo "no VS Code platform for $(uname -m)" >&2; exit 2 ;;
+  esac
+  VSIX="$OUT/keylint.vsix"
+  KEYLINT_BUNDLE_SERVER="$KEYLINT_PATH" KEYLINT_VSCODE_TARGET="$vscode_target" KEYLINT_VSIX="$VSIX" \
+    sh "$ROOT/editors/vscode/scripts/package.sh" | tail -n 2
+fi
+echo "== extension: $VSIX"
 
 echo "== playwright-core"
 E2E="$ROOT/tests/editors/vscode"
@@ -55,15 +69,17 @@ cat > "$UD/User/settings.json" <<JSON
   "editor.fontSize": 15,
   "editor.hover.delay": 300,
   "window.commandCenter": false,
-  "keylint.path": "$KEYLINT_PATH",
   "keylint.probe.timeoutMs": 3000,
   "keylint.probe.allowedHosts": ["$MOCK_HOST"]
 }
 JSON
 "$CS" --user-data-dir "$UD" --extensions-dir "$EXT" --install-extension "$VSIX" 2>&1 | tail -n 2
 
+# No keylint (nor cargo) on code-server's PATH: the extension has only the server it carries.
+. "$ROOT/tests/dist/lib.sh"
+CS_PATH="$(path_without_rust_or_keylint)"
 PORT="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
-"$CS" --auth none --bind-addr "127.0.0.1:$PORT" --disable-telemetry --disable-update-check \
+env -u KEYLINT_PATH PATH="$CS_PATH" "$CS" --auth none --bind-addr "127.0.0.1:$PORT" --disable-telemetry --disable-update-check \
   --disable-workspace-trust --disable-getting-started-override \
   --user-data-dir "$UD" --extensions-dir "$EXT" "$WS" >"$OUT/code-server.log" 2>&1 &
 CS_PID=$!
@@ -78,6 +94,12 @@ KEYLINT_LEAK_CHECK="$KEYLINT_LEAK_CHECK" MOCK_HOST="$MOCK_HOST" MOCK_LOG="$OUT/v
 grep -q '^PASS$' "$OUT/vscode-e2e.log" || status=1
 # the extension host log holds the server's stderr: no log or result shows a fixture key
 find "$UD/logs" -name '*.log' -path '*keylint*' -exec cp {} "$OUT/" \; 2>/dev/null || true
+if grep -rqE 'keylint server: .*/server/keylint \(from bundled\)' "$UD/logs"; then
+  echo "ok   the extension ran the server it carries (from bundled)"
+else
+  echo "FAIL the output channel does not show the bundled server"
+  status=1
+fi
 if "$KEYLINT_LEAK_CHECK" --fixture "$ROOT/tests/editors/fixture" --min-secrets 2 \
     "$UD/logs" "$OUT/code-server.log" "$OUT"/vscode-*.log "$OUT/vscode-results.json"; then
   echo "ok   no log or result file shows a key"

@@ -133,8 +133,8 @@ impl ParsedFile {
         let slot = env_slot(consumer)?;
         Some(self.outcomes[slot].get_or_init(|| {
             if self.plain {
-                // Every loader reads plain `NAME=value` lines the same way (loaders.md, "Safe
-                // for all six"), so the value as written is what each one delivers.
+                // Every loader reads plain `NAME=value` lines the same way (docs/loaders.md,
+                // "The short version"), so the value as written is what each one delivers.
                 self.assignments
                     .iter()
                     .map(|assignment| {

@@ -1,4 +1,4 @@
-//! Who reads an env file, judged from the rest of the project (DESIGN.md §1): a `.env`
+//! Who reads an env file, judged from the rest of the project: a `.env`
 //! beside a compose file is read by Compose; a file named by `--env-file` in a
 //! Makefile, script or README by docker; a file sourced by a shell script by the
 //! shell; source code that loads it by that library. The caller hands in the texts.

@@ -53,7 +53,9 @@ pub fn is_secret<'a>(name: &str, values: impl IntoIterator<Item = &'a str>) -> b
 #[must_use]
 pub fn env_wins(consumer: Consumer, path: &str) -> bool {
     match consumer {
-        Consumer::PythonDotenv | Consumer::NodeDotenv | Consumer::Dotenvy => true,
+        Consumer::PythonDotenv | Consumer::NodeDotenv | Consumer::Dotenvy | Consumer::Godotenv => {
+            true
+        }
         Consumer::ComposeEnvFile => is_project_dotenv(path),
         Consumer::DockerEnvFile | Consumer::Shell | Consumer::YamlAsWritten => false,
     }
@@ -164,6 +166,47 @@ pub fn inspect_env_file(path: &str, text: &str, env: &Environment) -> EnvReport 
             (consumer, loaded, refusal)
         })
         .collect();
+
+    // Names a loader reads that keylint's reader spells differently (`'a'=b` sets `a` for
+    // python-dotenv) or does not see at all (a line a loader reads after a quote it closed
+    // elsewhere) are variables too, in order of first appearance.
+    let mut extra_index: HashMap<&str, usize> = HashMap::new();
+    for (_, index, refusal) in &loaded {
+        if refusal.is_some() {
+            continue;
+        }
+        for entry in &index.entries {
+            // An empty name with a value is a variable too: Compose hands a bare last line
+            // without a newline to the container under an empty name.
+            if entry.outcome.value().is_none() {
+                continue;
+            }
+            let found = variable_index
+                .get(entry.name.as_str())
+                .or_else(|| extra_index.get(entry.name.as_str()))
+                .copied();
+            match found {
+                Some(found) => {
+                    let (_, lines, offsets) = &mut variables[found];
+                    if !offsets.contains(&entry.at) {
+                        lines.push(line_of(entry.at));
+                        offsets.push(entry.at);
+                    }
+                }
+                None => {
+                    extra_index.insert(&entry.name, variables.len());
+                    variables.push((entry.name.clone(), vec![line_of(entry.at)], vec![entry.at]));
+                }
+            }
+        }
+    }
+    for (_, lines, offsets) in &mut variables {
+        let mut pairs: Vec<(usize, usize)> =
+            offsets.iter().copied().zip(lines.iter().copied()).collect();
+        pairs.sort_unstable();
+        (*offsets, *lines) = pairs.into_iter().unzip();
+    }
+    variables.sort_by_key(|(_, _, offsets)| offsets.first().copied());
 
     let mut variables = variables
         .into_iter()
@@ -290,10 +333,10 @@ impl LoadedIndex {
     }
 }
 
-/// `docker run` exits on a line it refuses and compose-go fails the whole project load:
-/// then no variable of the file reaches the program.
+/// `docker run` exits on a line it refuses, compose-go fails the whole project load and
+/// godotenv's `Load` returns an error: then no variable of the file reaches the program.
 fn file_refusal(consumer: Consumer, loaded: &[Loaded]) -> Option<String> {
-    if !matches!(consumer, Consumer::ComposeEnvFile | Consumer::DockerEnvFile) {
+    if !consumer.refuses_whole_file() {
         return None;
     }
     loaded.iter().find_map(|entry| match &entry.outcome {

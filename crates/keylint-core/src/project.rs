@@ -10,7 +10,7 @@ use crate::provider::ExtraVariables;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ConsumerSet {
     /// Detected or configured consumers with the evidence (`compose.yaml env_file`).
-    /// Empty means unknown: every common loader is considered.
+    /// Empty means unknown: every common loader ([`Consumer::COMMON`]) is considered.
     pub known: Vec<(Consumer, String)>,
 }
 
@@ -20,7 +20,7 @@ impl ConsumerSet {
         !self.known.is_empty()
     }
 
-    /// The consumers to judge: the known ones, else every env-file loader.
+    /// The consumers to judge: the known ones, else every common loader.
     #[must_use]
     pub fn judged(&self) -> Vec<Consumer> {
         if self.is_known() {
@@ -30,7 +30,7 @@ impl ConsumerSet {
             consumers.dedup();
             consumers
         } else {
-            Consumer::ENV_FILE.to_vec()
+            Consumer::COMMON.to_vec()
         }
     }
 

@@ -1,8 +1,9 @@
 //! Provider facts as data, in one place: names and ids, hosts, the probe's request
-//! ([`PROVIDERS`]), variable names ([`VARIABLES`]), key prefixes and shapes for OpenAI,
-//! Azure OpenAI, Anthropic and Gemini. Rules, the probe, the masker and the startup
-//! validation snippets read these tables; none holds provider facts of its own. Key
-//! lengths are tolerant ranges, never exact: published lengths have changed before.
+//! ([`PROVIDERS`]), variable names ([`VARIABLES`]), the names SDKs read by default, key
+//! prefixes and shapes for OpenAI, Azure OpenAI, Anthropic and Gemini. Rules, the probe,
+//! the masker and the startup validation snippets read these tables; none holds provider
+//! facts of its own. Key lengths are tolerant ranges, never exact: the providers do not
+//! publish lengths, and the lengths seen have changed before.
 
 use std::fmt;
 use std::str::FromStr;
@@ -473,6 +474,157 @@ pub const VARIABLES: &[KnownVariable] = &[
     ),
 ];
 
+/// The language of an SDK's package.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SdkLanguage {
+    Python,
+    /// JavaScript and TypeScript (the npm package).
+    JavaScript,
+}
+
+/// A variable an SDK client reads when its constructor is not given `arguments`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SdkDefault {
+    pub variable: &'static str,
+    /// The constructor arguments (keyword or option names) that replace the variable:
+    /// when any of them is passed, the client does not read it.
+    pub arguments: &'static [&'static str],
+}
+
+/// A client class of an official SDK whose constructor reads variables by default
+/// (`OpenAI()` reads `OPENAI_API_KEY`), as the SDK's own constructor does it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SdkClient {
+    pub language: SdkLanguage,
+    /// The package the class is imported from (`openai`, `@anthropic-ai/sdk`).
+    pub package: &'static str,
+    /// Class names the package exports for this client.
+    pub classes: &'static [&'static str],
+    pub provider: Provider,
+    pub reads: &'static [SdkDefault],
+}
+
+const fn reads(variable: &'static str, arguments: &'static [&'static str]) -> SdkDefault {
+    SdkDefault {
+        variable,
+        arguments,
+    }
+}
+
+/// openai-python `OpenAI.__init__`: each argument left `None` is read from the environment.
+const OPENAI_PYTHON_READS: &[SdkDefault] = &[
+    reads("OPENAI_API_KEY", &["api_key"]),
+    reads("OPENAI_ORG_ID", &["organization"]),
+    reads("OPENAI_PROJECT_ID", &["project"]),
+    reads("OPENAI_BASE_URL", &["base_url"]),
+];
+
+/// openai-python `AzureOpenAI.__init__`, which then calls `OpenAI.__init__` with a base URL
+/// (so `OPENAI_BASE_URL` is not read) and the organization and project.
+const AZURE_OPENAI_PYTHON_READS: &[SdkDefault] = &[
+    reads("AZURE_OPENAI_API_KEY", &["api_key"]),
+    reads("AZURE_OPENAI_AD_TOKEN", &["azure_ad_token"]),
+    reads("OPENAI_API_VERSION", &["api_version"]),
+    reads("AZURE_OPENAI_ENDPOINT", &["azure_endpoint", "base_url"]),
+    reads("OPENAI_ORG_ID", &["organization"]),
+    reads("OPENAI_PROJECT_ID", &["project"]),
+];
+
+/// anthropic-sdk-python `Anthropic.__init__`.
+const ANTHROPIC_PYTHON_READS: &[SdkDefault] = &[
+    reads("ANTHROPIC_API_KEY", &["api_key"]),
+    reads("ANTHROPIC_AUTH_TOKEN", &["auth_token"]),
+    reads("ANTHROPIC_BASE_URL", &["base_url"]),
+];
+
+/// openai-node `new OpenAI({...})`: option defaults are `readEnv(...)`.
+const OPENAI_NODE_READS: &[SdkDefault] = &[
+    reads("OPENAI_API_KEY", &["apiKey"]),
+    reads("OPENAI_ORG_ID", &["organization"]),
+    reads("OPENAI_PROJECT_ID", &["project"]),
+    reads("OPENAI_BASE_URL", &["baseURL"]),
+];
+
+/// openai-node `new AzureOpenAI({...})`: `AZURE_OPENAI_ENDPOINT` only without `baseURL`
+/// (itself read from `OPENAI_BASE_URL`), then `new OpenAI` reads the organization and project.
+const AZURE_OPENAI_NODE_READS: &[SdkDefault] = &[
+    reads("AZURE_OPENAI_API_KEY", &["apiKey"]),
+    reads("OPENAI_API_VERSION", &["apiVersion"]),
+    reads("OPENAI_BASE_URL", &["baseURL"]),
+    reads("AZURE_OPENAI_ENDPOINT", &["endpoint", "baseURL"]),
+    reads("OPENAI_ORG_ID", &["organization"]),
+    reads("OPENAI_PROJECT_ID", &["project"]),
+];
+
+/// anthropic-sdk-typescript `new Anthropic({...})`.
+const ANTHROPIC_NODE_READS: &[SdkDefault] = &[
+    reads("ANTHROPIC_API_KEY", &["apiKey"]),
+    reads("ANTHROPIC_AUTH_TOKEN", &["authToken"]),
+    reads("ANTHROPIC_BASE_URL", &["baseURL"]),
+];
+
+/// SDK clients that read variables by default, per language and package.
+pub const SDK_CLIENTS: &[SdkClient] = &[
+    SdkClient {
+        language: SdkLanguage::Python,
+        package: "openai",
+        classes: &["OpenAI", "AsyncOpenAI"],
+        provider: OpenAi,
+        reads: OPENAI_PYTHON_READS,
+    },
+    SdkClient {
+        language: SdkLanguage::Python,
+        package: "openai",
+        classes: &["AzureOpenAI", "AsyncAzureOpenAI"],
+        provider: AzureOpenAi,
+        reads: AZURE_OPENAI_PYTHON_READS,
+    },
+    SdkClient {
+        language: SdkLanguage::Python,
+        package: "anthropic",
+        classes: &["Anthropic", "AsyncAnthropic"],
+        provider: Anthropic,
+        reads: ANTHROPIC_PYTHON_READS,
+    },
+    SdkClient {
+        language: SdkLanguage::JavaScript,
+        package: "openai",
+        classes: &["OpenAI"],
+        provider: OpenAi,
+        reads: OPENAI_NODE_READS,
+    },
+    SdkClient {
+        language: SdkLanguage::JavaScript,
+        package: "openai",
+        classes: &["AzureOpenAI"],
+        provider: AzureOpenAi,
+        reads: AZURE_OPENAI_NODE_READS,
+    },
+    SdkClient {
+        language: SdkLanguage::JavaScript,
+        package: "@anthropic-ai/sdk",
+        classes: &["Anthropic"],
+        provider: Anthropic,
+        reads: ANTHROPIC_NODE_READS,
+    },
+];
+
+/// The client of `language` that `package` exports as `class`.
+#[must_use]
+pub fn sdk_client(language: SdkLanguage, package: &str, class: &str) -> Option<&'static SdkClient> {
+    SDK_CLIENTS.iter().find(|client| {
+        client.language == language && client.package == package && client.classes.contains(&class)
+    })
+}
+
+/// The client `package` exports as its default export (`import OpenAI from "openai"`).
+#[must_use]
+pub fn sdk_default_export(language: SdkLanguage, package: &str) -> Option<&'static SdkClient> {
+    SDK_CLIENTS
+        .iter()
+        .find(|client| client.language == language && client.package == package)
+}
+
 /// Key prefixes, longest first (`sk-proj-` before `sk-`). They only tell which kind of
 /// key a value is, so masks may show them, and placeholder checks look past them.
 pub const KEY_PREFIXES: &[&str] = &[
@@ -775,6 +927,27 @@ mod tests {
                 "{prefix}"
             );
             assert!(KEY_PREFIXES.contains(&prefix), "{prefix}");
+        }
+    }
+
+    #[test]
+    fn sdk_clients_read_known_names() {
+        let client = sdk_client(SdkLanguage::Python, "openai", "AsyncAzureOpenAI").unwrap();
+        assert_eq!(client.provider, AzureOpenAi);
+        let default = sdk_default_export(SdkLanguage::JavaScript, "@anthropic-ai/sdk").unwrap();
+        assert_eq!(default.classes, ["Anthropic"]);
+        assert!(sdk_client(SdkLanguage::JavaScript, "openai", "AsyncOpenAI").is_none());
+        // Every provider-key name an SDK reads is in the variable table.
+        for client in SDK_CLIENTS {
+            for default in client.reads {
+                let known = variable(default.variable);
+                assert!(
+                    known.is_some() || default.variable.ends_with("_TOKEN"),
+                    "{} is read by {} but not in VARIABLES",
+                    default.variable,
+                    client.classes[0]
+                );
+            }
         }
     }
 }

@@ -339,6 +339,19 @@ proptest! {
         }
     }
 
+    /// Every loader model, also those only judged where a project names them (godotenv),
+    /// reads any text without panicking, and ties each entry to a place in it.
+    #[test]
+    fn every_loader_model_reads_any_text(text in env_text(), bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+        for text in [text, String::from_utf8_lossy(&bytes).into_owned()] {
+            for consumer in Consumer::ENV_FILE {
+                for entry in load_env_file(consumer, &text) {
+                    prop_assert!(entry.at <= text.len() && text.is_char_boundary(entry.at), "{}", consumer.id());
+                }
+            }
+        }
+    }
+
     #[test]
     fn env_fixes_settle_and_are_idempotent(text in env_text()) {
         assert_fixes_settle(".env", FileKind::EnvFile, &text, None, &mut BTreeSet::new())?;

@@ -2,7 +2,7 @@
 //! over in-memory pipes, on a 10,000-line `.env` and a 5,000-line Compose file, and the
 //! hover round trip with the probe off.
 //! Run: `cargo run --release -p keylint-lsp --example bench_did_change`
-//! Prints p50/p99 per file (targets, DESIGN.md §7: under 10 ms for 10,000 lines; hover
+//! Prints p50/p99 per file (targets, docs/benchmarks.md: under 10 ms for 10,000 lines; hover
 //! without network under 1 ms).
 
 #[path = "../tests/common/mod.rs"]
@@ -29,7 +29,7 @@ async fn measure(client: &mut TestClient, uri: &str, text: &str, line: usize) ->
     for round in 0..rounds {
         let version = round as i32 + 2;
         // Type one character at the start of the line, alternately insert and delete.
-        let (range, insert) = if round % 2 == 0 {
+        let (range, insert) = if round.is_multiple_of(2) {
             (
                 json!({"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}}),
                 "#",

@@ -1,7 +1,7 @@
 //! `keylint lsp`: the language server. It reads documents, asks the pure core for
 //! diagnostics and fixes, and converts between byte offsets and LSP positions.
 //!
-//! House rules (shared/research/lsp.md §1.5): document state is updated before the
+//! House rules (ARCHITECTURE.md, `keylint-lsp`): document state is updated before the
 //! first `.await` of a notification handler; every core call runs under
 //! `catch_unwind`; the live probe runs in its own task and never holds up diagnostics;
 //! positions are converted only in [`encoding`] and [`convert`].

@@ -1,4 +1,4 @@
-//! Settings (DESIGN.md §6), from `initializationOptions` and
+//! Settings (docs/lsp.md), from `initializationOptions` and
 //! `workspace/didChangeConfiguration` only:
 //! `{"keylint": {"probe": {"enable", "timeoutMs", "allowedHosts"}, "select", "ignore",
 //! "consumers": {"glob": "consumer"}}}`.
@@ -81,7 +81,8 @@ impl Settings {
                         settings.consumers.push((glob.clone(), consumer));
                     }
                     _ => warnings.push(format!(
-                        "keylint.consumers: `{glob}` = `{id}` is not a glob and a consumer (python-dotenv, node-dotenv, dotenvy, compose, docker-env-file, shell); ignored"
+                        "keylint.consumers: `{glob}` = `{id}` is not a glob and a consumer ({}); ignored",
+                        Consumer::env_file_ids()
                     )),
                 }
             }

@@ -1,8 +1,8 @@
 //! `keylint.toml` (or `.keylint.toml`): found by walking up from each linted file (in the
-//! editor: no higher than the workspace folder), overridable with `--config`. Every key
-//! is documented in the README's "Configuration" section.
+//! editor: no higher than the workspace folder), overridable with `--config`. The keys
+//! are a documented contract (docs/configuration.md).
 //!
-//! A workspace config can never enable probing of custom hosts (DESIGN.md §5): there
+//! A workspace config can never enable probing of custom hosts: there
 //! is no such key, and a key that looks like one is rejected with a message saying the
 //! setting is user-level only.
 
@@ -385,7 +385,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Config> {
                 text,
                 key_offset(text, Some("consumers"), glob),
                 &format!(
-                    "unknown consumer `{name}` for `{glob}`; expected one of python-dotenv, node-dotenv, dotenvy, compose, docker-env-file, shell"
+                    "unknown consumer `{name}` for `{glob}`; expected one of {}",
+                    Consumer::env_file_ids()
                 ),
             ));
         };
@@ -515,7 +516,7 @@ anthropic = ["ACME_CLAUDE_KEY"]
         insta::assert_snapshot!(error("[severity]\nKL999 = \"info\"\n"), @"keylint.toml:2:1: unknown rule `KL999` in [severity] (see `keylint rules`)");
         insta::assert_snapshot!(error("\nselect = [\"KL9\"]\n"), @"keylint.toml:2:1: unknown rule `KL9` in `select` (see `keylint rules`)");
         insta::assert_snapshot!(error("fail-on = \"sometimes\"\n"), @r#"keylint.toml:1:1: `fail-on` is `sometimes`; expected one of "error", "warning", "info", "never""#);
-        insta::assert_snapshot!(error("[consumers]\n\"*.env\" = \"bash\"\n"), @"keylint.toml:2:1: unknown consumer `bash` for `*.env`; expected one of python-dotenv, node-dotenv, dotenvy, compose, docker-env-file, shell");
+        insta::assert_snapshot!(error("[consumers]\n\"*.env\" = \"bash\"\n"), @"keylint.toml:2:1: unknown consumer `bash` for `*.env`; expected one of python-dotenv, node-dotenv, dotenvy, godotenv, compose, docker-env-file, shell");
         insta::assert_snapshot!(error("[variables]\nmistral = [\"MISTRAL_KEY\"]\n"), @"keylint.toml:2:1: unknown provider `mistral` in [variables]; expected one of openai, azure-openai, anthropic, gemini");
         insta::assert_snapshot!(error("[variables]\nopenai = [\"ACME KEY\"]\n"), @"keylint.toml:2:1: `ACME KEY` in [variables] is not a variable name");
         insta::assert_snapshot!(error("select = \"KL1\"\n"), @r#"keylint.toml:1:10: invalid type: string "KL1", expected a sequence"#);

@@ -69,7 +69,7 @@ pub struct LintArgs {
     #[arg(long = "env-file", value_name = "PATH")]
     env_files: Vec<PathBuf>,
     /// Who reads matching env files, e.g. `deploy/*.env=docker-env-file`.
-    /// Consumers: python-dotenv, node-dotenv, dotenvy, compose, docker-env-file, shell.
+    /// Consumers: python-dotenv, node-dotenv, dotenvy, godotenv, compose, docker-env-file, shell.
     #[arg(long = "consumer", value_name = "GLOB=CONSUMER")]
     consumers: Vec<String>,
     /// When to colour the output.
@@ -138,7 +138,10 @@ pub fn run(args: &LintArgs) -> Result<u8> {
                 bail!("--consumer takes GLOB=CONSUMER, got `{pair}`")
             };
             let Some(consumer) = Consumer::from_id(name) else {
-                bail!("unknown consumer `{name}` in --consumer")
+                bail!(
+                    "unknown consumer `{name}` in --consumer (expected one of: {})",
+                    Consumer::env_file_ids()
+                )
             };
             Ok((glob.to_string(), consumer))
         })

@@ -54,7 +54,7 @@ enum RulesFormat {
     Markdown,
 }
 
-/// Exit codes (DESIGN.md §3): 0 no findings at or above `--fail-on`, 1 findings, 2 usage or I/O error
+/// Exit codes (a documented contract, docs/cli.md): 0 no findings at or above `--fail-on`, 1 findings, 2 usage or I/O error
 /// (`probe` adds 3: no failure, but at least one key could not be judged).
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;

@@ -41,7 +41,7 @@ pub fn keys_in_text(
         .map_err(anyhow::Error::msg)
 }
 
-/// Exit code when no probe failed but at least one could not tell (DESIGN.md §3).
+/// Exit code when no probe failed but at least one could not tell (docs/probe.md).
 pub const EXIT_UNKNOWN: u8 = 3;
 
 /// Probes run at the same time, at most.
@@ -98,7 +98,7 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "URL", requires = "stdin")]
     base_url: Option<String>,
     /// Whose reading of env files gives the value probed: python-dotenv (default),
-    /// node-dotenv, dotenvy, compose, docker-env-file, shell.
+    /// node-dotenv, dotenvy, godotenv, compose, docker-env-file, shell.
     #[arg(long, value_name = "CONSUMER")]
     consumer: Option<String>,
     #[command(flatten)]
@@ -295,7 +295,8 @@ fn keys_from_files(args: &ProbeArgs) -> Result<Vec<Readings>> {
         Some(id) => match Consumer::from_id(id) {
             Some(consumer) if consumer != Consumer::YamlAsWritten => consumer,
             _ => bail!(
-                "unknown consumer `{id}` (expected one of: python-dotenv, node-dotenv, dotenvy, compose, docker-env-file, shell)"
+                "unknown consumer `{id}` (expected one of: {})",
+                Consumer::env_file_ids()
             ),
         },
     };

@@ -87,7 +87,7 @@ fn fabricated_key(prefix: &str, seed: u64, middle: usize) -> String {
 }
 
 /// For a non-secret name and value, `value` in the JSON is what the real python-dotenv,
-/// node dotenv, dotenvy, Compose, docker and bash gave the program (loaders.md table).
+/// node dotenv, dotenvy, Compose, docker and bash gave the program (the cases of docs/loaders.md).
 #[test]
 fn json_values_match_the_real_loaders() {
     let cases: Value = serde_json::from_str(include_str!(
@@ -196,6 +196,7 @@ fn the_shell_overrides_the_file_for_dotenv_libraries() {
         ("python-dotenv", true),
         ("node-dotenv", true),
         ("dotenvy", true),
+        ("godotenv", true),
         ("compose", true),
         ("docker-env-file", false),
         ("shell", false),
@@ -217,7 +218,7 @@ fn the_shell_overrides_the_file_for_dotenv_libraries() {
     let text = human(dir.path(), &[".env"], &[("REGION", "ap")]);
     assert!(
         text.contains(
-            "overridden by your shell for python-dotenv, node dotenv, dotenvy, Compose: ap (2)"
+            "overridden by your shell for python-dotenv, node dotenv, dotenvy, godotenv, Compose: ap (2)"
         ),
         "{text}"
     );

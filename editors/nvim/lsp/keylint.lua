@@ -7,7 +7,7 @@ return {
   cmd = keylint.cmd(),
   filetypes = keylint.filetypes,
   root_markers = keylint.root_markers,
-  -- DESIGN §6 settings; the server reads them from initializationOptions and
+  -- The server's settings (docs/lsp.md); the server reads them from initializationOptions and
   -- workspace/didChangeConfiguration (Neovim sends `settings` there after start).
   settings = keylint.settings(),
   before_init = keylint.before_init,

@@ -75,5 +75,6 @@ export function resolveServer(context: vscode.ExtensionContext): ServerBinary | 
 }
 
 export const INSTALL_HINT =
-  'Install it with `cargo install --path crates/keylint` from a clone of the keylint repository ' +
-  '(or download a release binary), then restart the server or set `keylint.path` in your user settings.';
+  'Install it with `pipx install keylint`, `cargo binstall keylint` or the install script ' +
+  '(see "Install" in the keylint README), or install the platform package of this extension, which carries it; ' +
+  'then restart the server or set `keylint.path` in your user settings.';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 
-/** The settings object the server reads (DESIGN §6), sent as `initializationOptions`
+/** The settings object the server reads (docs/lsp.md), sent as `initializationOptions`
  * and in `workspace/didChangeConfiguration`. */
 export interface ServerSettings {
   keylint: {

@@ -323,7 +323,7 @@ async function main() {
       const missing = page.locator('.notifications-toasts .notification-toast', { hasText: 'not found' }).first();
       const missingText = await missing.waitFor({ timeout: 30000 }).then(() => missing.innerText(), () => '');
       console.log(`     missing binary: ${JSON.stringify(missingText)}`);
-      check(/cargo install --path crates\/keylint/.test(missingText), 'missing binary: the message says how to install it');
+      check(/pipx install keylint/.test(missingText), 'missing binary: the message says how to install it');
       await sleep(1000);
       await shot('vscode-missing-binary.png');
       fs.writeFileSync(wsSettingsFile, wsSettingsBefore);

@@ -1,5 +1,5 @@
 //! Docker Compose v2 reading `env_file:` or the project `.env`, from compose-go
-//! `dotenv/parser.go` (loaders.md, READ and run unchanged): `export`, `KEY = v`,
+//! `dotenv/parser.go` (docs/loaders.md; read from the source, then run unchanged): `export`, `KEY = v`,
 //! `KEY: v` and `KEY:v` are accepted; only ` #` starts a comment; quotes may span
 //! lines; after a closing quote the rest is read as a new statement; `$VAR`, `${VAR}`
 //! and `$$` are interpolated in unquoted and double-quoted values. Any parse error
@@ -163,7 +163,7 @@ fn locate_key_name(text: &str, mut position: usize) -> Result<(String, usize, bo
         }
     }
     // No `=`, `:` or line break before the end: compose-go reads the text as the value of
-    // an empty name (loaders.md case 22b).
+    // an empty name (case 22b of `resources/test/loader_cases.json`).
     Ok((String::new(), position, false))
 }
 

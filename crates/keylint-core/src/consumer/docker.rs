@@ -1,5 +1,5 @@
 //! `docker run --env-file`, from docker/cli `pkg/kvfile/kvfile.go` `parseKeyValueFile`
-//! (loaders.md, READ): lines split at `\n` with one `\r` dropped, the BOM trimmed on
+//! (docs/loaders.md; read from the source, then run unchanged): lines split at `\n` with one `\r` dropped, the BOM trimmed on
 //! line 1, leading white space trimmed, `#` lines skipped, then everything after the
 //! first `=` verbatim. A name with a space or tab makes `docker run` exit.
 

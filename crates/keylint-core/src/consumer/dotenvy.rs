@@ -1,4 +1,4 @@
-//! dotenvy 0.15.7 `from_path`/`dotenv()` (loaders.md, RUN), ported from the crate's
+//! dotenvy 0.15.7 `from_path`/`dotenv()` (docs/loaders.md; run), ported from the crate's
 //! `src/iter.rs` and `src/parse.rs`, with an empty process environment to start with.
 //!
 //! `from_path` strips one BOM, joins physical lines into logical ones while a quote is
@@ -196,7 +196,7 @@ enum LineEnd {
 
 /// `eval_end_state`: the state after one physical line, read from `state`. Note that a
 /// blank switches to `WhiteSpace` and the next character back to `Complete`, so a file
-/// ending in a blank with no final newline is an error (loaders.md case 35).
+/// ending in a blank with no final newline is an error (case 35 of `resources/test/loader_cases.json`).
 ///
 /// Byte by byte: every character that matters is ASCII, and the bytes of any other
 /// character act like one character would, except a Unicode blank seen in `Complete`,

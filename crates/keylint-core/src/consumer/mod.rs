@@ -3,13 +3,14 @@
 //!
 //! Who reads a file decides what the application gets: `KEY="v"` is `v` for every
 //! dotenv library but `"v"` with the quotes for `docker run --env-file`. Each env-file
-//! consumer here re-implements its loader from the verified table in
-//! `shared/research/loaders.md` (dotenvy is a port of the crate's own parser), and
+//! consumer here re-implements its loader (docs/loaders.md says what each
+//! one does and how that was established; dotenvy is a port of the crate's own parser), and
 //! `scripts/conformance.sh` compares them with the real loaders.
 
 mod compose;
 mod docker;
 mod dotenvy;
+mod godotenv;
 mod interpolate;
 mod node_dotenv;
 mod python_dotenv;
@@ -26,6 +27,8 @@ pub enum Consumer {
     NodeDotenv,
     /// Rust `dotenvy::dotenv()` / `from_path`: stops at the first bad line.
     Dotenvy,
+    /// Go `godotenv.Load()`: one bad line fails the whole file.
+    Godotenv,
     /// Docker Compose v2 reading `env_file:` or the project `.env` (compose-go).
     ComposeEnvFile,
     /// `docker run --env-file`: everything after `=`, verbatim.
@@ -38,7 +41,20 @@ pub enum Consumer {
 
 impl Consumer {
     /// The env-file consumers, in the order messages list them.
-    pub const ENV_FILE: [Consumer; 6] = [
+    pub const ENV_FILE: [Consumer; 7] = [
+        Consumer::PythonDotenv,
+        Consumer::NodeDotenv,
+        Consumer::Dotenvy,
+        Consumer::Godotenv,
+        Consumer::ComposeEnvFile,
+        Consumer::DockerEnvFile,
+        Consumer::Shell,
+    ];
+
+    /// The loaders judged when keylint does not know who reads an env file. godotenv is
+    /// judged only where the project shows it (a Go program that loads the file, or
+    /// `--consumer`): its own quirks would otherwise be reported for every file.
+    pub const COMMON: [Consumer; 6] = [
         Consumer::PythonDotenv,
         Consumer::NodeDotenv,
         Consumer::Dotenvy,
@@ -54,6 +70,7 @@ impl Consumer {
             Consumer::PythonDotenv => "python-dotenv",
             Consumer::NodeDotenv => "node-dotenv",
             Consumer::Dotenvy => "dotenvy",
+            Consumer::Godotenv => "godotenv",
             Consumer::ComposeEnvFile => "compose",
             Consumer::DockerEnvFile => "docker-env-file",
             Consumer::Shell => "shell",
@@ -68,11 +85,18 @@ impl Consumer {
             Consumer::PythonDotenv => "python-dotenv",
             Consumer::NodeDotenv => "node dotenv",
             Consumer::Dotenvy => "dotenvy",
+            Consumer::Godotenv => "godotenv",
             Consumer::ComposeEnvFile => "Compose",
             Consumer::DockerEnvFile => "docker --env-file",
             Consumer::Shell => "a shell (`set -a; . .env`)",
             Consumer::YamlAsWritten => "YAML",
         }
+    }
+
+    /// The ids a user may name an env-file consumer by, for messages: `python-dotenv, …`.
+    #[must_use]
+    pub fn env_file_ids() -> String {
+        Consumer::ENV_FILE.map(Consumer::id).join(", ")
     }
 
     #[must_use]
@@ -81,6 +105,17 @@ impl Consumer {
             .into_iter()
             .chain(Consumer::ENV_FILE)
             .find(|consumer| consumer.id() == id)
+    }
+
+    /// Whether one bad line makes this consumer refuse the whole file, so the program gets
+    /// nothing from it (Compose does not start, `docker run` exits, godotenv's `Load`
+    /// returns an error).
+    #[must_use]
+    pub fn refuses_whole_file(self) -> bool {
+        matches!(
+            self,
+            Consumer::ComposeEnvFile | Consumer::DockerEnvFile | Consumer::Godotenv
+        )
     }
 
     /// Which duplicate of a name this consumer keeps.
@@ -218,6 +253,7 @@ pub fn load_env_file(consumer: Consumer, text: &str) -> Vec<Loaded> {
         Consumer::PythonDotenv => python_dotenv::load(text),
         Consumer::NodeDotenv => node_dotenv::load(text),
         Consumer::Dotenvy => dotenvy::load(text),
+        Consumer::Godotenv => godotenv::load(text),
         Consumer::ComposeEnvFile => compose::load(text),
         Consumer::DockerEnvFile => docker::load(text),
         Consumer::Shell => shell::load(text),
@@ -251,7 +287,8 @@ fn skip_space(text: &str, from: usize, is_space: impl Fn(char) -> bool) -> usize
 }
 
 /// Text with `\r\n` and lone `\r` turned into `\n`, as Python's universal newlines and
-/// node dotenv do, plus the way back to offsets in the original text.
+/// node dotenv do (or only `\r\n`, as godotenv does), plus the way back to offsets in the
+/// original text.
 struct NormalizedNewlines {
     text: String,
     /// Offsets (in `text`) where a `\r` of a `\r\n` pair was dropped.
@@ -260,6 +297,15 @@ struct NormalizedNewlines {
 
 impl NormalizedNewlines {
     fn new(original: &str) -> NormalizedNewlines {
+        NormalizedNewlines::normalize(original, true)
+    }
+
+    /// Only `\r\n` becomes `\n`; a lone `\r` stays.
+    fn crlf_only(original: &str) -> NormalizedNewlines {
+        NormalizedNewlines::normalize(original, false)
+    }
+
+    fn normalize(original: &str, lone_cr_too: bool) -> NormalizedNewlines {
         let mut text = String::with_capacity(original.len());
         let mut dropped = Vec::new();
         let bytes = original.as_bytes();
@@ -269,8 +315,10 @@ impl NormalizedNewlines {
                 text.push_str(&original[last..index]);
                 if bytes.get(index + 1) == Some(&b'\n') {
                     dropped.push(text.len());
-                } else {
+                } else if lone_cr_too {
                     text.push('\n');
+                } else {
+                    text.push('\r');
                 }
                 last = index + 1;
             }

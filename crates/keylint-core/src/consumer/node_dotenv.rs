@@ -1,4 +1,4 @@
-//! node `dotenv` 18 `parse()` (loaders.md, RUN), following its `lib/main.js`: line
+//! node `dotenv` 18 `parse()` (docs/loaders.md; run), following its `lib/main.js`: line
 //! endings are normalised to `\n`, then one multi-line regular expression finds the
 //! statements. Any `#` in an unquoted value starts a comment, backticks quote, and in
 //! double quotes only `\n` and `\r` are expanded. No interpolation.

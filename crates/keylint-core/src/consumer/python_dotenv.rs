@@ -1,4 +1,4 @@
-//! python-dotenv 1.2.4 `load_dotenv()` (loaders.md, RUN), following its `parser.py`:
+//! python-dotenv 1.2.4 `load_dotenv()` (docs/loaders.md; run), following its `parser.py`:
 //! a statement is `[export ]KEY[ ]=[ ]VALUE[ # comment]`; unparsable statements are
 //! skipped with a warning and the next line is read; values are then interpolated
 //! (`${VAR}` and `${VAR:-default}` only, in every quote style).

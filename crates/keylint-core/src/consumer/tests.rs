@@ -1,5 +1,5 @@
-//! Every row of the verified loader table (`shared/research/loaders.md`, copied to
-//! `resources/test/loader_cases.json`) must give, per consumer, the value the real
+//! Every case of the verified loader table (`resources/test/loader_cases.json`, described
+//! in docs/loaders.md) must give, per consumer, the value the real
 //! loader gave the program.
 
 use super::{Consumer, Outcome, load_env_file};
@@ -14,7 +14,7 @@ fn decode_hex(hex: &str) -> Vec<u8> {
 /// The value the program finally sees for `name`, given what the consumer read per line.
 fn program_value(consumer: Consumer, text: &str, name: &str) -> Option<String> {
     let loaded = load_env_file(consumer, text);
-    let refuses_file = matches!(consumer, Consumer::ComposeEnvFile | Consumer::DockerEnvFile)
+    let refuses_file = consumer.refuses_whole_file()
         && loaded
             .iter()
             .any(|entry| matches!(entry.outcome, Outcome::Refused(_)));
@@ -73,6 +73,7 @@ fn copies_that_double_per_line_stop_at_the_budget() {
     for consumer in [
         Consumer::PythonDotenv,
         Consumer::Dotenvy,
+        Consumer::Godotenv,
         Consumer::ComposeEnvFile,
         Consumer::Shell,
     ] {

@@ -187,7 +187,10 @@ fn the_environment_wins_for_dotenv_libraries_only() {
         assert!(variable.secret);
         for view in &variable.views {
             let expected = match view.consumer {
-                Consumer::PythonDotenv | Consumer::NodeDotenv | Consumer::Dotenvy => true,
+                Consumer::PythonDotenv
+                | Consumer::NodeDotenv
+                | Consumer::Dotenvy
+                | Consumer::Godotenv => true,
                 Consumer::ComposeEnvFile => compose_wins,
                 _ => false,
             };
@@ -322,4 +325,25 @@ fn compose_single_service() {
     assert_eq!(report.services.len(), 1);
     assert_eq!(report.services[0].name, "worker");
     assert_eq!(compose_services(COMPOSE), vec!["api", "worker"]);
+}
+
+/// python-dotenv's own test input: a quoted name sets the name without its quotes, which
+/// keylint's reader spells with them. Inspect lists the loader's name with its value.
+#[test]
+fn names_a_loader_spells_differently_are_listed() {
+    let report = inspect_env_file(".env", "'a'=b\n", &Environment::new());
+    let names: Vec<&str> = report
+        .variables
+        .iter()
+        .map(|variable| variable.name.as_str())
+        .collect();
+    assert_eq!(names, ["'a'", "a"]);
+    let loaded = &report.variables[1];
+    assert_eq!(loaded.lines, [1]);
+    assert_eq!(
+        loaded
+            .view(Consumer::PythonDotenv)
+            .and_then(ConsumerView::value),
+        Some("b")
+    );
 }

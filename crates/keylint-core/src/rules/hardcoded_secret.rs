@@ -242,7 +242,8 @@ fn secret_kind(value: &str, named_as_key: bool) -> Option<KeyKind> {
 fn looks_made_up(body: &str) -> bool {
     let bytes = body.as_bytes();
     let repeated = (1..=bytes.len() / 2).any(|period| {
-        bytes.len() % period == 0 && bytes.chunks(period).all(|chunk| chunk == &bytes[..period])
+        bytes.len().is_multiple_of(period)
+            && bytes.chunks(period).all(|chunk| chunk == &bytes[..period])
     });
     let ascending = bytes
         .windows(2)

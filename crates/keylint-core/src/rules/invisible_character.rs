@@ -42,7 +42,7 @@ The provider compares the whole string: a key with a zero-width space or a `\r` 
 different key (`401 invalid_api_key`), and Python's HTTP clients refuse to send a
 non-ASCII header at all (`UnicodeEncodeError`). A name with an invisible character is
 a different variable, so the program finds no key. Which loaders keep which character
-is in `shared/research/loaders.md` (cases 4, 15, 16, 17, 48, 53); severity follows
+is in `docs/loaders.md` of the keylint repository; severity follows
 the consumers that read the file.
 
 ## Example
@@ -110,6 +110,10 @@ fn byte_order_mark(ctx: &Context, env: &EnvFile) -> Option<Diagnostic> {
             Consumer::Dotenvy,
             "dotenvy's `from_path_iter` fails on the first line".to_string(),
         ),
+        (
+            Consumer::Godotenv,
+            "godotenv fails on the first line and sets nothing from the file".to_string(),
+        ),
     ];
     let broken: Vec<&String> = breaks
         .iter()
@@ -119,8 +123,11 @@ fn byte_order_mark(ctx: &Context, env: &EnvFile) -> Option<Diagnostic> {
     if broken.is_empty() {
         return None;
     }
-    // Only the shell breaks whatever its version; the others depend on the version or API.
-    let severity = if ctx.consumers.is_known() && judged.contains(&Consumer::Shell) {
+    // The shell and godotenv (1.5.1, the latest) break whatever the version; the others
+    // depend on the version or API.
+    let severity = if ctx.consumers.is_known()
+        && (judged.contains(&Consumer::Shell) || judged.contains(&Consumer::Godotenv))
+    {
         Severity::Error
     } else {
         Severity::Warning
@@ -446,6 +453,11 @@ mod tests {
           fix (safe): Remove the byte order mark => OPENAI_API_KEY=sk-abc\n
         ");
         insta::assert_snapshot!(check_with("KL103", ".env", text, &[Consumer::NodeDotenv, Consumer::ComposeEnvFile]), @"");
+        // godotenv is judged only where it is known to read the file.
+        insta::assert_snapshot!(check_with("KL103", ".env", text, &[Consumer::Godotenv]), @r#"
+1:1-1:2 error KL103: the file starts with an invisible byte order mark (BOM): godotenv fails on the first line and sets nothing from the file — save it as UTF-8 without BOM
+  fix (safe): Remove the byte order mark => OPENAI_API_KEY=sk-abc\n
+"#);
         insta::assert_snapshot!(check("KL103", ".env", "\u{feff}# comment\nA=1\n"), @"");
     }
 

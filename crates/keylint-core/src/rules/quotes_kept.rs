@@ -23,8 +23,8 @@ curly quotes (`“…”`) pasted from a document, and mismatched quotes (`'valu
 ## Why is this bad?
 The provider compares the whole string. A key with two extra quote characters is a
 different key, and the request fails with `401 invalid_api_key` although the key itself
-is right. Which loaders strip quotes is in `shared/research/loaders.md`: every dotenv
-library and Compose's `env_file:` do; `docker run --env-file` and the Compose list form
+is right. Which loaders strip quotes (`docs/loaders.md` in the keylint repository): every
+dotenv library and Compose's `env_file:` do; `docker run --env-file` and the Compose list form
 do not.
 
 Quoting in a `.env` is deliberate syntax that every dotenv library understands, so a

@@ -29,7 +29,7 @@ The dotenv libraries accept `KEY = value`, but `docker run --env-file` exits wit
 command, so the variable is never set. With a colon the loaders disagree completely:
 python-dotenv skips the line, node dotenv reads `KEY: value` but not `KEY:value`,
 dotenvy stops reading the file, docker exits or drops the variable, and Compose
-accepts both (`shared/research/loaders.md`, cases 8, 9, 29, 29b, 36). Compose
+accepts both (`docs/loaders.md` in the keylint repository). Compose
 refuses an `environment:` list item whose name ends in a blank ("declared with a
 trailing space"), so the service does not start.
 
@@ -83,8 +83,8 @@ fn env_assignment<'a>(ctx: &'a Context, assignment: &Assignment) -> Option<&'a E
     }
 }
 
-/// The consumers a separator other than a bare `=` can break (loaders.md cases 8, 29,
-/// 29b, 36); each is reported only when its outcome confirms it. Compose accepts every
+/// The consumers a separator other than a bare `=` can break (cases 8, 29,
+/// 29b and 36 of `resources/test/loader_cases.json`); each is reported only when its outcome confirms it. Compose accepts every
 /// form, and the dotenv libraries accept blanks around `=`.
 fn affected_by(written: &EnvAssignment, separator: &str) -> &'static [Consumer] {
     let blank_before = separator

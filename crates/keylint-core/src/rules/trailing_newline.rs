@@ -97,7 +97,7 @@ fn trailing_newline_escapes(ctx: &Context, inside: &Range<usize>) -> Range<usize
         {
             // `\\n` is an escaped backslash followed by `n`, not a newline escape.
             let backslashes = rest.len() - rest.trim_end_matches('\\').len();
-            if backslashes % 2 == 0 {
+            if backslashes.is_multiple_of(2) {
                 end = rest.len();
                 continue;
             }

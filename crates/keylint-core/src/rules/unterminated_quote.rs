@@ -22,7 +22,7 @@ closing quote anywhere after it.
 
 ## Why is this bad?
 No loader reads the key you meant, and each fails differently
-(`shared/research/loaders.md`, cases 13 and 13b): python-dotenv skips the line with a
+(`docs/loaders.md` in the keylint repository): python-dotenv skips the line with a
 warning, node dotenv and `docker run --env-file` keep the opening `"` as part of the
 key, dotenvy stops reading the file there (that variable and every later one are
 unset), Compose refuses the whole file so the project does not start, and a shell
@@ -98,6 +98,7 @@ fn effect(consumer: Consumer, outcome: &Outcome, quote: char) -> &'static str {
         Outcome::Refused(_) => match consumer {
             Consumer::ComposeEnvFile => "refuses the whole file (the project does not start)",
             Consumer::Dotenvy => "stops reading the file there",
+            Consumer::Godotenv => "refuses the whole file (`Load` sets nothing from it)",
             Consumer::Shell => "stops at a syntax error",
             _ => "refuses the file",
         },
@@ -119,6 +120,7 @@ mod tests {
     fn known_consumers_only() {
         let text = "OPENAI_API_KEY=\"sk-abc\n";
         insta::assert_snapshot!(check_with("KL105", ".env", text, &[Consumer::ComposeEnvFile]), @r#"1:16-1:23 error KL105: the `"` quote opening OPENAI_API_KEY never closes: Compose refuses the whole file (the project does not start) — close the quote or remove it"#);
+        insta::assert_snapshot!(check_with("KL105", ".env", text, &[Consumer::Godotenv]), @r#"1:16-1:23 error KL105: the `"` quote opening OPENAI_API_KEY never closes: godotenv refuses the whole file (`Load` sets nothing from it) — close the quote or remove it"#);
         insta::assert_snapshot!(check_with("KL105", ".env", text, &[Consumer::NodeDotenv, Consumer::DockerEnvFile]), @r#"1:16-1:23 error KL105: the `"` quote opening OPENAI_API_KEY never closes: node dotenv keeps the `"` in the value and docker --env-file keeps the `"` in the value — close the quote or remove it"#);
     }
 

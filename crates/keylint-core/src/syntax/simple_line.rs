@@ -10,7 +10,7 @@
 //! `$`, backslash, quote or blank, and no `\r`). The comment is allowed after a non-empty
 //! unquoted value and one space (compose-go cuts at `" #"`, not at a tab; dotenvy's line
 //! joiner misses a comment after two blanks), and holds anything but `\r`. Read from the start of a line, every loader ends such a line where it
-//! ends, with the value as written minus its quotes (loaders.md, "Safe for all six");
+//! ends, with the value as written minus its quotes (docs/loaders.md, "The short version");
 //! `docker --env-file` alone keeps the quotes, the `export ` and the comment. Whether a
 //! loader is at the start of a line is for its model to know: after a quote left open, it
 //! is not.

@@ -104,7 +104,7 @@ fn with_mistake(value: &str, mistake: Mistake, at: usize) -> String {
     match mistake {
         Mistake::Bearer => format!("Bearer {value}"),
         Mistake::InnerBlank => format!(" {value}"),
-        Mistake::Invisible if at % 2 == 0 => format!("{value}\u{a0}"),
+        Mistake::Invisible if at.is_multiple_of(2) => format!("{value}\u{a0}"),
         Mistake::Invisible => {
             let middle = value.char_indices().nth(value.chars().count() / 2);
             let split = middle.map_or(value.len(), |(index, _)| index);

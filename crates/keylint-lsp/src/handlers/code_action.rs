@@ -61,10 +61,10 @@ pub fn code_action(backend: &Backend, params: CodeActionParams) -> Option<CodeAc
             }));
         }
     }
-    if wants(FIX_ALL) {
-        if let Some(action) = fix_all(backend, &uri, &document) {
-            actions.push(action);
-        }
+    if wants(FIX_ALL)
+        && let Some(action) = fix_all(backend, &uri, &document)
+    {
+        actions.push(action);
     }
     if wants(REFACTOR_INSERT) {
         actions.extend(startup_validation(backend, &uri, &document));

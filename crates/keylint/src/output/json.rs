@@ -1,4 +1,4 @@
-//! `--format json`: the v1 contract of DESIGN.md §3.
+//! `--format json`: the v1 contract (docs/cli.md, "JSON output"), which tools outside keylint rely on.
 
 use keylint_core::{ColumnUnit, LineIndex};
 use serde::Serialize;

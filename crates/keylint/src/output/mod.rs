@@ -1,5 +1,5 @@
 //! Output formats. The structs written here are hand-made counterparts of the core's
-//! types, so the JSON v1 contract (DESIGN.md §3) does not drift when the core changes.
+//! types, so the JSON v1 contract does not drift when the core changes.
 
 pub mod github;
 pub mod human;

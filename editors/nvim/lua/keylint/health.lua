@@ -15,7 +15,7 @@ function M.check()
   local binary = client and client.config.cmd and client.config.cmd[1] or keylint.binary()
   if vim.fn.executable(binary) ~= 1 then
     error(('`%s` not found or not executable'):format(binary), {
-      'Install it: `cargo install --path crates/keylint` from a clone of keylint, or download a release binary',
+      'Install it: `pipx install keylint`, `cargo binstall keylint` or the install script (see "Install" in the keylint README)',
       'Or point to it: vim.g.keylint_path = "/path/to/keylint" (or $KEYLINT_PATH)',
     })
     return

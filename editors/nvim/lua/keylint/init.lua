@@ -22,7 +22,7 @@ function M.cmd()
   return { M.binary(), 'lsp' }
 end
 
---- The settings object of DESIGN §6: `{ keylint = { probe = {...}, select, ignore, consumers } }`.
+--- The settings object the server reads (docs/lsp.md): `{ keylint = { probe = {...}, select, ignore, consumers } }`.
 --- `vim.g.keylint_settings` (the inner table) is merged over the defaults.
 function M.settings(extra)
   local settings = {
@@ -103,8 +103,8 @@ function M.start(bufnr)
     if not M._warned then
       M._warned = true
       vim.notify(
-        ('keylint: `%s` not found. Install it with `cargo install --path crates/keylint` '
-          .. '(from a clone of keylint) or download a release, or set vim.g.keylint_path.'):format(config.cmd[1]),
+        ('keylint: `%s` not found. Install it with `pipx install keylint`, `cargo binstall keylint` '
+          .. 'or the install script (see "Install" in the keylint README), or set vim.g.keylint_path.'):format(config.cmd[1]),
         vim.log.levels.WARN
       )
     end

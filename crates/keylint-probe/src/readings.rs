@@ -47,7 +47,7 @@ impl Prober {
             (0..readings.len()).find(|&index| outcomes[index].verdict.key_recognized())
         {
             let accepted = Accepted {
-                key: &readings[good].request.key,
+                request: &readings[good].request,
                 by: Some(&readings[good].read_by),
             };
             return Some((reported, passed_differently(reading, &outcome, &accepted)));
@@ -58,27 +58,26 @@ impl Prober {
         if bare.is_empty() || bare == sent {
             return Some((reported, outcome));
         }
-        let alone = self
-            .probe(&ProbeRequest {
-                key: bare.to_string(),
-                ..reading.request.clone()
-            })
-            .await;
+        let alone_request = ProbeRequest {
+            key: bare.to_string(),
+            ..reading.request.clone()
+        };
+        let alone = self.probe(&alone_request).await;
         if !alone.verdict.key_recognized() {
             return Some((reported, outcome));
         }
         let accepted = Accepted {
-            key: bare,
+            request: &alone_request,
             by: None,
         };
         Some((reported, passed_differently(reading, &outcome, &accepted)))
     }
 }
 
-/// The value the provider accepted, and which programs read it that way (`None`: the
-/// key as written, which no program is known to receive).
+/// The request the provider accepted, and which programs read the file that way
+/// (`None`: the key as written, which no program is known to receive).
 struct Accepted<'a> {
-    key: &'a str,
+    request: &'a ProbeRequest,
     by: Option<&'a [Consumer]>,
 }
 
@@ -94,11 +93,42 @@ fn passed_differently(
     } else {
         "passes"
     };
-    let sent = reading.request.key.as_str();
-    let how = difference(sent, accepted.key);
+    // What differs: the key, or else the organization, project or base URL beside it.
+    let (what, sent, wanted) = [
+        (
+            "it",
+            Some(&reading.request.key),
+            Some(&accepted.request.key),
+        ),
+        (
+            "the organization id",
+            reading.request.organization.as_ref(),
+            accepted.request.organization.as_ref(),
+        ),
+        (
+            "the project id",
+            reading.request.project.as_ref(),
+            accepted.request.project.as_ref(),
+        ),
+        (
+            "the base URL",
+            reading.request.base_url.as_ref(),
+            accepted.request.base_url.as_ref(),
+        ),
+    ]
+    .into_iter()
+    .find(|(_, sent, wanted)| sent != wanted)
+    .map_or(("it", "", ""), |(what, sent, wanted)| {
+        (
+            what,
+            sent.map_or("", String::as_str),
+            wanted.map_or("", String::as_str),
+        )
+    });
+    let how = difference(sent, wanted);
     let itself = match accepted.by {
         Some(by) => format!(
-            "the key itself is valid ({} reads it right)",
+            "the key itself is valid ({} reads the file right)",
             names(by, reading)
         ),
         None => "the key itself is valid".to_string(),
@@ -108,19 +138,21 @@ fn passed_differently(
         .map(|status| evidence(status, outcome.error_code.as_deref()))
         .unwrap_or_default();
     let message =
-        format!("{itself}, but {who} {verb} it {how}, so the program's request fails{tail}");
+        format!("{itself}, but {who} {verb} {what} {how}, so the program's request fails{tail}");
     let fix = format!(
-        "Write the value so that {who} {} the key alone: {}",
+        "Write the value so that {who} {} it alone: {}",
         if reading.read_by.len() > 1 {
             "read"
         } else {
             "reads"
         },
-        cure(sent, accepted.key)
+        cure(sent, wanted)
     );
+    let key = reading.request.key.as_str();
+    let accepted_key = accepted.request.key.as_str();
     ProbeOutcome {
-        message: sanitize(&sanitize(&message, sent), accepted.key),
-        fix: sanitize(&sanitize(&fix, sent), accepted.key),
+        message: sanitize(&sanitize(&message, key), accepted_key),
+        fix: sanitize(&sanitize(&fix, key), accepted_key),
         ..outcome.clone()
     }
 }

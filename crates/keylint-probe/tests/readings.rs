@@ -11,6 +11,7 @@ use keylint_probe::config_keys::{Filter, Readings, keys_in_text};
 use keylint_probe::{Prober, Verdict};
 
 const OPENAI_MODELS: &str = r#"{"object":"list","data":[{"id":"gpt-4o-mini","object":"model","created":1721172741,"owned_by":"system"}]}"#;
+const OPENAI_ORG: &str = r#"{"error":{"message":"OpenAI-Organization header should match organization for API key","type":"invalid_request_error","param":null,"code":"mismatched_organization"}}"#;
 const OPENAI_INVALID: &str = r#"{"error":{"message":"Incorrect API key provided.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}"#;
 
 /// A provider that knows exactly one key.
@@ -104,7 +105,7 @@ async fn each_program_reading_is_probed_and_the_failing_one_reported() {
     assert_eq!(outcome.verdict, Verdict::InvalidKey);
     assert!(
         outcome.message.starts_with(
-            "the key itself is valid (Compose reads it right), but docker --env-file passes it with its quotes"
+            "the key itself is valid (Compose reads the file right), but docker --env-file passes it with its quotes"
         ),
         "{}",
         outcome.message
@@ -151,4 +152,43 @@ async fn a_clean_key_is_probed_once() {
         .unwrap();
     assert_eq!(outcome.verdict, Verdict::Ok);
     assert_eq!(mock.requests().len(), 1);
+}
+
+/// Docker keeps the quotes of the organization id, not of the key: the message says what
+/// the program gets wrong.
+#[tokio::test]
+async fn a_quoted_organization_is_named_not_the_key() {
+    let key = openai_key();
+    let accepted = format!("Bearer {key}");
+    let mock = Mock::start(move |request, _| {
+        let organization = request.header("openai-organization");
+        if request.header("authorization") != Some(accepted.as_str()) {
+            Reply::json(401, OPENAI_INVALID)
+        } else if organization.is_none_or(|organization| organization == "org-right") {
+            Reply::json(200, OPENAI_MODELS)
+        } else {
+            Reply::json(401, OPENAI_ORG)
+        }
+    })
+    .await;
+    let env = format!(
+        "OPENAI_BASE_URL={}\nOPENAI_API_KEY={key}\nOPENAI_ORG_ID=\"org-right\"\n",
+        mock.base("/v1")
+    );
+    let readings = readings_of(&env, &[Consumer::ComposeEnvFile, Consumer::DockerEnvFile]);
+    let (at, outcome) = Prober::new(allow(&[&mock]))
+        .probe_readings(&readings)
+        .await
+        .unwrap();
+    assert_eq!(readings[at].read_by, [Consumer::DockerEnvFile]);
+    assert_eq!(outcome.verdict, Verdict::OrgMismatch);
+    assert!(
+        outcome.message.starts_with(
+            "the key itself is valid (Compose reads the file right), but docker --env-file passes the organization id with its quotes, so the program's request fails"
+        ),
+        "{}",
+        outcome.message
+    );
+    assert!(outcome.fix.contains("remove the quotes"), "{}", outcome.fix);
+    assert_no_key(&outcome, &key);
 }

@@ -22,6 +22,7 @@ pub mod fix;
 pub mod hints;
 pub mod inspect;
 pub mod linter;
+pub mod probed;
 pub mod project;
 pub mod provider;
 pub mod redaction;

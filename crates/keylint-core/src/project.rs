@@ -35,15 +35,15 @@ impl ConsumerSet {
         }
     }
 
-    /// The loader whose reading of a key the probe sends: the first known consumer, else
-    /// python-dotenv, the most common.
+    /// The loaders whose reading of a key a probe sends (the probe sends what the
+    /// program would send): every known consumer, else python-dotenv, the most common.
     #[must_use]
-    pub fn probed(&self) -> Consumer {
-        self.judged()
-            .first()
-            .copied()
-            .filter(|_| self.is_known())
-            .unwrap_or(Consumer::PythonDotenv)
+    pub fn probed(&self) -> Vec<Consumer> {
+        if self.is_known() {
+            self.judged()
+        } else {
+            vec![Consumer::PythonDotenv]
+        }
     }
 
     pub fn add(&mut self, consumer: Consumer, evidence: impl Into<String>) {

@@ -271,14 +271,16 @@ pub fn run(args: &LintArgs) -> Result<u8> {
         }
     }
     if args.probe {
-        let selection = workspace.selection_for(first);
-        crate::probe_command::add_probe_diagnostics(
-            &mut reports,
-            &workspace,
-            &args.network,
-            &selection.select,
-            &selection.ignore,
-        )?;
+        // The KL6xx rules report what the probe said: lint the probed files again with it.
+        let probed = crate::probe_command::probe_env_files(&reports, &after_fixes, &args.network)?;
+        for (position, keys) in probed {
+            let report = &mut reports[position];
+            let Some(text) = report.text.as_deref() else {
+                continue;
+            };
+            report.diagnostics =
+                after_fixes.lint_probed(Path::new(&report.path), text, report.kind, &keys);
+        }
     }
 
     let color = match args.color {

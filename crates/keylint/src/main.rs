@@ -5,7 +5,6 @@ mod inspect_command;
 mod lint_command;
 mod output;
 mod probe_command;
-mod probe_rules;
 mod rules_command;
 
 use std::path::PathBuf;

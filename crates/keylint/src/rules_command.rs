@@ -3,8 +3,6 @@
 use anyhow::{Result, bail};
 use keylint_core::rules::{FixAvailability, RULES, rule};
 
-use crate::probe_rules::{PROBE_RULES, probe_rule};
-
 pub enum ListFormat {
     Text,
     Json,
@@ -23,15 +21,6 @@ pub fn list(format: ListFormat) -> Result<u8> {
                     rule.summary
                 );
             }
-            for rule in PROBE_RULES {
-                println!(
-                    "{}  {:<26} {:<8} {}",
-                    rule.code,
-                    rule.name,
-                    rule.severity.as_str(),
-                    rule.summary
-                );
-            }
         }
         ListFormat::Json => {
             let rules: Vec<serde_json::Value> = RULES
@@ -42,12 +31,6 @@ pub fn list(format: ListFormat) -> Result<u8> {
                         "fix": fix_word(rule.fix), "summary": rule.summary,
                     })
                 })
-                .chain(PROBE_RULES.iter().map(|rule| {
-                    serde_json::json!({
-                        "code": rule.code, "name": rule.name, "severity": rule.severity.as_str(),
-                        "fix": fix_word(FixAvailability::None), "summary": rule.summary,
-                    })
-                }))
                 .collect();
             println!("{}", serde_json::to_string_pretty(&rules)?);
         }
@@ -78,16 +61,6 @@ pub fn markdown_table() -> String {
             table_cell(rule.summary)
         ));
     }
-    for rule in PROBE_RULES {
-        out.push_str(&format!(
-            "| {} | {} | {} | {} | {} |\n",
-            rule.code,
-            rule.name,
-            rule.severity.as_str(),
-            fix_word(FixAvailability::None),
-            table_cell(rule.summary)
-        ));
-    }
     out
 }
 
@@ -98,17 +71,6 @@ fn table_cell(text: &str) -> String {
 
 pub fn explain(code_or_name: &str) -> Result<u8> {
     let Some(rule) = rule(code_or_name) else {
-        if let Some(rule) = probe_rule(code_or_name) {
-            println!(
-                "# {} {}\n\nDefault severity: {}. {}\n{}",
-                rule.code,
-                rule.name,
-                rule.severity.as_str(),
-                rule.summary,
-                rule.doc.trim_end()
-            );
-            return Ok(0);
-        }
         bail!("no rule named `{code_or_name}` (see `keylint rules`)");
     };
     println!(

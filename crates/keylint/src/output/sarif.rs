@@ -14,7 +14,6 @@ use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
 
 use super::FileReport;
-use crate::probe_rules::PROBE_RULES;
 use keylint_core::redaction::redact_file_fully;
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -28,34 +27,6 @@ fn level(severity: Severity) -> &'static str {
         Severity::Warning => "warning",
         Severity::Info => "note",
     }
-}
-
-struct RuleEntry {
-    code: &'static str,
-    name: &'static str,
-    severity: Severity,
-    summary: &'static str,
-    doc: &'static str,
-}
-
-fn rules() -> Vec<RuleEntry> {
-    RULES
-        .iter()
-        .map(|rule| RuleEntry {
-            code: rule.code,
-            name: rule.name,
-            severity: rule.severity,
-            summary: rule.summary,
-            doc: rule.doc,
-        })
-        .chain(PROBE_RULES.iter().map(|rule| RuleEntry {
-            code: rule.code,
-            name: rule.name,
-            severity: rule.severity,
-            summary: rule.summary,
-            doc: rule.doc,
-        }))
-        .collect()
 }
 
 /// The doc as `keylint explain` prints it (without the heading line).
@@ -87,7 +58,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 pub fn render(reports: &[FileReport]) -> String {
-    let rules = rules();
+    let rules = RULES;
     let index_of: HashMap<&str, usize> = rules
         .iter()
         .enumerate()

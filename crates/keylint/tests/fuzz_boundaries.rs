@@ -33,7 +33,7 @@ fn line(key: usize) -> impl Strategy<Value = String> {
         Just(format!("OPENAI_API_KEY=\"{key}")),
         Just(format!("OPENAI_API_KEY='{key}'")),
         Just(format!("{key} = 1")),
-        Just(format!("{key}")),
+        Just(key.to_string()),
         Just(format!("export {key}")),
         Just(format!("ANTHROPIC_API_KEY=Bearer {key}")),
         Just(format!("PROXY=https://user:{key}@proxy.example")),

@@ -9,7 +9,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
 use common::*;
@@ -158,18 +157,7 @@ async fn no_hover_diagnostic_or_log_line_of_the_server_shows_a_key() {
     let dir = project();
     let text = env_file();
     let uri = file_uri(&dir.path().join(".env"));
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_keylint"))
-        .arg("lsp")
-        .env("KEYLINT_LOG", "debug")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let stdin = child.stdin.take().unwrap();
-    let mut client = TestClient::new(Box::new(stdout), Box::new(stdin));
+    let (mut child, mut client) = spawn_server(env!("CARGO_BIN_EXE_keylint"), "debug");
     client
         .initialize(
             push_capabilities(),
@@ -201,16 +189,7 @@ async fn no_hover_diagnostic_or_log_line_of_the_server_shows_a_key() {
     );
     client.shutdown().await;
     let _ = tokio::time::timeout(Duration::from_secs(5), child.wait()).await;
-    let mut log = String::new();
-    use tokio::io::AsyncReadExt as _;
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut log)
-        .await
-        .unwrap();
-    outputs.push(("log".to_string(), log));
+    outputs.push(("log".to_string(), stderr_of(&mut child).await));
     secrets().assert_none_leaked(
         outputs
             .iter()

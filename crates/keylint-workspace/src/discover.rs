@@ -50,6 +50,8 @@ pub struct Discovery {
     pub skipped: std::collections::HashMap<PathBuf, String>,
     /// Targets named on the command line (linted whatever their name, never excluded).
     pub named: std::collections::HashSet<PathBuf>,
+    /// Directories given that hold no file to lint (a wrong path must not look like a pass).
+    pub empty_dirs: Vec<PathBuf>,
 }
 
 /// Only the hints and `.gitignore` files of `dir` (not its subdirectories), for text that
@@ -90,6 +92,18 @@ pub fn discover_with(paths: &[PathBuf], configs: &Configs) -> Result<Discovery> 
     });
     discovery.targets.sort();
     discovery.targets.dedup();
+    discovery.empty_dirs = paths
+        .iter()
+        .filter(|path| path.is_dir())
+        .filter(|dir| {
+            let dir = normalize(dir);
+            !discovery
+                .targets
+                .iter()
+                .any(|target| target.starts_with(&dir))
+        })
+        .cloned()
+        .collect();
     discovery.hints.sort();
     discovery.hints.dedup();
     Ok(discovery)

@@ -110,7 +110,7 @@ pub fn run(args: &InspectArgs) -> Result<u8> {
             Format::Human => for_display_lines(&env_human(&report, selected)).into_owned(),
         }
     };
-    print!("{output}");
+    crate::terminal::stdout(&output)?;
     Ok(0)
 }
 
@@ -177,10 +177,7 @@ fn inspect_compose_file(
     Ok(match args.format {
         Format::Json => {
             for problem in problems(&report) {
-                eprintln!(
-                    "keylint: warning: {}",
-                    keylint_core::mask::for_display(&problem)
-                );
+                crate::terminal::warn(&problem);
             }
             compose_json(&report)
         }

@@ -1,9 +1,61 @@
-//! `keylint rules` and `keylint explain`: both read the one doc of each rule.
+//! `keylint rules` and `keylint explain`: both read the one doc of each rule, which is
+//! also each rule's page in the repository (`docs/rules/KL101.md`, kept equal by a test)
+//! that SARIF's `helpUri` and `explain` point to.
 
 use anyhow::{Result, bail};
-use keylint_core::rules::{FixAvailability, RULES, rule};
+use keylint_core::Severity;
+use keylint_core::rules::{FixAvailability, RULES};
 
-use crate::probe_rules::{PROBE_RULES, probe_rule};
+use crate::probe_rules::PROBE_RULES;
+use crate::terminal::stdout;
+
+/// The project's address, set once in the root `Cargo.toml`.
+pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// Where a rule's page lives: `docs/rules/<CODE>.md` of the repository.
+pub fn doc_url(code: &str) -> String {
+    format!("{REPOSITORY}/blob/main/docs/rules/{code}.md")
+}
+
+/// What every listing shows of a rule, core and probe rules alike.
+pub struct RuleDoc {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub fix: FixAvailability,
+    pub summary: &'static str,
+    pub doc: &'static str,
+}
+
+/// Every rule, in code order.
+pub fn all_rules() -> Vec<RuleDoc> {
+    RULES
+        .iter()
+        .map(|rule| RuleDoc {
+            code: rule.code,
+            name: rule.name,
+            severity: rule.severity,
+            fix: rule.fix,
+            summary: rule.summary,
+            doc: rule.doc,
+        })
+        .chain(PROBE_RULES.iter().map(|rule| RuleDoc {
+            code: rule.code,
+            name: rule.name,
+            severity: rule.severity,
+            fix: FixAvailability::None,
+            summary: rule.summary,
+            doc: rule.doc,
+        }))
+        .collect()
+}
+
+/// A rule by code (`KL101`, any case) or name (`quotes-kept`).
+fn find(code_or_name: &str) -> Option<RuleDoc> {
+    all_rules()
+        .into_iter()
+        .find(|rule| rule.code.eq_ignore_ascii_case(code_or_name) || rule.name == code_or_name)
+}
 
 pub enum ListFormat {
     Text,
@@ -12,29 +64,22 @@ pub enum ListFormat {
 }
 
 pub fn list(format: ListFormat) -> Result<u8> {
-    match format {
-        ListFormat::Text => {
-            for rule in RULES {
-                println!(
-                    "{}  {:<26} {:<8} {}",
+    let rules = all_rules();
+    let text = match format {
+        ListFormat::Text => rules
+            .iter()
+            .map(|rule| {
+                format!(
+                    "{}  {:<26} {:<8} {}\n",
                     rule.code,
                     rule.name,
                     rule.severity.as_str(),
                     rule.summary
-                );
-            }
-            for rule in PROBE_RULES {
-                println!(
-                    "{}  {:<26} {:<8} {}",
-                    rule.code,
-                    rule.name,
-                    rule.severity.as_str(),
-                    rule.summary
-                );
-            }
-        }
+                )
+            })
+            .collect(),
         ListFormat::Json => {
-            let rules: Vec<serde_json::Value> = RULES
+            let rules: Vec<serde_json::Value> = rules
                 .iter()
                 .map(|rule| {
                     serde_json::json!({
@@ -42,17 +87,12 @@ pub fn list(format: ListFormat) -> Result<u8> {
                         "fix": fix_word(rule.fix), "summary": rule.summary,
                     })
                 })
-                .chain(PROBE_RULES.iter().map(|rule| {
-                    serde_json::json!({
-                        "code": rule.code, "name": rule.name, "severity": rule.severity.as_str(),
-                        "fix": fix_word(FixAvailability::None), "summary": rule.summary,
-                    })
-                }))
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&rules)?);
+            serde_json::to_string_pretty(&rules)? + "\n"
         }
-        ListFormat::Markdown => print!("{}", markdown_table()),
-    }
+        ListFormat::Markdown => markdown_table(),
+    };
+    stdout(&text)?;
     Ok(0)
 }
 
@@ -68,23 +108,13 @@ fn fix_word(fix: FixAvailability) -> &'static str {
 pub fn markdown_table() -> String {
     let mut out =
         String::from("| Code | Name | Default | Fix | Catches |\n|---|---|---|---|---|\n");
-    for rule in RULES {
+    for rule in all_rules() {
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} |\n",
             rule.code,
             rule.name,
             rule.severity.as_str(),
             fix_word(rule.fix),
-            table_cell(rule.summary)
-        ));
-    }
-    for rule in PROBE_RULES {
-        out.push_str(&format!(
-            "| {} | {} | {} | {} | {} |\n",
-            rule.code,
-            rule.name,
-            rule.severity.as_str(),
-            fix_word(FixAvailability::None),
             table_cell(rule.summary)
         ));
     }
@@ -96,28 +126,79 @@ fn table_cell(text: &str) -> String {
     text.replace('|', "\\|")
 }
 
-pub fn explain(code_or_name: &str) -> Result<u8> {
-    let Some(rule) = rule(code_or_name) else {
-        if let Some(rule) = probe_rule(code_or_name) {
-            println!(
-                "# {} {}\n\nDefault severity: {}. {}\n{}",
-                rule.code,
-                rule.name,
-                rule.severity.as_str(),
-                rule.summary,
-                rule.doc.trim_end()
-            );
-            return Ok(0);
-        }
-        bail!("no rule named `{code_or_name}` (see `keylint rules`)");
-    };
-    println!(
-        "# {} {}\n\nDefault severity: {}. {}\n{}",
+/// A rule's page: `docs/rules/<CODE>.md`, and what `keylint explain` prints.
+pub fn page(rule: &RuleDoc) -> String {
+    format!(
+        "# {} {}\n\nDefault severity: {}. {}\n{}\n",
         rule.code,
         rule.name,
         rule.severity.as_str(),
         rule.summary,
         rule.doc.trim_end()
-    );
+    )
+}
+
+pub fn explain(code_or_name: &str) -> Result<u8> {
+    let Some(rule) = find(code_or_name) else {
+        bail!("no rule named `{code_or_name}` (see `keylint rules`)");
+    };
+    stdout(&format!(
+        "{}\nOnline: {}\n",
+        page(&rule),
+        doc_url(rule.code)
+    ))?;
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    /// `docs/rules/` holds each rule's page as [`page`] writes it, and nothing else.
+    /// `KEYLINT_WRITE_RULE_DOCS=1 cargo test -p keylint rule_pages` rewrites them.
+    #[test]
+    fn rule_pages_in_docs_are_generated_from_the_rules() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/rules");
+        let write = std::env::var_os("KEYLINT_WRITE_RULE_DOCS").is_some();
+        let rules = all_rules();
+        for rule in &rules {
+            let path = dir.join(format!("{}.md", rule.code));
+            if write {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&path, page(rule)).unwrap();
+            }
+            let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+            assert_eq!(
+                on_disk,
+                page(rule),
+                "{} is stale: run `KEYLINT_WRITE_RULE_DOCS=1 cargo test -p keylint rule_pages`",
+                path.display()
+            );
+        }
+        let mut extra: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| {
+                !rules
+                    .iter()
+                    .any(|rule| *name == format!("{}.md", rule.code))
+            })
+            .collect();
+        extra.sort();
+        assert!(
+            extra.is_empty(),
+            "docs/rules/ holds pages of no rule: {extra:?}"
+        );
+    }
+
+    #[test]
+    fn rule_pages_live_in_the_repository() {
+        assert_eq!(
+            doc_url("KL101"),
+            format!("{REPOSITORY}/blob/main/docs/rules/KL101.md")
+        );
+        assert!(REPOSITORY.starts_with("https://"));
+    }
 }

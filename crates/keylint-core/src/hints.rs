@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::code::CodeLoad;
 use crate::consumer::Consumer;
 use crate::project::{ConsumerSet, sibling};
 use crate::source::{FileKind, kind_by_name};
@@ -57,10 +58,17 @@ pub fn is_hint_file(path: &Path) -> bool {
         )
 }
 
-/// The consumers of `env_path` that `hints` (path, text) reveal.
+/// The consumers of `env_path` that `hints` (path, text) and the code's loads reveal.
 #[must_use]
-pub fn consumers_from_hints(env_path: &Path, hints: &[(&Path, &str)]) -> ConsumerSet {
+pub fn consumers_from_hints(
+    env_path: &Path,
+    hints: &[(&Path, &str)],
+    loads: &[CodeLoad],
+) -> ConsumerSet {
     let mut set = ConsumerSet::default();
+    for load in loads.iter().filter(|load| load.reads(env_path)) {
+        set.add(load.consumer, load.evidence.clone());
+    }
     let env_name = env_path
         .file_name()
         .and_then(|name| name.to_str())
@@ -84,8 +92,6 @@ pub fn consumers_from_hints(env_path: &Path, hints: &[(&Path, &str)]) -> Consume
             }
             continue;
         }
-        // Names a loader is pointed at by default (`.env`) must sit at or above the code.
-        let in_scope = hint_dir.starts_with(env_dir);
         let names_this_file = mentions_file(text, env_name);
         let extension = hint_path
             .extension()
@@ -108,30 +114,6 @@ pub fn consumers_from_hints(env_path: &Path, hints: &[(&Path, &str)]) -> Consume
             if sources || (text.contains("export $(") && names_this_file) {
                 set.add(Consumer::Shell, format!("sourced in {shown}"));
             }
-        }
-        let loads_default = |markers: &[&str]| {
-            markers.iter().any(|marker| text.contains(marker))
-                && ((env_name == ".env" && in_scope) || names_this_file)
-        };
-        match extension {
-            "py" if loads_default(&["load_dotenv", "dotenv_values"]) => {
-                set.add(Consumer::PythonDotenv, format!("python-dotenv in {shown}"))
-            }
-            "js" | "mjs" | "cjs" | "ts" | "mts" | "cts"
-                if loads_default(&[
-                    "dotenv/config",
-                    "require('dotenv')",
-                    "require(\"dotenv\")",
-                    "from 'dotenv'",
-                    "from \"dotenv\"",
-                ]) =>
-            {
-                set.add(Consumer::NodeDotenv, format!("dotenv in {shown}"));
-            }
-            "rs" if loads_default(&["dotenvy::"]) => {
-                set.add(Consumer::Dotenvy, format!("dotenvy in {shown}"))
-            }
-            _ => {}
         }
     }
     set
@@ -236,13 +218,24 @@ pub fn service_env_files(service: &yaml::Node) -> Vec<ComposeEnvFileEntry<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::code::LoadTarget;
 
     fn consumers(env: &str, hints: &[(&str, &str)]) -> Vec<Consumer> {
         let hints: Vec<(&Path, &str)> = hints
             .iter()
             .map(|(path, text)| (Path::new(*path), *text))
             .collect();
-        consumers_from_hints(Path::new(env), &hints).judged()
+        consumers_from_hints(Path::new(env), &hints, &[]).judged()
+    }
+
+    fn load(path: &str, consumer: Consumer, target: LoadTarget) -> CodeLoad {
+        CodeLoad {
+            path: Path::new(path).to_path_buf(),
+            line: 1,
+            consumer,
+            target,
+            evidence: format!("{} in {path}", consumer.display_name()),
+        }
     }
 
     #[test]
@@ -269,24 +262,20 @@ mod tests {
             consumers(".env", &[("start.sh", "set -a; . ./.env; set +a\n")]),
             vec![Consumer::Shell]
         );
-        assert_eq!(
-            consumers(
-                ".env",
-                &[(
-                    "app/main.py",
-                    "from dotenv import load_dotenv\nload_dotenv()\n"
-                )]
+        let loads = [
+            load("app/main.py", Consumer::PythonDotenv, LoadTarget::Default),
+            load(
+                "src/main.rs",
+                Consumer::Dotenvy,
+                LoadTarget::File("deploy/prod.env".into()),
             ),
-            vec![Consumer::PythonDotenv]
-        );
-        assert_eq!(
-            consumers(".env", &[("index.js", "require('dotenv').config()\n")]),
-            vec![Consumer::NodeDotenv]
-        );
-        assert_eq!(
-            consumers(".env", &[("src/main.rs", "dotenvy::dotenv().ok();\n")]),
-            vec![Consumer::Dotenvy]
-        );
+            load("other/index.js", Consumer::NodeDotenv, LoadTarget::Unknown),
+        ];
+        let from_code = |env: &str| consumers_from_hints(Path::new(env), &[], &loads).judged();
+        assert_eq!(from_code(".env"), vec![Consumer::PythonDotenv]);
+        assert_eq!(from_code("app/.env"), vec![Consumer::PythonDotenv]);
+        assert_eq!(from_code("deploy/prod.env"), vec![Consumer::Dotenvy]);
+        assert_eq!(from_code("other/.env").len(), Consumer::COMMON.len());
         assert!(consumers(".env.example", &[("compose.yaml", "services: {}\n")]).len() == 6);
     }
 }

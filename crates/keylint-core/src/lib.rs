@@ -4,6 +4,7 @@
 //! rule needs from outside the file (sibling files, `.gitignore` answers) comes through
 //! [`project::Project`], which the caller implements.
 
+pub mod code;
 pub mod consumer;
 pub mod diagnostic;
 mod helpers;
@@ -21,6 +22,7 @@ pub mod fix;
 pub mod hints;
 pub mod inspect;
 pub mod linter;
+pub mod probed;
 pub mod project;
 pub mod provider;
 pub mod redaction;

@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 
 use crate::assignment::{PARALLEL_BYTES, ParsedFile};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::probed::ProbedKey;
 use crate::project::{Project, Settings};
 use crate::rules::{Context, RULES, RuleInfo, rule, unused};
 use crate::source::{FileKind, is_template_by_name, is_test_context};
@@ -25,7 +26,7 @@ fn matches(rule: &RuleInfo, selector: &str) -> bool {
 }
 
 /// Whether a `--select`/`--ignore` selector names a rule: its code, a code prefix
-/// (`KL1`), its name, or `ALL`. Probe codes (KL6xx, in the binary) use the same test.
+/// (`KL1`), its name, or `ALL`.
 #[must_use]
 pub fn selector_matches(code: &str, name: &str, selector: &str) -> bool {
     let selector = selector.trim();
@@ -62,6 +63,9 @@ pub struct LintInput<'a> {
     pub is_template: bool,
     /// Not matched by the project's `.gitignore`.
     pub is_committed: bool,
+    /// What a live probe said about the file's keys, for the KL6xx rules; `None` when
+    /// nothing was probed (those rules then do not run).
+    pub probed: Option<&'a [ProbedKey]>,
 }
 
 impl<'a> LintInput<'a> {
@@ -74,6 +78,7 @@ impl<'a> LintInput<'a> {
             kind,
             is_template: is_template_by_name(&path.to_string_lossy()),
             is_committed: true,
+            probed: None,
         }
     }
 }
@@ -154,13 +159,16 @@ pub fn lint_parsed(
         is_committed: input.is_committed,
         project,
         settings,
+        probed: input.probed,
         judged: consumers.judged(),
         by_name: OnceLock::new(),
     };
-    let rules: Vec<&RuleInfo> = RULES
-        .iter()
-        .filter(|rule| selection.is_enabled(rule))
-        .collect();
+    // Probe rules run only on probed files: elsewhere they could not have found
+    // anything, and a suppression of one is then not "unused".
+    let runs = |rule: &RuleInfo| {
+        selection.is_enabled(rule) && (input.probed.is_some() || !rule.needs_probe())
+    };
+    let rules: Vec<&RuleInfo> = RULES.iter().filter(|rule| runs(rule)).collect();
     let mut diagnostics = if input.text.len() >= PARALLEL_BYTES && rules.len() > 1 {
         // Big files: rules are independent (each reads the context and writes its own
         // findings), so half of them run on a second thread. The final sort makes the
@@ -185,7 +193,7 @@ pub fn lint_parsed(
         let unused_rule = rule("KL002").expect("KL002 is registered");
         if selection.is_enabled(unused_rule) {
             let severity = selection.severity_for(unused_rule);
-            diagnostics.extend(unused(&suppressions, &usage, selection).into_iter().map(
+            diagnostics.extend(unused(&suppressions, &usage, &runs).into_iter().map(
                 |mut diagnostic| {
                     if let Some(severity) = severity {
                         diagnostic.severity = severity;
@@ -205,7 +213,103 @@ pub fn lint_parsed(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::probed::Verdict;
     use crate::project::LoneFile;
+
+    /// An env file whose key the probe found revoked, as `lint --probe` hands it over.
+    fn probed_file(text: &str) -> (ProbedKey, String) {
+        let value = "sk-proj-0123456789abcdefghij0123456789abcdefghij";
+        let start = text.find(value).expect("the text holds the test key");
+        let probed = ProbedKey {
+            variable: "OPENAI_API_KEY".to_string(),
+            range: start..start + value.len(),
+            shown_key: "sk-proj-…ghij".to_string(),
+            verdict: Verdict::InvalidKey,
+            message: "api.openai.com rejected the key → 401 invalid_api_key".to_string(),
+            fix: "Create a new key".to_string(),
+        };
+        (probed, text.to_string())
+    }
+
+    fn lint_probed(
+        text: &str,
+        probed: Option<&[ProbedKey]>,
+        selection: &RuleSelection,
+    ) -> Vec<(&'static str, Severity)> {
+        let input = LintInput {
+            probed,
+            ..LintInput::new(Path::new(".env"), text, FileKind::EnvFile)
+        };
+        lint(
+            &input,
+            &LoneFile::default(),
+            &Settings::default(),
+            selection,
+        )
+        .into_iter()
+        .map(|diagnostic| (diagnostic.code, diagnostic.severity))
+        .collect()
+    }
+
+    #[test]
+    fn probe_findings_are_rules_like_the_others() {
+        let (probed, text) =
+            probed_file("OPENAI_API_KEY=sk-proj-0123456789abcdefghij0123456789abcdefghij\n");
+        let probed = std::slice::from_ref(&probed);
+        let all = RuleSelection::default();
+        assert!(lint_probed(&text, Some(probed), &all).contains(&("KL601", Severity::Error)));
+        // Not probed: the probe rules do not run.
+        assert!(
+            !lint_probed(&text, None, &all)
+                .iter()
+                .any(|(code, _)| code.starts_with("KL6"))
+        );
+        // `[severity]`, `--ignore` and `--select` by code, prefix or name.
+        let demoted = RuleSelection {
+            severity: vec![("KL601".to_string(), Severity::Info)],
+            ..RuleSelection::default()
+        };
+        assert!(lint_probed(&text, Some(probed), &demoted).contains(&("KL601", Severity::Info)));
+        let ignored = RuleSelection {
+            ignore: vec!["rejected-key".to_string()],
+            ..RuleSelection::default()
+        };
+        assert!(
+            !lint_probed(&text, Some(probed), &ignored)
+                .iter()
+                .any(|(code, _)| *code == "KL601")
+        );
+        let only_probes = RuleSelection {
+            select: vec!["KL6".to_string()],
+            ..RuleSelection::default()
+        };
+        assert_eq!(
+            lint_probed(&text, Some(probed), &only_probes),
+            [("KL601", Severity::Error)]
+        );
+    }
+
+    #[test]
+    fn inline_suppressions_apply_to_probe_findings() {
+        let (probed, text) = probed_file(
+            "# keylint: ignore-next-line[KL601]\nOPENAI_API_KEY=sk-proj-0123456789abcdefghij0123456789abcdefghij\n",
+        );
+        let probed = std::slice::from_ref(&probed);
+        let all = RuleSelection::default();
+        let found = lint_probed(&text, Some(probed), &all);
+        assert!(!found.iter().any(|(code, _)| *code == "KL601"), "{found:?}");
+        assert!(!found.iter().any(|(code, _)| *code == "KL002"), "{found:?}");
+        // Without a probe the suppression is not judged: the rule could not have run.
+        let found = lint_probed(&text, None, &all);
+        assert!(!found.iter().any(|(code, _)| *code == "KL002"), "{found:?}");
+        // Probed and nothing to silence: the suppression is stale.
+        let fine = ProbedKey {
+            verdict: Verdict::Ok,
+            ..probed[0].clone()
+        };
+        let found = lint_probed(&text, Some(std::slice::from_ref(&fine)), &all);
+        assert!(found.contains(&("KL002", Severity::Info)), "{found:?}");
+    }
 
     /// Big files run half the rules on a second thread: the findings must be the ones
     /// the same lines get from one thread (chunks of a small file, which stays on one).

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::code::CodeIndex;
 use crate::consumer::Consumer;
 use crate::provider::ExtraVariables;
 
@@ -34,15 +35,15 @@ impl ConsumerSet {
         }
     }
 
-    /// The loader whose reading of a key the probe sends: the first known consumer, else
-    /// python-dotenv, the most common.
+    /// The loaders whose reading of a key a probe sends (the probe sends what the
+    /// program would send): every known consumer, else python-dotenv, the most common.
     #[must_use]
-    pub fn probed(&self) -> Consumer {
-        self.judged()
-            .first()
-            .copied()
-            .filter(|_| self.is_known())
-            .unwrap_or(Consumer::PythonDotenv)
+    pub fn probed(&self) -> Vec<Consumer> {
+        if self.is_known() {
+            self.judged()
+        } else {
+            vec![Consumer::PythonDotenv]
+        }
     }
 
     pub fn add(&mut self, consumer: Consumer, evidence: impl Into<String>) {
@@ -65,6 +66,16 @@ pub trait Project: Sync {
     /// Whether the project reads this exact name somewhere (`${NAME}` in a Compose or
     /// workflow file, `os.environ["NAME"]` in code).
     fn reads_name(&self, name: &str) -> bool;
+    /// What the project's source code reads and which env files it loads.
+    fn code(&self) -> &CodeIndex {
+        static NONE: std::sync::LazyLock<CodeIndex> = std::sync::LazyLock::new(CodeIndex::default);
+        &NONE
+    }
+    /// Whether an env file, a Compose `environment:` or a workflow `env:` of the project
+    /// sets `name`.
+    fn is_set_anywhere(&self, _name: &str) -> bool {
+        false
+    }
 }
 
 /// A project with nothing around the file: used by tests and `--stdin`.

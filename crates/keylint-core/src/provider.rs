@@ -1,7 +1,12 @@
-//! Provider facts as data: variable names, key shapes, id formats and hosts for
-//! OpenAI, Azure OpenAI, Anthropic and Gemini. Rules read this table; they hold no
-//! provider facts of their own. Key lengths are tolerant ranges, never exact:
-//! the providers do not publish lengths, and the lengths seen have changed before.
+//! Provider facts as data, in one place: names and ids, hosts, the probe's request
+//! ([`PROVIDERS`]), variable names ([`VARIABLES`]), the names SDKs read by default, key
+//! prefixes and shapes for OpenAI, Azure OpenAI, Anthropic and Gemini. Rules, the probe,
+//! the masker and the startup validation snippets read these tables; none holds provider
+//! facts of its own. Key lengths are tolerant ranges, never exact: the providers do not
+//! publish lengths, and the lengths seen have changed before.
+
+use std::fmt;
+use std::str::FromStr;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Provider {
@@ -12,36 +17,339 @@ pub enum Provider {
 }
 
 impl Provider {
+    /// Every provider, in the order of [`PROVIDERS`].
+    pub const ALL: [Provider; 4] = [
+        Provider::OpenAi,
+        Provider::AzureOpenAi,
+        Provider::Anthropic,
+        Provider::Gemini,
+    ];
+
+    /// This provider's row of [`PROVIDERS`].
+    #[must_use]
+    pub fn spec(self) -> &'static ProviderSpec {
+        PROVIDERS
+            .iter()
+            .find(|spec| spec.provider == self)
+            .expect("every provider has a row in PROVIDERS")
+    }
+
+    /// The name a person knows the provider by, for messages.
     #[must_use]
     pub fn display_name(self) -> &'static str {
-        match self {
-            Provider::OpenAi => "OpenAI",
-            Provider::AzureOpenAi => "Azure OpenAI",
-            Provider::Anthropic => "Anthropic",
-            Provider::Gemini => "Google Gemini",
-        }
+        self.spec().display_name
     }
 
+    /// The stable machine name: JSON output, the command line, `keylint.toml`.
     #[must_use]
     pub fn id(self) -> &'static str {
-        match self {
-            Provider::OpenAi => "openai",
-            Provider::AzureOpenAi => "azure-openai",
-            Provider::Anthropic => "anthropic",
-            Provider::Gemini => "gemini",
-        }
+        self.spec().id
     }
 
+    /// The provider named `name`: its [`Provider::id`] or another spelling people type
+    /// (`azure`, `google`), in any case.
     #[must_use]
-    pub fn from_id(id: &str) -> Option<Provider> {
-        [
-            Provider::OpenAi,
-            Provider::AzureOpenAi,
-            Provider::Anthropic,
-            Provider::Gemini,
-        ]
-        .into_iter()
-        .find(|provider| provider.id() == id)
+    pub fn from_id(name: &str) -> Option<Provider> {
+        let name = name.trim().to_ascii_lowercase();
+        PROVIDERS
+            .iter()
+            .find(|spec| spec.id == name || spec.other_ids.contains(&name.as_str()))
+            .map(|spec| spec.provider)
+    }
+}
+
+impl fmt::Display for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// The error of [`Provider::from_str`]: the name is no provider's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownProvider(pub String);
+
+impl fmt::Display for UnknownProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ids: Vec<&str> = PROVIDERS.iter().map(|spec| spec.id).collect();
+        write!(
+            f,
+            "unknown provider `{}` (expected one of: {})",
+            self.0,
+            ids.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownProvider {}
+
+impl FromStr for Provider {
+    type Err = UnknownProvider;
+
+    fn from_str(name: &str) -> Result<Provider, UnknownProvider> {
+        Provider::from_id(name).ok_or_else(|| UnknownProvider(name.to_string()))
+    }
+}
+
+/// A pattern for a provider's own hosts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostPattern {
+    /// Exactly this host name.
+    Exact(&'static str),
+    /// Any host name that ends in this suffix (which starts with a dot) and has at
+    /// least one label before it: `.openai.azure.com` matches `myres.openai.azure.com`
+    /// but not `openai.azure.com` or `evilopenai.azure.com`.
+    Suffix(&'static str),
+}
+
+impl HostPattern {
+    /// Whether a normalized (lowercase, no trailing dot) host name matches.
+    #[must_use]
+    pub fn matches(self, host: &str) -> bool {
+        match self {
+            HostPattern::Exact(name) => host == name,
+            HostPattern::Suffix(suffix) => host.len() > suffix.len() && host.ends_with(suffix),
+        }
+    }
+}
+
+impl fmt::Display for HostPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HostPattern::Exact(name) => f.write_str(name),
+            HostPattern::Suffix(suffix) => write!(f, "*{suffix}"),
+        }
+    }
+}
+
+/// How the key travels in a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyHeader {
+    /// `Authorization: Bearer KEY`.
+    Bearer,
+    /// A header whose whole value is the key (`x-api-key`, `api-key`, …).
+    Named(&'static str),
+}
+
+impl KeyHeader {
+    /// The header name.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyHeader::Bearer => "Authorization",
+            KeyHeader::Named(name) => name,
+        }
+    }
+}
+
+/// The characters a provider's keys are made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyCharset {
+    /// ASCII letters and digits.
+    Alphanumeric,
+    /// ASCII letters, digits, `-` and `_`.
+    AlphanumericDashUnderscore,
+}
+
+/// Everything keylint knows about one provider, besides its variables ([`VARIABLES`])
+/// and key shapes ([`key_shape`]): names, hosts, and the cheapest authenticated read
+/// the probe makes (`GET …/models`, no tokens spent).
+#[derive(Debug)]
+pub struct ProviderSpec {
+    pub provider: Provider,
+    /// The stable machine name ([`Provider::id`]).
+    pub id: &'static str,
+    /// Other spellings accepted for the id (lowercase).
+    pub other_ids: &'static [&'static str],
+    pub display_name: &'static str,
+    /// "an OpenAI key", for messages.
+    pub key_noun: &'static str,
+    /// Every key of this provider starts with this (`""`: no common prefix).
+    pub key_prefix: &'static str,
+    pub key_charset: KeyCharset,
+    /// The provider's API hosts. A key is sent without the user's leave only to these,
+    /// over HTTPS on port 443; a base URL on one of them is this provider's endpoint.
+    pub hosts: &'static [HostPattern],
+    /// Base URL the provider's SDKs use when none is configured. `None` when there is no
+    /// global endpoint (Azure: each resource has its own host).
+    pub default_base_url: Option<&'static str>,
+    /// Path appended to the base URL, the way the provider's SDK appends it (OpenAI's
+    /// base URL already ends in `/v1`; Anthropic's does not).
+    pub models_path: &'static str,
+    /// Query string of the probe request, if the API needs one.
+    pub query: Option<&'static str>,
+    pub key_header: KeyHeader,
+    /// Constant headers the API requires (never secret).
+    pub static_headers: &'static [(&'static str, &'static str)],
+    /// Header carrying the organization id, for providers that have one.
+    pub org_header: Option<&'static str>,
+    /// Header carrying the project id, for providers that have one.
+    pub project_header: Option<&'static str>,
+    /// Where a user creates or finds keys.
+    pub keys_page: &'static str,
+    /// Where a user adds credit or checks quota.
+    pub billing_page: &'static str,
+}
+
+/// Anthropic requires a version header on every request; this is the stable one.
+pub const ANTHROPIC_VERSION: &str = "2023-06-01";
+
+/// The providers, one row each, in [`Provider::ALL`] order.
+pub const PROVIDERS: &[ProviderSpec] = &[
+    ProviderSpec {
+        provider: Provider::OpenAi,
+        id: "openai",
+        other_ids: &[],
+        display_name: "OpenAI",
+        key_noun: "an OpenAI key",
+        key_prefix: "sk-",
+        key_charset: KeyCharset::AlphanumericDashUnderscore,
+        // eu.api.openai.com serves projects with European data residency.
+        hosts: &[
+            HostPattern::Exact("api.openai.com"),
+            HostPattern::Exact("eu.api.openai.com"),
+        ],
+        default_base_url: Some("https://api.openai.com/v1"),
+        models_path: "/models",
+        query: None,
+        key_header: KeyHeader::Bearer,
+        static_headers: &[],
+        org_header: Some("OpenAI-Organization"),
+        project_header: Some("OpenAI-Project"),
+        keys_page: "https://platform.openai.com/api-keys",
+        billing_page: "https://platform.openai.com/settings/organization/billing",
+    },
+    ProviderSpec {
+        provider: Provider::AzureOpenAi,
+        id: "azure-openai",
+        other_ids: &["azure_openai", "azure"],
+        display_name: "Azure OpenAI",
+        key_noun: "an Azure OpenAI key",
+        key_prefix: "",
+        key_charset: KeyCharset::Alphanumeric,
+        // The resource's own host: Azure OpenAI, Azure AI services and AI Foundry names.
+        hosts: &[
+            HostPattern::Suffix(".openai.azure.com"),
+            HostPattern::Suffix(".cognitiveservices.azure.com"),
+            HostPattern::Suffix(".services.ai.azure.com"),
+        ],
+        default_base_url: None,
+        models_path: "/openai/models",
+        // The generally available data-plane API version that has `GET /openai/models`.
+        query: Some("api-version=2024-10-21"),
+        key_header: KeyHeader::Named("api-key"),
+        static_headers: &[],
+        org_header: None,
+        project_header: None,
+        keys_page: "the Azure portal (your resource → Keys and Endpoint)",
+        billing_page: "the Azure portal (your resource → Quotas)",
+    },
+    ProviderSpec {
+        provider: Provider::Anthropic,
+        id: "anthropic",
+        other_ids: &[],
+        display_name: "Anthropic",
+        key_noun: "an Anthropic key",
+        key_prefix: "sk-ant-",
+        key_charset: KeyCharset::AlphanumericDashUnderscore,
+        hosts: &[HostPattern::Exact("api.anthropic.com")],
+        default_base_url: Some("https://api.anthropic.com"),
+        models_path: "/v1/models",
+        query: None,
+        key_header: KeyHeader::Named("x-api-key"),
+        static_headers: &[("anthropic-version", ANTHROPIC_VERSION)],
+        org_header: None,
+        project_header: None,
+        keys_page: "https://console.anthropic.com/settings/keys",
+        billing_page: "https://console.anthropic.com/settings/billing",
+    },
+    ProviderSpec {
+        provider: Provider::Gemini,
+        id: "gemini",
+        other_ids: &["google", "google-gemini"],
+        display_name: "Google Gemini",
+        key_noun: "a Gemini key",
+        key_prefix: "AIza",
+        key_charset: KeyCharset::AlphanumericDashUnderscore,
+        hosts: &[HostPattern::Exact("generativelanguage.googleapis.com")],
+        default_base_url: Some("https://generativelanguage.googleapis.com"),
+        models_path: "/v1beta/models",
+        query: None,
+        key_header: KeyHeader::Named("x-goog-api-key"),
+        static_headers: &[],
+        org_header: None,
+        project_header: None,
+        keys_page: "https://aistudio.google.com/apikey",
+        billing_page: "https://aistudio.google.com/usage",
+    },
+];
+
+impl ProviderSpec {
+    /// Whether `host` (normalized: lowercase, no trailing dot) is one of the provider's.
+    #[must_use]
+    pub fn is_official_host(&self, host: &str) -> bool {
+        self.hosts.iter().any(|pattern| pattern.matches(host))
+    }
+
+    /// The hosts joined for a message: `api.openai.com, eu.api.openai.com`.
+    #[must_use]
+    pub fn official_hosts_text(&self) -> String {
+        self.hosts
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The name the official SDK reads for `role` (`OPENAI_ORG_ID`); `None` when the
+    /// provider has no such setting.
+    #[must_use]
+    pub fn variable(&self, role: Role) -> Option<&'static str> {
+        VARIABLES
+            .iter()
+            .find(|known| {
+                known.provider == self.provider && known.role == role && known.alias_of.is_none()
+            })
+            .map(|known| known.name)
+    }
+
+    /// The variable holding the API key (`OPENAI_API_KEY`).
+    #[must_use]
+    pub fn key_variable(&self) -> &'static str {
+        self.variable(Role::ApiKey)
+            .expect("every provider has an API key variable")
+    }
+
+    /// The variable holding the base URL or endpoint (`AZURE_OPENAI_ENDPOINT`).
+    #[must_use]
+    pub fn base_url_variable(&self) -> &'static str {
+        self.variable(Role::BaseUrl)
+            .expect("every provider has a base URL variable")
+    }
+
+    /// The fewest characters a key of this provider has (the tolerant lower bound of
+    /// its shapes).
+    #[must_use]
+    pub fn min_key_length(&self) -> usize {
+        KEY_SHAPES
+            .iter()
+            .filter(|(_, kind, ..)| kind.provider() == self.provider)
+            .map(|&(_, _, min, _)| min)
+            .min()
+            .unwrap_or(AZURE_KEY_MIN_LENGTH)
+    }
+
+    /// Other providers' key prefixes that begin with this provider's (`sk-ant-` for
+    /// OpenAI's `sk-`): a key with one of them is not this provider's.
+    pub fn lookalike_prefixes(&self) -> impl Iterator<Item = &'static str> + '_ {
+        PROVIDERS
+            .iter()
+            .filter(move |other| {
+                other.provider != self.provider
+                    && !self.key_prefix.is_empty()
+                    && other.key_prefix.len() > self.key_prefix.len()
+                    && other.key_prefix.starts_with(self.key_prefix)
+            })
+            .map(|other| other.key_prefix)
     }
 }
 
@@ -156,6 +464,7 @@ pub const VARIABLES: &[KnownVariable] = &[
         "some applications",
     ),
     canonical("GEMINI_API_KEY", Gemini, ApiKey),
+    canonical("GOOGLE_GEMINI_BASE_URL", Gemini, BaseUrl),
     alias(
         "GOOGLE_API_KEY",
         Gemini,
@@ -418,6 +727,9 @@ const KEY_SHAPES: &[(&str, KeyKind, usize, usize)] = &[
     ("sk-", KeyKind::OpenAiUser, 40, 220),
 ];
 
+/// Classic Azure OpenAI keys are 32 hex digits; the newer form is longer.
+const AZURE_KEY_MIN_LENGTH: usize = 32;
+
 /// What a value's shape says about it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KeyShape {
@@ -442,7 +754,9 @@ fn is_key_char(character: char) -> bool {
 #[must_use]
 pub fn key_shape(value: &str) -> Option<KeyShape> {
     let length = value.chars().count();
-    if length == 32 && value.chars().all(|character| character.is_ascii_hexdigit()) {
+    if length == AZURE_KEY_MIN_LENGTH
+        && value.chars().all(|character| character.is_ascii_hexdigit())
+    {
         return Some(KeyShape {
             kind: KeyKind::Azure,
             prefix: "",
@@ -486,7 +800,7 @@ pub fn key_length_range(shape: &KeyShape) -> (usize, usize) {
         .find(|(prefix, kind, ..)| *prefix == shape.prefix && *kind == shape.kind)
         // Azure keys have no prefix; key_shape only accepts their two forms, 32 hex digits
         // and the 80–90 character one.
-        .map_or((32, 90), |&(_, _, min, max)| (min, max))
+        .map_or((AZURE_KEY_MIN_LENGTH, 90), |&(_, _, min, max)| (min, max))
 }
 
 /// The host of a URL, without scheme, credentials, port or path.
@@ -509,22 +823,11 @@ pub fn url_host(url: &str) -> &str {
 #[must_use]
 pub fn provider_of_url(url: &str) -> Option<Provider> {
     let host = url_host(url).to_ascii_lowercase();
-    match host.as_str() {
-        "api.openai.com" => Some(OpenAi),
-        "api.anthropic.com" => Some(Anthropic),
-        "generativelanguage.googleapis.com" => Some(Gemini),
-        _ if [
-            ".openai.azure.com",
-            ".cognitiveservices.azure.com",
-            ".services.ai.azure.com",
-        ]
+    let host = host.strip_suffix('.').unwrap_or(&host);
+    PROVIDERS
         .iter()
-        .any(|suffix| host.ends_with(suffix)) =>
-        {
-            Some(AzureOpenAi)
-        }
-        _ => None,
-    }
+        .find(|spec| spec.is_official_host(host))
+        .map(|spec| spec.provider)
 }
 
 #[cfg(test)]
@@ -564,6 +867,67 @@ mod tests {
             Some(Gemini)
         );
         assert_eq!(provider_of_url("http://user@localhost:11434/v1"), None);
+        assert_eq!(provider_of_url("https://API.OpenAI.com./v1"), Some(OpenAi));
+        assert_eq!(provider_of_url("https://openai.azure.com/"), None);
+    }
+
+    #[test]
+    fn ids_round_trip_and_rows_match() {
+        for provider in Provider::ALL {
+            assert_eq!(provider.id().parse::<Provider>(), Ok(provider));
+            assert_eq!(provider.to_string(), provider.id());
+            assert_eq!(provider.spec().provider, provider);
+        }
+        assert_eq!(PROVIDERS.len(), Provider::ALL.len());
+        assert_eq!(" Azure ".parse::<Provider>(), Ok(AzureOpenAi));
+        assert_eq!(Provider::from_id("google"), Some(Gemini));
+        let error = "mistral".parse::<Provider>().unwrap_err().to_string();
+        assert!(
+            error.contains("openai, azure-openai, anthropic, gemini"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn suffix_hosts_need_a_label_before_them() {
+        let azure = AzureOpenAi.spec();
+        assert!(azure.is_official_host("myres.openai.azure.com"));
+        assert!(azure.is_official_host("myres.cognitiveservices.azure.com"));
+        assert!(!azure.is_official_host("openai.azure.com"));
+        assert!(!azure.is_official_host("evilopenai.azure.com"));
+        assert!(!azure.is_official_host("myres.openai.azure.com.evil.example"));
+        let openai = OpenAi.spec();
+        assert!(openai.is_official_host("eu.api.openai.com"));
+        assert!(!openai.is_official_host("api.openai.com.evil.example"));
+        assert!(!Anthropic.spec().is_official_host("api.openai.com"));
+    }
+
+    #[test]
+    fn derived_facts() {
+        assert_eq!(OpenAi.spec().key_variable(), "OPENAI_API_KEY");
+        assert_eq!(
+            OpenAi.spec().variable(Role::Organization),
+            Some("OPENAI_ORG_ID")
+        );
+        assert_eq!(Anthropic.spec().variable(Role::Organization), None);
+        assert_eq!(
+            AzureOpenAi.spec().base_url_variable(),
+            "AZURE_OPENAI_ENDPOINT"
+        );
+        assert_eq!(Gemini.spec().base_url_variable(), "GOOGLE_GEMINI_BASE_URL");
+        let lookalikes: Vec<&str> = OpenAi.spec().lookalike_prefixes().collect();
+        assert_eq!(lookalikes, ["sk-ant-"]);
+        assert_eq!(AzureOpenAi.spec().lookalike_prefixes().count(), 0);
+        assert_eq!(AzureOpenAi.spec().min_key_length(), 32);
+        assert_eq!(OpenAi.spec().min_key_length(), 40);
+        // Every provider's keys start with the prefix of each of its shapes.
+        for &(prefix, kind, ..) in KEY_SHAPES {
+            assert!(
+                prefix.starts_with(kind.provider().spec().key_prefix),
+                "{prefix}"
+            );
+            assert!(KEY_PREFIXES.contains(&prefix), "{prefix}");
+        }
     }
 
     #[test]

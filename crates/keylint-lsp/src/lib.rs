@@ -11,6 +11,7 @@ pub mod documents;
 pub mod encoding;
 pub mod handlers;
 pub mod log;
+pub mod probe;
 pub mod server;
 pub mod settings;
 pub mod startup_check;

@@ -8,7 +8,7 @@
 //! Python and JavaScript/TypeScript run it at module level; Go in `func init()`; Rust
 //! at the top of `fn main` (after a `dotenvy` call there).
 
-use keylint_core::provider::{self, Provider, Role};
+use keylint_core::provider::{self, KeyCharset, Provider, Role};
 
 /// Marker the inserted code carries; a file that has it for a variable is not offered
 /// the action again for that variable.
@@ -98,51 +98,43 @@ pub fn candidates(language: Language, text: &str) -> Vec<(&'static str, Provider
     found
 }
 
-/// What a well-formed key of the provider looks like: prefix, a prefix it must not
-/// have, the characters it may contain, the minimum length, and a name for messages.
+/// What a well-formed key of the provider looks like, from the provider table: prefix,
+/// a prefix it must not have (another provider's that extends it), the characters it
+/// may contain, the minimum length, and a name for messages.
 struct Shape {
     prefix: &'static str,
     not_prefix: &'static str,
     allow_dash_underscore: bool,
     min_length: usize,
     noun: &'static str,
-    hint: &'static str,
+    hint: String,
 }
 
 fn shape(provider: Provider) -> Shape {
-    match provider {
-        Provider::OpenAi => Shape {
-            prefix: "sk-",
-            not_prefix: "sk-ant-",
-            allow_dash_underscore: true,
-            min_length: 20,
-            noun: "an OpenAI key",
-            hint: "OpenAI keys start with sk-",
-        },
-        Provider::Anthropic => Shape {
-            prefix: "sk-ant-",
-            not_prefix: "",
-            allow_dash_underscore: true,
-            min_length: 20,
-            noun: "an Anthropic key",
-            hint: "Anthropic keys start with sk-ant-",
-        },
-        Provider::Gemini => Shape {
-            prefix: "AIza",
-            not_prefix: "",
-            allow_dash_underscore: true,
-            min_length: 20,
-            noun: "a Gemini key",
-            hint: "Google API keys start with AIza",
-        },
-        Provider::AzureOpenAi => Shape {
-            prefix: "",
-            not_prefix: "sk-",
-            allow_dash_underscore: false,
-            min_length: 32,
-            noun: "an Azure OpenAI key",
-            hint: "Azure OpenAI keys are 32 or more letters and digits",
-        },
+    let spec = provider.spec();
+    let allow_dash_underscore = spec.key_charset == KeyCharset::AlphanumericDashUnderscore;
+    let min_length = spec.min_key_length();
+    let hint = if spec.key_prefix.is_empty() {
+        let characters = if allow_dash_underscore {
+            "letters, digits, - and _"
+        } else {
+            "letters and digits"
+        };
+        format!(
+            "{} keys are {min_length} or more {characters}",
+            spec.display_name
+        )
+    } else {
+        format!("{} keys start with {}", spec.display_name, spec.key_prefix)
+    };
+    Shape {
+        prefix: spec.key_prefix,
+        // One lookalike at most today (`sk-ant-` for OpenAI's `sk-`); the snippets test one.
+        not_prefix: spec.lookalike_prefixes().next().unwrap_or_default(),
+        allow_dash_underscore,
+        min_length,
+        noun: spec.key_noun,
+        hint,
     }
 }
 
@@ -567,5 +559,26 @@ pub fn with_leading_newline(text: &str, offset: usize, snippet: &str) -> String 
         format!("\n{snippet}")
     } else {
         snippet.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The snippets check one prefix a key must not have.
+    #[test]
+    fn each_provider_has_at_most_one_lookalike_prefix() {
+        for provider in Provider::ALL {
+            assert!(
+                provider.spec().lookalike_prefixes().count() <= 1,
+                "{provider}"
+            );
+        }
+        assert_eq!(shape(Provider::OpenAi).not_prefix, "sk-ant-");
+        assert_eq!(
+            shape(Provider::AzureOpenAi).hint,
+            "Azure OpenAI keys are 32 or more letters and digits"
+        );
     }
 }

@@ -10,12 +10,17 @@ use keylint_core::Diagnostic;
 use keylint_core::assignment::ParsedFile;
 use keylint_probe::Prober;
 use keylint_workspace::config::{ConfigChoice, Configs};
+use keylint_workspace::discover::discover_bounded;
 use keylint_workspace::{Index, Workspace};
 use tower_lsp_server::ls_types::Uri;
 
 use crate::documents::{Document, Documents};
 use crate::encoding::Encoding;
 use crate::settings::Settings;
+
+/// The background index of the workspace folder looks at no more entries than this (a
+/// folder such as a home directory opened by mistake must not keep a core busy).
+pub const MAX_INDEXED_ENTRIES: usize = 200_000;
 
 /// Documents larger than this are not linted (nor hovered): real env and Compose files
 /// are a few kilobytes, and the core's cost on megabytes of text would stall the
@@ -37,8 +42,9 @@ pub struct ClientInfo {
 /// Diagnostics computed for one version of a document.
 #[derive(Debug)]
 pub struct Linted {
-    /// Increases with every lint of any document: the push path sends a document's
-    /// result only when it is newer than the one it sent last.
+    /// Increases with every lint of any document, in the order the lints took their
+    /// text: the push path sends a document's result only when it is newer than the one
+    /// it sent last.
     pub generation: u64,
     pub version: i32,
     pub text: String,
@@ -151,8 +157,15 @@ impl State {
             return;
         };
         let configs = Arc::new(Configs::new(ConfigChoice::Discover, Some(root.clone())));
-        let index = match keylint_workspace::discover::discover_with(&[root], &configs) {
-            Ok(discovery) => Index::from_discovery(&discovery),
+        let index = match discover_bounded(&[root], &configs, MAX_INDEXED_ENTRIES) {
+            Ok(discovery) => {
+                if discovery.truncated {
+                    tracing::warn!(
+                        "the workspace folder has more than {MAX_INDEXED_ENTRIES} entries: who reads which env file is judged from the first ones"
+                    );
+                }
+                Index::from_discovery(&discovery)
+            }
             Err(error) => {
                 tracing::warn!("cannot index the workspace folder: {error:#}");
                 return;
@@ -212,7 +225,17 @@ impl State {
     /// Lints an open document's current text and remembers the result. `None` when
     /// the document is not open or not a file keylint lints.
     pub fn lint_document(&self, uri: &Uri) -> Option<Arc<Linted>> {
-        let document: Document = read(&self.documents).get(uri)?.clone();
+        // The generation is taken with the text, under the documents' lock: lints of
+        // later texts always get later generations, however long each lint takes.
+        let (document, generation) = {
+            let documents = read(&self.documents);
+            let document: Document = documents.get(uri)?.clone();
+            let generation = self
+                .generation
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+                + 1;
+            (document, generation)
+        };
         let project = self.project();
         let path = document
             .path
@@ -236,10 +259,6 @@ impl State {
             lint_text(&path, &text, kind, &project)
         };
         let diagnostics = relative_to_root(diagnostics, read(&self.client).root.as_deref());
-        let generation = self
-            .generation
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-            + 1;
         let linted = Arc::new(Linted {
             generation,
             version: document.version,

@@ -492,9 +492,10 @@ async fn documents_over_the_size_limit_are_not_linted_even_with_findings() {
 
 #[tokio::test]
 async fn shutdown_and_exit_end_the_server_quickly() {
+    let dir = workspace(&[]);
     let mut client = TestClient::in_process();
     client
-        .initialize(push_capabilities(), json!({}), "file:///tmp")
+        .initialize(push_capabilities(), json!({}), &file_uri(dir.path()))
         .await;
     let started = Instant::now();
     client.shutdown().await;

@@ -22,8 +22,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::provider::{KeyHeader, Provider};
 use crate::{ProbeOutcome, Verdict};
+use keylint_core::provider::{KeyHeader, Provider};
 
 /// How long a result stays valid.
 pub const CACHE_TTL: Duration = Duration::from_secs(10 * 60);
@@ -41,7 +41,7 @@ pub fn cache_key(provider: Provider, key: &str, headers: &[(&str, &str)], url: &
         hasher.update(bytes);
     };
     field(b"keylint-probe cache v1");
-    field(provider.as_str().as_bytes());
+    field(provider.id().as_bytes());
     field(key.as_bytes());
     for (name, value) in headers {
         field(name.to_ascii_lowercase().as_bytes());
@@ -114,6 +114,7 @@ impl MemoryCache {
 struct DiskRecord {
     version: u32,
     stored_at: u64,
+    #[serde(with = "crate::verdict_name")]
     verdict: Verdict,
     http_status: Option<u16>,
     error_code: Option<String>,

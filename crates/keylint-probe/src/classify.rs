@@ -12,7 +12,7 @@
 use serde_json::Value;
 
 use crate::Verdict;
-use crate::provider::Provider;
+use keylint_core::provider::Provider;
 
 /// The parts of a provider error body that classification and messages use.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

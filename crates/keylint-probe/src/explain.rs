@@ -10,8 +10,10 @@ use std::time::Duration;
 
 use crate::classify::{Basis, Classification};
 use crate::mask_id;
-use crate::provider::{Provider, ProviderSpec};
-use crate::{Verdict, mask_key};
+use keylint_core::mask_secret;
+use keylint_core::provider::{Provider, ProviderSpec, Role};
+
+use crate::Verdict;
 
 /// Which configured header a mismatch is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +43,7 @@ pub(crate) struct Context<'a> {
     pub base_url_configured: bool,
 }
 
-fn evidence(status: u16, code: Option<&str>) -> String {
+pub(crate) fn evidence(status: u16, code: Option<&str>) -> String {
     match code {
         Some(code) if code != status.to_string() => format!(" → {status} {code}"),
         _ => format!(" → {status}"),
@@ -120,11 +122,12 @@ fn invalid_key(context: &Context<'_>, tail: &str) -> (String, String) {
             format!(
                 "{host} rejected the key: it is not a key of this Azure OpenAI resource (a wrong \
                  or regenerated key, or {} names another resource or region){tail}",
-                spec.base_url_variable
+                spec.base_url_variable()
             ),
             format!(
                 "Copy KEY 1 or KEY 2 from {} of the resource named in {}, and paste it whole",
-                spec.keys_page, spec.base_url_variable
+                spec.keys_page,
+                spec.base_url_variable()
             ),
         ),
         _ => (
@@ -155,12 +158,12 @@ pub(crate) fn header_mismatch(
     let lead = if confirmed { "key is valid, but " } else { "" };
     let (variable, value, header) = match kind {
         HeaderKind::Organization => (
-            spec.org_variable,
+            spec.variable(Role::Organization).unwrap_or_default(),
             context.organization,
             spec.org_header.unwrap_or("OpenAI-Organization"),
         ),
         HeaderKind::Project => (
-            spec.project_variable,
+            spec.variable(Role::Project).unwrap_or_default(),
             context.project,
             spec.project_header.unwrap_or("OpenAI-Project"),
         ),
@@ -353,7 +356,8 @@ fn wrong_endpoint(
             format!("{host}{path}: {what}{tail}{said}; the key was not checked"),
             format!(
                 "Set {} to https://YOUR-RESOURCE.openai.azure.com/ exactly as shown in {}",
-                spec.base_url_variable, spec.keys_page
+                spec.base_url_variable(),
+                spec.keys_page
             ),
         );
     }
@@ -361,7 +365,7 @@ fn wrong_endpoint(
         && context.base_url_configured
         && !path.ends_with("/v1/models")
     {
-        format!(" ({} usually ends in /v1)", spec.base_url_variable)
+        format!(" ({} usually ends in /v1)", spec.base_url_variable())
     } else {
         String::new()
     };
@@ -372,7 +376,7 @@ fn wrong_endpoint(
         ),
         format!(
             "Set {} to {} (or to your gateway's {name}-compatible base URL)",
-            spec.base_url_variable,
+            spec.base_url_variable(),
             spec.default_base_url.unwrap_or("the API's base URL")
         ),
     )
@@ -396,7 +400,7 @@ fn unknown_response(
             ),
             format!(
                 "Check the base URL ({}); probe again from a network without the proxy",
-                spec.base_url_variable
+                spec.base_url_variable()
             ),
         ),
         Basis::ServerError => {
@@ -480,11 +484,12 @@ pub(crate) fn transport(
             format!(
                 "{host} does not resolve ({detail}): most likely no Azure OpenAI resource has \
                  that name (check {}), unless DNS is unavailable here; the key could not be checked",
-                spec.base_url_variable
+                spec.base_url_variable()
             ),
             format!(
                 "Compare {} with the endpoint in {}; if it matches, check the network",
-                spec.base_url_variable, spec.keys_page
+                spec.base_url_variable(),
+                spec.keys_page
             ),
         ),
         TransportFailure::Dns(detail) => (
@@ -529,7 +534,7 @@ pub(crate) fn sanitize(text: &str, key: &str) -> String {
     if key.chars().count() < 4 {
         return text.to_string();
     }
-    let masked = mask_key(key);
+    let masked = mask_secret(key);
     let mut clean = text.replace(key, &masked);
     let pieces: Vec<String> = clean
         .split(|c: char| c.is_whitespace() || "\"'`,;()[]{}<>=".contains(c))

@@ -30,18 +30,21 @@ pub mod classify;
 pub mod config_keys;
 mod explain;
 pub mod prober;
-pub mod provider;
 pub mod rate_limit;
+mod readings;
 pub mod target;
 
 use std::fmt;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use keylint_core::mask_secret;
+use serde::Serialize;
 
 pub use classify::{classify, classify_response};
+/// The provider table lives in the core; the probe reads its hosts, paths and headers.
+pub use keylint_core::probed::Verdict;
+pub use keylint_core::provider::Provider;
 pub use prober::Prober;
-pub use provider::Provider;
 pub use target::{Refusal, Target, resolve_target};
 
 /// What to probe: one key, with the headers and base URL found next to it.
@@ -81,7 +84,7 @@ impl fmt::Debug for ProbeRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ProbeRequest")
             .field("provider", &self.provider)
-            .field("key", &mask_key(&self.key))
+            .field("key", &mask_secret(&self.key))
             .field("organization", &self.organization.as_deref().map(mask_id))
             .field("project", &self.project.as_deref().map(mask_id))
             .field("base_url", &self.base_url)
@@ -112,97 +115,19 @@ impl Default for ProbeSettings {
     }
 }
 
-/// What the provider's answer means for the key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    /// The provider accepted the key (with the configured headers).
-    Ok,
-    /// The provider does not know this key (401 `invalid_api_key` and equivalents).
-    InvalidKey,
-    /// The key is fine, the organization header is not one of its organizations.
-    OrgMismatch,
-    /// The key is fine, the project header is not its project.
-    ProjectMismatch,
-    /// The key's account or organization is deactivated (or the key was blocked).
-    Deactivated,
-    /// The key is valid but may not do this (403: restricted key, region, API disabled).
-    NoPermission,
-    /// The key is valid but out of credit or quota.
-    QuotaExhausted,
-    /// The key is valid but being rate-limited right now.
-    RateLimited,
-    /// The URL is not the provider's API (404, Azure resource or deployment not found).
-    WrongEndpoint,
-    /// keylint could not tell: network, TLS, timeout, 5xx, an unexpected answer, or
-    /// the probe was not sent (refused host, keylint's own rate limit).
-    Unknown,
-}
+/// A verdict in JSON (the outcome, the disk cache) is its name (`invalid_key`).
+pub(crate) mod verdict_name {
+    use serde::{Deserialize as _, Deserializer, Serializer};
 
-impl Verdict {
-    /// Every verdict, in a stable order.
-    pub const ALL: [Verdict; 10] = [
-        Verdict::Ok,
-        Verdict::InvalidKey,
-        Verdict::OrgMismatch,
-        Verdict::ProjectMismatch,
-        Verdict::Deactivated,
-        Verdict::NoPermission,
-        Verdict::QuotaExhausted,
-        Verdict::RateLimited,
-        Verdict::WrongEndpoint,
-        Verdict::Unknown,
-    ];
+    use crate::Verdict;
 
-    /// The stable name used in JSON output (`invalid_key`, …).
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Ok => "ok",
-            Verdict::InvalidKey => "invalid_key",
-            Verdict::OrgMismatch => "org_mismatch",
-            Verdict::ProjectMismatch => "project_mismatch",
-            Verdict::Deactivated => "deactivated",
-            Verdict::NoPermission => "no_permission",
-            Verdict::QuotaExhausted => "quota_exhausted",
-            Verdict::RateLimited => "rate_limited",
-            Verdict::WrongEndpoint => "wrong_endpoint",
-            Verdict::Unknown => "unknown",
-        }
+    pub fn serialize<S: Serializer>(verdict: &Verdict, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(verdict.as_str())
     }
 
-    /// Whether the verdict is a failure (exit code 1): everything but `ok` and
-    /// `unknown`. `unknown` means "could not tell", never "bad".
-    #[must_use]
-    pub fn is_failure(self) -> bool {
-        !matches!(self, Verdict::Ok | Verdict::Unknown)
-    }
-
-    /// Whether this verdict proves the provider recognized the key itself (so a
-    /// failure with extra headers is the headers' fault).
-    #[must_use]
-    pub fn key_recognized(self) -> bool {
-        matches!(
-            self,
-            Verdict::Ok | Verdict::NoPermission | Verdict::QuotaExhausted | Verdict::RateLimited
-        )
-    }
-}
-
-impl fmt::Display for Verdict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for Verdict {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Verdict, String> {
-        Verdict::ALL
-            .into_iter()
-            .find(|verdict| verdict.as_str() == text)
-            .ok_or_else(|| format!("unknown verdict `{text}`"))
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Verdict, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        name.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -210,6 +135,7 @@ impl std::str::FromStr for Verdict {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProbeOutcome {
     /// What the answer means.
+    #[serde(with = "verdict_name")]
     pub verdict: Verdict,
     /// The HTTP status that decided the verdict; `None` when no response came back or
     /// nothing was sent.
@@ -229,44 +155,6 @@ pub struct ProbeOutcome {
     pub cached: bool,
 }
 
-/// Masks a secret for display: known prefix + `…` + last 4 + length, e.g.
-/// `sk-proj-…x9Qa (164 chars)`. Without a known prefix only the last 4 characters
-/// are shown, and a value shorter than 12 characters shows only its length.
-#[must_use]
-pub fn mask_key(key: &str) -> String {
-    const PREFIXES: [&str; 8] = [
-        "sk-ant-admin01-",
-        "sk-ant-api03-",
-        "sk-svcacct-",
-        "sk-admin-",
-        "sk-proj-",
-        "sk-ant-",
-        "sk-",
-        "AIza",
-    ];
-    let chars: Vec<char> = key.chars().collect();
-    let count = chars.len();
-    if count < 12 {
-        return format!("({count} chars)");
-    }
-    let last: String = chars[count - 4..]
-        .iter()
-        .map(|c| {
-            if c.is_control() || c.is_whitespace() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect();
-    let prefix = PREFIXES
-        .iter()
-        .find(|prefix| key.starts_with(*prefix) && prefix.chars().count() + 8 <= count)
-        .copied()
-        .unwrap_or("");
-    format!("{prefix}…{last} ({count} chars)")
-}
-
 /// Shortens an organization or project id for messages: the first 8 characters and
 /// `…`. These ids are not secrets, but they are long and only need recognizing.
 #[must_use]
@@ -284,40 +172,6 @@ pub fn mask_id(id: &str) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn verdict_names() {
-        let names: Vec<&str> = Verdict::ALL
-            .iter()
-            .map(|verdict| verdict.as_str())
-            .collect();
-        assert_eq!(
-            names,
-            [
-                "ok",
-                "invalid_key",
-                "org_mismatch",
-                "project_mismatch",
-                "deactivated",
-                "no_permission",
-                "quota_exhausted",
-                "rate_limited",
-                "wrong_endpoint",
-                "unknown"
-            ]
-        );
-        for verdict in Verdict::ALL {
-            assert_eq!(verdict.as_str().parse::<Verdict>(), Ok(verdict));
-            assert_eq!(
-                serde_json::to_string(&verdict).unwrap(),
-                format!("\"{}\"", verdict.as_str())
-            );
-            assert_eq!(
-                verdict.is_failure(),
-                !matches!(verdict, Verdict::Ok | Verdict::Unknown)
-            );
-        }
-    }
-
     /// The CLI and the language server share one prober across tasks.
     #[test]
     fn prober_is_shareable() {
@@ -328,12 +182,7 @@ mod tests {
     }
 
     #[test]
-    fn masking() {
-        let key = format!("sk-proj-{}x9Qa", "A".repeat(152));
-        assert_eq!(mask_key(&key), "sk-proj-…x9Qa (164 chars)");
-        assert_eq!(mask_key("short"), "(5 chars)");
-        assert_eq!(mask_key("0123456789abcdef0123"), "…0123 (20 chars)");
-        assert_eq!(mask_key("sk-abcdefghijkl\r"), "sk-…jkl\\r (16 chars)");
+    fn ids_are_shortened() {
         assert_eq!(mask_id("org-abcdefghijkl"), "org-abcd…");
         assert_eq!(mask_id("org-abcd"), "org-abcd");
     }

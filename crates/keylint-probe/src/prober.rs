@@ -21,10 +21,10 @@ use rustls_platform_verifier::BuilderVerifierExt;
 use crate::cache::{CACHE_TTL, DiskCache, MemoryCache, cache_key, is_cacheable};
 use crate::classify::{Basis, Classification, classify_response};
 use crate::explain::{self, Context, HeaderKind, TransportFailure, sanitize};
-use crate::provider::{KeyHeader, ProviderSpec};
 use crate::rate_limit::RateLimiter;
 use crate::target::{Refusal, Target, resolve_target};
 use crate::{ProbeOutcome, ProbeRequest, ProbeSettings, Verdict};
+use keylint_core::provider::{KeyHeader, ProviderSpec, Role};
 
 /// At most this much of a response body is read; error bodies are small, and a
 /// success only needs to look like JSON.
@@ -166,7 +166,7 @@ impl Prober {
             return not_sent(
                 &target,
                 "the key is empty; nothing was sent".to_string(),
-                format!("Set {} to your key", spec.key_variable),
+                format!("Set {} to your key", spec.key_variable()),
             );
         }
         let plan = match HeaderPlan::new(req, spec) {
@@ -234,7 +234,7 @@ impl Prober {
 
         let outcome = self.live(req, target, plan).await;
         tracing::debug!(
-            provider = req.provider.as_str(),
+            provider = req.provider.id(),
             host = %outcome.host,
             status = ?outcome.http_status,
             verdict = outcome.verdict.as_str(),
@@ -540,7 +540,7 @@ impl HeaderPlan {
             KeyHeader::Named(_) => req.key.clone(),
         };
         let mut key_value =
-            header_value(&key_value).ok_or_else(|| unsendable("key", spec.key_variable))?;
+            header_value(&key_value).ok_or_else(|| unsendable("key", spec.key_variable()))?;
         key_value.set_sensitive(true);
         let key_name = match spec.key_header {
             KeyHeader::Bearer => AUTHORIZATION,
@@ -576,13 +576,13 @@ impl HeaderPlan {
                 spec.org_header,
                 req.organization.as_ref(),
                 "organization id",
-                spec.org_variable,
+                spec.variable(Role::Organization).unwrap_or_default(),
             )?,
             project: optional(
                 spec.project_header,
                 req.project.as_ref(),
                 "project id",
-                spec.project_variable,
+                spec.variable(Role::Project).unwrap_or_default(),
             )?,
         })
     }

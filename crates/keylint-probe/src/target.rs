@@ -19,7 +19,7 @@ use url::Host;
 
 use crate::ProbeRequest;
 use crate::ProbeSettings;
-use crate::provider::{Provider, ProviderSpec};
+use keylint_core::provider::{Provider, ProviderSpec};
 
 /// A URL the probe may contact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,7 +131,7 @@ impl Refusal {
             Refusal::MissingEndpoint { .. } => format!(
                 "{name} has no global endpoint and no {} was found, so keylint does not know \
                  which resource to ask; nothing was sent",
-                spec.base_url_variable
+                spec.base_url_variable()
             ),
             Refusal::InvalidUrl { reason, .. } => {
                 format!("the base URL is not a usable URL ({reason}); keylint did not send the key")
@@ -169,11 +169,11 @@ impl Refusal {
         match self {
             Refusal::MissingEndpoint { .. } => format!(
                 "Set {} to your resource's endpoint, e.g. https://YOUR-RESOURCE.openai.azure.com/",
-                spec.base_url_variable
+                spec.base_url_variable()
             ),
             Refusal::InvalidUrl { .. } | Refusal::UnsupportedScheme { .. } => format!(
                 "Fix the base URL ({}); it should look like {}",
-                spec.base_url_variable,
+                spec.base_url_variable(),
                 spec.default_base_url
                     .unwrap_or("https://YOUR-RESOURCE.openai.azure.com/")
             ),

@@ -44,6 +44,8 @@ pub struct Discovery {
     pub targets: Vec<PathBuf>,
     /// Files that may say who reads an env file.
     pub hints: Vec<PathBuf>,
+    /// Source files in a language keylint reads, and package manifests.
+    pub code: Vec<PathBuf>,
     pub gitignores: Vec<Gitignore>,
     /// Targets found by walking that are not read, with the reason (a symlink to a file
     /// outside the walked directory).
@@ -52,13 +54,24 @@ pub struct Discovery {
     pub named: std::collections::HashSet<PathBuf>,
     /// Directories given that hold no file to lint (a wrong path must not look like a pass).
     pub empty_dirs: Vec<PathBuf>,
+    /// The walk stopped at its entry limit (the server's background index of a huge
+    /// folder); what was found so far is kept.
+    pub truncated: bool,
 }
 
 /// Only the hints and `.gitignore` files of `dir` (not its subdirectories), for text that
 /// is not on disk (`--stdin`).
 pub fn context_of(dir: &Path) -> Discovery {
     let mut discovery = Discovery::default();
-    walk(dir, &mut discovery, Some(1), false, &|_| false);
+    let mut unlimited = usize::MAX;
+    walk(
+        dir,
+        &mut discovery,
+        Some(1),
+        false,
+        &|_| false,
+        &mut unlimited,
+    );
     discovery.hints.sort();
     discovery
 }
@@ -67,7 +80,17 @@ pub fn context_of(dir: &Path) -> Discovery {
 /// file is linted when its name says env file or YAML, or the `include` of its config
 /// accepts it, unless the `exclude` of its config rejects it.
 pub fn discover_with(paths: &[PathBuf], configs: &Configs) -> Result<Discovery> {
+    discover_bounded(paths, configs, usize::MAX)
+}
+
+/// [`discover_with`], looking at no more than `max_entries` directory entries.
+pub fn discover_bounded(
+    paths: &[PathBuf],
+    configs: &Configs,
+    max_entries: usize,
+) -> Result<Discovery> {
     let mut discovery = Discovery::default();
+    let mut entries_left = max_entries;
     let include = |path: &Path| matches!(configs.for_path(path), Ok(Some(config)) if config.include.is_match(path));
     for path in paths {
         let metadata =
@@ -81,10 +104,24 @@ pub fn discover_with(paths: &[PathBuf], configs: &Configs) -> Result<Discovery> 
                 .parent()
                 .filter(|dir| !dir.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
-            walk(dir, &mut discovery, Some(1), false, &include);
+            walk(
+                dir,
+                &mut discovery,
+                Some(1),
+                false,
+                &include,
+                &mut entries_left,
+            );
             continue;
         }
-        walk(path, &mut discovery, None, true, &include);
+        walk(
+            path,
+            &mut discovery,
+            None,
+            true,
+            &include,
+            &mut entries_left,
+        );
     }
     discovery.targets.retain(|path| {
         discovery.named.contains(path)
@@ -106,7 +143,16 @@ pub fn discover_with(paths: &[PathBuf], configs: &Configs) -> Result<Discovery> 
         .collect();
     discovery.hints.sort();
     discovery.hints.dedup();
+    discovery.code.sort();
+    discovery.code.dedup();
     Ok(discovery)
+}
+
+/// Source code keylint reads (Python, JavaScript/TypeScript, Go, Rust, Java, C#) and the
+/// package manifests that name env-file loaders.
+#[must_use]
+pub fn is_code_file(path: &str) -> bool {
+    keylint_code::Language::from_path(path).is_some() || keylint_code::manifest::is_manifest(path)
 }
 
 fn walk(
@@ -115,6 +161,7 @@ fn walk(
     max_depth: Option<usize>,
     collect_targets: bool,
     include: &dyn Fn(&Path) -> bool,
+    entries_left: &mut usize,
 ) {
     let walker = WalkBuilder::new(root)
         .standard_filters(false)
@@ -132,6 +179,11 @@ fn walk(
     // not make keylint read (and quote) a file elsewhere on the machine.
     let canonical_root = std::fs::canonicalize(root).ok();
     for entry in walker.flatten() {
+        if *entries_left == 0 {
+            discovery.truncated = true;
+            return;
+        }
+        *entries_left -= 1;
         let Some(file_type) = entry.file_type() else {
             continue;
         };
@@ -175,6 +227,9 @@ fn walk(
                 discovery.skipped.insert(path.clone(), reason);
             }
             discovery.targets.push(path.clone());
+        }
+        if skip_reason.is_none() && is_code_file(&shown) {
+            discovery.code.push(path.clone());
         }
         if skip_reason.is_none() && is_hint_file(&path) {
             discovery.hints.push(path);

@@ -9,10 +9,12 @@
 //! file's owner and mode, follows symlinks to the real file, and refuses to overwrite a
 //! file that changed since it was read.
 
+pub mod code;
 pub mod config;
 pub mod discover;
 pub mod files;
 pub mod lint;
+pub mod setters;
 pub mod workspace;
 pub mod write;
 

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use keylint_core::assignment::ParsedFile;
 use keylint_core::fix::{Provenance, applied_edits, apply_fixes_of};
+use keylint_core::probed::ProbedKey;
 use keylint_core::source::{FileKind, is_template_by_name, kind_by_name};
 use keylint_core::{Diagnostic, LintInput, Project as _};
 use rayon::prelude::*;
@@ -58,14 +59,21 @@ impl Workspace {
             .or_else(|| (named || self.is_included(path)).then_some(FileKind::EnvFile))
     }
 
+    /// Whether no value rule reports on `path`: `.env.example` and friends, and the
+    /// config's `templates`.
+    #[must_use]
+    pub fn is_template(&self, path: &Path) -> bool {
+        is_template_by_name(&path.to_string_lossy()) || self.is_configured_template(path)
+    }
+
     fn input<'a>(&self, path: &'a Path, text: &'a str, kind: FileKind) -> LintInput<'a> {
         LintInput {
             path,
             text,
             kind,
-            is_template: is_template_by_name(&path.to_string_lossy())
-                || self.is_configured_template(path),
+            is_template: self.is_template(path),
             is_committed: !self.is_ignored(path),
+            probed: None,
         }
     }
 
@@ -82,6 +90,28 @@ impl Workspace {
         keylint_core::lint_parsed(
             &self.input(path, text, parsed.kind),
             parsed,
+            self,
+            &self.settings_for(path),
+            &self.selection_for(path),
+        )
+    }
+
+    /// [`Workspace::lint`] with what a live probe said about the file's keys: the KL6xx
+    /// rules run too.
+    #[must_use]
+    pub fn lint_probed(
+        &self,
+        path: &Path,
+        text: &str,
+        kind: FileKind,
+        probed: &[ProbedKey],
+    ) -> Vec<Diagnostic> {
+        let input = LintInput {
+            probed: Some(probed),
+            ..self.input(path, text, kind)
+        };
+        keylint_core::lint(
+            &input,
             self,
             &self.settings_for(path),
             &self.selection_for(path),

@@ -14,15 +14,18 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use ignore::gitignore::Gitignore;
+use keylint_core::code::CodeIndex;
 use keylint_core::consumer::Consumer;
 use keylint_core::hints::{consumers_from_hints, is_hint_file, names_read};
 use keylint_core::project::{ConsumerSet, Project, normalize};
 use keylint_core::provider::ExtraVariables;
 use keylint_core::{RuleSelection, Severity};
 
+use crate::code::{add_file, index_code};
 use crate::config::{Config, ConfigResult, Configs, Globs};
-use crate::discover::Discovery;
+use crate::discover::{Discovery, is_code_file};
 use crate::files::read_context;
+use crate::setters::{Setters, sets_variables, setters_of_files, with_open_buffers};
 
 /// What the front end says, which wins over `keylint.toml`: command-line flags, or the
 /// editor's settings.
@@ -50,6 +53,12 @@ pub struct Index {
     hints_by_dir: HashMap<PathBuf, Vec<PathBuf>>,
     gitignores: Vec<Gitignore>,
     names_read: HashSet<String>,
+    /// What the source files read and load, and what the manifests bring.
+    code: CodeIndex,
+    /// The env, Compose, Kubernetes and workflow files found.
+    targets: Vec<PathBuf>,
+    /// Where they set each name, read on first use.
+    setters: OnceLock<Setters>,
     /// Built from a walk of the whole tree. Until then (the server's first moments),
     /// hints are read from the env file's own directory on demand.
     complete: bool,
@@ -65,6 +74,8 @@ impl Index {
     pub fn from_discovery(discovery: &Discovery) -> Index {
         let mut index = Index {
             gitignores: discovery.gitignores.clone(),
+            code: index_code(&discovery.code),
+            targets: discovery.targets.clone(),
             complete: true,
             ..Index::default()
         };
@@ -95,6 +106,11 @@ pub struct Workspace {
     overlays: Arc<HashMap<PathBuf, Arc<str>>>,
     /// Names the open buffers read, collected on first use by each clone.
     overlay_names: Arc<OnceLock<HashSet<String>>>,
+    /// The index's code facts with the open source files' current text instead of the
+    /// disk's, built on first use by each clone that has such a buffer.
+    overlay_code: Arc<OnceLock<CodeIndex>>,
+    /// The index's setters with the open env and YAML buffers' text, likewise.
+    overlay_setters: Arc<OnceLock<Setters>>,
 }
 
 impl Workspace {
@@ -116,6 +132,8 @@ impl Workspace {
             override_matchers: Arc::new(override_matchers),
             overlays: Arc::default(),
             overlay_names: Arc::default(),
+            overlay_code: Arc::default(),
+            overlay_setters: Arc::default(),
         }
     }
 
@@ -126,6 +144,8 @@ impl Workspace {
         Workspace {
             index: Arc::new(index),
             overlay_names: Arc::default(),
+            overlay_code: Arc::default(),
+            overlay_setters: Arc::default(),
             ..self.clone()
         }
     }
@@ -145,12 +165,60 @@ impl Workspace {
     /// written).
     pub fn set_overlay(&mut self, path: &Path, text: Arc<str>) {
         Arc::make_mut(&mut self.overlays).insert(normalize(path), text);
-        self.overlay_names = Arc::default();
+        self.forget_derived();
     }
 
     pub fn remove_overlay(&mut self, path: &Path) {
         Arc::make_mut(&mut self.overlays).remove(&normalize(path));
+        self.forget_derived();
+    }
+
+    /// What was derived from the open buffers is computed again on next use.
+    fn forget_derived(&mut self) {
         self.overlay_names = Arc::default();
+        self.overlay_code = Arc::default();
+        self.overlay_setters = Arc::default();
+    }
+
+    /// Where the project sets each name (env files, Compose `environment:`, Kubernetes
+    /// and workflow `env:`; not templates), open buffers included.
+    #[must_use]
+    pub fn setters(&self) -> &Setters {
+        let disk = self
+            .index
+            .setters
+            .get_or_init(|| setters_of_files(&self.index.targets));
+        let open: Vec<(&PathBuf, &Arc<str>)> = self
+            .overlays
+            .iter()
+            .filter(|(path, _)| sets_variables(path).is_some())
+            .collect();
+        if open.is_empty() {
+            return disk;
+        }
+        self.overlay_setters
+            .get_or_init(|| with_open_buffers(disk, &open))
+    }
+
+    /// The code facts of the project, open buffers included.
+    #[must_use]
+    pub fn code_index(&self) -> &CodeIndex {
+        let open_code: Vec<(&PathBuf, &Arc<str>)> = self
+            .overlays
+            .iter()
+            .filter(|(path, _)| is_code_file(&path.to_string_lossy()))
+            .collect();
+        if open_code.is_empty() {
+            return &self.index.code;
+        }
+        self.overlay_code.get_or_init(|| {
+            let open: HashSet<&Path> = open_code.iter().map(|(path, _)| path.as_path()).collect();
+            let mut merged = self.index.code.without_files(&open);
+            for (path, text) in open_code {
+                add_file(&mut merged, path, text);
+            }
+            merged
+        })
     }
 
     #[must_use]
@@ -361,11 +429,20 @@ impl Project for Workspace {
             .iter()
             .map(|(path, text)| (path.as_path(), &**text))
             .collect();
-        consumers_from_hints(path, &borrowed)
+        consumers_from_hints(path, &borrowed, self.code_index().loads())
+    }
+
+    fn code(&self) -> &CodeIndex {
+        self.code_index()
+    }
+
+    fn is_set_anywhere(&self, name: &str) -> bool {
+        self.setters().contains_key(name)
     }
 
     fn reads_name(&self, name: &str) -> bool {
-        self.index.names_read.contains(name)
+        self.code_index().is_read(name)
+            || self.index.names_read.contains(name)
             || self
                 .overlay_names
                 .get_or_init(|| {

@@ -144,9 +144,9 @@ impl TypedValueParser for RuleSelector {
     }
 
     fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
-        Some(Box::new(crate::rules_command::all_rules().into_iter().map(
-            |rule| PossibleValue::new(rule.code).help(rule.summary),
-        )))
+        Some(Box::new(keylint_core::rules::RULES.iter().map(|rule| {
+            PossibleValue::new(rule.code).help(rule.summary)
+        })))
     }
 }
 
@@ -344,14 +344,16 @@ pub fn run(args: &LintArgs) -> Result<u8> {
         }
     }
     if args.probe {
-        let selection = workspace.selection_for(first);
-        crate::probe_command::add_probe_diagnostics(
-            &mut reports,
-            &workspace,
-            &args.network,
-            &selection.select,
-            &selection.ignore,
-        )?;
+        // The KL6xx rules report what the probe said: lint the probed files again with it.
+        let probed = crate::probe_command::probe_env_files(&reports, &linted, &args.network)?;
+        for (position, keys) in probed {
+            let report = &mut reports[position];
+            let Some(text) = report.text.as_deref() else {
+                continue;
+            };
+            report.diagnostics =
+                linted.lint_probed(Path::new(&report.path), text, report.kind, &keys);
+        }
     }
     if let Some(path) = &args.write_baseline {
         let count = baseline::write(path, &reports)?;

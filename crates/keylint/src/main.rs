@@ -8,7 +8,6 @@ mod lint_command;
 mod output;
 mod patch;
 mod probe_command;
-mod probe_rules;
 mod rules_command;
 mod terminal;
 

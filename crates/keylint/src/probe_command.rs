@@ -15,31 +15,30 @@ use std::time::Duration;
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, ValueEnum};
 use keylint_core::consumer::Consumer;
-use keylint_core::mask::mask_body;
-use keylint_core::source::{FileKind, is_template_by_name, kind_by_name};
-use keylint_core::{Diagnostic, Project as _, mask_secret};
+use keylint_core::probed::ProbedKey;
+use keylint_core::source::{FileKind, kind_by_name};
+use keylint_core::{Project as _, mask_secret};
 use keylint_probe::target::AllowedHost;
 use keylint_probe::{ProbeOutcome, ProbeRequest, ProbeSettings, Prober, Provider, resolve_target};
 use serde::Serialize;
 
 use crate::EXIT_FINDINGS;
 use crate::output::FileReport;
-use crate::probe_rules;
 use crate::terminal::ColorChoice;
 use keylint_workspace::Workspace;
 use keylint_workspace::files::{FileText, MAX_FILE_BYTES, read_text};
 
-pub use keylint_probe::config_keys::{Filter, FoundKey};
+pub use keylint_probe::config_keys::{Filter, FoundKey, Readings};
 
 /// [`keylint_probe::config_keys::keys_in_text`] with its error as a usage error.
 pub fn keys_in_text(
     text: &str,
     kind: FileKind,
     shown: &str,
-    consumer: Consumer,
+    consumers: &[Consumer],
     filter: &Filter,
-) -> Result<Vec<FoundKey>> {
-    keylint_probe::config_keys::keys_in_text(text, kind, shown, consumer, filter)
+) -> Result<Vec<Readings>> {
+    keylint_probe::config_keys::keys_in_text(text, kind, shown, consumers, filter)
         .map_err(anyhow::Error::msg)
 }
 
@@ -129,21 +128,24 @@ fn parse_provider(text: &str) -> Result<Provider, String> {
 pub fn run(args: &ProbeArgs) -> Result<u8> {
     let settings = settings(&args.network)?;
     let keys = if args.stdin {
-        vec![key_from_stdin(args)?]
+        vec![vec![key_from_stdin(args)?]]
     } else {
         keys_from_files(args)?
     };
-    let outcomes = probe_all(
-        keys.iter().map(|key| key.request.clone()).collect(),
+    let results: Vec<(FoundKey, ProbeOutcome)> = probe_all(
+        keys.into_iter().map(|readings| ((), readings)).collect(),
         &settings,
         !args.no_cache,
-    )?;
-    let results: Vec<(&FoundKey, &ProbeOutcome)> = keys.iter().zip(&outcomes).collect();
+    )?
+    .into_iter()
+    .map(|((), key, outcome)| (key, outcome))
+    .collect();
     let output = match args.format {
         Format::Json => render_json(&results),
         Format::Human => render_human(&results, &settings, args.color.for_output(true)),
     };
     crate::terminal::stdout(&output)?;
+    let outcomes: Vec<ProbeOutcome> = results.into_iter().map(|(_, outcome)| outcome).collect();
     Ok(exit_code(&outcomes))
 }
 
@@ -191,14 +193,15 @@ fn cache_dir() -> Option<PathBuf> {
     Some(base.join("keylint").join("probe"))
 }
 
-/// Probes every request, at most [`CONCURRENCY`] at a time, on a runtime that lives
-/// only for this call. Outcomes come back in the order of `requests`.
-pub fn probe_all(
-    requests: Vec<ProbeRequest>,
+/// Probes every key, at most [`CONCURRENCY`] at a time, on a runtime that lives only
+/// for this call. Each key comes back with its tag, in the order of `keys`, as the
+/// reading its outcome is about (see [`Prober::probe_readings`]).
+pub fn probe_all<Tag: Send + 'static>(
+    keys: Vec<(Tag, Readings)>,
     settings: &ProbeSettings,
     disk_cache: bool,
-) -> Result<Vec<ProbeOutcome>> {
-    if requests.is_empty() {
+) -> Result<Vec<(Tag, FoundKey, ProbeOutcome)>> {
+    if keys.is_empty() {
         return Ok(Vec::new());
     }
     let mut prober = Prober::new(settings.clone());
@@ -210,24 +213,29 @@ pub fn probe_all(
         .enable_all()
         .build()
         .context("could not start the probe runtime")?;
-    let count = requests.len();
+    let count = keys.len();
     runtime.block_on(async move {
         let permits = Arc::new(tokio::sync::Semaphore::new(CONCURRENCY));
         let mut tasks = tokio::task::JoinSet::new();
-        for (index, request) in requests.into_iter().enumerate() {
+        for (index, (tag, mut readings)) in keys.into_iter().enumerate() {
             let prober = prober.clone();
             let permits = Arc::clone(&permits);
             tasks.spawn(async move {
                 let _permit = permits.acquire_owned().await;
-                (index, prober.probe(&request).await)
+                let probed = prober.probe_readings(&readings).await;
+                (
+                    index,
+                    probed.map(|(at, outcome)| (tag, readings.swap_remove(at), outcome)),
+                )
             });
         }
-        let mut outcomes: Vec<Option<ProbeOutcome>> = vec![None; count];
+        let mut results: Vec<Option<(Tag, FoundKey, ProbeOutcome)>> =
+            std::iter::repeat_with(|| None).take(count).collect();
         while let Some(joined) = tasks.join_next().await {
-            let (index, outcome) = joined.context("a probe task failed")?;
-            outcomes[index] = Some(outcome);
+            let (index, result) = joined.context("a probe task failed")?;
+            results[index] = result;
         }
-        Ok(outcomes.into_iter().flatten().collect())
+        Ok(results.into_iter().flatten().collect())
     })
 }
 
@@ -257,6 +265,7 @@ fn key_from_stdin(args: &ProbeArgs) -> Result<FoundKey> {
         line: 1,
         service: None,
         range: 0..key.len(),
+        read_by: Vec::new(),
         request: ProbeRequest {
             organization: non_empty(&args.org),
             project: non_empty(&args.project),
@@ -266,7 +275,7 @@ fn key_from_stdin(args: &ProbeArgs) -> Result<FoundKey> {
     })
 }
 
-fn keys_from_files(args: &ProbeArgs) -> Result<Vec<FoundKey>> {
+fn keys_from_files(args: &ProbeArgs) -> Result<Vec<Readings>> {
     let consumer = match &args.consumer {
         None => Consumer::PythonDotenv,
         Some(id) => match Consumer::from_id(id) {
@@ -315,7 +324,7 @@ fn keys_from_files(args: &ProbeArgs) -> Result<Vec<FoundKey>> {
             Ok(FileText::Unreadable { message, .. }) => bail!("{shown}: {message}"),
             Err(error) => bail!("{shown}: {error}"),
         };
-        keys.extend(keys_in_text(&text, *kind, &shown, consumer, &filter)?);
+        keys.extend(keys_in_text(&text, *kind, &shown, &[consumer], &filter)?);
     }
     if keys.is_empty() {
         let names: Vec<String> = files
@@ -358,7 +367,7 @@ struct JsonProbe<'a> {
     fix: &'a str,
 }
 
-fn render_json(results: &[(&FoundKey, &ProbeOutcome)]) -> String {
+fn render_json(results: &[(FoundKey, ProbeOutcome)]) -> String {
     let output = JsonOutput {
         version: 1,
         probes: results
@@ -367,7 +376,7 @@ fn render_json(results: &[(&FoundKey, &ProbeOutcome)]) -> String {
                 variable: &key.variable,
                 path: &key.path,
                 line: key.line,
-                provider: key.request.provider.as_str(),
+                provider: key.request.provider.id(),
                 host: &outcome.host,
                 key: mask_secret(&key.request.key),
                 verdict: outcome.verdict.as_str(),
@@ -386,7 +395,7 @@ fn render_json(results: &[(&FoundKey, &ProbeOutcome)]) -> String {
 }
 
 fn render_human(
-    results: &[(&FoundKey, &ProbeOutcome)],
+    results: &[(FoundKey, ProbeOutcome)],
     settings: &ProbeSettings,
     color: bool,
 ) -> String {
@@ -403,7 +412,7 @@ fn render_human(
             "\x1b[1;32m"
         };
         let reset = if color { "\x1b[0m" } else { "" };
-        let short = mask_body(&key.request.key).unwrap_or_else(|| mask_secret(&key.request.key));
+        let short = key.shown_key();
         let variable = if key.path == "-" {
             "key from standard input"
         } else {
@@ -494,183 +503,46 @@ fn scrub<'a>(mut text: String, keys: impl Iterator<Item = &'a str>) -> String {
 }
 
 /// `lint --probe`: probes the API keys of the linted env files (as their consumer reads
-/// them) and adds a KL6xx diagnostic on each key that is not `ok`.
-pub fn add_probe_diagnostics(
-    reports: &mut [FileReport],
+/// them). Returns, by position in `reports`, what the probe said about each key: the
+/// input of the KL6xx rules when the caller lints those files again.
+pub fn probe_env_files(
+    reports: &[FileReport],
     workspace: &Workspace,
     network: &NetworkArgs,
-    select: &[String],
-    ignore: &[String],
-) -> Result<()> {
+) -> Result<Vec<(usize, Vec<ProbedKey>)>> {
     let settings = settings(network)?;
-    let mut found: Vec<(usize, FoundKey)> = Vec::new();
+    let mut found: Vec<(usize, Readings)> = Vec::new();
     for (position, report) in reports.iter().enumerate() {
-        if report.kind != FileKind::EnvFile || is_template_by_name(&report.path) {
+        let path = Path::new(&report.path);
+        if report.kind != FileKind::EnvFile || workspace.is_template(path) {
             continue;
         }
         let Some(text) = report.text.as_deref() else {
             continue;
         };
-        let consumers = workspace.consumers_of(Path::new(&report.path));
-        let consumer = consumers.probed();
+        let consumers = workspace.consumers_of(path).probed();
         let keys = keys_in_text(
             text,
             FileKind::EnvFile,
             &report.path,
-            consumer,
+            &consumers,
             &Filter::default(),
         )?;
         found.extend(keys.into_iter().map(|key| (position, key)));
     }
-    let outcomes = probe_all(
-        found.iter().map(|(_, key)| key.request.clone()).collect(),
-        &settings,
-        true,
-    )?;
-    for ((position, key), outcome) in found.iter().zip(outcomes) {
-        let Some(rule) = probe_rules::rule_for(outcome.verdict) else {
-            continue;
-        };
-        if !probe_rules::is_enabled(rule, select, ignore) {
-            continue;
+    let mut probed: Vec<(usize, Vec<ProbedKey>)> = Vec::new();
+    for (position, key, outcome) in probe_all(found, &settings, true)? {
+        match probed.last_mut() {
+            Some((last, keys)) if *last == position => keys.push(key.probed(&outcome)),
+            _ => probed.push((position, vec![key.probed(&outcome)])),
         }
-        let message = scrub(
-            format!(
-                "{} ({}): {}. {}",
-                key.variable,
-                mask_body(&key.request.key).unwrap_or_else(|| mask_secret(&key.request.key)),
-                outcome.message.trim_end_matches('.'),
-                outcome.fix
-            ),
-            std::iter::once(key.request.key.as_str()),
-        );
-        let report = &mut reports[*position];
-        report.diagnostics.push(Diagnostic {
-            code: rule.code,
-            name: rule.name,
-            severity: rule.severity,
-            range: key.range.clone(),
-            message,
-            fix: None,
-        });
-        report
-            .diagnostics
-            .sort_by_key(|diagnostic| diagnostic.range.start);
     }
-    Ok(())
+    Ok(probed)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn key(tag: char) -> String {
-        format!(
-            "sk-proj-{}T3BlbkFJ{}",
-            tag.to_string().repeat(70),
-            "q".repeat(70)
-        )
-    }
-
-    fn env_keys(text: &str, consumer: Consumer, filter: &Filter) -> Vec<FoundKey> {
-        keys_in_text(text, FileKind::EnvFile, ".env", consumer, filter).unwrap()
-    }
-
-    #[test]
-    fn the_consumer_decides_which_duplicate_is_probed() {
-        let text = format!("OPENAI_API_KEY={}\nOPENAI_API_KEY={}\n", key('a'), key('b'));
-        let last = env_keys(&text, Consumer::PythonDotenv, &Filter::default());
-        assert_eq!(last.len(), 1);
-        assert_eq!(last[0].request.key, key('b'));
-        assert_eq!(last[0].line, 2);
-        let first = env_keys(&text, Consumer::Dotenvy, &Filter::default());
-        assert_eq!(first[0].request.key, key('a'));
-        assert_eq!(first[0].line, 1);
-    }
-
-    #[test]
-    fn the_value_is_what_the_consumer_receives() {
-        let text = format!("export OPENAI_API_KEY=\"{}\"  # main\n", key('a'));
-        let found = env_keys(&text, Consumer::PythonDotenv, &Filter::default());
-        assert_eq!(found[0].request.key, key('a'));
-        assert_eq!(&text[found[0].range.clone()], format!("\"{}\"", key('a')));
-        let docker = env_keys(&text, Consumer::DockerEnvFile, &Filter::default());
-        assert!(docker.is_empty() || docker[0].request.key != key('a'));
-    }
-
-    #[test]
-    fn organization_project_and_base_url_come_from_the_same_file() {
-        let text = format!(
-            "OPENAI_ORGANIZATION=org-alias\nOPENAI_PROJECT_ID=proj_abc\nOPENAI_API_BASE=https://api.openai.com/v1\nOPENAI_API_KEY={}\nANTHROPIC_API_KEY=\n",
-            key('a')
-        );
-        let found = env_keys(&text, Consumer::PythonDotenv, &Filter::default());
-        assert_eq!(found.len(), 1, "empty keys are skipped");
-        let request = &found[0].request;
-        assert_eq!(request.provider, Provider::OpenAi);
-        assert_eq!(request.organization.as_deref(), Some("org-alias"));
-        assert_eq!(request.project.as_deref(), Some("proj_abc"));
-        assert_eq!(
-            request.base_url.as_deref(),
-            Some("https://api.openai.com/v1")
-        );
-
-        let canonical = format!("OPENAI_ORG_ID=org-canonical\n{text}");
-        let found = env_keys(&canonical, Consumer::PythonDotenv, &Filter::default());
-        assert_eq!(
-            found[0].request.organization.as_deref(),
-            Some("org-canonical")
-        );
-    }
-
-    #[test]
-    fn compose_services_keep_their_own_environment() {
-        let text = format!(
-            "services:\n  a:\n    environment:\n      OPENAI_API_KEY: {}\n      OPENAI_ORG_ID: org-a\n  b:\n    environment:\n      - OPENAI_API_KEY={}\n  c:\n    environment:\n      OPENAI_API_KEY: ${{OPENAI_API_KEY}}\n",
-            key('a'),
-            key('b')
-        );
-        let found = keys_in_text(
-            &text,
-            FileKind::Compose,
-            "compose.yaml",
-            Consumer::PythonDotenv,
-            &Filter::default(),
-        )
-        .unwrap();
-        assert_eq!(found.len(), 2);
-        assert_eq!(found[0].service.as_deref(), Some("a"));
-        assert_eq!(found[0].request.organization.as_deref(), Some("org-a"));
-        assert_eq!(found[0].line, 4);
-        assert_eq!(found[1].service.as_deref(), Some("b"));
-        assert_eq!(found[1].request.organization, None);
-        assert_eq!(found[1].request.key, key('b'));
-    }
-
-    #[test]
-    fn an_unknown_variable_needs_a_provider() {
-        let text = "MY_KEY=not-a-known-shape-at-all\n";
-        let filter = Filter {
-            vars: vec!["MY_KEY".into()],
-            provider: None,
-        };
-        assert!(
-            keys_in_text(
-                text,
-                FileKind::EnvFile,
-                ".env",
-                Consumer::PythonDotenv,
-                &filter
-            )
-            .is_err()
-        );
-        let filter = Filter {
-            provider: Some(Provider::Anthropic),
-            ..filter
-        };
-        let found = env_keys(text, Consumer::PythonDotenv, &filter);
-        assert_eq!(found[0].request.provider, Provider::Anthropic);
-    }
 
     #[test]
     fn exit_codes() {

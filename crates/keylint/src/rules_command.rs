@@ -3,10 +3,8 @@
 //! that SARIF's `helpUri` and `explain` point to.
 
 use anyhow::{Result, bail};
-use keylint_core::Severity;
-use keylint_core::rules::{FixAvailability, RULES};
+use keylint_core::rules::{FixAvailability, RULES, RuleInfo, rule};
 
-use crate::probe_rules::PROBE_RULES;
 use crate::terminal::stdout;
 
 /// The project's address, set once in the root `Cargo.toml`.
@@ -17,44 +15,9 @@ pub fn doc_url(code: &str) -> String {
     format!("{REPOSITORY}/blob/main/docs/rules/{code}.md")
 }
 
-/// What every listing shows of a rule, core and probe rules alike.
-pub struct RuleDoc {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub severity: Severity,
-    pub fix: FixAvailability,
-    pub summary: &'static str,
-    pub doc: &'static str,
-}
-
-/// Every rule, in code order.
-pub fn all_rules() -> Vec<RuleDoc> {
-    RULES
-        .iter()
-        .map(|rule| RuleDoc {
-            code: rule.code,
-            name: rule.name,
-            severity: rule.severity,
-            fix: rule.fix,
-            summary: rule.summary,
-            doc: rule.doc,
-        })
-        .chain(PROBE_RULES.iter().map(|rule| RuleDoc {
-            code: rule.code,
-            name: rule.name,
-            severity: rule.severity,
-            fix: FixAvailability::None,
-            summary: rule.summary,
-            doc: rule.doc,
-        }))
-        .collect()
-}
-
 /// A rule by code (`KL101`, any case) or name (`quotes-kept`).
-fn find(code_or_name: &str) -> Option<RuleDoc> {
-    all_rules()
-        .into_iter()
-        .find(|rule| rule.code.eq_ignore_ascii_case(code_or_name) || rule.name == code_or_name)
+fn find(code_or_name: &str) -> Option<&'static RuleInfo> {
+    rule(code_or_name.trim())
 }
 
 pub enum ListFormat {
@@ -64,7 +27,7 @@ pub enum ListFormat {
 }
 
 pub fn list(format: ListFormat) -> Result<u8> {
-    let rules = all_rules();
+    let rules = RULES;
     let text = match format {
         ListFormat::Text => rules
             .iter()
@@ -108,7 +71,7 @@ fn fix_word(fix: FixAvailability) -> &'static str {
 pub fn markdown_table() -> String {
     let mut out =
         String::from("| Code | Name | Default | Fix | Catches |\n|---|---|---|---|---|\n");
-    for rule in all_rules() {
+    for rule in RULES {
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} |\n",
             rule.code,
@@ -127,7 +90,7 @@ fn table_cell(text: &str) -> String {
 }
 
 /// A rule's page: `docs/rules/<CODE>.md`, and what `keylint explain` prints.
-pub fn page(rule: &RuleDoc) -> String {
+pub fn page(rule: &RuleInfo) -> String {
     format!(
         "# {} {}\n\nDefault severity: {}. {}\n{}\n",
         rule.code,
@@ -144,7 +107,7 @@ pub fn explain(code_or_name: &str) -> Result<u8> {
     };
     stdout(&format!(
         "{}\nOnline: {}\n",
-        page(&rule),
+        page(rule),
         doc_url(rule.code)
     ))?;
     Ok(0)
@@ -162,8 +125,8 @@ mod tests {
     fn rule_pages_in_docs_are_generated_from_the_rules() {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/rules");
         let write = std::env::var_os("KEYLINT_WRITE_RULE_DOCS").is_some();
-        let rules = all_rules();
-        for rule in &rules {
+        let rules = RULES;
+        for rule in rules {
             let path = dir.join(format!("{}.md", rule.code));
             if write {
                 std::fs::create_dir_all(&dir).unwrap();

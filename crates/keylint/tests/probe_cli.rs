@@ -248,6 +248,32 @@ fn env_with_base(mock: &Mock, key: &str) -> String {
     format!("OPENAI_BASE_URL={}\nOPENAI_API_KEY={key}\n", mock.base())
 }
 
+/// `keylint lint --probe --format FORMAT --allow-host MOCK` in `project`; no output may
+/// show `key`.
+fn lint_probe(project: &Project, mock: &Mock, format: &str, key: &str) -> Run {
+    run(
+        project.keylint(&[
+            "lint",
+            "--probe",
+            "--format",
+            format,
+            "--allow-host",
+            &mock.allow(),
+        ]),
+        &[key],
+    )
+}
+
+/// The diagnostics of `keylint lint --format json` output with this code.
+fn with_code<'a>(json: &'a Value, code: &str) -> Vec<&'a Value> {
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|diagnostic| diagnostic["code"] == code)
+        .collect()
+}
+
 fn only_probe(run: &Run) -> Value {
     let json = run.json();
     let probes = json["probes"].as_array().expect("probes is an array");
@@ -832,24 +858,10 @@ fn lint_probe_adds_kl601_for_a_rejected_key() {
     let mock = Mock::always(Reply::Json(401, OPENAI_INVALID));
     let key = openai_key();
     let project = Project::new(&[(".env", &env_with_base(&mock, &key))]);
-    let result = run(
-        project.keylint(&[
-            "lint",
-            "--probe",
-            "--format",
-            "json",
-            "--allow-host",
-            &mock.allow(),
-        ]),
-        &[&key],
-    );
+    let result = lint_probe(&project, &mock, "json", &key);
     assert_eq!(result.code, 1, "{}{}", result.stdout, result.stderr);
     let json = result.json();
-    let diagnostics = json["diagnostics"].as_array().unwrap();
-    let kl601: Vec<&Value> = diagnostics
-        .iter()
-        .filter(|diagnostic| diagnostic["code"] == "KL601")
-        .collect();
+    let kl601 = with_code(&json, "KL601");
     assert_eq!(kl601.len(), 1, "{json:#}");
     let diagnostic = kl601[0];
     assert_eq!(diagnostic["name"], "rejected-key");
@@ -887,6 +899,112 @@ fn lint_probe_adds_kl601_for_a_rejected_key() {
         &[&key],
     );
     assert!(!result.stdout.contains("KL601"), "{}", result.stdout);
+}
+
+/// The KL6xx codes are rules like the others: `[severity]` of keylint.toml, inline
+/// suppressions and SARIF's rule list treat them alike.
+#[test]
+fn lint_probe_findings_follow_the_config_and_suppressions() {
+    let mock = Mock::always(Reply::Json(401, OPENAI_INVALID));
+    let key = openai_key();
+    let codes = |result: &Run| -> Vec<(String, String)> {
+        result.json()["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|diagnostic| {
+                (
+                    diagnostic["code"].as_str().unwrap().to_string(),
+                    diagnostic["severity"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+
+    let demoted = Project::new(&[
+        (".env", &env_with_base(&mock, &key)),
+        ("keylint.toml", "[severity]\nKL601 = \"info\"\n"),
+    ]);
+    let result = lint_probe(&demoted, &mock, "json", &key);
+    assert_eq!(result.code, 0, "{}{}", result.stdout, result.stderr);
+    assert!(
+        codes(&result).contains(&("KL601".to_string(), "info".to_string())),
+        "{}",
+        result.stdout
+    );
+
+    let suppressed = Project::new(&[(
+        ".env",
+        &format!(
+            "OPENAI_BASE_URL={}\n# keylint: ignore-next-line[KL601]\nOPENAI_API_KEY={key}\n",
+            mock.base()
+        ),
+    )]);
+    let result = lint_probe(&suppressed, &mock, "json", &key);
+    assert_eq!(result.code, 0, "{}{}", result.stdout, result.stderr);
+    let found = codes(&result);
+    assert!(
+        !found
+            .iter()
+            .any(|(code, _)| code == "KL601" || code == "KL002"),
+        "the suppression silences KL601 and counts as used: {found:?}"
+    );
+
+    let sarif = lint_probe(&demoted, &mock, "sarif", &key);
+    let sarif = sarif.json();
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(rules.iter().any(|rule| rule["id"] == "KL601"), "{sarif:#}");
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "KL601");
+    assert_eq!(result["level"], "note");
+    assert_eq!(
+        mock.requests().len(),
+        2,
+        "one request per project: the SARIF run reuses the cached verdict"
+    );
+}
+
+/// The probe sends what the program gets: a Makefile runs `docker run --env-file .env`,
+/// docker keeps the quotes, so the program's key is rejected though the key is valid.
+#[test]
+fn lint_probe_probes_the_value_docker_passes() {
+    let key = openai_key();
+    let accepted = format!("Bearer {key}");
+    let mock = Mock::start(move |request| {
+        if request.header("authorization") == Some(accepted.as_str()) {
+            Reply::Json(200, OPENAI_MODELS)
+        } else {
+            Reply::Json(401, OPENAI_INVALID)
+        }
+    });
+    let project = Project::new(&[
+        (
+            ".env",
+            &format!(
+                "OPENAI_BASE_URL={}\nOPENAI_API_KEY=\"{key}\"\n",
+                mock.base()
+            ),
+        ),
+        ("Makefile", "run:\n\tdocker run --env-file .env app\n"),
+    ]);
+    let result = lint_probe(&project, &mock, "json", &key);
+    let json = result.json();
+    let kl601 = with_code(&json, "KL601");
+    assert_eq!(kl601.len(), 1, "{json:#}");
+    let message = kl601[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains(
+            "the key itself is valid, but docker --env-file passes it with its quotes, so the program's request fails"
+        ),
+        "{message}"
+    );
+    // Without the Makefile nobody is known to keep the quotes: the dotenv reading is
+    // the key itself, and it works.
+    std::fs::remove_file(project.path().join("Makefile")).unwrap();
+    let result = lint_probe(&project, &mock, "json", &key);
+    assert!(!result.stdout.contains("KL60"), "{}", result.stdout);
 }
 
 #[test]

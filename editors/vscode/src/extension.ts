@@ -186,7 +186,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await start(context);
     }),
     vscode.commands.registerCommand('keylint.fixAll', fixAll),
-    vscode.commands.registerCommand('keylint.probe', () => probeUnderCursor(binary?.path, output)),
+    // `keylint.probe` itself is the server's command (the client registers it); this one
+    // asks it about the key under the cursor.
+    vscode.commands.registerCommand('keylint.probeKey', () => probeUnderCursor(client, output)),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (!event.affectsConfiguration('keylint')) {
         return;

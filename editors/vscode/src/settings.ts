@@ -18,12 +18,12 @@ function stringArray(value: unknown): string[] {
 /** `keylint.probe.allowedHosts` from the USER settings only. A workspace (or folder)
  * value is ignored on purpose: a repository must not be able to send keys to a host
  * of its choosing. */
-export function userAllowedHosts(): string[] {
+function userAllowedHosts(): string[] {
   const inspected = vscode.workspace.getConfiguration('keylint').inspect<string[]>('probe.allowedHosts');
   return stringArray(inspected?.globalValue);
 }
 
-export function probeTimeoutMs(): number {
+function probeTimeoutMs(): number {
   const value = vscode.workspace.getConfiguration('keylint').get<number>('probe.timeoutMs', 5000);
   return Number.isInteger(value) && value > 0 ? Math.min(value, 60000) : 5000;
 }

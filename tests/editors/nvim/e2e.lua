@@ -217,19 +217,34 @@ local ok_run, err = pcall(function()
   end
   vim.cmd('silent write')
 
-  -- :KeylintProbe (runs `keylint probe` against the mock with the user's allowedHosts)
-  vim.api.nvim_win_set_cursor(0, { 2, 0 })
-  local probed = nil
-  require('keylint').probe(nil, function(results, perr)
-    probed = { results = results, err = perr }
-  end)
-  wait(20000, function()
-    return probed ~= nil
-  end)
-  local verdict = probed and probed.results and probed.results[1] and probed.results[1].verdict
-  log('     :KeylintProbe: ' .. (probed and probed.results and probed.results[1] and require('keylint').describe(probed.results[1]) or tostring(probed and probed.err)))
-  check(verdict == 'invalid_key', ':KeylintProbe verdict invalid_key from the mock')
-  check(probed ~= nil and no_key(vim.inspect(probed)), ':KeylintProbe output masks the key')
+  -- :KeylintProbe asks the server (keylint.probe) about the buffer's text, saved or not:
+  -- a line added above the key and not saved puts it on line 3
+  local function keylint_probe(variable)
+    local probed = nil
+    require('keylint').probe(variable, function(result, perr)
+      probed = { result = result, err = perr }
+    end)
+    wait(20000, function()
+      return probed ~= nil
+    end)
+    return probed or {}
+  end
+  vim.api.nvim_buf_set_lines(env, 0, 0, false, { '# not saved' })
+  check(vim.bo[env].modified, 'the .env buffer has unsaved changes')
+  vim.api.nvim_win_set_cursor(0, { 3, 20 })
+  local probed = keylint_probe(nil)
+  local result = probed.result or {}
+  log('     :KeylintProbe: ' .. (probed.result and require('keylint').describe(result) or tostring(probed.err)))
+  check(result.verdict == 'invalid_key', ':KeylintProbe verdict invalid_key from the mock')
+  check(result.line == 3, ':KeylintProbe probed the unsaved buffer (the key on line 3)')
+  check(no_key(vim.inspect(probed)), ':KeylintProbe output masks the key')
+  probed = keylint_probe('OPENAI_API_KEY')
+  check(probed.result and probed.result.verdict == 'invalid_key', ':KeylintProbe OPENAI_API_KEY probes the variable by name')
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  probed = keylint_probe(nil)
+  check(probed.result == nil and tostring(probed.err):find('no variable', 1, true) ~= nil, ':KeylintProbe on a comment says there is no variable: ' .. tostring(probed.err))
+  vim.api.nvim_buf_set_lines(env, 0, 1, false, {})
+  vim.cmd('silent write')
 
   -- 4. the compose file: KL101 quotes kept; fix the org id line
   vim.cmd('edit ' .. vim.fn.fnameescape(fixture .. '/compose.yaml'))

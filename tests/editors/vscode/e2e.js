@@ -164,9 +164,13 @@ async function main() {
     check(hoverText.includes('invalid key') && (!mockHost || hoverText.includes(mockHost)), `hover: live probe verdict "invalid key" from ${mockHost}`);
     await shot('vscode-env-hover.png');
 
-    // ---- command: keylint: Probe key under cursor
+    // ---- command: keylint: Probe key under cursor, on the editor's text: a line typed
+    // above the key and not saved puts it on line 3
     await page.keyboard.press('Escape');
-    await goTo(2, 3);
+    await goTo(1, 1);
+    await page.keyboard.type('# not saved', { delay: 5 });
+    await page.keyboard.press('Enter');
+    await goTo(3, 3);
     await page.keyboard.press('F1');
     await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input');
     await page.keyboard.type('keylint: Probe key under cursor', { delay: 10 });
@@ -178,6 +182,7 @@ async function main() {
     results.probeToast = toastText;
     console.log(`     probe: ${JSON.stringify(toastText)}`);
     check(/invalid_key/.test(toastText), 'command "keylint: Probe key under cursor": invalid_key from the mock');
+    check(/\.env:3\)/.test(toastText), 'command "keylint: Probe key under cursor": probed the unsaved text (the key on line 3)');
     check(noKey(toastText), 'probe notification: no key shown');
     await sleep(1000);
     await shot('vscode-probe.png');
@@ -185,6 +190,11 @@ async function main() {
     await page.keyboard.type('Notifications: Clear All Notifications', { delay: 5 });
     await sleep(300);
     await page.keyboard.press('Enter');
+    // Take the line out again.
+    await goTo(1, 1);
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Delete');
+    check(((await editorLine(1)) || '').startsWith('# Fabricated'), `.env: the unsaved line is gone (${JSON.stringify(((await editorLine(1)) || '').slice(0, 20))})`);
 
     // ---- quick fix on .env: KL102 goes away
     const before = await editorLine(2);

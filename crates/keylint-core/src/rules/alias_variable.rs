@@ -20,9 +20,12 @@ impl Rule for AliasVariable {
 Points out variable names that some programs read but the official SDK does not:
 `OPENAI_ORGANIZATION` (LiteLLM, aider) where the SDK reads `OPENAI_ORG_ID`,
 `OPENAI_API_BASE` (openai-python before 1.0, LangChain) where it reads `OPENAI_BASE_URL`,
-`AZURE_OPENAI_KEY` where it reads `AZURE_OPENAI_API_KEY`, and the like. It is a warning
-when the SDK's name is not set beside it in the same file (or Compose service), since a
-program using the SDK then gets nothing; otherwise it is only worth knowing.
+`AZURE_OPENAI_KEY` where it reads `AZURE_OPENAI_API_KEY`, and the like. Many apps read
+these names with their own code, so this is only worth knowing, unless the project's code
+reads the SDK's name (by name, or by creating an SDK client that reads it by default) and
+that name is not set beside the alias in the same file (or Compose service): then the
+program gets nothing, and it is a warning naming the line that reads it. Nothing is said
+when the project's code reads the alias itself.
 
 `GOOGLE_API_KEY` is always only informational: google-genai reads it (and prefers it
 over `GEMINI_API_KEY`).
@@ -59,28 +62,37 @@ OPENAI_ORGANIZATION=org-…
             let Some(canonical) = known.alias_of else {
                 continue;
             };
+            let code = ctx.project.code();
+            // The program reads this very name: using it is right for this program.
+            if code.is_read(&assignment.name) {
+                continue;
+            }
             let canonical_set = ctx.assignments().iter().any(|other| {
                 other.name == canonical
                     && other.scope == assignment.scope
                     && other.origin.is_yaml() == assignment.origin.is_yaml()
             });
             let sdk_reads_it = provider::SDK_READS_ALIAS.contains(&known.name);
-            let (severity, message) = if canonical_set || sdk_reads_it {
-                (
+            // Worth a warning only with evidence that the program reads the other name.
+            let evidence = code
+                .reads_of(canonical)
+                .first()
+                .map(|read| read.reads(canonical));
+            let (severity, message) = match evidence {
+                Some(reads) if !canonical_set && !sdk_reads_it => (
+                    Severity::Warning,
+                    format!(
+                        "{} is read only by {}, but {reads}, which is not set here — set {canonical} too",
+                        assignment.name, known.read_by
+                    ),
+                ),
+                _ => (
                     Self::SEVERITY,
                     format!(
                         "{} is read by {}; the official SDK reads {canonical}",
                         assignment.name, known.read_by
                     ),
-                )
-            } else {
-                (
-                    Severity::Warning,
-                    format!(
-                        "{} is read only by {}; the official SDK reads {canonical}, which is not set here — set {canonical} too",
-                        assignment.name, known.read_by
-                    ),
-                )
+                ),
             };
             push_once(
                 out,
@@ -92,23 +104,35 @@ OPENAI_ORGANIZATION=org-…
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::check;
+    use crate::rules::test_support::{MemoryProject, check, check_in_project};
 
     #[test]
-    fn alias_without_the_sdk_name() {
+    fn alias_without_evidence_is_only_worth_knowing() {
         insta::assert_snapshot!(check("KL203", ".env", "OPENAI_ORGANIZATION=org-abc\nOPENAI_API_BASE=https://api.openai.com/v1\n"), @"
-        1:1-1:20 warning KL203: OPENAI_ORGANIZATION is read only by LiteLLM and aider; the official SDK reads OPENAI_ORG_ID, which is not set here — set OPENAI_ORG_ID too
-        2:1-2:16 warning KL203: OPENAI_API_BASE is read only by openai-python before 1.0, LangChain and LiteLLM; the official SDK reads OPENAI_BASE_URL, which is not set here — set OPENAI_BASE_URL too
+        1:1-1:20 info KL203: OPENAI_ORGANIZATION is read by LiteLLM and aider; the official SDK reads OPENAI_ORG_ID
+        2:1-2:16 info KL203: OPENAI_API_BASE is read by openai-python before 1.0, LangChain and LiteLLM; the official SDK reads OPENAI_BASE_URL
         ");
     }
 
     #[test]
-    fn alias_beside_the_sdk_name() {
-        insta::assert_snapshot!(check("KL203", ".env", "OPENAI_ORG_ID=org-abc\nOPENAI_ORGANIZATION=org-abc\n"), @"2:1-2:20 info KL203: OPENAI_ORGANIZATION is read by LiteLLM and aider; the official SDK reads OPENAI_ORG_ID");
-        insta::assert_snapshot!(check("KL203", "compose.yaml", "services:\n  api:\n    environment:\n      OPENAI_ORG_ID: org-abc\n      OPENAI_ORGANIZATION: org-abc\n  worker:\n    environment:\n      - OPENAI_ORGANIZATION=org-abc\n"), @"
-        5:7-5:26 info KL203: OPENAI_ORGANIZATION is read by LiteLLM and aider; the official SDK reads OPENAI_ORG_ID
-        8:9-8:28 warning KL203: OPENAI_ORGANIZATION is read only by LiteLLM and aider; the official SDK reads OPENAI_ORG_ID, which is not set here — set OPENAI_ORG_ID too
+    fn alias_when_the_code_reads_the_sdk_name() {
+        let project = MemoryProject::default().reading("OPENAI_ORG_ID", "app/main.py", 4);
+        insta::assert_snapshot!(check_in_project("KL203", ".env", "OPENAI_ORGANIZATION=org-abc\nOPENAI_API_BASE=https://api.openai.com/v1\n", &project), @"
+        1:1-1:20 warning KL203: OPENAI_ORGANIZATION is read only by LiteLLM and aider, but app/main.py:4 reads OPENAI_ORG_ID, which is not set here — set OPENAI_ORG_ID too
+        2:1-2:16 info KL203: OPENAI_API_BASE is read by openai-python before 1.0, LangChain and LiteLLM; the official SDK reads OPENAI_BASE_URL
         ");
+        insta::assert_snapshot!(check_in_project("KL203", "compose.yaml", "services:\n  api:\n    environment:\n      OPENAI_ORG_ID: org-abc\n      OPENAI_ORGANIZATION: org-abc\n  worker:\n    environment:\n      - OPENAI_ORGANIZATION=org-abc\n", &project), @"
+        5:7-5:26 info KL203: OPENAI_ORGANIZATION is read by LiteLLM and aider; the official SDK reads OPENAI_ORG_ID
+        8:9-8:28 warning KL203: OPENAI_ORGANIZATION is read only by LiteLLM and aider, but app/main.py:4 reads OPENAI_ORG_ID, which is not set here — set OPENAI_ORG_ID too
+        ");
+    }
+
+    #[test]
+    fn alias_the_code_reads_itself_is_not_reported() {
+        let project = MemoryProject::default()
+            .reading("OPENAI_ORG_ID", "app/main.py", 4)
+            .reading("OPENAI_ORGANIZATION", "app/litellm_config.py", 2);
+        insta::assert_snapshot!(check_in_project("KL203", ".env", "OPENAI_ORGANIZATION=org-abc\n", &project), @"");
     }
 
     #[test]

@@ -59,6 +59,13 @@ the right name is already set: renaming would create a duplicate.
 "#;
 
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+        // The names the project's code reads: a near-miss of one of them is certain.
+        let code_names: Vec<(&str, String)> = ctx
+            .project
+            .code()
+            .names()
+            .map(|name| (name, normalized(name)))
+            .collect();
         // Files repeat names (copies, per-service entries): judge each name once.
         let mut near_misses: HashMap<&str, Option<(&'static str, Slip)>> = HashMap::new();
         for (index, assignment) in ctx.assignments().iter().enumerate() {
@@ -71,7 +78,12 @@ the right name is already set: renaming would create a duplicate.
                 || ctx.project.reads_name(name)
                 || runs_image_reading(ctx, assignment)
                 || is_settings_key(ctx, assignment)
+                || is_dotnet_configuration_key(name)
             {
+                continue;
+            }
+            if let Some((intended, slip)) = near_miss_among(name, &code_names) {
+                push_once(out, code_read_near_miss(ctx, assignment, intended, slip));
                 continue;
             }
             let near = *near_misses.entry(name).or_insert_with(|| near_miss(name));
@@ -131,9 +143,7 @@ fn normalized_chars(name: &str) -> impl Iterator<Item = char> + '_ {
         .map(|character| character.to_ascii_uppercase())
 }
 
-/// The canonical name `name` is a near-miss of. Tight on purpose: the same letters
-/// with other case or underscores, one edit on a long name, or `API_TOKEN` for `API_KEY`.
-/// Extensions (`OPENAI_API_KEY_2`, `OPENAI_API_KEYS`) and truncations are other variables.
+/// The canonical name `name` is a near-miss of (see [`near_miss_among`]).
 fn near_miss(name: &str) -> Option<(&'static str, Slip)> {
     /// The canonical names with their normalized forms, computed once: this runs for
     /// every variable of every file.
@@ -145,13 +155,24 @@ fn near_miss(name: &str) -> Option<(&'static str, Slip)> {
                 .map(|known| (known.name, normalized(known.name)))
                 .collect()
         });
+    near_miss_among(name, &CANONICAL)
+}
+
+/// The name of `candidates` (each with its [`normalized`] form) that `name` is a near-miss
+/// of. Tight on purpose: the same letters with other case or underscores, one edit on a
+/// long name, or `API_TOKEN` for `API_KEY`. Extensions (`OPENAI_API_KEY_2`,
+/// `OPENAI_API_KEYS`) and truncations are other variables.
+fn near_miss_among<'a>(name: &str, candidates: &[(&'a str, String)]) -> Option<(&'a str, Slip)> {
     let candidate = normalized(name);
     let digits = candidate
         .chars()
         .any(|character| character.is_ascii_digit());
-    let mut best: Option<(&'static str, Slip, usize)> = None;
-    for (canonical, target) in CANONICAL.iter() {
+    let mut best: Option<(&'a str, Slip, usize)> = None;
+    for (canonical, target) in candidates {
         let canonical = *canonical;
+        if canonical == name {
+            return None;
+        }
         let found = if name.eq_ignore_ascii_case(canonical) {
             Some((Slip::Case, 0))
         } else if candidate == *target {
@@ -238,6 +259,44 @@ fn short_key_name(ctx: &Context, index: usize, name: &str) -> Option<(&'static s
     sure.then_some((canonical.name, Slip::ShortName(shape.kind)))
 }
 
+/// A set name one slip away from a name the project's code reads: an error, since the
+/// program looks the other name up (`app/settings.py:12 reads OPENAI_API_KEY`).
+fn code_read_near_miss(
+    ctx: &Context,
+    assignment: &Assignment,
+    intended: &str,
+    slip: Slip,
+) -> Diagnostic {
+    let reads = ctx.project.code().reads_of(intended);
+    let place = reads.first().map_or_else(
+        || format!("the code reads {intended}"),
+        |read| read.reads(intended),
+    );
+    let others = match reads.len() {
+        0 | 1 => String::new(),
+        2 => " and 1 other place".to_string(),
+        count => format!(" and {} other places", count - 1),
+    };
+    let diagnostic = MisspelledVariable::diagnostic(
+        Severity::Error,
+        assignment.name_range.clone(),
+        format!(
+            "{place}{others}, but {} is set here, which no code reads — did you mean {intended}?",
+            assignment.name
+        ),
+    );
+    match rename(ctx, assignment, intended, slip) {
+        Some(fix) => with_fix(diagnostic, fix),
+        None => diagnostic,
+    }
+}
+
+/// .NET reads `Section:Key` configuration from `Section__Key` variables
+/// (`AzureOpenAI__ApiKey`): such a name is a configuration key, not a misspelling.
+fn is_dotnet_configuration_key(name: &str) -> bool {
+    name.contains("__") && !name.starts_with('_') && !name.ends_with('_')
+}
+
 /// Who reads the canonical name, for messages.
 fn reader(canonical: &str) -> &'static str {
     provider::variable(canonical).map_or("the official SDK", |known: &KnownVariable| known.read_by)
@@ -307,7 +366,33 @@ fn rename(ctx: &Context, assignment: &Assignment, intended: &str, slip: Slip) ->
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::check;
+    use crate::rules::test_support::{MemoryProject, check, check_in_project};
+
+    #[test]
+    fn a_near_miss_of_a_name_the_code_reads_is_an_error_naming_the_line() {
+        let project = MemoryProject::default()
+            .reading("ACME_LLM_TOKEN", "app/settings.py", 12)
+            .reading("OPENAI_API_KEY", "app/main.py", 3);
+        insta::assert_snapshot!(check_in_project("KL201", ".env", "ACME_LLM_TOKN=abc\nOPENAI_APIKEY=sk-abc\nOPENAI_API_KEY_2=sk-abc\n", &project), @r"
+        1:1-1:14 error KL201: app/settings.py:12 reads ACME_LLM_TOKEN, but ACME_LLM_TOKN is set here, which no code reads — did you mean ACME_LLM_TOKEN?
+          fix (safe): Rename to ACME_LLM_TOKEN => ACME_LLM_TOKEN=abc\nOPENAI_APIKEY=sk-abc\nOPENAI_API_KEY_2=sk-abc\n
+        2:1-2:14 error KL201: app/main.py:3 reads OPENAI_API_KEY, but OPENAI_APIKEY is set here, which no code reads — did you mean OPENAI_API_KEY?
+          fix (unsafe): Rename to OPENAI_API_KEY => ACME_LLM_TOKN=abc\nOPENAI_API_KEY=sk-abc\nOPENAI_API_KEY_2=sk-abc\n
+        ");
+    }
+
+    #[test]
+    fn names_the_code_reads_are_not_misspellings() {
+        let project = MemoryProject::default()
+            .reading("OPENAI_KEY", "app/main.py", 3)
+            .reading("openai_apikey", "app/legacy.py", 9);
+        insta::assert_snapshot!(check_in_project("KL201", ".env", "OPENAI_KEY=sk-proj-abcT3BlbkFJxyz\nopenai_apikey=x\n", &project), @"");
+    }
+
+    #[test]
+    fn dotnet_configuration_names_are_not_misspellings() {
+        insta::assert_snapshot!(check("KL201", ".env", "AzureOpenAI__ApiKey=abc\nOpenAI__ApiKey=sk-abc\n"), @"");
+    }
 
     #[test]
     fn misspellings_of_canonical_names() {

@@ -12,6 +12,7 @@ use crate::assignment::{Assignment, ParsedFile};
 use crate::consumer::{Consumer, Outcome};
 use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::helpers::contains_ignore_ascii_case;
+use crate::probed::{ProbedKey, Verdict};
 use crate::project::{ConsumerSet, Project, Settings};
 use crate::provider::{self, KnownVariable, Provider, Role};
 
@@ -26,14 +27,21 @@ mod invisible_character;
 mod malformed_key;
 mod missing_env_file;
 mod misspelled_variable;
+mod no_permission;
 mod org_id_format;
+mod org_or_project_mismatch;
 mod placeholder_value;
+mod probe_unknown;
+mod probe_wrong_endpoint;
 mod project_id_format;
+mod quota_or_rate_limit;
 mod quotes_kept;
+mod rejected_key;
 mod spaces_around_equals;
 mod trailing_newline;
 mod unparsable_file;
 mod unresolved_interpolation;
+mod unset_variable;
 mod unterminated_quote;
 mod unused_suppression;
 mod whitespace_in_value;
@@ -61,8 +69,12 @@ pub trait Rule {
     const FIX: FixAvailability;
     /// One line for `keylint rules` and the README table.
     const SUMMARY: &'static str;
-    /// Markdown: `## What it does`, `## Why is this bad?`, `## Example`, `## Fix safety`.
+    /// Markdown: `## What it does`, `## Why is this bad?`, `## Example`, and `## Fix
+    /// safety` for a rule with a fix.
     const DOC: &'static str;
+    /// The probe verdicts this rule reports (KL6xx); empty for rules that read only
+    /// the file. A rule with verdicts runs only when the file's keys were probed.
+    const VERDICTS: &'static [Verdict] = &[];
 
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>);
 
@@ -92,7 +104,18 @@ pub struct RuleInfo {
     pub fix: FixAvailability,
     pub summary: &'static str,
     pub doc: &'static str,
+    /// See [`Rule::VERDICTS`].
+    pub verdicts: &'static [Verdict],
     pub check: fn(&Context, &mut Vec<Diagnostic>),
+}
+
+impl RuleInfo {
+    /// Whether the rule reports what a live probe said (KL6xx), so it runs only on
+    /// probed files.
+    #[must_use]
+    pub fn needs_probe(&self) -> bool {
+        !self.verdicts.is_empty()
+    }
 }
 
 const fn info<R: Rule>() -> RuleInfo {
@@ -103,6 +126,7 @@ const fn info<R: Rule>() -> RuleInfo {
         fix: R::FIX,
         summary: R::SUMMARY,
         doc: R::DOC,
+        verdicts: R::VERDICTS,
         check: R::check,
     }
 }
@@ -120,6 +144,7 @@ pub const RULES: &[RuleInfo] = &[
     info::<misspelled_variable::MisspelledVariable>(),
     info::<duplicate_variable::DuplicateVariable>(),
     info::<alias_variable::AliasVariable>(),
+    info::<unset_variable::UnsetVariable>(),
     info::<placeholder_value::PlaceholderValue>(),
     info::<empty_value::EmptyValue>(),
     info::<wrong_provider_key::WrongProviderKey>(),
@@ -132,6 +157,12 @@ pub const RULES: &[RuleInfo] = &[
     info::<unresolved_interpolation::UnresolvedInterpolation>(),
     info::<missing_env_file::MissingEnvFile>(),
     info::<hardcoded_secret::HardcodedSecret>(),
+    info::<rejected_key::RejectedKey>(),
+    info::<org_or_project_mismatch::OrgOrProjectMismatch>(),
+    info::<no_permission::NoPermission>(),
+    info::<quota_or_rate_limit::QuotaOrRateLimit>(),
+    info::<probe_unknown::ProbeUnknown>(),
+    info::<probe_wrong_endpoint::ProbeWrongEndpoint>(),
 ];
 
 /// The rule with this code or name.
@@ -140,6 +171,26 @@ pub fn rule(code_or_name: &str) -> Option<&'static RuleInfo> {
     RULES
         .iter()
         .find(|rule| rule.code.eq_ignore_ascii_case(code_or_name) || rule.name == code_or_name)
+}
+
+/// The rule that reports a probe verdict; `None` for `ok`.
+#[must_use]
+pub fn rule_for_verdict(verdict: Verdict) -> Option<&'static RuleInfo> {
+    RULES.iter().find(|rule| rule.verdicts.contains(&verdict))
+}
+
+/// The check of every KL6xx rule: one finding on each probed key whose verdict the rule
+/// reports.
+pub(crate) fn report_probed<R: Rule>(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    for probed in ctx.probed.unwrap_or_default() {
+        if R::VERDICTS.contains(&probed.verdict) {
+            out.push(R::diagnostic(
+                R::SEVERITY,
+                probed.range.clone(),
+                probed.finding_message(),
+            ));
+        }
+    }
 }
 
 /// Everything a rule may look at.
@@ -157,6 +208,8 @@ pub struct Context<'a> {
     pub is_committed: bool,
     pub project: &'a dyn Project,
     pub settings: &'a Settings,
+    /// What a live probe said about the file's keys; `None` when nothing was probed.
+    pub probed: Option<&'a [ProbedKey]>,
     /// `consumers.judged()`, computed once: rules ask for it for every assignment.
     pub(crate) judged: Vec<Consumer>,
     /// Assignment indices by name and scope, built on first use: looking a sibling up by
@@ -431,26 +484,12 @@ impl Context<'_> {
     }
 }
 
-/// The probe findings' codes and names (KL6xx; their descriptions live with the probe,
-/// which produces them).
-pub const PROBE_RULE_IDS: &[(&str, &str)] = &[
-    ("KL601", "rejected-key"),
-    ("KL602", "org-or-project-mismatch"),
-    ("KL603", "no-permission"),
-    ("KL604", "quota-or-rate-limit"),
-    ("KL605", "probe-unknown"),
-    ("KL606", "probe-wrong-endpoint"),
-];
-
-/// Whether `selector` names a rule, core or probe: a code, a code prefix (`KL1`), a name
-/// or `ALL`.
+/// Whether `selector` names a rule: a code, a code prefix (`KL1`), a name or `ALL`.
 #[must_use]
 pub fn is_known_selector(selector: &str) -> bool {
     RULES
         .iter()
-        .map(|rule| (rule.code, rule.name))
-        .chain(PROBE_RULE_IDS.iter().copied())
-        .any(|(code, name)| crate::linter::selector_matches(code, name, selector))
+        .any(|rule| crate::linter::selector_matches(rule.code, rule.name, selector))
 }
 
 /// Names that say they hold a secret key.
@@ -473,4 +512,65 @@ pub fn is_key_name(name: &str) -> bool {
 pub fn with_fix(mut diagnostic: Diagnostic, fix: Fix) -> Diagnostic {
     diagnostic.fix = Some(fix);
     diagnostic
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_failing_verdict_has_one_rule() {
+        for verdict in Verdict::ALL {
+            let rules: Vec<&str> = RULES
+                .iter()
+                .filter(|rule| rule.verdicts.contains(&verdict))
+                .map(|rule| rule.code)
+                .collect();
+            let expected = usize::from(verdict != Verdict::Ok);
+            assert_eq!(rules.len(), expected, "{verdict}: {rules:?}");
+        }
+        assert_eq!(
+            rule_for_verdict(Verdict::Deactivated).unwrap().code,
+            "KL601"
+        );
+        assert_eq!(
+            rule_for_verdict(Verdict::Unknown).unwrap().severity,
+            Severity::Info
+        );
+    }
+
+    /// `keylint explain` prints every rule's doc under the same headings.
+    #[test]
+    fn every_doc_has_the_same_headings() {
+        for rule in RULES {
+            for heading in ["## What it does", "## Why is this bad?", "## Example"] {
+                assert!(rule.doc.contains(heading), "{} lacks {heading}", rule.code);
+            }
+            assert_eq!(
+                rule.doc.contains("## Fix safety"),
+                rule.fix != FixAvailability::None,
+                "{}: `## Fix safety` documents a fix, and only a fix",
+                rule.code
+            );
+        }
+    }
+
+    #[test]
+    fn codes_and_names_are_unique_and_in_order() {
+        for pair in RULES.windows(2) {
+            assert!(
+                pair[0].code < pair[1].code,
+                "{} {}",
+                pair[0].code,
+                pair[1].code
+            );
+        }
+        for (index, rule) in RULES.iter().enumerate() {
+            assert!(
+                RULES[index + 1..]
+                    .iter()
+                    .all(|other| other.name != rule.name)
+            );
+        }
+    }
 }

@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use crate::code::{CodeIndex, CodeLoad, CodeRead, LoadTarget};
 use crate::consumer::Consumer;
 use crate::fix::apply_fixes;
 use crate::linter::{LintInput, RuleSelection, lint};
@@ -51,12 +52,45 @@ pub struct MemoryProject {
     pub read_names: BTreeSet<String>,
     pub consumers: ConsumerSet,
     pub settings: Settings,
+    /// What the project's code reads and loads.
+    pub code: CodeIndex,
+    /// Names set somewhere in the project's env, Compose and workflow files.
+    pub set_names: BTreeSet<String>,
 }
 
 impl MemoryProject {
     #[must_use]
     pub fn with_file(mut self, path: &str, text: &str) -> MemoryProject {
         self.files.insert(PathBuf::from(path), text.to_string());
+        self
+    }
+
+    /// The code at `path:line` reads `name` (by its name).
+    #[must_use]
+    pub fn reading(mut self, name: &str, path: &str, line: usize) -> MemoryProject {
+        self.code.add_read(
+            name,
+            CodeRead {
+                path: PathBuf::from(path),
+                line,
+                range: 0..name.len(),
+                by_default: false,
+                case_insensitive: false,
+            },
+        );
+        self
+    }
+
+    /// The code at `path:line` loads the default `.env` with `consumer`.
+    #[must_use]
+    pub fn loading(mut self, consumer: Consumer, path: &str, line: usize) -> MemoryProject {
+        self.code.add_load(CodeLoad {
+            path: PathBuf::from(path),
+            line,
+            consumer,
+            target: LoadTarget::Default,
+            evidence: format!("{} in {path}:{line}", consumer.display_name()),
+        });
         self
     }
 
@@ -81,7 +115,13 @@ impl Project for MemoryProject {
         self.consumers.clone()
     }
     fn reads_name(&self, name: &str) -> bool {
-        self.read_names.contains(name)
+        self.read_names.contains(name) || self.code.is_read(name)
+    }
+    fn code(&self) -> &CodeIndex {
+        &self.code
+    }
+    fn is_set_anywhere(&self, name: &str) -> bool {
+        self.set_names.contains(name)
     }
 }
 

@@ -1,8 +1,7 @@
 //! KL002 unused-suppression: a `# keylint: ignore…` comment that silences nothing.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::linter::RuleSelection;
-use crate::rules::{Context, FixAvailability, RULES, Rule};
+use crate::rules::{Context, FixAvailability, RULES, Rule, RuleInfo};
 use crate::suppression::{Scope, Suppression, Usage, names_rule};
 
 pub(crate) struct UnusedSuppression;
@@ -49,15 +48,17 @@ OPENAI_API_KEY=sk-proj-…
 }
 
 /// KL002 findings for the directives (or codes in them) that silenced nothing. A code
-/// naming a rule that did not run (`--select`, `--ignore`) is not reported: nothing
-/// could have matched it.
+/// naming a rule that did not run (`--select`, `--ignore`, a probe rule on a file that
+/// was not probed) is not reported: nothing could have matched it.
 pub(crate) fn unused(
     suppressions: &[Suppression],
     usage: &[Usage],
-    selection: &RuleSelection,
+    ran: &dyn Fn(&RuleInfo) -> bool,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let everything_ran = RULES.iter().all(|rule| selection.is_enabled(rule));
+    // A bare `ignore` is judged against the rules that read the file: a probe finding it
+    // might silence on a probed run does not make it "used" on every other run.
+    let everything_ran = RULES.iter().filter(|rule| !rule.needs_probe()).all(ran);
     for (suppression, used) in suppressions.iter().zip(usage) {
         if suppression.scope == Scope::TrailingInEnv {
             out.push(UnusedSuppression::diagnostic(
@@ -90,11 +91,10 @@ pub(crate) fn unused(
                 .iter()
                 .find(|rule| names_rule(code, rule.code, rule.name));
             let message = match known {
-                None if is_probe_code(code) => continue,
                 None => format!(
                     "`{code}` in this suppression is not a keylint rule (see `keylint rules`)"
                 ),
-                Some(rule) if !selection.is_enabled(rule) => continue,
+                Some(rule) if !ran(rule) => continue,
                 Some(rule) => format!(
                     "this suppression of {} {} silences nothing: remove it",
                     rule.code, rule.name
@@ -108,12 +108,6 @@ pub(crate) fn unused(
         }
     }
     out
-}
-
-/// Probe findings (KL6xx) are added by the command line after linting: the core cannot
-/// tell whether a suppression of one was used.
-fn is_probe_code(code: &str) -> bool {
-    code.len() == 5 && code[..3].eq_ignore_ascii_case("KL6")
 }
 
 #[cfg(test)]

@@ -11,16 +11,15 @@ use std::time::Duration;
 
 use keylint_core::assignment::ParsedFile;
 use keylint_core::consumer::Outcome;
-use keylint_core::mask::{
-    escape_invisible, for_display_lines, is_secret_name, is_secret_value, mask_body,
-};
+use keylint_core::mask::{escape_invisible, is_secret_name, is_secret_value, mask_body};
 use keylint_core::provider::{self, Role, key_shape};
-use keylint_core::{ConsumerSet, FileKind, Project as _, mask_secret};
-use keylint_probe::config_keys::{Filter, keys_in_parsed};
-use keylint_probe::{ProbeOutcome, ProbeRequest, Verdict};
+use keylint_core::{ConsumerSet, Project as _};
+use keylint_probe::config_keys::Readings;
+use keylint_probe::{ProbeOutcome, Verdict};
 use tower_lsp_server::ls_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
 
 use crate::encoding::PositionMap;
+use crate::probe::{Wanted, assignment_at, readings, scrub};
 use crate::server::Backend;
 use crate::state::{lock, read};
 
@@ -52,7 +51,7 @@ pub async fn hover(backend: &Backend, params: HoverParams) -> Option<Hover> {
     let map = PositionMap::new(&text, encoding);
     let facts = catch_unwind(AssertUnwindSafe(|| {
         let parsed = linted.unwrap_or_else(|| Arc::new(ParsedFile::parse(kind, &text)));
-        offline_facts(&text, kind, &parsed, &path, map.offset(position), &project)
+        offline_facts(&text, &parsed, &path, map.offset(position), &project)
     }))
     .ok()??;
     // Paths inside the workspace print relative to it.
@@ -63,13 +62,15 @@ pub async fn hover(backend: &Backend, params: HoverParams) -> Option<Hover> {
     };
     let range = Some(map.range(&facts.range));
     let probe_enabled = read(&backend.state.settings).probe_enable;
-    if let Some(request) = facts.probe {
+    if let Some(readings) = facts.probe {
         if probe_enabled {
             let prober = read(&backend.state.prober).clone();
-            let task = tokio::spawn(async move { prober.probe(&request).await });
+            let task = tokio::spawn(async move { prober.probe_readings(&readings).await });
             match tokio::time::timeout(PROBE_WAIT, task).await {
-                Ok(Ok(outcome)) => markdown.push_str(&probe_section(&outcome)),
-                Ok(Err(_)) => markdown.push_str("\n**Live probe**: failed inside keylint.\n"),
+                Ok(Ok(Some((_, outcome)))) => markdown.push_str(&probe_section(&outcome)),
+                Ok(Ok(None) | Err(_)) => {
+                    markdown.push_str("\n**Live probe**: failed inside keylint.\n");
+                }
                 Err(_) => markdown.push_str(
                     "\n**Live probe**: checking… hover again in a moment for the verdict (results are cached for 10 minutes).\n",
                 ),
@@ -90,27 +91,21 @@ pub async fn hover(backend: &Backend, params: HoverParams) -> Option<Hover> {
 struct Facts {
     markdown: String,
     range: std::ops::Range<usize>,
-    probe: Option<ProbeRequest>,
+    /// The key as each program that reads the file gets it, when it is a key to probe.
+    probe: Option<Readings>,
     /// Raw values that must never appear in the hover.
     secrets: Vec<String>,
 }
 
 fn offline_facts(
     text: &str,
-    kind: FileKind,
     parsed: &ParsedFile,
     path: &std::path::Path,
     offset: usize,
     project: &keylint_workspace::Workspace,
 ) -> Option<Facts> {
-    let (index, assignment) = parsed
-        .assignments
-        .iter()
-        .enumerate()
-        .find(|(_, assignment)| {
-            (assignment.name_range.start <= offset && offset <= assignment.name_range.end)
-                || (assignment.value_range.start <= offset && offset <= assignment.value_range.end)
-        })?;
+    let (index, ..) = assignment_at(parsed, offset)?;
+    let assignment = &parsed.assignments[index];
     let known = provider::variable(&assignment.name);
     let raw = &text[assignment.value_range.clone()];
     let bare = raw.trim().trim_matches(QUOTES);
@@ -216,17 +211,7 @@ fn offline_facts(
         }
     }
     let probe = (known.is_some_and(|known| known.role == Role::ApiKey) && !bare.is_empty())
-        .then(|| {
-            probe_request(
-                text,
-                kind,
-                parsed,
-                path,
-                &assignment.name,
-                &assignment.value_range,
-                &consumers,
-            )
-        })
+        .then(|| readings(text, parsed, path, &consumers.probed(), Wanted::At(offset)).ok())
         .flatten();
     let mut secrets = vec![raw.to_string(), bare.to_string()];
     secrets.extend(
@@ -242,40 +227,6 @@ fn offline_facts(
         probe,
         secrets,
     })
-}
-
-/// The request `keylint probe` would send for this assignment (same extraction code).
-fn probe_request(
-    text: &str,
-    kind: FileKind,
-    parsed: &ParsedFile,
-    path: &std::path::Path,
-    name: &str,
-    value_range: &std::ops::Range<usize>,
-    consumers: &ConsumerSet,
-) -> Option<ProbeRequest> {
-    let kind = match kind {
-        FileKind::EnvFile => FileKind::EnvFile,
-        FileKind::Compose => FileKind::Compose,
-        _ => return None,
-    };
-    let consumer = consumers.probed();
-    let filter = Filter {
-        vars: vec![name.to_string()],
-        provider: None,
-    };
-    keys_in_parsed(
-        text,
-        parsed,
-        kind,
-        &path.to_string_lossy(),
-        consumer,
-        &filter,
-    )
-    .ok()?
-    .into_iter()
-    .find(|key| key.range == *value_range)
-    .map(|key| key.request)
 }
 
 /// A value for display: masked when secret, invisible characters escaped, with the
@@ -351,17 +302,4 @@ fn probe_section(outcome: &ProbeOutcome) -> String {
         outcome.message.trim_end_matches('.'),
         outcome.fix
     )
-}
-
-/// The one masking path for everything the hover shows: secret-shaped text anywhere
-/// (names, loader messages, probe messages) masked, control characters made visible; and,
-/// belt and braces, no raw value of this assignment survives.
-fn scrub(text: &str, secrets: &[String]) -> String {
-    let mut text = for_display_lines(text).into_owned();
-    for secret in secrets {
-        if !secret.is_empty() && text.contains(secret.as_str()) {
-            text = text.replace(secret.as_str(), &mask_secret(secret));
-        }
-    }
-    text
 }

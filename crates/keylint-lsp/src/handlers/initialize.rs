@@ -3,10 +3,10 @@ use std::path::PathBuf;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
     CodeActionKind, CodeActionOptions, CodeActionProviderCapability, DiagnosticOptions,
-    DiagnosticServerCapabilities, DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher,
-    GlobPattern, HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams,
-    MessageType, Registration, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextDocumentSyncOptions,
+    DiagnosticServerCapabilities, DidChangeWatchedFilesRegistrationOptions, ExecuteCommandOptions,
+    FileSystemWatcher, GlobPattern, HoverProviderCapability, InitializeParams, InitializeResult,
+    InitializedParams, MessageType, Registration, ServerCapabilities, ServerInfo,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
 };
 
 use crate::encoding::Encoding;
@@ -111,6 +111,13 @@ pub fn initialize(backend: &Backend, params: InitializeParams) -> Result<Initial
                 ]),
                 ..CodeActionOptions::default()
             })),
+            execute_command_provider: Some(ExecuteCommandOptions {
+                commands: super::execute_command::COMMANDS
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
+                ..ExecuteCommandOptions::default()
+            }),
             ..ServerCapabilities::default()
         },
         server_info: Some(ServerInfo {

@@ -8,11 +8,12 @@
 
 use std::collections::HashMap;
 
+use keylint_core::rules::RULES;
 use keylint_core::{ColumnUnit, LineIndex, Severity};
 use serde_json::{Value, json};
 
 use super::{FileReport, fingerprint};
-use crate::rules_command::{REPOSITORY, all_rules, doc_url};
+use crate::rules_command::{REPOSITORY, doc_url};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -52,7 +53,7 @@ pub fn uri(path: &str) -> String {
 }
 
 pub fn render(reports: &[FileReport]) -> String {
-    let rules = all_rules();
+    let rules = RULES;
     let index_of: HashMap<&str, usize> = rules
         .iter()
         .enumerate()

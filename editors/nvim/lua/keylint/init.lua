@@ -1,5 +1,5 @@
 -- keylint for Neovim: the language server (`keylint lsp`) on env, Compose and YAML files,
--- plus :KeylintProbe. Neovim 0.11+ can use `vim.lsp.enable('keylint')` with lsp/keylint.lua;
+-- plus :KeylintProbe (the server's `keylint.probe` command). Neovim 0.11+ can use `vim.lsp.enable('keylint')` with lsp/keylint.lua;
 -- `require('keylint').setup()` starts the server on 0.7–0.10 (and works on 0.11 too).
 local M = {}
 
@@ -158,52 +158,18 @@ local function get_clients(bufnr)
 end
 M.get_clients = get_clients
 
---- The variable on the cursor line (or under the cursor): `.env` lines, Compose list and
---- map entries, Kubernetes `- name: X` / `value:`.
-function M.variable_at(bufnr, row, col)
-  local line = vim.api.nvim_buf_get_lines(bufnr, row, row + 1, false)[1] or ''
-  local s = 1
-  while true do
-    local a, b = line:find('[%a_][%w_]*', s)
-    if not a then
-      break
-    end
-    if col + 1 >= a and col + 1 <= b then
-      local word = line:sub(a, b)
-      if word:match('^[A-Z][A-Z0-9_][A-Z0-9_]+$') and word:find('_') then
-        return word
-      end
-      break
-    end
-    s = b + 1
-  end
-  local patterns = {
-    '^%s*export%s+([%a_][%w_]*)%s*=',
-    '^%s*([%a_][%w_]*)%s*=',
-    '^%s*%-%s*["\']?([%a_][%w_]*)%s*=',
-    '^%s*%-?%s*name:%s*["\']?([%a_][%w_]*)["\']?%s*$',
-    '^%s*["\']?([%a_][%w_]*)["\']?%s*:',
-  }
-  for _, pattern in ipairs(patterns) do
-    local name = line:match(pattern)
-    if name and not contains({ 'value', 'valueFrom', 'environment', 'env', 'name' }, name) then
-      return name
-    end
-  end
-  if line:match('^%s*value:') and row > 0 then
-    local previous = vim.api.nvim_buf_get_lines(bufnr, row - 1, row, false)[1] or ''
-    return previous:match('^%s*%-?%s*name:%s*["\']?([%a_][%w_]*)')
-  end
-  return nil
-end
-
 local function describe(p)
   local status = ''
   if type(p.http_status) == 'number' then
     status = (' (HTTP %d%s)'):format(p.http_status, type(p.error_code) == 'string' and (' ' .. p.error_code) or '')
   end
-  return ('%s %s%s → %s%s%s'):format(
+  local place = ''
+  if type(p.path) == 'string' and type(p.line) == 'number' then
+    place = (' (%s:%d)'):format(p.path, p.line)
+  end
+  return ('%s%s %s%s → %s%s%s'):format(
     p.variable or '?',
+    place,
     type(p.key) == 'string' and p.key or '',
     type(p.host) == 'string' and (' at ' .. p.host) or '',
     p.verdict or '?',
@@ -213,89 +179,52 @@ local function describe(p)
 end
 M.describe = describe
 
---- The binary and user-level probe settings: from the attached keylint client when there
---- is one (its cmd and settings), else from setup() / globals.
-local function probe_context(bufnr)
-  local client = get_clients(bufnr)[1]
-  local cmd = (client and client.config.cmd) or (M.config and M.config.cmd) or M.cmd()
-  local settings = (client and client.config.settings) or M.settings(M.config and M.config.settings)
-  local probe = (settings.keylint or settings).probe or {}
-  local binary = type(cmd) == 'table' and cmd[1] or M.binary()
-  return binary, probe
+--- Sends a request to the keylint client (`client:request` from 0.11, `client.request` before).
+local function request(client, method, params, handler, bufnr)
+  if vim.fn.has('nvim-0.11') == 1 then
+    return client:request(method, params, handler, bufnr)
+  end
+  return client.request(method, params, handler, bufnr)
 end
 
---- :KeylintProbe [VAR] — runs `keylint probe --var VAR --env-file FILE --format json` on the
---- file on disk and shows the verdict. `callback(results, err)` is for tests.
+--- :KeylintProbe [NAME] — asks the server (`workspace/executeCommand` `keylint.probe`) to
+--- probe the key on the cursor line, or the variable NAME, in the buffer's text (saved or
+--- not), and shows the verdict. `callback(result, err)` is for tests.
 function M.probe(variable, callback)
   local bufnr = vim.api.nvim_get_current_buf()
-  local file = vim.api.nvim_buf_get_name(bufnr)
-  local function done(results, err)
-    M.last_probe = { results = results, error = err }
+  local function done(result, err)
+    M.last_probe = { result = result, error = err }
     if callback then
-      callback(results, err)
+      callback(result, err)
     end
   end
-  if file == '' then
-    vim.notify('keylint: save the buffer first; the probe reads the file from disk', vim.log.levels.WARN)
-    return done(nil, 'no file')
+  local client = get_clients(bufnr)[1]
+  if not client then
+    vim.notify('keylint: no keylint server attached to this buffer', vim.log.levels.WARN)
+    return done(nil, 'no client')
   end
-  if not variable or variable == '' then
-    local cursor = vim.api.nvim_win_get_cursor(0)
-    variable = M.variable_at(bufnr, cursor[1] - 1, cursor[2])
+  local argument
+  if variable and variable ~= '' then
+    argument = { textDocument = { uri = vim.uri_from_bufnr(bufnr) }, variable = variable }
+  else
+    argument = vim.lsp.util.make_position_params(0, client.offset_encoding or 'utf-16')
   end
-  if not variable then
-    vim.notify('keylint: put the cursor on a line that sets a key (OPENAI_API_KEY=…) or give :KeylintProbe NAME', vim.log.levels.WARN)
-    return done(nil, 'no variable')
-  end
-  if vim.bo[bufnr].modified then
-    vim.notify('keylint: the buffer has unsaved changes; probing the file on disk', vim.log.levels.WARN)
-  end
-  local binary, probe = probe_context(bufnr)
-  local args = { binary, 'probe', '--var', variable, '--env-file', file, '--format', 'json', '--color', 'never' }
-  if probe.timeoutMs then
-    vim.list_extend(args, { '--timeout-ms', tostring(probe.timeoutMs) })
-  end
-  for _, host in ipairs(probe.allowedHosts or {}) do
-    vim.list_extend(args, { '--allow-host', host })
-  end
-  local stdout, stderr = {}, {}
-  local job = vim.fn.jobstart(args, {
-    cwd = find_root(bufnr),
-    stdout_buffered = true,
-    stderr_buffered = true,
-    on_stdout = function(_, data)
-      stdout = data or {}
-    end,
-    on_stderr = function(_, data)
-      stderr = data or {}
-    end,
-    on_exit = function(_, code)
-      vim.schedule(function()
-        local ok, decoded = pcall(vim.fn.json_decode, table.concat(stdout, '\n'))
-        if (code == 0 or code == 1 or code == 3) and ok and type(decoded) == 'table' then
-          local results = decoded.probes or {}
-          if #results == 0 then
-            vim.notify(('keylint: no provider key to probe in %s'):format(variable), vim.log.levels.INFO)
-          end
-          for _, p in ipairs(results) do
-            local level = p.verdict == 'ok' and vim.log.levels.INFO
-              or (p.verdict == 'unknown' and vim.log.levels.WARN or vim.log.levels.ERROR)
-            vim.notify('keylint probe: ' .. describe(p), level)
-          end
-          done(results, nil)
-        else
-          local err = vim.trim(table.concat(stderr, '\n'))
-          vim.notify(('keylint probe failed (exit %d): %s'):format(code, err), vim.log.levels.ERROR)
-          done(nil, err ~= '' and err or ('exit ' .. code))
-        end
-      end)
-    end,
-  })
-  if job <= 0 then
-    vim.notify(('keylint: cannot run `%s`'):format(binary), vim.log.levels.ERROR)
-    return done(nil, 'cannot run ' .. binary)
-  end
-  return job
+  local params = { command = 'keylint.probe', arguments = { argument } }
+  request(client, 'workspace/executeCommand', params, function(err, result)
+    if err then
+      -- The server says why there is nothing to probe (no variable here, no key in it).
+      local message = type(err) == 'table' and err.message or tostring(err)
+      vim.notify('keylint: ' .. message, vim.log.levels.WARN)
+      return done(nil, message)
+    end
+    if type(result) ~= 'table' then
+      return done(nil, 'no result')
+    end
+    local level = result.verdict == 'ok' and vim.log.levels.INFO
+      or (result.verdict == 'unknown' and vim.log.levels.WARN or vim.log.levels.ERROR)
+    vim.notify('keylint probe: ' .. describe(result), level)
+    done(result, nil)
+  end, bufnr)
 end
 
 --- :KeylintFixAll — applies `source.fixAll.keylint` to the current buffer.

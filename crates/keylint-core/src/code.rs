@@ -1,0 +1,235 @@
+//! What the project's source code tells about its environment, as data the rules read:
+//! which names it reads and where, and which files it loads with which loader. The
+//! workspace fills a [`CodeIndex`] from its source files (with `keylint-code`'s parser);
+//! the core only looks names up.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::consumer::Consumer;
+
+/// One place where code reads an environment variable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeRead {
+    /// The source file, as the front end names files (relative or absolute).
+    pub path: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// Byte range of the name in the source (for navigation).
+    pub range: std::ops::Range<usize>,
+    /// Read because an SDK client reads it by default (`OpenAI()`), not by its name.
+    pub by_default: bool,
+    /// The program matches the name in any letter case (pydantic settings, .NET).
+    pub case_insensitive: bool,
+}
+
+impl CodeRead {
+    /// `app/settings.py:12`.
+    #[must_use]
+    pub fn place(&self) -> String {
+        format!("{}:{}", self.path.display(), self.line)
+    }
+
+    /// `app/settings.py:12 reads NAME`, saying when an SDK client reads it by default.
+    #[must_use]
+    pub fn reads(&self, name: &str) -> String {
+        if self.by_default {
+            format!(
+                "{} reads {name} (an SDK client created there reads it by default)",
+                self.place()
+            )
+        } else {
+            format!("{} reads {name}", self.place())
+        }
+    }
+}
+
+/// Which env file a load reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoadTarget {
+    /// The loader's default: `.env` in the program's directory or above it.
+    Default,
+    /// A file named in the code, resolved against the source file's directory.
+    File(PathBuf),
+    /// A path computed at run time: keylint cannot tell which file.
+    Unknown,
+}
+
+/// A call in the code, or a dependency in a manifest, that loads env files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeLoad {
+    /// The source or manifest file.
+    pub path: PathBuf,
+    pub line: usize,
+    pub consumer: Consumer,
+    pub target: LoadTarget,
+    /// What keylint saw, for messages (`load_dotenv() in app/main.py:5`).
+    pub evidence: String,
+}
+
+impl CodeLoad {
+    /// Whether this load reads the env file at `env_path`: the file it names, or for a
+    /// default load a `.env` in the loading file's directory or a directory above it.
+    #[must_use]
+    pub fn reads(&self, env_path: &Path) -> bool {
+        match &self.target {
+            LoadTarget::File(file) => {
+                crate::project::normalize(file) == crate::project::normalize(env_path)
+            }
+            LoadTarget::Unknown => false,
+            LoadTarget::Default => {
+                let env_dir = env_path.parent().unwrap_or(Path::new(""));
+                let code_dir = self.path.parent().unwrap_or(Path::new(""));
+                env_path.file_name().is_some_and(|name| name == ".env")
+                    && code_dir.starts_with(env_dir)
+            }
+        }
+    }
+}
+
+/// Every read and load of a project's code.
+#[derive(Clone, Debug, Default)]
+pub struct CodeIndex {
+    /// Exact names → where they are read.
+    reads: HashMap<String, Vec<CodeRead>>,
+    /// Upper-cased names read in any case → where.
+    reads_any_case: HashMap<String, Vec<CodeRead>>,
+    loads: Vec<CodeLoad>,
+}
+
+impl CodeIndex {
+    pub fn add_read(&mut self, name: &str, read: CodeRead) {
+        if read.case_insensitive {
+            self.reads_any_case
+                .entry(name.to_ascii_uppercase())
+                .or_default()
+                .push(read);
+        } else {
+            self.reads.entry(name.to_string()).or_default().push(read);
+        }
+    }
+
+    pub fn add_load(&mut self, load: CodeLoad) {
+        self.loads.push(load);
+    }
+
+    /// Where the code reads `name` (exactly, or in any case where the program does).
+    #[must_use]
+    pub fn reads_of(&self, name: &str) -> Vec<&CodeRead> {
+        let exact = self.reads.get(name).into_iter().flatten();
+        let any_case = self
+            .reads_any_case
+            .get(&name.to_ascii_uppercase())
+            .into_iter()
+            .flatten();
+        let mut found: Vec<&CodeRead> = exact.chain(any_case).collect();
+        found.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        found
+    }
+
+    /// Whether the code reads `name` at all.
+    #[must_use]
+    pub fn is_read(&self, name: &str) -> bool {
+        self.reads.contains_key(name)
+            || (!self.reads_any_case.is_empty()
+                && self.reads_any_case.contains_key(&name.to_ascii_uppercase()))
+    }
+
+    /// Every name the code reads (by its name or through an SDK default), as spelled in
+    /// the code (upper case for names read in any case).
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.reads
+            .keys()
+            .chain(self.reads_any_case.keys())
+            .map(String::as_str)
+    }
+
+    #[must_use]
+    pub fn loads(&self) -> &[CodeLoad] {
+        &self.loads
+    }
+
+    /// Whether anything in the project loads env files.
+    #[must_use]
+    pub fn loads_env_files(&self) -> bool {
+        !self.loads.is_empty()
+    }
+
+    /// This index without what the files in `paths` read or load (their text is about
+    /// to be read again).
+    #[must_use]
+    pub fn without_files(&self, paths: &std::collections::HashSet<&Path>) -> CodeIndex {
+        let keep = |reads: &HashMap<String, Vec<CodeRead>>| -> HashMap<String, Vec<CodeRead>> {
+            reads
+                .iter()
+                .filter_map(|(name, reads)| {
+                    let kept: Vec<CodeRead> = reads
+                        .iter()
+                        .filter(|read| !paths.contains(read.path.as_path()))
+                        .cloned()
+                        .collect();
+                    (!kept.is_empty()).then(|| (name.clone(), kept))
+                })
+                .collect()
+        };
+        CodeIndex {
+            reads: keep(&self.reads),
+            reads_any_case: keep(&self.reads_any_case),
+            loads: self
+                .loads
+                .iter()
+                .filter(|load| !paths.contains(load.path.as_path()))
+                .cloned()
+                .collect(),
+        }
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.reads.is_empty() && self.reads_any_case.is_empty() && self.loads.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(path: &str, line: usize, case_insensitive: bool) -> CodeRead {
+        CodeRead {
+            path: PathBuf::from(path),
+            line,
+            range: 0..1,
+            by_default: false,
+            case_insensitive,
+        }
+    }
+
+    #[test]
+    fn names_are_found_exactly_or_in_any_case_where_the_program_ignores_case() {
+        let mut index = CodeIndex::default();
+        index.add_read("OPENAI_API_KEY", read("app/main.py", 3, false));
+        index.add_read("OPENAI_ORG_ID", read("app/settings.py", 9, true));
+        assert_eq!(index.reads_of("OPENAI_API_KEY")[0].place(), "app/main.py:3");
+        assert!(!index.is_read("openai_api_key"));
+        assert!(index.is_read("openai_org_id"));
+        assert_eq!(
+            index.reads_of("Openai_Org_Id")[0].place(),
+            "app/settings.py:9"
+        );
+    }
+
+    #[test]
+    fn a_default_load_reads_a_dotenv_at_or_above_the_code() {
+        let load = CodeLoad {
+            path: PathBuf::from("app/main.py"),
+            line: 5,
+            consumer: Consumer::PythonDotenv,
+            target: LoadTarget::Default,
+            evidence: String::new(),
+        };
+        assert!(load.reads(Path::new(".env")));
+        assert!(load.reads(Path::new("app/.env")));
+        assert!(!load.reads(Path::new("other/.env")));
+        assert!(!load.reads(Path::new("prod.env")));
+    }
+}

@@ -1,0 +1,99 @@
+//! The project's code, read for what it tells about the environment: which names each
+//! source file reads (and where), which env files it loads with which loader, and which
+//! loaders the package manifests bring. Parsing is `keylint-code`'s; this module reads
+//! the files (safely, in parallel) and fills the core's [`CodeIndex`].
+
+use std::path::{Path, PathBuf};
+
+use keylint_code::{LoadedFile, ReadForm};
+use keylint_core::code::{CodeIndex, CodeLoad, CodeRead, LoadTarget};
+use keylint_core::project::sibling;
+use rayon::prelude::*;
+
+use crate::files::read_context;
+
+/// What one file says: reads and loads of a source file, or a manifest's loaders.
+enum FileFacts {
+    Source(keylint_code::CodeReads),
+    Manifest(Vec<keylint_code::manifest::ManifestLoader>),
+}
+
+fn facts_of(path: &Path, text: &str) -> Option<FileFacts> {
+    let shown = path.to_string_lossy();
+    if keylint_code::manifest::is_manifest(&shown) {
+        return Some(FileFacts::Manifest(keylint_code::manifest::loaders(
+            &shown, text,
+        )));
+    }
+    keylint_code::read_file(&shown, text).map(FileFacts::Source)
+}
+
+/// Reads every file of `paths` (source files and manifests) into one index. A file
+/// that cannot be read (missing, special, too big, not UTF-8) adds nothing.
+#[must_use]
+pub fn index_code(paths: &[PathBuf]) -> CodeIndex {
+    let facts: Vec<(&PathBuf, FileFacts)> = paths
+        .par_iter()
+        .filter_map(|path| {
+            let text = read_context(path)?;
+            Some((path, facts_of(path, &text)?))
+        })
+        .collect();
+    let mut index = CodeIndex::default();
+    for (path, facts) in facts {
+        add_facts(&mut index, path, facts);
+    }
+    index
+}
+
+/// Adds one file's reads and loads (its current text: an open buffer, say).
+pub fn add_file(index: &mut CodeIndex, path: &Path, text: &str) {
+    if let Some(facts) = facts_of(path, text) {
+        add_facts(index, path, facts);
+    }
+}
+
+fn add_facts(index: &mut CodeIndex, path: &Path, facts: FileFacts) {
+    let shown = path.display();
+    match facts {
+        FileFacts::Source(reads) => {
+            for read in reads.reads {
+                index.add_read(
+                    &read.name,
+                    CodeRead {
+                        path: path.to_path_buf(),
+                        line: read.line,
+                        range: read.range,
+                        by_default: matches!(read.form, ReadForm::SdkDefault(_)),
+                        case_insensitive: read.case_insensitive,
+                    },
+                );
+            }
+            for load in reads.loads {
+                let target = match &load.file {
+                    LoadedFile::Default => LoadTarget::Default,
+                    LoadedFile::Named { path: named, .. } => LoadTarget::File(sibling(path, named)),
+                    LoadedFile::Dynamic => LoadTarget::Unknown,
+                };
+                index.add_load(CodeLoad {
+                    path: path.to_path_buf(),
+                    line: load.line,
+                    consumer: load.consumer,
+                    target,
+                    evidence: format!("{} in {shown}:{}", load.consumer.display_name(), load.line),
+                });
+            }
+        }
+        FileFacts::Manifest(loaders) => {
+            for loader in loaders {
+                index.add_load(CodeLoad {
+                    path: path.to_path_buf(),
+                    line: loader.line,
+                    consumer: loader.consumer,
+                    target: LoadTarget::Default,
+                    evidence: format!("`{}` in {shown}:{}", loader.package, loader.line),
+                });
+            }
+        }
+    }
+}

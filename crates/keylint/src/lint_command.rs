@@ -477,7 +477,9 @@ fn patch_and_account(fixes: &[(FixTarget, Fixed)], quiet: bool) -> String {
             Ok(file) => file,
             Err(refusal) => {
                 let why = match refusal {
-                    Refusal::InsertsASecret => "a fix would insert a secret into the patch",
+                    Refusal::WritesASecret => {
+                        "its fix writes a secret anew (a re-encoded value), which the patch would have to carry"
+                    }
                     Refusal::TooBig => "the file is too big for a binary patch",
                 };
                 warn(&format!(

@@ -19,7 +19,6 @@ use flate2::Compression;
 use flate2::write::ZlibEncoder;
 use keylint_core::FileKind;
 use keylint_core::fix::{Piece, Provenance};
-use keylint_core::mask::secret_ranges;
 use keylint_core::project::normalize;
 use keylint_core::redaction::{redact_file, secret_ranges_in_file};
 use sha1::{Digest as _, Sha1};
@@ -54,8 +53,9 @@ pub enum FilePatch {
 /// Why a file's fix cannot be shown as a patch.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Refusal {
-    /// A fix inserts secret-shaped text that the file does not already hold.
-    InsertsASecret,
+    /// A fix writes more of a secret than a mask shows that the file does not already
+    /// hold (a value re-encoded as base64 shares no text with its old encoding).
+    WritesASecret,
     /// Too big for a binary delta (offsets are 32-bit).
     TooBig,
 }
@@ -74,7 +74,12 @@ pub fn file_patch(change: &Change) -> Result<FilePatch, Refusal> {
             header + &unified_body(change.path, &hunks, |line| line.to_string()),
         ));
     }
-    let delta = delta(change.before, change.after, change.provenance)?;
+    let delta = delta(
+        change.before,
+        change.provenance,
+        change.after.len(),
+        &secret_ranges_in_file(change.after, change.kind),
+    )?;
     let masked_before = redact_file(change.before, change.kind).text;
     let masked_after = redact_file(change.after, change.kind).text;
     let masked_hunks = diff_hunks(&masked_before, &masked_after);
@@ -286,23 +291,38 @@ const MAX_COPY: usize = 0x10000;
 /// Git's largest insert in one instruction.
 const MAX_INSERT: usize = 0x7f;
 
+/// Of a secret, a patch may carry as literal text at most what a mask shows of it.
+const MAX_SECRET_LITERAL: usize = 4;
+
 /// Git's delta format (`patch-delta.c`): the two sizes, then instructions that copy a
 /// range of the old file or insert literal bytes. Every piece the fixes kept is a copy,
 /// and so is every run of 8+ bytes of inserted text that the file already holds near
-/// the place it replaces (a re-encoded base64 value shares all but its last characters
-/// with the old one); what is left must not look like a secret.
-fn delta(before: &str, after: &str, provenance: &Provenance) -> Result<Vec<u8>, Refusal> {
+/// the place it replaces (a base64 value re-encoded without its final newline shares all
+/// but its last characters with the old one). Literal bytes inside a secret of the new
+/// text (`secrets`) may be at most [`MAX_SECRET_LITERAL`] per secret.
+fn delta(
+    before: &str,
+    provenance: &Provenance,
+    after_length: usize,
+    secrets: &[Range<usize>],
+) -> Result<Vec<u8>, Refusal> {
     if u32::try_from(before.len()).is_err() {
         return Err(Refusal::TooBig);
     }
     let source = before.as_bytes();
     let mut out = Vec::new();
     push_size(&mut out, before.len());
-    push_size(&mut out, after.len());
+    push_size(&mut out, after_length);
+    let mut literal_in_secret = vec![0usize; secrets.len()];
+    // Where the next piece starts in the new text.
+    let mut position = 0;
     let pieces = provenance.pieces();
     for (index, piece) in pieces.iter().enumerate() {
         match piece {
-            Piece::Original(range) => push_copy(&mut out, range.clone()),
+            Piece::Original(range) => {
+                push_copy(&mut out, range.clone());
+                position += range.len();
+            }
             Piece::Inserted(text) => {
                 let previous_end = pieces[..index].iter().rev().find_map(|piece| match piece {
                     Piece::Original(range) => Some(range.end),
@@ -320,11 +340,19 @@ fn delta(before: &str, after: &str, provenance: &Provenance) -> Result<Vec<u8>, 
                     ..(from.max(to) + MATCH_WINDOW).min(source.len());
                 for part in matched(source, window, text.as_bytes()) {
                     match part {
-                        Matched::Copy(range) => push_copy(&mut out, range),
+                        Matched::Copy(range) => {
+                            position += range.len();
+                            push_copy(&mut out, range);
+                        }
                         Matched::Literal(bytes) => {
-                            if !secret_ranges(&String::from_utf8_lossy(bytes)).is_empty() {
-                                return Err(Refusal::InsertsASecret);
+                            let literal = position..position + bytes.len();
+                            for (secret, count) in secrets.iter().zip(&mut literal_in_secret) {
+                                *count += overlap(secret, &literal);
+                                if *count > MAX_SECRET_LITERAL {
+                                    return Err(Refusal::WritesASecret);
+                                }
                             }
+                            position = literal.end;
                             push_insert(&mut out, bytes);
                         }
                     }
@@ -333,6 +361,10 @@ fn delta(before: &str, after: &str, provenance: &Provenance) -> Result<Vec<u8>, 
         }
     }
     Ok(out)
+}
+
+fn overlap(a: &Range<usize>, b: &Range<usize>) -> usize {
+    a.end.min(b.end).saturating_sub(a.start.max(b.start))
 }
 
 enum Matched<'a> {
@@ -548,7 +580,15 @@ mod tests {
         let mut provenance = Provenance::unchanged(before.len());
         let edit = keylint_core::Edit::replace(start..start + key.len() + 4, key);
         provenance.record(&[&edit]);
-        let delta = delta(&before, &after, &provenance).unwrap();
+        let start_after = after.find(key).unwrap();
+        let secret = start_after..start_after + key.len();
+        let delta = delta(
+            &before,
+            &provenance,
+            after.len(),
+            std::slice::from_ref(&secret),
+        )
+        .unwrap();
         assert_eq!(apply_delta(before.as_bytes(), &delta), after.as_bytes());
         // The key's bytes are copied, never carried.
         assert!(
@@ -560,16 +600,26 @@ mod tests {
     }
 
     #[test]
-    fn a_fix_that_would_insert_a_new_secret_is_refused() {
-        let before = "KEY=x\n";
-        let after = "KEY=sk-proj-Zx9Cv8Bn7Mq6Wr5Et4Yu3Io2Pa1Sd0Fg\n";
+    fn a_fix_that_writes_new_secret_text_is_refused() {
+        // A leading blank removed from base64 data: the new encoding shares nothing
+        // with the old one.
+        let before = "  KEY: IHNrLXByb2otWng5Q3Y4Qm43TXE2V3I1RXQ0\n";
+        let after = "  KEY: c2stcHJvai1aeDlDdjhCbjdNcTZXcjVFdDQ=\n";
+        let value = 7..after.len() - 1;
         let mut provenance = Provenance::unchanged(before.len());
-        let edit = keylint_core::Edit::replace(4..5, &after[4..after.len() - 1]);
+        let edit = keylint_core::Edit::replace(value.clone(), &after[value.clone()]);
         provenance.record(&[&edit]);
         assert_eq!(
-            delta(before, after, &provenance),
-            Err(Refusal::InsertsASecret)
+            delta(
+                before,
+                &provenance,
+                after.len(),
+                std::slice::from_ref(&value)
+            ),
+            Err(Refusal::WritesASecret)
         );
+        // Outside a secret, new text is simply carried.
+        assert!(delta(before, &provenance, after.len(), &[]).is_ok());
     }
 
     #[test]
@@ -579,7 +629,7 @@ mod tests {
         let mut provenance = Provenance::unchanged(before.len());
         let edit = keylint_core::Edit::replace(before.len()..before.len(), "y");
         provenance.record(&[&edit]);
-        let delta = delta(&before, &after, &provenance).unwrap();
+        let delta = delta(&before, &provenance, after.len(), &[]).unwrap();
         assert_eq!(apply_delta(before.as_bytes(), &delta), after.as_bytes());
     }
 

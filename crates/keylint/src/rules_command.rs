@@ -105,11 +105,7 @@ pub fn explain(code_or_name: &str) -> Result<u8> {
     let Some(rule) = find(code_or_name) else {
         bail!("no rule named `{code_or_name}` (see `keylint rules`)");
     };
-    stdout(&format!(
-        "{}\nOnline: {}\n",
-        page(rule),
-        doc_url(rule.code)
-    ))?;
+    stdout(&format!("{}\nOnline: {}\n", page(rule), doc_url(rule.code)))?;
     Ok(0)
 }
 

@@ -49,7 +49,7 @@ pub const EXIT_UNKNOWN: u8 = 3;
 const CONCURRENCY: usize = 4;
 
 /// Compose files `keylint probe` reads by default, in Compose's own order of preference.
-const COMPOSE_FILES: [&str; 4] = [
+pub const COMPOSE_FILES: [&str; 4] = [
     "compose.yaml",
     "compose.yml",
     "docker-compose.yaml",

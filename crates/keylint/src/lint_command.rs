@@ -111,6 +111,7 @@ enum Format {
     Human,
     /// One line per finding: `path:line:col: CODE message`.
     Concise,
+    /// The JSON contract, version 1 (fields are only ever added).
     Json,
     /// SARIF 2.1.0 (GitHub code scanning).
     Sarif,

@@ -33,7 +33,8 @@ enum Command {
     Lint(lint_command::LintArgs),
     /// Ask the provider whether each key works, and explain why not (sends the key).
     Probe(probe_command::ProbeArgs),
-    /// Show the exact value each program receives from an env file or a Compose service.
+    /// Show the exact value each program receives from an env file, a Compose service or a
+    /// Kubernetes manifest.
     Inspect(inspect_command::InspectArgs),
     /// Run the language server on standard input and output (for editors).
     Lsp,

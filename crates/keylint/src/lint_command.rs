@@ -501,7 +501,7 @@ fn patch_and_account(fixes: &[(FixTarget, Fixed)], quiet: bool) -> String {
                 patch.push_str(&binary);
                 if !quiet {
                     stderr(&format!(
-                        "  (a binary patch: its changed lines hold a secret; with secrets masked, it changes)\n{masked_view}"
+                        "  as a binary patch (a line it changes holds a secret); what it changes, secrets masked:\n{masked_view}"
                     ));
                 }
             }

@@ -273,7 +273,13 @@ fn the_patch_names_files_from_the_top_of_the_repository() {
         patch.starts_with("diff --git a/services/api/compose.yaml b/services/api/compose.yaml\n"),
         "{patch}"
     );
-    std::fs::write(scratch.path().join("fix.patch"), &patch).unwrap();
+    // -o writes the same patch to a file and leaves standard output empty.
+    let to_file = keylint(&inside, &["lint", "--diff", "-o", "../fix.patch"]);
+    assert!(to_file.stdout.is_empty());
+    assert_eq!(
+        std::fs::read_to_string(scratch.path().join("fix.patch")).unwrap(),
+        patch
+    );
     let applied = git(&inside, &["apply", "../fix.patch"]);
     assert!(
         applied.status.success(),

@@ -459,7 +459,7 @@ fn account(verb: &str, path: &Path, applied: &[Applied]) -> String {
 fn patch_and_account(fixes: &[(FixTarget, Fixed)], quiet: bool) -> String {
     let mut patch = String::new();
     for (target, fixed) in fixes {
-        let path = path_in_patch(&target.path).to_string_lossy().into_owned();
+        let path = path_in_patch(&target.path);
         if keylint_core::mask::redact(&path) != path {
             warn(&format!(
                 "{}: its name looks like a secret, so it is left out of the patch",

@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use std::io::Write as _;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
@@ -89,23 +89,25 @@ pub fn file_patch(change: &Change) -> Result<FilePatch, Refusal> {
     })
 }
 
-/// The path of `file` (as linted) in a patch: relative to the top of the git work tree
-/// around the current directory, as `git diff` writes it, so `git apply` finds the file
-/// from anywhere in the repository; outside a repository, as linted (relative to the
-/// current directory).
-pub fn path_in_patch(file: &Path) -> PathBuf {
-    let Some(cwd) = std::env::current_dir()
+/// The path of `file` (as linted) in a patch, `/`-separated: relative to the top of the
+/// git work tree around the current directory, as `git diff` writes it, so `git apply`
+/// finds the file from anywhere in the repository; outside a repository, as linted
+/// (relative to the current directory).
+pub fn path_in_patch(file: &Path) -> String {
+    let relative = std::env::current_dir()
         .ok()
         .map(|cwd| std::fs::canonicalize(&cwd).unwrap_or(cwd))
-    else {
-        return normalize(file);
-    };
-    let Some(top) = cwd.ancestors().find(|dir| dir.join(".git").exists()) else {
-        return normalize(file);
-    };
-    normalize(&cwd.join(file))
-        .strip_prefix(top)
-        .map_or_else(|_| normalize(file), Path::to_path_buf)
+        .and_then(|cwd| {
+            let top = cwd.ancestors().find(|dir| dir.join(".git").exists())?;
+            normalize(&cwd.join(file))
+                .strip_prefix(top)
+                .ok()
+                .map(Path::to_path_buf)
+        })
+        .unwrap_or_else(|| normalize(file));
+    relative
+        .to_string_lossy()
+        .replace(std::path::MAIN_SEPARATOR, "/")
 }
 
 // ---------------------------------------------------------------------------------------

@@ -402,6 +402,21 @@ fn names(consumers: &[Consumer]) -> String {
         .join(", ")
 }
 
+/// Writes a table's heading; returns the width of its name column, or `None` (after
+/// `no variables`) when there is nothing to list.
+fn start_table<'a>(
+    out: &mut String,
+    heading: &str,
+    names: impl Iterator<Item = &'a str>,
+) -> Option<usize> {
+    let _ = writeln!(out, "{heading}");
+    let width = names.map(length).max();
+    if width.is_none() {
+        let _ = writeln!(out, "  no variables");
+    }
+    width
+}
+
 // ---------------------------------------------------------------------------------------
 // Env files
 
@@ -432,21 +447,19 @@ fn env_human(report: &EnvReport, selected: Option<Consumer>) -> String {
         Some(consumer) => format!("as {} reads it", consumer.display_name()),
         None => "what each program receives".to_string(),
     };
-    let _ = writeln!(
-        out,
-        "{}: {heading} (secrets masked, `≠` where consumers disagree)",
-        report.path
-    );
-    if report.variables.is_empty() {
-        let _ = writeln!(out, "  no variables");
+    let Some(name_width) = start_table(
+        &mut out,
+        &format!(
+            "{}: {heading} (secrets masked, `≠` where consumers disagree)",
+            report.path
+        ),
+        report
+            .variables
+            .iter()
+            .map(|variable| variable.name.as_str()),
+    ) else {
         return out;
-    }
-    let name_width = report
-        .variables
-        .iter()
-        .map(|variable| length(&variable.name))
-        .max()
-        .unwrap_or(0);
+    };
     let rows: Vec<(String, &EnvVariable)> = report
         .variables
         .iter()
@@ -707,21 +720,19 @@ fn yaml_note(value: &str) -> Option<&'static str> {
 
 fn yaml_human(report: &YamlReport) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}: what each program receives (secrets masked)",
-        report.path
-    );
-    if report.variables.is_empty() {
-        let _ = writeln!(out, "  no variables");
+    let Some(name_width) = start_table(
+        &mut out,
+        &format!(
+            "{}: what each program receives (secrets masked)",
+            report.path
+        ),
+        report
+            .variables
+            .iter()
+            .map(|variable| variable.name.as_str()),
+    ) else {
         return out;
-    }
-    let name_width = report
-        .variables
-        .iter()
-        .map(|variable| length(&variable.name))
-        .max()
-        .unwrap_or(0);
+    };
     let sources: Vec<String> = report
         .variables
         .iter()

@@ -61,8 +61,10 @@ quotes.
             } else {
                 Syntax::Accidental
             };
-            let Some(judgement) = ctx.judge(index, syntax, |_, outcome| kept_quotes(outcome))
-            else {
+            let is_yaml = assignment.origin.is_yaml();
+            let Some(judgement) = ctx.judge(index, syntax, |_, outcome| {
+                kept_quotes(outcome).filter(|_| !(is_yaml && ends_a_quotation(outcome)))
+            }) else {
                 continue;
             };
             // Quotes only docker keeps, inside a comment the other loaders cut off
@@ -119,6 +121,23 @@ fn is_matched_straight_pair(raw: &str) -> bool {
     raw.len() >= 2
         && (raw.starts_with('"') && raw.ends_with('"')
             || raw.starts_with('\'') && raw.ends_with('\''))
+}
+
+/// Whether the one quote at an end of a YAML value closes (or opens) a quotation the
+/// value itself holds (`is:issue -reason:"not planned"`): YAML delivers the text as
+/// written, so those quotes are what the author meant, not a wrapper left behind.
+fn ends_a_quotation(outcome: &Outcome) -> bool {
+    let Some(value) = outcome.value() else {
+        return false;
+    };
+    let straight = |character: Option<char>| character.filter(|c| matches!(c, '"' | '\''));
+    match (
+        straight(value.chars().next()),
+        straight(value.chars().next_back()),
+    ) {
+        (Some(quote), None) | (None, Some(quote)) => value.matches(quote).count() % 2 == 0,
+        _ => false,
+    }
 }
 
 /// What the program gets when the value starts or ends with a quote character.
@@ -241,5 +260,16 @@ mod tests {
         insta::assert_snapshot!(check_parsed("KL101", "compose.yaml", "services:\n  api:\n    environment:\n      OPENAI_API_KEY: \"sk-abc\"\n"), @"");
         insta::assert_snapshot!(check_parsed("KL101", "compose.yaml", "services:\n  api:\n    environment:\n      - C=a\"b\n"), @"");
         insta::assert_snapshot!(check_with("KL101", ".env", "A=\"sk-abc\"\n", &[Consumer::PythonDotenv, Consumer::ComposeEnvFile]), @"");
+    }
+
+    #[test]
+    fn a_yaml_value_may_end_with_a_quotation_it_holds() {
+        // A search query whose last term is quoted: the quotes are the query's own (Q).
+        // A stray quote (R) and a wrapped value (S) are still caught.
+        let workflow = "on: push\njobs:\n  a:\n    runs-on: x\n    env:\n      Q: 'is:issue -reason:\"not planned\"'\n      R: 'a \"b\" c\"'\n      S: '\"x\"'\n";
+        insta::assert_snapshot!(check_parsed("KL101", ".github/workflows/m.yml", workflow), @r#"
+        7:10-7:20 error KL101: the program receives R with literal quotes (…", 8 chars instead of 7) — drop the inner quotes
+        8:10-8:15 error KL101: the program receives S with literal quotes ("…", 3 chars instead of 1) — drop the inner quotes
+        "#);
     }
 }

@@ -90,19 +90,60 @@ pub fn is_template_by_name(path: &str) -> bool {
         .any(|segment| TEMPLATE_MARKERS.contains(&segment))
 }
 
-/// Files where a fake key is expected: CI workflows and `.env.test`-style files.
+/// Files where a fake key is expected: CI workflows, files whose name says test or fake
+/// (`.env.test`, `dummy-env-file.env`) and files in a test or CI directory
+/// (`tests/fixtures/.env`, `ci/keys.env`).
 #[must_use]
 pub fn is_test_context(path: &str, kind: FileKind) -> bool {
-    let lower = file_name(path).to_ascii_lowercase();
+    let lower = path.to_ascii_lowercase();
+    let mut components = lower.rsplit(['/', '\\']);
+    let name = components.next().unwrap_or_default();
     kind == FileKind::Workflow
-        || lower
-            .split(['.', '-', '_'])
-            .any(|segment| matches!(segment, "test" | "tests" | "ci" | "testing"))
+        || name.split(['.', '-', '_']).any(|segment| {
+            matches!(
+                segment,
+                "test" | "tests" | "ci" | "testing" | "dummy" | "fake" | "mock" | "stub"
+            )
+        })
+        || components.any(|directory| {
+            matches!(
+                directory,
+                "test" | "tests" | "__tests__" | "testdata" | "fixtures" | "ci"
+            )
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn test_contexts_by_name_and_directory() {
+        for test in [
+            ".github/workflows/release.yml",
+            ".env.test",
+            "ci/dummy-env-file.env",
+            "dummy-env-file.env",
+            "fake.env",
+            "tests/fixtures/.env",
+            "packages/api/__tests__/.env",
+            "ci\\keys.env",
+        ] {
+            let kind = kind_by_name(test).unwrap_or(FileKind::EnvFile);
+            assert!(is_test_context(test, kind), "{test}");
+        }
+        // Words inside a segment, or a directory that only starts like one, are not.
+        for real in [
+            ".env",
+            "deploy/prod.env",
+            "contest/.env",
+            "latest.env",
+            "testing-ground/app/.env",
+            "cinema/.env",
+        ] {
+            assert!(!is_test_context(real, FileKind::EnvFile), "{real}");
+        }
+    }
 
     #[test]
     fn kinds_by_name() {

@@ -379,6 +379,21 @@ impl Context<'_> {
         Some(judgement)
     }
 
+    /// Whether, in a file nobody is seen reading, only `docker run --env-file` and a shell
+    /// break while a dotenv library or Compose reads the line right. Those two readers are
+    /// never assumed (most env files are read by a library or Compose), so such a finding
+    /// is worth knowing, not a warning, until keylint sees one of them read the file.
+    #[must_use]
+    pub fn breaks_only_unseen_readers(&self, judgement: &Judgement) -> bool {
+        !self.consumers.is_known()
+            && !judgement.is_yaml()
+            && !judgement.fine.is_empty()
+            && judgement
+                .broken
+                .iter()
+                .all(|(consumer, _)| matches!(consumer, Consumer::DockerEnvFile | Consumer::Shell))
+    }
+
     /// Like [`Context::judge`] for mistakes in a value: consumers that get no value at
     /// all (a refused file, a skipped line) count neither as broken nor as fine, since
     /// whatever stops them is another finding.

@@ -33,6 +33,11 @@ accepts both (`docs/loaders.md` in the keylint repository). Compose
 refuses an `environment:` list item whose name ends in a blank ("declared with a
 trailing space"), so the service does not start.
 
+In a file keylint sees nobody read, blanks around `=` that only docker and a shell
+trip over (every dotenv library and Compose read the line) are info: most env files are
+read by a library or Compose. Once keylint sees docker or a shell read the file (a
+`--env-file` or `. ./.env` in a Makefile, script or README), they are an error.
+
 `export` is deliberate shell syntax that every dotenv library understands, so it is
 reported only when keylint sees `docker run --env-file` read the file.
 
@@ -163,8 +168,12 @@ fn separator(
         "{what}: {}{accepted} — write `{name}=…`",
         join_clauses(&effects)
     );
-    let diagnostic =
-        SpacesAroundEquals::diagnostic(judgement.severity, written.separator.clone(), message);
+    let severity = if ctx.breaks_only_unseen_readers(&judgement) {
+        Severity::Info
+    } else {
+        judgement.severity
+    };
+    let diagnostic = SpacesAroundEquals::diagnostic(severity, written.separator.clone(), message);
     Some(with_fix(
         diagnostic,
         Fix::safe(
@@ -235,12 +244,13 @@ mod tests {
     #[test]
     fn blanks_around_equals_break_docker_and_a_shell() {
         let text = "OPENAI_API_KEY = sk-abc\nB\t=x\nC =\n";
+        // Nobody is seen reading the file and only docker and a shell trip: info.
         insta::assert_snapshot!(check("KL106", ".env", text), @r"
-        1:15-1:18 warning KL106: OPENAI_API_KEY has blanks around `=`: docker --env-file refuses the file (`docker run` exits) and a shell (`set -a; . .env`) runs the line as a command instead of setting the variable; python-dotenv, node dotenv, dotenvy and Compose read it — write `OPENAI_API_KEY=…`
+        1:15-1:18 info KL106: OPENAI_API_KEY has blanks around `=`: docker --env-file refuses the file (`docker run` exits) and a shell (`set -a; . .env`) runs the line as a command instead of setting the variable; python-dotenv, node dotenv, dotenvy and Compose read it — write `OPENAI_API_KEY=…`
           fix (safe): Replace the separator with `=` => OPENAI_API_KEY=sk-abc\nB\t=x\nC =\n
-        2:2-2:4 warning KL106: B has blanks around `=`: docker --env-file refuses the file (`docker run` exits) and a shell (`set -a; . .env`) runs the line as a command instead of setting the variable; python-dotenv, node dotenv, dotenvy and Compose read it — write `B=…`
+        2:2-2:4 info KL106: B has blanks around `=`: docker --env-file refuses the file (`docker run` exits) and a shell (`set -a; . .env`) runs the line as a command instead of setting the variable; python-dotenv, node dotenv, dotenvy and Compose read it — write `B=…`
           fix (safe): Replace the separator with `=` => OPENAI_API_KEY = sk-abc\nB=x\nC =\n
-        3:2-3:4 warning KL106: C has blanks around `=`: docker --env-file refuses the file (`docker run` exits) and a shell (`set -a; . .env`) runs the line as a command instead of setting the variable; python-dotenv, node dotenv, dotenvy and Compose read it — write `C=…`
+        3:2-3:4 info KL106: C has blanks around `=`: docker --env-file refuses the file (`docker run` exits) and a shell (`set -a; . .env`) runs the line as a command instead of setting the variable; python-dotenv, node dotenv, dotenvy and Compose read it — write `C=…`
           fix (safe): Replace the separator with `=` => OPENAI_API_KEY = sk-abc\nB\t=x\nC=\n
         ");
         insta::assert_snapshot!(check_with("KL106", ".env", text, &[Consumer::DockerEnvFile]), @r"
@@ -250,6 +260,10 @@ mod tests {
           fix (safe): Replace the separator with `=` => OPENAI_API_KEY = sk-abc\nB=x\nC =\n
         3:2-3:4 error KL106: C has blanks around `=`: docker --env-file refuses the file (`docker run` exits) — write `C=…`
           fix (safe): Replace the separator with `=` => OPENAI_API_KEY = sk-abc\nB\t=x\nC=\n
+        ");
+        insta::assert_snapshot!(check_with("KL106", ".env", "OPENAI_API_KEY = sk-abc\n", &[Consumer::Shell, Consumer::PythonDotenv]), @r"
+        1:15-1:18 error KL106: OPENAI_API_KEY has blanks around `=`: a shell (`set -a; . .env`) runs the line as a command instead of setting the variable; python-dotenv reads it — write `OPENAI_API_KEY=…`
+          fix (safe): Replace the separator with `=` => OPENAI_API_KEY=sk-abc\n
         ");
         insta::assert_snapshot!(check_with("KL106", ".env", text, &[Consumer::ComposeEnvFile]), @"");
     }

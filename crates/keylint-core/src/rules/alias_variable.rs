@@ -24,8 +24,10 @@ Points out variable names that some programs read but the official SDK does not:
 these names with their own code, so this is only worth knowing, unless the project's code
 reads the SDK's name (by name, or by creating an SDK client that reads it by default) and
 that name is not set beside the alias in the same file (or Compose service): then the
-program gets nothing, and it is a warning naming the line that reads it. Nothing is said
-when the project's code reads the alias itself.
+program gets nothing, and it is a warning naming the line that reads it. An empty alias
+(a slot to fill in) or one that only passes its own name through
+(`OPENAI_API_BASE=${OPENAI_API_BASE:-}`) stays informational: it holds nothing to lose.
+Nothing is said when the project's code reads the alias itself.
 
 `GOOGLE_API_KEY` is always only informational: google-genai reads it (and prefers it
 over `GEMINI_API_KEY`).
@@ -49,7 +51,7 @@ OPENAI_ORGANIZATION=org-…
 "#;
 
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-        for assignment in ctx.assignments() {
+        for (index, assignment) in ctx.assignments().iter().enumerate() {
             if matches!(
                 assignment.origin,
                 Origin::SecretData | Origin::SecretStringData
@@ -79,7 +81,7 @@ OPENAI_ORGANIZATION=org-…
                 .first()
                 .map(|read| read.reads(canonical));
             let (severity, message) = match evidence {
-                Some(reads) if !canonical_set && !sdk_reads_it => (
+                Some(reads) if !canonical_set && !sdk_reads_it && !sets_nothing(ctx, index) => (
                     Severity::Warning,
                     format!(
                         "{} is read only by {}, but {reads}, which is not set here — set {canonical} too",
@@ -100,6 +102,21 @@ OPENAI_ORGANIZATION=org-…
             );
         }
     }
+}
+
+/// An empty alias (`OPENAI_API_BASE=`, a slot to fill in) or one that only passes the
+/// same name through (`OPENAI_API_BASE=${OPENAI_API_BASE:-}`) holds nothing the program
+/// could lose: the warning belongs where a value is set.
+fn sets_nothing(ctx: &Context, index: usize) -> bool {
+    let assignment = &ctx.assignments()[index];
+    let raw = ctx.slice(assignment.value_range.clone());
+    let references = crate::consumer::find_interpolations(raw);
+    if let [reference] = references.as_slice() {
+        return reference.range == (0..raw.len())
+            && reference.name == assignment.name
+            && reference.argument.is_empty();
+    }
+    ctx.some_value(index).is_none_or(str::is_empty)
 }
 
 #[cfg(test)]
@@ -124,6 +141,19 @@ mod tests {
         insta::assert_snapshot!(check_in_project("KL203", "compose.yaml", "services:\n  api:\n    environment:\n      OPENAI_ORG_ID: org-abc\n      OPENAI_ORGANIZATION: org-abc\n  worker:\n    environment:\n      - OPENAI_ORGANIZATION=org-abc\n", &project), @"
         5:7-5:26 info KL203: OPENAI_ORGANIZATION is read by LiteLLM and aider; the official SDK reads OPENAI_ORG_ID
         8:9-8:28 warning KL203: OPENAI_ORGANIZATION is read only by LiteLLM and aider, but app/main.py:4 reads OPENAI_ORG_ID, which is not set here — set OPENAI_ORG_ID too
+        ");
+    }
+
+    #[test]
+    fn an_empty_or_passed_through_alias_is_only_worth_knowing() {
+        let project = MemoryProject::default().reading("OPENAI_BASE_URL", "app/embed.py", 48);
+        // An empty slot and a pass-through of the same name; another name or a default
+        // with a value is still a warning.
+        insta::assert_snapshot!(check_in_project("KL203", ".env", "OPENAI_API_BASE=\n", &project), @"1:1-1:16 info KL203: OPENAI_API_BASE is read by openai-python before 1.0, LangChain and LiteLLM; the official SDK reads OPENAI_BASE_URL");
+        insta::assert_snapshot!(check_in_project("KL203", "compose.yaml", "services:\n  api:\n    environment:\n      - OPENAI_API_BASE=${OPENAI_API_BASE:-}\n      - OPENAI_API_BASE=${OTHER_BASE}\n  worker:\n    environment:\n      OPENAI_API_BASE: ${OPENAI_API_BASE:-https://proxy.example/v1}\n", &project), @"
+        4:9-4:24 info KL203: OPENAI_API_BASE is read by openai-python before 1.0, LangChain and LiteLLM; the official SDK reads OPENAI_BASE_URL
+        5:9-5:24 warning KL203: OPENAI_API_BASE is read only by openai-python before 1.0, LangChain and LiteLLM, but app/embed.py:48 reads OPENAI_BASE_URL, which is not set here — set OPENAI_BASE_URL too
+        8:7-8:22 warning KL203: OPENAI_API_BASE is read only by openai-python before 1.0, LangChain and LiteLLM, but app/embed.py:48 reads OPENAI_BASE_URL, which is not set here — set OPENAI_BASE_URL too
         ");
     }
 

@@ -35,7 +35,9 @@ at most a warning.
 Never reported: templates (`.env.example`, `.sample`, `.template`, `.dist`), whose job is to
 hold placeholders; `${VAR}` references, which are filled in at run time; keys next to an
 endpoint on a local or unknown host (`OPENAI_BASE_URL=http://localhost:11434/v1`), which
-accepts any value.
+accepts any value. The same goes for another service's credential beside a local endpoint
+of the same prefix (`LM_STUDIO_API_KEY` with `LM_STUDIO_API_BASE=http://localhost:1234`)
+and for `LITELLM_*` keys in a project that sets the proxy's `LITELLM_MASTER_KEY`.
 
 ## Why is this bad?
 The placeholder is sent as the key and the provider answers `401 invalid_api_key`. It
@@ -59,6 +61,7 @@ OPENAI_API_KEY=sk-proj-…
             let provider = match expectation(ctx, assignment) {
                 Expectation::AnyKey => continue,
                 Expectation::Provider { provider, .. } => Some(provider),
+                Expectation::Unknown if serves_locally(ctx, assignment) => continue,
                 Expectation::Unknown if is_api_credential_name(name) => None,
                 Expectation::Unknown => continue,
             };
@@ -102,6 +105,59 @@ OPENAI_API_KEY=sk-proj-…
             );
         }
     }
+}
+
+/// Whether the service this credential is for runs locally, where any key is accepted:
+/// an endpoint of the same prefix on a local host beside it
+/// (`LM_STUDIO_API_KEY=1234` with `LM_STUDIO_API_BASE=http://host.docker.internal:1234`), or
+/// a LiteLLM proxy whose master key the project sets (the proxy defines its own keys).
+fn serves_locally(ctx: &Context, assignment: &crate::assignment::Assignment) -> bool {
+    let name = assignment.name.as_str();
+    if name.starts_with("LITELLM_") && ctx.project.is_set_anywhere("LITELLM_MASTER_KEY") {
+        return true;
+    }
+    let Some(prefix) = ["_API_KEY", "_APIKEY", "_API_TOKEN", "_KEY", "_TOKEN"]
+        .iter()
+        .find_map(|suffix| name.strip_suffix(suffix))
+    else {
+        return false;
+    };
+    [
+        "_API_BASE",
+        "_BASE_URL",
+        "_API_BASE_URL",
+        "_API_URL",
+        "_ENDPOINT",
+        "_URL",
+        "_HOST",
+    ]
+    .iter()
+    .find_map(|suffix| ctx.sibling_value(assignment, &format!("{prefix}{suffix}")))
+    .is_some_and(is_local_url)
+}
+
+/// A URL on this machine, a private network or a Compose service (`http://ollama:11434`).
+fn is_local_url(url: &str) -> bool {
+    let host = crate::provider::url_host(url.trim()).to_ascii_lowercase();
+    let private_ipv4 = |host: &str| {
+        let octets: Vec<u8> = host
+            .split('.')
+            .filter_map(|part| part.parse().ok())
+            .collect();
+        match octets.as_slice() {
+            [127 | 10, ..] | [0, 0, 0, 0] | [192, 168, ..] => octets.len() == 4,
+            [172, second, ..] => octets.len() == 4 && (16..=31).contains(second),
+            _ => false,
+        }
+    };
+    !host.is_empty()
+        && (host == "localhost"
+            || host.ends_with(".localhost")
+            || host.ends_with(".local")
+            || host.ends_with(".internal")
+            || host.starts_with('[')
+            || private_ipv4(&host)
+            || !host.contains('.'))
 }
 
 /// `COHERE_API_KEY`, `SERPAPI_API_TOKEN`: names of credentials sent to an API. Generic
@@ -283,7 +339,7 @@ pub(crate) fn filler(key: &str) -> Option<Filler> {
 mod tests {
     use super::{Filler, filler};
     use crate::provider::OPENAI_MARKER;
-    use crate::rules::test_support::check;
+    use crate::rules::test_support::{MemoryProject, check, check_in_project};
 
     #[test]
     fn classifies_fillers() {
@@ -390,6 +446,19 @@ mod tests {
     #[test]
     fn anchored_entries_are_reported_once() {
         insta::assert_snapshot!(check("KL301", "compose.yaml", "x-env: &env\n  OPENAI_API_KEY: your-key-here\nservices:\n  a:\n    environment:\n      <<: *env\n  b:\n    environment:\n      <<: *env\n      OPENAI_API_KEY: ${OPENAI_API_KEY}\n"), @"2:19-2:32 error KL301: OPENAI_API_KEY holds a placeholder (…here, 13 chars), not a key: OpenAI rejects it with 401 — put the real key (or a `${VAR}` reference) here");
+    }
+
+    #[test]
+    fn a_local_server_takes_any_key() {
+        // A server of the same prefix on a local host, and a LiteLLM proxy whose master key
+        // the project sets, accept a dev key; the same key for a remote service is caught.
+        insta::assert_snapshot!(check("KL301", ".env", "LM_STUDIO_API_BASE=http://host.docker.internal:1234\nLM_STUDIO_API_KEY=1234\nVLLM_API_KEY=sk-1234\nVLLM_BASE_URL=http://vllm:8000/v1\nSERP_API_KEY=1234\nSERP_API_URL=https://serpapi.com\n"), @"5:14-5:18 warning KL301: SERP_API_KEY holds a placeholder (4 chars), not a key: the provider rejects it with 401 — put the real key here, and keep placeholders in a template such as .env.example");
+        let project = MemoryProject {
+            set_names: ["LITELLM_MASTER_KEY".to_string()].into(),
+            ..MemoryProject::default()
+        };
+        insta::assert_snapshot!(check_in_project("KL301", "compose.yaml", "services:\n  app:\n    environment:\n      LITELLM_API_KEY: sk-1234\n", &project), @"");
+        insta::assert_snapshot!(check("KL301", "compose.yaml", "services:\n  app:\n    environment:\n      LITELLM_API_KEY: sk-1234\n"), @"4:24-4:31 warning KL301: LITELLM_API_KEY holds a placeholder (7 chars), not a key: the provider rejects it with 401 — put the real key (or a `${VAR}` reference) here");
     }
 
     #[test]

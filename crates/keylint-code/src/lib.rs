@@ -17,6 +17,7 @@ mod go;
 mod java;
 mod javascript;
 pub mod manifest;
+pub mod mentions;
 mod python;
 mod rust;
 mod syntax;

@@ -3,7 +3,7 @@
 //! workspace fills a [`CodeIndex`] from its source files (with `keylint-code`'s parser);
 //! the core only looks names up.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::consumer::Consumer;
@@ -95,6 +95,8 @@ pub struct CodeIndex {
     /// Upper-cased names read in any case → where.
     reads_any_case: HashMap<String, Vec<CodeRead>>,
     loads: Vec<CodeLoad>,
+    /// Variable-like names each source file mentions anywhere in its text, read or not.
+    mentions: HashMap<PathBuf, HashSet<String>>,
 }
 
 impl CodeIndex {
@@ -125,6 +127,23 @@ impl CodeIndex {
         let mut found: Vec<&CodeRead> = exact.chain(any_case).collect();
         found.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
         found
+    }
+
+    /// Records the variable-like names a source file mentions (see
+    /// `keylint_code::mentions`), replacing what it mentioned before.
+    pub fn set_mentions(&mut self, path: &Path, names: HashSet<String>) {
+        if names.is_empty() {
+            self.mentions.remove(path);
+        } else {
+            self.mentions.insert(path.to_path_buf(), names);
+        }
+    }
+
+    /// Whether some source file mentions `name` anywhere in its text: the code may read
+    /// it in a way the parser cannot follow (a dict of names, a loop, a template).
+    #[must_use]
+    pub fn is_mentioned(&self, name: &str) -> bool {
+        self.mentions.values().any(|names| names.contains(name))
     }
 
     /// Whether the code reads `name` at all.
@@ -181,12 +200,21 @@ impl CodeIndex {
                 .filter(|load| !paths.contains(load.path.as_path()))
                 .cloned()
                 .collect(),
+            mentions: self
+                .mentions
+                .iter()
+                .filter(|(path, _)| !paths.contains(path.as_path()))
+                .map(|(path, names)| (path.clone(), names.clone()))
+                .collect(),
         }
     }
 
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.reads.is_empty() && self.reads_any_case.is_empty() && self.loads.is_empty()
+        self.reads.is_empty()
+            && self.reads_any_case.is_empty()
+            && self.loads.is_empty()
+            && self.mentions.is_empty()
     }
 }
 

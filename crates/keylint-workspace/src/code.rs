@@ -3,6 +3,7 @@
 //! loaders the package manifests bring. Parsing is `keylint-code`'s; this module reads
 //! the files (safely, in parallel) and fills the core's [`CodeIndex`].
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use keylint_code::{LoadedFile, ReadForm};
@@ -12,9 +13,10 @@ use rayon::prelude::*;
 
 use crate::files::read_context;
 
-/// What one file says: reads and loads of a source file, or a manifest's loaders.
+/// What one file says: reads and loads of a source file with the names its text
+/// mentions, or a manifest's loaders.
 enum FileFacts {
-    Source(keylint_code::CodeReads),
+    Source(keylint_code::CodeReads, HashSet<String>),
     Manifest(Vec<keylint_code::manifest::ManifestLoader>),
 }
 
@@ -25,7 +27,12 @@ fn facts_of(path: &Path, text: &str) -> Option<FileFacts> {
             &shown, text,
         )));
     }
-    keylint_code::read_file(&shown, text).map(FileFacts::Source)
+    let reads = keylint_code::read_file(&shown, text)?;
+    let mentions = keylint_code::mentions::mentioned_names(text)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    Some(FileFacts::Source(reads, mentions))
 }
 
 /// Reads every file of `paths` (source files and manifests) into one index. A file
@@ -56,7 +63,8 @@ pub fn add_file(index: &mut CodeIndex, path: &Path, text: &str) {
 fn add_facts(index: &mut CodeIndex, path: &Path, facts: FileFacts) {
     let shown = path.display();
     match facts {
-        FileFacts::Source(reads) => {
+        FileFacts::Source(reads, mentions) => {
+            index.set_mentions(path, mentions);
             for read in reads.reads {
                 index.add_read(
                     &read.name,
@@ -95,5 +103,30 @@ fn add_facts(index: &mut CodeIndex, path: &Path, facts: FileFacts) {
                 });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_source_file_records_the_names_it_mentions_even_without_reads() {
+        let mut index = CodeIndex::default();
+        add_file(
+            &mut index,
+            Path::new("app/config.py"),
+            "NAMES = {'llm': 'ACME_LLM_TOKN'}\n",
+        );
+        assert!(index.is_mentioned("ACME_LLM_TOKN"));
+        // A new text replaces what the file mentioned; manifests are not source text.
+        add_file(&mut index, Path::new("app/config.py"), "NAMES = {}\n");
+        assert!(!index.is_mentioned("ACME_LLM_TOKN"));
+        add_file(
+            &mut index,
+            Path::new("package.json"),
+            "{\"name\": \"ACME_LLM_TOKN\"}\n",
+        );
+        assert!(!index.is_mentioned("ACME_LLM_TOKN"));
     }
 }

@@ -26,6 +26,11 @@ Finds variable names that are one slip away from a name the official SDKs read:
 `OPENAI_API_TOKEN`, a lowercase `openai_api_key`, and the short `OPENAI_KEY`,
 `ANTHROPIC_KEY` or `GEMINI_KEY` when they hold that provider's key.
 
+A name one slip away from a name the project's code reads is an error that names the
+reading line, unless some source file mentions the set name too (in a dict of names, a
+loop or a template the parser cannot follow): then the program may read it, and only the
+check against the SDKs' names above applies.
+
 Names a program reads on purpose are left alone: the aliases in the provider table
 (`OPENAI_API_BASE`, `CLAUDE_API_KEY`, …), names the project itself reads (`${OPENAI_KEY}`
 in a Compose file or workflow), and names an image reads by design (Weaviate's
@@ -82,7 +87,11 @@ the right name is already set: renaming would create a duplicate.
             {
                 continue;
             }
-            if let Some((intended, slip)) = near_miss_among(name, &code_names) {
+            // A name some source file mentions (a dict of names, a loop, a template) may
+            // be read in a way the parser cannot follow: no certainty, so no error.
+            if let Some((intended, slip)) = near_miss_among(name, &code_names)
+                && !ctx.project.code().is_mentioned(name)
+            {
                 push_once(out, code_read_near_miss(ctx, assignment, intended, slip));
                 continue;
             }
@@ -378,6 +387,20 @@ mod tests {
           fix (safe): Rename to ACME_LLM_TOKEN => ACME_LLM_TOKEN=abc\nOPENAI_APIKEY=sk-abc\nOPENAI_API_KEY_2=sk-abc\n
         2:1-2:14 error KL201: app/main.py:3 reads OPENAI_API_KEY, but OPENAI_APIKEY is set here, which no code reads — did you mean OPENAI_API_KEY?
           fix (unsafe): Rename to OPENAI_API_KEY => ACME_LLM_TOKN=abc\nOPENAI_API_KEY=sk-abc\nOPENAI_API_KEY_2=sk-abc\n
+        ");
+    }
+
+    #[test]
+    fn a_name_the_code_mentions_is_no_certain_misspelling() {
+        // config.py lists both names in a dict the parser cannot follow: the app-specific
+        // one is left alone, and the near-miss of a provider name keeps its warning.
+        let project = MemoryProject::default()
+            .reading("ACME_LLM_TOKEN", "app/settings.py", 12)
+            .reading("OPENAI_API_KEY", "app/main.py", 3)
+            .mentioning("app/config.py", &["ACME_LLM_TOKN", "OPENAI_APIKEY"]);
+        insta::assert_snapshot!(check_in_project("KL201", ".env", "ACME_LLM_TOKN=abc\nOPENAI_APIKEY=sk-abc\n", &project), @r"
+        2:1-2:14 warning KL201: OPENAI_APIKEY is not a name the official SDK reads — did you mean OPENAI_API_KEY?
+          fix (unsafe): Rename to OPENAI_API_KEY => ACME_LLM_TOKN=abc\nOPENAI_API_KEY=sk-abc\n
         ");
     }
 

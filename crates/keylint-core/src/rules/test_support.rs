@@ -65,6 +65,16 @@ impl MemoryProject {
         self
     }
 
+    /// The source file at `path` mentions these names somewhere in its text.
+    #[must_use]
+    pub fn mentioning(mut self, path: &str, names: &[&str]) -> MemoryProject {
+        self.code.set_mentions(
+            Path::new(path),
+            names.iter().map(|name| (*name).to_string()).collect(),
+        );
+        self
+    }
+
     /// The code at `path:line` reads `name` (by its name).
     #[must_use]
     pub fn reading(mut self, name: &str, path: &str, line: usize) -> MemoryProject {

@@ -90,27 +90,16 @@ pub fn is_template_by_name(path: &str) -> bool {
         .any(|segment| TEMPLATE_MARKERS.contains(&segment))
 }
 
-/// Files where a fake key is expected: CI workflows, files whose name says test or fake
-/// (`.env.test`, `dummy-env-file.env`) and files in a test or CI directory
-/// (`tests/fixtures/.env`, `ci/keys.env`).
+/// Files where a fake key is expected: CI workflows and files whose name says test or
+/// dummy (`.env.test`, `ci/dummy-env-file.env`). Only the file's own name counts: a
+/// directory called `tests` may hold real configuration (or cases of real mistakes).
 #[must_use]
 pub fn is_test_context(path: &str, kind: FileKind) -> bool {
-    let lower = path.to_ascii_lowercase();
-    let mut components = lower.rsplit(['/', '\\']);
-    let name = components.next().unwrap_or_default();
+    let lower = file_name(path).to_ascii_lowercase();
     kind == FileKind::Workflow
-        || name.split(['.', '-', '_']).any(|segment| {
-            matches!(
-                segment,
-                "test" | "tests" | "ci" | "testing" | "dummy" | "fake" | "mock" | "stub"
-            )
-        })
-        || components.any(|directory| {
-            matches!(
-                directory,
-                "test" | "tests" | "__tests__" | "testdata" | "fixtures" | "ci"
-            )
-        })
+        || lower
+            .split(['.', '-', '_'])
+            .any(|segment| matches!(segment, "test" | "tests" | "ci" | "testing" | "dummy"))
 }
 
 #[cfg(test)]
@@ -118,28 +107,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn test_contexts_by_name_and_directory() {
+    fn test_contexts_by_name() {
         for test in [
             ".github/workflows/release.yml",
             ".env.test",
             "ci/dummy-env-file.env",
-            "dummy-env-file.env",
-            "fake.env",
-            "tests/fixtures/.env",
-            "packages/api/__tests__/.env",
-            "ci\\keys.env",
+            "dummy.env",
+            "config\\ci.env",
         ] {
             let kind = kind_by_name(test).unwrap_or(FileKind::EnvFile);
             assert!(is_test_context(test, kind), "{test}");
         }
-        // Words inside a segment, or a directory that only starts like one, are not.
+        // Words inside a segment, and directories, do not count.
         for real in [
             ".env",
             "deploy/prod.env",
-            "contest/.env",
             "latest.env",
-            "testing-ground/app/.env",
-            "cinema/.env",
+            "dummyapp.env",
+            "tests/fixtures/.env",
+            "ci/.env",
         ] {
             assert!(!is_test_context(real, FileKind::EnvFile), "{real}");
         }

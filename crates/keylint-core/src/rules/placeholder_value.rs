@@ -27,10 +27,9 @@ variables (an error) and other API credential names such as `COHERE_API_KEY` or
 as `SECRET_KEY=changeme` are not API keys and are left alone.
 
 Obvious test stubs (`fake`, `dummy`, `test-key`, `sk-fake-…`, `this-is-a-test-key`) are
-expected in CI workflows, in files whose name says test or fake (`.env.test`,
-`dummy-env-file.env`) and in test or CI directories (`tests/`, `fixtures/`, `ci/`):
-nothing is reported there. Elsewhere they are a warning. A placeholder in such a file is
-at most a warning.
+expected in CI workflows and in files whose name says test or dummy (`.env.test`,
+`dummy-env-file.env`): nothing is reported there. Elsewhere they are a warning. A
+placeholder in such a file is at most a warning.
 
 Never reported: templates (`.env.example`, `.sample`, `.template`, `.dist`), whose job is to
 hold placeholders; `${VAR}` references, which are filled in at run time; keys next to an
@@ -423,15 +422,16 @@ mod tests {
         insta::assert_snapshot!(check("KL301", ".env", "OPENAI_API_KEY=sk-fake-key\n"), @"1:16-1:27 warning KL301: OPENAI_API_KEY holds what looks like a test key (11 chars): OpenAI rejects it with 401 — put the real key here if this file is used outside tests");
         insta::assert_snapshot!(check("KL301", ".env.test", "OPENAI_API_KEY=sk-fake-key\nANTHROPIC_API_KEY=your-key-here\n"), @"2:19-2:32 warning KL301: ANTHROPIC_API_KEY holds a placeholder (…here, 13 chars), not a key: Anthropic rejects it with 401 — put the real key here, and keep placeholders in a template such as .env.example");
         insta::assert_snapshot!(check("KL301", ".github/workflows/ci.yml", "jobs:\n  test:\n    runs-on: ubuntu-latest\n    env:\n      OPENAI_API_KEY: fake\n      ANTHROPIC_API_KEY: ${{ secrets.ANTHROPIC_API_KEY }}\n"), @"");
-        // A file named or placed as a test fixture holds stubs on purpose; a placeholder
-        // there is still worth a warning.
+        // A file named as a dummy holds stubs on purpose; a placeholder there is still
+        // worth a warning.
         let stubs = "OPENAI_API_KEY=\"dummy_openai_key\"\nANTHROPIC_API_KEY=your-key-here\n";
         insta::assert_snapshot!(check("KL301", "ci/dummy-env-file.env", stubs), @"2:19-2:32 warning KL301: ANTHROPIC_API_KEY holds a placeholder (…here, 13 chars), not a key: Anthropic rejects it with 401 — put the real key here, and keep placeholders in a template such as .env.example");
+        // The same lines in a deployed file, or a `.env` in a test directory: the stub is
+        // a warning, the placeholder an error.
         assert_eq!(
             check("KL301", "tests/fixtures/.env", stubs),
-            check("KL301", "ci/dummy-env-file.env", stubs)
+            check("KL301", "deploy/.env", stubs)
         );
-        // The same lines in a deployed file: the stub is a warning, the placeholder an error.
         insta::assert_snapshot!(check("KL301", "deploy/.env", stubs), @"
         1:17-1:33 warning KL301: OPENAI_API_KEY holds what looks like a test key (…_key, 16 chars): OpenAI rejects it with 401 — put the real key here if this file is used outside tests
         2:19-2:32 error KL301: ANTHROPIC_API_KEY holds a placeholder (…here, 13 chars), not a key: Anthropic rejects it with 401 — put the real key here, and keep placeholders in a template such as .env.example

@@ -11,6 +11,7 @@ pub mod documents;
 pub mod encoding;
 pub mod handlers;
 pub mod log;
+pub mod navigation;
 pub mod probe;
 pub mod server;
 pub mod settings;

@@ -217,6 +217,14 @@ impl State {
         read(&self.client).encoding
     }
 
+    /// The parse behind the last lint of `uri`, when that lint was of `text`.
+    pub fn last_parse(&self, uri: &Uri, text: &str) -> Option<Arc<ParsedFile>> {
+        lock(&self.linted)
+            .get(uri)
+            .filter(|linted| linted.text == text)
+            .and_then(|linted| linted.parsed.clone())
+    }
+
     /// The project as the core sees it, as it is now (open buffers over the disk).
     pub fn project(&self) -> Workspace {
         read(&self.workspace).clone()

@@ -14,6 +14,7 @@ pub mod config;
 pub mod discover;
 pub mod files;
 pub mod lint;
+pub mod navigation;
 pub mod setters;
 pub mod workspace;
 pub mod write;

@@ -171,8 +171,14 @@ impl State {
                 return;
             }
         };
-        let mut workspace = write(&self.workspace);
-        *workspace = workspace.with_index(index);
+        let indexed = {
+            let mut workspace = write(&self.workspace);
+            *workspace = workspace.with_index(index);
+            workspace.clone()
+        };
+        // Where each name is set and used is read here, off the protocol loop, rather
+        // than by the first definition or completion.
+        let _ = indexed.setters();
     }
 
     /// Keeps the workspace's view of an open document equal to its buffer.

@@ -14,19 +14,12 @@ use keylint_test_support::Secrets;
 use serde_json::json;
 
 fn spawn() -> (tokio::process::Child, TestClient) {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_keylint"))
-        .arg("lsp")
-        // The most verbose logging: even at trace level no key may reach stderr.
-        .env("KEYLINT_LOG", "trace")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let stdin = child.stdin.take().unwrap();
-    (child, TestClient::new(Box::new(stdout), Box::new(stdin)))
+    // The most verbose logging: even at trace level no key may reach stderr.
+    TestClient::spawned(
+        env!("CARGO_BIN_EXE_keylint"),
+        &[("KEYLINT_LOG", "trace")],
+        Stdio::piped(),
+    )
 }
 
 /// Everything the server wrote to stderr (its log), once it has exited.

@@ -160,17 +160,8 @@ fn watching(mut capabilities: Value) -> Value {
 
 /// The real server on `root`, every file of it open.
 async fn open_all(root: &Path, capabilities: Value) -> Server {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_keylint"))
-        .arg("lsp")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let stdin = child.stdin.take().unwrap();
-    let mut client = TestClient::new(Box::new(stdout), Box::new(stdin));
+    let (child, mut client) =
+        TestClient::spawned(env!("CARGO_BIN_EXE_keylint"), &[], Stdio::null());
     let initialized = client
         .initialize(watching(capabilities), json!({}), &file_uri(root))
         .await;

@@ -16,8 +16,9 @@ use crate::server::Backend;
 use crate::settings::Settings;
 use crate::state::{read, write};
 
-/// The files whose change on disk can change findings: env and YAML files, configs,
-/// `.gitignore` files, and the hint files that say who reads an env file.
+/// The files whose change on disk can change findings or navigation: env and YAML
+/// files, configs, `.gitignore` files, the hint files that say who reads an env file,
+/// and the source files and package manifests the code index reads.
 pub const WATCHED: &[&str] = &[
     "**/.env",
     "**/.env.*",
@@ -27,7 +28,8 @@ pub const WATCHED: &[&str] = &[
     "**/keylint.toml",
     "**/.keylint.toml",
     "**/{Makefile,makefile,Procfile,README*,readme*}",
-    "**/*.{sh,bash,py,js,mjs,cjs,ts,mts,cts,rs,md}",
+    "**/*.{sh,bash,py,js,jsx,mjs,cjs,ts,tsx,mts,cts,rs,go,java,cs,md}",
+    "**/{package.json,requirements*.txt,pyproject.toml,go.mod,Cargo.toml}",
 ];
 
 /// Kind of the fix-all action.

@@ -66,6 +66,28 @@ impl TestClient {
         client
     }
 
+    /// A `keylint lsp` process (the binary at `binary`, with `env` added to its
+    /// environment) and a client on its standard input and output; its log (standard
+    /// error) goes to `stderr`.
+    pub fn spawned(
+        binary: &str,
+        env: &[(&str, &str)],
+        stderr: std::process::Stdio,
+    ) -> (tokio::process::Child, TestClient) {
+        let mut child = tokio::process::Command::new(binary)
+            .arg("lsp")
+            .envs(env.iter().copied())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(stderr)
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let stdin = child.stdin.take().unwrap();
+        (child, TestClient::new(Box::new(stdout), Box::new(stdin)))
+    }
+
     pub async fn send(&mut self, message: &Value) {
         let body = serde_json::to_vec(message).unwrap();
         let head = format!("Content-Length: {}\r\n\r\n", body.len());

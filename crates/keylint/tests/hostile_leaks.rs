@@ -158,18 +158,11 @@ async fn no_hover_diagnostic_or_log_line_of_the_server_shows_a_key() {
     let dir = project();
     let text = env_file();
     let uri = file_uri(&dir.path().join(".env"));
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_keylint"))
-        .arg("lsp")
-        .env("KEYLINT_LOG", "debug")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let stdin = child.stdin.take().unwrap();
-    let mut client = TestClient::new(Box::new(stdout), Box::new(stdin));
+    let (mut child, mut client) = TestClient::spawned(
+        env!("CARGO_BIN_EXE_keylint"),
+        &[("KEYLINT_LOG", "debug")],
+        Stdio::piped(),
+    );
     client
         .initialize(
             push_capabilities(),

@@ -86,10 +86,7 @@ fn workspace(root: &Path) -> (Workspace, Vec<FixTarget>) {
 fn one_at_a_time(workspace: &Workspace, targets: &[FixTarget], order: &[usize]) -> Vec<String> {
     let mut texts: Vec<Fixed> = targets
         .iter()
-        .map(|target| Fixed {
-            text: target.text.clone(),
-            applied: Vec::new(),
-        })
+        .map(|target| Fixed::unchanged(&target.text))
         .collect();
     for _ in 0..16 {
         let mut changed = false;

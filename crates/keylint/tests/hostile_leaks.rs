@@ -9,7 +9,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
 use common::*;
@@ -158,11 +157,7 @@ async fn no_hover_diagnostic_or_log_line_of_the_server_shows_a_key() {
     let dir = project();
     let text = env_file();
     let uri = file_uri(&dir.path().join(".env"));
-    let (mut child, mut client) = TestClient::spawned(
-        env!("CARGO_BIN_EXE_keylint"),
-        &[("KEYLINT_LOG", "debug")],
-        Stdio::piped(),
-    );
+    let (mut child, mut client) = spawn_server(env!("CARGO_BIN_EXE_keylint"), "debug");
     client
         .initialize(
             push_capabilities(),
@@ -194,16 +189,7 @@ async fn no_hover_diagnostic_or_log_line_of_the_server_shows_a_key() {
     );
     client.shutdown().await;
     let _ = tokio::time::timeout(Duration::from_secs(5), child.wait()).await;
-    let mut log = String::new();
-    use tokio::io::AsyncReadExt as _;
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut log)
-        .await
-        .unwrap();
-    outputs.push(("log".to_string(), log));
+    outputs.push(("log".to_string(), stderr_of(&mut child).await));
     secrets().assert_none_leaked(
         outputs
             .iter()

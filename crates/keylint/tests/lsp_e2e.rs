@@ -6,34 +6,16 @@
 #[path = "../../keylint-lsp/tests/common/mod.rs"]
 mod common;
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::*;
 use keylint_test_support::Secrets;
 use serde_json::json;
 
+/// The real binary at the most verbose logging: even at trace level no key may reach
+/// stderr.
 fn spawn() -> (tokio::process::Child, TestClient) {
-    // The most verbose logging: even at trace level no key may reach stderr.
-    TestClient::spawned(
-        env!("CARGO_BIN_EXE_keylint"),
-        &[("KEYLINT_LOG", "trace")],
-        Stdio::piped(),
-    )
-}
-
-/// Everything the server wrote to stderr (its log), once it has exited.
-async fn stderr_of(child: &mut tokio::process::Child) -> String {
-    use tokio::io::AsyncReadExt as _;
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .await
-        .unwrap();
-    stderr
+    spawn_server(env!("CARGO_BIN_EXE_keylint"), "trace")
 }
 
 #[tokio::test]

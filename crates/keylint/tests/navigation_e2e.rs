@@ -12,7 +12,6 @@
 mod common;
 
 use std::ops::Range;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -132,11 +131,7 @@ impl Session {
         }
         let secrets = Secrets::in_dir(root.path());
         assert!(!secrets.is_empty(), "the fixture's keys are found");
-        let (child, mut client) = TestClient::spawned(
-            env!("CARGO_BIN_EXE_keylint"),
-            &[("KEYLINT_LOG", "trace")],
-            Stdio::piped(),
-        );
+        let (child, mut client) = spawn_server(env!("CARGO_BIN_EXE_keylint"), "trace");
         let capabilities = if language.utf8 {
             pull_capabilities()
         } else {
@@ -231,10 +226,7 @@ impl Session {
             .expect("the server exits")
             .unwrap();
         assert!(status.success());
-        let mut log = String::new();
-        tokio::io::AsyncReadExt::read_to_string(self.child.stderr.as_mut().unwrap(), &mut log)
-            .await
-            .unwrap();
+        let log = stderr_of(&mut self.child).await;
         self.secrets.assert_no_leak("server log", &log);
     }
 }

@@ -11,7 +11,6 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -160,8 +159,7 @@ fn watching(mut capabilities: Value) -> Value {
 
 /// The real server on `root`, every file of it open.
 async fn open_all(root: &Path, capabilities: Value) -> Server {
-    let (child, mut client) =
-        TestClient::spawned(env!("CARGO_BIN_EXE_keylint"), &[], Stdio::null());
+    let (child, mut client) = spawn_server(env!("CARGO_BIN_EXE_keylint"), "warn");
     let initialized = client
         .initialize(watching(capabilities), json!({}), &file_uri(root))
         .await;

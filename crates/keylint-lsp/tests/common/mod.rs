@@ -66,28 +66,6 @@ impl TestClient {
         client
     }
 
-    /// A `keylint lsp` process (the binary at `binary`, with `env` added to its
-    /// environment) and a client on its standard input and output; its log (standard
-    /// error) goes to `stderr`.
-    pub fn spawned(
-        binary: &str,
-        env: &[(&str, &str)],
-        stderr: std::process::Stdio,
-    ) -> (tokio::process::Child, TestClient) {
-        let mut child = tokio::process::Command::new(binary)
-            .arg("lsp")
-            .envs(env.iter().copied())
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(stderr)
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let stdin = child.stdin.take().unwrap();
-        (child, TestClient::new(Box::new(stdout), Box::new(stdin)))
-    }
-
     pub async fn send(&mut self, message: &Value) {
         let body = serde_json::to_vec(message).unwrap();
         let head = format!("Content-Length: {}\r\n\r\n", body.len());
@@ -299,6 +277,37 @@ pub fn apply(text: &str, edits: &[Value]) -> String {
         out.replace_range(start..end, edit["newText"].as_str().unwrap());
     }
     out
+}
+
+/// The real `keylint lsp` (the `binary` a test of the `keylint` crate names with
+/// `env!("CARGO_BIN_EXE_keylint")`), logging at `log` level to a pipe, and a client on its
+/// standard input and output.
+pub fn spawn_server(binary: &str, log: &str) -> (tokio::process::Child, TestClient) {
+    let mut child = tokio::process::Command::new(binary)
+        .arg("lsp")
+        .env("KEYLINT_LOG", log)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let stdin = child.stdin.take().unwrap();
+    (child, TestClient::new(Box::new(stdout), Box::new(stdin)))
+}
+
+/// Everything a spawned server wrote to stderr (its log), once it has exited.
+pub async fn stderr_of(child: &mut tokio::process::Child) -> String {
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .await
+        .unwrap();
+    stderr
 }
 
 /// Client capabilities: push (no `textDocument.diagnostic`), UTF-16 only.

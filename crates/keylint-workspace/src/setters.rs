@@ -25,6 +25,9 @@ pub struct SetSite {
     /// 1-based line of the name.
     pub line: usize,
     pub kind: FileKind,
+    /// Where in the file: an env-file line, a Compose `environment:` entry, a
+    /// Kubernetes `env:` item, an `env:` mapping.
+    pub origin: Origin,
     /// Compose service, Kubernetes object or workflow job, when there is one.
     pub scope: Option<String>,
     /// Its position among the file's assignments of the same name (0 for the first).
@@ -93,6 +96,7 @@ pub fn names_of(path: &Path, kind: FileKind, text: &str) -> ConfigNames {
                 range: assignment.name_range.clone(),
                 line: line(assignment.name_range.start),
                 kind: parsed.kind,
+                origin: assignment.origin.clone(),
                 scope: assignment.scope.clone(),
                 occurrence: 0,
                 occurrences: 0,

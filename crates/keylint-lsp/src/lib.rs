@@ -13,6 +13,7 @@ pub mod handlers;
 pub mod log;
 pub mod navigation;
 pub mod probe;
+pub mod progress;
 pub mod server;
 pub mod settings;
 pub mod startup_check;

@@ -70,6 +70,11 @@ pub fn initialize(backend: &Backend, params: InitializeParams) -> Result<Initial
         client.pull_diagnostics = pull;
         client.diagnostic_refresh = refresh;
         client.watch_files = watch;
+        client.work_done_progress = capabilities
+            .window
+            .as_ref()
+            .and_then(|window| window.work_done_progress)
+            .unwrap_or(false);
     }
     backend.state.set_root(root);
     let (settings, warnings) = Settings::from_json(params.initialization_options.as_ref());

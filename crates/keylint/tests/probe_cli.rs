@@ -770,6 +770,65 @@ fn compose_environment_literal_keys_are_probed_and_interpolations_skipped() {
     assert_eq!(mock.requests().len(), 1);
 }
 
+/// `keylint probe` without --consumer reads the file as `keylint lint` finds it read:
+/// docker keeps the quotes, so docker's value is probed (and rejected).
+#[test]
+fn probe_reads_the_file_as_the_project_does() {
+    let key = openai_key();
+    let accepted_key = format!("Bearer {key}");
+    let accepted = accepted_key.clone();
+    let mock = Mock::start(move |request| {
+        if request.header("authorization") == Some(accepted.as_str()) {
+            Reply::Json(200, OPENAI_MODELS)
+        } else {
+            Reply::Json(401, OPENAI_INVALID)
+        }
+    });
+    let project = Project::new(&[
+        (
+            ".env",
+            &format!(
+                "OPENAI_BASE_URL={}\nOPENAI_API_KEY=\"{key}\"\n",
+                mock.base()
+            ),
+        ),
+        ("Makefile", "run:\n\tdocker run --env-file .env app\n"),
+    ]);
+    let probe = |extra: &[&str]| {
+        let mut args = vec!["probe", "--format", "json", "--no-cache", "--allow-host"];
+        let allow = mock.allow();
+        args.push(&allow);
+        args.extend_from_slice(extra);
+        run(project.keylint(&args), &[&key])
+    };
+    let detected = probe(&[]);
+    assert_eq!(detected.code, 1, "{}{}", detected.stdout, detected.stderr);
+    let quoted = format!("Bearer \"{key}\"");
+    assert!(
+        mock.requests()
+            .iter()
+            .any(|request| request.header("authorization") == Some(quoted.as_str())),
+        "docker's reading (quotes kept) is what the program sends"
+    );
+    assert!(
+        detected
+            .stdout
+            .contains("the key itself is valid, but docker --env-file passes it with its quotes"),
+        "{}",
+        detected.stdout
+    );
+    let sent_before = mock.requests().len();
+
+    let chosen = probe(&["--consumer", "python-dotenv"]);
+    assert_eq!(chosen.code, 0, "{}{}", chosen.stdout, chosen.stderr);
+    assert!(
+        mock.requests()[sent_before..]
+            .iter()
+            .all(|request| request.header("authorization") == Some(accepted_key.as_str())),
+        "python-dotenv strips the quotes"
+    );
+}
+
 #[test]
 fn var_and_env_file_pick_what_is_probed() {
     let mock = Mock::always(Reply::Json(200, OPENAI_MODELS));

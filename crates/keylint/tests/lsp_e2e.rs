@@ -109,14 +109,8 @@ async fn the_binary_serves_an_editor_session() {
     assert!(mock.connections() >= 1);
 
     let started = Instant::now();
-    client.shutdown().await;
-    let status = tokio::time::timeout(Duration::from_secs(1), child.wait())
-        .await
-        .expect("keylint lsp exits within 1 s of `exit`")
-        .unwrap();
-    assert!(status.success());
+    let stderr = shut_down(&mut child, &mut client, Duration::from_secs(1)).await;
     assert!(started.elapsed() < Duration::from_secs(1));
-    let stderr = stderr_of(&mut child).await;
     Secrets::new([&key]).assert_no_leak("server log", &stderr);
 }
 
@@ -359,13 +353,7 @@ async fn the_first_diagnostics_do_not_wait_for_the_index_of_5000_files() {
     assert_eq!(events[report], "report: indexing 5001 files", "{events:?}");
     assert!(begin < report, "{events:?}");
 
-    client.shutdown().await;
-    let status = tokio::time::timeout(Duration::from_secs(5), child.wait())
-        .await
-        .expect("the server exits")
-        .unwrap();
-    assert!(status.success());
-    let log = stderr_of(&mut child).await;
+    let log = shut_down(&mut child, &mut client, Duration::from_secs(5)).await;
     assert!(
         log.contains("indexed 5001 files of the workspace folder"),
         "{log}"

@@ -220,13 +220,7 @@ impl Session {
     }
 
     async fn finish(mut self) {
-        self.client.shutdown().await;
-        let status = tokio::time::timeout(Duration::from_secs(5), self.child.wait())
-            .await
-            .expect("the server exits")
-            .unwrap();
-        assert!(status.success());
-        let log = stderr_of(&mut self.child).await;
+        let log = shut_down(&mut self.child, &mut self.client, Duration::from_secs(5)).await;
         self.secrets.assert_no_leak("server log", &log);
     }
 }

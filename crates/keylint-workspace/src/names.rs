@@ -91,15 +91,22 @@ pub struct Variable<'a> {
 
 impl Workspace {
     /// Every variable the project sets (env files, Compose `environment:`, workflow and
-    /// Kubernetes `env:`; not templates) or its code reads, by name.
+    /// Kubernetes `env:`; not templates) or its code reads, by name. A name the code
+    /// reads in any letter case is listed under each spelling that is set, with its reads
+    /// (not again on its own).
     #[must_use]
     pub fn variables(&self) -> Vec<Variable<'_>> {
         let code = self.code_index();
-        let names: BTreeSet<&str> = self
-            .setters()
+        let setters = self.setters();
+        let set_elsewhere = |name: &str| {
+            !setters.contains_key(name)
+                && setters.keys().any(|set| set.eq_ignore_ascii_case(name))
+                && code.reads_of(name).iter().all(|read| read.case_insensitive)
+        };
+        let names: BTreeSet<&str> = setters
             .keys()
             .map(String::as_str)
-            .chain(code.names())
+            .chain(code.names().filter(|name| !set_elsewhere(name)))
             .collect();
         names
             .into_iter()
@@ -239,5 +246,47 @@ mod tests {
         assert!(only_read.set.is_empty());
         assert_eq!(only_read.read[0].line, 5);
         assert!(variables[2].read.is_empty());
+    }
+
+    #[test]
+    fn a_name_read_in_any_case_is_listed_under_the_spelling_that_is_set() {
+        let (_dir, workspace) = workspace(&[
+            (
+                "settings.py",
+                "from pydantic_settings import BaseSettings
+
+class Settings(BaseSettings):
+    openai_api_key: str
+    log_level: str
+",
+            ),
+            (
+                ".env",
+                "openai_api_key=x
+",
+            ),
+        ]);
+        let variables = workspace.variables();
+        let listed: Vec<(&str, usize, Vec<bool>)> = variables
+            .iter()
+            .map(|variable| {
+                (
+                    variable.name,
+                    variable.set.len(),
+                    variable
+                        .read
+                        .iter()
+                        .map(|read| read.case_insensitive)
+                        .collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("LOG_LEVEL", 0, vec![true]),
+                ("openai_api_key", 1, vec![true])
+            ]
+        );
     }
 }

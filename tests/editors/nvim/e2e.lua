@@ -310,9 +310,10 @@ local ok_run, err = pcall(function()
   end), 'fixall.env: no KL102 left (' .. codes(fixall) .. ')')
 
   -- 6. code and config, both ways. Go to definition from a read in Python and in
-  -- JavaScript: 0.7 jumps to the first place that sets the name and lists them all in the
-  -- quickfix list; 0.11 lists them, where the user takes the first (:cfirst). Either way
-  -- the first is the .env line. References from that line list the code that reads it.
+  -- JavaScript: the server's first place is the .env line the program gets its value
+  -- from. 0.7 jumps to it and lists every place in the quickfix list; 0.11 only lists
+  -- them (Neovim sorts that list by file name), where the user picks one (:cfirst here).
+  -- References from that line list the code that reads it.
   local function at(bufnr, line, col)
     return { textDocument = { uri = vim.uri_from_bufnr(bufnr) }, position = { line = line - 1, character = col - 1 } }
   end
@@ -332,12 +333,19 @@ local ok_run, err = pcall(function()
     end), 'keylint attached to ' .. file .. ' (' .. vim.bo.filetype .. ')')
     check(#vim.diagnostic.get(code) == 0, file .. ': no diagnostics (source code is not linted)')
     -- the workspace is indexed in the background: wait until the server knows the read
+    local places = {}
     check(wait(20000, function()
       local resp = vim.lsp.buf_request_sync(code, 'textDocument/definition', at(code, line, col), 5000) or {}
       local c = client_for(code)
       local result = c and resp[c.id] and resp[c.id].result
-      return type(result) == 'table' and #result > 0
+      places = type(result) == 'table' and result or {}
+      return #places > 0
     end), file .. ': the server answers definition')
+    local winner = places[1] or {}
+    local winner_uri = winner.uri or winner.targetUri or ''
+    local winner_range = winner.range or winner.targetSelectionRange or { start = {} }
+    check(winner_uri:sub(-5) == '/.env' and winner_range.start.line == 1 and winner_range.start.character == 0,
+      file .. ': the first place the server gives is .env line 2 (of ' .. #places .. ')')
     vim.api.nvim_win_set_cursor(0, { line, col - 1 })
     vim.fn.setqflist({}, 'r')
     vim.lsp.buf.definition()

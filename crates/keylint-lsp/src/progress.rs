@@ -12,6 +12,9 @@ use tower_lsp_server::{NotCancellable, OngoingProgress, Unbounded};
 use crate::server::Backend;
 use crate::state::read;
 
+/// How long the client may take to accept a progress token.
+const CREATE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// A new token for each indexing run (the folder is indexed again when files change).
 static RUNS: AtomicU64 = AtomicU64::new(0);
 
@@ -27,13 +30,17 @@ impl IndexProgress {
         }
         let run = RUNS.fetch_add(1, Ordering::Relaxed);
         let token: ProgressToken = NumberOrString::String(format!("keylint/indexing/{run}"));
-        let created = backend
-            .client
-            .send_request::<WorkDoneProgressCreate>(WorkDoneProgressCreateParams {
-                token: token.clone(),
-            })
-            .await;
-        if created.is_err() {
+        // A client that does not answer must not hold up the lint that follows the index.
+        let created = tokio::time::timeout(
+            CREATE_TIMEOUT,
+            backend
+                .client
+                .send_request::<WorkDoneProgressCreate>(WorkDoneProgressCreateParams {
+                    token: token.clone(),
+                }),
+        )
+        .await;
+        if !matches!(created, Ok(Ok(()))) {
             return IndexProgress { ongoing: None };
         }
         let ongoing = backend

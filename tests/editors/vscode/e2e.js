@@ -196,6 +196,8 @@ async function main() {
     await page.keyboard.press('Escape');
     await goTo(1, 1);
     await page.keyboard.type('# not saved', { delay: 5 });
+    // a suggestion widget opened by the typing would take the Enter
+    await page.keyboard.press('Escape');
     await page.keyboard.press('Enter');
     await goTo(3, 3);
     await page.keyboard.press('F1');

@@ -1,5 +1,6 @@
 //! Navigation end to end: the real `keylint lsp` binary over stdio on a small project in
-//! each language (Python, TypeScript, Go, Rust), in UTF-8 and UTF-16 positions:
+//! each language (Python, TypeScript, Go, Rust; Java and C# for definition and references),
+//! in UTF-8 and UTF-16 positions:
 //! definition from every read form in code to the `.env` line first and then the Compose
 //! and workflow entries, and from a Compose `${X}` to the `.env` line; references from the
 //! `.env` name to the read in code and the `${X}`/`$X` uses (the assignments too with
@@ -68,6 +69,24 @@ const RUST: Language = Language {
         ("std::env::var(\"OPENAI_BASE_URL\")", "OPENAI_BASE_URL"),
     ],
     utf8: false,
+};
+
+/// Java and C# programs load no env file keylint knows of.
+const JAVA: Language = Language {
+    source_path: "src/main/java/App.java",
+    source: "public class App {\n    public static void main(String[] args) {\n        String clé = System.getenv(\"OPENAI_API_KEY\");\n    }\n}\n",
+    reads: &[("System.getenv(\"OPENAI_API_KEY\")", "OPENAI_API_KEY")],
+    utf8: false,
+};
+
+const CSHARP: Language = Language {
+    source_path: "Api/Program.cs",
+    source: "var clé = Environment.GetEnvironmentVariable(\"OPENAI_API_KEY\");\n",
+    reads: &[(
+        "Environment.GetEnvironmentVariable(\"OPENAI_API_KEY\")",
+        "OPENAI_API_KEY",
+    )],
+    utf8: true,
 };
 
 const COMPOSE: &str = "services:\n  api:\n    image: app\n    environment:\n      - OPENAI_API_KEY=${OPENAI_API_KEY}\n      - OPENAI_BASE_URL\n  worker:\n    image: app\n    environment:\n      GREETING: \"😀\"\n      OPENAI_BASE_URL: ${OPENAI_BASE_URL}\n";
@@ -162,6 +181,24 @@ impl Session {
         session
     }
 
+    /// Definition at `offset` of the source file, asked again until it lists the three
+    /// places that set the name (the workspace is indexed in the background, so the
+    /// first answers may come before it is ready) or 20 s passed.
+    async fn definition_of_three(&mut self, path: &str, source: &str, offset: usize) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let definition = self
+                .at("textDocument/definition", path, source, offset, json!({}))
+                .await;
+            if definition.as_array().is_some_and(|found| found.len() >= 3)
+                || Instant::now() > deadline
+            {
+                return definition;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     fn uri(&self, path: &str) -> String {
         file_uri(&self.root.path().join(path))
     }
@@ -209,6 +246,20 @@ impl Session {
             .collect()
     }
 
+    /// Where the project sets `OPENAI_API_KEY`: the `.env` line, the Compose entry, the
+    /// workflow's `env:`.
+    fn places_that_set_the_key(&self) -> [(String, Value); 3] {
+        [
+            self.place(".env", "\nOPENAI_API_KEY=", "OPENAI_API_KEY"),
+            self.place("compose.yaml", "- OPENAI_API_KEY=", "OPENAI_API_KEY"),
+            self.place(
+                ".github/workflows/ci.yml",
+                "OPENAI_API_KEY:",
+                "OPENAI_API_KEY",
+            ),
+        ]
+    }
+
     /// The place of `name` inside `context` of the project file `path`.
     fn place(&self, path: &str, context: &str, name: &str) -> (String, Value) {
         let text = std::fs::read_to_string(self.root.path().join(path)).unwrap();
@@ -232,33 +283,14 @@ async fn navigate(language: &'static Language) {
     let path = language.source_path;
 
     // Definition from each read form: the `.env` line the code loads first, then the
-    // Compose entries, then the workflow's. The workspace is indexed in the background,
-    // so the first answers may come before it is ready.
+    // Compose entries, then the workflow's.
     let (context, name) = language.reads[0];
     let offset = range_in(source, context, name).start + 3;
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let mut definition;
-    loop {
-        definition = session
-            .at("textDocument/definition", path, source, offset, json!({}))
-            .await;
-        if definition.as_array().is_some_and(|found| found.len() >= 3) || Instant::now() > deadline
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let definition = session.definition_of_three(path, source, offset).await;
+    let [env, compose, workflow] = session.places_that_set_the_key();
     assert_eq!(
         session.places(&definition),
-        vec![
-            session.place(".env", "\nOPENAI_API_KEY=", "OPENAI_API_KEY"),
-            session.place("compose.yaml", "- OPENAI_API_KEY=", "OPENAI_API_KEY"),
-            session.place(
-                ".github/workflows/ci.yml",
-                "OPENAI_API_KEY:",
-                "OPENAI_API_KEY"
-            ),
-        ],
+        vec![env, compose, workflow],
         "{definition}"
     );
     for (context, name) in &language.reads[1..] {
@@ -346,18 +378,10 @@ async fn navigate(language: &'static Language) {
         )
         .await;
     let found = session.places(&references);
-    for place in [
-        read,
-        compose_use,
-        workflow_use,
-        session.place(".env", "\nOPENAI_API_KEY=", "OPENAI_API_KEY"),
-        session.place("compose.yaml", "- OPENAI_API_KEY=", "OPENAI_API_KEY"),
-        session.place(
-            ".github/workflows/ci.yml",
-            "OPENAI_API_KEY:",
-            "OPENAI_API_KEY",
-        ),
-    ] {
+    for place in [read, compose_use, workflow_use]
+        .into_iter()
+        .chain(session.places_that_set_the_key())
+    {
         assert!(found.contains(&place), "{place:?} in {references}");
     }
     assert_eq!(found.len(), 6, "{references}");
@@ -534,6 +558,49 @@ fn position_of(labels: &[String], label: &str) -> usize {
         .iter()
         .position(|offered| offered == label)
         .unwrap_or_else(|| panic!("{label} in {labels:?}"))
+}
+
+/// Java and C#: definition from the read lists every place that sets the name (Compose
+/// `environment:` first: nothing says the program loads the `.env`), and references from
+/// the `.env` name list the read.
+async fn navigate_without_a_loader(language: &'static Language) {
+    let mock = MockProvider::start(401, INVALID_KEY_BODY).await;
+    let mut session = Session::start(language, &mock).await;
+    let (source, path) = (language.source, language.source_path);
+    let (context, name) = language.reads[0];
+    let offset = range_in(source, context, name).start + 1;
+    let definition = session.definition_of_three(path, source, offset).await;
+    let [env, compose, workflow] = session.places_that_set_the_key();
+    assert_eq!(
+        session.places(&definition),
+        vec![compose, env, workflow],
+        "{definition}"
+    );
+    let env_text = session.env_text.clone();
+    session.open(".env", &env_text).await;
+    let name_in_env = range_in(&env_text, "\nOPENAI_API_KEY=", "OPENAI_API_KEY");
+    let references = session
+        .at(
+            "textDocument/references",
+            ".env",
+            &env_text,
+            name_in_env.start,
+            json!({"context": {"includeDeclaration": false}}),
+        )
+        .await;
+    let read = session.place(path, context, name);
+    assert!(session.places(&references).contains(&read), "{references}");
+    session.finish().await;
+}
+
+#[tokio::test]
+async fn java() {
+    navigate_without_a_loader(&JAVA).await;
+}
+
+#[tokio::test]
+async fn csharp() {
+    navigate_without_a_loader(&CSHARP).await;
 }
 
 #[tokio::test]

@@ -22,11 +22,6 @@ use crate::settings::Settings;
 /// folder such as a home directory opened by mistake must not keep a core busy).
 pub const MAX_INDEXED_ENTRIES: usize = 200_000;
 
-/// Documents larger than this are not linted (nor hovered): real env and Compose files
-/// are a few kilobytes, and the core's cost on megabytes of text would stall the
-/// server. The client gets an empty diagnostic list and a log message.
-pub const MAX_LINT_BYTES: usize = 1 << 20;
-
 /// What the client said in `initialize`.
 #[derive(Clone, Debug, Default)]
 pub struct ClientInfo {
@@ -50,7 +45,7 @@ pub struct Linted {
     pub text: String,
     pub diagnostics: Vec<Diagnostic>,
     /// The parse behind `diagnostics`, kept so hover on this version does not read the
-    /// file again. `None` when the document was too big to lint or the linter panicked.
+    /// file again. `None` when the linter panicked.
     pub parsed: Option<Arc<ParsedFile>>,
 }
 
@@ -63,6 +58,8 @@ pub struct State {
     pub linted: Mutex<HashMap<Uri, Arc<Linted>>>,
     /// The result last pushed per document (push mode only).
     pub pushed: Mutex<HashMap<Uri, Arc<Linted>>>,
+    /// The lint running per document, if any (see [`State::lint_in_background`]).
+    running: Mutex<HashMap<Uri, Arc<tokio::sync::Notify>>>,
     pub prober: RwLock<Prober>,
     /// The project as both front ends model it: configs, who reads what, `.gitignore`,
     /// with the open buffers laid over the disk. Handlers lint a clone of it.
@@ -93,6 +90,7 @@ impl Default for State {
             documents: RwLock::default(),
             linted: Mutex::default(),
             pushed: Mutex::default(),
+            running: Mutex::default(),
             generation: std::sync::atomic::AtomicU64::new(0),
             shutdown: std::sync::atomic::AtomicBool::new(false),
         }
@@ -203,6 +201,12 @@ impl State {
             .collect()
     }
 
+    /// How many lints have started, of any document.
+    #[must_use]
+    pub fn lints_started(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     pub fn request_shutdown(&self) {
         self.shutdown
             .store(true, std::sync::atomic::Ordering::SeqCst);
@@ -249,15 +253,7 @@ impl State {
         if let Err(error) = project.config_for(&path) {
             lock(&self.pending_config_errors).push(error);
         }
-        let (diagnostics, parsed) = if text.len() > MAX_LINT_BYTES {
-            tracing::warn!(
-                "not linting a {} byte document (limit {MAX_LINT_BYTES})",
-                text.len()
-            );
-            (Vec::new(), None)
-        } else {
-            lint_text(&path, &text, kind, &project)
-        };
+        let (diagnostics, parsed) = lint_text(&path, &text, kind, &project);
         let diagnostics = relative_to_root(diagnostics, read(&self.client).root.as_deref());
         let linted = Arc::new(Linted {
             generation,
@@ -279,13 +275,51 @@ impl State {
 
     /// [`State::lint_document`] on the blocking pool: a big document's lint never holds
     /// up the protocol loop (hovers and edits of other documents go on meanwhile).
+    ///
+    /// At most one lint runs per document. A caller that comes while one runs waits for
+    /// it and then takes the result of a lint that started after it came, running that
+    /// lint itself if no other waiter did: ten quick edits of a slow document cost two
+    /// lints (the one running and one of the latest text), not ten queued one behind
+    /// the other.
     pub async fn lint_in_background(self: &Arc<Self>, uri: &Uri) -> Option<Arc<Linted>> {
-        let state = Arc::clone(self);
-        let uri = uri.clone();
-        tokio::task::spawn_blocking(move || state.lint_document(&uri))
-            .await
-            .ok()
-            .flatten()
+        let asked = self.generation.load(std::sync::atomic::Ordering::SeqCst);
+        loop {
+            let running = {
+                let mut running = lock(&self.running);
+                match running.get(uri) {
+                    // Created under the lock, so the end of that lint cannot be missed.
+                    Some(done) => Some(Arc::clone(done).notified_owned()),
+                    None => {
+                        running.insert(uri.clone(), Arc::new(tokio::sync::Notify::new()));
+                        None
+                    }
+                }
+            };
+            let Some(finished) = running else {
+                let state = Arc::clone(self);
+                let owned = uri.clone();
+                // The slot is freed by the blocking task itself, which runs to the end
+                // even when this caller is dropped (a cancelled pull request).
+                return tokio::task::spawn_blocking(move || {
+                    let linted = catch_unwind(AssertUnwindSafe(|| state.lint_document(&owned)));
+                    if let Some(done) = lock(&state.running).remove(&owned) {
+                        done.notify_waiters();
+                    }
+                    linted.ok().flatten()
+                })
+                .await
+                .ok()
+                .flatten();
+            };
+            finished.await;
+            let newer = lock(&self.linted)
+                .get(uri)
+                .filter(|linted| linted.generation > asked)
+                .cloned();
+            if newer.is_some() {
+                return newer;
+            }
+        }
     }
 
     /// URIs of open documents keylint lints, other than `except`, that may read

@@ -79,9 +79,6 @@ async fn probe(backend: &Backend, arguments: ProbeArguments) -> Result<Value> {
         .kind
         .or_else(|| project.kind_of(&path, false))
         .ok_or_else(|| Error::invalid_params("keylint does not read this file"))?;
-    if document.rope.len_bytes() > crate::state::MAX_LINT_BYTES {
-        return Err(Error::invalid_params("the document is too big for keylint"));
-    }
     let text = document.text();
     // The parse of the last lint, loader outcomes included, when it is of this text.
     let linted = lock(&backend.state.linted)

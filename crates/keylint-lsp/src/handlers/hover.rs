@@ -33,9 +33,6 @@ pub async fn hover(backend: &Backend, params: HoverParams) -> Option<Hover> {
     let position = params.text_document_position_params.position;
     let document = read(&backend.state.documents).get(&uri).cloned()?;
     let kind = document.kind?;
-    if document.rope.len_bytes() > crate::state::MAX_LINT_BYTES {
-        return None;
-    }
     let text = document.text();
     let path = document
         .path

@@ -11,7 +11,7 @@ use keylint_core::assignment::ParsedFile;
 use keylint_probe::Prober;
 use keylint_workspace::config::{ConfigChoice, Configs};
 use keylint_workspace::discover::discover_bounded;
-use keylint_workspace::{Index, Workspace};
+use keylint_workspace::{Index, LintSession, Workspace};
 use tower_lsp_server::ls_types::Uri;
 
 use crate::documents::{Document, Documents};
@@ -45,7 +45,8 @@ pub struct Linted {
     pub text: String,
     pub diagnostics: Vec<Diagnostic>,
     /// The parse behind `diagnostics`, kept so hover on this version does not read the
-    /// file again. `None` when the linter panicked.
+    /// file again (after an edit of a long `.env`, with the lines no hover asks about
+    /// left blank). `None` when the linter panicked.
     pub parsed: Option<Arc<ParsedFile>>,
 }
 
@@ -60,6 +61,9 @@ pub struct State {
     pub pushed: Mutex<HashMap<Uri, Arc<Linted>>>,
     /// The lint running per document, if any (see [`State::lint_in_background`]).
     running: Mutex<HashMap<Uri, Arc<tokio::sync::Notify>>>,
+    /// What each open document's last lint keeps for the next (an edit is judged again
+    /// only where it can change something). Taken out while a lint runs.
+    sessions: Mutex<HashMap<Uri, LintSession>>,
     pub prober: RwLock<Prober>,
     /// The project as both front ends model it: configs, who reads what, `.gitignore`,
     /// with the open buffers laid over the disk. Handlers lint a clone of it.
@@ -91,6 +95,7 @@ impl Default for State {
             linted: Mutex::default(),
             pushed: Mutex::default(),
             running: Mutex::default(),
+            sessions: Mutex::default(),
             generation: std::sync::atomic::AtomicU64::new(0),
             shutdown: std::sync::atomic::AtomicBool::new(false),
         }
@@ -201,6 +206,11 @@ impl State {
             .collect()
     }
 
+    /// Drops what a closed document's lints kept.
+    pub fn forget_session(&self, uri: &Uri) {
+        lock(&self.sessions).remove(uri);
+    }
+
     /// How many lints have started, of any document.
     #[must_use]
     pub fn lints_started(&self) -> u64 {
@@ -253,7 +263,11 @@ impl State {
         if let Err(error) = project.config_for(&path) {
             lock(&self.pending_config_errors).push(error);
         }
-        let (diagnostics, parsed) = lint_text(&path, &text, kind, &project);
+        let mut session = lock(&self.sessions).remove(uri).unwrap_or_default();
+        let (diagnostics, parsed) = lint_text(&path, &text, kind, &project, &mut session);
+        if parsed.is_some() && read(&self.documents).get(uri).is_some() {
+            lock(&self.sessions).insert(uri.clone(), session);
+        }
         let diagnostics = relative_to_root(diagnostics, read(&self.client).root.as_deref());
         let linted = Arc::new(Linted {
             generation,
@@ -374,17 +388,17 @@ fn relative_to_root(mut diagnostics: Vec<Diagnostic>, root: Option<&Path>) -> Ve
 }
 
 /// The core call, with panics caught: a document that trips a bug yields no
-/// diagnostics (and a log line) instead of killing the server. Also returns the parsed
-/// file, loader outcomes and all, for hover on this version.
+/// diagnostics (and a log line) instead of killing the server. Also returns the parse,
+/// loader outcomes and all, for hover on this version.
 pub fn lint_text(
     path: &Path,
     text: &str,
     kind: keylint_core::FileKind,
     project: &Workspace,
+    session: &mut LintSession,
 ) -> (Vec<Diagnostic>, Option<Arc<ParsedFile>>) {
     match catch_unwind(AssertUnwindSafe(|| {
-        let parsed = ParsedFile::parse(kind, text);
-        let diagnostics = project.lint_parsed(path, text, &parsed);
+        let (diagnostics, parsed) = project.lint_in_session(path, text, kind, session);
         (diagnostics, Some(Arc::new(parsed)))
     })) {
         Ok(linted) => linted,

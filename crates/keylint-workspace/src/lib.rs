@@ -14,9 +14,11 @@ pub mod config;
 pub mod discover;
 pub mod files;
 pub mod lint;
+pub mod session;
 pub mod setters;
 pub mod workspace;
 pub mod write;
 
 pub use lint::{Applied, FixTarget, Fixed, fix_files};
+pub use session::LintSession;
 pub use workspace::{Index, Overrides, Workspace};

@@ -1,0 +1,363 @@
+//! Linting an env file again after an edit, judging again only what the edit can affect
+//! (the language server's keystrokes on long files).
+//!
+//! Most lines of a long `.env` are *inert*: a safe line (below) whose name no rule looks
+//! up across lines (not a provider variable, not a near miss of one, not key-like, not
+//! read by the project's code, no provider word in it) and whose value is not
+//! key-shaped. Such a line has the findings it has on its own and with the lines of the
+//! same name, and no other line's findings depend on it. So a lint of the text with
+//! inert lines replaced by comment lines of their length (same offsets, same line
+//! numbers) finds exactly what a lint of the whole text finds, as long as the lines
+//! kept include the edited ones, the ones that found something last time, the first
+//! and the last line, and every line sharing a name with those or with a removed line.
+//! What a lint keeps for the next is, per line: inert or not, found something or not
+//! (before inline suppressions, so a suppressed finding keeps its line and the
+//! suppression stays used).
+//!
+//! Safe lines are the ones every loader reads from the start of a line to its end, the
+//! same way wherever they stand: simple lines (`syntax::simple_line`: no `$`, no quote
+//! left open, no `\r`), comment lines starting with `#` and blank lines. A text with any
+//! other line (an open quote changes the reading of everything after it, a `$VAR`
+//! depends on earlier lines), a byte order mark, a probe result or another kind of file
+//! is linted whole. `tests/incremental.rs` checks that after any sequence of edits the
+//! result is the one of a whole lint of the final text.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use crate::assignment::ParsedFile;
+use crate::diagnostic::Diagnostic;
+use crate::helpers::contains_ignore_ascii_case;
+use crate::linter::{LintInput, RuleSelection, finish, rule_findings};
+use crate::mask::is_secret_value;
+use crate::project::{Project, Settings};
+use crate::provider;
+use crate::rules::{is_key_name, is_near_miss};
+use crate::source::FileKind;
+use crate::syntax::simple_line;
+
+/// Words in a variable name that some rule reads across lines (providers, endpoints,
+/// organizations, keys): a name holding one is never inert.
+const PROVIDER_WORDS: [&str; 16] = [
+    "API",
+    "KEY",
+    "TOKEN",
+    "SECRET",
+    "PASS",
+    "ORG",
+    "PROJECT",
+    "BASE",
+    "URL",
+    "ENDPOINT",
+    "OPENAI",
+    "AZURE",
+    "ANTHROPIC",
+    "GEMINI",
+    "GOOGLE",
+    "DEPLOYMENT",
+];
+
+/// What one env document's last lint leaves for the next.
+#[derive(Debug, Default)]
+pub struct EnvSession {
+    /// The text last linted and its lines, when every line of it was safe.
+    last: Option<Linted>,
+}
+
+#[derive(Debug)]
+struct Linted {
+    text: String,
+    starts: Vec<usize>,
+    /// Per line of `text`.
+    lines: Vec<LineState>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct LineState {
+    inert: bool,
+    /// A rule found something starting on this line.
+    found: bool,
+}
+
+impl EnvSession {
+    /// Forgets the last lint: the next one reads the whole text (for when the project,
+    /// the settings or the selection changed).
+    pub fn reset(&mut self) {
+        self.last = None;
+    }
+
+    /// [`crate::lint_parsed`] of `input`, judging again only the lines an edit since the
+    /// last call can affect, where it can. Also returns the parse the findings come
+    /// from: where lines were left out they are blank in it, but every line a hover or a
+    /// probe asks about (provider variables, key-shaped values) is there.
+    pub fn lint(
+        &mut self,
+        input: &LintInput,
+        project: &dyn Project,
+        settings: &Settings,
+        selection: &RuleSelection,
+    ) -> (Vec<Diagnostic>, ParsedFile) {
+        let last = self.last.take();
+        if input.kind != FileKind::EnvFile
+            || input.probed.is_some()
+            || input.text.starts_with('\u{feff}')
+        {
+            return lint_text(input, project, settings, selection).0;
+        }
+        let starts = line_starts(input.text);
+        let classify = |line: usize| {
+            classify(
+                input.text,
+                line_range(input.text, &starts, line),
+                project,
+                settings,
+            )
+        };
+        let Some(edit) = last
+            .as_ref()
+            .and_then(|last| Edit::between(last, input.text, &starts, &classify))
+        else {
+            // Nothing to start from: the whole text, then the states of all its lines.
+            let (linted, found) = lint_text(input, project, settings, selection);
+            let lines: Option<Vec<LineState>> = (0..starts.len())
+                .map(|line| {
+                    Some(LineState {
+                        inert: classify(line)?,
+                        found: false,
+                    })
+                })
+                .collect();
+            self.last = lines.map(|mut lines| {
+                mark_found(&mut lines, &starts, &found);
+                Linted {
+                    text: input.text.to_string(),
+                    starts,
+                    lines,
+                }
+            });
+            return linted;
+        };
+        let last = last.expect("an edit is found only from a last lint");
+        let kept = kept_lines(
+            input.text,
+            &starts,
+            &edit.lines,
+            &edit.edited,
+            &edit.removed_names(&last),
+        );
+        let mut lines = edit.lines;
+        let text = blank_out(input.text, &starts, &kept);
+        let partial = LintInput {
+            text: &text,
+            ..*input
+        };
+        let (linted, found) = lint_text(&partial, project, settings, selection);
+        for line in &mut lines {
+            line.found = false;
+        }
+        mark_found(&mut lines, &starts, &found);
+        self.last = Some(Linted {
+            text: input.text.to_string(),
+            starts,
+            lines,
+        });
+        linted
+    }
+}
+
+/// A lint of the whole of `input.text`, with the ranges the rules found something at
+/// (before suppressions).
+fn lint_text(
+    input: &LintInput,
+    project: &dyn Project,
+    settings: &Settings,
+    selection: &RuleSelection,
+) -> ((Vec<Diagnostic>, ParsedFile), Vec<Range<usize>>) {
+    let parsed = ParsedFile::parse(input.kind, input.text);
+    let found = rule_findings(input, &parsed, project, settings, selection);
+    let ranges = found.iter().map(|found| found.range.clone()).collect();
+    ((finish(input, selection, found), parsed), ranges)
+}
+
+/// Offsets where the lines of `text` start (a last line without `\n` included).
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+        .filter(|&start| start < text.len())
+        .collect()
+}
+
+/// Line `line` with its `\n`.
+fn line_range(text: &str, starts: &[usize], line: usize) -> Range<usize> {
+    starts[line]..starts.get(line + 1).copied().unwrap_or(text.len())
+}
+
+fn line_text<'a>(text: &'a str, starts: &[usize], line: usize) -> &'a str {
+    &text[line_range(text, starts, line)]
+}
+
+/// The lines of a new text against the last lint's.
+struct Edit {
+    /// States of the new lines (edited lines are kept whatever their state).
+    lines: Vec<LineState>,
+    /// New lines that are not in the last text.
+    edited: Range<usize>,
+    /// Lines of the last text that are gone.
+    removed: Range<usize>,
+}
+
+impl Edit {
+    /// `None` when an edited line is not safe.
+    fn between(
+        last: &Linted,
+        text: &str,
+        starts: &[usize],
+        classify: &impl Fn(usize) -> Option<bool>,
+    ) -> Option<Edit> {
+        let old = |line| line_text(&last.text, &last.starts, line);
+        let new = |line| line_text(text, starts, line);
+        let (old_count, new_count) = (last.starts.len(), starts.len());
+        let same_before = (0..old_count.min(new_count))
+            .take_while(|&line| old(line) == new(line))
+            .count();
+        let same_after = (0..(old_count - same_before).min(new_count - same_before))
+            .take_while(|&back| old(old_count - 1 - back) == new(new_count - 1 - back))
+            .count();
+        let edited = same_before..new_count - same_after;
+        let mut lines = Vec::with_capacity(new_count);
+        lines.extend_from_slice(&last.lines[..same_before]);
+        for line in edited.clone() {
+            let inert = classify(line)?;
+            lines.push(LineState {
+                inert,
+                found: false,
+            });
+        }
+        lines.extend_from_slice(&last.lines[old_count - same_after..]);
+        Some(Edit {
+            lines,
+            edited,
+            removed: same_before..old_count - same_after,
+        })
+    }
+
+    fn removed_names<'a>(&self, last: &'a Linted) -> Vec<&'a str> {
+        self.removed
+            .clone()
+            .filter_map(|line| name_of(line_text(&last.text, &last.starts, line)))
+            .collect()
+    }
+}
+
+/// Which lines of the new text the lint reads: see the module documentation.
+fn kept_lines(
+    text: &str,
+    starts: &[usize],
+    lines: &[LineState],
+    edited: &Range<usize>,
+    removed_names: &[&str],
+) -> Vec<bool> {
+    let last_line = starts.len().saturating_sub(1);
+    let mut kept: Vec<bool> = lines
+        .iter()
+        .enumerate()
+        .map(|(line, state)| {
+            !state.inert || state.found || edited.contains(&line) || line == 0 || line == last_line
+        })
+        .collect();
+    let mut names: HashSet<&str> = removed_names.iter().copied().collect();
+    names.extend(
+        kept.iter()
+            .enumerate()
+            .filter(|&(_, &kept)| kept)
+            .filter_map(|(line, _)| name_of(line_text(text, starts, line))),
+    );
+    for (line, kept) in kept.iter_mut().enumerate() {
+        if !*kept {
+            *kept = name_of(line_text(text, starts, line)).is_some_and(|name| names.contains(name));
+        }
+    }
+    kept
+}
+
+/// `text` with the lines that are not kept replaced by comment lines of the same length
+/// (`#` and spaces; the `\n` stays). Not by blanks: node dotenv's pattern starts with
+/// `^\s*`, which on a run of blank lines tries every line start against the rest of
+/// the run.
+fn blank_out(text: &str, starts: &[usize], kept: &[bool]) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for (line, _) in kept.iter().enumerate().filter(|&(_, &kept)| !kept) {
+        let range = line_range(text, starts, line);
+        let end = if bytes[range.end - 1] == b'\n' {
+            range.end - 1
+        } else {
+            range.end
+        };
+        if range.start < end {
+            bytes[range.start] = b'#';
+            bytes[range.start + 1..end].fill(b' ');
+        }
+    }
+    String::from_utf8(bytes).expect("whole lines were replaced by ASCII")
+}
+
+/// Marks the lines the findings start on.
+fn mark_found(lines: &mut [LineState], starts: &[usize], found: &[Range<usize>]) {
+    for range in found {
+        let line = starts
+            .partition_point(|&start| start <= range.start)
+            .saturating_sub(1);
+        if let Some(state) = lines.get_mut(line) {
+            state.found = true;
+        }
+    }
+}
+
+/// The variable a safe line sets.
+fn name_of(line: &str) -> Option<&str> {
+    let line = line.strip_prefix("export ").unwrap_or(line);
+    let (name, _) = line.split_once('=')?;
+    (!name.starts_with('#')).then_some(name)
+}
+
+/// Whether the line at `range` is safe (`None` if not) and then inert.
+fn classify(
+    text: &str,
+    range: Range<usize>,
+    project: &dyn Project,
+    settings: &Settings,
+) -> Option<bool> {
+    let line = &text[range.clone()];
+    let content = line.strip_suffix('\n').unwrap_or(line);
+    if content.contains('\r') {
+        return None;
+    }
+    if content.bytes().all(|byte| byte == b' ') {
+        return Some(true);
+    }
+    // Suppressions, and the debug builds' test markers.
+    let mentions_keylint = contains_ignore_ascii_case(content, "keylint");
+    if content.starts_with('#') {
+        return Some(!mentions_keylint);
+    }
+    let simple = simple_line::at(text, range.start).filter(|simple| simple.end == range.end)?;
+    let name = simple.name();
+    let raw = &text[simple.value_range.clone()];
+    let bare = raw.trim_matches(['"', '\'']);
+    let inert = !mentions_keylint
+        && provider::variable(name).is_none()
+        && !settings
+            .extra_variables
+            .api_keys
+            .iter()
+            .any(|(extra, _)| extra == name)
+        && !project.reads_name(name)
+        && !is_key_name(name)
+        && !PROVIDER_WORDS
+            .iter()
+            .any(|word| contains_ignore_ascii_case(name, word))
+        && !is_near_miss(name)
+        && provider::key_shape(bare).is_none()
+        && !is_secret_value(raw);
+    Some(inert)
+}

@@ -25,7 +25,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use crate::assignment::ParsedFile;
+use crate::assignment::{PARALLEL_BYTES, ParsedFile};
 use crate::diagnostic::Diagnostic;
 use crate::helpers::contains_ignore_ascii_case;
 use crate::linter::{LintInput, RuleSelection, finish, rule_findings};
@@ -102,7 +102,14 @@ impl EnvSession {
             || input.probed.is_some()
             || input.text.starts_with('\u{feff}')
         {
-            return lint_text(input, project, settings, selection).0;
+            return lint_text(
+                input,
+                project,
+                settings,
+                selection,
+                is_big(input.text.len()),
+            )
+            .0;
         }
         let starts = line_starts(input.text);
         let classify = |line: usize| {
@@ -118,7 +125,13 @@ impl EnvSession {
             .and_then(|last| Edit::between(last, input.text, &starts, &classify))
         else {
             // Nothing to start from: the whole text, then the states of all its lines.
-            let (linted, found) = lint_text(input, project, settings, selection);
+            let (linted, found) = lint_text(
+                input,
+                project,
+                settings,
+                selection,
+                is_big(input.text.len()),
+            );
             let lines: Option<Vec<LineState>> = (0..starts.len())
                 .map(|line| {
                     Some(LineState {
@@ -146,12 +159,12 @@ impl EnvSession {
             &edit.removed_names(&last),
         );
         let mut lines = edit.lines;
-        let text = blank_out(input.text, &starts, &kept);
+        let (text, kept_bytes) = blank_out(input.text, &starts, &kept);
         let partial = LintInput {
             text: &text,
             ..*input
         };
-        let (linted, found) = lint_text(&partial, project, settings, selection);
+        let (linted, found) = lint_text(&partial, project, settings, selection, is_big(kept_bytes));
         for line in &mut lines {
             line.found = false;
         }
@@ -172,9 +185,10 @@ fn lint_text(
     project: &dyn Project,
     settings: &Settings,
     selection: &RuleSelection,
+    parallel: bool,
 ) -> ((Vec<Diagnostic>, ParsedFile), Vec<Range<usize>>) {
     let parsed = ParsedFile::parse(input.kind, input.text);
-    let found = rule_findings(input, &parsed, project, settings, selection);
+    let found = rule_findings(input, &parsed, project, settings, selection, parallel);
     let ranges = found.iter().map(|found| found.range.clone()).collect();
     ((finish(input, selection, found), parsed), ranges)
 }
@@ -281,11 +295,12 @@ fn kept_lines(
 }
 
 /// `text` with the lines that are not kept replaced by comment lines of the same length
-/// (`#` and spaces; the `\n` stays). Not by blanks: node dotenv's pattern starts with
-/// `^\s*`, which on a run of blank lines tries every line start against the rest of
-/// the run.
-fn blank_out(text: &str, starts: &[usize], kept: &[bool]) -> String {
+/// (`#` and spaces; the `\n` stays), and how many bytes are kept. Not by blanks: node
+/// dotenv's pattern starts with `^\s*`, which on a run of blank lines tries every line
+/// start against the rest of the run.
+fn blank_out(text: &str, starts: &[usize], kept: &[bool]) -> (String, usize) {
     let mut bytes = text.as_bytes().to_vec();
+    let mut kept_bytes = text.len();
     for (line, _) in kept.iter().enumerate().filter(|&(_, &kept)| !kept) {
         let range = line_range(text, starts, line);
         let end = if bytes[range.end - 1] == b'\n' {
@@ -297,8 +312,15 @@ fn blank_out(text: &str, starts: &[usize], kept: &[bool]) -> String {
             bytes[range.start] = b'#';
             bytes[range.start + 1..end].fill(b' ');
         }
+        kept_bytes -= range.len();
     }
-    String::from_utf8(bytes).expect("whole lines were replaced by ASCII")
+    let text = String::from_utf8(bytes).expect("whole lines were replaced by ASCII");
+    (text, kept_bytes)
+}
+
+/// Whether a lint of this many bytes that matter pays for threads.
+fn is_big(bytes: usize) -> bool {
+    bytes >= PARALLEL_BYTES
 }
 
 /// Marks the lines the findings start on.

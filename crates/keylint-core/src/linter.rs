@@ -141,7 +141,8 @@ pub fn lint_parsed(
     settings: &Settings,
     selection: &RuleSelection,
 ) -> Vec<Diagnostic> {
-    let found = rule_findings(input, parsed, project, settings, selection);
+    let parallel = input.text.len() >= PARALLEL_BYTES;
+    let found = rule_findings(input, parsed, project, settings, selection, parallel);
     finish(input, selection, found)
 }
 
@@ -153,13 +154,16 @@ fn runs(input: &LintInput, selection: &RuleSelection, rule: &RuleInfo) -> bool {
 }
 
 /// What the rules find in a parsed file, before inline suppressions, sorting and
-/// masking ([`finish`]): the per-line results an incremental lint keeps.
+/// masking ([`finish`]): the per-line results an incremental lint keeps. With
+/// `parallel`, the loaders and the rules run on several threads (big files; an
+/// incremental lint of a big text whose lines are mostly left out is not one).
 pub(crate) fn rule_findings(
     input: &LintInput,
     parsed: &ParsedFile,
     project: &dyn Project,
     settings: &Settings,
     selection: &RuleSelection,
+    parallel: bool,
 ) -> Vec<Diagnostic> {
     #[cfg(debug_assertions)]
     panic_on_test_marker(input.text);
@@ -168,6 +172,12 @@ pub(crate) fn rule_findings(
     } else {
         Default::default()
     };
+    if !parallel {
+        // Read here, one after the other, so `read_consumers` finds them ready.
+        for &consumer in &consumers.judged() {
+            let _ = parsed.outcome(0, consumer);
+        }
+    }
     parsed.read_consumers(&consumers.judged());
     let context = Context {
         path: input.path,
@@ -187,7 +197,7 @@ pub(crate) fn rule_findings(
         .iter()
         .filter(|rule| runs(input, selection, rule))
         .collect();
-    if input.text.len() >= PARALLEL_BYTES && rules.len() > 1 {
+    if parallel && rules.len() > 1 {
         // Big files: rules are independent (each reads the context and writes its own
         // findings), so half of them run on a second thread. The final sort makes the
         // order the same as one thread's.

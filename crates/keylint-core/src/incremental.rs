@@ -12,7 +12,10 @@
 //! and the last line, and every line sharing a name with those or with a removed line.
 //! What a lint keeps for the next is, per line: inert or not, found something or not
 //! (before inline suppressions, so a suppressed finding keeps its line and the
-//! suppression stays used).
+//! suppression stays used). The rules read the kept lines with the others shortened to
+//! `#` (line numbers stay; offsets are mapped back, fixes included), so an edit costs
+//! about the kept lines, not the file; hover gets the parse of the full-length text on
+//! first use.
 //!
 //! Safe lines are the ones every loader reads from the start of a line to its end, the
 //! same way wherever they stand: simple lines (`syntax::simple_line`: no `$`, no quote
@@ -24,6 +27,7 @@
 
 use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use crate::assignment::{PARALLEL_BYTES, ParsedFile};
 use crate::diagnostic::Diagnostic;
@@ -87,29 +91,29 @@ impl EnvSession {
     }
 
     /// [`crate::lint_parsed`] of `input`, judging again only the lines an edit since the
-    /// last call can affect, where it can. Also returns the parse the findings come
-    /// from: where lines were left out they are blank in it, but every line a hover or a
-    /// probe asks about (provider variables, key-shaped values) is there.
+    /// last call can affect, where it can. Also returns the parse, for hover: where
+    /// lines were left out they are blank in it, but every line a hover or a probe asks
+    /// about (provider variables, key-shaped values) is there.
     pub fn lint(
         &mut self,
         input: &LintInput,
         project: &dyn Project,
         settings: &Settings,
         selection: &RuleSelection,
-    ) -> (Vec<Diagnostic>, ParsedFile) {
+    ) -> (Vec<Diagnostic>, LazyParse) {
         let last = self.last.take();
         if input.kind != FileKind::EnvFile
             || input.probed.is_some()
             || input.text.starts_with('\u{feff}')
         {
-            return lint_text(
+            let ((diagnostics, parsed), _) = lint_text(
                 input,
                 project,
                 settings,
                 selection,
                 is_big(input.text.len()),
-            )
-            .0;
+            );
+            return (diagnostics, LazyParse::ready(parsed));
         }
         let starts = line_starts(input.text);
         let classify = |line: usize| {
@@ -148,7 +152,8 @@ impl EnvSession {
                     lines,
                 }
             });
-            return linted;
+            let (diagnostics, parsed) = linted;
+            return (diagnostics, LazyParse::ready(parsed));
         };
         let last = last.expect("an edit is found only from a last lint");
         let kept = kept_lines(
@@ -159,22 +164,121 @@ impl EnvSession {
             &edit.removed_names(&last),
         );
         let mut lines = edit.lines;
-        let (text, kept_bytes) = blank_out(input.text, &starts, &kept);
+        // The rules read the kept lines only, the others shortened to `#` (line numbers
+        // stay, so messages that name a line are right); offsets are mapped back.
+        let short = shorten(input.text, &starts, &kept);
         let partial = LintInput {
-            text: &text,
+            text: &short.text,
             ..*input
         };
-        let (linted, found) = lint_text(&partial, project, settings, selection, is_big(kept_bytes));
+        let ((mut diagnostics, _), found) = lint_text(
+            &partial,
+            project,
+            settings,
+            selection,
+            is_big(short.kept_bytes),
+        );
         for line in &mut lines {
             line.found = false;
         }
+        let found: Vec<Range<usize>> = found.iter().map(|range| short.original(range)).collect();
         mark_found(&mut lines, &starts, &found);
+        for diagnostic in &mut diagnostics {
+            diagnostic.range = short.original(&diagnostic.range);
+            for edit in diagnostic.fix.iter_mut().flat_map(|fix| &mut fix.edits) {
+                edit.range = short.original(&edit.range);
+            }
+        }
+        let blanked = blank_out(input.text, &starts, &kept);
         self.last = Some(Linted {
             text: input.text.to_string(),
             starts,
             lines,
         });
-        linted
+        (diagnostics, LazyParse::blanked(blanked))
+    }
+}
+
+/// The parse behind a lint's findings, for hover and the probe: the whole text's when it
+/// was read whole, else, built on first use, the text with the left-out lines replaced
+/// by comment lines of their length.
+#[derive(Debug)]
+pub struct LazyParse {
+    parsed: OnceLock<ParsedFile>,
+    blanked: String,
+}
+
+impl LazyParse {
+    fn ready(parsed: ParsedFile) -> LazyParse {
+        LazyParse {
+            parsed: OnceLock::from(parsed),
+            blanked: String::new(),
+        }
+    }
+
+    fn blanked(blanked: String) -> LazyParse {
+        LazyParse {
+            parsed: OnceLock::new(),
+            blanked,
+        }
+    }
+
+    #[must_use]
+    pub fn get(&self) -> &ParsedFile {
+        self.parsed
+            .get_or_init(|| ParsedFile::parse(FileKind::EnvFile, &self.blanked))
+    }
+}
+
+/// A text with the left-out lines shortened to `#`, and where its lines start in it and
+/// in the original.
+struct Shortened {
+    text: String,
+    /// Per line: where it starts here, and in the original.
+    starts: Vec<(usize, usize)>,
+    kept_bytes: usize,
+}
+
+impl Shortened {
+    /// `range` of the shortened text in the original (kept lines are copied whole).
+    fn original(&self, range: &Range<usize>) -> Range<usize> {
+        self.offset(range.start)..self.offset(range.end)
+    }
+
+    fn offset(&self, offset: usize) -> usize {
+        let line = self
+            .starts
+            .partition_point(|&(start, _)| start <= offset)
+            .saturating_sub(1);
+        self.starts
+            .get(line)
+            .map_or(offset, |&(start, original)| original + (offset - start))
+    }
+}
+
+/// `text` with every line that is not kept replaced by `#` (and its `\n`).
+fn shorten(text: &str, starts: &[usize], kept: &[bool]) -> Shortened {
+    let mut short = String::with_capacity(text.len() / 4);
+    let mut short_starts = Vec::with_capacity(starts.len());
+    let mut kept_bytes = 0;
+    for (line, &kept) in kept.iter().enumerate() {
+        let range = line_range(text, starts, line);
+        short_starts.push((short.len(), range.start));
+        let content = &text[range];
+        if kept {
+            short.push_str(content);
+            kept_bytes += content.len();
+        } else {
+            short.push('#');
+            if content.ends_with('\n') {
+                short.push('\n');
+            }
+        }
+    }
+    Shortened {
+        text: short,
+        starts: short_starts,
+        kept_bytes,
     }
 }
 
@@ -295,12 +399,11 @@ fn kept_lines(
 }
 
 /// `text` with the lines that are not kept replaced by comment lines of the same length
-/// (`#` and spaces; the `\n` stays), and how many bytes are kept. Not by blanks: node
+/// (`#` and spaces; the `\n` stays). Not by blanks: node
 /// dotenv's pattern starts with `^\s*`, which on a run of blank lines tries every line
 /// start against the rest of the run.
-fn blank_out(text: &str, starts: &[usize], kept: &[bool]) -> (String, usize) {
+fn blank_out(text: &str, starts: &[usize], kept: &[bool]) -> String {
     let mut bytes = text.as_bytes().to_vec();
-    let mut kept_bytes = text.len();
     for (line, _) in kept.iter().enumerate().filter(|&(_, &kept)| !kept) {
         let range = line_range(text, starts, line);
         let end = if bytes[range.end - 1] == b'\n' {
@@ -312,10 +415,8 @@ fn blank_out(text: &str, starts: &[usize], kept: &[bool]) -> (String, usize) {
             bytes[range.start] = b'#';
             bytes[range.start + 1..end].fill(b' ');
         }
-        kept_bytes -= range.len();
     }
-    let text = String::from_utf8(bytes).expect("whole lines were replaced by ASCII");
-    (text, kept_bytes)
+    String::from_utf8(bytes).expect("whole lines were replaced by ASCII")
 }
 
 /// Whether a lint of this many bytes that matter pays for threads.

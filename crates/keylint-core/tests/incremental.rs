@@ -154,7 +154,7 @@ fn an_edit_of_a_long_file_reads_only_what_it_can_affect() {
     let input = LintInput::new(Path::new(".env"), &text, FileKind::EnvFile);
     let (found, parsed) = session.lint(&input, &project, &Settings::default(), &selection);
     assert_eq!(
-        parsed.assignments.len(),
+        parsed.get().assignments.len(),
         2_001,
         "the first lint reads everything"
     );
@@ -165,6 +165,7 @@ fn an_edit_of_a_long_file_reads_only_what_it_can_affect() {
     let (found, parsed) = session.lint(&input, &project, &Settings::default(), &selection);
     assert_eq!(found, whole(&input, &project));
     let read: Vec<&str> = parsed
+        .get()
         .assignments
         .iter()
         .map(|assignment| assignment.name.as_str())

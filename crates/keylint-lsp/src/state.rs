@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
 use keylint_core::Diagnostic;
-use keylint_core::assignment::ParsedFile;
+use keylint_core::incremental::LazyParse;
 use keylint_probe::Prober;
 use keylint_workspace::config::{ConfigChoice, Configs};
 use keylint_workspace::discover::discover_bounded;
@@ -47,7 +47,7 @@ pub struct Linted {
     /// The parse behind `diagnostics`, kept so hover on this version does not read the
     /// file again (after an edit of a long `.env`, with the lines no hover asks about
     /// left blank). `None` when the linter panicked.
-    pub parsed: Option<Arc<ParsedFile>>,
+    pub parsed: Option<Arc<LazyParse>>,
 }
 
 pub struct State {
@@ -396,7 +396,7 @@ pub fn lint_text(
     kind: keylint_core::FileKind,
     project: &Workspace,
     session: &mut LintSession,
-) -> (Vec<Diagnostic>, Option<Arc<ParsedFile>>) {
+) -> (Vec<Diagnostic>, Option<Arc<LazyParse>>) {
     match catch_unwind(AssertUnwindSafe(|| {
         let (diagnostics, parsed) = project.lint_in_session(path, text, kind, session);
         (diagnostics, Some(Arc::new(parsed)))

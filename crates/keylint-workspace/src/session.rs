@@ -5,8 +5,7 @@
 
 use std::path::Path;
 
-use keylint_core::assignment::ParsedFile;
-use keylint_core::incremental::EnvSession;
+use keylint_core::incremental::{EnvSession, LazyParse};
 use keylint_core::{Diagnostic, FileKind, Project as _};
 
 use crate::workspace::{Surroundings, Workspace};
@@ -36,7 +35,7 @@ impl Workspace {
         text: &str,
         kind: FileKind,
         session: &mut LintSession,
-    ) -> (Vec<Diagnostic>, ParsedFile) {
+    ) -> (Vec<Diagnostic>, LazyParse) {
         let input = self.input(path, text, kind);
         let settings = self.settings_for(path);
         let selection = self.selection_for(path);

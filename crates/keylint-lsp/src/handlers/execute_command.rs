@@ -6,7 +6,6 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use keylint_core::assignment::ParsedFile;
 use keylint_core::rules::rule_for_verdict;
@@ -98,13 +97,20 @@ async fn probe(backend: &Backend, arguments: ProbeArguments) -> Result<Value> {
         }
     };
     let found = catch_unwind(AssertUnwindSafe(|| {
-        let parsed = linted.unwrap_or_else(|| Arc::new(ParsedFile::parse(kind, &text)));
+        let fresh;
+        let parsed = match &linted {
+            Some(lazy) => lazy.get(),
+            None => {
+                fresh = ParsedFile::parse(kind, &text);
+                &fresh
+            }
+        };
         let readers = if kind == FileKind::EnvFile {
             project.consumers_of(&path).probed()
         } else {
             Vec::new()
         };
-        readings(&text, &parsed, &path, &readers, wanted)
+        readings(&text, parsed, &path, &readers, wanted)
     }))
     .map_err(|_| Error::internal_error())?
     .map_err(Error::invalid_params)?;

@@ -6,7 +6,6 @@
 use std::fmt::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use keylint_core::assignment::ParsedFile;
@@ -47,8 +46,15 @@ pub async fn hover(backend: &Backend, params: HoverParams) -> Option<Hover> {
         .and_then(|linted| linted.parsed.clone());
     let map = PositionMap::new(&text, encoding);
     let facts = catch_unwind(AssertUnwindSafe(|| {
-        let parsed = linted.unwrap_or_else(|| Arc::new(ParsedFile::parse(kind, &text)));
-        offline_facts(&text, &parsed, &path, map.offset(position), &project)
+        let fresh;
+        let parsed = match &linted {
+            Some(lazy) => lazy.get(),
+            None => {
+                fresh = ParsedFile::parse(kind, &text);
+                &fresh
+            }
+        };
+        offline_facts(&text, parsed, &path, map.offset(position), &project)
     }))
     .ok()??;
     // Paths inside the workspace print relative to it.

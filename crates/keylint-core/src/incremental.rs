@@ -25,9 +25,8 @@
 //! is linted whole. `tests/incremental.rs` checks that after any sequence of edits the
 //! result is the one of a whole lint of the final text.
 
-use std::collections::HashSet;
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use crate::assignment::{PARALLEL_BYTES, ParsedFile};
 use crate::diagnostic::Diagnostic;
@@ -70,8 +69,8 @@ pub struct EnvSession {
 
 #[derive(Debug)]
 struct Linted {
-    text: String,
-    starts: Vec<usize>,
+    text: Arc<str>,
+    starts: Arc<[usize]>,
     /// Per line of `text`.
     lines: Vec<LineState>,
 }
@@ -79,6 +78,9 @@ struct Linted {
 #[derive(Clone, Copy, Debug)]
 struct LineState {
     inert: bool,
+    /// A hash of the variable the line sets, 0 for none: lines are matched by name
+    /// through it (a collision only keeps one line more).
+    name: u64,
     /// A rule found something starting on this line.
     found: bool,
 }
@@ -140,6 +142,7 @@ impl EnvSession {
                 .map(|line| {
                     Some(LineState {
                         inert: classify(line)?,
+                        name: name_key(line_text(input.text, &starts, line)),
                         found: false,
                     })
                 })
@@ -147,8 +150,8 @@ impl EnvSession {
             self.last = lines.map(|mut lines| {
                 mark_found(&mut lines, &starts, &found);
                 Linted {
-                    text: input.text.to_string(),
-                    starts,
+                    text: Arc::from(input.text),
+                    starts: Arc::from(starts),
                     lines,
                 }
             });
@@ -156,13 +159,7 @@ impl EnvSession {
             return (diagnostics, LazyParse::ready(parsed));
         };
         let last = last.expect("an edit is found only from a last lint");
-        let kept = kept_lines(
-            input.text,
-            &starts,
-            &edit.lines,
-            &edit.edited,
-            &edit.removed_names(&last),
-        );
+        let kept = kept_lines(&edit.lines, &edit.edited, &edit.removed_names(&last));
         let mut lines = edit.lines;
         // The rules read the kept lines only, the others shortened to `#` (line numbers
         // stay, so messages that name a line are right); offsets are mapped back.
@@ -189,13 +186,19 @@ impl EnvSession {
                 edit.range = short.original(&edit.range);
             }
         }
-        let blanked = blank_out(input.text, &starts, &kept);
+        let text: Arc<str> = Arc::from(input.text);
+        let starts: Arc<[usize]> = Arc::from(starts);
+        let parse = LazyParse::left_out(LeftOut {
+            text: Arc::clone(&text),
+            starts: Arc::clone(&starts),
+            kept,
+        });
         self.last = Some(Linted {
-            text: input.text.to_string(),
+            text,
             starts,
             lines,
         });
-        (diagnostics, LazyParse::blanked(blanked))
+        (diagnostics, parse)
     }
 }
 
@@ -205,28 +208,41 @@ impl EnvSession {
 #[derive(Debug)]
 pub struct LazyParse {
     parsed: OnceLock<ParsedFile>,
-    blanked: String,
+    left_out: Option<LeftOut>,
+}
+
+/// A text and which of its lines a lint kept.
+#[derive(Debug)]
+struct LeftOut {
+    text: Arc<str>,
+    starts: Arc<[usize]>,
+    kept: Vec<bool>,
 }
 
 impl LazyParse {
     fn ready(parsed: ParsedFile) -> LazyParse {
         LazyParse {
             parsed: OnceLock::from(parsed),
-            blanked: String::new(),
+            left_out: None,
         }
     }
 
-    fn blanked(blanked: String) -> LazyParse {
+    fn left_out(left_out: LeftOut) -> LazyParse {
         LazyParse {
             parsed: OnceLock::new(),
-            blanked,
+            left_out: Some(left_out),
         }
     }
 
     #[must_use]
     pub fn get(&self) -> &ParsedFile {
-        self.parsed
-            .get_or_init(|| ParsedFile::parse(FileKind::EnvFile, &self.blanked))
+        self.parsed.get_or_init(|| {
+            let blanked = self
+                .left_out
+                .as_ref()
+                .map(|left_out| blank_out(&left_out.text, &left_out.starts, &left_out.kept));
+            ParsedFile::parse(FileKind::EnvFile, blanked.as_deref().unwrap_or_default())
+        })
     }
 }
 
@@ -347,6 +363,7 @@ impl Edit {
         for line in edited.clone() {
             let inert = classify(line)?;
             lines.push(LineState {
+                name: name_key(new(line)),
                 inert,
                 found: false,
             });
@@ -359,23 +376,18 @@ impl Edit {
         })
     }
 
-    fn removed_names<'a>(&self, last: &'a Linted) -> Vec<&'a str> {
-        self.removed
-            .clone()
-            .filter_map(|line| name_of(line_text(&last.text, &last.starts, line)))
+    /// The names of the lines of the last text that are gone.
+    fn removed_names(&self, last: &Linted) -> Vec<u64> {
+        last.lines[self.removed.clone()]
+            .iter()
+            .map(|state| state.name)
             .collect()
     }
 }
 
 /// Which lines of the new text the lint reads: see the module documentation.
-fn kept_lines(
-    text: &str,
-    starts: &[usize],
-    lines: &[LineState],
-    edited: &Range<usize>,
-    removed_names: &[&str],
-) -> Vec<bool> {
-    let last_line = starts.len().saturating_sub(1);
+fn kept_lines(lines: &[LineState], edited: &Range<usize>, removed_names: &[u64]) -> Vec<bool> {
+    let last_line = lines.len().saturating_sub(1);
     let mut kept: Vec<bool> = lines
         .iter()
         .enumerate()
@@ -383,19 +395,32 @@ fn kept_lines(
             !state.inert || state.found || edited.contains(&line) || line == 0 || line == last_line
         })
         .collect();
-    let mut names: HashSet<&str> = removed_names.iter().copied().collect();
+    let mut names: Vec<u64> = removed_names.to_vec();
     names.extend(
-        kept.iter()
-            .enumerate()
+        lines
+            .iter()
+            .zip(&kept)
             .filter(|&(_, &kept)| kept)
-            .filter_map(|(line, _)| name_of(line_text(text, starts, line))),
+            .map(|(state, _)| state.name),
     );
-    for (line, kept) in kept.iter_mut().enumerate() {
-        if !*kept {
-            *kept = name_of(line_text(text, starts, line)).is_some_and(|name| names.contains(name));
+    names.retain(|&name| name != 0);
+    names.sort_unstable();
+    names.dedup();
+    for (state, kept) in lines.iter().zip(&mut kept) {
+        if !*kept && state.name != 0 {
+            *kept = names.binary_search(&state.name).is_ok();
         }
     }
     kept
+}
+
+/// [`LineState::name`] of a line.
+fn name_key(line: &str) -> u64 {
+    name_of(line).map_or(0, |name| {
+        let mut hasher = std::hash::DefaultHasher::new();
+        std::hash::Hash::hash(name, &mut hasher);
+        std::hash::Hasher::finish(&hasher).max(1)
+    })
 }
 
 /// `text` with the lines that are not kept replaced by comment lines of the same length

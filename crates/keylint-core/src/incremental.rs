@@ -77,12 +77,27 @@ struct Linted {
 
 #[derive(Clone, Copy, Debug)]
 struct LineState {
+    role: Role,
     inert: bool,
     /// A hash of the variable the line sets, 0 for none: lines are matched by name
     /// through it (a collision only keeps one line more).
     name: u64,
     /// A rule found something starting on this line.
     found: bool,
+}
+
+/// What a line is to the file's structure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    /// An env file's line, or a comment, blank or `environment:` entry of a Compose file:
+    /// may be left out when inert.
+    Free,
+    /// The first entry of a Compose `environment:` (left out, it would leave the mapping
+    /// empty): never left out.
+    First,
+    /// Any other line of a Compose file (services, keys): never left out, and an edit
+    /// of one is linted whole.
+    Structural,
 }
 
 impl EnvSession {
@@ -104,10 +119,15 @@ impl EnvSession {
         selection: &RuleSelection,
     ) -> (Vec<Diagnostic>, LazyParse) {
         let last = self.last.take();
-        if input.kind != FileKind::EnvFile
-            || input.probed.is_some()
-            || input.text.starts_with('\u{feff}')
-        {
+        let starts = line_starts(input.text);
+        let roles = match input.kind {
+            FileKind::EnvFile => Some(vec![Role::Free; starts.len()]),
+            FileKind::Compose => compose_roles(input.text, &starts),
+            _ => None,
+        };
+        let Some(roles) =
+            roles.filter(|_| input.probed.is_none() && !input.text.starts_with('\u{feff}'))
+        else {
             let ((diagnostics, parsed), _) = lint_text(
                 input,
                 project,
@@ -116,20 +136,18 @@ impl EnvSession {
                 is_big(input.text.len()),
             );
             return (diagnostics, LazyParse::ready(parsed));
-        }
-        let starts = line_starts(input.text);
-        let classify = |line: usize| {
-            classify(
-                input.text,
-                line_range(input.text, &starts, line),
-                project,
-                settings,
-            )
         };
-        let Some(edit) = last
-            .as_ref()
-            .and_then(|last| Edit::between(last, input.text, &starts, &classify))
-        else {
+        let classify = |line: usize| {
+            let range = line_range(input.text, &starts, line);
+            match input.kind {
+                FileKind::EnvFile => classify(input.text, range, project, settings),
+                _ => classify_compose(&input.text[range], roles[line], project, settings),
+            }
+        };
+        let name_key = |line: usize| name_key(input.kind, line_text(input.text, &starts, line));
+        let Some(edit) = last.as_ref().and_then(|last| {
+            Edit::between(last, input.text, &starts, &roles, &classify, &name_key)
+        }) else {
             // Nothing to start from: the whole text, then the states of all its lines.
             let (linted, found) = lint_text(
                 input,
@@ -141,8 +159,9 @@ impl EnvSession {
             let lines: Option<Vec<LineState>> = (0..starts.len())
                 .map(|line| {
                     Some(LineState {
+                        role: roles[line],
                         inert: classify(line)?,
-                        name: name_key(line_text(input.text, &starts, line)),
+                        name: name_key(line),
                         found: false,
                     })
                 })
@@ -189,6 +208,7 @@ impl EnvSession {
         let text: Arc<str> = Arc::from(input.text);
         let starts: Arc<[usize]> = Arc::from(starts);
         let parse = LazyParse::left_out(LeftOut {
+            kind: input.kind,
             text: Arc::clone(&text),
             starts: Arc::clone(&starts),
             kept,
@@ -214,6 +234,7 @@ pub struct LazyParse {
 /// A text and which of its lines a lint kept.
 #[derive(Debug)]
 struct LeftOut {
+    kind: FileKind,
     text: Arc<str>,
     starts: Arc<[usize]>,
     kept: Vec<bool>,
@@ -236,12 +257,12 @@ impl LazyParse {
 
     #[must_use]
     pub fn get(&self) -> &ParsedFile {
-        self.parsed.get_or_init(|| {
-            let blanked = self
-                .left_out
-                .as_ref()
-                .map(|left_out| blank_out(&left_out.text, &left_out.starts, &left_out.kept));
-            ParsedFile::parse(FileKind::EnvFile, blanked.as_deref().unwrap_or_default())
+        self.parsed.get_or_init(|| match &self.left_out {
+            Some(left_out) => ParsedFile::parse(
+                left_out.kind,
+                &blank_out(&left_out.text, &left_out.starts, &left_out.kept),
+            ),
+            None => ParsedFile::parse(FileKind::EnvFile, ""),
         })
     }
 }
@@ -346,7 +367,9 @@ impl Edit {
         last: &Linted,
         text: &str,
         starts: &[usize],
+        roles: &[Role],
         classify: &impl Fn(usize) -> Option<bool>,
+        name_key: &impl Fn(usize) -> u64,
     ) -> Option<Edit> {
         let old = |line| line_text(&last.text, &last.starts, line);
         let new = |line| line_text(text, starts, line);
@@ -358,21 +381,40 @@ impl Edit {
             .take_while(|&back| old(old_count - 1 - back) == new(new_count - 1 - back))
             .count();
         let edited = same_before..new_count - same_after;
+        let removed = same_before..old_count - same_after;
+        // A structural line edited or removed changes what the lines around it are.
+        if edited.clone().any(|line| roles[line] == Role::Structural)
+            || last.lines[removed.clone()]
+                .iter()
+                .any(|state| state.role == Role::Structural)
+        {
+            return None;
+        }
         let mut lines = Vec::with_capacity(new_count);
         lines.extend_from_slice(&last.lines[..same_before]);
         for line in edited.clone() {
             let inert = classify(line)?;
             lines.push(LineState {
-                name: name_key(new(line)),
+                role: roles[line],
+                name: name_key(line),
                 inert,
                 found: false,
             });
         }
         lines.extend_from_slice(&last.lines[old_count - same_after..]);
+        // A line whose role changed (an entry that became the first) is judged again,
+        // and read this time.
+        for (line, state) in lines.iter_mut().enumerate() {
+            if state.role != roles[line] {
+                state.role = roles[line];
+                state.inert = classify(line)?;
+                state.found = true;
+            }
+        }
         Some(Edit {
             lines,
             edited,
-            removed: same_before..old_count - same_after,
+            removed,
         })
     }
 
@@ -415,8 +457,12 @@ fn kept_lines(lines: &[LineState], edited: &Range<usize>, removed_names: &[u64])
 }
 
 /// [`LineState::name`] of a line.
-fn name_key(line: &str) -> u64 {
-    name_of(line).map_or(0, |name| {
+fn name_key(kind: FileKind, line: &str) -> u64 {
+    let name = match kind {
+        FileKind::EnvFile => name_of(line),
+        _ => compose_entry(line).map(|(name, _)| name),
+    };
+    name.map_or(0, |name| {
         let mut hasher = std::hash::DefaultHasher::new();
         std::hash::Hash::hash(name, &mut hasher);
         std::hash::Hasher::finish(&hasher).max(1)
@@ -489,11 +535,14 @@ fn classify(
         return Some(!mentions_keylint);
     }
     let simple = simple_line::at(text, range.start).filter(|simple| simple.end == range.end)?;
-    let name = simple.name();
     let raw = &text[simple.value_range.clone()];
+    Some(!mentions_keylint && is_inert(simple.name(), raw, project, settings))
+}
+
+/// Whether an assignment of `raw` to `name` is inert (see the module documentation).
+fn is_inert(name: &str, raw: &str, project: &dyn Project, settings: &Settings) -> bool {
     let bare = raw.trim_matches(['"', '\'']);
-    let inert = !mentions_keylint
-        && provider::variable(name).is_none()
+    provider::variable(name).is_none()
         && !settings
             .extra_variables
             .api_keys
@@ -506,6 +555,151 @@ fn classify(
             .any(|word| contains_ignore_ascii_case(name, word))
         && !is_near_miss(name)
         && provider::key_shape(bare).is_none()
-        && !is_secret_value(raw);
-    Some(inert)
+        && !is_secret_value(raw)
+}
+
+/// The roles of a Compose file's lines, when every line is of the plain block shape whose
+/// structure depends on indentation alone: empty lines, comments, `key:`, `key: scalar`
+/// and `- scalar`, with spaces for indentation and scalars that are plain words or
+/// simply quoted (no `$`, `#`, anchors, aliases, flow or block scalars, no `\r` or tab),
+/// every `environment:` entry at one indentation, and no `env_file`, `extends` or merge
+/// key (which bring in other files or other services). `None` otherwise.
+fn compose_roles(text: &str, starts: &[usize]) -> Option<Vec<Role>> {
+    let mut roles = Vec::with_capacity(starts.len());
+    // Open keys: indentation, and whether the key is `environment:`.
+    let mut open: Vec<(usize, bool)> = Vec::new();
+    // The entries of the `environment:` being read: their indentation, list or map.
+    let mut entries: Option<(usize, bool)> = None;
+    for line in 0..starts.len() {
+        let line = line_text(text, starts, line);
+        let content = line.strip_suffix('\n').unwrap_or(line);
+        if content.contains(['\r', '\t']) {
+            return None;
+        }
+        let rest = content.trim_start_matches(' ');
+        if rest.is_empty() || rest.starts_with('#') {
+            roles.push(Role::Free);
+            continue;
+        }
+        let indent = content.len() - rest.len();
+        while open.last().is_some_and(|&(open, _)| open >= indent) {
+            open.pop();
+        }
+        let in_environment = open.last().is_some_and(|&(_, environment)| environment);
+        let (list, key, value) = match rest.strip_prefix("- ") {
+            Some(item) => (true, None, Some(item)),
+            None => {
+                let (key, value) = rest.split_once(':')?;
+                let plain = !key.is_empty()
+                    && key
+                        .bytes()
+                        .all(|byte| byte.is_ascii_alphanumeric() || b"_.-".contains(&byte));
+                if !plain || matches!(key, "env_file" | "extends") {
+                    return None;
+                }
+                match value {
+                    "" => (false, Some(key), None),
+                    _ => (false, Some(key), Some(value.strip_prefix(' ')?)),
+                }
+            }
+        };
+        if value.is_some_and(|value| !is_simple_scalar(value)) {
+            return None;
+        }
+        if in_environment {
+            // An entry: all of one `environment:` at one indentation, of one form.
+            value?;
+            let role = match entries {
+                None => {
+                    entries = Some((indent, list));
+                    Role::First
+                }
+                Some(shape) if shape == (indent, list) => Role::Free,
+                Some(_) => return None,
+            };
+            roles.push(role);
+            continue;
+        }
+        if let Some(key) = key.filter(|_| value.is_none()) {
+            open.push((indent, key == "environment"));
+            entries = None;
+        } else if list && open.is_empty() {
+            return None;
+        }
+        roles.push(Role::Structural);
+    }
+    Some(roles)
+}
+
+/// A scalar whose meaning does not depend on anything around it: a plain word (with
+/// inner spaces) or a simply quoted string, with none of `$`, `#`, `\`, and not starting
+/// with a YAML indicator.
+fn is_simple_scalar(value: &str) -> bool {
+    let inner_ok = |inner: &str, quote: char| !inner.contains([quote, '$', '#', '\\']);
+    if let Some(inner) = value
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+    {
+        return inner_ok(inner, '"');
+    }
+    if let Some(inner) = value
+        .strip_prefix('\'')
+        .and_then(|rest| rest.strip_suffix('\''))
+    {
+        return inner_ok(inner, '\'');
+    }
+    value
+        .bytes()
+        .next()
+        .is_some_and(|first| first.is_ascii_alphanumeric() || b"_./".contains(&first))
+        && value
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || b"_./+=,%@:- ".contains(&byte))
+        && !value.contains(": ")
+        && !value.ends_with([' ', ':'])
+}
+
+/// The name and raw value of a Compose `environment:` entry line (`NAME: value` or
+/// `- NAME=value`).
+fn compose_entry(line: &str) -> Option<(&str, &str)> {
+    let content = line
+        .strip_suffix('\n')
+        .unwrap_or(line)
+        .trim_start_matches(' ');
+    if content.starts_with('#') {
+        return None;
+    }
+    match content.strip_prefix("- ") {
+        Some(item) => item.split_once('='),
+        None => content
+            .split_once(':')
+            .map(|(name, value)| (name, value.trim_start_matches(' '))),
+    }
+}
+
+/// Whether a Compose line with this role is inert.
+fn classify_compose(
+    line: &str,
+    role: Role,
+    project: &dyn Project,
+    settings: &Settings,
+) -> Option<bool> {
+    let content = line
+        .strip_suffix('\n')
+        .unwrap_or(line)
+        .trim_start_matches(' ');
+    if role != Role::Free {
+        return Some(false);
+    }
+    if content.is_empty() {
+        return Some(true);
+    }
+    if content.starts_with('#') {
+        return Some(!contains_ignore_ascii_case(content, "keylint"));
+    }
+    Some(
+        !contains_ignore_ascii_case(content, "keylint")
+            && compose_entry(line)
+                .is_some_and(|(name, raw)| is_inert(name, raw, project, settings)),
+    )
 }

@@ -1,8 +1,9 @@
 //! The incremental lint (`keylint_core::incremental::EnvSession`, what the language server
 //! runs on each edit) finds exactly what a whole lint of the same text finds, in the same
 //! order, after any sequence of edits: quotes opened and closed, `#`, `$`, `${`, `=`, new
-//! lines and `\r` typed anywhere, lines pasted and deleted, on files mixing inert lines
-//! with provider variables, near misses, duplicates and suppressions.
+//! lines and `\r` typed anywhere, lines pasted and deleted, on `.env` files mixing inert
+//! lines with provider variables, near misses, duplicates and suppressions, and on
+//! Compose files likewise (plus indentation, `:`, `- `, anchors and block scalars typed).
 
 use std::path::Path;
 
@@ -140,6 +141,111 @@ proptest! {
     }
 }
 
+/// Compose `environment:` entries, as map entries or list items.
+fn compose_entry(list: bool) -> impl Strategy<Value = String> {
+    let name = prop::sample::select(vec![
+        "SETTING_0",
+        "SETTING_1",
+        "SETTING_2",
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "OPENAI_ORG_ID",
+        "OPENAI_APIKEY",
+        "CACHE_DIR",
+        "DATABSE_HOST",
+    ]);
+    let value = prop::sample::select(vec![
+        "value-1".to_string(),
+        "\"a b\"".to_string(),
+        "'x'".to_string(),
+        KEY.to_string(),
+        format!("\" {KEY}\""),
+        "changeme".to_string(),
+        "http://localhost:11434/v1".to_string(),
+        "org-abc".to_string(),
+    ]);
+    (name, value).prop_map(move |(name, value)| {
+        if list {
+            format!("      - {name}={}\n", value.trim_matches('"'))
+        } else {
+            format!("      {name}: {value}\n")
+        }
+    })
+}
+
+fn compose_service() -> impl Strategy<Value = String> {
+    any::<bool>().prop_flat_map(|list| {
+        (
+            0..4u8,
+            prop::collection::vec(
+                prop_oneof![
+                    6 => compose_entry(list),
+                    1 => Just("      # keylint: ignore-next-line[KL202]\n".to_string()),
+                    1 => Just("      # a comment\n".to_string()),
+                    1 => Just("\n".to_string()),
+                ],
+                1..8,
+            ),
+        )
+            .prop_map(|(index, entries)| {
+                format!(
+                    "  svc{index}:\n    image: app:{index}\n    environment:\n{}",
+                    entries.concat()
+                )
+            })
+    })
+}
+
+/// What an edit of a Compose file inserts.
+fn compose_insertion() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => any::<bool>().prop_flat_map(compose_entry),
+        1 => prop::sample::select(vec![
+            "\"", "'", "#", "$", "${X}", ":", ": ", "- ", " ", "  ", "\n", "\r", "\t", "x",
+            "_KEY", "&a ", "*a", "|", "{", "env_file: .env", "  svc9:\n", "é",
+        ])
+        .prop_map(str::to_string),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|cases| cases.parse().ok()).unwrap_or(160),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn incremental_compose_lint_equals_a_whole_lint_after_any_edits(
+        services in prop::collection::vec(compose_service(), 1..5),
+        edits in prop::collection::vec((0.0..=1.0f64, any::<bool>(), prop_oneof![3 => Just(0usize), 1 => 1..40usize], compose_insertion()), 1..10),
+    ) {
+        let project = LoneFile::default();
+        let selection = RuleSelection::default();
+        let mut text = format!("services:\n{}", services.concat());
+        let mut session = EnvSession::default();
+        let path = Path::new("app/compose.yaml");
+        let first = LintInput::new(path, &text, FileKind::Compose);
+        let (found, _) = session.lint(&first, &project, &Settings::default(), &selection);
+        prop_assert_eq!(found, whole(&first, &project));
+        for (at, at_line_start, deleted, inserted) in &edits {
+            let mut at = *at;
+            if *at_line_start {
+                // Whole lines go in between lines.
+                let offset = (text.len() as f64 * at) as usize;
+                let start = text.as_bytes()[..offset.min(text.len())]
+                    .iter()
+                    .rposition(|&byte| byte == b'\n')
+                    .map_or(0, |newline| newline + 1);
+                at = start as f64 / text.len().max(1) as f64;
+            }
+            apply(&mut text, &(at, *deleted, inserted.clone()));
+            let input = LintInput::new(path, &text, FileKind::Compose);
+            let (found, _) = session.lint(&input, &project, &Settings::default(), &selection);
+            prop_assert_eq!(found, whole(&input, &project), "text {:?}", text);
+        }
+    }
+}
+
 /// An edit of one inert line of a long file keeps out every other inert line, and the
 /// result is still the whole lint's.
 #[test]
@@ -172,4 +278,40 @@ fn an_edit_of_a_long_file_reads_only_what_it_can_affect() {
         .collect();
     // The key (a provider variable with a finding) and the last line.
     assert_eq!(read, ["OPENAI_API_KEY", "SETTING_1999"]);
+}
+
+/// The same for a long Compose file: an edit of one entry reads the entries it can
+/// affect, not every service.
+#[test]
+fn an_edit_of_a_long_compose_file_reads_only_what_it_can_affect() {
+    let mut text = format!(
+        "services:\n  api:\n    image: app\n    environment:\n      OPENAI_API_KEY: \" {KEY}\"\n"
+    );
+    for service in 0..100 {
+        text.push_str(&format!(
+            "  svc{service}:\n    image: app:{service}\n    environment:\n"
+        ));
+        for variable in 0..20 {
+            text.push_str(&format!(
+                "      VAR_{service}_{variable}: \"value {service}\"\n"
+            ));
+        }
+    }
+    let project = LoneFile::default();
+    let selection = RuleSelection::default();
+    let mut session = EnvSession::default();
+    let path = Path::new("compose.yaml");
+    let input = LintInput::new(path, &text, FileKind::Compose);
+    let (found, parsed) = session.lint(&input, &project, &Settings::default(), &selection);
+    assert_eq!(parsed.get().assignments.len(), 2_001);
+    assert_eq!(found, whole(&input, &project));
+    let at = text.find("VAR_50_10:").unwrap();
+    text.insert(at, 'X');
+    let input = LintInput::new(path, &text, FileKind::Compose);
+    let (found, parsed) = session.lint(&input, &project, &Settings::default(), &selection);
+    assert_eq!(found, whole(&input, &project));
+    // The key, each service's first entry (kept so no `environment:` is left empty), the
+    // edited entry and the last line.
+    let read = parsed.get().assignments.len();
+    assert_eq!(read, 1 + 100 + 1 + 1, "{read} entries read");
 }

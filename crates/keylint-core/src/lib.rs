@@ -20,6 +20,7 @@ pub mod assignment;
 pub mod extract;
 pub mod fix;
 pub mod hints;
+pub mod incremental;
 pub mod inspect;
 pub mod linter;
 pub mod probed;

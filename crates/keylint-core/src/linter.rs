@@ -141,6 +141,30 @@ pub fn lint_parsed(
     settings: &Settings,
     selection: &RuleSelection,
 ) -> Vec<Diagnostic> {
+    let parallel = input.text.len() >= PARALLEL_BYTES;
+    let found = rule_findings(input, parsed, project, settings, selection, parallel);
+    finish(input, selection, found)
+}
+
+/// Whether `rule` runs on `input` under `selection`. Probe rules run only on probed files:
+/// elsewhere they could not have found anything, and a suppression of one is then not
+/// "unused".
+fn runs(input: &LintInput, selection: &RuleSelection, rule: &RuleInfo) -> bool {
+    selection.is_enabled(rule) && (input.probed.is_some() || !rule.needs_probe())
+}
+
+/// What the rules find in a parsed file, before inline suppressions, sorting and
+/// masking ([`finish`]): the per-line results an incremental lint keeps. With
+/// `parallel`, the loaders and the rules run on several threads (big files; an
+/// incremental lint of a big text whose lines are mostly left out is not one).
+pub(crate) fn rule_findings(
+    input: &LintInput,
+    parsed: &ParsedFile,
+    project: &dyn Project,
+    settings: &Settings,
+    selection: &RuleSelection,
+    parallel: bool,
+) -> Vec<Diagnostic> {
     #[cfg(debug_assertions)]
     panic_on_test_marker(input.text);
     let consumers = if parsed.kind == FileKind::EnvFile {
@@ -148,6 +172,12 @@ pub fn lint_parsed(
     } else {
         Default::default()
     };
+    if !parallel {
+        // Read here, one after the other, so `read_consumers` finds them ready.
+        for &consumer in &consumers.judged() {
+            let _ = parsed.outcome(0, consumer);
+        }
+    }
     parsed.read_consumers(&consumers.judged());
     let context = Context {
         path: input.path,
@@ -163,13 +193,11 @@ pub fn lint_parsed(
         judged: consumers.judged(),
         by_name: OnceLock::new(),
     };
-    // Probe rules run only on probed files: elsewhere they could not have found
-    // anything, and a suppression of one is then not "unused".
-    let runs = |rule: &RuleInfo| {
-        selection.is_enabled(rule) && (input.probed.is_some() || !rule.needs_probe())
-    };
-    let rules: Vec<&RuleInfo> = RULES.iter().filter(|rule| runs(rule)).collect();
-    let mut diagnostics = if input.text.len() >= PARALLEL_BYTES && rules.len() > 1 {
+    let rules: Vec<&RuleInfo> = RULES
+        .iter()
+        .filter(|rule| runs(input, selection, rule))
+        .collect();
+    if parallel && rules.len() > 1 {
         // Big files: rules are independent (each reads the context and writes its own
         // findings), so half of them run on a second thread. The final sort makes the
         // order the same as one thread's.
@@ -186,21 +214,34 @@ pub fn lint_parsed(
         })
     } else {
         run_rules(&context, &rules, selection)
-    };
+    }
+}
+
+/// Applies the inline suppressions of `input.text` to the rules' findings (reporting the
+/// unused ones as KL002), sorts them and masks them for display.
+pub(crate) fn finish(
+    input: &LintInput,
+    selection: &RuleSelection,
+    mut diagnostics: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
     let suppressions = suppression::parse(input.text, input.kind);
     if !suppressions.is_empty() {
         let usage = suppression::apply(input.text, &suppressions, &mut diagnostics);
         let unused_rule = rule("KL002").expect("KL002 is registered");
         if selection.is_enabled(unused_rule) {
             let severity = selection.severity_for(unused_rule);
-            diagnostics.extend(unused(&suppressions, &usage, &runs).into_iter().map(
-                |mut diagnostic| {
+            diagnostics.extend(
+                unused(&suppressions, &usage, &|rule: &RuleInfo| {
+                    runs(input, selection, rule)
+                })
+                .into_iter()
+                .map(|mut diagnostic| {
                     if let Some(severity) = severity {
                         diagnostic.severity = severity;
                     }
                     diagnostic
-                },
-            ));
+                }),
+            );
         }
     }
     diagnostics.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));

@@ -12,6 +12,7 @@ use keylint_core::FileKind;
 use keylint_core::Project as _;
 use keylint_core::assignment::ParsedFile;
 use keylint_core::code::CodeRead;
+use keylint_core::incremental::LazyParse;
 use keylint_core::project::normalize;
 use keylint_core::uses::yaml_uses;
 use keylint_workspace::Workspace;
@@ -22,7 +23,7 @@ use crate::documents::Document;
 use crate::encoding::{Encoding, PositionMap};
 use crate::probe::assignment_at;
 use crate::server::Backend;
-use crate::state::{MAX_LINT_BYTES, read};
+use crate::state::read;
 
 /// A request's position in an open document, with the project as it is now.
 pub struct Cursor {
@@ -37,14 +38,10 @@ pub struct Cursor {
 }
 
 impl Cursor {
-    /// The cursor at `position` of the open document `uri`; `None` when it is not open
-    /// or too big to read.
+    /// The cursor at `position` of the open document `uri`; `None` when it is not open.
     #[must_use]
     pub fn at(backend: &Backend, uri: &Uri, position: Position) -> Option<Cursor> {
         let document: Document = read(&backend.state.documents).get(uri).cloned()?;
-        if document.rope.len_bytes() > MAX_LINT_BYTES {
-            return None;
-        }
         let path = normalize(
             &document
                 .path
@@ -67,13 +64,25 @@ impl Cursor {
         })
     }
 
-    /// The parse of the document's text: the last lint's when it is of this text.
+    /// The parse of the whole document: the last lint's when it is of this text and read
+    /// every line (an incremental lint leaves out lines it cannot affect).
     #[must_use]
-    pub fn parsed(&self, backend: &Backend, kind: FileKind) -> Arc<ParsedFile> {
+    pub fn parsed(&self, backend: &Backend, kind: FileKind) -> Arc<LazyParse> {
         backend
             .state
             .last_parse(&self.uri, &self.text)
-            .unwrap_or_else(|| Arc::new(ParsedFile::parse(kind, &self.text)))
+            .filter(|parse| parse.is_whole())
+            .unwrap_or_else(|| Arc::new(LazyParse::whole(ParsedFile::parse(kind, &self.text))))
+    }
+
+    /// The parse behind the last lint of this text, lines left out included (read as
+    /// comments): enough for a line a lint always reads, such as a provider variable's.
+    #[must_use]
+    pub fn lint_parse(&self, backend: &Backend, kind: FileKind) -> Arc<LazyParse> {
+        backend
+            .state
+            .last_parse(&self.uri, &self.text)
+            .unwrap_or_else(|| Arc::new(LazyParse::whole(ParsedFile::parse(kind, &self.text))))
     }
 
     /// What the cursor is on.
@@ -96,7 +105,8 @@ impl Cursor {
             let range = reads.first()?.1.range.clone();
             return Some(Target::Read { reads, range });
         };
-        let parsed = self.parsed(backend, kind);
+        let parse = self.parsed(backend, kind);
+        let parsed = parse.get();
         if let Some(yaml) = &parsed.yaml
             && matches!(parsed.kind, FileKind::Compose | FileKind::Workflow)
             && let Some(used) = yaml_uses(&self.text, yaml)
@@ -109,7 +119,7 @@ impl Cursor {
                 kind: parsed.kind,
             });
         }
-        let (index, ..) = assignment_at(&parsed, self.offset)?;
+        let (index, ..) = assignment_at(parsed, self.offset)?;
         let assignment = &parsed.assignments[index];
         Some(Target::Assignment {
             name: assignment.name.clone(),

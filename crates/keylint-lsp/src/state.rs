@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
 use keylint_core::Diagnostic;
-use keylint_core::assignment::ParsedFile;
+use keylint_core::incremental::LazyParse;
 use keylint_probe::Prober;
 use keylint_workspace::config::{ConfigChoice, Configs};
 use keylint_workspace::discover::discover_bounded;
-use keylint_workspace::{Index, Workspace};
+use keylint_workspace::{Index, LintSession, Workspace};
 use tower_lsp_server::ls_types::Uri;
 
 use crate::documents::{Document, Documents};
@@ -21,11 +21,6 @@ use crate::settings::Settings;
 /// The background index of the workspace folder looks at no more entries than this (a
 /// folder such as a home directory opened by mistake must not keep a core busy).
 pub const MAX_INDEXED_ENTRIES: usize = 200_000;
-
-/// Documents larger than this are not linted (nor hovered): real env and Compose files
-/// are a few kilobytes, and the core's cost on megabytes of text would stall the
-/// server. The client gets an empty diagnostic list and a log message.
-pub const MAX_LINT_BYTES: usize = 1 << 20;
 
 /// What the client said in `initialize`.
 #[derive(Clone, Debug, Default)]
@@ -52,8 +47,9 @@ pub struct Linted {
     pub text: String,
     pub diagnostics: Vec<Diagnostic>,
     /// The parse behind `diagnostics`, kept so hover on this version does not read the
-    /// file again. `None` when the document was too big to lint or the linter panicked.
-    pub parsed: Option<Arc<ParsedFile>>,
+    /// file again (after an edit of a long `.env`, with the lines no hover asks about
+    /// left blank). `None` when the linter panicked.
+    pub parsed: Option<Arc<LazyParse>>,
 }
 
 pub struct State {
@@ -65,6 +61,11 @@ pub struct State {
     pub linted: Mutex<HashMap<Uri, Arc<Linted>>>,
     /// The result last pushed per document (push mode only).
     pub pushed: Mutex<HashMap<Uri, Arc<Linted>>>,
+    /// The lint running per document, if any (see [`State::lint_in_background`]).
+    running: Mutex<HashMap<Uri, Arc<tokio::sync::Notify>>>,
+    /// What each open document's last lint keeps for the next (an edit is judged again
+    /// only where it can change something). Taken out while a lint runs.
+    sessions: Mutex<HashMap<Uri, LintSession>>,
     pub prober: RwLock<Prober>,
     /// The project as both front ends model it: configs, who reads what, `.gitignore`,
     /// with the open buffers laid over the disk. Handlers lint a clone of it.
@@ -95,6 +96,8 @@ impl Default for State {
             documents: RwLock::default(),
             linted: Mutex::default(),
             pushed: Mutex::default(),
+            running: Mutex::default(),
+            sessions: Mutex::default(),
             generation: std::sync::atomic::AtomicU64::new(0),
             shutdown: std::sync::atomic::AtomicBool::new(false),
         }
@@ -219,6 +222,17 @@ impl State {
             .collect()
     }
 
+    /// Drops what a closed document's lints kept.
+    pub fn forget_session(&self, uri: &Uri) {
+        lock(&self.sessions).remove(uri);
+    }
+
+    /// How many lints have started, of any document.
+    #[must_use]
+    pub fn lints_started(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     pub fn request_shutdown(&self) {
         self.shutdown
             .store(true, std::sync::atomic::Ordering::SeqCst);
@@ -234,7 +248,7 @@ impl State {
     }
 
     /// The parse behind the last lint of `uri`, when that lint was of `text`.
-    pub fn last_parse(&self, uri: &Uri, text: &str) -> Option<Arc<ParsedFile>> {
+    pub fn last_parse(&self, uri: &Uri, text: &str) -> Option<Arc<LazyParse>> {
         lock(&self.linted)
             .get(uri)
             .filter(|linted| linted.text == text)
@@ -273,15 +287,11 @@ impl State {
         if let Err(error) = project.config_for(&path) {
             lock(&self.pending_config_errors).push(error);
         }
-        let (diagnostics, parsed) = if text.len() > MAX_LINT_BYTES {
-            tracing::warn!(
-                "not linting a {} byte document (limit {MAX_LINT_BYTES})",
-                text.len()
-            );
-            (Vec::new(), None)
-        } else {
-            lint_text(&path, &text, kind, &project)
-        };
+        let mut session = lock(&self.sessions).remove(uri).unwrap_or_default();
+        let (diagnostics, parsed) = lint_text(&path, &text, kind, &project, &mut session);
+        if parsed.is_some() && read(&self.documents).get(uri).is_some() {
+            lock(&self.sessions).insert(uri.clone(), session);
+        }
         let diagnostics = relative_to_root(diagnostics, read(&self.client).root.as_deref());
         let linted = Arc::new(Linted {
             generation,
@@ -303,13 +313,51 @@ impl State {
 
     /// [`State::lint_document`] on the blocking pool: a big document's lint never holds
     /// up the protocol loop (hovers and edits of other documents go on meanwhile).
+    ///
+    /// At most one lint runs per document. A caller that comes while one runs waits for
+    /// it and then takes the result of a lint that started after it came, running that
+    /// lint itself if no other waiter did: ten quick edits of a slow document cost two
+    /// lints (the one running and one of the latest text), not ten queued one behind
+    /// the other.
     pub async fn lint_in_background(self: &Arc<Self>, uri: &Uri) -> Option<Arc<Linted>> {
-        let state = Arc::clone(self);
-        let uri = uri.clone();
-        tokio::task::spawn_blocking(move || state.lint_document(&uri))
-            .await
-            .ok()
-            .flatten()
+        let asked = self.generation.load(std::sync::atomic::Ordering::SeqCst);
+        loop {
+            let running = {
+                let mut running = lock(&self.running);
+                match running.get(uri) {
+                    // Created under the lock, so the end of that lint cannot be missed.
+                    Some(done) => Some(Arc::clone(done).notified_owned()),
+                    None => {
+                        running.insert(uri.clone(), Arc::new(tokio::sync::Notify::new()));
+                        None
+                    }
+                }
+            };
+            let Some(finished) = running else {
+                let state = Arc::clone(self);
+                let owned = uri.clone();
+                // The slot is freed by the blocking task itself, which runs to the end
+                // even when this caller is dropped (a cancelled pull request).
+                return tokio::task::spawn_blocking(move || {
+                    let linted = catch_unwind(AssertUnwindSafe(|| state.lint_document(&owned)));
+                    if let Some(done) = lock(&state.running).remove(&owned) {
+                        done.notify_waiters();
+                    }
+                    linted.ok().flatten()
+                })
+                .await
+                .ok()
+                .flatten();
+            };
+            finished.await;
+            let newer = lock(&self.linted)
+                .get(uri)
+                .filter(|linted| linted.generation > asked)
+                .cloned();
+            if newer.is_some() {
+                return newer;
+            }
+        }
     }
 
     /// URIs of open documents keylint lints, other than `except`, that may read
@@ -364,17 +412,17 @@ fn relative_to_root(mut diagnostics: Vec<Diagnostic>, root: Option<&Path>) -> Ve
 }
 
 /// The core call, with panics caught: a document that trips a bug yields no
-/// diagnostics (and a log line) instead of killing the server. Also returns the parsed
-/// file, loader outcomes and all, for hover on this version.
+/// diagnostics (and a log line) instead of killing the server. Also returns the parse,
+/// loader outcomes and all, for hover on this version.
 pub fn lint_text(
     path: &Path,
     text: &str,
     kind: keylint_core::FileKind,
     project: &Workspace,
-) -> (Vec<Diagnostic>, Option<Arc<ParsedFile>>) {
+    session: &mut LintSession,
+) -> (Vec<Diagnostic>, Option<Arc<LazyParse>>) {
     match catch_unwind(AssertUnwindSafe(|| {
-        let parsed = ParsedFile::parse(kind, text);
-        let diagnostics = project.lint_parsed(path, text, &parsed);
+        let (diagnostics, parsed) = project.lint_in_session(path, text, kind, session);
         (diagnostics, Some(Arc::new(parsed)))
     })) {
         Ok(linted) => linted,

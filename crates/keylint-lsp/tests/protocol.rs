@@ -377,7 +377,7 @@ async fn rapid_incremental_edits_stay_in_order() {
 }
 
 #[tokio::test]
-async fn robustness_garbage_positions_binary_and_big_documents() {
+async fn robustness_garbage_positions_and_binary_content() {
     let dir = workspace(&[]);
     let uri = file_uri(&dir.path().join(".env"));
     let mut client = TestClient::started(push_capabilities(), dir.path()).await;
@@ -417,13 +417,6 @@ async fn robustness_garbage_positions_binary_and_big_documents() {
         )
         .await;
     assert!(hover.is_null() || hover.is_object());
-    // A 10 MB document gets its (empty: over the size limit) diagnostics in time.
-    let big = padded_to(&format!("OPENAI_API_KEY={}\n", openai_key('e')), 10 << 20);
-    let started = Instant::now();
-    client.change_full(&uri, &big, 5).await;
-    let published = client.diagnostics(&uri).await;
-    assert_eq!(published["version"], 5);
-    eprintln!("10 MB didChange → diagnostics: {:?}", started.elapsed());
     // Still alive and consistent.
     client.change_full(&uri, "OPENAI_API_KEY= x\n", 6).await;
     let published = client.diagnostics(&uri).await;
@@ -444,49 +437,110 @@ fn padded_to(first_lines: &str, length: usize) -> String {
     text
 }
 
-/// A document over `MAX_LINT_BYTES` is neither linted nor hovered, even with a finding
-/// in its first line; the same finding just under the limit is reported and hovered.
+/// A 10 MB document (no size limit) gets its diagnostics, and while it is being linted
+/// another document's diagnostics and hover are answered first. Quick edits of the big
+/// document are coalesced: fewer lints (and pushes) than edits, the last for the last
+/// version.
 #[tokio::test]
-async fn documents_over_the_size_limit_are_not_linted_even_with_findings() {
-    use keylint_lsp::state::MAX_LINT_BYTES;
+async fn a_10_mb_document_is_linted_without_holding_up_other_documents() {
     let dir = workspace(&[]);
-    let uri = file_uri(&dir.path().join(".env"));
-    let mut client = TestClient::started(push_capabilities(), dir.path()).await;
-    // Blanks inside the quotes: KL102.
-    let finding = format!("OPENAI_API_KEY=\" {}\"\n", openai_key('e'));
-    let mut under = padded_to(&finding, MAX_LINT_BYTES);
-    let last_line_end = under.as_bytes()[..MAX_LINT_BYTES]
-        .iter()
-        .rposition(|&byte| byte == b'\n')
-        .unwrap();
-    under.truncate(last_line_end + 1);
-    let over = padded_to(&under, MAX_LINT_BYTES + 1);
-    let hover = json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 3}});
-    for (version, text, linted) in [(1, &under, true), (2, &over, false), (3, &under, true)] {
-        if version == 1 {
-            client.open(&uri, text, version).await;
-        } else {
-            client.change_full(&uri, text, version).await;
-        }
-        let published = client.diagnostics(&uri).await;
-        assert_eq!(published["version"], version);
-        let codes: Vec<&Value> = published["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|diagnostic| &diagnostic["code"])
-            .collect();
-        let hovered = client.request("textDocument/hover", hover.clone()).await;
-        if linted {
-            assert!(text.len() <= MAX_LINT_BYTES);
-            assert_eq!(codes, [&json!("KL102")]);
-            assert!(hovered.is_object(), "{hovered}");
-        } else {
-            assert!(text.len() > MAX_LINT_BYTES);
-            assert!(codes.is_empty(), "{codes:?}");
-            assert!(hovered.is_null(), "{hovered}");
+    let big_uri = file_uri(&dir.path().join("big/.env"));
+    let small_uri = file_uri(&dir.path().join(".env"));
+    let state = std::sync::Arc::new(keylint_lsp::state::State::default());
+    let mut client = TestClient::in_process_on(std::sync::Arc::clone(&state));
+    client
+        .initialize(
+            push_capabilities(),
+            json!({"keylint": {"probe": {"enable": false}}}),
+            &file_uri(dir.path()),
+        )
+        .await;
+    // Blanks inside the quotes on the first line: KL102.
+    let big = padded_to(
+        &format!("OPENAI_API_KEY=\" {}\"\n", openai_key('e')),
+        10 << 20,
+    );
+    client.open(&big_uri, &big, 1).await;
+    // Then, at once, a small document with the same finding, and a hover on it.
+    let small = format!("OPENAI_API_KEY=\" {}\"\n", openai_key('f'));
+    client.open(&small_uri, &small, 1).await;
+    let hover = client
+        .start_request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": small_uri}, "position": {"line": 0, "character": 3}}),
+        )
+        .await;
+    // Quick edits of the big document's second line while it is being linted.
+    let edits = 5;
+    for version in 2..2 + edits {
+        client
+            .notify(
+                "textDocument/didChange",
+                json!({
+                    "textDocument": {"uri": big_uri, "version": version},
+                    "contentChanges": [{
+                        "range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}},
+                        "text": "#"
+                    }]
+                }),
+            )
+            .await;
+    }
+    let last_version = 1 + edits;
+    // What arrives, in order, until the big document's diagnostics for its last version.
+    let mut arrived = Vec::new();
+    let mut big_pushes = Vec::new();
+    while big_pushes
+        .last()
+        .is_none_or(|(version, _)| *version != last_version)
+    {
+        let message = client
+            .try_recv(Duration::from_secs(300))
+            .await
+            .expect("the big document's diagnostics arrive");
+        if message["id"] == hover {
+            assert!(message["result"].is_object(), "{message}");
+            arrived.push("hover");
+        } else if message["method"] == "textDocument/publishDiagnostics" {
+            let params = &message["params"];
+            let codes: Vec<Value> = params["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|diagnostic| diagnostic["code"].clone())
+                .collect();
+            assert_eq!(codes, [json!("KL102")], "{}", params["uri"]);
+            if params["uri"] == big_uri {
+                big_pushes.push((params["version"].as_i64().unwrap(), codes));
+                arrived.push("big");
+            } else {
+                arrived.push("small");
+            }
         }
     }
+    let first_big = arrived.iter().position(|what| *what == "big").unwrap();
+    for answered in ["small", "hover"] {
+        let at = arrived.iter().position(|what| *what == answered);
+        assert!(
+            at.is_some_and(|at| at < first_big),
+            "{answered} before the big document's first diagnostics: {arrived:?}"
+        );
+    }
+    // The small document once; the big one when opened, then its five edits together
+    // (a third lint at most, when an edit came before the first lint started).
+    assert!(
+        state.lints_started() <= 4,
+        "the edits made during a lint are linted together: {} lints",
+        state.lints_started()
+    );
+    // The big document still answers hover, on its current text.
+    let hovered = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": big_uri}, "position": {"line": 0, "character": 3}}),
+        )
+        .await;
+    assert!(hovered["contents"]["value"].is_string(), "{hovered}");
     client.shutdown().await;
 }
 

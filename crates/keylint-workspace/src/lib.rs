@@ -16,6 +16,7 @@ pub mod files;
 pub mod lint;
 pub mod names;
 pub mod navigation;
+pub mod session;
 pub mod setters;
 pub mod workspace;
 pub mod write;
@@ -24,4 +25,5 @@ pub mod write;
 mod helpers;
 
 pub use lint::{Applied, FixTarget, Fixed, fix_files};
+pub use session::LintSession;
 pub use workspace::{Index, Overrides, Workspace};

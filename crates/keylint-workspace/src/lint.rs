@@ -66,7 +66,7 @@ impl Workspace {
         is_template_by_name(&path.to_string_lossy()) || self.is_configured_template(path)
     }
 
-    fn input<'a>(&self, path: &'a Path, text: &'a str, kind: FileKind) -> LintInput<'a> {
+    pub(crate) fn input<'a>(&self, path: &'a Path, text: &'a str, kind: FileKind) -> LintInput<'a> {
         LintInput {
             path,
             text,

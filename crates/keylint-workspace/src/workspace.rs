@@ -98,6 +98,26 @@ impl Index {
     }
 }
 
+/// See [`Workspace::surroundings`]. Holding the shared parts keeps their identity unique.
+pub(crate) struct Surroundings {
+    index: Arc<Index>,
+    overrides: Arc<Overrides>,
+    overlays: Vec<(PathBuf, Arc<str>)>,
+}
+
+impl PartialEq for Surroundings {
+    fn eq(&self, other: &Surroundings) -> bool {
+        Arc::ptr_eq(&self.index, &other.index)
+            && Arc::ptr_eq(&self.overrides, &other.overrides)
+            && self.overlays.len() == other.overlays.len()
+            && self
+                .overlays
+                .iter()
+                .zip(&other.overlays)
+                .all(|(a, b)| a.0 == b.0 && Arc::ptr_eq(&a.1, &b.1))
+    }
+}
+
 #[derive(Clone)]
 pub struct Workspace {
     index: Arc<Index>,
@@ -176,6 +196,25 @@ impl Workspace {
     }
 
     /// What was derived from the open buffers is computed again on next use.
+    /// What the lint of `path` depends on besides its own text and what
+    /// [`crate::session`] compares by value: the index, the front end's overrides and
+    /// the other open buffers (shared, so unchanged ones compare by identity).
+    pub(crate) fn surroundings(&self, path: &Path) -> Surroundings {
+        let own = normalize(path);
+        let mut overlays: Vec<(PathBuf, Arc<str>)> = self
+            .overlays
+            .iter()
+            .filter(|(overlay, _)| **overlay != own)
+            .map(|(overlay, text)| (overlay.clone(), Arc::clone(text)))
+            .collect();
+        overlays.sort_by(|a, b| a.0.cmp(&b.0));
+        Surroundings {
+            index: Arc::clone(&self.index),
+            overrides: Arc::clone(&self.overrides),
+            overlays,
+        }
+    }
+
     fn forget_derived(&mut self) {
         self.overlay_names = Arc::default();
         self.overlay_code = Arc::default();

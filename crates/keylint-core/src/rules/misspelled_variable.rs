@@ -153,6 +153,12 @@ fn normalized_chars(name: &str) -> impl Iterator<Item = char> + '_ {
 }
 
 /// The canonical name `name` is a near-miss of (see [`near_miss_among`]).
+/// Whether `name` is a near miss of a provider variable (what this rule reports, code
+/// aside): such a name is read across lines.
+pub(crate) fn is_near_miss(name: &str) -> bool {
+    near_miss(name).is_some()
+}
+
 fn near_miss(name: &str) -> Option<(&'static str, Slip)> {
     /// The canonical names with their normalized forms, computed once: this runs for
     /// every variable of every file.

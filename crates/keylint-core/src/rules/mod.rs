@@ -48,6 +48,7 @@ mod unused_suppression;
 mod whitespace_in_value;
 mod wrong_provider_key;
 
+pub(crate) use misspelled_variable::is_near_miss;
 pub(crate) use unused_suppression::unused;
 
 #[cfg(test)]

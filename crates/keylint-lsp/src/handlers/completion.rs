@@ -30,9 +30,10 @@ pub fn completion(backend: &Backend, params: CompletionParams) -> Option<Complet
     let (typed, already_set) = match cursor.kind? {
         FileKind::EnvFile => {
             let typed = name_typed(&text[line_start..cursor.offset])?;
-            let parsed = cursor.parsed(backend, FileKind::EnvFile);
+            let parse = cursor.parsed(backend, FileKind::EnvFile);
             let line_end = line_end(text, cursor.offset);
-            let set: HashSet<String> = parsed
+            let set: HashSet<String> = parse
+                .get()
                 .assignments
                 .iter()
                 .filter(|assignment| !(line_start..line_end).contains(&assignment.name_range.start))

@@ -10,6 +10,7 @@ pub async fn did_close(backend: &Backend, params: DidCloseTextDocumentParams) {
     write(&backend.state.documents).close(&uri);
     backend.state.sync_overlay(&uri);
     lock(&backend.state.linted).remove(&uri);
+    backend.state.forget_session(&uri);
     let pushed = lock(&backend.state.pushed).remove(&uri).is_some();
     if publish::pushes(backend) && pushed {
         let _guard = backend.publish_lock.lock().await;

@@ -6,7 +6,6 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use keylint_core::assignment::ParsedFile;
 use keylint_core::rules::rule_for_verdict;
@@ -79,9 +78,6 @@ async fn probe(backend: &Backend, arguments: ProbeArguments) -> Result<Value> {
         .kind
         .or_else(|| project.kind_of(&path, false))
         .ok_or_else(|| Error::invalid_params("keylint does not read this file"))?;
-    if document.rope.len_bytes() > crate::state::MAX_LINT_BYTES {
-        return Err(Error::invalid_params("the document is too big for keylint"));
-    }
     let text = document.text();
     // The parse of the last lint, loader outcomes included, when it is of this text.
     let linted = lock(&backend.state.linted)
@@ -101,13 +97,20 @@ async fn probe(backend: &Backend, arguments: ProbeArguments) -> Result<Value> {
         }
     };
     let found = catch_unwind(AssertUnwindSafe(|| {
-        let parsed = linted.unwrap_or_else(|| Arc::new(ParsedFile::parse(kind, &text)));
+        let fresh;
+        let parsed = match &linted {
+            Some(lazy) => lazy.get(),
+            None => {
+                fresh = ParsedFile::parse(kind, &text);
+                &fresh
+            }
+        };
         let readers = if kind == FileKind::EnvFile {
             project.consumers_of(&path).probed()
         } else {
             Vec::new()
         };
-        readings(&text, &parsed, &path, &readers, wanted)
+        readings(&text, parsed, &path, &readers, wanted)
     }))
     .map_err(|_| Error::internal_error())?
     .map_err(Error::invalid_params)?;

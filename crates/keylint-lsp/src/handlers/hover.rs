@@ -36,10 +36,10 @@ pub async fn hover(backend: &Backend, params: HoverParams) -> Option<Hover> {
     let cursor = Cursor::at(backend, &position.text_document.uri, position.position)?;
     let facts = catch_unwind(AssertUnwindSafe(|| match cursor.kind {
         Some(kind) => {
-            let parsed = cursor.parsed(backend, kind);
+            let parse = cursor.lint_parse(backend, kind);
             env_facts(
                 &cursor.text,
-                &parsed,
+                parse.get(),
                 &cursor.path,
                 cursor.offset,
                 &cursor.project,

@@ -10,8 +10,9 @@ use crate::progress::IndexProgress;
 use crate::server::Backend;
 use crate::state::{lock, read};
 
-/// Lints `uris` now (off the protocol loop) and then pushes the results, or, in pull mode,
-/// asks the client to pull again when it supports `workspace/diagnostic/refresh`.
+/// Lints `uris` (off the protocol loop, in a detached task) and then pushes the results,
+/// or, in pull mode, asks the client to pull again when it supports
+/// `workspace/diagnostic/refresh`.
 pub async fn refresh(backend: &Backend, uris: Vec<Uri>) {
     if uris.is_empty() {
         return;
@@ -27,13 +28,17 @@ pub async fn refresh(backend: &Backend, uris: Vec<Uri>) {
         }
         return;
     }
-    for uri in &uris {
-        backend.state.lint_in_background(uri).await;
-    }
-    report_config_errors(backend).await;
-    for uri in uris {
-        push_latest(backend, uri).await;
-    }
+    // In a task of its own, so a handler never waits for a slow document's lint.
+    let backend = backend.clone();
+    tokio::spawn(async move {
+        for uri in &uris {
+            backend.state.lint_in_background(uri).await;
+        }
+        report_config_errors(&backend).await;
+        for uri in uris {
+            push_latest(&backend, uri).await;
+        }
+    });
 }
 
 /// Pushes the newest lint result of `uri` unless it was pushed already. Under one

@@ -53,9 +53,22 @@ impl TestClient {
 
     /// The real server, in this process, over in-memory pipes.
     pub fn in_process() -> TestClient {
+        TestClient::in_process_on(std::sync::Arc::default())
+    }
+
+    /// [`TestClient::in_process`] on state the test keeps, to look at afterwards.
+    pub fn in_process_on(state: std::sync::Arc<keylint_lsp::state::State>) -> TestClient {
+        TestClient::serving(move |client| keylint_lsp::Backend::with_state(client, state))
+    }
+
+    /// Any language server, in this process, over in-memory pipes (the benchmark's
+    /// do-nothing server).
+    pub fn serving<S: tower_lsp_server::LanguageServer>(
+        server: impl FnOnce(tower_lsp_server::Client) -> S,
+    ) -> TestClient {
         let (client_to_server, server_in) = tokio::io::duplex(1 << 16);
         let (server_out, server_to_client) = tokio::io::duplex(1 << 16);
-        let (service, socket) = tower_lsp_server::LspService::new(keylint_lsp::Backend::new);
+        let (service, socket) = tower_lsp_server::LspService::new(server);
         let server = tokio::spawn(async move {
             tower_lsp_server::Server::new(server_in, server_out, socket)
                 .serve(service)

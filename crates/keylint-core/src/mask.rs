@@ -276,11 +276,30 @@ fn is_token_byte(byte: u8) -> bool {
 /// Prefix-less tokens shorter than this are never taken for a secret by their shape.
 const MIN_RANDOM_TOKEN: usize = 16;
 
+/// No token shorter than this is secret-shaped: the shortest prefix plus the characters
+/// a mask hides (the other shapes are longer). Most tokens of a message are words, and
+/// this answers for them before the prefix table is searched.
+const MIN_SECRET_TOKEN: usize = {
+    let mut shortest = MIN_RANDOM_TOKEN;
+    let mut index = 0;
+    while index < KEY_PREFIXES.len() {
+        let length = KEY_PREFIXES[index].len() + MIN_HIDDEN;
+        if length < shortest {
+            shortest = length;
+        }
+        index += 1;
+    }
+    shortest
+};
+
 /// A token (`[A-Za-z0-9_-]+`) that is, or holds, a key: a provider prefix followed by a
 /// key body, 32+ hex digits (UUIDs included), or a long token that mixes upper- and
 /// lower-case letters and digits as often as random text does (identifiers and words
 /// change character class far less often).
 fn is_secret_token(token: &str) -> bool {
+    if token.len() < MIN_SECRET_TOKEN {
+        return false;
+    }
     if let Some(prefix) = KEY_PREFIXES
         .iter()
         .filter(|prefix| !prefix.contains(' '))

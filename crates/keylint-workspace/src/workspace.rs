@@ -429,7 +429,7 @@ impl Project for Workspace {
             .iter()
             .map(|(path, text)| (path.as_path(), &**text))
             .collect();
-        consumers_from_hints(path, &borrowed, self.code_index().loads())
+        consumers_from_hints(path, &borrowed, &self.code_index().loads_of(path))
     }
 
     fn code(&self) -> &CodeIndex {

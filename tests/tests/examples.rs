@@ -121,3 +121,56 @@ fn broken_app_human_report() {
         .unwrap();
     insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap());
 }
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// `--fix --unsafe-fixes` on the broken app: the same files and the same report on every
+/// run, and the report is of the fixed files (the `.env` rename clears the Compose file's
+/// unresolved `${OPENAI_API_KEY}`; it used to be printed on some runs, depending on which
+/// thread fixed which file first).
+#[test]
+fn fixing_the_broken_app_gives_the_same_result_every_run() {
+    let mut runs = Vec::new();
+    for _ in 0..3 {
+        let dir = tempfile::tempdir().unwrap();
+        let project = dir.path().join("broken-app");
+        copy_dir(
+            &keylint_e2e::workspace_root().join("examples/broken-app"),
+            &project,
+        );
+        let output = assert_cmd::Command::cargo_bin("keylint")
+            .unwrap()
+            .current_dir(&project)
+            .args(["lint", "--fix", "--unsafe-fixes", "--format", "json", "."])
+            .output()
+            .unwrap();
+        let report = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            !report.contains("`${OPENAI_API_KEY}` is not set"),
+            "stale finding: {report}"
+        );
+        let files: Vec<(String, String)> =
+            ["compose.yaml", ".env", "deploy/prod.env", "k8s/secret.yaml"]
+                .iter()
+                .map(|name| {
+                    (
+                        name.to_string(),
+                        std::fs::read_to_string(project.join(name)).unwrap(),
+                    )
+                })
+                .collect();
+        runs.push((report, files));
+    }
+    assert_eq!(runs[0], runs[1]);
+    assert_eq!(runs[0], runs[2]);
+}

@@ -10,6 +10,8 @@
 //! - A Compose file: per service, the merged container environment: `env_file:` entries
 //!   in order, then `environment:` (list or map), which beats them, with `${VAR}` taken
 //!   from the shell first and the project `.env` second; the winner and the losers.
+//! - Other YAML (Kubernetes Secrets and container `env:`, workflow `env:`): each value as
+//!   the program receives it (a Secret's `data:` base64-decoded), in file order.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -393,6 +395,67 @@ fn program_outcome(
                 other => (other.clone(), Some(at)),
             })
     })
+}
+
+// ---------------------------------------------------------------------------------------
+// Kubernetes and other YAML
+
+/// One value a YAML file gives a program.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YamlVariable {
+    pub name: String,
+    pub source: Source,
+    /// What the program receives: the YAML value, base64-decoded for a Secret's `data:`.
+    pub outcome: Outcome,
+    /// Where in the YAML: `Secret data (base64)`, `Secret stringData`, `container env`, `env`.
+    pub origin: &'static str,
+    /// The Kubernetes object (`Secret/openai`) or workflow job it belongs to.
+    pub scope: Option<String>,
+    pub secret: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YamlReport {
+    pub path: String,
+    pub variables: Vec<YamlVariable>,
+}
+
+/// The values of a Kubernetes manifest, workflow or any YAML with `env:` blocks, in file
+/// order (a name set in two objects is listed twice: they reach different programs).
+#[must_use]
+pub fn inspect_yaml(path: &str, text: &str, kind: FileKind) -> YamlReport {
+    let parsed = ParsedFile::parse(kind, text);
+    let index = LineIndex::new(text);
+    let variables = parsed
+        .assignments
+        .iter()
+        .filter_map(|assignment| {
+            let outcome = assignment.yaml_outcome.clone()?;
+            let origin = match assignment.origin {
+                Origin::SecretData => "Secret data (base64)",
+                Origin::SecretStringData => "Secret stringData",
+                Origin::KubernetesEnv => "container env",
+                Origin::ComposeList | Origin::ComposeMap => "Compose environment",
+                Origin::YamlEnvMap => "env",
+                Origin::EnvFile { .. } => return None,
+            };
+            Some(YamlVariable {
+                secret: is_secret(&assignment.name, outcome.value()),
+                name: assignment.name.clone(),
+                source: Source {
+                    path: path.to_string(),
+                    line: index.line_of(assignment.name_range.start) + 1,
+                },
+                outcome,
+                origin,
+                scope: assignment.scope.clone(),
+            })
+        })
+        .collect();
+    YamlReport {
+        path: path.to_string(),
+        variables,
+    }
 }
 
 // ---------------------------------------------------------------------------------------

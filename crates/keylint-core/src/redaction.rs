@@ -66,7 +66,10 @@ pub fn redact_file_fully(text: &str, kind: FileKind) -> Redacted {
     redact_with(text, kind, |_| "<secret>".to_string())
 }
 
-fn redact_with(text: &str, kind: FileKind, mask: impl Fn(&str) -> String) -> Redacted {
+/// The byte ranges of `text` that a displayed file masks (sorted, not overlapping): the
+/// value of every assignment that is or may be a secret, and every secret-shaped token.
+#[must_use]
+pub fn secret_ranges_in_file(text: &str, kind: FileKind) -> Vec<Range<usize>> {
     let parsed = ParsedFile::parse(kind, text);
     let mut ranges: Vec<Range<usize>> = parsed
         .assignments
@@ -85,14 +88,20 @@ fn redact_with(text: &str, kind: FileKind, mask: impl Fn(&str) -> String) -> Red
             _ => merged.push(range),
         }
     }
+    merged
+}
+
+fn redact_with(text: &str, kind: FileKind, mask: impl Fn(&str) -> String) -> Redacted {
+    let merged = secret_ranges_in_file(text, kind);
     let mut replacements: Vec<(Range<usize>, String)> = Vec::with_capacity(merged.len());
     let mut gap_start = 0;
     for range in merged {
         invisible_characters(text, gap_start..range.start, &mut replacements);
         let secret = &text[range.clone()];
-        // Keep quotes and line structure visible; mask what is between.
+        // Keep quotes and line structure visible (a block scalar's value ends with its
+        // line break); mask what is between.
         let lead = secret.len() - secret.trim_start_matches(['"', '\'', ' ']).len();
-        let trail = secret.len() - secret.trim_end_matches(['"', '\'', ' ']).len();
+        let trail = secret.len() - secret.trim_end_matches(['"', '\'', ' ', '\r', '\n']).len();
         let inner = &secret[lead..secret.len().saturating_sub(trail).max(lead)];
         let close = &secret[secret.len() - trail.min(secret.len() - lead)..];
         replacements.push((
@@ -171,5 +180,26 @@ mod tests {
         );
         let b = text.find("B=").unwrap();
         assert_eq!(&redacted.text[redacted.map(b, false)..][..2], "B=");
+    }
+
+    #[test]
+    fn a_masked_block_scalar_keeps_its_line_break() {
+        let key = format!("sk-ant-api03-{}AA", "Zx9Cv8Bn7".repeat(10));
+        let text = format!(
+            "env:\n  - name: ANTHROPIC_API_KEY\n    value: |\n      {key}\n  - name: NEXT\n    value: x\n"
+        );
+        let redacted = redact_file(&text, FileKind::OtherYaml);
+        keylint_test_support::Secrets::new([&key]).assert_no_leak("redacted", &redacted.text);
+        assert_eq!(
+            redacted.text.lines().count(),
+            text.lines().count(),
+            "{}",
+            redacted.text
+        );
+        assert!(
+            redacted.text.contains("\n  - name: NEXT\n"),
+            "{}",
+            redacted.text
+        );
     }
 }

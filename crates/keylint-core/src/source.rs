@@ -26,12 +26,23 @@ pub fn kind_by_name(path: &str) -> Option<FileKind> {
     if lower == ".envrc" || lower.ends_with(".bak") {
         return None;
     }
-    if lower == ".env" || lower.starts_with(".env.") || lower.ends_with(".env") {
+    // A name that says YAML is YAML, whatever else it says: `.env.gcp.yaml`, and with a
+    // template suffix, `compose.yaml.example`.
+    let mut yaml_name = lower.as_str();
+    while let Some((stem, suffix)) = yaml_name.rsplit_once('.') {
+        if !TEMPLATE_MARKERS.contains(&suffix) {
+            break;
+        }
+        yaml_name = stem;
+    }
+    let says_yaml = yaml_name.ends_with(".yml") || yaml_name.ends_with(".yaml");
+    if !says_yaml && (lower == ".env" || lower.starts_with(".env.") || lower.ends_with(".env")) {
         return Some(FileKind::EnvFile);
     }
-    if !(lower.ends_with(".yml") || lower.ends_with(".yaml")) {
+    if !says_yaml {
         return None;
     }
+    let lower = yaml_name.to_string();
     let normalized = path.replace('\\', "/");
     if normalized.contains(".github/workflows/") {
         return Some(FileKind::Workflow);
@@ -109,6 +120,17 @@ mod tests {
         );
         assert_eq!(kind_by_name("k8s/secret.yaml"), Some(FileKind::OtherYaml));
         assert_eq!(kind_by_name("README.md"), None);
+        // A name that says YAML is YAML, a template suffix or an `.env` prefix aside.
+        assert_eq!(kind_by_name(".env.gcp.yaml"), Some(FileKind::OtherYaml));
+        assert_eq!(
+            kind_by_name("config/.env.gcp.yaml.example"),
+            Some(FileKind::OtherYaml)
+        );
+        assert_eq!(
+            kind_by_name("compose.yaml.example"),
+            Some(FileKind::Compose)
+        );
+        assert_eq!(kind_by_name(".env.example"), Some(FileKind::EnvFile));
         assert!(is_template_by_name(".env.example"));
         assert!(is_template_by_name("app.env.dist"));
         assert!(!is_template_by_name(".env.production"));

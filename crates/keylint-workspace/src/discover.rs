@@ -52,6 +52,8 @@ pub struct Discovery {
     pub skipped: std::collections::HashMap<PathBuf, String>,
     /// Targets named on the command line (linted whatever their name, never excluded).
     pub named: std::collections::HashSet<PathBuf>,
+    /// Directories given that hold no file to lint (a wrong path must not look like a pass).
+    pub empty_dirs: Vec<PathBuf>,
     /// The walk stopped at its entry limit (the server's background index of a huge
     /// folder); what was found so far is kept.
     pub truncated: bool,
@@ -127,6 +129,18 @@ pub fn discover_bounded(
     });
     discovery.targets.sort();
     discovery.targets.dedup();
+    discovery.empty_dirs = paths
+        .iter()
+        .filter(|path| path.is_dir())
+        .filter(|dir| {
+            let dir = normalize(dir);
+            !discovery
+                .targets
+                .iter()
+                .any(|target| target.starts_with(&dir))
+        })
+        .cloned()
+        .collect();
     discovery.hints.sort();
     discovery.hints.dedup();
     discovery.code.sort();

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use keylint_core::assignment::ParsedFile;
-use keylint_core::fix::apply_fixes_of;
+use keylint_core::fix::{Provenance, applied_edits, apply_fixes_of};
 use keylint_core::probed::ProbedKey;
 use keylint_core::source::{FileKind, is_template_by_name, kind_by_name};
 use keylint_core::{Diagnostic, LintInput, Project as _};
@@ -29,11 +29,25 @@ pub struct Applied {
     pub description: String,
 }
 
-/// A file's text after fixing, and what was fixed.
+/// A file's text after fixing, what was fixed, and which bytes of the original it keeps
+/// (for `--diff`, whose patch copies them instead of repeating a key).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fixed {
     pub text: String,
     pub applied: Vec<Applied>,
+    pub provenance: Provenance,
+}
+
+impl Fixed {
+    /// `text` before any fix.
+    #[must_use]
+    pub fn unchanged(text: &str) -> Fixed {
+        Fixed {
+            text: text.to_string(),
+            applied: Vec::new(),
+            provenance: Provenance::unchanged(text.len()),
+        }
+    }
 }
 
 impl Workspace {
@@ -108,16 +122,25 @@ impl Workspace {
     /// each pass.
     #[must_use]
     pub fn fix(&self, path: &Path, text: &str, kind: FileKind, include_unsafe: bool) -> Fixed {
-        let mut fixed = Fixed {
-            text: text.to_string(),
-            applied: Vec::new(),
-        };
+        self.fix_further(path, Fixed::unchanged(text), kind, include_unsafe)
+    }
+
+    /// [`Workspace::fix`], continuing from a text already fixed (`so_far`).
+    #[must_use]
+    pub fn fix_further(
+        &self,
+        path: &Path,
+        mut fixed: Fixed,
+        kind: FileKind,
+        include_unsafe: bool,
+    ) -> Fixed {
         for _ in 0..FIX_PASSES {
             let found = self.lint(path, &fixed.text, kind);
             let (next, applied) = apply_fixes_of(&fixed.text, &found, include_unsafe);
             if applied.is_empty() || next == fixed.text {
                 break;
             }
+            fixed.provenance.record(&applied_edits(&found, &applied));
             fixed
                 .applied
                 .extend(applied.into_iter().filter_map(|index| {
@@ -149,10 +172,7 @@ pub struct FixTarget {
 pub fn fix_files(workspace: &Workspace, targets: &[FixTarget], include_unsafe: bool) -> Vec<Fixed> {
     let mut current: Vec<Fixed> = targets
         .iter()
-        .map(|target| Fixed {
-            text: target.text.clone(),
-            applied: Vec::new(),
-        })
+        .map(|target| Fixed::unchanged(&target.text))
         .collect();
     for _ in 0..FIX_ROUNDS {
         let snapshot = with_texts(workspace, targets, &current);
@@ -160,12 +180,7 @@ pub fn fix_files(workspace: &Workspace, targets: &[FixTarget], include_unsafe: b
             .par_iter()
             .zip(&current)
             .map(|(target, so_far)| {
-                let mut fixed =
-                    snapshot.fix(&target.path, &so_far.text, target.kind, include_unsafe);
-                let mut applied = so_far.applied.clone();
-                applied.append(&mut fixed.applied);
-                fixed.applied = applied;
-                fixed
+                snapshot.fix_further(&target.path, so_far.clone(), target.kind, include_unsafe)
             })
             .collect();
         let changed = next

@@ -1,5 +1,5 @@
-//! `keylint inspect`: the exact value each program receives from an env file or a
-//! Compose service, and who overrides whom. The core computes; this file reads the
+//! `keylint inspect`: the exact value each program receives from an env file, a
+//! Compose service or a Kubernetes manifest, and who overrides whom. The core computes; this file reads the
 //! files and the process environment, masks, and prints.
 
 use std::collections::BTreeMap;
@@ -12,7 +12,7 @@ use keylint_core::consumer::{Consumer, Outcome};
 use keylint_core::hints::compose_env_files;
 use keylint_core::inspect::{
     ComposeEntry, ComposeInput, ComposeReport, ConsumerView, EnvReport, EnvVariable, Environment,
-    compose_services, inspect_compose, inspect_env_file,
+    YamlReport, compose_services, inspect_compose, inspect_env_file, inspect_yaml,
 };
 use keylint_core::mask::{escape_invisible, for_display_lines, is_invisible, mask_body, redact};
 use keylint_core::project::sibling;
@@ -21,10 +21,14 @@ use serde::Serialize;
 
 use keylint_workspace::files::{FileText, MAX_FILE_BYTES, read_text};
 
+use crate::probe_command::COMPOSE_FILES;
+
 #[derive(Args)]
 pub struct InspectArgs {
-    /// An env file (`.env`, `*.env`) or a Compose file (`compose.yaml`).
-    path: PathBuf,
+    /// An env file (`.env`, `*.env`), a Compose file (`compose.yaml`) or a Kubernetes
+    /// manifest or other YAML with `env:` [default: ./.env, else ./compose.yaml or
+    /// ./docker-compose.yml].
+    path: Option<PathBuf>,
     /// The consumer whose value `--format json` reports (env files; default python-dotenv)
     /// and the human table puts first.
     #[arg(long, value_enum)]
@@ -71,47 +75,89 @@ impl ConsumerArg {
 }
 
 pub fn run(args: &InspectArgs) -> Result<u8> {
-    let shown_path = args.path.to_string_lossy().into_owned();
-    let text = read(&args.path)?;
+    let path = match &args.path {
+        Some(path) => path.clone(),
+        None => default_path()?,
+    };
+    let shown_path = path.to_string_lossy().into_owned();
+    let text = read(&path)?;
     let environment: Environment = std::env::vars_os()
         .filter_map(|(name, value)| Some((name.into_string().ok()?, value.into_string().ok()?)))
         .collect();
-    let is_compose = match kind_by_name(&shown_path) {
-        Some(FileKind::EnvFile) => false,
-        Some(FileKind::Compose) => true,
-        Some(FileKind::Workflow | FileKind::OtherYaml) => {
+    let read_as = match kind_by_name(&shown_path) {
+        Some(FileKind::EnvFile) | None => ReadAs::EnvFile,
+        Some(FileKind::Compose) => ReadAs::Compose,
+        Some(kind @ (FileKind::Workflow | FileKind::OtherYaml)) => {
             if compose_services(&text).is_empty() {
-                bail!(
-                    "{shown_path}: inspect reads env files and Compose files, and this YAML has no `services:`"
-                );
+                ReadAs::Yaml(kind)
+            } else {
+                ReadAs::Compose
             }
-            true
-        }
-        None => false,
-    };
-    let output = if is_compose {
-        if let Some(consumer) = args.consumer
-            && consumer != ConsumerArg::Compose
-        {
-            bail!(
-                "{shown_path} is a Compose file: its consumer is compose, not {}",
-                consumer.consumer().id()
-            );
-        }
-        inspect_compose_file(args, &shown_path, &text, &environment)?
-    } else {
-        if let Some(service) = &args.service {
-            bail!("--service {service}: {shown_path} is an env file, not a Compose file");
-        }
-        let report = inspect_env_file(&shown_path, &text, &environment);
-        let selected = args.consumer.map(ConsumerArg::consumer);
-        match args.format {
-            Format::Json => env_json(&report, selected.unwrap_or(Consumer::PythonDotenv)),
-            Format::Human => for_display_lines(&env_human(&report, selected)).into_owned(),
         }
     };
-    print!("{output}");
+    if read_as != ReadAs::EnvFile
+        && let Some(consumer) = args.consumer
+        && (read_as != ReadAs::Compose || consumer != ConsumerArg::Compose)
+    {
+        bail!(
+            "--consumer {}: {shown_path} is not an env file; {}",
+            consumer.consumer().id(),
+            if read_as == ReadAs::Compose {
+                "its consumer is compose"
+            } else {
+                "its values are what the YAML says"
+            }
+        );
+    }
+    let output = match read_as {
+        ReadAs::Compose => inspect_compose_file(args, &shown_path, &text, &environment)?,
+        ReadAs::Yaml(kind) => {
+            if let Some(service) = &args.service {
+                bail!("--service {service}: {shown_path} is not a Compose file");
+            }
+            let report = inspect_yaml(&shown_path, &text, kind);
+            match args.format {
+                Format::Json => yaml_json(&report),
+                Format::Human => for_display_lines(&yaml_human(&report)).into_owned(),
+            }
+        }
+        ReadAs::EnvFile => {
+            if let Some(service) = &args.service {
+                bail!("--service {service}: {shown_path} is an env file, not a Compose file");
+            }
+            let report = inspect_env_file(&shown_path, &text, &environment);
+            let selected = args.consumer.map(ConsumerArg::consumer);
+            match args.format {
+                Format::Json => env_json(&report, selected.unwrap_or(Consumer::PythonDotenv)),
+                Format::Human => for_display_lines(&env_human(&report, selected)).into_owned(),
+            }
+        }
+    };
+    crate::terminal::stdout(&output)?;
     Ok(0)
+}
+
+/// How a file is inspected.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ReadAs {
+    EnvFile,
+    Compose,
+    /// Kubernetes manifests, workflows, any YAML with `env:`: values as the YAML gives them.
+    Yaml(FileKind),
+}
+
+/// Without a path: `./.env`, else the Compose file of the current directory (the files
+/// `keylint probe` reads by default).
+fn default_path() -> Result<PathBuf> {
+    std::iter::once(".env")
+        .chain(COMPOSE_FILES)
+        .map(PathBuf::from)
+        .find(|path| path.is_file())
+        .ok_or_else(|| {
+            anyhow!(
+                "no .env or Compose file in the current directory: name the file to inspect (`keylint inspect PATH`)"
+            )
+        })
 }
 
 fn read(path: &Path) -> Result<String> {
@@ -177,10 +223,7 @@ fn inspect_compose_file(
     Ok(match args.format {
         Format::Json => {
             for problem in problems(&report) {
-                eprintln!(
-                    "keylint: warning: {}",
-                    keylint_core::mask::for_display(&problem)
-                );
+                crate::terminal::warn(&problem);
             }
             compose_json(&report)
         }
@@ -359,6 +402,21 @@ fn names(consumers: &[Consumer]) -> String {
         .join(", ")
 }
 
+/// Writes a table's heading; returns the width of its name column, or `None` (after
+/// `no variables`) when there is nothing to list.
+fn start_table<'a>(
+    out: &mut String,
+    heading: &str,
+    names: impl Iterator<Item = &'a str>,
+) -> Option<usize> {
+    let _ = writeln!(out, "{heading}");
+    let width = names.map(length).max();
+    if width.is_none() {
+        let _ = writeln!(out, "  no variables");
+    }
+    width
+}
+
 // ---------------------------------------------------------------------------------------
 // Env files
 
@@ -389,21 +447,19 @@ fn env_human(report: &EnvReport, selected: Option<Consumer>) -> String {
         Some(consumer) => format!("as {} reads it", consumer.display_name()),
         None => "what each program receives".to_string(),
     };
-    let _ = writeln!(
-        out,
-        "{}: {heading} (secrets masked, `≠` where consumers disagree)",
-        report.path
-    );
-    if report.variables.is_empty() {
-        let _ = writeln!(out, "  no variables");
+    let Some(name_width) = start_table(
+        &mut out,
+        &format!(
+            "{}: {heading} (secrets masked, `≠` where consumers disagree)",
+            report.path
+        ),
+        report
+            .variables
+            .iter()
+            .map(|variable| variable.name.as_str()),
+    ) else {
         return out;
-    }
-    let name_width = report
-        .variables
-        .iter()
-        .map(|variable| length(&variable.name))
-        .max()
-        .unwrap_or(0);
+    };
     let rows: Vec<(String, &EnvVariable)> = report
         .variables
         .iter()
@@ -548,6 +604,12 @@ struct JsonVariable {
     service: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     losers: Option<Vec<JsonLoser>>,
+    /// YAML other than Compose: where the value is written (`Secret data (base64)`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    origin: Option<&'static str>,
+    /// YAML other than Compose: the Kubernetes object or workflow job.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    object: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -596,6 +658,8 @@ fn env_json(report: &EnvReport, consumer: Consumer) -> String {
                 differs,
                 service: None,
                 losers: None,
+                origin: None,
+                object: None,
             })
         })
         .collect();
@@ -640,6 +704,97 @@ fn redact_strings(value: &mut serde_json::Value) {
         serde_json::Value::Object(fields) => fields.values_mut().for_each(redact_strings),
         _ => {}
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Kubernetes and other YAML
+
+/// What a YAML value does that the eye misses, in a word.
+fn yaml_note(value: &str) -> Option<&'static str> {
+    if value.ends_with('\n') {
+        Some("ends with a line break")
+    } else {
+        difference(value, value.trim_matches(is_edge))
+    }
+}
+
+fn yaml_human(report: &YamlReport) -> String {
+    let mut out = String::new();
+    let Some(name_width) = start_table(
+        &mut out,
+        &format!(
+            "{}: what each program receives (secrets masked)",
+            report.path
+        ),
+        report
+            .variables
+            .iter()
+            .map(|variable| variable.name.as_str()),
+    ) else {
+        return out;
+    };
+    let sources: Vec<String> = report
+        .variables
+        .iter()
+        .map(|variable| variable.source.to_string())
+        .collect();
+    let source_width = sources
+        .iter()
+        .map(|source| length(source))
+        .max()
+        .unwrap_or(0);
+    for (variable, source) in report.variables.iter().zip(&sources) {
+        let mut notes = Vec::new();
+        if let Some(value) = variable.outcome.value() {
+            notes.push(length(value).to_string());
+            notes.extend(yaml_note(value).map(str::to_string));
+        }
+        let text = outcome_text(&variable.outcome, variable.secret);
+        let value = if notes.is_empty() {
+            text
+        } else {
+            format!("{text} ({})", notes.join(", "))
+        };
+        let place = match &variable.scope {
+            Some(scope) => format!("{}, {scope}", variable.origin),
+            None => variable.origin.to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "  {:name_width$}  {source:source_width$}  {value}  [{place}]",
+            variable.name
+        );
+    }
+    out
+}
+
+fn yaml_json(report: &YamlReport) -> String {
+    let variables = report
+        .variables
+        .iter()
+        .map(|variable| {
+            let value = variable.outcome.value();
+            JsonVariable {
+                name: variable.name.clone(),
+                path: variable.source.path.clone(),
+                line: variable.source.line,
+                consumer: Consumer::YamlAsWritten.id(),
+                value: value.map(|value| json_value(value, variable.secret)),
+                masked: variable.secret,
+                length: value.map(length),
+                overridden_by_env: false,
+                differs: Vec::new(),
+                service: None,
+                losers: None,
+                origin: Some(variable.origin),
+                object: variable.scope.clone(),
+            }
+        })
+        .collect();
+    to_json(&JsonOutput {
+        version: 1,
+        variables,
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -793,6 +948,8 @@ fn compose_json(report: &ComposeReport) -> String {
                         })
                         .collect(),
                 ),
+                origin: None,
+                object: None,
             });
         }
     }

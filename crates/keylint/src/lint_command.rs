@@ -1,47 +1,62 @@
 //! `keylint lint`: discover, lint files in parallel, fix, print, choose the exit code.
 
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
 use std::io::{IsTerminal as _, Read as _};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Result, bail};
+use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use keylint_core::consumer::Consumer;
-use keylint_core::redaction::redact_file;
+use keylint_core::mask::for_display;
 use keylint_core::rules::rule;
 use keylint_core::source::FileKind;
 use keylint_core::{Diagnostic, Severity};
 use keylint_workspace::config::{ConfigChoice, Configs};
 use keylint_workspace::discover::{self, discover_with};
 use keylint_workspace::files::{FileText, MAX_FILE_BYTES, read_text};
-use keylint_workspace::lint::with_texts;
+use keylint_workspace::lint::{Applied, with_texts};
 use keylint_workspace::write::{write_fixed, write_report};
 use keylint_workspace::{FixTarget, Fixed, Index, Overrides, Workspace, fix_files};
 use rayon::prelude::*;
 
-use crate::output::{FileReport, github, human, json, sarif};
-use crate::{EXIT_FINDINGS, paths_or_current};
+use crate::output::{FileReport, Summary, concise, github, human, json, sarif, statistics};
+use crate::patch::{Change, FilePatch, Refusal, file_patch, path_in_patch};
+use crate::terminal::{ColorChoice, stderr, stdout, warn};
+use crate::{EXIT_FINDINGS, baseline, paths_or_current};
 
 #[derive(Args)]
 pub struct LintArgs {
-    /// Files or directories to lint.
+    /// Files or directories to lint; `-` reads standard input (as --stdin).
     paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// Write the report to FILE (atomically) instead of standard output.
+    /// Write the report to FILE (atomically) instead of standard output; with --diff,
+    /// the patch.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
     /// Exit 1 when a finding at or above this severity remains [default: warning, or
     /// `fail-on` of the config].
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
+    /// Exit 0 even when findings remain (2 still means a usage or I/O error).
+    #[arg(long)]
+    exit_zero: bool,
+    /// Print the findings and nothing else: no summary, no account of fixes.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    /// Print how many findings of each rule instead of the findings.
+    #[arg(long, conflicts_with = "diff")]
+    statistics: bool,
     /// Only these rules (codes, prefixes like KL3, or names), comma-separated.
     /// Replaces `select` of the config.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = RuleSelector, hide_possible_values = true)]
     select: Vec<String>,
     /// Skip these rules, comma-separated. Replaces `ignore` of the config.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = RuleSelector, hide_possible_values = true)]
     ignore: Vec<String>,
     /// Use this config file instead of looking for keylint.toml or .keylint.toml.
     #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
@@ -50,21 +65,28 @@ pub struct LintArgs {
     #[arg(long)]
     no_config: bool,
     /// Lint the text on standard input (judged by --stdin-filename; project context
-    /// from the current directory).
-    #[arg(long, conflicts_with_all = ["paths", "fix"])]
+    /// from the current directory). `keylint lint -` does the same.
+    #[arg(long, conflicts_with_all = ["paths", "fix", "diff"])]
     stdin: bool,
     /// The path the standard input is judged by, e.g. `compose.yaml` [default: .env].
-    #[arg(long, value_name = "PATH", requires = "stdin")]
+    #[arg(long, value_name = "PATH")]
     stdin_filename: Option<PathBuf>,
-    /// Apply safe fixes in place (atomically).
+    /// Apply safe fixes in place (atomically), and say what was fixed.
     #[arg(long)]
     fix: bool,
     /// Also apply unsafe fixes (renames, moved values).
     #[arg(long)]
     unsafe_fixes: bool,
-    /// Print what --fix would change, secrets masked, and change nothing.
+    /// Print what --fix would change as a patch for `git apply` (and nothing else on
+    /// standard output), and change nothing (also with --fix).
     #[arg(long)]
     diff: bool,
+    /// Do not report the findings recorded in FILE (by --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record every finding in FILE (fingerprints only, no values), then report none.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
     /// An env file Compose interpolation also reads (`docker compose --env-file`).
     #[arg(long = "env-file", value_name = "PATH")]
     env_files: Vec<PathBuf>,
@@ -73,8 +95,8 @@ pub struct LintArgs {
     #[arg(long = "consumer", value_name = "GLOB=CONSUMER")]
     consumers: Vec<String>,
     /// When to colour the output.
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    color: Color,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
     /// Also ask the providers whether the keys in env files work (sends each key to
     /// its provider; adds KL6xx findings). Off unless given.
     #[arg(long)]
@@ -85,7 +107,11 @@ pub struct LintArgs {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
+    /// Each finding with its source lines (secrets masked) and fix.
     Human,
+    /// One line per finding: `path:line:col: CODE message`.
+    Concise,
+    /// The JSON contract, version 1 (fields are only ever added).
     Json,
     /// SARIF 2.1.0 (GitHub code scanning).
     Sarif,
@@ -101,11 +127,28 @@ enum FailOn {
     Never,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Color {
-    Auto,
-    Always,
-    Never,
+/// A `--select`/`--ignore` value: any text (checked once all are known, with a message
+/// that names the bad one), completed in shells with the rule codes.
+#[derive(Clone)]
+pub struct RuleSelector;
+
+impl TypedValueParser for RuleSelector {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        command: &clap::Command,
+        argument: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(command, argument, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(keylint_core::rules::RULES.iter().map(|rule| {
+            PossibleValue::new(rule.code).help(rule.summary)
+        })))
+    }
 }
 
 /// A progress bar is shown (on a terminal, outside CI) when linting more files than this.
@@ -117,11 +160,30 @@ pub fn run(args: &LintArgs) -> Result<u8> {
             bail!("unknown rule `{selector}` in --select/--ignore (see `keylint rules`)");
         }
     }
+    let reads_stdin = args.stdin || args.paths.iter().any(|path| path.as_os_str() == "-");
+    if reads_stdin && args.paths.len() > 1 {
+        bail!("`-` (standard input) cannot be linted together with other paths");
+    }
+    if reads_stdin && (args.fix || args.diff) {
+        bail!("--fix and --diff change files: they do not combine with standard input");
+    }
+    if args.stdin_filename.is_some() && !reads_stdin {
+        bail!("--stdin-filename names standard input: use it with --stdin or `-`");
+    }
+    if args.statistics && matches!(args.format, Format::Sarif | Format::Github) {
+        bail!(
+            "--statistics prints a table (human, concise) or JSON (json), not SARIF or GitHub commands"
+        );
+    }
     let stdin_name = args
         .stdin_filename
         .clone()
         .unwrap_or_else(|| PathBuf::from(".env"));
-    let paths = paths_or_current(&args.paths);
+    let paths = if reads_stdin {
+        Vec::new()
+    } else {
+        paths_or_current(&args.paths)
+    };
     let choice = if args.no_config {
         ConfigChoice::Ignore
     } else if let Some(path) = &args.config {
@@ -135,7 +197,10 @@ pub fn run(args: &LintArgs) -> Result<u8> {
         .iter()
         .map(|pair| {
             let Some((glob, name)) = pair.rsplit_once('=') else {
-                bail!("--consumer takes GLOB=CONSUMER, got `{pair}`")
+                bail!(
+                    "--consumer takes GLOB=CONSUMER, got `{pair}` (consumers: {})",
+                    Consumer::env_file_ids()
+                )
             };
             let Some(consumer) = Consumer::from_id(name) else {
                 bail!(
@@ -154,7 +219,7 @@ pub fn run(args: &LintArgs) -> Result<u8> {
         base: std::env::current_dir().unwrap_or_default(),
     };
 
-    let (discovery, stdin_text) = if args.stdin {
+    let (discovery, stdin_text) = if reads_stdin {
         let mut bytes = Vec::new();
         std::io::stdin()
             .read_to_end(&mut bytes)
@@ -171,9 +236,15 @@ pub fn run(args: &LintArgs) -> Result<u8> {
     } else {
         (discover_with(&paths, &configs)?, None)
     };
+    for dir in &discovery.empty_dirs {
+        warn(&format!(
+            "{}: no file here that keylint reads (env files, Compose, Kubernetes and workflow YAML)",
+            dir.display()
+        ));
+    }
     // Every config that governs a linted file must be valid: a broken one is a usage
     // error (exit 2) naming its file and line, before anything is linted.
-    let first = if args.stdin { &stdin_name } else { &paths[0] };
+    let first = if reads_stdin { &stdin_name } else { &paths[0] };
     let governing = configs.for_path(first).map_err(anyhow::Error::msg)?;
     for path in &discovery.targets {
         configs.for_path(path).map_err(anyhow::Error::msg)?;
@@ -215,18 +286,20 @@ pub fn run(args: &LintArgs) -> Result<u8> {
         })
         .collect();
     let files = files.into_iter().collect::<Result<Vec<_>>>()?;
-    let fixing = args.fix || args.diff;
-    let fixes = if fixing {
+    // --diff wins over --fix, as in ruff: nothing is written.
+    let writes = args.fix && !args.diff;
+    let fixes = if args.fix || args.diff {
         fix_all(&workspace, &files, args.unsafe_fixes)?
     } else {
         Vec::new()
     };
-    // Findings of the final texts, against the final texts of the other files.
-    let after_fixes = if fixes.is_empty() {
-        workspace.clone()
-    } else {
+    // After --fix: the findings of the final texts, against the final texts of the
+    // other files. --diff reports on the files as they are.
+    let linted = if writes && !fixes.is_empty() {
         let (targets, fixed): (Vec<FixTarget>, Vec<Fixed>) = fixes.iter().cloned().unzip();
         with_texts(&workspace, &targets, &fixed)
+    } else {
+        workspace.clone()
     };
     let results: Vec<Result<FileReport>> = files
         .par_iter()
@@ -236,14 +309,14 @@ pub fn run(args: &LintArgs) -> Result<u8> {
                     let fixed = fixes
                         .iter()
                         .find(|(target, _)| &target.path == path)
-                        .filter(|_| !args.diff)
+                        .filter(|_| writes)
                         .map_or(original.as_str(), |(_, fixed)| fixed.text.as_str());
                     FileText::Text(fixed.to_string())
                 }
                 unreadable => unreadable.clone(),
             };
             let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                report_file(path, *kind, text, &after_fixes)
+                report_file(path, *kind, text, &linted)
             }));
             progress.inc(1);
             // The panic hook has said where; the run fails without showing a partial report.
@@ -257,53 +330,57 @@ pub fn run(args: &LintArgs) -> Result<u8> {
         .collect();
     progress.finish_and_clear();
     let mut reports = results.into_iter().collect::<Result<Vec<_>>>()?;
-    let mut diffs = String::new();
-    for (target, fixed) in &fixes {
-        if args.diff {
-            diffs.push_str(&masked_diff(
-                &target.path.to_string_lossy(),
-                &target.text,
-                &fixed.text,
-                target.kind,
-            ));
-        } else {
+    if args.diff {
+        let patch = patch_and_account(&fixes, args.quiet);
+        match &args.output {
+            Some(path) => write_report(path, &patch)?,
+            None => stdout(&patch)?,
+        }
+    } else {
+        for (target, fixed) in &fixes {
             write_fixed(&target.path, &target.text, &fixed.text)?;
+            if !args.quiet {
+                stderr(&account("Fixed", &target.path, &fixed.applied));
+            }
         }
     }
     if args.probe {
         // The KL6xx rules report what the probe said: lint the probed files again with it.
-        let probed = crate::probe_command::probe_env_files(&reports, &after_fixes, &args.network)?;
+        let probed = crate::probe_command::probe_env_files(&reports, &linted, &args.network)?;
         for (position, keys) in probed {
             let report = &mut reports[position];
             let Some(text) = report.text.as_deref() else {
                 continue;
             };
             report.diagnostics =
-                after_fixes.lint_probed(Path::new(&report.path), text, report.kind, &keys);
+                linted.lint_probed(Path::new(&report.path), text, report.kind, &keys);
         }
+    }
+    if let Some(path) = &args.write_baseline {
+        let count = baseline::write(path, &reports)?;
+        if !args.quiet {
+            stderr(&format!(
+                "Recorded {} in {} (fingerprints only).\n",
+                plural(count, "finding"),
+                for_display(&path.to_string_lossy())
+            ));
+        }
+    }
+    let known = match (&args.write_baseline, &args.baseline) {
+        (Some(written), _) => Some(baseline::read(written)?),
+        (None, Some(path)) => Some(baseline::read(path)?),
+        (None, None) => None,
+    };
+    if let Some(known) = known {
+        known.hide_known(&mut reports);
     }
 
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => {
-            args.output.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none()
+    if !args.diff {
+        let report = render(args, &reports);
+        match &args.output {
+            Some(path) => write_report(path, &report)?,
+            None => stdout(&report)?,
         }
-    };
-    if args.diff {
-        print!("{diffs}");
-    }
-    let report = match args.format {
-        Format::Human => human::render(&reports, color),
-        Format::Json => json::render(&reports),
-        Format::Sarif => sarif::render(&reports),
-        Format::Github => github::render(&reports),
-    };
-    match &args.output {
-        Some(path) => write_report(path, &report)?,
-        None => print!("{report}"),
     }
     let threshold = match args.fail_on {
         Some(FailOn::Error) => Some(Severity::Error),
@@ -320,7 +397,117 @@ pub fn run(args: &LintArgs) -> Result<u8> {
             .flat_map(|report| &report.diagnostics)
             .any(|diagnostic| diagnostic.severity >= threshold)
     });
-    Ok(if failing { EXIT_FINDINGS } else { 0 })
+    Ok(if failing && !args.exit_zero {
+        EXIT_FINDINGS
+    } else {
+        0
+    })
+}
+
+/// The report in the chosen format (and `--statistics`, `--quiet`).
+fn render(args: &LintArgs, reports: &[FileReport]) -> String {
+    let color = args.color.for_output(args.output.is_none());
+    let summary = || {
+        if args.quiet {
+            String::new()
+        } else {
+            human::summary_line(&Summary::of(reports))
+        }
+    };
+    match (args.format, args.statistics) {
+        (Format::Human | Format::Concise, true) => statistics::render_text(reports),
+        (Format::Json, true) => statistics::render_json(reports),
+        (Format::Human, false) => human::render(reports, color) + &summary(),
+        (Format::Concise, false) => concise::render(reports, color) + &summary(),
+        (Format::Json, false) => json::render(reports),
+        (Format::Sarif, _) => sarif::render(reports),
+        (Format::Github, _) => github::render(reports),
+    }
+}
+
+fn plural(count: usize, word: &str) -> String {
+    format!("{count} {word}{}", if count == 1 { "" } else { "s" })
+}
+
+/// `Fixed 3 findings in .env (KL102 ×2, KL103)`.
+fn account(verb: &str, path: &Path, applied: &[Applied]) -> String {
+    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
+    for fix in applied {
+        *by_code.entry(fix.code).or_default() += 1;
+    }
+    let codes: Vec<String> = by_code
+        .into_iter()
+        .map(|(code, count)| {
+            if count == 1 {
+                code.to_string()
+            } else {
+                format!("{code} ×{count}")
+            }
+        })
+        .collect();
+    format!(
+        "{verb} {} in {} ({})\n",
+        plural(applied.len(), "finding"),
+        for_display(&path.to_string_lossy()),
+        codes.join(", ")
+    )
+}
+
+/// `--diff`: the patch of every fixed file (returned, for standard output), and on
+/// standard error what each would fix and, for a file patched as binary, what changes
+/// with its secrets masked.
+fn patch_and_account(fixes: &[(FixTarget, Fixed)], quiet: bool) -> String {
+    let mut patch = String::new();
+    for (target, fixed) in fixes {
+        let path = path_in_patch(&target.path);
+        if keylint_core::mask::redact(&path) != path {
+            warn(&format!(
+                "{}: its name looks like a secret, so it is left out of the patch",
+                for_display(&path)
+            ));
+            continue;
+        }
+        let change = Change {
+            path: &path,
+            kind: target.kind,
+            before: &target.text,
+            after: &fixed.text,
+            provenance: &fixed.provenance,
+        };
+        let file = match file_patch(&change) {
+            Ok(file) => file,
+            Err(refusal) => {
+                let why = match refusal {
+                    Refusal::WritesASecret => {
+                        "its fix writes a secret anew (a re-encoded value), which the patch would have to carry"
+                    }
+                    Refusal::TooBig => "the file is too big for a binary patch",
+                };
+                warn(&format!(
+                    "{path}: left out of the patch ({why}); --fix applies it"
+                ));
+                continue;
+            }
+        };
+        if !quiet {
+            stderr(&account("Would fix", &target.path, &fixed.applied));
+        }
+        match file {
+            FilePatch::Text(text) => patch.push_str(&text),
+            FilePatch::Binary {
+                patch: binary,
+                masked_view,
+            } => {
+                patch.push_str(&binary);
+                if !quiet {
+                    stderr(&format!(
+                        "  as a binary patch (a line it changes holds a secret); what it changes, secrets masked:\n{masked_view}"
+                    ));
+                }
+            }
+        }
+    }
+    patch
 }
 
 /// The readable files' fixes, all files fixed together until nothing changes; only the
@@ -391,17 +578,4 @@ fn report_file(path: &Path, kind: FileKind, text: FileText, workspace: &Workspac
             }
         }
     }
-}
-
-/// A unified diff of the fix with every secret masked on both sides.
-fn masked_diff(path: &str, before: &str, after: &str, kind: FileKind) -> String {
-    let before = redact_file(before, kind).text;
-    let after = redact_file(after, kind).text;
-    let diff = similar::TextDiff::from_lines(&before, &after);
-    format!(
-        "{}",
-        diff.unified_diff()
-            .context_radius(1)
-            .header(&format!("a/{path}"), &format!("b/{path}"))
-    )
 }

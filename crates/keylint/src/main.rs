@@ -1,11 +1,15 @@
-//! `keylint`: the command line. This crate is the only one that reads files, prints,
-//! chooses exit codes or serialises output.
+//! `keylint`: the command line. This crate is the only one that prints, chooses exit
+//! codes or serialises output; everything it prints goes through [`terminal`].
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
+mod baseline;
 mod inspect_command;
 mod lint_command;
 mod output;
+mod patch;
 mod probe_command;
 mod rules_command;
+mod terminal;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,7 +33,8 @@ enum Command {
     Lint(lint_command::LintArgs),
     /// Ask the provider whether each key works, and explain why not (sends the key).
     Probe(probe_command::ProbeArgs),
-    /// Show the exact value each program receives from an env file or a Compose service.
+    /// Show the exact value each program receives from an env file, a Compose service or a
+    /// Kubernetes manifest.
     Inspect(inspect_command::InspectArgs),
     /// Run the language server on standard input and output (for editors).
     Lsp,
@@ -41,6 +46,7 @@ enum Command {
     /// Explain a rule: what it catches, why, and how to fix it.
     Explain {
         /// A rule code (KL101) or name (quotes-kept).
+        #[arg(value_parser = lint_command::RuleSelector, hide_possible_values = true)]
         rule: String,
     },
     /// Print a shell completion script (`keylint completions bash > …`).
@@ -77,13 +83,11 @@ fn main() -> ExitCode {
         }),
         Command::Explain { rule } => rules_command::explain(&rule),
         Command::Completions { shell } => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "keylint",
-                &mut std::io::stdout(),
-            );
-            Ok(0)
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "keylint", &mut script);
+            terminal::stdout(&String::from_utf8_lossy(&script))
+                .map(|()| 0)
+                .map_err(anyhow::Error::from)
         }
     };
     match result {
@@ -92,10 +96,10 @@ fn main() -> ExitCode {
             // Errors name paths and quote config lines: masked and made printable like
             // every other output.
             let message = format!("{error:#}");
-            eprintln!(
-                "keylint: error: {}",
+            terminal::stderr(&format!(
+                "keylint: error: {}\n",
                 keylint_core::mask::for_display_lines(&message)
-            );
+            ));
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -110,9 +114,9 @@ fn hide_panic_messages() {
             || "an unknown place".to_string(),
             |location| format!("{}:{}", location.file(), location.line()),
         );
-        eprintln!(
-            "keylint: internal error at {place} (its message is withheld, as it may quote a secret); please report it"
-        );
+        terminal::stderr(&format!(
+            "keylint: internal error at {place} (its message is withheld, as it may quote a secret); please report it\n"
+        ));
     }));
 }
 

@@ -7,7 +7,7 @@
 //! with `--allow-host`. Nothing here reads an allowlist from workspace files.
 //! Keys are never printed: only masked (`sk-proj-…x9Qa (164 chars)`).
 
-use std::io::{IsTerminal as _, Read as _};
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,6 +24,7 @@ use serde::Serialize;
 
 use crate::EXIT_FINDINGS;
 use crate::output::FileReport;
+use crate::terminal::ColorChoice;
 use keylint_workspace::Workspace;
 use keylint_workspace::files::{FileText, MAX_FILE_BYTES, read_text};
 
@@ -48,7 +49,7 @@ pub const EXIT_UNKNOWN: u8 = 3;
 const CONCURRENCY: usize = 4;
 
 /// Compose files `keylint probe` reads by default, in Compose's own order of preference.
-const COMPOSE_FILES: [&str; 4] = [
+pub const COMPOSE_FILES: [&str; 4] = [
     "compose.yaml",
     "compose.yml",
     "docker-compose.yaml",
@@ -110,21 +111,14 @@ pub struct ProbeArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// When to colour the output.
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    color: Color,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Human,
     Json,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Color {
-    Auto,
-    Always,
-    Never,
 }
 
 fn parse_provider(text: &str) -> Result<Provider, String> {
@@ -146,19 +140,11 @@ pub fn run(args: &ProbeArgs) -> Result<u8> {
     .into_iter()
     .map(|((), key, outcome)| (key, outcome))
     .collect();
-    match args.format {
-        Format::Json => print!("{}", render_json(&results)),
-        Format::Human => {
-            let color = match args.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
-            print!("{}", render_human(&results, &settings, color));
-        }
-    }
+    let output = match args.format {
+        Format::Json => render_json(&results),
+        Format::Human => render_human(&results, &settings, args.color.for_output(true)),
+    };
+    crate::terminal::stdout(&output)?;
     let outcomes: Vec<ProbeOutcome> = results.into_iter().map(|(_, outcome)| outcome).collect();
     Ok(exit_code(&outcomes))
 }

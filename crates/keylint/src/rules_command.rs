@@ -1,7 +1,24 @@
-//! `keylint rules` and `keylint explain`: both read the one doc of each rule.
+//! `keylint rules` and `keylint explain`: both read the one doc of each rule, which is
+//! also each rule's page in the repository (`docs/rules/KL101.md`, kept equal by a test)
+//! that SARIF's `helpUri` and `explain` point to.
 
 use anyhow::{Result, bail};
-use keylint_core::rules::{FixAvailability, RULES, rule};
+use keylint_core::rules::{FixAvailability, RULES, RuleInfo, rule};
+
+use crate::terminal::stdout;
+
+/// The project's address, set once in the root `Cargo.toml`.
+pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// Where a rule's page lives: `docs/rules/<CODE>.md` of the repository.
+pub fn doc_url(code: &str) -> String {
+    format!("{REPOSITORY}/blob/main/docs/rules/{code}.md")
+}
+
+/// A rule by code (`KL101`, any case) or name (`quotes-kept`).
+fn find(code_or_name: &str) -> Option<&'static RuleInfo> {
+    rule(code_or_name.trim())
+}
 
 pub enum ListFormat {
     Text,
@@ -10,20 +27,22 @@ pub enum ListFormat {
 }
 
 pub fn list(format: ListFormat) -> Result<u8> {
-    match format {
-        ListFormat::Text => {
-            for rule in RULES {
-                println!(
-                    "{}  {:<26} {:<8} {}",
+    let rules = RULES;
+    let text = match format {
+        ListFormat::Text => rules
+            .iter()
+            .map(|rule| {
+                format!(
+                    "{}  {:<26} {:<8} {}\n",
                     rule.code,
                     rule.name,
                     rule.severity.as_str(),
                     rule.summary
-                );
-            }
-        }
+                )
+            })
+            .collect(),
         ListFormat::Json => {
-            let rules: Vec<serde_json::Value> = RULES
+            let rules: Vec<serde_json::Value> = rules
                 .iter()
                 .map(|rule| {
                     serde_json::json!({
@@ -32,10 +51,11 @@ pub fn list(format: ListFormat) -> Result<u8> {
                     })
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&rules)?);
+            serde_json::to_string_pretty(&rules)? + "\n"
         }
-        ListFormat::Markdown => print!("{}", markdown_table()),
-    }
+        ListFormat::Markdown => markdown_table(),
+    };
+    stdout(&text)?;
     Ok(0)
 }
 
@@ -69,17 +89,75 @@ fn table_cell(text: &str) -> String {
     text.replace('|', "\\|")
 }
 
-pub fn explain(code_or_name: &str) -> Result<u8> {
-    let Some(rule) = rule(code_or_name) else {
-        bail!("no rule named `{code_or_name}` (see `keylint rules`)");
-    };
-    println!(
-        "# {} {}\n\nDefault severity: {}. {}\n{}",
+/// A rule's page: `docs/rules/<CODE>.md`, and what `keylint explain` prints.
+pub fn page(rule: &RuleInfo) -> String {
+    format!(
+        "# {} {}\n\nDefault severity: {}. {}\n{}\n",
         rule.code,
         rule.name,
         rule.severity.as_str(),
         rule.summary,
         rule.doc.trim_end()
-    );
+    )
+}
+
+pub fn explain(code_or_name: &str) -> Result<u8> {
+    let Some(rule) = find(code_or_name) else {
+        bail!("no rule named `{code_or_name}` (see `keylint rules`)");
+    };
+    stdout(&format!("{}\nOnline: {}\n", page(rule), doc_url(rule.code)))?;
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    /// `docs/rules/` holds each rule's page as [`page`] writes it, and nothing else.
+    /// `KEYLINT_WRITE_RULE_DOCS=1 cargo test -p keylint rule_pages` rewrites them.
+    #[test]
+    fn rule_pages_in_docs_are_generated_from_the_rules() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/rules");
+        let write = std::env::var_os("KEYLINT_WRITE_RULE_DOCS").is_some();
+        let rules = RULES;
+        for rule in rules {
+            let path = dir.join(format!("{}.md", rule.code));
+            if write {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&path, page(rule)).unwrap();
+            }
+            let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+            assert_eq!(
+                on_disk,
+                page(rule),
+                "{} is stale: run `KEYLINT_WRITE_RULE_DOCS=1 cargo test -p keylint rule_pages`",
+                path.display()
+            );
+        }
+        let mut extra: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| {
+                !rules
+                    .iter()
+                    .any(|rule| *name == format!("{}.md", rule.code))
+            })
+            .collect();
+        extra.sort();
+        assert!(
+            extra.is_empty(),
+            "docs/rules/ holds pages of no rule: {extra:?}"
+        );
+    }
+
+    #[test]
+    fn rule_pages_live_in_the_repository() {
+        assert_eq!(
+            doc_url("KL101"),
+            format!("{REPOSITORY}/blob/main/docs/rules/KL101.md")
+        );
+        assert!(REPOSITORY.starts_with("https://"));
+    }
 }

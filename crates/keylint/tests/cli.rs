@@ -214,11 +214,17 @@ fn fix_writes_atomically_keeps_permissions_and_is_idempotent() {
         .args(["lint", "--diff", "compose.yaml"])
         .output()
         .unwrap();
-    // The preview masks the value on both sides: short values show as `…`.
-    let preview = String::from_utf8_lossy(&diff.stdout);
+    // The value of a secret-named variable is on a changed line: the patch is binary,
+    // and its readable view on standard error masks the value on both sides.
     assert!(
-        preview.contains("-      - OPENAI_API_KEY=\"…\"")
-            && preview.contains("+      - OPENAI_API_KEY=…"),
+        String::from_utf8_lossy(&diff.stdout).contains("GIT binary patch\n"),
+        "{}",
+        String::from_utf8_lossy(&diff.stdout)
+    );
+    let preview = String::from_utf8_lossy(&diff.stderr);
+    assert!(
+        preview.contains("-      - OPENAI_API_KEY=\"…\"\\r\n")
+            && preview.contains("+      - OPENAI_API_KEY=…\\r\n"),
         "{preview}"
     );
     assert!(

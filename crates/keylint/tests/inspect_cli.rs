@@ -506,7 +506,6 @@ fn exit_codes() {
         vec!["inspect", ".env", "--consumer", "nobody"],
         vec!["inspect", "compose.yaml", "--consumer", "shell"],
         vec!["inspect", "compose.yaml", "--env-file", "missing.env"],
-        vec!["inspect"],
     ] {
         let output = keylint(dir.path()).args(&args).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{args:?}: {output:?}");
@@ -557,4 +556,81 @@ fn missing_required_env_file_is_reported() {
     );
     let text = human(dir.path(), &["compose.yaml"], &[]);
     assert!(text.contains("! env_file api.env is missing"), "{text}");
+}
+
+#[test]
+fn without_a_path_inspect_reads_the_env_file_else_the_compose_file_here() {
+    let dir = compose_project();
+    assert_eq!(
+        human(dir.path(), &[], &[]),
+        human(dir.path(), &[".env"], &[])
+    );
+    std::fs::remove_file(dir.path().join(".env")).unwrap();
+    assert_eq!(
+        human(dir.path(), &[], &[]),
+        human(dir.path(), &["compose.yaml"], &[])
+    );
+    let empty = tempfile::tempdir().unwrap();
+    let output = keylint(empty.path()).arg("inspect").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("no .env or Compose file in the current directory"),
+    );
+}
+
+/// A Secret's `data:` is shown as the container receives it, base64-decoded, with the
+/// newline `echo` added visible; a Deployment's `env:` too; keys masked.
+#[test]
+fn kubernetes_secrets_and_container_env() {
+    let key = fabricated_key("sk-proj-", 18, 40);
+    // `echo "$OPENAI_API_KEY" | base64`: the newline is encoded too.
+    let encoded = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(format!("{key}\n"))
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("k8s")).unwrap();
+    std::fs::write(
+        dir.path().join("k8s/app.yaml"),
+        format!(
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: openai\ndata:\n  OPENAI_API_KEY: {encoded}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: chat\nspec:\n  template:\n    spec:\n      containers:\n        - name: chat\n          env:\n            - name: LOG_LEVEL\n              value: \"info \"\n"
+        ),
+    )
+    .unwrap();
+    let output = json(dir.path(), &["k8s/app.yaml"], &[]);
+    let secret = variable(&output, "OPENAI_API_KEY").unwrap();
+    assert_eq!(secret["line"], 6);
+    assert_eq!(secret["consumer"], "yaml");
+    assert_eq!(secret["masked"], true);
+    let length = key.chars().count() + 1;
+    assert_eq!(secret["length"], length);
+    assert!(
+        secret["value"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("\\n ({length} chars)")),
+        "{secret}"
+    );
+    assert_eq!(secret["origin"], "Secret data (base64)");
+    assert_eq!(secret["object"], "Secret/openai");
+    let level = variable(&output, "LOG_LEVEL").unwrap();
+    assert_eq!(level["value"], "info ");
+    assert_eq!(level["object"], "Deployment/chat");
+    let table = human(dir.path(), &["k8s/app.yaml"], &[]);
+    assert!(
+        table.contains(&format!(
+            "({length}, ends with a line break)  [Secret data (base64), Secret/openai]"
+        )),
+        "{table}"
+    );
+    assert!(
+        table.contains("info␠ (5, trailing whitespace kept)"),
+        "{table}"
+    );
+    Secrets::new([key.as_str()]).assert_none_leaked([
+        ("inspect k8s json".to_string(), output.to_string()),
+        ("inspect k8s human".to_string(), table),
+    ]);
 }

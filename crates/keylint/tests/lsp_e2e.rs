@@ -6,41 +6,16 @@
 #[path = "../../keylint-lsp/tests/common/mod.rs"]
 mod common;
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::*;
 use keylint_test_support::Secrets;
 use serde_json::json;
 
+/// The real binary at the most verbose logging: even at trace level no key may reach
+/// stderr.
 fn spawn() -> (tokio::process::Child, TestClient) {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_keylint"))
-        .arg("lsp")
-        // The most verbose logging: even at trace level no key may reach stderr.
-        .env("KEYLINT_LOG", "trace")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let stdin = child.stdin.take().unwrap();
-    (child, TestClient::new(Box::new(stdout), Box::new(stdin)))
-}
-
-/// Everything the server wrote to stderr (its log), once it has exited.
-async fn stderr_of(child: &mut tokio::process::Child) -> String {
-    use tokio::io::AsyncReadExt as _;
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .await
-        .unwrap();
-    stderr
+    spawn_server(env!("CARGO_BIN_EXE_keylint"), "trace")
 }
 
 #[tokio::test]

@@ -11,7 +11,6 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -160,17 +159,7 @@ fn watching(mut capabilities: Value) -> Value {
 
 /// The real server on `root`, every file of it open.
 async fn open_all(root: &Path, capabilities: Value) -> Server {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_keylint"))
-        .arg("lsp")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let stdin = child.stdin.take().unwrap();
-    let mut client = TestClient::new(Box::new(stdout), Box::new(stdin));
+    let (child, mut client) = spawn_server(env!("CARGO_BIN_EXE_keylint"), "warn");
     let initialized = client
         .initialize(watching(capabilities), json!({}), &file_uri(root))
         .await;

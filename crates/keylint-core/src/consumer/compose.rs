@@ -8,21 +8,10 @@
 use std::cell::RefCell;
 
 use super::interpolate::expand_compose;
-use super::{ExpansionBudget, LastByName, Loaded, Outcome, bom_length, skip_space};
+use super::{
+    ExpansionBudget, Failure, LastByName, Loaded, Outcome, bom_length, is_go_space, skip_space,
+};
 use crate::syntax::simple_line;
-
-/// compose-go's `isSpace`: no `\n`, so a line break ends a bare key.
-fn is_go_space(character: char) -> bool {
-    matches!(
-        character,
-        '\t' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{85}' | '\u{a0}'
-    )
-}
-
-struct Failure {
-    at: usize,
-    message: String,
-}
 
 pub(super) fn load(text: &str) -> Vec<Loaded> {
     load_with_env(text, &|_| None)

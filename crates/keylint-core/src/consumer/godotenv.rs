@@ -16,21 +16,8 @@
 
 use std::collections::HashMap;
 
-use super::{ExpansionBudget, Loaded, NormalizedNewlines, Outcome};
+use super::{ExpansionBudget, Failure, Loaded, NormalizedNewlines, Outcome, is_go_space};
 use crate::syntax::simple_line;
-
-/// godotenv's `isSpace`: no `\n`, so a line break ends a value (and is an error in a name).
-fn is_go_space(character: char) -> bool {
-    matches!(
-        character,
-        '\t' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{85}' | '\u{a0}'
-    )
-}
-
-struct Failure {
-    at: usize,
-    message: String,
-}
 
 pub(super) fn load(original: &str) -> Vec<Loaded> {
     let normalized = NormalizedNewlines::crlf_only(original);

@@ -157,6 +157,21 @@ pub struct Loaded {
     pub outcome: Outcome,
 }
 
+/// Go's `unicode.IsSpace` as godotenv and compose-go (which started from godotenv's
+/// parser) use it: no `\n`, so a line break ends a value or a bare key.
+fn is_go_space(character: char) -> bool {
+    matches!(
+        character,
+        '\t' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{85}' | '\u{a0}'
+    )
+}
+
+/// Where and why a Go-derived parser (godotenv, compose-go) gives up on a file.
+struct Failure {
+    at: usize,
+    message: String,
+}
+
 /// How many bytes of `$VAR` copies one loader model makes for one file. Copies can grow
 /// faster than the file (`B=${A}${A}`, `C=${B}${B}`, … doubles per line); real files stay
 /// far below this, and past it a model stops expanding instead of filling memory.

@@ -347,3 +347,47 @@ fn names_a_loader_spells_differently_are_listed() {
         Some("b")
     );
 }
+
+/// A Secret's `data:` is what the container gets base64-decoded, the newline `echo` added
+/// included; a Deployment's `env:` value as YAML reads it; each with its object.
+#[test]
+fn kubernetes_values_as_the_container_gets_them() {
+    let key = "sk-proj-Qw3rTy7uIo9pAs1dFg4hJk6lZx8cVb0nM2QwErTyUiOpT3BlbkFJAsDfGhJkLzXcVbNm";
+    let encoded = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(format!("{key}\n"))
+    };
+    let text = format!(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: openai\ndata:\n  OPENAI_API_KEY: {encoded}\nstringData:\n  REGION: eu\n---\nkind: Deployment\nmetadata:\n  name: chat\nspec:\n  template:\n    spec:\n      containers:\n        - name: chat\n          env:\n            - name: LOG_LEVEL\n              value: \"info \"\n"
+    );
+    let report = inspect_yaml("k8s.yaml", &text, FileKind::OtherYaml);
+    let rows: Vec<String> = report
+        .variables
+        .iter()
+        .map(|variable| {
+            format!(
+                "{} {} {} [{} {}]",
+                variable.source,
+                variable.name,
+                shown(variable.secret, &variable.outcome),
+                variable.origin,
+                variable.scope.as_deref().unwrap_or("-")
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            format!(
+                "k8s.yaml:6 OPENAI_API_KEY {} [Secret data (base64) Secret/openai]",
+                mask_secret(&format!("{key}\n"))
+            ),
+            "k8s.yaml:8 REGION \"eu\" [Secret stringData Secret/openai]".to_string(),
+            "k8s.yaml:19 LOG_LEVEL \"info \" [container env Deployment/chat]".to_string(),
+        ]
+    );
+    assert_eq!(
+        report.variables[0].outcome.value(),
+        Some(format!("{key}\n").as_str())
+    );
+}

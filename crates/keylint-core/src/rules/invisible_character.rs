@@ -162,8 +162,35 @@ fn first_keeping_cr<'a>(ctx: &'a Context) -> Option<(&'a Assignment, Judgement)>
 }
 
 fn crlf_line_endings(ctx: &Context) -> Option<Diagnostic> {
-    let first = ctx.text.find("\r\n")?;
+    ctx.text.find("\r\n")?;
     let (assignment, judgement) = first_keeping_cr(ctx)?;
+    // The provider keys it breaks come first, and the finding points at the first of
+    // them: that is the value whose `\r` makes requests fail.
+    let cr_of_line = |assignment: &Assignment| {
+        let start = assignment.name_range.start;
+        let newline = start + ctx.text[start..].find('\n')?;
+        (newline > 0 && ctx.text.as_bytes()[newline - 1] == b'\r').then_some(newline - 1)
+    };
+    let keys: Vec<(&Assignment, usize)> = ctx
+        .assignments()
+        .iter()
+        .filter(|other| ctx.key_variable_provider(&other.name).is_some())
+        .filter_map(|other| Some((other, cr_of_line(other)?)))
+        .collect();
+    let mut named: Vec<String> = Vec::new();
+    for (key, _) in &keys {
+        let name = escape_invisible(&key.name);
+        if !named.contains(&name) {
+            named.push(name);
+        }
+    }
+    let (pointed, subjects) = match keys.first() {
+        Some((_, cr)) => (*cr, join_clauses(&named)),
+        None => (
+            cr_of_line(assignment).or_else(|| ctx.text.find("\r\n"))?,
+            escape_invisible(&assignment.name),
+        ),
+    };
     let keeps = if judgement.broken.len() == 1 {
         "keeps"
     } else {
@@ -175,9 +202,8 @@ fn crlf_line_endings(ctx: &Context) -> Option<Diagnostic> {
         format!("; {} strip it", judgement.fine_names())
     };
     let message = format!(
-        "the file has Windows (CRLF) line endings: {} {keeps} the `\\r` in {} (and in the values after it){stripped} — convert the file to LF line endings",
+        "the file has Windows (CRLF) line endings: {} {keeps} the `\\r` in {subjects} (and in every other value){stripped} — convert the file to LF line endings",
         judgement.broken_names(),
-        escape_invisible(&assignment.name)
     );
     let edits = ctx
         .text
@@ -185,7 +211,7 @@ fn crlf_line_endings(ctx: &Context) -> Option<Diagnostic> {
         .map(|(at, _)| Edit::delete(at..at + 1))
         .collect();
     Some(with_fix(
-        InvisibleCharacter::diagnostic(judgement.severity, first..first + 1, message),
+        InvisibleCharacter::diagnostic(judgement.severity, pointed..pointed + 1, message),
         Fix::safe("Convert the line endings to LF", edits),
     ))
 }
@@ -419,11 +445,11 @@ mod tests {
     fn crlf_is_reported_once_per_file() {
         let text = "# settings\r\nOPENAI_API_KEY=sk-abc\r\nNEXT=1\r\n";
         insta::assert_snapshot!(check("KL103", ".env", text), @r"
-        1:11-1:12 warning KL103: the file has Windows (CRLF) line endings: a shell (`set -a; . .env`) keeps the `\r` in OPENAI_API_KEY (and in the values after it); python-dotenv, node dotenv, dotenvy, Compose and docker --env-file strip it — convert the file to LF line endings
+        2:22-2:23 warning KL103: the file has Windows (CRLF) line endings: a shell (`set -a; . .env`) keeps the `\r` in OPENAI_API_KEY (and in every other value); python-dotenv, node dotenv, dotenvy, Compose and docker --env-file strip it — convert the file to LF line endings
           fix (safe): Convert the line endings to LF => # settings\nOPENAI_API_KEY=sk-abc\nNEXT=1\n
         ");
         insta::assert_snapshot!(check_with("KL103", ".env", text, &[Consumer::Shell]), @r"
-        1:11-1:12 error KL103: the file has Windows (CRLF) line endings: a shell (`set -a; . .env`) keeps the `\r` in OPENAI_API_KEY (and in the values after it) — convert the file to LF line endings
+        2:22-2:23 error KL103: the file has Windows (CRLF) line endings: a shell (`set -a; . .env`) keeps the `\r` in OPENAI_API_KEY (and in every other value) — convert the file to LF line endings
           fix (safe): Convert the line endings to LF => # settings\nOPENAI_API_KEY=sk-abc\nNEXT=1\n
         ");
         insta::assert_snapshot!(check_with("KL103", ".env", text, &[Consumer::PythonDotenv, Consumer::ComposeEnvFile]), @"");

@@ -65,6 +65,19 @@ quotes.
             else {
                 continue;
             };
+            // Quotes only docker keeps, inside a comment the other loaders cut off
+            // (`A=v # it's "x"`), matter only where docker is seen to read the file.
+            let only_docker = judgement
+                .broken
+                .iter()
+                .all(|(consumer, _)| *consumer == crate::consumer::Consumer::DockerEnvFile);
+            let rest_of_line = ctx.text[assignment.value_range.start..]
+                .split('\n')
+                .next()
+                .unwrap_or_default();
+            if only_docker && !ctx.consumers.is_known() && rest_of_line.contains(" #") {
+                continue;
+            }
             let (_, shown) = &judgement.broken[0];
             let message = if judgement.is_yaml() {
                 let advice = if assignment.origin == crate::assignment::Origin::ComposeList {
@@ -205,6 +218,13 @@ mod tests {
         1:16-1:24 error KL101: docker --env-file keeps the quotes of OPENAI_API_KEY ("…", 8 chars instead of 6) — remove them
           fix (safe): Remove the quotes => OPENAI_API_KEY=sk-abc\n
         "#);
+    }
+
+    #[test]
+    fn quotes_in_a_comment_only_docker_keeps_need_docker_seen() {
+        let text = "A=value # it's \"quoted\"\n";
+        insta::assert_snapshot!(check("KL101", ".env", text), @"");
+        insta::assert_snapshot!(check_with("KL101", ".env", text, &[Consumer::DockerEnvFile]), @r#"1:3-1:8 error KL101: docker --env-file keeps the quotes of A (…oted", 21 chars instead of 20) — remove them"#);
     }
 
     #[test]

@@ -280,6 +280,37 @@ pub fn apply(text: &str, edits: &[Value]) -> String {
 }
 
 /// Client capabilities: push (no `textDocument.diagnostic`), UTF-16 only.
+/// The real `keylint lsp` (the `binary` a test of the `keylint` crate names with
+/// `env!("CARGO_BIN_EXE_keylint")`), logging at `log` level to a pipe, and a client on its
+/// standard input and output.
+pub fn spawn_server(binary: &str, log: &str) -> (tokio::process::Child, TestClient) {
+    let mut child = tokio::process::Command::new(binary)
+        .arg("lsp")
+        .env("KEYLINT_LOG", log)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let stdin = child.stdin.take().unwrap();
+    (child, TestClient::new(Box::new(stdout), Box::new(stdin)))
+}
+
+/// Everything a spawned server wrote to stderr (its log), once it has exited.
+pub async fn stderr_of(child: &mut tokio::process::Child) -> String {
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .await
+        .unwrap();
+    stderr
+}
+
 pub fn push_capabilities() -> Value {
     json!({"textDocument": {"publishDiagnostics": {}}})
 }

@@ -6,10 +6,11 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use keylint_core::{ColumnUnit, Diagnostic, LineIndex, Severity};
 use rayon::prelude::*;
 
-use super::{FileReport, Summary};
+use super::{FileReport, Summary, severity_style};
 use keylint_core::mask::for_display;
 use keylint_core::redaction::redact_file;
 
+/// Each finding with its source lines; the summary line is the caller's.
 pub fn render(reports: &[FileReport], color: bool) -> String {
     let renderer = if color {
         Renderer::styled()
@@ -17,13 +18,10 @@ pub fn render(reports: &[FileReport], color: bool) -> String {
         Renderer::plain()
     };
     // Files are masked and drawn side by side: on a big tree this is a fair share of the run.
-    let mut out: String = reports
+    reports
         .par_iter()
         .map(|report| render_file(&renderer, report, color))
-        .collect();
-    let summary = Summary::of(reports);
-    out.push_str(&summary_line(&summary));
-    out
+        .collect()
 }
 
 fn render_file(renderer: &Renderer, report: &FileReport, color: bool) -> String {
@@ -55,16 +53,7 @@ fn render_file(renderer: &Renderer, report: &FileReport, color: bool) -> String 
 }
 
 fn header(path: &str, line: usize, column: usize, diagnostic: &Diagnostic, color: bool) -> String {
-    let (style, reset) = if color {
-        let style = match diagnostic.severity {
-            Severity::Error => "\x1b[1;31m",
-            Severity::Warning => "\x1b[1;33m",
-            Severity::Info => "\x1b[1;36m",
-        };
-        (style, "\x1b[0m")
-    } else {
-        ("", "")
-    };
+    let (style, reset) = severity_style(diagnostic.severity, color);
     let path = for_display(path);
     format!(
         "{path}:{line}:{column} {style}{}[{}]{reset} {}: {}\n",

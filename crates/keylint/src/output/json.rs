@@ -37,6 +37,7 @@ struct JsonSummary {
     files: usize,
     errors: usize,
     warnings: usize,
+    infos: usize,
 }
 
 pub fn render(reports: &[FileReport]) -> String {
@@ -72,6 +73,7 @@ pub fn render(reports: &[FileReport]) -> String {
             files: summary.files,
             errors: summary.errors,
             warnings: summary.warnings,
+            infos: summary.infos,
         },
     };
     serde_json::to_string_pretty(&output).expect("diagnostics serialize") + "\n"

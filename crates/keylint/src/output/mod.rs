@@ -1,10 +1,13 @@
 //! Output formats. The structs written here are hand-made counterparts of the core's
 //! types, so the JSON v1 contract does not drift when the core changes.
 
+pub mod concise;
+pub mod fingerprint;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod sarif;
+pub mod statistics;
 
 use keylint_core::{Diagnostic, FileKind, Severity};
 
@@ -41,4 +44,17 @@ impl Summary {
         }
         summary
     }
+}
+
+/// The ANSI style of a severity (and the reset), or nothing without colour.
+pub fn severity_style(severity: Severity, color: bool) -> (&'static str, &'static str) {
+    if !color {
+        return ("", "");
+    }
+    let style = match severity {
+        Severity::Error => "\x1b[1;31m",
+        Severity::Warning => "\x1b[1;33m",
+        Severity::Info => "\x1b[1;36m",
+    };
+    (style, "\x1b[0m")
 }

@@ -2,19 +2,18 @@
 //!
 //! Messages are the same masked messages as the JSON output; `help` is the rule's doc
 //! (what `keylint explain` prints); columns count Unicode scalar values
-//! (`columnKind: unicodeCodePoints`), end exclusive. Partial fingerprints hash the rule,
-//! the path and the line with every secret replaced by `<secret>`: they contain no
-//! secret and no hash of one.
+//! (`columnKind: unicodeCodePoints`), end exclusive; `helpUri` is the rule's page in the
+//! repository (`docs/rules/KL101.md`). Partial fingerprints are
+//! [`super::fingerprint`]'s: they contain no secret and no hash of one.
 
 use std::collections::HashMap;
 
 use keylint_core::rules::RULES;
 use keylint_core::{ColumnUnit, LineIndex, Severity};
 use serde_json::{Value, json};
-use sha2::{Digest as _, Sha256};
 
-use super::FileReport;
-use keylint_core::redaction::redact_file_fully;
+use super::{FileReport, fingerprint};
+use crate::rules_command::{REPOSITORY, doc_url};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -53,10 +52,6 @@ pub fn uri(path: &str) -> String {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
 pub fn render(reports: &[FileReport]) -> String {
     let rules = RULES;
     let index_of: HashMap<&str, usize> = rules
@@ -68,23 +63,13 @@ pub fn render(reports: &[FileReport]) -> String {
     for report in reports {
         let text = report.text.as_deref().unwrap_or("");
         let index = LineIndex::new(text);
-        let masked = (!report.diagnostics.is_empty()).then(|| redact_file_fully(text, report.kind));
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        for diagnostic in &report.diagnostics {
+        for (diagnostic, fingerprint) in report
+            .diagnostics
+            .iter()
+            .zip(fingerprint::of_report(report))
+        {
             let start = index.position(text, diagnostic.range.start, ColumnUnit::Scalar);
             let end = index.position(text, diagnostic.range.end, ColumnUnit::Scalar);
-            let line_text = masked.as_ref().map_or(String::new(), |masked| {
-                let offset = masked.map(diagnostic.range.start.min(text.len()), false);
-                let line_start = masked.text[..offset].rfind('\n').map_or(0, |at| at + 1);
-                let line_end = masked.text[offset..]
-                    .find('\n')
-                    .map_or(masked.text.len(), |at| offset + at);
-                masked.text[line_start..line_end].trim().to_string()
-            });
-            let key = format!("{}\0{}\0{line_text}", diagnostic.code, report.path);
-            let occurrence = seen.entry(key.clone()).or_default();
-            *occurrence += 1;
-            let fingerprint = hex(&Sha256::digest(format!("{key}\0{occurrence}").as_bytes()));
             let mut result = json!({
                 "ruleId": diagnostic.code,
                 "level": level(diagnostic.severity),
@@ -123,6 +108,7 @@ pub fn render(reports: &[FileReport]) -> String {
                 "shortDescription": {"text": rule.summary},
                 "fullDescription": {"text": help, "markdown": help},
                 "help": {"text": help, "markdown": help},
+                "helpUri": doc_url(rule.code),
                 "defaultConfiguration": {"level": level(rule.severity)},
             })
         })
@@ -134,6 +120,7 @@ pub fn render(reports: &[FileReport]) -> String {
             "tool": {"driver": {
                 "name": "keylint",
                 "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": REPOSITORY,
                 "rules": rules,
             }},
             "columnKind": "unicodeCodePoints",

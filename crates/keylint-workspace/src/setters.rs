@@ -3,11 +3,11 @@
 //! `.env.example` sets nothing a program reads). Built on first use, from the files the
 //! walk found, with open buffers in place of their file.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use keylint_core::assignment::{Origin, ParsedFile};
+use keylint_core::assignment::{Assignment, Origin, ParsedFile};
 use keylint_core::line_index::LineIndex;
 use keylint_core::source::{FileKind, is_template_by_name, kind_by_name};
 use rayon::prelude::*;
@@ -34,20 +34,24 @@ pub struct SetSite {
 /// Name → where it is set.
 pub type Setters = HashMap<String, Vec<SetSite>>;
 
+/// The assignments of a file that set a variable: Secret `data:` keys name files in a
+/// volume or `secretKeyRef` keys, not variables.
+fn settings(parsed: &ParsedFile) -> impl Iterator<Item = &Assignment> {
+    parsed.assignments.iter().filter(|assignment| {
+        !matches!(
+            assignment.origin,
+            Origin::SecretData | Origin::SecretStringData
+        )
+    })
+}
+
 /// The assignments of one file's text, by name.
 #[must_use]
 pub fn sites_of(path: &Path, kind: FileKind, text: &str) -> Setters {
     let parsed = ParsedFile::parse(kind, text);
     let index = LineIndex::new(text);
     let mut found: Setters = HashMap::new();
-    for assignment in &parsed.assignments {
-        // Secret `data:` keys name files in a volume or `secretKeyRef` keys.
-        if matches!(
-            assignment.origin,
-            Origin::SecretData | Origin::SecretStringData
-        ) {
-            continue;
-        }
+    for assignment in settings(&parsed) {
         found
             .entry(assignment.name.clone())
             .or_default()
@@ -82,16 +86,22 @@ pub fn sets_variables(path: &Path) -> Option<FileKind> {
     kind_by_name(&shown)
 }
 
+/// The text of a file whose assignments count as set (read from the disk).
+fn setting_file(path: &Path) -> Option<(FileKind, String)> {
+    let kind = sets_variables(path)?;
+    let FileText::Text(text) = read_text(path, MAX_FILE_BYTES).ok()? else {
+        return None;
+    };
+    Some((kind, text))
+}
+
 /// Every setting of every file in `paths` (read from the disk).
 #[must_use]
 pub fn setters_of_files(paths: &[PathBuf]) -> Setters {
     let per_file: Vec<Setters> = paths
         .par_iter()
         .filter_map(|path| {
-            let kind = sets_variables(path)?;
-            let FileText::Text(text) = read_text(path, MAX_FILE_BYTES).ok()? else {
-                return None;
-            };
+            let (kind, text) = setting_file(path)?;
             Some(sites_of(path, kind, &text))
         })
         .collect();
@@ -102,6 +112,27 @@ pub fn setters_of_files(paths: &[PathBuf]) -> Setters {
         }
     }
     all
+}
+
+/// The names [`setters_of_files`] would hold, without the sites: what a lint asks
+/// (is this name set anywhere?) at a fraction of the memory on a big tree.
+#[must_use]
+pub fn names_set_in_files(paths: &[PathBuf]) -> HashSet<String> {
+    paths
+        .par_iter()
+        .filter_map(|path| {
+            let (kind, text) = setting_file(path)?;
+            let parsed = ParsedFile::parse(kind, &text);
+            Some(
+                settings(&parsed)
+                    .map(|assignment| assignment.name.clone())
+                    .collect::<HashSet<String>>(),
+            )
+        })
+        .reduce(HashSet::new, |mut all, names| {
+            all.extend(names);
+            all
+        })
 }
 
 /// `setters` with the files of `open` replaced by their buffers' text.
@@ -128,4 +159,42 @@ pub fn with_open_buffers(setters: &Setters, open: &[(&PathBuf, &Arc<str>)]) -> S
     }
     merged.retain(|_, sites| !sites.is_empty());
     merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names-only pass answers as the sites do: templates and Secret `data:` keys
+    /// set nothing, env and YAML assignments do.
+    #[test]
+    fn names_set_are_the_names_of_the_sites() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let files = [
+            (".env", "A=1\nexport B='2'\n"),
+            (".env.example", "TEMPLATE_ONLY=x\n"),
+            (
+                "compose.yaml",
+                "services:\n  app:\n    environment:\n      - C=3\n      - D=4\n",
+            ),
+            (
+                "secret.yaml",
+                "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  FILE_KEY: eA==\n",
+            ),
+        ];
+        let paths: Vec<PathBuf> = files
+            .iter()
+            .map(|(name, text)| {
+                let path = dir.path().join(name);
+                std::fs::write(&path, text).expect("written");
+                path
+            })
+            .collect();
+        let names = names_set_in_files(&paths);
+        let from_sites: HashSet<String> = setters_of_files(&paths).into_keys().collect();
+        assert_eq!(names, from_sites);
+        let mut sorted: Vec<&str> = names.iter().map(String::as_str).collect();
+        sorted.sort_unstable();
+        assert_eq!(sorted, ["A", "B", "C", "D"]);
+    }
 }

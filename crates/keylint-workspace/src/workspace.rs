@@ -25,7 +25,9 @@ use crate::code::{add_file, index_code};
 use crate::config::{Config, ConfigResult, Configs, Globs};
 use crate::discover::{Discovery, is_code_file};
 use crate::files::read_context;
-use crate::setters::{Setters, sets_variables, setters_of_files, with_open_buffers};
+use crate::setters::{
+    Setters, names_set_in_files, sets_variables, setters_of_files, with_open_buffers,
+};
 
 /// What the front end says, which wins over `keylint.toml`: command-line flags, or the
 /// editor's settings.
@@ -59,6 +61,8 @@ pub struct Index {
     targets: Vec<PathBuf>,
     /// Where they set each name, read on first use.
     setters: OnceLock<Setters>,
+    /// The names they set, read on first use (a lint asks only this).
+    set_names: OnceLock<HashSet<String>>,
     /// Built from a walk of the whole tree. Until then (the server's first moments),
     /// hints are read from the env file's own directory on demand.
     complete: bool,
@@ -188,16 +192,20 @@ impl Workspace {
             .index
             .setters
             .get_or_init(|| setters_of_files(&self.index.targets));
-        let open: Vec<(&PathBuf, &Arc<str>)> = self
-            .overlays
-            .iter()
-            .filter(|(path, _)| sets_variables(path).is_some())
-            .collect();
+        let open = self.open_setting_buffers();
         if open.is_empty() {
             return disk;
         }
         self.overlay_setters
             .get_or_init(|| with_open_buffers(disk, &open))
+    }
+
+    /// The open buffers whose assignments count as set.
+    fn open_setting_buffers(&self) -> Vec<(&PathBuf, &Arc<str>)> {
+        self.overlays
+            .iter()
+            .filter(|(path, _)| sets_variables(path).is_some())
+            .collect()
     }
 
     /// The code facts of the project, open buffers included.
@@ -437,7 +445,14 @@ impl Project for Workspace {
     }
 
     fn is_set_anywhere(&self, name: &str) -> bool {
-        self.setters().contains_key(name)
+        // The sites, when they are at hand (the server builds them for navigation).
+        if self.index.setters.get().is_some() || !self.open_setting_buffers().is_empty() {
+            return self.setters().contains_key(name);
+        }
+        self.index
+            .set_names
+            .get_or_init(|| names_set_in_files(&self.index.targets))
+            .contains(name)
     }
 
     fn reads_name(&self, name: &str) -> bool {

@@ -63,6 +63,8 @@ peak_rss() {
   awk -F: '/Maximum resident set size/ {printf "%.1f", $2 / 1024}' "$out/time.txt"
 }
 
+thousands() { echo "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
+
 case_number=0
 # One hyperfine run: keylint, dotenv-linter and the floor on TARGET, plus any extra
 # `-n NAME COMMAND` pairs (compared with keylint in the same run).
@@ -90,9 +92,9 @@ for size in $sizes; do
   count=$runs
   [ "$size" -lt 10000 ] || count=$runs_large
   corpus "$trees/tree-$size" python3 scripts/bench/gen_tree.py "$trees/tree-$size" "$size"
-  run_case "tree, $size files" "$trees/tree-$size" "$count"
+  run_case "tree, $(thousands "$size") files" "$trees/tree-$size" "$count"
   corpus "$trees/findings-$size" python3 scripts/bench/gen_tree.py --findings "$trees/findings-$size" "$size"
-  run_case "many findings, $size files" "$trees/findings-$size" "$count"
+  run_case "many findings, $(thousands "$size") files" "$trees/findings-$size" "$count"
 done
 
 corpus "$trees/tree-2000" python3 scripts/bench/gen_tree.py "$trees/tree-2000" 2000
@@ -101,7 +103,7 @@ sources() {
   python3 scripts/bench/gen_sources.py "$trees/sources-2000" 2000
 }
 corpus "$trees/sources-2000" sources
-run_case "tree, 2000 files + 2000 sources" "$trees/sources-2000" "$runs" \
+run_case "tree, 2,000 files + 2,000 sources" "$trees/sources-2000" "$runs" \
   -n "keylint without sources" "$keylint lint $trees/tree-2000"
 
 big_env() {
@@ -109,7 +111,7 @@ big_env() {
   python3 scripts/bench/gen_tree.py --big "$trees/big/.env" 10000
 }
 corpus "$trees/big" big_env
-run_case "one .env, 10000 lines" "$trees/big/.env" "$runs"
+run_case "one .env, 10,000 lines" "$trees/big/.env" "$runs"
 
 python3 scripts/bench/report.py "$out" > "$out/results.md"
 {

@@ -5,7 +5,9 @@
 # extension must run the server it carries. Opens a copy of
 # tests/editors/fixture in headless chromium through playwright-core and checks squiggles,
 # Problems, quick fixes, hover (masked key + probe verdict from a loopback mock) and the
-# probe command. Screenshots and logs land in target/editors/. Exit non-zero on failure.
+# probe command, go to definition from code to the .env line, references back, hover on a read
+# in code and completion of names in .env and Compose. Screenshots
+# and logs land in target/editors/. Exit non-zero on failure.
 # Env: KEYLINT_VSCODE_VSIX (a platform .vsix; default: package one around KEYLINT_PATH, itself
 # by default a cargo build of this checkout).
 set -euo pipefail
@@ -68,6 +70,7 @@ cat > "$UD/User/settings.json" <<JSON
   "editor.minimap.enabled": false,
   "editor.fontSize": 15,
   "editor.hover.delay": 300,
+  "editor.gotoLocation.multipleDefinitions": "goto",
   "window.commandCenter": false,
   "keylint.probe.timeoutMs": 3000,
   "keylint.probe.allowedHosts": ["$MOCK_HOST"]

@@ -147,6 +147,20 @@ impl CodeIndex {
         found
     }
 
+    /// The reads in the file at `path` whose name range holds `offset`, with the name each
+    /// reads (an SDK client's class name reads several names at one place).
+    #[must_use]
+    pub fn reads_at(&self, path: &Path, offset: usize) -> Vec<(&str, &CodeRead)> {
+        self.reads
+            .iter()
+            .chain(&self.reads_any_case)
+            .flat_map(|(name, reads)| reads.iter().map(move |read| (name.as_str(), read)))
+            .filter(|(_, read)| {
+                read.path == path && read.range.start <= offset && offset <= read.range.end
+            })
+            .collect()
+    }
+
     /// Whether the code reads `name` at all.
     #[must_use]
     pub fn is_read(&self, name: &str) -> bool {
@@ -267,6 +281,27 @@ mod tests {
             index.reads_of("Openai_Org_Id")[0].place(),
             "app/settings.py:9"
         );
+    }
+
+    #[test]
+    fn reads_are_found_by_position() {
+        let mut index = CodeIndex::default();
+        let at = |range: std::ops::Range<usize>, case_insensitive| CodeRead {
+            range,
+            ..read("app/main.py", 1, case_insensitive)
+        };
+        index.add_read("OPENAI_API_KEY", at(10..24, false));
+        index.add_read("OPENAI_ORG_ID", at(10..24, true));
+        index.add_read("OTHER", at(30..35, false));
+        let mut found: Vec<&str> = index
+            .reads_at(Path::new("app/main.py"), 24)
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        found.sort_unstable();
+        assert_eq!(found, ["OPENAI_API_KEY", "OPENAI_ORG_ID"]);
+        assert!(index.reads_at(Path::new("app/main.py"), 25).is_empty());
+        assert!(index.reads_at(Path::new("other.py"), 12).is_empty());
     }
 
     #[test]

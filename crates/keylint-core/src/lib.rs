@@ -29,6 +29,7 @@ pub mod redaction;
 pub mod rules;
 pub mod source;
 pub mod suppression;
+pub mod uses;
 
 pub use linter::{LintInput, RuleSelection, lint, lint_parsed};
 pub use project::{ConsumerSet, LoneFile, Project, Settings};

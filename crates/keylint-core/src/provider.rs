@@ -362,6 +362,20 @@ pub enum Role {
     ApiVersion,
 }
 
+impl Role {
+    /// What a variable of this role holds, for people (`API key`, `base URL`).
+    #[must_use]
+    pub fn description(self) -> &'static str {
+        match self {
+            Role::ApiKey => "API key",
+            Role::Organization => "organization id",
+            Role::Project => "project id",
+            Role::BaseUrl => "base URL",
+            Role::ApiVersion => "API version",
+        }
+    }
+}
+
 /// A variable name some program reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KnownVariable {

@@ -82,6 +82,21 @@ pub fn diagnostics(
         .collect()
 }
 
+/// The place `range` of the file at `path` (whose text is `text`); `None` when the path
+/// makes no `file:` URI.
+#[must_use]
+pub fn location(
+    path: &std::path::Path,
+    text: &str,
+    range: &std::ops::Range<usize>,
+    encoding: crate::encoding::Encoding,
+) -> Option<lsp::Location> {
+    Some(lsp::Location::new(
+        lsp::Uri::from_file_path(path)?,
+        PositionMap::new(text, encoding).range(range),
+    ))
+}
+
 /// One edit that turns `old` into `new`: the differing middle between the common
 /// prefix and suffix (keeps the cursor and folds stable in the editor).
 #[must_use]

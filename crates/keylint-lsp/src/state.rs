@@ -37,6 +37,8 @@ pub struct ClientInfo {
     pub root: Option<PathBuf>,
     /// The client can register `workspace/didChangeWatchedFiles` dynamically.
     pub watch_files: bool,
+    /// The client shows server-initiated `$/progress` (`window.workDoneProgress`).
+    pub work_done_progress: bool,
 }
 
 /// Diagnostics computed for one version of a document.
@@ -151,28 +153,42 @@ impl State {
     }
 
     /// Walks the workspace folder for hint and `.gitignore` files, the way `keylint lint`
-    /// walks a directory, and takes the result. Runs on the blocking pool.
-    pub fn reindex(&self) {
-        let Some(root) = read(&self.client).root.clone() else {
-            return;
-        };
+    /// walks a directory, and takes the result. Runs on the blocking pool. `found` hears
+    /// how many files the walk found, before they are read; returns that number once the
+    /// index is in place (`None` without a folder or when the walk failed).
+    pub fn reindex(&self, found: impl FnOnce(usize)) -> Option<usize> {
+        let root = read(&self.client).root.clone()?;
+        let started = std::time::Instant::now();
         let configs = Arc::new(Configs::new(ConfigChoice::Discover, Some(root.clone())));
-        let index = match discover_bounded(&[root], &configs, MAX_INDEXED_ENTRIES) {
+        let (index, files) = match discover_bounded(&[root], &configs, MAX_INDEXED_ENTRIES) {
             Ok(discovery) => {
                 if discovery.truncated {
                     tracing::warn!(
                         "the workspace folder has more than {MAX_INDEXED_ENTRIES} entries: who reads which env file is judged from the first ones"
                     );
                 }
-                Index::from_discovery(&discovery)
+                let files = discovery.files_read();
+                found(files);
+                (Index::from_discovery(&discovery), files)
             }
             Err(error) => {
                 tracing::warn!("cannot index the workspace folder: {error:#}");
-                return;
+                return None;
             }
         };
-        let mut workspace = write(&self.workspace);
-        *workspace = workspace.with_index(index);
+        let indexed = {
+            let mut workspace = write(&self.workspace);
+            *workspace = workspace.with_index(index);
+            workspace.clone()
+        };
+        // Where each name is set and used is read here, off the protocol loop, rather
+        // than by the first definition or completion.
+        let _ = indexed.setters();
+        tracing::info!(
+            "indexed {files} files of the workspace folder in {} ms",
+            started.elapsed().as_millis()
+        );
+        Some(files)
     }
 
     /// Keeps the workspace's view of an open document equal to its buffer.
@@ -215,6 +231,14 @@ impl State {
 
     pub fn encoding(&self) -> Encoding {
         read(&self.client).encoding
+    }
+
+    /// The parse behind the last lint of `uri`, when that lint was of `text`.
+    pub fn last_parse(&self, uri: &Uri, text: &str) -> Option<Arc<ParsedFile>> {
+        lock(&self.linted)
+            .get(uri)
+            .filter(|linted| linted.text == text)
+            .and_then(|linted| linted.parsed.clone())
     }
 
     /// The project as the core sees it, as it is now (open buffers over the disk).

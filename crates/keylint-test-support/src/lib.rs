@@ -17,9 +17,11 @@
 //! assert_eq!(secrets.leaks("message", &format!("value {}", &key[20..40])).len(), 1);
 //! ```
 
+mod fabricate;
 mod leak;
 mod secrets;
 
+pub use fabricate::random_alnum;
 pub use leak::{Form, Leak};
 pub use secrets::Secrets;
 

@@ -59,6 +59,20 @@ pub struct Discovery {
     pub truncated: bool,
 }
 
+impl Discovery {
+    /// How many distinct files an index of this walk reads: the env and YAML files, the
+    /// hint files, the source files and manifests.
+    #[must_use]
+    pub fn files_read(&self) -> usize {
+        self.targets
+            .iter()
+            .chain(&self.hints)
+            .chain(&self.code)
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+    }
+}
+
 /// Only the hints and `.gitignore` files of `dir` (not its subdirectories), for text that
 /// is not on disk (`--stdin`).
 pub fn context_of(dir: &Path) -> Discovery {

@@ -14,9 +14,14 @@ pub mod config;
 pub mod discover;
 pub mod files;
 pub mod lint;
+pub mod names;
+pub mod navigation;
 pub mod setters;
 pub mod workspace;
 pub mod write;
+
+#[cfg(test)]
+mod helpers;
 
 pub use lint::{Applied, FixTarget, Fixed, fix_files};
 pub use workspace::{Index, Overrides, Workspace};

@@ -1,7 +1,8 @@
-//! Where the project sets each variable: the assignments of its env files, Compose
-//! `environment:`, Kubernetes `env:` and workflow `env:` blocks (templates excepted: a
-//! `.env.example` sets nothing a program reads). Built on first use, from the files the
-//! walk found, with open buffers in place of their file.
+//! Where the project sets and uses each variable: the assignments of its env files,
+//! Compose `environment:`, Kubernetes `env:` and workflow `env:` blocks (templates
+//! excepted: a `.env.example` sets nothing a program reads), and the `${NAME}` uses in
+//! Compose and workflow values. Built on first use, from the files the walk found, with
+//! open buffers in place of their file.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -10,6 +11,7 @@ use std::sync::Arc;
 use keylint_core::assignment::{Assignment, Origin, ParsedFile};
 use keylint_core::line_index::LineIndex;
 use keylint_core::source::{FileKind, is_template_by_name, kind_by_name};
+use keylint_core::uses::yaml_uses;
 use rayon::prelude::*;
 
 use crate::files::{FileText, MAX_FILE_BYTES, read_text};
@@ -23,6 +25,9 @@ pub struct SetSite {
     /// 1-based line of the name.
     pub line: usize,
     pub kind: FileKind,
+    /// Where in the file: an env-file line, a Compose `environment:` entry, a
+    /// Kubernetes `env:` item, an `env:` mapping.
+    pub origin: Origin,
     /// Compose service, Kubernetes object or workflow job, when there is one.
     pub scope: Option<String>,
     /// Its position among the file's assignments of the same name (0 for the first).
@@ -33,6 +38,39 @@ pub struct SetSite {
 
 /// Name → where it is set.
 pub type Setters = HashMap<String, Vec<SetSite>>;
+
+/// One place that uses a variable by name: `${NAME}` or `$NAME` in a Compose or workflow
+/// value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UseSite {
+    pub path: PathBuf,
+    /// Byte range of the name.
+    pub range: std::ops::Range<usize>,
+    /// 1-based line of the name.
+    pub line: usize,
+    pub kind: FileKind,
+}
+
+/// Name → where it is used.
+pub type Uses = HashMap<String, Vec<UseSite>>;
+
+/// What the project's config files say about each name.
+#[derive(Clone, Debug, Default)]
+pub struct ConfigNames {
+    pub sets: Setters,
+    pub uses: Uses,
+}
+
+impl ConfigNames {
+    fn extend(&mut self, other: ConfigNames) {
+        for (name, sites) in other.sets {
+            self.sets.entry(name).or_default().extend(sites);
+        }
+        for (name, sites) in other.uses {
+            self.uses.entry(name).or_default().extend(sites);
+        }
+    }
+}
 
 /// The assignments of a file that set a variable: Secret `data:` keys name files in a
 /// volume or `secretKeyRef` keys, not variables.
@@ -45,31 +83,44 @@ fn settings(parsed: &ParsedFile) -> impl Iterator<Item = &Assignment> {
     })
 }
 
-/// The assignments of one file's text, by name.
+/// The assignments and uses of one file's text, by name.
 #[must_use]
-pub fn sites_of(path: &Path, kind: FileKind, text: &str) -> Setters {
+pub fn names_of(path: &Path, kind: FileKind, text: &str) -> ConfigNames {
     let parsed = ParsedFile::parse(kind, text);
     let index = LineIndex::new(text);
-    let mut found: Setters = HashMap::new();
+    let line = |offset: usize| index.line_of(offset) + 1;
+    let mut found = ConfigNames::default();
     for assignment in settings(&parsed) {
         found
+            .sets
             .entry(assignment.name.clone())
             .or_default()
             .push(SetSite {
                 path: path.to_path_buf(),
                 range: assignment.name_range.clone(),
-                line: index.line_of(assignment.name_range.start) + 1,
+                line: line(assignment.name_range.start),
                 kind: parsed.kind,
+                origin: assignment.origin.clone(),
                 scope: assignment.scope.clone(),
                 occurrence: 0,
                 occurrences: 0,
             });
     }
-    for sites in found.values_mut() {
+    for sites in found.sets.values_mut() {
         let count = sites.len();
         for (occurrence, site) in sites.iter_mut().enumerate() {
             site.occurrence = occurrence;
             site.occurrences = count;
+        }
+    }
+    if let (FileKind::Compose | FileKind::Workflow, Some(yaml)) = (parsed.kind, &parsed.yaml) {
+        for used in yaml_uses(text, yaml) {
+            found.uses.entry(used.name).or_default().push(UseSite {
+                path: path.to_path_buf(),
+                line: line(used.range.start),
+                range: used.range,
+                kind: parsed.kind,
+            });
         }
     }
     found
@@ -95,27 +146,25 @@ fn setting_file(path: &Path) -> Option<(FileKind, String)> {
     Some((kind, text))
 }
 
-/// Every setting of every file in `paths` (read from the disk).
+/// Every setting and use of every file in `paths` (read from the disk).
 #[must_use]
-pub fn setters_of_files(paths: &[PathBuf]) -> Setters {
-    let per_file: Vec<Setters> = paths
+pub fn names_of_files(paths: &[PathBuf]) -> ConfigNames {
+    let per_file: Vec<ConfigNames> = paths
         .par_iter()
         .filter_map(|path| {
             let (kind, text) = setting_file(path)?;
-            Some(sites_of(path, kind, &text))
+            Some(names_of(path, kind, &text))
         })
         .collect();
-    let mut all: Setters = HashMap::new();
+    let mut all = ConfigNames::default();
     for file in per_file {
-        for (name, sites) in file {
-            all.entry(name).or_default().extend(sites);
-        }
+        all.extend(file);
     }
     all
 }
 
-/// The names [`setters_of_files`] would hold, without the sites: what a lint asks
-/// (is this name set anywhere?) at a fraction of the memory on a big tree.
+/// The names [`names_of_files`] finds set, without the sites and the uses: what a lint
+/// asks (is this name set anywhere?) at a fraction of the memory on a big tree.
 #[must_use]
 pub fn names_set_in_files(paths: &[PathBuf]) -> HashSet<String> {
     paths
@@ -135,30 +184,37 @@ pub fn names_set_in_files(paths: &[PathBuf]) -> HashSet<String> {
         })
 }
 
-/// `setters` with the files of `open` replaced by their buffers' text.
+/// `names` with the files of `open` replaced by their buffers' text.
 #[must_use]
-pub fn with_open_buffers(setters: &Setters, open: &[(&PathBuf, &Arc<str>)]) -> Setters {
-    let mut merged: Setters = setters
-        .iter()
-        .map(|(name, sites)| {
-            let kept = sites
-                .iter()
-                .filter(|site| !open.iter().any(|(path, _)| **path == site.path))
-                .cloned()
-                .collect();
-            (name.clone(), kept)
-        })
-        .collect();
+pub fn with_open_buffers(names: &ConfigNames, open: &[(&PathBuf, &Arc<str>)]) -> ConfigNames {
+    let is_open = |path: &Path| {
+        open.iter()
+            .any(|(open_path, _)| open_path.as_path() == path)
+    };
+    let mut merged = ConfigNames {
+        sets: without(&names.sets, |site| is_open(&site.path)),
+        uses: without(&names.uses, |site| is_open(&site.path)),
+    };
     for (path, text) in open {
-        let Some(kind) = sets_variables(path) else {
-            continue;
-        };
-        for (name, sites) in sites_of(path, kind, text) {
-            merged.entry(name).or_default().extend(sites);
+        if let Some(kind) = sets_variables(path) {
+            merged.extend(names_of(path, kind, text));
         }
     }
-    merged.retain(|_, sites| !sites.is_empty());
     merged
+}
+
+/// `sites` without those `drop` picks (and without names left with none).
+fn without<T: Clone>(
+    sites: &HashMap<String, Vec<T>>,
+    drop: impl Fn(&T) -> bool,
+) -> HashMap<String, Vec<T>> {
+    sites
+        .iter()
+        .filter_map(|(name, sites)| {
+            let kept: Vec<T> = sites.iter().filter(|site| !drop(site)).cloned().collect();
+            (!kept.is_empty()).then(|| (name.clone(), kept))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -191,7 +247,7 @@ mod tests {
             })
             .collect();
         let names = names_set_in_files(&paths);
-        let from_sites: HashSet<String> = setters_of_files(&paths).into_keys().collect();
+        let from_sites: HashSet<String> = names_of_files(&paths).sets.into_keys().collect();
         assert_eq!(names, from_sites);
         let mut sorted: Vec<&str> = names.iter().map(String::as_str).collect();
         sorted.sort_unstable();

@@ -26,7 +26,8 @@ use crate::config::{Config, ConfigResult, Configs, Globs};
 use crate::discover::{Discovery, is_code_file};
 use crate::files::read_context;
 use crate::setters::{
-    Setters, names_set_in_files, sets_variables, setters_of_files, with_open_buffers,
+    ConfigNames, Setters, Uses, names_of_files, names_set_in_files, sets_variables,
+    with_open_buffers,
 };
 
 /// What the front end says, which wins over `keylint.toml`: command-line flags, or the
@@ -59,8 +60,8 @@ pub struct Index {
     code: CodeIndex,
     /// The env, Compose, Kubernetes and workflow files found.
     targets: Vec<PathBuf>,
-    /// Where they set each name, read on first use.
-    setters: OnceLock<Setters>,
+    /// Where they set and use each name, read on first use.
+    names: OnceLock<ConfigNames>,
     /// The names they set, read on first use (a lint asks only this).
     set_names: OnceLock<HashSet<String>>,
     /// Built from a walk of the whole tree. Until then (the server's first moments),
@@ -113,8 +114,8 @@ pub struct Workspace {
     /// The index's code facts with the open source files' current text instead of the
     /// disk's, built on first use by each clone that has such a buffer.
     overlay_code: Arc<OnceLock<CodeIndex>>,
-    /// The index's setters with the open env and YAML buffers' text, likewise.
-    overlay_setters: Arc<OnceLock<Setters>>,
+    /// The index's config names with the open env and YAML buffers' text, likewise.
+    overlay_config_names: Arc<OnceLock<ConfigNames>>,
 }
 
 impl Workspace {
@@ -137,7 +138,7 @@ impl Workspace {
             overlays: Arc::default(),
             overlay_names: Arc::default(),
             overlay_code: Arc::default(),
-            overlay_setters: Arc::default(),
+            overlay_config_names: Arc::default(),
         }
     }
 
@@ -149,7 +150,7 @@ impl Workspace {
             index: Arc::new(index),
             overlay_names: Arc::default(),
             overlay_code: Arc::default(),
-            overlay_setters: Arc::default(),
+            overlay_config_names: Arc::default(),
             ..self.clone()
         }
     }
@@ -181,22 +182,33 @@ impl Workspace {
     fn forget_derived(&mut self) {
         self.overlay_names = Arc::default();
         self.overlay_code = Arc::default();
-        self.overlay_setters = Arc::default();
+        self.overlay_config_names = Arc::default();
     }
 
     /// Where the project sets each name (env files, Compose `environment:`, Kubernetes
     /// and workflow `env:`; not templates), open buffers included.
     #[must_use]
     pub fn setters(&self) -> &Setters {
+        &self.config_names().sets
+    }
+
+    /// Where Compose and workflow values use each name (`${NAME}`, `$NAME`), open
+    /// buffers included.
+    #[must_use]
+    pub fn uses(&self) -> &Uses {
+        &self.config_names().uses
+    }
+
+    fn config_names(&self) -> &ConfigNames {
         let disk = self
             .index
-            .setters
-            .get_or_init(|| setters_of_files(&self.index.targets));
+            .names
+            .get_or_init(|| names_of_files(&self.index.targets));
         let open = self.open_setting_buffers();
         if open.is_empty() {
             return disk;
         }
-        self.overlay_setters
+        self.overlay_config_names
             .get_or_init(|| with_open_buffers(disk, &open))
     }
 
@@ -446,7 +458,7 @@ impl Project for Workspace {
 
     fn is_set_anywhere(&self, name: &str) -> bool {
         // The sites, when they are at hand (the server builds them for navigation).
-        if self.index.setters.get().is_some() || !self.open_setting_buffers().is_empty() {
+        if self.index.names.get().is_some() || !self.open_setting_buffers().is_empty() {
             return self.setters().contains_key(name);
         }
         self.index

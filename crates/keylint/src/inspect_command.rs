@@ -27,8 +27,12 @@ use crate::probe_command::COMPOSE_FILES;
 pub struct InspectArgs {
     /// An env file (`.env`, `*.env`), a Compose file (`compose.yaml`) or a Kubernetes
     /// manifest or other YAML with `env:` [default: ./.env, else ./compose.yaml or
-    /// ./docker-compose.yml].
+    /// ./docker-compose.yml]; with `--names`, the project directory [default: .].
     path: Option<PathBuf>,
+    /// Every variable of the project instead of one file's values: where it is set (and
+    /// which line each loader keeps) and where the code reads it. Names only, no values.
+    #[arg(long, conflicts_with_all = ["consumer", "service", "env_file"])]
+    names: bool,
     /// The consumer whose value `--format json` reports (env files; default python-dotenv)
     /// and the human table puts first.
     #[arg(long, value_enum)]
@@ -44,7 +48,7 @@ pub struct InspectArgs {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
+pub(crate) enum Format {
     Human,
     Json,
 }
@@ -75,6 +79,11 @@ impl ConsumerArg {
 }
 
 pub fn run(args: &InspectArgs) -> Result<u8> {
+    if args.names {
+        let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+        crate::terminal::stdout(&crate::inspect_names::render(&root, args.format)?)?;
+        return Ok(0);
+    }
     let path = match &args.path {
         Some(path) => path.clone(),
         None => default_path()?,
@@ -584,9 +593,9 @@ fn cell(view: &ConsumerView, secret: bool, reference: &str, show_line: bool) -> 
 }
 
 #[derive(Serialize)]
-struct JsonOutput<T: Serialize> {
-    version: u32,
-    variables: Vec<T>,
+pub(crate) struct JsonOutput<T: Serialize> {
+    pub(crate) version: u32,
+    pub(crate) variables: Vec<T>,
 }
 
 #[derive(Serialize)]
@@ -674,7 +683,7 @@ fn env_json(report: &EnvReport, consumer: Consumer) -> String {
 /// Every string in it goes through the one masking path first: a value that only holds a
 /// secret (a URL with a password, a key quoted in a loader's refusal, a key where a name
 /// goes) shows the rest and masks that part.
-fn to_json<T: Serialize>(value: &T) -> String {
+pub(crate) fn to_json<T: Serialize>(value: &T) -> String {
     let mut value = serde_json::to_value(value).expect("inspect output serializes");
     redact_strings(&mut value);
     let text = serde_json::to_string(&value).expect("inspect output serializes");

@@ -4,6 +4,7 @@
 
 mod baseline;
 mod inspect_command;
+mod inspect_names;
 mod lint_command;
 mod output;
 mod patch;

@@ -25,8 +25,10 @@ use serde::Serialize;
 use crate::EXIT_FINDINGS;
 use crate::output::FileReport;
 use crate::terminal::ColorChoice;
-use keylint_workspace::Workspace;
+use keylint_workspace::config::{ConfigChoice, Configs};
+use keylint_workspace::discover::discover_with;
 use keylint_workspace::files::{FileText, MAX_FILE_BYTES, read_text};
+use keylint_workspace::{Index, Overrides, Workspace};
 
 pub use keylint_probe::config_keys::{Filter, FoundKey, Readings};
 
@@ -98,8 +100,10 @@ pub struct ProbeArgs {
     /// With --stdin: the base URL (a host that is not the provider's still needs --allow-host).
     #[arg(long, value_name = "URL", requires = "stdin")]
     base_url: Option<String>,
-    /// Whose reading of env files gives the value probed: python-dotenv (default),
-    /// node-dotenv, dotenvy, godotenv, compose, docker-env-file, shell.
+    /// Whose reading of env files gives the value probed: python-dotenv, node-dotenv,
+    /// dotenvy, godotenv, compose, docker-env-file, shell. Default: whoever the project
+    /// in the current directory says reads the file (as `keylint lint .` detects it),
+    /// else python-dotenv.
     #[arg(long, value_name = "CONSUMER")]
     consumer: Option<String>,
     #[command(flatten)]
@@ -276,10 +280,10 @@ fn key_from_stdin(args: &ProbeArgs) -> Result<FoundKey> {
 }
 
 fn keys_from_files(args: &ProbeArgs) -> Result<Vec<Readings>> {
-    let consumer = match &args.consumer {
-        None => Consumer::PythonDotenv,
+    let chosen = match &args.consumer {
+        None => None,
         Some(id) => match Consumer::from_id(id) {
-            Some(consumer) if consumer != Consumer::YamlAsWritten => consumer,
+            Some(consumer) if consumer != Consumer::YamlAsWritten => Some(consumer),
             _ => bail!(
                 "unknown consumer `{id}` (expected one of: {})",
                 Consumer::env_file_ids()
@@ -316,15 +320,26 @@ fn keys_from_files(args: &ProbeArgs) -> Result<Vec<Readings>> {
             })
             .collect()
     };
+    // Without --consumer, each file is read as `keylint lint .` finds it read here: the
+    // key probed is the one the program receives.
+    let workspace = match chosen {
+        Some(_) => None,
+        None => Some(current_dir_workspace()?),
+    };
     let mut keys = Vec::new();
     for (path, kind) in &files {
+        let consumers = match (chosen, &workspace) {
+            (Some(consumer), _) => vec![consumer],
+            (None, Some(workspace)) => workspace.consumers_of(path).probed(),
+            (None, None) => vec![Consumer::PythonDotenv],
+        };
         let shown = path.to_string_lossy().into_owned();
         let text = match read_text(path, MAX_FILE_BYTES) {
             Ok(FileText::Text(text)) => text,
             Ok(FileText::Unreadable { message, .. }) => bail!("{shown}: {message}"),
             Err(error) => bail!("{shown}: {error}"),
         };
-        keys.extend(keys_in_text(&text, *kind, &shown, &[consumer], &filter)?);
+        keys.extend(keys_in_text(&text, *kind, &shown, &consumers, &filter)?);
     }
     if keys.is_empty() {
         let names: Vec<String> = files
@@ -490,6 +505,21 @@ fn sent_line(key: &FoundKey, outcome: &ProbeOutcome, settings: &ProbeSettings) -
         };
     }
     format!("{request} with headers {}", outcome.headers_sent.join(", "))
+}
+
+/// The project in the current directory, as `keylint lint .` sees it.
+fn current_dir_workspace() -> Result<Workspace> {
+    let configs = Arc::new(Configs::new(ConfigChoice::Discover, None));
+    let discovery = discover_with(&[PathBuf::from(".")], &configs)?;
+    let overrides = Overrides {
+        base: std::env::current_dir().unwrap_or_default(),
+        ..Overrides::default()
+    };
+    Ok(Workspace::new(
+        Index::from_discovery(&discovery),
+        configs,
+        overrides,
+    ))
 }
 
 /// Belt and braces: replaces any full key that still reached a text by its mask.

@@ -634,3 +634,69 @@ fn kubernetes_secrets_and_container_env() {
         ("inspect k8s human".to_string(), table),
     ]);
 }
+
+fn clean_app() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/clean-app")
+}
+
+/// `inspect --names` on the example app (Python, `.env`, Compose): where each variable is
+/// set, who gets which line, where the code reads it.
+#[test]
+fn names_of_the_example_project() {
+    let dir = clean_app();
+    let text = human(&dir, &["--names"], &[]);
+    insta::assert_snapshot!("names", text);
+    let output = json(&dir, &["--names"], &[]);
+    insta::assert_json_snapshot!("names_json", output);
+    Secrets::in_dir(&dir).assert_no_leak("inspect --names", &text);
+    Secrets::in_dir(&dir).assert_no_leak("inspect --names --format json", &output.to_string());
+}
+
+/// A key pasted where a name goes (in `.env` and in the code) is masked in both formats,
+/// and a control character in a path is shown escaped.
+#[test]
+fn names_mask_a_key_used_as_a_name_and_escape_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = fabricated_key("sk-proj-", 23, 74);
+    std::fs::write(dir.path().join(".env"), format!("{key}=x\nMODEL=gpt\n")).unwrap();
+    std::fs::write(
+        dir.path().join("main.py"),
+        format!(
+            "import os\nfrom dotenv import load_dotenv\nload_dotenv()\nos.environ[\"{key}\"]\n"
+        ),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("a\u{1b}[31mb")).unwrap();
+    std::fs::write(dir.path().join("a\u{1b}[31mb/.env"), "MODEL=gpt\n").unwrap();
+    let secrets = Secrets::in_dir(dir.path());
+    assert!(!secrets.is_empty());
+    let masked = format!("sk-proj-…{}", &key[key.len() - 4..]);
+
+    let text = human(dir.path(), &["--names"], &[]);
+    secrets.assert_no_leak("inspect --names", &text);
+    assert!(text.contains(&masked), "{text}");
+    assert!(text.contains("main.py:4"), "{text}");
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    assert!(text.contains("a<U+001B>[31mb/.env:1"), "{text}");
+
+    let output = json(dir.path(), &["--names"], &[]);
+    secrets.assert_no_leak("inspect --names --format json", &output.to_string());
+    assert_eq!(output["version"], 1);
+    let pasted = output["variables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|variable| variable["name"].as_str().unwrap().starts_with(&masked))
+        .unwrap_or_else(|| panic!("{output}"));
+    assert_eq!(pasted["set"][0]["path"], ".env");
+    assert_eq!(pasted["read"][0]["path"], "main.py");
+    assert_eq!(pasted["read"][0]["line"], 4);
+    let model = variable(&output, "MODEL").unwrap();
+    let paths: Vec<&str> = model["set"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|set| set["path"].as_str().unwrap())
+        .collect();
+    assert!(paths.contains(&"a\u{1b}[31mb/.env"), "{paths:?}");
+}

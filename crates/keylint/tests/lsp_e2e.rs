@@ -109,14 +109,8 @@ async fn the_binary_serves_an_editor_session() {
     assert!(mock.connections() >= 1);
 
     let started = Instant::now();
-    client.shutdown().await;
-    let status = tokio::time::timeout(Duration::from_secs(1), child.wait())
-        .await
-        .expect("keylint lsp exits within 1 s of `exit`")
-        .unwrap();
-    assert!(status.success());
+    let stderr = shut_down(&mut child, &mut client, Duration::from_secs(1)).await;
     assert!(started.elapsed() < Duration::from_secs(1));
-    let stderr = stderr_of(&mut child).await;
     Secrets::new([&key]).assert_no_leak("server log", &stderr);
 }
 
@@ -268,4 +262,101 @@ async fn a_slow_document_holds_up_no_other_document() {
     );
     client.shutdown().await;
     child.wait().await.unwrap();
+}
+
+/// The background index of a 5,000-file workspace (2,500 env files and 2,500 Python
+/// files that load and read them) does not hold up the first diagnostics: a `.env` opened
+/// right after `initialized` gets its diagnostics while the index's `$/progress` is still
+/// running, and the progress says how many files it reads.
+#[tokio::test]
+async fn the_first_diagnostics_do_not_wait_for_the_index_of_5000_files() {
+    let dir = tempfile::tempdir().unwrap();
+    for job in 0..2_500 {
+        let package = dir.path().join(format!("services/svc{:03}", job / 25));
+        std::fs::create_dir_all(&package).unwrap();
+        std::fs::write(
+            package.join(format!("job{job}.env")),
+            format!("JOB_{job}_MODE=batch\nJOB_{job}_REGION=eu\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            package.join(format!("job{job}.py")),
+            format!(
+                "import os\nfrom dotenv import load_dotenv\n\nload_dotenv(\"job{job}.env\")\nmode = os.environ[\"JOB_{job}_MODE\"]\nregion = os.getenv(\"JOB_{job}_REGION\", \"eu\")\n"
+            ),
+        )
+        .unwrap();
+    }
+    let key = openai_key('i');
+    let text = format!("OPENAI_API_KEY=\" {key}\"\n");
+    std::fs::write(dir.path().join(".env"), &text).unwrap();
+    let uri = file_uri(&dir.path().join(".env"));
+    let (mut child, mut client) = spawn_server(env!("CARGO_BIN_EXE_keylint"), "info");
+    client
+        .initialize(
+            json!({"textDocument": {"publishDiagnostics": {}}, "window": {"workDoneProgress": true}}),
+            json!({}),
+            &file_uri(dir.path()),
+        )
+        .await;
+    client.open(&uri, &text, 1).await;
+
+    // What arrives until the index's progress ends, in order.
+    let mut events = Vec::new();
+    let started = Instant::now();
+    loop {
+        let message = client
+            .try_recv(Duration::from_secs(120))
+            .await
+            .expect("the index's progress ends");
+        match message["method"].as_str() {
+            Some("$/progress") => {
+                let value = &message["params"]["value"];
+                let kind = value["kind"].as_str().unwrap().to_string();
+                let text = value["message"].as_str().unwrap_or_default().to_string();
+                let done = kind == "end";
+                events.push(format!("{kind}: {text}"));
+                if done {
+                    break;
+                }
+            }
+            Some("textDocument/publishDiagnostics") if message["params"]["uri"] == uri.as_str() => {
+                let codes: Vec<&str> = message["params"]["diagnostics"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|diagnostic| diagnostic["code"].as_str())
+                    .collect();
+                events.push(format!("diagnostics: {}", codes.join(" ")));
+            }
+            _ => {}
+        }
+    }
+    eprintln!("{:?} after {:?}", events, started.elapsed());
+    assert!(
+        client
+            .server_requests
+            .iter()
+            .any(|request| request["method"] == "window/workDoneProgress/create"),
+        "the server asked for a progress token"
+    );
+    let position = |prefix: &str| events.iter().position(|event| event.starts_with(prefix));
+    let first_diagnostics = position("diagnostics: ").expect("diagnostics before the index ends");
+    assert!(events[first_diagnostics].contains("KL102"), "{events:?}");
+    assert_eq!(
+        events.last().map(String::as_str),
+        Some("end: indexed 5001 files"),
+        "{events:?}"
+    );
+    let begin = position("begin: ").expect("the progress begins");
+    let report = position("report: ").expect("the progress reports");
+    assert_eq!(events[report], "report: indexing 5001 files", "{events:?}");
+    assert!(begin < report, "{events:?}");
+
+    let log = shut_down(&mut child, &mut client, Duration::from_secs(5)).await;
+    assert!(
+        log.contains("indexed 5001 files of the workspace folder"),
+        "{log}"
+    );
+    Secrets::new([&key]).assert_no_leak("server log", &log);
 }

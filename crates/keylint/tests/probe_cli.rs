@@ -10,12 +10,12 @@
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use assert_cmd::Command;
-use keylint_test_support::Secrets;
+use keylint_test_support::{Secrets, random_alnum};
 use serde_json::Value;
 
 const OPENAI_MODELS: &str = r#"{"object":"list","data":[{"id":"gpt-4o-mini","object":"model","created":1721172741,"owned_by":"system"}]}"#;
@@ -150,25 +150,6 @@ fn serve(mut stream: TcpStream, requests: &Mutex<Vec<Recorded>>, handler: &Handl
 // ---------------------------------------------------------------------------------
 // Fabricated keys, a project directory, and running keylint.
 // ---------------------------------------------------------------------------------
-
-static SEED: AtomicU64 = AtomicU64::new(0x9e37_79b9_7f4a_7c15);
-
-fn random_alnum(len: usize) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    let mut state = SEED.fetch_add(0x2545_f491_4f6c_dd1d, Ordering::SeqCst) ^ u64::from(nanos);
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            ALPHABET[(state % ALPHABET.len() as u64) as usize] as char
-        })
-        .collect()
-}
 
 /// A fabricated OpenAI project key: `sk-proj-` + 150 alphanumerics around `T3BlbkFJ`.
 fn openai_key() -> String {
@@ -770,6 +751,48 @@ fn compose_environment_literal_keys_are_probed_and_interpolations_skipped() {
     assert_eq!(mock.requests().len(), 1);
 }
 
+/// `keylint probe` without --consumer reads the file as `keylint lint` finds it read:
+/// docker keeps the quotes, so docker's value is probed (and rejected).
+#[test]
+fn probe_reads_the_file_as_the_project_does() {
+    let key = openai_key();
+    let (mock, project) = docker_quoted_project(&key);
+    let accepted_key = format!("Bearer {key}");
+    let probe = |extra: &[&str]| {
+        let mut args = vec!["probe", "--format", "json", "--no-cache", "--allow-host"];
+        let allow = mock.allow();
+        args.push(&allow);
+        args.extend_from_slice(extra);
+        run(project.keylint(&args), &[&key])
+    };
+    let detected = probe(&[]);
+    assert_eq!(detected.code, 1, "{}{}", detected.stdout, detected.stderr);
+    let quoted = format!("Bearer \"{key}\"");
+    assert!(
+        mock.requests()
+            .iter()
+            .any(|request| request.header("authorization") == Some(quoted.as_str())),
+        "docker's reading (quotes kept) is what the program sends"
+    );
+    assert!(
+        detected
+            .stdout
+            .contains("the key itself is valid, but docker --env-file passes it with its quotes"),
+        "{}",
+        detected.stdout
+    );
+    let sent_before = mock.requests().len();
+
+    let chosen = probe(&["--consumer", "python-dotenv"]);
+    assert_eq!(chosen.code, 0, "{}{}", chosen.stdout, chosen.stderr);
+    assert!(
+        mock.requests()[sent_before..]
+            .iter()
+            .all(|request| request.header("authorization") == Some(accepted_key.as_str())),
+        "python-dotenv strips the quotes"
+    );
+}
+
 #[test]
 fn var_and_env_file_pick_what_is_probed() {
     let mock = Mock::always(Reply::Json(200, OPENAI_MODELS));
@@ -966,11 +989,9 @@ fn lint_probe_findings_follow_the_config_and_suppressions() {
     );
 }
 
-/// The probe sends what the program gets: a Makefile runs `docker run --env-file .env`,
-/// docker keeps the quotes, so the program's key is rejected though the key is valid.
-#[test]
-fn lint_probe_probes_the_value_docker_passes() {
-    let key = openai_key();
+/// A project whose Makefile runs `docker run --env-file .env`, and an `.env` with `key`
+/// in quotes (docker keeps them); the mock accepts only the key without quotes.
+fn docker_quoted_project(key: &str) -> (Mock, Project) {
     let accepted = format!("Bearer {key}");
     let mock = Mock::start(move |request| {
         if request.header("authorization") == Some(accepted.as_str()) {
@@ -989,6 +1010,15 @@ fn lint_probe_probes_the_value_docker_passes() {
         ),
         ("Makefile", "run:\n\tdocker run --env-file .env app\n"),
     ]);
+    (mock, project)
+}
+
+/// The probe sends what the program gets: a Makefile runs `docker run --env-file .env`,
+/// docker keeps the quotes, so the program's key is rejected though the key is valid.
+#[test]
+fn lint_probe_probes_the_value_docker_passes() {
+    let key = openai_key();
+    let (mock, project) = docker_quoted_project(&key);
     let result = lint_probe(&project, &mock, "json", &key);
     let json = result.json();
     let kl601 = with_code(&json, "KL601");

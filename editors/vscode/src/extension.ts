@@ -15,7 +15,9 @@ const FIX_ALL = vscode.CodeActionKind.SourceFixAll.append('keylint');
 
 /** Env files whatever language another extension gave them, Compose and workflow YAML
  * (the server stays quiet on YAML it has nothing to say about), and the source
- * languages in which the server offers "Insert startup validation". */
+ * languages whose variable reads the server navigates (definition, references and hover
+ * on `os.environ["X"]`, `process.env.X`, …) and in which it offers "Insert startup
+ * validation". The server lints env and YAML files only, never source code. */
 export const DOCUMENT_SELECTOR = [
   { scheme: 'file', language: 'dotenv' },
   { scheme: 'file', pattern: '**/{.env,.env.*,*.env}' },
@@ -29,6 +31,8 @@ export const DOCUMENT_SELECTOR = [
   { scheme: 'file', language: 'typescriptreact' },
   { scheme: 'file', language: 'go' },
   { scheme: 'file', language: 'rust' },
+  { scheme: 'file', language: 'java' },
+  { scheme: 'file', language: 'csharp' },
 ];
 
 let client: LanguageClient | undefined;

@@ -214,6 +214,16 @@ local ok_run, err = pcall(function()
       return #diags(env, 'KL102') == 0
     end), '.env: KL102 gone after the fix (' .. codes(env) .. ')')
     check(#diags(env, 'KL201') == 1, '.env: KL201 still there')
+    -- Linted after the background index (Neovim 0.11 pulls diagnostics again on an edit
+    -- but does not take the server's workspace/diagnostic/refresh), KL201 names the code
+    -- that reads the right name.
+    local misspelled
+    wait(10000, function()
+      misspelled = diags(env, 'KL201')[1]
+      return misspelled ~= nil and misspelled.message:find('reads OPENAI_API_KEY', 1, true) ~= nil
+    end)
+    check(misspelled ~= nil and misspelled.message:find('reads OPENAI_API_KEY', 1, true) ~= nil,
+      '.env: KL201 names the code that reads OPENAI_API_KEY: ' .. (misspelled and misspelled.message or '?'))
   end
   vim.cmd('silent write')
 
@@ -299,7 +309,117 @@ local ok_run, err = pcall(function()
     return #diags(fixall, 'KL102') == 0
   end), 'fixall.env: no KL102 left (' .. codes(fixall) .. ')')
 
-  -- 6. :checkhealth keylint
+  -- 6. code and config, both ways. Go to definition from a read in Python and in
+  -- JavaScript: the server's first place is the .env line the program gets its value
+  -- from. 0.7 jumps to it and lists every place in the quickfix list; 0.11 only lists
+  -- them (Neovim sorts that list by file name), where the user picks one (:cfirst here).
+  -- References from that line list the code that reads it.
+  local function at(bufnr, line, col)
+    return { textDocument = { uri = vim.uri_from_bufnr(bufnr) }, position = { line = line - 1, character = col - 1 } }
+  end
+  local function qf_places()
+    local places = {}
+    for _, item in ipairs(vim.fn.getqflist()) do
+      table.insert(places, vim.fn.fnamemodify(vim.api.nvim_buf_get_name(item.bufnr), ':t') .. ':' .. item.lnum)
+    end
+    return places
+  end
+  for _, read in ipairs({ { 'main.py', 6, 30 }, { 'index.js', 3, 30 } }) do
+    local file, line, col = read[1], read[2], read[3]
+    vim.cmd('edit ' .. vim.fn.fnameescape(fixture .. '/' .. file))
+    local code = vim.api.nvim_get_current_buf()
+    check(wait(10000, function()
+      return client_for(code) ~= nil
+    end), 'keylint attached to ' .. file .. ' (' .. vim.bo.filetype .. ')')
+    check(#vim.diagnostic.get(code) == 0, file .. ': no diagnostics (source code is not linted)')
+    -- the workspace is indexed in the background: wait until the server knows the read
+    local places = {}
+    check(wait(20000, function()
+      local resp = vim.lsp.buf_request_sync(code, 'textDocument/definition', at(code, line, col), 5000) or {}
+      local c = client_for(code)
+      local result = c and resp[c.id] and resp[c.id].result
+      places = type(result) == 'table' and result or {}
+      return #places > 0
+    end), file .. ': the server answers definition')
+    local winner = places[1] or {}
+    local winner_uri = winner.uri or winner.targetUri or ''
+    local winner_range = winner.range or winner.targetSelectionRange or { start = {} }
+    check(winner_uri:sub(-5) == '/.env' and winner_range.start.line == 1 and winner_range.start.character == 0,
+      file .. ': the first place the server gives is .env line 2 (of ' .. #places .. ')')
+    vim.api.nvim_win_set_cursor(0, { line, col - 1 })
+    vim.fn.setqflist({}, 'r')
+    vim.lsp.buf.definition()
+    wait(5000, function()
+      return #vim.fn.getqflist() > 0 or vim.api.nvim_buf_get_name(0):sub(-5) == '/.env'
+    end)
+    local listed = qf_places()
+    vim.cmd('cclose')
+    if #listed > 0 then
+      -- silent: :cfirst echoes the line it lands on, the .env line with its key
+      vim.cmd('silent cfirst')
+    end
+    local landed = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(0), ':t')
+    local cursor = vim.api.nvim_win_get_cursor(0)
+    log(('     definition from %s:%d:%d -> %s:%d:%d (listed: %s)'):format(file, line, col, landed, cursor[1], cursor[2], table.concat(listed, ' ')))
+    check(landed == '.env' and cursor[1] == 2 and cursor[2] == 0, 'go to definition from ' .. file .. ' lands on .env line 2, at the name')
+    check(#listed == 0 or (listed[1] == '.env:2' and #listed >= 3), 'the places that set it, .env first: ' .. table.concat(listed, ' '))
+  end
+  vim.cmd('edit ' .. vim.fn.fnameescape(fixture .. '/.env'))
+  vim.api.nvim_win_set_cursor(0, { 2, 2 })
+  vim.fn.setqflist({}, 'r')
+  vim.lsp.buf.references()
+  wait(10000, function()
+    return #vim.fn.getqflist() > 0
+  end)
+  local referenced = qf_places()
+  vim.cmd('cclose')
+  log('     references from .env:2: ' .. table.concat(referenced, ' '))
+  local joined = ' ' .. table.concat(referenced, ' ') .. ' '
+  check(joined:find(' main.py:6 ', 1, true) ~= nil and joined:find(' index.js:3 ', 1, true) ~= nil, 'references from the .env line list the code that reads it (main.py:6, index.js:3)')
+  check(joined:find(' compose.yaml:5 ', 1, true) ~= nil, 'references list the ${OPENAI_API_KEY} use in compose.yaml')
+  -- hover on the read in code: the masked key of the .env line
+  vim.cmd('edit ' .. vim.fn.fnameescape(fixture .. '/main.py'))
+  local code_hover = hover_text(vim.api.nvim_get_current_buf(), 5, 29)
+  log('     hover in main.py: ' .. code_hover:gsub('\n', ' | '):sub(1, 300))
+  check(code_hover:find('.env:2', 1, true) ~= nil and code_hover:find('sk-proj-…', 1, true) ~= nil, 'hover on the read in main.py shows the .env line with the masked key')
+  check(no_key(code_hover), 'hover in main.py shows no key')
+  check(code_hover:find('python-dotenv', 1, true) ~= nil, 'hover on the read in main.py names who reads the .env (python-dotenv)')
+
+  -- completion of names: on a new line typed (not saved) at the end of .env, and on a new
+  -- entry of the Compose `environment:` list, the name main.py reads that is set nowhere
+  -- there (APP_MODEL) comes first, with where it is read; a name already set is not offered.
+  local function complete_at(file, typed)
+    vim.cmd('edit ' .. vim.fn.fnameescape(fixture .. '/' .. file))
+    local bufnr = vim.api.nvim_get_current_buf()
+    local last = vim.api.nvim_buf_line_count(bufnr)
+    vim.api.nvim_buf_set_lines(bufnr, last, last, false, { typed })
+    local items = {}
+    wait(10000, function()
+      local resp = vim.lsp.buf_request_sync(bufnr, 'textDocument/completion', at(bufnr, last + 1, #typed + 1), 5000) or {}
+      local c = client_for(bufnr)
+      local result = c and resp[c.id] and resp[c.id].result
+      items = type(result) == 'table' and (result.items or result) or {}
+      return #items > 0
+    end)
+    -- take the typed line out again
+    vim.api.nvim_buf_set_lines(bufnr, last, last + 1, false, {})
+    local labels = {}
+    for _, item in ipairs(items) do
+      table.insert(labels, item.label)
+    end
+    log(('     completion in %s after %q: %s'):format(file, typed, table.concat(labels, ' '):sub(1, 200)))
+    return items, ' ' .. table.concat(labels, ' ') .. ' '
+  end
+  for _, place in ipairs({ { '.env', 'APP_' }, { 'compose.yaml', '      - APP_' } }) do
+    local items, labels = complete_at(place[1], place[2])
+    local first = items[1] or {}
+    check(first.label == 'APP_MODEL' and (first.detail or ''):find('main.py:7', 1, true) ~= nil,
+      place[1] .. ': completion offers APP_MODEL first, read at main.py:7 (' .. tostring(first.label) .. ', ' .. tostring(first.detail) .. ')')
+    check(labels:find(' ANTHROPIC_API_KEY ', 1, true) ~= nil, place[1] .. ': completion offers the provider names after it')
+    check(labels:find(' OPENAI_API_KEY ', 1, true) == nil, place[1] .. ': completion leaves out OPENAI_API_KEY, set there already')
+  end
+
+  -- 7. :checkhealth keylint
   vim.cmd('checkhealth keylint')
   local health = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
   check(health:find('keylint 0', 1, true) ~= nil and not health:find('ERROR', 1, true), ':checkhealth keylint reports the binary and version')

@@ -91,6 +91,33 @@ async function main() {
         return line ? line.textContent.replace(/\u00a0/g, ' ') : null;
       }, n);
     };
+    // Line numbers with a squiggle of `kind` (error, warning) in the active editor.
+    const squiggleLines = async (kind) => page.evaluate((cls) => {
+      const editor = document.querySelector('.editor-group-container.active .monaco-editor') || document.querySelector('.monaco-editor');
+      const lineAt = new Map([...editor.querySelectorAll('.margin-view-overlays .line-numbers')]
+        .map((el) => [el.parentElement.style.top, Number(el.textContent.trim())]));
+      return [...editor.querySelectorAll(`.view-overlays .${cls}`)]
+        .map((el) => lineAt.get(el.parentElement.style.top))
+        .filter((line) => line !== undefined);
+    }, `squiggly-${kind}`);
+    const activeFile = async () => (await page.locator('.tab.active .label-name').first().innerText().catch(() => '')).trim();
+    const cursorAt = async () => (await page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first().innerText().catch(() => '')).trim();
+    // Go to Definition (F12) from line:col of `file`, until the server has indexed the
+    // workspace: the file and the status bar's `Ln x, Col y` it lands on.
+    const definitionFrom = async (file, line, col, wantFile) => {
+      for (let attempt = 0; attempt < 10; attempt += 1) {
+        await openFile(file);
+        // quick open can miss a key stroke: only press F12 in `file`
+        if ((await activeFile()) !== file) continue;
+        await goTo(line, col);
+        await page.keyboard.press('F12');
+        for (let i = 0; i < 10 && (await activeFile()) !== wantFile; i += 1) await sleep(300);
+        if ((await activeFile()) === wantFile) break;
+        await sleep(1000);
+      }
+      await sleep(500);
+      return { file: await activeFile(), cursor: await cursorAt() };
+    };
     const hover = async (line, col, want) => {
       let text = '';
       for (let attempt = 0; attempt < 8; attempt += 1) {
@@ -143,7 +170,6 @@ async function main() {
       await shot('vscode-failure.png');
       throw new Error('no diagnostics in .env: is the server running? see keylint.log');
     }
-    check(await page.waitForSelector('.monaco-editor .squiggly-warning', { timeout: 15000 }).then(() => true, () => false), '.env: warning squiggle rendered');
     await page.keyboard.press('Control+Shift+M');
     await page.waitForSelector('.markers-panel .monaco-list-row', { timeout: 15000 }).catch(() => {});
     await sleep(1000);
@@ -153,6 +179,7 @@ async function main() {
     const all = rows.join('\n');
     check(/KL102/.test(all) && /keylint/.test(all), 'Problems: KL102 (whitespace in value) from keylint');
     check(/KL201/.test(all), 'Problems: KL201 (misspelled variable)');
+    check(/reads OPENAI_API_KEY/.test(all), 'Problems: KL201 names the code that reads OPENAI_API_KEY');
     check(noKey(all), 'Problems: no key shown');
 
     // ---- hover: masked key + live probe verdict from the loopback mock
@@ -169,6 +196,8 @@ async function main() {
     await page.keyboard.press('Escape');
     await goTo(1, 1);
     await page.keyboard.type('# not saved', { delay: 5 });
+    // a suggestion widget opened by the typing would take the Enter
+    await page.keyboard.press('Escape');
     await page.keyboard.press('Enter');
     await goTo(3, 3);
     await page.keyboard.press('F1');
@@ -211,7 +240,8 @@ async function main() {
       if (!gone) await sleep(500);
     }
     check(gone, '.env: KL102 left the Problems panel after the fix, KL201 stayed');
-    check((await page.locator('.monaco-editor .squiggly-error').count()) === 0, '.env: no error squiggle after the fix');
+    const errorLines = await squiggleLines('error');
+    check(!errorLines.includes(2) && errorLines.includes(4), `.env: no error squiggle on line 2 after the fix, KL201's on line 4 (${JSON.stringify(errorLines)})`);
     await page.keyboard.press('Control+S');
     await sleep(500);
 
@@ -255,6 +285,78 @@ async function main() {
     const fixedLine = await editorLine(2);
     check(fixedLine && fixedLine.startsWith('ANTHROPIC_API_KEY="sk-ant-'), 'fixall.env: line 2 lost its leading space');
     await page.keyboard.press('Control+S');
+
+    // ---- code and config, both ways: Go to Definition from a read in Python and in
+    // JavaScript jumps to the .env line (the first of several places that set the name:
+    // editor.gotoLocation.multipleDefinitions is "goto"); references from that line list
+    // the code that reads it.
+    for (const [file, line, col] of [['main.py', 6, 30], ['index.js', 3, 30]]) {
+      const landed = await definitionFrom(file, line, col, '.env');
+      console.log(`     definition from ${file}:${line}:${col}: ${JSON.stringify(landed)}`);
+      check(landed.file === '.env' && /Ln 2, Col 1\b/.test(landed.cursor), `Go to Definition from ${file} (${line}:${col}) jumps to .env line 2, the name's start`);
+    }
+    await shot('vscode-definition.png');
+    await openFile('.env');
+    await goTo(2, 3);
+    await page.keyboard.press('Shift+F12');
+    const peek = page.locator('.peekview-widget .ref-tree').first();
+    await peek.waitFor({ timeout: 15000 }).catch(() => {});
+    await sleep(1000);
+    // The file rows only: a reference row previews its line, and the .env line (the
+    // declaration) holds the key.
+    const referenceFiles = await page.locator('.peekview-widget .ref-tree .monaco-list-row .label-name').allInnerTexts().catch(() => []);
+    results.references = referenceFiles;
+    console.log(`     references from .env:2, files: ${JSON.stringify(referenceFiles)}`);
+    const listed = referenceFiles.join('\n');
+    check(/main\.py/.test(listed) && /index\.js/.test(listed), 'Find references from the .env line lists the code that reads it (main.py, index.js)');
+    check(/compose\.yaml/.test(listed), 'Find references from the .env line lists the ${OPENAI_API_KEY} use in compose.yaml');
+    await shot('vscode-references.png');
+    await page.keyboard.press('Escape');
+
+    // ---- hover on the read in main.py: the .env line with the masked key and its readers
+    await openFile('main.py');
+    const codeHover = await hover(6, 30, /sk-proj-…/);
+    results.codeHover = codeHover;
+    console.log(`     hover in main.py: ${JSON.stringify(codeHover.slice(0, 400))}`);
+    check(codeHover.includes('.env:2') && codeHover.includes('sk-proj-…'), 'hover on the read in main.py: the .env line with the masked key');
+    check(codeHover.includes('python-dotenv'), 'hover on the read in main.py: who reads the .env (python-dotenv)');
+    check(noKey(codeHover), 'hover in main.py: no key shown');
+    await shot('vscode-code-hover.png');
+    await page.keyboard.press('Escape');
+
+    // ---- completion (Ctrl+Space) on a line typed at the end of .env and on a new entry of
+    // the Compose `environment:` list: the name main.py reads that is set nowhere there
+    // (APP_MODEL) first, with where it is read; OPENAI_API_KEY, set there, not offered.
+    const completionAfter = async (file, typed) => {
+      await openFile(file);
+      await page.keyboard.press('Control+End');
+      await page.keyboard.type(typed, { delay: 20 });
+      const widget = '.editor-widget.suggest-widget.visible';
+      let rows = [];
+      for (let attempt = 0; attempt < 8 && !rows.some((row) => row.includes('APP_MODEL')); attempt += 1) {
+        await page.keyboard.press('Escape');
+        await page.keyboard.press('Control+Space');
+        await page.locator(`${widget} .monaco-list-row`).first().waitFor({ timeout: 5000 }).catch(() => {});
+        await sleep(700);
+        rows = await page.locator(`${widget} .monaco-list-row`).allInnerTexts().catch(() => []);
+      }
+      await shot(`vscode-completion-${file.replace(/^\./, '')}.png`);
+      await page.keyboard.press('Escape');
+      // take the typed text out again (indentation in two steps: Home stops at the first
+      // non-blank character)
+      for (let i = 0; i < 2; i += 1) {
+        await page.keyboard.press('Shift+Home');
+        await page.keyboard.press('Delete');
+      }
+      return rows.map((row) => row.replace(/\s+/g, ' ').trim());
+    };
+    for (const [file, typed] of [['.env', 'APP_'], ['compose.yaml', '      - APP_']]) {
+      const rows = await completionAfter(file, typed);
+      results[`completion ${file}`] = rows;
+      console.log(`     completion in ${file} after ${JSON.stringify(typed)}: ${JSON.stringify(rows.slice(0, 4))}`);
+      check((rows[0] || '').includes('APP_MODEL') && (rows[0] || '').includes('main.py:7'), `${file}: completion offers APP_MODEL first, read at main.py:7`);
+      check(!rows.some((row) => /^OPENAI_API_KEY\b/.test(row)), `${file}: completion leaves out OPENAI_API_KEY, set there already`);
+    }
 
     // ---- status bar item
     const status = await page.locator('.statusbar-item', { hasText: 'keylint' }).first().innerText().catch(() => '');

@@ -20,6 +20,21 @@ impl Interpolation {
     pub fn is_guarded(&self) -> bool {
         !self.operator.is_empty()
     }
+
+    /// Byte range of the name (`VAR` in `${VAR:-x}` or `$VAR`), relative to the scanned
+    /// text.
+    #[must_use]
+    pub fn name_range(&self) -> Range<usize> {
+        let braced = self.range.len() > self.name.len() + 1;
+        let start = self.range.start + if braced { 2 } else { 1 };
+        start..start + self.name.len()
+    }
+
+    /// Where [`Interpolation::argument`] starts, relative to the scanned text.
+    #[must_use]
+    pub fn argument_start(&self) -> usize {
+        self.name_range().end + self.operator.len()
+    }
 }
 
 const OPERATORS: [&str; 6] = [":-", ":?", ":+", "-", "?", "+"];
@@ -230,6 +245,19 @@ mod tests {
             summary,
             vec![("A", ""), ("B", ""), ("C", ":-"), ("D", ":?"), ("F", "-")]
         );
+    }
+
+    #[test]
+    fn name_ranges_point_at_the_name() {
+        let text = "${A_1:-d} $B ${C}";
+        let found = find_interpolations(text);
+        assert_eq!(&text[found[0].name_range()], "A_1");
+        assert_eq!(
+            &text[found[0].argument_start()..found[0].range.end - 1],
+            "d"
+        );
+        assert_eq!(&text[found[1].name_range()], "B");
+        assert_eq!(&text[found[2].name_range()], "C");
     }
 
     #[test]

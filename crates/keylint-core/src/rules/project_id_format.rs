@@ -2,7 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::provider::Role;
-use crate::rules::org_id_format::{IdMistake, check_ids};
+use crate::rules::helpers::{IdMistake, check_ids};
 use crate::rules::{Context, FixAvailability, Rule};
 
 pub(crate) struct ProjectIdFormat;

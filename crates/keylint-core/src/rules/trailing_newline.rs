@@ -6,7 +6,7 @@ use crate::assignment::{Assignment, Origin};
 use crate::consumer::Outcome;
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::mask::escape_invisible;
-use crate::rules::whitespace_in_value::reencoded_secret;
+use crate::rules::helpers::reencoded_secret;
 use crate::rules::{Context, FixAvailability, Rule, Syntax, with_fix};
 use crate::syntax::dotenv::{EnvAssignment, Quote, StatementKind};
 use crate::syntax::yaml::block_indicator;

@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::project::sibling;
 use crate::rules::{Context, FixAvailability, Rule, is_key_name};
 use crate::source::FileKind;
-use crate::syntax::yaml::{Node, NodeKind};
+use crate::syntax::yaml::Node;
 
 pub(crate) struct UnresolvedInterpolation;
 
@@ -65,10 +65,9 @@ services:
         let Some(sources) = EnvSources::load(ctx) else {
             return;
         };
-        let mut scalars = Vec::new();
-        for document in &yaml.documents {
-            value_scalars(document, &mut scalars);
-        }
+        // Compose interpolates every value, never a mapping key; an anchored value is
+        // checked once, where it is written (aliases are skipped).
+        let scalars = yaml.documents.iter().flat_map(Node::value_scalars);
         let mut hints_left = MAX_SIMILAR_NAME_HINTS;
         for scalar in scalars {
             let written = ctx.slice(scalar.span.clone());
@@ -138,25 +137,6 @@ const MAX_SIMILAR_NAME_HINTS: usize = 100;
 /// Jaro-Winkler similarity from which a defined name is offered as the likely intended one
 /// (`OPENAI_KEY` for `OPENAI_API_KEY`).
 const SIMILAR: f64 = 0.9;
-
-/// The scalars Compose interpolates: every value, never a mapping key. Aliases are
-/// skipped, so an anchored value is checked once, where it is written.
-fn value_scalars<'a>(node: &'a Node, found: &mut Vec<&'a Node>) {
-    match &node.kind {
-        NodeKind::Scalar { .. } => found.push(node),
-        NodeKind::Sequence(items) => {
-            for item in items {
-                value_scalars(item, found);
-            }
-        }
-        NodeKind::Mapping(entries) => {
-            for (_, value) in entries {
-                value_scalars(value, found);
-            }
-        }
-        NodeKind::Alias(_) => {}
-    }
-}
 
 /// What the files Compose interpolates from say about a variable.
 enum Lookup {

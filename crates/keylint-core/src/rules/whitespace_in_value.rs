@@ -2,12 +2,11 @@
 
 use std::ops::Range;
 
-use base64::Engine as _;
-
 use crate::assignment::{Assignment, Origin};
 use crate::consumer::{Consumer, Outcome};
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::mask::escape_invisible;
+use crate::rules::helpers::reencoded_secret;
 use crate::rules::{
     Context, FixAvailability, Judgement, Rule, Syntax, is_key_name, join_clauses, with_fix,
 };
@@ -363,28 +362,6 @@ fn yaml_value(ctx: &Context, index: usize, assignment: &Assignment, out: &mut Ve
             ));
         }
     }
-}
-
-/// An edit that replaces a Secret's base64 `data:` value with the encoding of `value`,
-/// keeping the YAML quotes; `None` for multi-line data.
-pub(super) fn reencoded_secret(
-    ctx: &Context,
-    assignment: &Assignment,
-    value: &str,
-) -> Option<Edit> {
-    let raw = ctx.slice(assignment.value_range.clone());
-    if raw.contains('\n') {
-        return None;
-    }
-    let range = if raw.len() >= 2 && (raw.starts_with('"') || raw.starts_with('\'')) {
-        assignment.value_range.start + 1..assignment.value_range.end - 1
-    } else {
-        assignment.value_range.clone()
-    };
-    Some(Edit::replace(
-        range,
-        base64::engine::general_purpose::STANDARD.encode(value.as_bytes()),
-    ))
 }
 
 #[cfg(test)]

@@ -87,6 +87,31 @@ impl Node {
         }
     }
 
+    /// The scalars under this node that are values, not mapping keys, in document order
+    /// (aliases are leaves and skipped).
+    #[must_use]
+    pub fn value_scalars(&self) -> Vec<&Node> {
+        fn collect<'a>(node: &'a Node, found: &mut Vec<&'a Node>) {
+            match &node.kind {
+                NodeKind::Scalar { .. } => found.push(node),
+                NodeKind::Sequence(items) => {
+                    for item in items {
+                        collect(item, found);
+                    }
+                }
+                NodeKind::Mapping(entries) => {
+                    for (_, value) in entries {
+                        collect(value, found);
+                    }
+                }
+                NodeKind::Alias(_) => {}
+            }
+        }
+        let mut found = Vec::new();
+        collect(self, &mut found);
+        found
+    }
+
     #[must_use]
     pub fn is_null(&self) -> bool {
         matches!(&self.kind, NodeKind::Scalar { value, style: Style::Plain, .. } if matches!(value.as_str(), "" | "~" | "null" | "Null" | "NULL"))

@@ -1,5 +1,7 @@
 use keylint_core::hints::is_hint_file;
 use keylint_workspace::config::FILE_NAMES;
+use keylint_workspace::discover::is_code_file;
+use keylint_workspace::setters::sets_variables;
 use tower_lsp_server::ls_types::DidChangeWatchedFilesParams;
 
 use crate::handlers::publish;
@@ -7,8 +9,8 @@ use crate::server::Backend;
 use crate::state::read;
 
 /// A file that can change findings changed on disk: a config is read again, a changed
-/// hint or `.gitignore` file has the tree indexed again (in the background), and every
-/// open document is linted again.
+/// hint, `.gitignore`, source, manifest, env or YAML file has the tree indexed again (in
+/// the background), and every open document is linted again.
 pub async fn did_change_watched_files(backend: &Backend, params: DidChangeWatchedFilesParams) {
     if params.changes.is_empty() {
         return;
@@ -26,10 +28,14 @@ pub async fn did_change_watched_files(backend: &Backend, params: DidChangeWatche
     if paths.iter().any(|path| is_named(path, FILE_NAMES)) {
         read(&backend.state.workspace).configs().reload();
     }
-    if paths
-        .iter()
-        .any(|path| is_named(path, &[".gitignore"]) || is_hint_file(path))
-    {
+    // The index also holds what source files read and where config files set and use
+    // each name (navigation).
+    if paths.iter().any(|path| {
+        is_named(path, &[".gitignore"])
+            || is_hint_file(path)
+            || is_code_file(&path.to_string_lossy())
+            || sets_variables(path).is_some()
+    }) {
         publish::reindex_in_background(backend);
     }
     publish::refresh(backend, backend.state.lintable()).await;

@@ -1,12 +1,13 @@
-//! Hover on a provider variable: offline facts at once, then the live probe when it
-//! answers within [`PROBE_WAIT`]. A slower probe keeps running in its own task and
-//! fills the probe cache, so the next hover shows its verdict. Values are always
-//! masked.
+//! Hover on a provider variable in an env or YAML file, and on a variable read in source
+//! code (what each place that sets it gives, rendered by the same code): offline facts
+//! at once, then the live probe when it answers within [`PROBE_WAIT`]. A slower probe
+//! keeps running in its own task and fills the probe cache, so the next hover shows its
+//! verdict. Values are always masked.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use keylint_core::assignment::ParsedFile;
@@ -16,12 +17,14 @@ use keylint_core::provider::{self, Role, key_shape};
 use keylint_core::{ConsumerSet, Project as _};
 use keylint_probe::config_keys::Readings;
 use keylint_probe::{ProbeOutcome, Verdict};
+use keylint_workspace::Workspace;
 use tower_lsp_server::ls_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
 
 use crate::encoding::PositionMap;
+use crate::navigation::{Cursor, Target};
 use crate::probe::{Wanted, assignment_at, readings, scrub};
 use crate::server::Backend;
-use crate::state::{lock, read};
+use crate::state::read;
 
 /// How long a hover waits for the live probe before answering with offline facts.
 pub const PROBE_WAIT: Duration = Duration::from_millis(300);
@@ -29,29 +32,20 @@ pub const PROBE_WAIT: Duration = Duration::from_millis(300);
 const QUOTES: [char; 6] = ['"', '\'', '\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}'];
 
 pub async fn hover(backend: &Backend, params: HoverParams) -> Option<Hover> {
-    let uri = params.text_document_position_params.text_document.uri;
-    let position = params.text_document_position_params.position;
-    let document = read(&backend.state.documents).get(&uri).cloned()?;
-    let kind = document.kind?;
-    if document.rope.len_bytes() > crate::state::MAX_LINT_BYTES {
-        return None;
-    }
-    let text = document.text();
-    let path = document
-        .path
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(uri.path().as_str()));
-    let encoding = backend.state.encoding();
-    let project = backend.state.project();
-    // The parse of the last lint, loader outcomes included, when it is of this text.
-    let linted = lock(&backend.state.linted)
-        .get(&uri)
-        .filter(|linted| linted.text == text)
-        .and_then(|linted| linted.parsed.clone());
-    let map = PositionMap::new(&text, encoding);
-    let facts = catch_unwind(AssertUnwindSafe(|| {
-        let parsed = linted.unwrap_or_else(|| Arc::new(ParsedFile::parse(kind, &text)));
-        offline_facts(&text, &parsed, &path, map.offset(position), &project)
+    let position = params.text_document_position_params;
+    let cursor = Cursor::at(backend, &position.text_document.uri, position.position)?;
+    let facts = catch_unwind(AssertUnwindSafe(|| match cursor.kind {
+        Some(kind) => {
+            let parsed = cursor.parsed(backend, kind);
+            env_facts(
+                &cursor.text,
+                &parsed,
+                &cursor.path,
+                cursor.offset,
+                &cursor.project,
+            )
+        }
+        None => code_facts(&cursor, backend),
     }))
     .ok()??;
     // Paths inside the workspace print relative to it.
@@ -60,7 +54,7 @@ pub async fn hover(backend: &Backend, params: HoverParams) -> Option<Hover> {
         Some(root) => facts.markdown.replace(&format!("{}/", root.display()), ""),
         None => facts.markdown,
     };
-    let range = Some(map.range(&facts.range));
+    let range = Some(PositionMap::new(&cursor.text, cursor.encoding).range(&facts.range));
     let probe_enabled = read(&backend.state.settings).probe_enable;
     if let Some(readings) = facts.probe {
         if probe_enabled {
@@ -97,36 +91,134 @@ struct Facts {
     secrets: Vec<String>,
 }
 
-fn offline_facts(
+/// Hover on an assignment in an env or YAML file: its provider variable or key-shaped
+/// value, as written and as each program receives it.
+fn env_facts(
     text: &str,
     parsed: &ParsedFile,
-    path: &std::path::Path,
+    path: &Path,
     offset: usize,
-    project: &keylint_workspace::Workspace,
+    project: &Workspace,
 ) -> Option<Facts> {
     let (index, ..) = assignment_at(parsed, offset)?;
     let assignment = &parsed.assignments[index];
-    let known = provider::variable(&assignment.name);
     let raw = &text[assignment.value_range.clone()];
-    let bare = raw.trim().trim_matches(QUOTES);
-    let shape = key_shape(bare);
-    let secret = known.is_some_and(|known| known.role == Role::ApiKey)
-        || is_secret_name(&assignment.name)
-        || is_secret_value(raw);
-    if known.is_none() && shape.is_none() {
+    if provider::variable(&assignment.name).is_none() && key_shape(bare_value(raw)).is_none() {
         return None;
     }
+    let mut markdown = heading(&assignment.name);
+    let section = assignment_section(text, parsed, index, path, project);
+    markdown.push_str(&section.markdown);
+    Some(Facts {
+        markdown,
+        range: assignment.name_range.start
+            ..assignment.value_range.end.max(assignment.name_range.end),
+        probe: section.probe,
+        secrets: section.secrets,
+    })
+}
+
+/// At most this many places that set a name are shown in a hover in code; definition
+/// lists them all.
+const MAX_PLACES: usize = 5;
+
+/// Hover on a variable read in source code: for each name read there, what each place
+/// that sets it gives (the same section as the hover in that file), the place the
+/// program gets its value from first at the top, and the live probe of that one.
+fn code_facts(cursor: &Cursor, backend: &Backend) -> Option<Facts> {
+    let target = cursor.target(backend)?;
+    let Target::Read { reads, range } = &target else {
+        return None;
+    };
+    let project = &cursor.project;
+    // Each file that sets a name is read and parsed once.
+    let mut files: HashMap<PathBuf, Option<(String, ParsedFile)>> = HashMap::new();
     let mut markdown = String::new();
-    let _ = writeln!(markdown, "**{}**", assignment.name);
-    if let Some(known) = known {
-        let role = match known.role {
-            Role::ApiKey => "API key",
-            Role::Organization => "organization id",
-            Role::Project => "project id",
-            Role::BaseUrl => "base URL",
-            Role::ApiVersion => "API version",
-        };
-        let _ = write!(markdown, "\n{} {role}", known.provider.display_name());
+    let mut probe = None;
+    let mut secrets = Vec::new();
+    for (name, case_insensitive) in target.names() {
+        if !markdown.is_empty() {
+            markdown.push_str("\n---\n\n");
+        }
+        markdown.push_str(&heading(name));
+        if reads
+            .iter()
+            .any(|(read, code)| read == name && code.by_default)
+        {
+            markdown.push_str("\nAn SDK client created here reads it by default.\n");
+        }
+        let places = project.where_set(name, case_insensitive, Some(&cursor.path));
+        if places.is_empty() {
+            markdown.push_str(
+                "\nNo env, Compose, Kubernetes or workflow file of the workspace sets it.\n",
+            );
+        }
+        for (rank, site) in places.iter().take(MAX_PLACES).enumerate() {
+            let file = files.entry(site.path.clone()).or_insert_with(|| {
+                let text = project.read(&site.path)?;
+                let parsed = ParsedFile::parse(site.kind, &text);
+                Some((text, parsed))
+            });
+            let Some((text, parsed)) = file else {
+                continue;
+            };
+            let Some(index) = parsed
+                .assignments
+                .iter()
+                .position(|assignment| assignment.name_range == site.range)
+            else {
+                continue;
+            };
+            let scope = site
+                .scope
+                .as_ref()
+                .map(|scope| format!(" (`{scope}`)"))
+                .unwrap_or_default();
+            let wins = if rank == 0 && places.len() > 1 {
+                " — the program gets this one first"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                markdown,
+                "\n**{}:{}**{scope}{wins}",
+                site.path.display(),
+                site.line
+            );
+            let section = assignment_section(text, parsed, index, &site.path, project);
+            markdown.push_str(&section.markdown);
+            secrets.extend(section.secrets);
+            if probe.is_none() {
+                probe = section.probe;
+            }
+        }
+        if places.len() > MAX_PLACES {
+            let _ = writeln!(
+                markdown,
+                "\n…and {} more (Go to Definition lists them all).",
+                places.len() - MAX_PLACES
+            );
+        }
+    }
+    Some(Facts {
+        markdown,
+        range: range.clone(),
+        probe,
+        secrets,
+    })
+}
+
+/// `**NAME**`, with the provider and role of a variable keylint knows.
+fn heading(name: &str) -> String {
+    let mut markdown = String::new();
+    let _ = writeln!(markdown, "**{name}**");
+    if let Some(known) = provider::variable(name) {
+        let _ = write!(
+            markdown,
+            "\n{} {}",
+            known.provider.display_name(),
+            known.role.description()
+        );
         if let Some(canonical) = known.alias_of {
             let _ = write!(
                 markdown,
@@ -136,6 +228,38 @@ fn offline_facts(
         }
         markdown.push('\n');
     }
+    markdown
+}
+
+/// The value as written, stripped of whitespace and quotes.
+fn bare_value(raw: &str) -> &str {
+    raw.trim().trim_matches(QUOTES)
+}
+
+/// What one assignment gives: the key's shape, the value as written, who reads the file
+/// and what each of them receives (masked), and the key to probe.
+struct Section {
+    markdown: String,
+    probe: Option<Readings>,
+    secrets: Vec<String>,
+}
+
+fn assignment_section(
+    text: &str,
+    parsed: &ParsedFile,
+    index: usize,
+    path: &Path,
+    project: &Workspace,
+) -> Section {
+    let assignment = &parsed.assignments[index];
+    let known = provider::variable(&assignment.name);
+    let raw = &text[assignment.value_range.clone()];
+    let bare = bare_value(raw);
+    let shape = key_shape(bare);
+    let secret = known.is_some_and(|known| known.role == Role::ApiKey)
+        || is_secret_name(&assignment.name)
+        || is_secret_value(raw);
+    let mut markdown = String::new();
     if secret {
         match shape {
             Some(shape) => {
@@ -211,7 +335,10 @@ fn offline_facts(
         }
     }
     let probe = (known.is_some_and(|known| known.role == Role::ApiKey) && !bare.is_empty())
-        .then(|| readings(text, parsed, path, &consumers.probed(), Wanted::At(offset)).ok())
+        .then(|| {
+            let at = Wanted::At(assignment.name_range.start);
+            readings(text, parsed, path, &consumers.probed(), at).ok()
+        })
         .flatten();
     let mut secrets = vec![raw.to_string(), bare.to_string()];
     secrets.extend(
@@ -220,13 +347,11 @@ fn offline_facts(
             .filter_map(|(_, outcome)| outcome.value().map(str::to_string)),
     );
     secrets.retain(|secret| secret.chars().count() >= 8);
-    Some(Facts {
+    Section {
         markdown,
-        range: assignment.name_range.start
-            ..assignment.value_range.end.max(assignment.name_range.end),
         probe,
         secrets,
-    })
+    }
 }
 
 /// A value for display: masked when secret, invisible characters escaped, with the

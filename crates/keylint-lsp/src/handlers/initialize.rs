@@ -2,11 +2,12 @@ use std::path::PathBuf;
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
-    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, DiagnosticOptions,
-    DiagnosticServerCapabilities, DidChangeWatchedFilesRegistrationOptions, ExecuteCommandOptions,
-    FileSystemWatcher, GlobPattern, HoverProviderCapability, InitializeParams, InitializeResult,
-    InitializedParams, MessageType, Registration, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions,
+    DiagnosticOptions, DiagnosticServerCapabilities, DidChangeWatchedFilesRegistrationOptions,
+    ExecuteCommandOptions, FileSystemWatcher, GlobPattern, HoverProviderCapability,
+    InitializeParams, InitializeResult, InitializedParams, MessageType, OneOf, Registration,
+    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions,
 };
 
 use crate::encoding::Encoding;
@@ -15,8 +16,9 @@ use crate::server::Backend;
 use crate::settings::Settings;
 use crate::state::{read, write};
 
-/// The files whose change on disk can change findings: env and YAML files, configs,
-/// `.gitignore` files, and the hint files that say who reads an env file.
+/// The files whose change on disk can change findings or navigation: env and YAML
+/// files, configs, `.gitignore` files, the hint files that say who reads an env file,
+/// and the source files and package manifests the code index reads.
 pub const WATCHED: &[&str] = &[
     "**/.env",
     "**/.env.*",
@@ -26,7 +28,8 @@ pub const WATCHED: &[&str] = &[
     "**/keylint.toml",
     "**/.keylint.toml",
     "**/{Makefile,makefile,Procfile,README*,readme*}",
-    "**/*.{sh,bash,py,js,mjs,cjs,ts,mts,cts,rs,md}",
+    "**/*.{sh,bash,py,js,jsx,mjs,cjs,ts,tsx,mts,cts,rs,go,java,cs,md}",
+    "**/{package.json,requirements*.txt,pyproject.toml,go.mod,Cargo.toml}",
 ];
 
 /// Kind of the fix-all action.
@@ -67,6 +70,11 @@ pub fn initialize(backend: &Backend, params: InitializeParams) -> Result<Initial
         client.pull_diagnostics = pull;
         client.diagnostic_refresh = refresh;
         client.watch_files = watch;
+        client.work_done_progress = capabilities
+            .window
+            .as_ref()
+            .and_then(|window| window.work_done_progress)
+            .unwrap_or(false);
     }
     backend.state.set_root(root);
     let (settings, warnings) = Settings::from_json(params.initialization_options.as_ref());
@@ -103,6 +111,10 @@ pub fn initialize(backend: &Backend, params: InitializeParams) -> Result<Initial
             )),
             diagnostic_provider,
             hover_provider: Some(HoverProviderCapability::Simple(true)),
+            definition_provider: Some(OneOf::Left(true)),
+            references_provider: Some(OneOf::Left(true)),
+            // Names are offered as they are typed: no trigger characters.
+            completion_provider: Some(CompletionOptions::default()),
             code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
                 code_action_kinds: Some(vec![
                     CodeActionKind::QUICKFIX,

@@ -1,6 +1,8 @@
 //! One file per LSP method; `publish` is the push path shared by the notifications.
 
 pub mod code_action;
+pub mod completion;
+pub mod definition;
 pub mod diagnostic;
 pub mod did_change;
 pub mod did_change_configuration;
@@ -11,3 +13,4 @@ pub mod execute_command;
 pub mod hover;
 pub mod initialize;
 pub mod publish;
+pub mod references;

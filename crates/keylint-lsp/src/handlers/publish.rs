@@ -6,6 +6,7 @@ use std::sync::Arc;
 use tower_lsp_server::ls_types::Uri;
 
 use crate::convert;
+use crate::progress::IndexProgress;
 use crate::server::Backend;
 use crate::state::{lock, read};
 
@@ -66,15 +67,24 @@ pub async fn push_latest(backend: &Backend, uri: Uri) {
 
 /// Indexes the workspace folder again on the blocking pool, then lints the open
 /// documents again. Detached: nothing waits for it (not the first diagnostics, not
-/// `exit`).
+/// `exit`). The client sees it as `$/progress` ("indexing N files") when it can.
 pub fn reindex_in_background(backend: &Backend) {
     let backend = backend.clone();
     tokio::spawn(async move {
         let state = std::sync::Arc::clone(&backend.state);
-        if tokio::task::spawn_blocking(move || state.reindex())
-            .await
-            .is_ok()
-        {
+        let (found, files) = tokio::sync::oneshot::channel();
+        let indexing = tokio::task::spawn_blocking(move || {
+            state.reindex(|count| {
+                let _ = found.send(count);
+            })
+        });
+        let progress = IndexProgress::begin(&backend).await;
+        if let Ok(count) = files.await {
+            progress.found(count).await;
+        }
+        let indexed = indexing.await.ok().flatten();
+        progress.finish(indexed).await;
+        if indexed.is_some() {
             refresh(&backend, backend.state.lintable()).await;
         }
     });

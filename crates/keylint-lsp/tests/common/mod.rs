@@ -279,7 +279,6 @@ pub fn apply(text: &str, edits: &[Value]) -> String {
     out
 }
 
-/// Client capabilities: push (no `textDocument.diagnostic`), UTF-16 only.
 /// The real `keylint lsp` (the `binary` a test of the `keylint` crate names with
 /// `env!("CARGO_BIN_EXE_keylint")`), logging at `log` level to a pipe, and a client on its
 /// standard input and output.
@@ -311,6 +310,23 @@ pub async fn stderr_of(child: &mut tokio::process::Child) -> String {
     stderr
 }
 
+/// `shutdown` then `exit` to a spawned server, which must end with 0 within `within`;
+/// its log (standard error).
+pub async fn shut_down(
+    child: &mut tokio::process::Child,
+    client: &mut TestClient,
+    within: Duration,
+) -> String {
+    client.shutdown().await;
+    let status = tokio::time::timeout(within, child.wait())
+        .await
+        .unwrap_or_else(|_| panic!("keylint lsp exits within {within:?} of `exit`"))
+        .unwrap();
+    assert!(status.success(), "{status}");
+    stderr_of(child).await
+}
+
+/// Client capabilities: push (no `textDocument.diagnostic`), UTF-16 only.
 pub fn push_capabilities() -> Value {
     json!({"textDocument": {"publishDiagnostics": {}}})
 }

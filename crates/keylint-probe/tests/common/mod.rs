@@ -8,11 +8,12 @@
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use keylint_probe::ProbeSettings;
+pub use keylint_test_support::random_alnum;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -266,26 +267,6 @@ pub fn allow(mocks: &[&Mock]) -> ProbeSettings {
         allowed_hosts: mocks.iter().map(|mock| mock.allow()).collect(),
         max_per_minute: 0,
     }
-}
-
-static SEED: AtomicU64 = AtomicU64::new(0x9e37_79b9_7f4a_7c15);
-
-/// Random alphanumerics (xorshift; fabricated keys only need to be unique).
-pub fn random_alnum(len: usize) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    let mut state = SEED.fetch_add(0x2545_f491_4f6c_dd1d, Ordering::SeqCst) ^ u64::from(nanos);
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            ALPHABET[(state % ALPHABET.len() as u64) as usize] as char
-        })
-        .collect()
 }
 
 /// A fabricated OpenAI project key: `sk-proj-` + 74 + `T3BlbkFJ` + 74 characters.

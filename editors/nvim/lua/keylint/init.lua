@@ -1,9 +1,16 @@
--- keylint for Neovim: the language server (`keylint lsp`) on env, Compose and YAML files,
--- plus :KeylintProbe (the server's `keylint.probe` command). Neovim 0.11+ can use `vim.lsp.enable('keylint')` with lsp/keylint.lua;
+-- keylint for Neovim: the language server (`keylint lsp`) on env, Compose and YAML files and
+-- on the source files that read them (go to definition, references, hover), plus
+-- :KeylintProbe (the server's `keylint.probe` command). Neovim 0.11+ can use
+-- `vim.lsp.enable('keylint')` with lsp/keylint.lua;
 -- `require('keylint').setup()` starts the server on 0.7–0.10 (and works on 0.11 too).
 local M = {}
 
-M.filetypes = { 'dotenv', 'yaml', 'yaml.docker-compose', 'yaml.github' }
+-- Env and YAML files (linted), and the source languages whose variable reads the server
+-- navigates (definition, references, hover; never linted).
+M.filetypes = {
+  'dotenv', 'yaml', 'yaml.docker-compose', 'yaml.github',
+  'python', 'javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'go', 'rust', 'java', 'cs',
+}
 M.root_markers = { '.git', 'keylint.toml', '.keylint.toml' }
 
 --- The binary: `vim.g.keylint_path`, else $KEYLINT_PATH, else `keylint` on PATH.

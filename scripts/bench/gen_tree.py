@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Generates a realistic project tree for the benchmarks (deterministic).
 
-Usage: gen_tree.py OUT_DIR FILES      a tree of FILES files
-       gen_tree.py --big OUT_FILE LINES  one .env of LINES lines
+Usage: gen_tree.py OUT_DIR FILES             a tree of FILES files
+       gen_tree.py --findings OUT_DIR FILES  a tree with many findings (below)
+       gen_tree.py --big OUT_FILE LINES      one .env of LINES lines
 
 About 70% are env files (`.env`, `.env.local`, `.env.production`, `app.env`, …) of 10–60
 lines: quoted and unquoted values, comments, blank lines, `export`, realistic fake keys
@@ -10,6 +11,10 @@ for OpenAI/Anthropic/Gemini/Azure, and a few mistakes (quotes for docker, traili
 space, duplicates, `KEY = value`, placeholders). About 10% are compose/YAML files
 (`compose.yaml` with `environment:` and `env_file:`, Kubernetes manifests) and 20%
 source files (Python/JS that load dotenv).
+
+The `--findings` tree is 60% env files and 40% Compose/Kubernetes files and no source
+files, with mistakes on about a fifth of the lines (the report is long, as on a project
+that was never linted).
 """
 import os
 import random
@@ -144,8 +149,54 @@ def tree(out, count):
             handle.write(text)
 
 
+MISTAKES = [
+    lambda name, value: f'{name}="{value}"  # quoted for docker',
+    lambda name, value: f"{name}={value} ",
+    lambda name, value: f"{name} = {value}",
+    lambda name, value: f"{name}=your-key-here",
+    lambda name, value: f"{name.lower()}={value}",
+    lambda name, value: f"{name}={value}\r",
+    lambda name, value: f"OPENAI_APIKEY={value}",
+    lambda name, value: f"{name}=${{UNDEFINED_{rng.randint(0, 9)}}}",
+    lambda name, value: f"{name}='{value}",
+]
+
+
+def findings_env_file(lines):
+    out = []
+    for index in range(lines):
+        name = rng.choice(PLAIN + KEYS)
+        if rng.random() < 0.2:
+            value = fake_key() if name in KEYS else token(12)
+            out.append(rng.choice(MISTAKES)(name, value))
+        else:
+            out.append(env_line(name))
+    return "\n".join(out) + "\n"
+
+
+def findings_tree(out, count):
+    env_names = [".env", ".env.local", ".env.production", "app.env", ".env.staging", ".env.test"]
+    for index in range(count):
+        directory = os.path.join(out, f"svc{index // 20:04d}", rng.choice(["", "config", "deploy"]))
+        os.makedirs(directory, exist_ok=True)
+        slot = index % 20
+        if slot < 12:
+            name, text = env_names[slot % len(env_names)], findings_env_file(rng.randint(10, 60))
+        elif slot < 17:
+            name, text = f"compose{slot}.yaml", compose_file()
+        else:
+            name, text = f"deploy{slot}.yaml", k8s_file()
+        path = os.path.join(directory, name)
+        if os.path.exists(path):
+            path = os.path.join(directory, f"{slot}{name}" if not name.startswith(".env") else f"{name}.{slot}")
+        with open(path, "w", newline="") as handle:
+            handle.write(text)
+
+
 def main():
-    if sys.argv[1] == "--big":
+    if sys.argv[1] == "--findings":
+        findings_tree(sys.argv[2], int(sys.argv[3]))
+    elif sys.argv[1] == "--big":
         lines = int(sys.argv[3])
         out = []
         while len(out) < lines:

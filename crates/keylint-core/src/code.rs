@@ -3,7 +3,7 @@
 //! workspace fills a [`CodeIndex`] from its source files (with `keylint-code`'s parser);
 //! the core only looks names up.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::consumer::Consumer;
@@ -97,6 +97,12 @@ pub struct CodeIndex {
     loads: Vec<CodeLoad>,
     /// Variable-like names each source file mentions anywhere in its text, read or not.
     mentions: HashMap<PathBuf, HashSet<String>>,
+    /// Positions in `loads` of the loads of a named file, by the file's normalized path.
+    loads_by_file: HashMap<PathBuf, Vec<usize>>,
+    /// Positions in `loads` of default loads, by the loading file's directory (sorted:
+    /// the directories under one are one range). Every env file asks which loads read
+    /// it, so a scan of all loads per file would be quadratic in a big tree.
+    default_loads_by_dir: BTreeMap<PathBuf, Vec<usize>>,
 }
 
 impl CodeIndex {
@@ -112,6 +118,20 @@ impl CodeIndex {
     }
 
     pub fn add_load(&mut self, load: CodeLoad) {
+        let position = self.loads.len();
+        match &load.target {
+            LoadTarget::File(file) => self
+                .loads_by_file
+                .entry(crate::project::normalize(file))
+                .or_default()
+                .push(position),
+            LoadTarget::Default => self
+                .default_loads_by_dir
+                .entry(load.path.parent().unwrap_or(Path::new("")).to_path_buf())
+                .or_default()
+                .push(position),
+            LoadTarget::Unknown => {}
+        }
         self.loads.push(load);
     }
 
@@ -182,6 +202,36 @@ impl CodeIndex {
         &self.loads
     }
 
+    /// The loads that read the env file at `env_path` ([`CodeLoad::reads`]), in the
+    /// order they were added.
+    #[must_use]
+    pub fn loads_of(&self, env_path: &Path) -> Vec<&CodeLoad> {
+        let mut positions: Vec<usize> = self
+            .loads_by_file
+            .get(&crate::project::normalize(env_path))
+            .into_iter()
+            .flatten()
+            .copied()
+            .collect();
+        if env_path.file_name().is_some_and(|name| name == ".env") {
+            let env_dir = env_path.parent().unwrap_or(Path::new(""));
+            positions.extend(
+                self.default_loads_by_dir
+                    .range::<Path, _>((
+                        std::ops::Bound::Included(env_dir),
+                        std::ops::Bound::Unbounded,
+                    ))
+                    .take_while(|(code_dir, _)| code_dir.starts_with(env_dir))
+                    .flat_map(|(_, positions)| positions.iter().copied()),
+            );
+        }
+        positions.sort_unstable();
+        positions
+            .into_iter()
+            .map(|position| &self.loads[position])
+            .collect()
+    }
+
     /// Whether anything in the project loads env files.
     #[must_use]
     pub fn loads_env_files(&self) -> bool {
@@ -205,22 +255,23 @@ impl CodeIndex {
                 })
                 .collect()
         };
-        CodeIndex {
+        let mut index = CodeIndex {
             reads: keep(&self.reads),
             reads_any_case: keep(&self.reads_any_case),
-            loads: self
-                .loads
-                .iter()
-                .filter(|load| !paths.contains(load.path.as_path()))
-                .cloned()
-                .collect(),
             mentions: self
                 .mentions
                 .iter()
                 .filter(|(path, _)| !paths.contains(path.as_path()))
                 .map(|(path, names)| (path.clone(), names.clone()))
                 .collect(),
+            ..CodeIndex::default()
+        };
+        for load in &self.loads {
+            if !paths.contains(load.path.as_path()) {
+                index.add_load(load.clone());
+            }
         }
+        index
     }
 
     #[must_use]
@@ -294,5 +345,50 @@ mod tests {
         assert!(load.reads(Path::new("app/.env")));
         assert!(!load.reads(Path::new("other/.env")));
         assert!(!load.reads(Path::new("prod.env")));
+    }
+
+    /// The index finds exactly the loads a scan with [`CodeLoad::reads`] finds, in order.
+    #[test]
+    fn loads_of_an_env_file_are_those_that_read_it() {
+        let mut index = CodeIndex::default();
+        let load = |path: &str, target: LoadTarget| CodeLoad {
+            path: PathBuf::from(path),
+            line: 1,
+            consumer: Consumer::PythonDotenv,
+            target,
+            evidence: path.to_string(),
+        };
+        for added in [
+            load("app/main.py", LoadTarget::Default),
+            load("main.py", LoadTarget::Default),
+            load("app/sub/run.py", LoadTarget::Default),
+            load("application/x.py", LoadTarget::Default),
+            load(
+                "app/a.py",
+                LoadTarget::File(PathBuf::from("app/../deploy/prod.env")),
+            ),
+            load("b.py", LoadTarget::File(PathBuf::from("deploy/prod.env"))),
+            load("c.py", LoadTarget::Unknown),
+        ] {
+            index.add_load(added);
+        }
+        for env in [
+            ".env",
+            "app/.env",
+            "app/sub/.env",
+            "deploy/prod.env",
+            "other/.env",
+            "app",
+        ] {
+            let env = Path::new(env);
+            let scanned: Vec<&CodeLoad> = index
+                .loads()
+                .iter()
+                .filter(|load| load.reads(env))
+                .collect();
+            assert_eq!(index.loads_of(env), scanned, "{}", env.display());
+        }
+        let kept = index.without_files(&std::iter::once(Path::new("main.py")).collect());
+        assert_eq!(kept.loads_of(Path::new(".env")).len(), 3);
     }
 }

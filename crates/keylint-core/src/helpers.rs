@@ -3,7 +3,38 @@
 /// Whether `text` contains the (non-empty, ASCII) `word` in any letter case.
 #[must_use]
 pub(crate) fn contains_ignore_ascii_case(text: &str, word: &str) -> bool {
-    text.as_bytes()
-        .windows(word.len())
-        .any(|window| window.eq_ignore_ascii_case(word.as_bytes()))
+    let (haystack, needle) = (text.as_bytes(), word.as_bytes());
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    let Some(last_start) = haystack.len().checked_sub(needle.len()) else {
+        return false;
+    };
+    // Compared only where the first letter matches: this runs over whole files.
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    haystack[..=last_start]
+        .iter()
+        .enumerate()
+        .any(|(at, &byte)| {
+            (byte == lower || byte == upper)
+                && haystack[at + 1..at + needle.len()].eq_ignore_ascii_case(rest)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_a_word_in_any_case_anywhere() {
+        assert!(contains_ignore_ascii_case("OPENAI_API_KEY", "key"));
+        assert!(contains_ignore_ascii_case("my_Token", "TOKEN"));
+        assert!(contains_ignore_ascii_case("key", "KEY"));
+        assert!(contains_ignore_ascii_case("a Bearer x", "bearer"));
+        assert!(!contains_ignore_ascii_case("KE", "KEY"));
+        assert!(!contains_ignore_ascii_case("K_E_Y", "KEY"));
+        assert!(!contains_ignore_ascii_case("", "KEY"));
+        assert!(!contains_ignore_ascii_case("éKE", "KEY"));
+        assert!(contains_ignore_ascii_case("éKEYé", "key"));
+    }
 }

@@ -63,10 +63,10 @@ pub fn is_hint_file(path: &Path) -> bool {
 pub fn consumers_from_hints(
     env_path: &Path,
     hints: &[(&Path, &str)],
-    loads: &[CodeLoad],
+    loads: &[&CodeLoad],
 ) -> ConsumerSet {
     let mut set = ConsumerSet::default();
-    for load in loads.iter().filter(|load| load.reads(env_path)) {
+    for load in loads {
         set.add(load.consumer, load.evidence.clone());
     }
     let env_name = env_path
@@ -271,7 +271,13 @@ mod tests {
             ),
             load("other/index.js", Consumer::NodeDotenv, LoadTarget::Unknown),
         ];
-        let from_code = |env: &str| consumers_from_hints(Path::new(env), &[], &loads).judged();
+        let mut code = crate::code::CodeIndex::default();
+        for load in loads {
+            code.add_load(load);
+        }
+        let from_code = |env: &str| {
+            consumers_from_hints(Path::new(env), &[], &code.loads_of(Path::new(env))).judged()
+        };
         assert_eq!(from_code(".env"), vec![Consumer::PythonDotenv]);
         assert_eq!(from_code("app/.env"), vec![Consumer::PythonDotenv]);
         assert_eq!(from_code("deploy/prod.env"), vec![Consumer::Dotenvy]);

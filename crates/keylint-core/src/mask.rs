@@ -276,11 +276,42 @@ fn is_token_byte(byte: u8) -> bool {
 /// Prefix-less tokens shorter than this are never taken for a secret by their shape.
 const MIN_RANDOM_TOKEN: usize = 16;
 
+/// No token shorter than this is secret-shaped: the shortest prefix plus the characters
+/// a mask hides (the other shapes are longer). Most tokens of a message are words, and
+/// this answers for them before the prefix table is searched.
+const MIN_SECRET_TOKEN: usize = {
+    let mut shortest = MIN_RANDOM_TOKEN;
+    let mut index = 0;
+    while index < KEY_PREFIXES.len() {
+        let length = KEY_PREFIXES[index].len() + MIN_HIDDEN;
+        if length < shortest {
+            shortest = length;
+        }
+        index += 1;
+    }
+    shortest
+};
+
+/// The first bytes of the key prefixes: a prefix inside a token is looked for only where
+/// one of them is (keys are long, and this runs on every byte of them).
+const PREFIX_START: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut index = 0;
+    while index < KEY_PREFIXES.len() {
+        table[KEY_PREFIXES[index].as_bytes()[0] as usize] = true;
+        index += 1;
+    }
+    table
+};
+
 /// A token (`[A-Za-z0-9_-]+`) that is, or holds, a key: a provider prefix followed by a
 /// key body, 32+ hex digits (UUIDs included), or a long token that mixes upper- and
 /// lower-case letters and digits as often as random text does (identifiers and words
 /// change character class far less often).
 fn is_secret_token(token: &str) -> bool {
+    if token.len() < MIN_SECRET_TOKEN {
+        return false;
+    }
     if let Some(prefix) = KEY_PREFIXES
         .iter()
         .filter(|prefix| !prefix.contains(' '))
@@ -289,14 +320,16 @@ fn is_secret_token(token: &str) -> bool {
         return token.len() >= prefix.len() + MIN_HIDDEN;
     }
     // A prefix may also sit inside a token (`u001bsk-proj-…`, `nsk-…` after an escape).
-    if token.len() >= 12
-        && KEY_PREFIXES.iter().any(|prefix| {
-            !prefix.contains(' ')
-                && token
-                    .find(prefix)
-                    .is_some_and(|at| token.len() - at >= prefix.len() + MIN_HIDDEN)
-        })
-    {
+    // Its first occurrence leaves the most after it, so any occurrence will do.
+    if (1..token.len()).any(|at| {
+        let rest = &token[at..];
+        PREFIX_START[usize::from(rest.as_bytes()[0])]
+            && KEY_PREFIXES.iter().any(|prefix| {
+                !prefix.contains(' ')
+                    && rest.len() >= prefix.len() + MIN_HIDDEN
+                    && rest.starts_with(prefix)
+            })
+    }) {
         return true;
     }
     let hex_digits = token.bytes().filter(u8::is_ascii_hexdigit).count();
@@ -307,8 +340,9 @@ fn is_secret_token(token: &str) -> bool {
     {
         return true;
     }
-    let alphanumeric: Vec<u8> = token.bytes().filter(u8::is_ascii_alphanumeric).collect();
-    if alphanumeric.len() < MIN_RANDOM_TOKEN {
+    let alphanumeric = || token.bytes().filter(u8::is_ascii_alphanumeric);
+    let length = alphanumeric().count();
+    if length < MIN_RANDOM_TOKEN {
         return false;
     }
     let class = |byte: u8| match byte {
@@ -317,19 +351,19 @@ fn is_secret_token(token: &str) -> bool {
         _ => 2,
     };
     let mut seen = [false; 3];
-    for &byte in &alphanumeric {
+    for byte in alphanumeric() {
         seen[class(byte)] = true;
     }
     if seen != [true; 3] {
         return false;
     }
-    let changes = alphanumeric
-        .windows(2)
-        .filter(|pair| class(pair[0]) != class(pair[1]))
+    let changes = alphanumeric()
+        .zip(alphanumeric().skip(1))
+        .filter(|&(first, second)| class(first) != class(second))
         .count();
     // Random base62 text changes class at ~62% of positions; camelCase names with a
     // version number, at under 30%.
-    changes * 100 >= alphanumeric.len() * 40
+    changes * 100 >= length * 40
 }
 
 #[cfg(test)]

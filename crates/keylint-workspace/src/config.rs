@@ -189,6 +189,9 @@ pub struct Configs {
     boundary: Option<PathBuf>,
     /// Directory → the config governing it (or why it cannot be read).
     by_dir: std::sync::Mutex<std::collections::HashMap<PathBuf, ConfigResult>>,
+    /// Path as asked → the same answer: a file is asked about by several rules and
+    /// settings, and finding its directory takes a system call.
+    by_path: std::sync::Mutex<std::collections::HashMap<PathBuf, ConfigResult>>,
     /// Config file → its loaded form, shared by the directories it governs.
     by_file: std::sync::Mutex<std::collections::HashMap<PathBuf, ConfigResult>>,
 }
@@ -212,6 +215,9 @@ impl Configs {
             ConfigChoice::Ignore => return Ok(None),
             ConfigChoice::File(file) => Some(file.clone()),
             ConfigChoice::Discover => {
+                if let Some(found) = lock(&self.by_path).get(path) {
+                    return found.clone();
+                }
                 let absolute =
                     normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
                 let dir = if absolute.is_dir() {
@@ -219,12 +225,14 @@ impl Configs {
                 } else {
                     absolute.parent().map(Path::to_path_buf).unwrap_or_default()
                 };
-                if let Some(found) = lock(&self.by_dir).get(&dir) {
-                    return found.clone();
-                }
-                let file = discover(&dir, self.boundary.as_deref());
-                let loaded = file.map_or(Ok(None), |file| self.load_once(&file));
-                lock(&self.by_dir).insert(dir, loaded.clone());
+                let cached = lock(&self.by_dir).get(&dir).cloned();
+                let loaded = cached.unwrap_or_else(|| {
+                    let file = discover(&dir, self.boundary.as_deref());
+                    let loaded = file.map_or(Ok(None), |file| self.load_once(&file));
+                    lock(&self.by_dir).insert(dir, loaded.clone());
+                    loaded
+                });
+                lock(&self.by_path).insert(path.to_path_buf(), loaded.clone());
                 return loaded;
             }
         };
@@ -245,6 +253,7 @@ impl Configs {
     /// Forgets what was loaded (a config file changed, appeared or went away).
     pub fn reload(&self) {
         lock(&self.by_dir).clear();
+        lock(&self.by_path).clear();
         lock(&self.by_file).clear();
     }
 }

@@ -111,12 +111,7 @@ impl Workspace {
     fn file_order(&self, site: &SetSite, reader: Option<&Path>) -> (Tier, bool) {
         match site.kind {
             FileKind::EnvFile => {
-                let loads: Vec<_> = self
-                    .code_index()
-                    .loads()
-                    .iter()
-                    .filter(|load| load.reads(&site.path))
-                    .collect();
+                let loads = self.code_index().loads_of(&site.path);
                 let tier = if loads.iter().any(|load| Some(load.path.as_path()) == reader) {
                     Tier::LoadedHere
                 } else if loads.is_empty() {

@@ -4,11 +4,11 @@
 //! Compose and workflow values. Built on first use, from the files the walk found, with
 //! open buffers in place of their file.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use keylint_core::assignment::{Origin, ParsedFile};
+use keylint_core::assignment::{Assignment, Origin, ParsedFile};
 use keylint_core::line_index::LineIndex;
 use keylint_core::source::{FileKind, is_template_by_name, kind_by_name};
 use keylint_core::uses::yaml_uses;
@@ -72,6 +72,17 @@ impl ConfigNames {
     }
 }
 
+/// The assignments of a file that set a variable: Secret `data:` keys name files in a
+/// volume or `secretKeyRef` keys, not variables.
+fn settings(parsed: &ParsedFile) -> impl Iterator<Item = &Assignment> {
+    parsed.assignments.iter().filter(|assignment| {
+        !matches!(
+            assignment.origin,
+            Origin::SecretData | Origin::SecretStringData
+        )
+    })
+}
+
 /// The assignments and uses of one file's text, by name.
 #[must_use]
 pub fn names_of(path: &Path, kind: FileKind, text: &str) -> ConfigNames {
@@ -79,14 +90,7 @@ pub fn names_of(path: &Path, kind: FileKind, text: &str) -> ConfigNames {
     let index = LineIndex::new(text);
     let line = |offset: usize| index.line_of(offset) + 1;
     let mut found = ConfigNames::default();
-    for assignment in &parsed.assignments {
-        // Secret `data:` keys name files in a volume or `secretKeyRef` keys.
-        if matches!(
-            assignment.origin,
-            Origin::SecretData | Origin::SecretStringData
-        ) {
-            continue;
-        }
+    for assignment in settings(&parsed) {
         found
             .sets
             .entry(assignment.name.clone())
@@ -133,16 +137,22 @@ pub fn sets_variables(path: &Path) -> Option<FileKind> {
     kind_by_name(&shown)
 }
 
+/// The text of a file whose assignments count as set (read from the disk).
+fn setting_file(path: &Path) -> Option<(FileKind, String)> {
+    let kind = sets_variables(path)?;
+    let FileText::Text(text) = read_text(path, MAX_FILE_BYTES).ok()? else {
+        return None;
+    };
+    Some((kind, text))
+}
+
 /// Every setting and use of every file in `paths` (read from the disk).
 #[must_use]
 pub fn names_of_files(paths: &[PathBuf]) -> ConfigNames {
     let per_file: Vec<ConfigNames> = paths
         .par_iter()
         .filter_map(|path| {
-            let kind = sets_variables(path)?;
-            let FileText::Text(text) = read_text(path, MAX_FILE_BYTES).ok()? else {
-                return None;
-            };
+            let (kind, text) = setting_file(path)?;
             Some(names_of(path, kind, &text))
         })
         .collect();
@@ -151,6 +161,27 @@ pub fn names_of_files(paths: &[PathBuf]) -> ConfigNames {
         all.extend(file);
     }
     all
+}
+
+/// The names [`names_of_files`] finds set, without the sites and the uses: what a lint
+/// asks (is this name set anywhere?) at a fraction of the memory on a big tree.
+#[must_use]
+pub fn names_set_in_files(paths: &[PathBuf]) -> HashSet<String> {
+    paths
+        .par_iter()
+        .filter_map(|path| {
+            let (kind, text) = setting_file(path)?;
+            let parsed = ParsedFile::parse(kind, &text);
+            Some(
+                settings(&parsed)
+                    .map(|assignment| assignment.name.clone())
+                    .collect::<HashSet<String>>(),
+            )
+        })
+        .reduce(HashSet::new, |mut all, names| {
+            all.extend(names);
+            all
+        })
 }
 
 /// `names` with the files of `open` replaced by their buffers' text.
@@ -184,4 +215,42 @@ fn without<T: Clone>(
             (!kept.is_empty()).then(|| (name.clone(), kept))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names-only pass answers as the sites do: templates and Secret `data:` keys
+    /// set nothing, env and YAML assignments do.
+    #[test]
+    fn names_set_are_the_names_of_the_sites() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let files = [
+            (".env", "A=1\nexport B='2'\n"),
+            (".env.example", "TEMPLATE_ONLY=x\n"),
+            (
+                "compose.yaml",
+                "services:\n  app:\n    environment:\n      - C=3\n      - D=4\n",
+            ),
+            (
+                "secret.yaml",
+                "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  FILE_KEY: eA==\n",
+            ),
+        ];
+        let paths: Vec<PathBuf> = files
+            .iter()
+            .map(|(name, text)| {
+                let path = dir.path().join(name);
+                std::fs::write(&path, text).expect("written");
+                path
+            })
+            .collect();
+        let names = names_set_in_files(&paths);
+        let from_sites: HashSet<String> = names_of_files(&paths).sets.into_keys().collect();
+        assert_eq!(names, from_sites);
+        let mut sorted: Vec<&str> = names.iter().map(String::as_str).collect();
+        sorted.sort_unstable();
+        assert_eq!(sorted, ["A", "B", "C", "D"]);
+    }
 }

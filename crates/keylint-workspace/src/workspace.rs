@@ -26,7 +26,8 @@ use crate::config::{Config, ConfigResult, Configs, Globs};
 use crate::discover::{Discovery, is_code_file};
 use crate::files::read_context;
 use crate::setters::{
-    ConfigNames, Setters, Uses, names_of_files, sets_variables, with_open_buffers,
+    ConfigNames, Setters, Uses, names_of_files, names_set_in_files, sets_variables,
+    with_open_buffers,
 };
 
 /// What the front end says, which wins over `keylint.toml`: command-line flags, or the
@@ -61,6 +62,8 @@ pub struct Index {
     targets: Vec<PathBuf>,
     /// Where they set and use each name, read on first use.
     names: OnceLock<ConfigNames>,
+    /// The names they set, read on first use (a lint asks only this).
+    set_names: OnceLock<HashSet<String>>,
     /// Built from a walk of the whole tree. Until then (the server's first moments),
     /// hints are read from the env file's own directory on demand.
     complete: bool,
@@ -240,16 +243,20 @@ impl Workspace {
             .index
             .names
             .get_or_init(|| names_of_files(&self.index.targets));
-        let open: Vec<(&PathBuf, &Arc<str>)> = self
-            .overlays
-            .iter()
-            .filter(|(path, _)| sets_variables(path).is_some())
-            .collect();
+        let open = self.open_setting_buffers();
         if open.is_empty() {
             return disk;
         }
         self.overlay_config_names
             .get_or_init(|| with_open_buffers(disk, &open))
+    }
+
+    /// The open buffers whose assignments count as set.
+    fn open_setting_buffers(&self) -> Vec<(&PathBuf, &Arc<str>)> {
+        self.overlays
+            .iter()
+            .filter(|(path, _)| sets_variables(path).is_some())
+            .collect()
     }
 
     /// The code facts of the project, open buffers included.
@@ -481,7 +488,7 @@ impl Project for Workspace {
             .iter()
             .map(|(path, text)| (path.as_path(), &**text))
             .collect();
-        consumers_from_hints(path, &borrowed, self.code_index().loads())
+        consumers_from_hints(path, &borrowed, &self.code_index().loads_of(path))
     }
 
     fn code(&self) -> &CodeIndex {
@@ -489,7 +496,14 @@ impl Project for Workspace {
     }
 
     fn is_set_anywhere(&self, name: &str) -> bool {
-        self.setters().contains_key(name)
+        // The sites, when they are at hand (the server builds them for navigation).
+        if self.index.names.get().is_some() || !self.open_setting_buffers().is_empty() {
+            return self.setters().contains_key(name);
+        }
+        self.index
+            .set_names
+            .get_or_init(|| names_set_in_files(&self.index.targets))
+            .contains(name)
     }
 
     fn reads_name(&self, name: &str) -> bool {

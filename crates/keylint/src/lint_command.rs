@@ -264,27 +264,41 @@ pub fn run(args: &LintArgs) -> Result<u8> {
     } else {
         ProgressBar::hidden()
     };
-    let files: Vec<Result<(PathBuf, FileKind, FileText)>> = discovery
-        .targets
-        .par_iter()
-        .map(|path| {
-            let Some(kind) = workspace.kind_of(path, discovery.named.contains(path)) else {
-                bail!("{}: not a file keylint reads", path.display())
-            };
-            let text = match &stdin_text {
-                Some(text) => text.clone(),
-                None if discovery.skipped.contains_key(path) => FileText::Unreadable {
-                    message: discovery.skipped[path].clone(),
-                    breaks_loaders: false,
-                },
-                None => match read_text(path, MAX_FILE_BYTES) {
-                    Ok(text) => text,
-                    Err(error) => bail!("{}: {error}", path.display()),
-                },
-            };
-            Ok((path.clone(), kind, text))
-        })
-        .collect();
+    let threshold = match args.fail_on {
+        Some(FailOn::Error) => Some(Severity::Error),
+        Some(FailOn::Warning) => Some(Severity::Warning),
+        Some(FailOn::Info) => Some(Severity::Info),
+        Some(FailOn::Never) => None,
+        None => governing
+            .and_then(|config| config.fail_on)
+            .unwrap_or(Some(Severity::Warning)),
+    };
+    let load = |path: &PathBuf| load_file(&workspace, &discovery, stdin_text.as_ref(), path);
+    if is_streamed(args) {
+        // Findings only, to standard output: each chunk of files is read, linted, drawn
+        // and written before the next, so memory stays flat however big the tree.
+        let mut summary = Summary::default();
+        let mut failing = false;
+        for chunk in discovery.targets.chunks(STREAM_CHUNK) {
+            let reports = chunk
+                .par_iter()
+                .map(|path| {
+                    let (path, kind, text) = load(path)?;
+                    lint_report(&path, kind, text, &workspace, &progress)
+                })
+                .collect::<Result<Vec<_>>>()?;
+            summary.add(&Summary::of(&reports));
+            failing |= is_failing(threshold, &reports);
+            progress.suspend(|| stdout(&render_findings(args, &reports)))?;
+        }
+        progress.finish_and_clear();
+        if !args.quiet {
+            stdout(&human::summary_line(&summary))?;
+        }
+        return Ok(exit_code(failing, args));
+    }
+    let files: Vec<Result<(PathBuf, FileKind, FileText)>> =
+        discovery.targets.par_iter().map(load).collect();
     let files = files.into_iter().collect::<Result<Vec<_>>>()?;
     // --diff wins over --fix, as in ruff: nothing is written.
     let writes = args.fix && !args.diff;
@@ -315,17 +329,7 @@ pub fn run(args: &LintArgs) -> Result<u8> {
                 }
                 unreadable => unreadable.clone(),
             };
-            let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                report_file(path, *kind, text, &linted)
-            }));
-            progress.inc(1);
-            // The panic hook has said where; the run fails without showing a partial report.
-            linted.map_err(|_| {
-                anyhow::anyhow!(
-                    "{}: keylint hit an internal error on this file",
-                    path.display()
-                )
-            })
+            lint_report(path, *kind, text, &linted, &progress)
         })
         .collect();
     progress.finish_and_clear();
@@ -382,31 +386,99 @@ pub fn run(args: &LintArgs) -> Result<u8> {
             None => stdout(&report)?,
         }
     }
-    let threshold = match args.fail_on {
-        Some(FailOn::Error) => Some(Severity::Error),
-        Some(FailOn::Warning) => Some(Severity::Warning),
-        Some(FailOn::Info) => Some(Severity::Info),
-        Some(FailOn::Never) => None,
-        None => governing
-            .and_then(|config| config.fail_on)
-            .unwrap_or(Some(Severity::Warning)),
+    Ok(exit_code(is_failing(threshold, &reports), args))
+}
+
+/// Files per chunk of a streamed report: enough for both cores to share the work.
+const STREAM_CHUNK: usize = 256;
+
+/// Whether the report is written chunk by chunk as files are linted: findings in the
+/// human or concise format to standard output, and nothing that needs every file's
+/// findings first (fixes, baselines, the probe, statistics, a report file).
+fn is_streamed(args: &LintArgs) -> bool {
+    matches!(args.format, Format::Human | Format::Concise)
+        && !(args.fix
+            || args.diff
+            || args.probe
+            || args.statistics
+            || args.output.is_some()
+            || args.baseline.is_some()
+            || args.write_baseline.is_some())
+}
+
+/// The path, kind and text of one file to lint.
+fn load_file(
+    workspace: &Workspace,
+    discovery: &discover::Discovery,
+    stdin_text: Option<&FileText>,
+    path: &PathBuf,
+) -> Result<(PathBuf, FileKind, FileText)> {
+    let Some(kind) = workspace.kind_of(path, discovery.named.contains(path)) else {
+        bail!("{}: not a file keylint reads", path.display())
     };
-    let failing = threshold.is_some_and(|threshold| {
+    let text = match stdin_text {
+        Some(text) => text.clone(),
+        None if discovery.skipped.contains_key(path) => FileText::Unreadable {
+            message: discovery.skipped[path].clone(),
+            breaks_loaders: false,
+        },
+        None => match read_text(path, MAX_FILE_BYTES) {
+            Ok(text) => text,
+            Err(error) => bail!("{}: {error}", path.display()),
+        },
+    };
+    Ok((path.clone(), kind, text))
+}
+
+/// [`report_file`], with an internal error turned into a failure naming the file.
+fn lint_report(
+    path: &Path,
+    kind: FileKind,
+    text: FileText,
+    workspace: &Workspace,
+    progress: &ProgressBar,
+) -> Result<FileReport> {
+    let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        report_file(path, kind, text, workspace)
+    }));
+    progress.inc(1);
+    // The panic hook has said where; the run fails without showing this file's report.
+    linted.map_err(|_| {
+        anyhow::anyhow!(
+            "{}: keylint hit an internal error on this file",
+            path.display()
+        )
+    })
+}
+
+fn is_failing(threshold: Option<Severity>, reports: &[FileReport]) -> bool {
+    threshold.is_some_and(|threshold| {
         reports
             .iter()
             .flat_map(|report| &report.diagnostics)
             .any(|diagnostic| diagnostic.severity >= threshold)
-    });
-    Ok(if failing && !args.exit_zero {
+    })
+}
+
+fn exit_code(failing: bool, args: &LintArgs) -> u8 {
+    if failing && !args.exit_zero {
         EXIT_FINDINGS
     } else {
         0
-    })
+    }
+}
+
+/// The findings in the human or concise format, without the summary line.
+fn render_findings(args: &LintArgs, reports: &[FileReport]) -> String {
+    let color = args.color.for_output(args.output.is_none());
+    match args.format {
+        Format::Concise => concise::render(reports, color),
+        _ => human::render(reports, color),
+    }
 }
 
 /// The report in the chosen format (and `--statistics`, `--quiet`).
 fn render(args: &LintArgs, reports: &[FileReport]) -> String {
-    let color = args.color.for_output(args.output.is_none());
     let summary = || {
         if args.quiet {
             String::new()
@@ -417,8 +489,7 @@ fn render(args: &LintArgs, reports: &[FileReport]) -> String {
     match (args.format, args.statistics) {
         (Format::Human | Format::Concise, true) => statistics::render_text(reports),
         (Format::Json, true) => statistics::render_json(reports),
-        (Format::Human, false) => human::render(reports, color) + &summary(),
-        (Format::Concise, false) => concise::render(reports, color) + &summary(),
+        (Format::Human | Format::Concise, false) => render_findings(args, reports) + &summary(),
         (Format::Json, false) => json::render(reports),
         (Format::Sarif, _) => sarif::render(reports),
         (Format::Github, _) => github::render(reports),

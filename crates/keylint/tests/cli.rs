@@ -269,3 +269,37 @@ fn explain_prints_the_rule_doc() {
     assert!(text.starts_with("# KL101 quotes-kept"));
     assert!(text.contains("## Why is this bad?"));
 }
+
+/// A tree bigger than one chunk of the streamed report: written to standard output
+/// chunk by chunk, the report is the one `--output` writes from all files at once, and
+/// the exit code and summary count every file.
+#[test]
+fn a_streamed_report_equals_the_report_written_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    for index in 0..300 {
+        let service = dir.path().join(format!("svc{index:03}"));
+        std::fs::create_dir(&service).unwrap();
+        let text = if index % 3 == 0 {
+            format!("PORT_{index} = 80\nOPENAI_APIKEY=x\n")
+        } else {
+            format!("PORT_{index}=80\n")
+        };
+        std::fs::write(service.join(".env"), text).unwrap();
+    }
+    for format in ["human", "concise"] {
+        let streamed = keylint(dir.path())
+            .args(["lint", "--format", format])
+            .output()
+            .unwrap();
+        let at_once = keylint(dir.path())
+            .args(["lint", "--format", format, "--output", "report.txt"])
+            .output()
+            .unwrap();
+        assert_eq!(streamed.status.code(), Some(1));
+        assert_eq!(at_once.status.code(), Some(1));
+        let report = std::fs::read_to_string(dir.path().join("report.txt")).unwrap();
+        std::fs::remove_file(dir.path().join("report.txt")).unwrap();
+        assert_eq!(String::from_utf8(streamed.stdout).unwrap(), report);
+        assert!(report.contains(" in 300 files."), "{report}");
+    }
+}

@@ -55,7 +55,7 @@ ANTHROPIC_API_KEY=sk-ant-…
             return;
         }
         let code = ctx.project.code();
-        let Some(load) = code.loads().iter().find(|load| load.reads(ctx.path)) else {
+        let Some(load) = code.loads_of(ctx.path).into_iter().next() else {
             return;
         };
         let mut names: Vec<&str> = code

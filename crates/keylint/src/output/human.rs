@@ -2,6 +2,8 @@
 //! (`compose.yaml:12:9 error[KL101] quotes-kept: …`), then the source line with the
 //! secret masked and the range underlined, then the fix.
 
+use std::fmt::Write as _;
+
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use keylint_core::{ColumnUnit, Diagnostic, LineIndex, Severity};
 use rayon::prelude::*;
@@ -26,42 +28,54 @@ pub fn render(reports: &[FileReport], color: bool) -> String {
 
 fn render_file(renderer: &Renderer, report: &FileReport, color: bool) -> String {
     let mut out = String::new();
-    let Some(text) = report.text.as_deref() else {
-        for diagnostic in &report.diagnostics {
-            out.push_str(&header(&report.path, 1, 1, diagnostic, color));
-        }
-        return out;
-    };
     if report.diagnostics.is_empty() {
         return out;
     }
+    // Masked once per file: every finding's header repeats it.
+    let path = for_display(&report.path);
+    let Some(text) = report.text.as_deref() else {
+        for diagnostic in &report.diagnostics {
+            header(&mut out, &path, 1, 1, diagnostic, color);
+        }
+        return out;
+    };
     let index = LineIndex::new(text);
     let redacted = redact_file(text, report.kind);
     for diagnostic in &report.diagnostics {
         let start = index.position(text, diagnostic.range.start, ColumnUnit::Scalar);
-        out.push_str(&header(
-            &report.path,
+        header(
+            &mut out,
+            &path,
             start.line + 1,
             start.column + 1,
             diagnostic,
             color,
-        ));
+        );
         out.push_str(&context(renderer, text, &redacted, &index, diagnostic));
         out.push('\n');
     }
     out
 }
 
-fn header(path: &str, line: usize, column: usize, diagnostic: &Diagnostic, color: bool) -> String {
+/// Appends `path:line:column severity[CODE] name: message`; `path` is already masked.
+fn header(
+    out: &mut String,
+    path: &str,
+    line: usize,
+    column: usize,
+    diagnostic: &Diagnostic,
+    color: bool,
+) {
     let (style, reset) = severity_style(diagnostic.severity, color);
-    let path = for_display(path);
-    format!(
-        "{path}:{line}:{column} {style}{}[{}]{reset} {}: {}\n",
+    // Writing to a String cannot fail.
+    let _ = writeln!(
+        out,
+        "{path}:{line}:{column} {style}{}[{}]{reset} {}: {}",
         diagnostic.severity.as_str(),
         diagnostic.code,
         diagnostic.name,
         diagnostic.message
-    )
+    );
 }
 
 /// The lines the finding covers, masked, with the range underlined and the fix as help.

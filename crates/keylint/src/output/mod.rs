@@ -44,6 +44,14 @@ impl Summary {
         }
         summary
     }
+
+    /// Counts `other` too (a report written in parts).
+    pub fn add(&mut self, other: &Summary) {
+        self.files += other.files;
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.infos += other.infos;
+    }
 }
 
 /// The ANSI style of a severity (and the reset), or nothing without colour.

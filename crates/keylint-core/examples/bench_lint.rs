@@ -2,8 +2,8 @@
 //! `lint()` with every rule, and, to show where the time goes, the `.env` reader and each
 //! consumer model alone. Used by `scripts/bench.sh`; build it with `--release`.
 //!
-//! Usage: `bench_lint FILE [ITERATIONS]` prints one line per measurement with the median
-//! in milliseconds.
+//! Usage: `bench_lint FILE [ITERATIONS] [--lint-only]` prints one line per measurement with
+//! the median in milliseconds; `--lint-only` times `lint()` alone, for a profile of it.
 
 use std::path::Path;
 use std::time::Instant;
@@ -26,10 +26,13 @@ fn median_ms(iterations: usize, mut run: impl FnMut() -> usize) -> (f64, usize) 
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let path = args.next().expect("usage: bench_lint FILE [ITERATIONS]");
+    let path = args
+        .next()
+        .expect("usage: bench_lint FILE [ITERATIONS] [--lint-only]");
     let iterations: usize = args
         .next()
         .map_or(20, |text| text.parse().expect("a number"));
+    let lint_only = args.next().is_some_and(|flag| flag == "--lint-only");
     let text = std::fs::read_to_string(&path).expect("a UTF-8 file");
     let lines = text.lines().count();
     let input = LintInput::new(Path::new(".env"), &text, FileKind::EnvFile);
@@ -43,6 +46,9 @@ fn main() {
         .len()
     });
     println!("lint (all rules)\t{ms:.2} ms\t{lines} lines, {findings} findings");
+    if lint_only {
+        return;
+    }
     let (ms, statements) = median_ms(iterations, || dotenv::parse(&text).statements.len());
     println!(".env reader\t{ms:.2} ms\t{statements} statements");
     for consumer in Consumer::ENV_FILE {

@@ -5,10 +5,10 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use crate::consumer::{Consumer, Outcome, load_env_file};
+use crate::consumer::{Consumer, Outcome, read_env_file};
 use crate::source::FileKind;
 use crate::syntax::dotenv::{self, EnvFile, StatementKind};
-use crate::syntax::simple_line;
+use crate::syntax::simple_line::SimpleLines;
 use crate::syntax::yaml::{self, YamlFile};
 
 /// Where an assignment was written.
@@ -62,6 +62,8 @@ pub struct ParsedFile {
     env_text: Option<Box<str>>,
     /// Env files of plain lines only, which every consumer reads the same way.
     plain: bool,
+    /// Env files: the simple lines, found once for the reader and every loader model.
+    simple_lines: SimpleLines,
     /// Per env-file consumer (in [`Consumer::ENV_FILE`] order), the outcome of each
     /// assignment, same order as `assignments`. Read on first use: redacting a file for
     /// display, or a project whose only consumer is known, needs few or none of them.
@@ -84,6 +86,7 @@ impl ParsedFile {
                     assignments,
                     env_text: None,
                     plain: false,
+                    simple_lines: SimpleLines::default(),
                     outcomes: Default::default(),
                 }
             }
@@ -142,7 +145,7 @@ impl ParsedFile {
                     })
                     .collect()
             } else {
-                outcomes_for(consumer, text, env, &self.assignments)
+                outcomes_for(consumer, text, &self.simple_lines, env, &self.assignments)
             }
         }))
     }
@@ -155,7 +158,8 @@ fn env_slot(consumer: Consumer) -> Option<usize> {
 }
 
 fn parse_env(text: &str) -> ParsedFile {
-    let env = dotenv::parse(text);
+    let simple_lines = SimpleLines::new(text);
+    let env = dotenv::parse_with(text, &simple_lines);
     let mut assignments = Vec::new();
     for (statement_index, statement) in env.statements.iter().enumerate() {
         if let StatementKind::Assignment(assignment) = &statement.kind {
@@ -171,13 +175,14 @@ fn parse_env(text: &str) -> ParsedFile {
             });
         }
     }
-    let plain = is_plain(text, &env);
+    let plain = is_plain(text, &env, &simple_lines);
     ParsedFile {
         kind: FileKind::EnvFile,
         env: Some(env),
         yaml: None,
         assignments,
         plain,
+        simple_lines,
         env_text: Some(text.into()),
         outcomes: Default::default(),
     }
@@ -186,9 +191,10 @@ fn parse_env(text: &str) -> ParsedFile {
 /// Files at least this big read their loaders, and run their rules, on parallel threads.
 pub(crate) const PARALLEL_BYTES: usize = 64 * 1024;
 
-/// A file of unquoted simple lines (see [`simple_line`]) without `export` or a comment, comment lines
+/// A file of unquoted simple lines (see [`crate::syntax::simple_line`]) without `export` or a comment, comment lines
 /// and blank lines, LF endings, no BOM: every loader reads it the same way.
-fn is_plain(text: &str, env: &EnvFile) -> bool {
+fn is_plain(text: &str, env: &EnvFile, simple_lines: &SimpleLines) -> bool {
+    let mut simple_lines = simple_lines.cursor();
     env.bom.is_none()
         && !text.contains('\r')
         && env
@@ -197,10 +203,11 @@ fn is_plain(text: &str, env: &EnvFile) -> bool {
             .all(|statement| match &statement.kind {
                 StatementKind::Blank | StatementKind::Comment => true,
                 StatementKind::Other => false,
-                StatementKind::Assignment(_) => simple_line::at(text, statement.span.start)
-                    .is_some_and(|line| {
+                StatementKind::Assignment(_) => {
+                    simple_lines.at(statement.span.start).is_some_and(|line| {
                         !line.export && line.quote.is_none() && line.comment.is_none()
-                    }),
+                    })
+                }
             })
 }
 
@@ -208,10 +215,11 @@ fn is_plain(text: &str, env: &EnvFile) -> bool {
 fn outcomes_for(
     consumer: Consumer,
     text: &str,
+    simple_lines: &SimpleLines,
     env: &EnvFile,
     assignments: &[Assignment],
 ) -> Vec<Outcome> {
-    let mut loaded = load_env_file(consumer, text);
+    let mut loaded = read_env_file(consumer, text, simple_lines);
     let file_refusal = refused_file(&loaded);
     // Entries in statement order (loaders read front to back; a stable sort keeps a
     // statement read twice in reading order, and the last reading is the one that counts).

@@ -544,7 +544,7 @@ fn classify(
     }
     let simple = simple_line::at(text, range.start).filter(|simple| simple.end == range.end)?;
     let raw = &text[simple.value_range.clone()];
-    Some(!mentions_keylint && is_inert(simple.name(), raw, project, settings))
+    Some(!mentions_keylint && is_inert(simple.name(text), raw, project, settings))
 }
 
 /// Whether an assignment of `raw` to `name` is inert (see the module documentation).

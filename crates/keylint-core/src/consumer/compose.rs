@@ -11,18 +11,22 @@ use super::interpolate::expand_compose;
 use super::{
     ExpansionBudget, Failure, LastByName, Loaded, Outcome, bom_length, is_go_space, skip_space,
 };
-use crate::syntax::simple_line;
+use crate::syntax::simple_line::SimpleLines;
 
-pub(super) fn load(text: &str) -> Vec<Loaded> {
-    load_with_env(text, &|_| None)
+pub(super) fn load(text: &str, simple_lines: &SimpleLines) -> Vec<Loaded> {
+    load_with_env(text, simple_lines, &|_| None)
 }
 
 /// As [`load`], with a project environment (the shell, then the project `.env`) that
 /// `${VAR}` looks up before earlier lines of the same file, as compose-go does.
-pub(super) fn load_with_env(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Vec<Loaded> {
+pub(super) fn load_with_env(
+    text: &str,
+    simple_lines: &SimpleLines,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Loaded> {
     let start = bom_length(text);
     let mut loaded: Vec<Loaded> = Vec::new();
-    match parse(text, start, &mut loaded, env) {
+    match parse(text, start, simple_lines, &mut loaded, env) {
         Ok(()) => loaded,
         Err(failure) => {
             // compose-go returns the error and the project does not load: nothing reaches a container.
@@ -43,9 +47,11 @@ pub(super) fn load_with_env(text: &str, env: &dyn Fn(&str) -> Option<String>) ->
 fn parse(
     text: &str,
     mut position: usize,
+    simple_lines: &SimpleLines,
     loaded: &mut Vec<Loaded>,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<(), Failure> {
+    let mut simple_lines = simple_lines.cursor();
     let last_by_name = RefCell::new(LastByName::default());
     let budget = ExpansionBudget::default();
     loop {
@@ -54,13 +60,11 @@ fn parse(
             return Ok(());
         }
         let at = position;
-        if simple_line::is_line_start(text, position)
-            && let Some(line) = simple_line::at(text, position)
-        {
+        if let Some(line) = simple_lines.at(position) {
             loaded.push(Loaded {
-                name: line.name().to_string(),
+                name: line.name(text).to_string(),
                 at,
-                outcome: Outcome::Value(line.value().to_string()),
+                outcome: Outcome::Value(line.value(text).to_string()),
             });
             position = line.end;
             continue;
@@ -267,7 +271,11 @@ mod tests {
     /// What docker-compose v2.40.3 `config` gave for these double-quoted values.
     #[test]
     fn escapes_in_double_quotes_as_compose_reads_them() {
-        let value = |text: &str| load(text).remove(0).outcome;
+        let value = |text: &str| {
+            super::super::load_env_file(super::super::Consumer::ComposeEnvFile, text)
+                .remove(0)
+                .outcome
+        };
         for (text, expected) in [
             ("A=\"a\\xb\"\n", "a\\xb"),
             ("A=\"\\c\"\n", "\\c"),

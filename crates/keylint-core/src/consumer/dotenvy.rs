@@ -12,14 +12,15 @@ use std::ops::Range;
 
 use super::{ExpansionBudget, Loaded, Outcome, bom_length};
 use crate::syntax::dotenv;
-use crate::syntax::simple_line::{self, SimpleLine};
+use crate::syntax::simple_line::{Cursor, SimpleLine, SimpleLines};
 
-pub(super) fn load(text: &str) -> Vec<Loaded> {
+pub(super) fn load(text: &str, simple_lines: &SimpleLines) -> Vec<Loaded> {
     // `Iter::load` calls `remove_bom` first (`from_read_iter` does not).
     let body_start = bom_length(text);
     let mut lines = LogicalLines {
         text,
         position: body_start,
+        simple_lines: simple_lines.cursor(),
     };
     let mut environment = Environment::default();
     let budget = ExpansionBudget::default();
@@ -27,7 +28,7 @@ pub(super) fn load(text: &str) -> Vec<Loaded> {
     while let Some(line) = lines.next() {
         let content = &text[line.range.clone()];
         let parsed = if let Some(simple) = &line.simple {
-            Ok(Some((simple.name(), simple.value().to_string())))
+            Ok(Some((simple.name(text), simple.value(text).to_string())))
         } else if line.unterminated {
             // `QuotedLines` reached the end of the file inside a quote, or right after a
             // `\` or a blank: `Error::LineParse(buf, buf.len())`.
@@ -103,7 +104,7 @@ struct LogicalLine<'t> {
     unterminated: bool,
     /// The line is a simple one (`syntax/simple_line.rs`): dotenvy reads it as every loader does,
     /// and neither `eval_end_state` nor `parse_line` needs to look at it.
-    simple: Option<SimpleLine<'t>>,
+    simple: Option<&'t SimpleLine>,
 }
 
 /// `iter.rs` `QuotedLines`: reads physical lines (ending at `\n`) and joins them while
@@ -112,6 +113,7 @@ struct LogicalLine<'t> {
 struct LogicalLines<'t> {
     text: &'t str,
     position: usize,
+    simple_lines: Cursor<'t>,
 }
 
 impl<'t> Iterator for LogicalLines<'t> {
@@ -123,7 +125,7 @@ impl<'t> Iterator for LogicalLines<'t> {
             if start == self.text.len() {
                 return None;
             }
-            if let Some(simple) = simple_line::at(self.text, start) {
+            if let Some(simple) = self.simple_lines.at(start) {
                 self.position = simple.end;
                 let line = &self.text[start..simple.end];
                 let end = start + line.strip_suffix('\n').unwrap_or(line).len();

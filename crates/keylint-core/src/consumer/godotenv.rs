@@ -17,12 +17,13 @@
 use std::collections::HashMap;
 
 use super::{ExpansionBudget, Failure, Loaded, NormalizedNewlines, Outcome, is_go_space};
-use crate::syntax::simple_line;
+use crate::syntax::simple_line::{Cursor, SimpleLines};
 
-pub(super) fn load(original: &str) -> Vec<Loaded> {
+pub(super) fn load(original: &str, simple_lines: &SimpleLines) -> Vec<Loaded> {
     let normalized = NormalizedNewlines::crlf_only(original);
+    let simple_lines = normalized.simple_lines(simple_lines);
     let mut loaded: Vec<Loaded> = Vec::new();
-    let result = parse(&normalized.text, &mut loaded);
+    let result = parse(&normalized.text, simple_lines.cursor(), &mut loaded);
     for entry in &mut loaded {
         entry.at = normalized.original_offset(entry.at);
     }
@@ -43,7 +44,7 @@ pub(super) fn load(original: &str) -> Vec<Loaded> {
     loaded
 }
 
-fn parse(text: &str, loaded: &mut Vec<Loaded>) -> Result<(), Failure> {
+fn parse(text: &str, mut simple_lines: Cursor, loaded: &mut Vec<Loaded>) -> Result<(), Failure> {
     // The file's values so far, for `$NAME`: godotenv looks names up in its own map.
     let mut values: HashMap<String, String> = HashMap::new();
     let budget = ExpansionBudget::default();
@@ -54,8 +55,7 @@ fn parse(text: &str, loaded: &mut Vec<Loaded>) -> Result<(), Failure> {
             return Ok(());
         }
         let at = position;
-        if simple_line::is_line_start(text, position)
-            && let Some(line) = simple_line::at(text, position)
+        if let Some(line) = simple_lines.at(position)
             // godotenv cuts at the *last* blank-then-`#`: a comment holding another one
             // is not cut where the other loaders cut it.
             && line
@@ -63,8 +63,8 @@ fn parse(text: &str, loaded: &mut Vec<Loaded>) -> Result<(), Failure> {
                 .as_ref()
                 .is_none_or(|comment| !text[comment.start + 1..comment.end].contains('#'))
         {
-            let name = line.name().to_string();
-            let value = line.value().to_string();
+            let name = line.name(text).to_string();
+            let value = line.value(text).to_string();
             values.insert(name.clone(), value.clone());
             loaded.push(Loaded {
                 name,

@@ -16,7 +16,11 @@ mod node_dotenv;
 mod python_dotenv;
 mod shell;
 
+use std::borrow::Cow;
+
 pub use interpolate::{Interpolation, MAX_NESTING, expand_compose, find_interpolations};
+
+use crate::syntax::simple_line::SimpleLines;
 
 /// A program that reads a config file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -264,14 +268,23 @@ impl LastByName {
 /// Reads an env file as `consumer` would, with an empty process environment.
 #[must_use]
 pub fn load_env_file(consumer: Consumer, text: &str) -> Vec<Loaded> {
+    read_env_file(consumer, text, &SimpleLines::new(text))
+}
+
+/// [`load_env_file`], with the simple lines of `text` already found.
+pub(crate) fn read_env_file(
+    consumer: Consumer,
+    text: &str,
+    simple_lines: &SimpleLines,
+) -> Vec<Loaded> {
     match consumer {
-        Consumer::PythonDotenv => python_dotenv::load(text),
-        Consumer::NodeDotenv => node_dotenv::load(text),
-        Consumer::Dotenvy => dotenvy::load(text),
-        Consumer::Godotenv => godotenv::load(text),
-        Consumer::ComposeEnvFile => compose::load(text),
+        Consumer::PythonDotenv => python_dotenv::load(text, simple_lines),
+        Consumer::NodeDotenv => node_dotenv::load(text, simple_lines),
+        Consumer::Dotenvy => dotenvy::load(text, simple_lines),
+        Consumer::Godotenv => godotenv::load(text, simple_lines),
+        Consumer::ComposeEnvFile => compose::load(text, simple_lines),
         Consumer::DockerEnvFile => docker::load(text),
-        Consumer::Shell => shell::load(text),
+        Consumer::Shell => shell::load(text, simple_lines),
         Consumer::YamlAsWritten => Vec::new(),
     }
 }
@@ -280,7 +293,7 @@ pub fn load_env_file(consumer: Consumer, text: &str) -> Vec<Loaded> {
 /// looked up in `env` (the shell, then the project `.env`) before earlier lines.
 #[must_use]
 pub fn load_compose_env_file(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Vec<Loaded> {
-    compose::load_with_env(text, env)
+    compose::load_with_env(text, &SimpleLines::new(text), env)
 }
 
 /// Bytes of the UTF-8 byte order mark `text` starts with (0 or 3); the loaders that
@@ -304,23 +317,30 @@ fn skip_space(text: &str, from: usize, is_space: impl Fn(char) -> bool) -> usize
 /// Text with `\r\n` and lone `\r` turned into `\n`, as Python's universal newlines and
 /// node dotenv do (or only `\r\n`, as godotenv does), plus the way back to offsets in the
 /// original text.
-struct NormalizedNewlines {
-    text: String,
+struct NormalizedNewlines<'t> {
+    /// Borrowed when there was nothing to change.
+    text: Cow<'t, str>,
     /// Offsets (in `text`) where a `\r` of a `\r\n` pair was dropped.
     dropped: Vec<usize>,
 }
 
-impl NormalizedNewlines {
-    fn new(original: &str) -> NormalizedNewlines {
+impl<'t> NormalizedNewlines<'t> {
+    fn new(original: &'t str) -> NormalizedNewlines<'t> {
         NormalizedNewlines::normalize(original, true)
     }
 
     /// Only `\r\n` becomes `\n`; a lone `\r` stays.
-    fn crlf_only(original: &str) -> NormalizedNewlines {
+    fn crlf_only(original: &'t str) -> NormalizedNewlines<'t> {
         NormalizedNewlines::normalize(original, false)
     }
 
-    fn normalize(original: &str, lone_cr_too: bool) -> NormalizedNewlines {
+    fn normalize(original: &'t str, lone_cr_too: bool) -> NormalizedNewlines<'t> {
+        if !original.contains('\r') {
+            return NormalizedNewlines {
+                text: Cow::Borrowed(original),
+                dropped: Vec::new(),
+            };
+        }
         let mut text = String::with_capacity(original.len());
         let mut dropped = Vec::new();
         let bytes = original.as_bytes();
@@ -339,11 +359,22 @@ impl NormalizedNewlines {
             }
         }
         text.push_str(&original[last..]);
-        NormalizedNewlines { text, dropped }
+        NormalizedNewlines {
+            text: Cow::Owned(text),
+            dropped,
+        }
     }
 
     fn original_offset(&self, offset: usize) -> usize {
         offset + self.dropped.partition_point(|&dropped| dropped <= offset)
+    }
+
+    /// The simple lines of the normalized text: the original's, unless something changed.
+    fn simple_lines<'s>(&self, original: &'s SimpleLines) -> Cow<'s, SimpleLines> {
+        match &self.text {
+            Cow::Borrowed(_) => Cow::Borrowed(original),
+            Cow::Owned(text) => Cow::Owned(SimpleLines::new(text)),
+        }
     }
 }
 

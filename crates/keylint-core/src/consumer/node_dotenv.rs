@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Loaded, NormalizedNewlines, Outcome};
-use crate::syntax::simple_line;
+use crate::syntax::simple_line::{self, SimpleLines};
 
 /// JavaScript's `\s`: Unicode white space plus U+FEFF (so a BOM is skipped).
 const JS_SPACE: &str = r"[\t\n\x0B\x0C\r \u{a0}\u{1680}\u{2000}-\u{200a}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}\u{feff}]";
@@ -26,11 +26,12 @@ fn is_js_space(character: char) -> bool {
     character.is_whitespace() || character == '\u{feff}'
 }
 
-pub(super) fn load(text: &str) -> Vec<Loaded> {
+pub(super) fn load(text: &str, simple_lines: &SimpleLines) -> Vec<Loaded> {
     // `lines.replace(/\r\n?/mg, '\n')`
     let normalized = NormalizedNewlines::new(text);
-
-    let text = normalized.text.as_str();
+    let text = &*normalized.text;
+    let simple_lines = normalized.simple_lines(simple_lines);
+    let mut simple_lines = simple_lines.cursor();
     let mut loaded = Vec::new();
     // `while ((match = LINE.exec(lines)) != null)`, stepping over what LINE cannot start
     // with: every match starts at a line start (`^`), and never at a blank or `#` line.
@@ -49,13 +50,13 @@ pub(super) fn load(text: &str) -> Vec<Loaded> {
                 continue;
             }
             // An empty value is left to LINE: its `\s*` may run on to a quote on a later line.
-            if let Some(line) = simple_line::at(text, position)
-                && !line.value().is_empty()
+            if let Some(line) = simple_lines.at(position)
+                && !line.value(text).is_empty()
             {
                 loaded.push(Loaded {
-                    name: line.name().to_string(),
+                    name: line.name(text).to_string(),
                     at: normalized.original_offset(position),
-                    outcome: Outcome::Value(line.value().to_string()),
+                    outcome: Outcome::Value(line.value(text).to_string()),
                 });
                 position = line.end;
                 continue;

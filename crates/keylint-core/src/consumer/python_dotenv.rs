@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use super::{
     ExpansionBudget, LastByName, Loaded, NormalizedNewlines, Outcome, bom_length, skip_space,
 };
-use crate::syntax::simple_line;
+use crate::syntax::simple_line::SimpleLines;
 
 /// Python's `\s` (str patterns): Unicode white space plus the separators U+001C–U+001F.
 fn is_space(character: char) -> bool {
@@ -93,10 +93,12 @@ enum Parsed {
     Error,
 }
 
-pub(super) fn load(original: &str) -> Vec<Loaded> {
+pub(super) fn load(original: &str, simple_lines: &SimpleLines) -> Vec<Loaded> {
     // Python opens the file with universal newlines: `\r\n` and `\r` arrive as `\n`.
     let normalized = NormalizedNewlines::new(original);
-    let text = normalized.text.as_str();
+    let text = &*normalized.text;
+    let simple_lines = normalized.simple_lines(simple_lines);
+    let mut simple_lines = simple_lines.cursor();
     let text_start = bom_length(text);
     let mut reader = Reader {
         text,
@@ -105,11 +107,9 @@ pub(super) fn load(original: &str) -> Vec<Loaded> {
     let mut raw: Vec<(usize, Parsed)> = Vec::new();
     while reader.position < text.len() {
         let mark = reader.position;
-        if simple_line::is_line_start(text, mark)
-            && let Some(line) = simple_line::at(text, mark)
-        {
-            let value = Some(line.value().to_string());
-            let name = line.name().to_string();
+        if let Some(line) = simple_lines.at(mark) {
+            let value = Some(line.value(text).to_string());
+            let name = line.name(text).to_string();
             raw.push((
                 normalized.original_offset(mark),
                 Parsed::Binding { name, value },

@@ -23,17 +23,16 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::{ExpansionBudget, Loaded, Outcome};
-use crate::syntax::simple_line;
+use crate::syntax::simple_line::SimpleLines;
 
-pub(super) fn load(text: &str) -> Vec<Loaded> {
+pub(super) fn load(text: &str, simple_lines: &SimpleLines) -> Vec<Loaded> {
+    let mut simple_lines = simple_lines.cursor();
     let mut shell = Shell::default();
     let closing = ClosingBraces::default();
     let mut position = 0;
     while position < text.len() {
-        if simple_line::is_line_start(text, position)
-            && let Some(line) = simple_line::at(text, position)
-        {
-            shell.set(line.name(), line.value().to_string(), position);
+        if let Some(line) = simple_lines.at(position) {
+            shell.set(line.name(text), line.value(text).to_string(), position);
             position = line.end;
             continue;
         }
@@ -530,6 +529,10 @@ fn statement_name(text: &str, at: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn load(text: &str) -> Vec<Loaded> {
+        super::super::load_env_file(super::super::Consumer::Shell, text)
+    }
 
     /// What `env` shows after sourcing `text`: the last value of each name.
     fn environment(text: &str) -> Vec<(String, String)> {

@@ -9,7 +9,7 @@
 
 use std::ops::Range;
 
-use super::simple_line::{self, SimpleLine};
+use super::simple_line::{SimpleLine, SimpleLines};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EnvFile {
@@ -96,14 +96,20 @@ fn is_blank(character: char) -> bool {
 
 #[must_use]
 pub fn parse(text: &str) -> EnvFile {
+    parse_with(text, &SimpleLines::new(text))
+}
+
+/// [`parse`], with the simple lines of `text` already found.
+pub(crate) fn parse_with(text: &str, simple_lines: &SimpleLines) -> EnvFile {
+    let mut simple_lines = simple_lines.cursor();
     let bom = text
         .starts_with('\u{feff}')
         .then(|| 0..'\u{feff}'.len_utf8());
     let mut statements = Vec::new();
     let mut position = 0;
     while position < text.len() {
-        let statement = match simple_line::at(text, position) {
-            Some(line) => simple_statement(position, line),
+        let statement = match simple_lines.at(position) {
+            Some(line) => simple_statement(line.clone()),
             None => parse_statement(text, position, bom.as_ref().filter(|_| position == 0)),
         };
         position = statement.span.end;
@@ -113,7 +119,8 @@ pub fn parse(text: &str) -> EnvFile {
 }
 
 /// A simple line (most lines of most files), read without the general scanner.
-fn simple_statement(start: usize, line: SimpleLine) -> Statement {
+fn simple_statement(line: SimpleLine) -> Statement {
+    let start = line.start;
     let value = line.value_range;
     let (trailing_end, content_end) = line
         .comment
@@ -372,8 +379,9 @@ mod tests {
         let text = "A=1\nexport B='x y'\nC=\"\"\nD=\nF=x # it's ${Y}\nE=a=b:c/d@e,f%g+h-i.j";
         let mut position = 0;
         while position < text.len() {
-            let line = simple_line::at(text, position).expect("every line is simple");
-            let fast = simple_statement(position, line);
+            let line =
+                crate::syntax::simple_line::at(text, position).expect("every line is simple");
+            let fast = simple_statement(line);
             assert_eq!(fast, parse_statement(text, position, None));
             position = fast.span.end;
         }

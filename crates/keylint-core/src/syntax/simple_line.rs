@@ -19,10 +19,11 @@ use std::ops::Range;
 
 use super::dotenv::Quote;
 
-/// One simple line of `text`.
+/// One simple line, as offsets into its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct SimpleLine<'a> {
-    text: &'a str,
+pub(crate) struct SimpleLine {
+    /// Offset of the line's first byte.
+    pub start: usize,
     /// Written with a leading `export `.
     pub export: bool,
     pub name_range: Range<usize>,
@@ -35,18 +36,78 @@ pub(crate) struct SimpleLine<'a> {
     pub end: usize,
 }
 
-impl<'a> SimpleLine<'a> {
-    pub fn name(&self) -> &'a str {
-        &self.text[self.name_range.clone()]
+impl SimpleLine {
+    pub fn name<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.name_range.clone()]
     }
 
     /// What a dotenv loader or a shell gives the program: the value without its quotes.
-    pub fn value(&self) -> &'a str {
+    pub fn value<'a>(&self, text: &'a str) -> &'a str {
         let range = &self.value_range;
         match self.quote {
-            Some(_) => &self.text[range.start + 1..range.end - 1],
-            None => &self.text[range.clone()],
+            Some(_) => &text[range.start + 1..range.end - 1],
+            None => &text[range.clone()],
         }
+    }
+}
+
+/// The simple lines of a text, found in one pass so the `.env` reader and every loader
+/// model share them instead of each recognising them again.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SimpleLines {
+    /// By `start`.
+    lines: Vec<SimpleLine>,
+}
+
+impl SimpleLines {
+    pub fn new(text: &str) -> SimpleLines {
+        let mut lines = Vec::new();
+        let mut start = 0;
+        while start < text.len() {
+            let next = text[start..]
+                .find('\n')
+                .map_or(text.len(), |index| start + index + 1);
+            if let Some(line) = at(text, start) {
+                lines.push(line);
+            }
+            start = next;
+        }
+        SimpleLines { lines }
+    }
+
+    /// A reader of the table for one pass over the text from front to back.
+    pub fn cursor(&self) -> Cursor<'_> {
+        Cursor {
+            lines: &self.lines,
+            next: 0,
+        }
+    }
+}
+
+/// Looks simple lines up by where they start, in amortised constant time while the
+/// positions asked for grow.
+pub(crate) struct Cursor<'t> {
+    lines: &'t [SimpleLine],
+    /// The first line not before the last position asked for.
+    next: usize,
+}
+
+impl<'t> Cursor<'t> {
+    /// The simple line starting at `position`: only ever at the start of a line.
+    pub fn at(&mut self, position: usize) -> Option<&'t SimpleLine> {
+        if self.next > 0 && self.lines[self.next - 1].start >= position {
+            self.next = self.lines.partition_point(|line| line.start < position);
+        }
+        while self
+            .lines
+            .get(self.next)
+            .is_some_and(|line| line.start < position)
+        {
+            self.next += 1;
+        }
+        self.lines
+            .get(self.next)
+            .filter(|line| line.start == position)
     }
 }
 
@@ -72,7 +133,7 @@ fn is_name_byte(byte: u8) -> bool {
 }
 
 /// The simple line starting at `start`, if the line there is one.
-pub(crate) fn at(text: &str, start: usize) -> Option<SimpleLine<'_>> {
+pub(crate) fn at(text: &str, start: usize) -> Option<SimpleLine> {
     let bytes = text.as_bytes();
     let export = bytes[start..].starts_with(b"export ");
     let name_start = if export {
@@ -124,7 +185,7 @@ pub(crate) fn at(text: &str, start: usize) -> Option<SimpleLine<'_>> {
         Some(_) => return None,
     };
     Some(SimpleLine {
-        text,
+        start,
         export,
         name_range: name_start..name_end,
         value_range: value_start..value_end,
@@ -155,25 +216,48 @@ mod tests {
     fn reads_plain_quoted_and_exported_lines() {
         let text = "A=b=c:d\nexport KEY='my app'\nB=\"x.y\"\nEMPTY=\n";
         let first = at(text, 0).unwrap();
-        assert_eq!((first.name(), first.value(), first.end), ("A", "b=c:d", 8));
+        assert_eq!(
+            (first.name(text), first.value(text), first.end),
+            ("A", "b=c:d", 8)
+        );
         let second = at(text, 8).unwrap();
         assert!(second.export);
-        assert_eq!((second.name(), second.value()), ("KEY", "my app"));
+        assert_eq!((second.name(text), second.value(text)), ("KEY", "my app"));
         assert_eq!(&text[second.value_range.clone()], "'my app'");
         let third = at(text, second.end).unwrap();
-        assert_eq!((third.value(), third.quote), ("x.y", Some(Quote::Double)));
+        assert_eq!(
+            (third.value(text), third.quote),
+            ("x.y", Some(Quote::Double))
+        );
         let empty = at(text, third.end).unwrap();
         assert_eq!(
-            (empty.name(), empty.value(), empty.end),
+            (empty.name(text), empty.value(text), empty.end),
             ("EMPTY", "", text.len())
         );
         assert_eq!(at("A=1", 0).unwrap().end, 3);
         let commented = "A=b # it's é $X\nB=1";
         let line = at(commented, 0).unwrap();
         assert_eq!(
-            (line.value(), line.comment.clone(), line.end),
+            (line.value(commented), line.comment.clone(), line.end),
             ("b", Some(4..16), 17)
         );
+    }
+
+    #[test]
+    fn the_table_holds_the_simple_line_of_every_line_start() {
+        let text = "A=1\nB='x\nC=2\n\nexport D=\"y z\"\nE\nF=3";
+        let lines = SimpleLines::new(text);
+        let starts: Vec<usize> = lines.lines.iter().map(|line| line.start).collect();
+        assert_eq!(starts, [0, 9, 14, 31]);
+        let mut cursor = lines.cursor();
+        for start in 0..text.len() {
+            let expected = is_line_start(text, start)
+                .then(|| at(text, start))
+                .flatten();
+            assert_eq!(cursor.at(start), expected.as_ref(), "{start}");
+        }
+        assert_eq!(cursor.at(9).map(|line| line.name(text)), Some("C"));
+        assert_eq!(cursor.at(4), None);
     }
 
     #[test]

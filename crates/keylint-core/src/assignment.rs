@@ -2,10 +2,11 @@
 //! file format. Rules work on [`ParsedFile`]: its assignments and, for each, the
 //! outcome every consumer gets.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use crate::consumer::{Consumer, Outcome, read_env_file};
+use crate::consumer::{Consumer, Entry, Outcome, OutcomeOf, read_env_file};
 use crate::source::FileKind;
 use crate::syntax::dotenv::{self, EnvFile, StatementKind};
 use crate::syntax::simple_line::SimpleLines;
@@ -65,9 +66,14 @@ pub struct ParsedFile {
     /// Env files: the simple lines, found once for the reader and every loader model.
     simple_lines: SimpleLines,
     /// Per env-file consumer (in [`Consumer::ENV_FILE`] order), the outcome of each
-    /// assignment, same order as `assignments`. Read on first use: redacting a file for
-    /// display, or a project whose only consumer is known, needs few or none of them.
-    outcomes: [OnceLock<Vec<Outcome>>; Consumer::ENV_FILE.len()],
+    /// assignment, same order as `assignments`; `None` where it is the one in
+    /// `simple_values`, so the lines every loader reads alike are held once. Read on first
+    /// use: redacting a file for display, or a project whose only consumer is known,
+    /// needs few or none of them.
+    outcomes: [OnceLock<Vec<Option<Outcome>>>; Consumer::ENV_FILE.len()],
+    /// Per assignment written as a simple line, the value a loader reading it from the
+    /// line's start gives.
+    simple_values: OnceLock<Vec<Option<Outcome>>>,
 }
 
 impl ParsedFile {
@@ -88,6 +94,7 @@ impl ParsedFile {
                     plain: false,
                     simple_lines: SimpleLines::default(),
                     outcomes: Default::default(),
+                    simple_values: OnceLock::new(),
                 }
             }
         }
@@ -101,7 +108,10 @@ impl ParsedFile {
         if let Some(outcome) = &assignment.yaml_outcome {
             return Some(outcome);
         }
-        self.outcomes_of(consumer)?.get(index)
+        match self.outcomes_of(consumer)?.get(index)? {
+            Some(outcome) => Some(outcome),
+            None => self.simple_values().get(index)?.as_ref(),
+        }
     }
 
     /// Reads the file as each of `consumers` does, side by side when the file is big
@@ -130,24 +140,45 @@ impl ParsedFile {
         });
     }
 
-    fn outcomes_of(&self, consumer: Consumer) -> Option<&Vec<Outcome>> {
+    fn outcomes_of(&self, consumer: Consumer) -> Option<&Vec<Option<Outcome>>> {
         let text = self.env_text.as_deref()?;
         let env = self.env.as_ref()?;
         let slot = env_slot(consumer)?;
         Some(self.outcomes[slot].get_or_init(|| {
             if self.plain {
                 // Every loader reads plain `NAME=value` lines the same way (docs/loaders.md,
-                // "The short version"), so the value as written is what each one delivers.
-                self.assignments
-                    .iter()
-                    .map(|assignment| {
-                        Outcome::Value(text[assignment.value_range.clone()].to_string())
-                    })
-                    .collect()
+                // "The short version"): each delivers the simple line's value.
+                vec![None; self.assignments.len()]
             } else {
-                outcomes_for(consumer, text, &self.simple_lines, env, &self.assignments)
+                outcomes_for(
+                    consumer,
+                    text,
+                    &self.simple_lines,
+                    env,
+                    &self.assignments,
+                    self.simple_values(),
+                )
             }
         }))
+    }
+
+    fn simple_values(&self) -> &[Option<Outcome>] {
+        self.simple_values.get_or_init(|| {
+            let (Some(text), Some(env)) = (self.env_text.as_deref(), self.env.as_ref()) else {
+                return Vec::new();
+            };
+            let mut simple_lines = self.simple_lines.cursor();
+            self.assignments
+                .iter()
+                .map(|assignment| {
+                    let Origin::EnvFile { statement } = assignment.origin else {
+                        return None;
+                    };
+                    let line = simple_lines.at(env.statements[statement].span.start)?;
+                    Some(Outcome::Value(line.value(text).to_string()))
+                })
+                .collect()
+        })
     }
 }
 
@@ -185,6 +216,7 @@ fn parse_env(text: &str) -> ParsedFile {
         simple_lines,
         env_text: Some(text.into()),
         outcomes: Default::default(),
+        simple_values: OnceLock::new(),
     }
 }
 
@@ -211,14 +243,16 @@ fn is_plain(text: &str, env: &EnvFile, simple_lines: &SimpleLines) -> bool {
             })
 }
 
-/// What `consumer` makes of each assignment, tied to keylint's statements by where they start.
+/// What `consumer` makes of each assignment, tied to keylint's statements by where they
+/// start; `None` where that is the assignment's simple value (`simple_values`).
 fn outcomes_for(
     consumer: Consumer,
     text: &str,
     simple_lines: &SimpleLines,
     env: &EnvFile,
     assignments: &[Assignment],
-) -> Vec<Outcome> {
+    simple_values: &[Option<Outcome>],
+) -> Vec<Option<Outcome>> {
     let mut loaded = read_env_file(consumer, text, simple_lines);
     let file_refusal = refused_file(&loaded);
     // Entries in statement order (loaders read front to back; a stable sort keeps a
@@ -227,7 +261,8 @@ fn outcomes_for(
     let mut entries = loaded.into_iter().peekable();
     assignments
         .iter()
-        .map(|assignment| {
+        .zip(simple_values)
+        .map(|(assignment, simple_value)| {
             let Origin::EnvFile { statement } = assignment.origin else {
                 unreachable!("env assignments come from statements")
             };
@@ -238,15 +273,22 @@ fn outcomes_for(
                     reading = Some(entry);
                 }
             }
-            match reading {
-                Some(entry) if entry.name == assignment.name => entry.outcome,
+            let outcome = match reading {
+                Some(entry) if entry.name == assignment.name => {
+                    if let (OutcomeOf::Value(value), Some(simple)) = (&entry.outcome, simple_value)
+                        && simple.value() == Some(&**value)
+                    {
+                        return None;
+                    }
+                    entry.outcome.map_value(Cow::into_owned)
+                }
                 Some(entry) => match entry.outcome {
-                    Outcome::Refused(reason) => Outcome::Refused(reason),
-                    Outcome::Absent(reason) => Outcome::Absent(reason),
-                    Outcome::Value(_) if entry.name.is_empty() => {
+                    OutcomeOf::Refused(reason) => Outcome::Refused(reason),
+                    OutcomeOf::Absent(reason) => Outcome::Absent(reason),
+                    OutcomeOf::Value(_) if entry.name.is_empty() => {
                         Outcome::Absent("read under an empty name".to_string())
                     }
-                    Outcome::Value(_) => Outcome::Absent(format!(
+                    OutcomeOf::Value(_) => Outcome::Absent(format!(
                         "read under another name, `{}`",
                         crate::mask::escape_invisible(&entry.name)
                     )),
@@ -254,15 +296,16 @@ fn outcomes_for(
                 None => file_refusal
                     .clone()
                     .unwrap_or_else(|| Outcome::Absent("not read as an assignment".to_string())),
-            }
+            };
+            Some(outcome)
         })
         .collect()
 }
 
 /// A loader that refuses the whole file (compose-go) reports it on an entry of its own.
-fn refused_file(loaded: &[crate::consumer::Loaded]) -> Option<Outcome> {
+fn refused_file(loaded: &[Entry]) -> Option<Outcome> {
     loaded
         .iter()
-        .find(|entry| matches!(entry.outcome, Outcome::Refused(_)) && entry.name.is_empty())
-        .map(|entry| entry.outcome.clone())
+        .find(|entry| matches!(entry.outcome, OutcomeOf::Refused(_)) && entry.name.is_empty())
+        .map(|entry| entry.outcome.clone().map_value(Cow::into_owned))
 }

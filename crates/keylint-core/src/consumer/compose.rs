@@ -5,50 +5,51 @@
 //! and `$$` are interpolated in unquoted and double-quoted values. Any parse error
 //! fails the whole file, so Compose does not start.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 use super::interpolate::expand_compose;
 use super::{
-    ExpansionBudget, Failure, LastByName, Loaded, Outcome, bom_length, is_go_space, skip_space,
+    Entry, ExpansionBudget, Failure, LastByName, OutcomeOf, bom_length, is_go_space, skip_space,
 };
 use crate::syntax::simple_line::SimpleLines;
 
-pub(super) fn load(text: &str, simple_lines: &SimpleLines) -> Vec<Loaded> {
+pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'t>> {
     load_with_env(text, simple_lines, &|_| None)
 }
 
 /// As [`load`], with a project environment (the shell, then the project `.env`) that
 /// `${VAR}` looks up before earlier lines of the same file, as compose-go does.
-pub(super) fn load_with_env(
-    text: &str,
+pub(super) fn load_with_env<'t>(
+    text: &'t str,
     simple_lines: &SimpleLines,
     env: &dyn Fn(&str) -> Option<String>,
-) -> Vec<Loaded> {
+) -> Vec<Entry<'t>> {
     let start = bom_length(text);
-    let mut loaded: Vec<Loaded> = Vec::new();
+    let mut loaded: Vec<Entry> = Vec::new();
     match parse(text, start, simple_lines, &mut loaded, env) {
         Ok(()) => loaded,
         Err(failure) => {
             // compose-go returns the error and the project does not load: nothing reaches a container.
             let reason = format!("Compose refuses the whole file: {}", failure.message);
             for entry in &mut loaded {
-                entry.outcome = Outcome::Refused(reason.clone());
+                entry.outcome = OutcomeOf::Refused(reason.clone());
             }
-            loaded.push(Loaded {
-                name: String::new(),
+            loaded.push(Entry {
+                name: Cow::Borrowed(""),
                 at: failure.at,
-                outcome: Outcome::Refused(reason),
+                outcome: OutcomeOf::Refused(reason),
             });
             loaded
         }
     }
 }
 
-fn parse(
-    text: &str,
+fn parse<'t>(
+    text: &'t str,
     mut position: usize,
     simple_lines: &SimpleLines,
-    loaded: &mut Vec<Loaded>,
+    loaded: &mut Vec<Entry<'t>>,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<(), Failure> {
     let mut simple_lines = simple_lines.cursor();
@@ -61,10 +62,10 @@ fn parse(
         }
         let at = position;
         if let Some(line) = simple_lines.at(position) {
-            loaded.push(Loaded {
-                name: line.name(text).to_string(),
+            loaded.push(Entry {
+                name: line.name(text).into(),
                 at,
-                outcome: Outcome::Value(line.value(text).to_string()),
+                outcome: OutcomeOf::Value(line.value(text).into()),
             });
             position = line.end;
             continue;
@@ -77,10 +78,10 @@ fn parse(
             });
         }
         if bare {
-            loaded.push(Loaded {
-                name,
+            loaded.push(Entry {
+                name: name.into(),
                 at,
-                outcome: Outcome::Absent(
+                outcome: OutcomeOf::Absent(
                     "a bare name is taken from the shell or the project environment, if set there"
                         .to_string(),
                 ),
@@ -100,10 +101,10 @@ fn parse(
         };
         let (value, next) =
             extract_value(text, after_name, &lookup).map_err(|message| Failure { at, message })?;
-        loaded.push(Loaded {
-            name,
+        loaded.push(Entry {
+            name: name.into(),
             at,
-            outcome: budget.outcome(value),
+            outcome: budget.outcome(value.into()),
         });
         position = next;
     }
@@ -266,7 +267,7 @@ fn expand_escapes(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::super::Outcome;
 
     /// What docker-compose v2.40.3 `config` gave for these double-quoted values.
     #[test]

@@ -3,9 +3,9 @@
 //! line 1, leading white space trimmed, `#` lines skipped, then everything after the
 //! first `=` verbatim. A name with a space or tab makes `docker run` exit.
 
-use super::{Loaded, Outcome};
+use super::{Entry, OutcomeOf};
 
-pub(super) fn load(text: &str) -> Vec<Loaded> {
+pub(super) fn load(text: &str) -> Vec<Entry<'_>> {
     let mut loaded = Vec::new();
     let mut line_start = 0;
     while line_start < text.len() {
@@ -35,28 +35,28 @@ pub(super) fn load(text: &str) -> Vec<Loaded> {
     loaded
 }
 
-fn read_line(line: &str, at: usize) -> Loaded {
+fn read_line(line: &str, at: usize) -> Entry<'_> {
     let (name, value) = match line.split_once('=') {
         Some((name, value)) => (name, Some(value)),
         None => (line, None),
     };
     let outcome = if name.contains([' ', '\t']) {
-        Outcome::Refused(format!(
+        OutcomeOf::Refused(format!(
             "`docker run` exits: variable '{name}' contains whitespaces"
         ))
     } else if name.is_empty() {
-        Outcome::Refused("`docker run` exits: no variable name on the line".to_string())
+        OutcomeOf::Refused("`docker run` exits: no variable name on the line".to_string())
     } else {
         match value {
-            Some(value) => Outcome::Value(value.to_string()),
-            None => Outcome::Absent(
+            Some(value) => OutcomeOf::Value(value.into()),
+            None => OutcomeOf::Absent(
                 "a line without `=` is copied from the docker CLI's own environment, or dropped"
                     .to_string(),
             ),
         }
     };
-    Loaded {
-        name: name.to_string(),
+    Entry {
+        name: name.into(),
         at,
         outcome,
     }

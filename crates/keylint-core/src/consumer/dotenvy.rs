@@ -7,14 +7,15 @@
 //! environment first, which by then holds the first value of every earlier `VAR`. The
 //! first bad line ends it all: that line and every line after it are never set.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::{ExpansionBudget, Loaded, Outcome, bom_length};
+use super::{Entry, ExpansionBudget, OutcomeOf, bom_length};
 use crate::syntax::dotenv;
 use crate::syntax::simple_line::{Cursor, SimpleLine, SimpleLines};
 
-pub(super) fn load(text: &str, simple_lines: &SimpleLines) -> Vec<Loaded> {
+pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'t>> {
     // `Iter::load` calls `remove_bom` first (`from_read_iter` does not).
     let body_start = bom_length(text);
     let mut lines = LogicalLines {
@@ -28,7 +29,7 @@ pub(super) fn load(text: &str, simple_lines: &SimpleLines) -> Vec<Loaded> {
     while let Some(line) = lines.next() {
         let content = &text[line.range.clone()];
         let parsed = if let Some(simple) = &line.simple {
-            Ok(Some((simple.name(text), simple.value(text).to_string())))
+            Ok(Some((simple.name(text), Cow::Borrowed(simple.value(text)))))
         } else if line.unterminated {
             // `QuotedLines` reached the end of the file inside a quote, or right after a
             // `\` or a blank: `Error::LineParse(buf, buf.len())`.
@@ -46,13 +47,14 @@ pub(super) fn load(text: &str, simple_lines: &SimpleLines) -> Vec<Loaded> {
                     .copy(environment.value(name, &loaded))
                     .unwrap_or_default()
             })
+            .map(|read| read.map(|(name, value)| (name, Cow::Owned(value))))
         };
         match parsed {
             Ok(None) => {}
             Ok(Some((name, value))) => {
                 environment.set(name, loaded.len());
-                loaded.push(Loaded {
-                    name: name.to_string(),
+                loaded.push(Entry {
+                    name: name.into(),
                     at: content_start(text, &line.range),
                     outcome: budget.outcome(value),
                 });
@@ -84,7 +86,7 @@ impl<'t> Environment<'t> {
 
     /// `apply_substitution`: `env::var(name)`, else the value of `name` parsed so far. With
     /// an empty environment to start with, both are the first value read for `name`.
-    fn value<'l>(&mut self, name: &str, loaded: &'l [Loaded]) -> &'l str {
+    fn value<'l>(&mut self, name: &str, loaded: &'l [Entry]) -> &'l str {
         for &(set_name, entry) in &self.names[self.indexed..] {
             self.first.entry(set_name).or_insert(entry);
         }
@@ -495,12 +497,12 @@ fn content_start(text: &str, range: &Range<usize>) -> usize {
 
 /// `from_path` returns the first error (`item?` in `Iter::load`): the bad line is not
 /// set and the iterator is never asked for the lines after it.
-fn stop_at(
-    text: &str,
+fn stop_at<'t>(
+    text: &'t str,
     line: &LogicalLine,
-    error: &LineError,
+    error: &LineError<'t>,
     later: LogicalLines,
-    loaded: &mut Vec<Loaded>,
+    loaded: &mut Vec<Entry<'t>>,
 ) {
     let message = format!(
         "dotenvy cannot parse the line (at character {}), and `dotenv()` stops there",
@@ -516,10 +518,10 @@ fn stop_at(
             .unwrap_or_default()
     });
     if !name.is_empty() {
-        loaded.push(Loaded {
-            name: name.to_string(),
+        loaded.push(Entry {
+            name: name.into(),
             at,
-            outcome: Outcome::Refused(message.clone()),
+            outcome: OutcomeOf::Refused(message.clone()),
         });
     }
     // dotenvy never read anything after the bad line. Every later line, as keylint splits
@@ -544,10 +546,10 @@ fn stop_at(
             } else {
                 &stopped
             };
-            loaded.push(Loaded {
-                name: String::new(),
+            loaded.push(Entry {
+                name: Cow::Borrowed(""),
                 at: line_at,
-                outcome: Outcome::Absent(reason.to_string()),
+                outcome: OutcomeOf::Absent(reason.to_string()),
             });
         }
         line_start = next;

@@ -14,39 +14,47 @@
 //!   taken from earlier lines of the same file, never the process environment; unset gives
 //!   "". `${NAME:-default}` is not a default: `${NAME` is replaced and `:-default}` stays.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-use super::{ExpansionBudget, Failure, Loaded, NormalizedNewlines, Outcome, is_go_space};
+use super::{Entry, ExpansionBudget, Failure, NormalizedNewlines, OutcomeOf, is_go_space};
 use crate::syntax::simple_line::{Cursor, SimpleLines};
 
-pub(super) fn load(original: &str, simple_lines: &SimpleLines) -> Vec<Loaded> {
+/// The file's values so far, for `$NAME`: godotenv looks names up in its own map.
+type Values<'t> = HashMap<Cow<'t, str>, Cow<'t, str>>;
+
+pub(super) fn load<'t>(original: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'t>> {
     let normalized = NormalizedNewlines::crlf_only(original);
-    let simple_lines = normalized.simple_lines(simple_lines);
-    let mut loaded: Vec<Loaded> = Vec::new();
-    let result = parse(&normalized.text, simple_lines.cursor(), &mut loaded);
-    for entry in &mut loaded {
-        entry.at = normalized.original_offset(entry.at);
-    }
-    if let Err(failure) = result {
-        let reason = format!(
-            "godotenv cannot parse the file ({}), so Load returns an error and sets nothing from it",
-            failure.message
-        );
+    normalized.read(simple_lines, |text, simple_lines| {
+        let mut loaded: Vec<Entry> = Vec::new();
+        let result = parse(text, simple_lines.cursor(), &mut loaded);
         for entry in &mut loaded {
-            entry.outcome = Outcome::Refused(reason.clone());
+            entry.at = normalized.original_offset(entry.at);
         }
-        loaded.push(Loaded {
-            name: String::new(),
-            at: normalized.original_offset(failure.at),
-            outcome: Outcome::Refused(reason),
-        });
-    }
-    loaded
+        if let Err(failure) = result {
+            let reason = format!(
+                "godotenv cannot parse the file ({}), so Load returns an error and sets nothing from it",
+                failure.message
+            );
+            for entry in &mut loaded {
+                entry.outcome = OutcomeOf::Refused(reason.clone());
+            }
+            loaded.push(Entry {
+                name: Cow::Borrowed(""),
+                at: normalized.original_offset(failure.at),
+                outcome: OutcomeOf::Refused(reason),
+            });
+        }
+        loaded
+    })
 }
 
-fn parse(text: &str, mut simple_lines: Cursor, loaded: &mut Vec<Loaded>) -> Result<(), Failure> {
-    // The file's values so far, for `$NAME`: godotenv looks names up in its own map.
-    let mut values: HashMap<String, String> = HashMap::new();
+fn parse<'t>(
+    text: &'t str,
+    mut simple_lines: Cursor,
+    loaded: &mut Vec<Entry<'t>>,
+) -> Result<(), Failure> {
+    let mut values = Values::new();
     let budget = ExpansionBudget::default();
     let mut position = 0;
     loop {
@@ -63,13 +71,13 @@ fn parse(text: &str, mut simple_lines: Cursor, loaded: &mut Vec<Loaded>) -> Resu
                 .as_ref()
                 .is_none_or(|comment| !text[comment.start + 1..comment.end].contains('#'))
         {
-            let name = line.name(text).to_string();
-            let value = line.value(text).to_string();
+            let name = Cow::Borrowed(line.name(text));
+            let value = Cow::Borrowed(line.value(text));
             values.insert(name.clone(), value.clone());
-            loaded.push(Loaded {
+            loaded.push(Entry {
                 name,
                 at,
-                outcome: Outcome::Value(value),
+                outcome: OutcomeOf::Value(value),
             });
             position = line.end;
             continue;
@@ -77,8 +85,9 @@ fn parse(text: &str, mut simple_lines: Cursor, loaded: &mut Vec<Loaded>) -> Resu
         let (name, value_start) = locate_key_name(text, position)?;
         let (value, next) = extract_value(text, value_start, &values, &budget)
             .map_err(|message| Failure { at, message })?;
+        let (name, value): (Cow<str>, Cow<str>) = (name.into(), value.into());
         let outcome = if name.is_empty() {
-            Outcome::Absent(
+            OutcomeOf::Absent(
                 "godotenv reads a last line without `=` as the value of an empty name, which it cannot set"
                     .to_string(),
             )
@@ -86,7 +95,7 @@ fn parse(text: &str, mut simple_lines: Cursor, loaded: &mut Vec<Loaded>) -> Resu
             budget.outcome(value.clone())
         };
         values.insert(name.clone(), value);
-        loaded.push(Loaded { name, at, outcome });
+        loaded.push(Entry { name, at, outcome });
         match next {
             Some(next) => position = next,
             None => return Ok(()),
@@ -156,7 +165,7 @@ fn locate_key_name(text: &str, mut position: usize) -> Result<(String, usize), F
 fn extract_value(
     text: &str,
     position: usize,
-    values: &HashMap<String, String>,
+    values: &Values,
     budget: &ExpansionBudget,
 ) -> Result<(String, Option<usize>), String> {
     let source = &text[position..];
@@ -233,11 +242,7 @@ fn expand_escapes(value: &str) -> String {
 /// `expandVariables`: every match of `(\\)?(\$)(\()?\{?([A-Z0-9_]+)?\}?`. An escaped match
 /// loses its backslash; a match with a name becomes that name's value in the file so far
 /// (or ""), while the file's `budget` of copies lasts; any other match stays.
-fn expand_variables(
-    value: &str,
-    values: &HashMap<String, String>,
-    budget: &ExpansionBudget,
-) -> String {
+fn expand_variables(value: &str, values: &Values, budget: &ExpansionBudget) -> String {
     let bytes = value.as_bytes();
     let mut out = String::with_capacity(value.len());
     let mut copied = 0;
@@ -272,7 +277,7 @@ fn expand_variables(
             out.push_str(&value[start + 1..index]);
         } else if name.is_empty() {
             out.push_str(&value[start..index]);
-        } else if let Some(copied) = budget.copy(values.get(name).map_or("", String::as_str)) {
+        } else if let Some(copied) = budget.copy(values.get(name).map_or("", |value| &**value)) {
             out.push_str(copied);
         }
         copied = index;

@@ -129,36 +129,77 @@ impl Consumer {
     }
 }
 
-/// What a consumer makes of one assignment.
+/// What a consumer makes of one assignment, the value held as a `V` (see [`Outcome`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub enum OutcomeOf<V> {
     /// The program receives exactly this string.
-    Value(String),
+    Value(V),
     /// The program does not get this variable from this line; the text says why.
     Absent(String),
     /// The loader refuses: `docker run` exits, Compose does not start, `dotenv()` returns Err.
     Refused(String),
 }
 
-impl Outcome {
+/// What a consumer makes of one assignment.
+pub type Outcome = OutcomeOf<String>;
+
+impl<V: std::ops::Deref<Target = str>> OutcomeOf<V> {
     #[must_use]
     pub fn value(&self) -> Option<&str> {
         match self {
-            Outcome::Value(value) => Some(value),
+            OutcomeOf::Value(value) => Some(&**value),
             _ => None,
         }
     }
 }
 
-/// One variable as a consumer read it.
+impl<V> OutcomeOf<V> {
+    pub(crate) fn map_value<W>(self, map: impl FnOnce(V) -> W) -> OutcomeOf<W> {
+        match self {
+            OutcomeOf::Value(value) => OutcomeOf::Value(map(value)),
+            OutcomeOf::Absent(reason) => OutcomeOf::Absent(reason),
+            OutcomeOf::Refused(reason) => OutcomeOf::Refused(reason),
+        }
+    }
+}
+
+/// One variable as a consumer read it, name and value held as `S`s (see [`Loaded`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Loaded {
+pub struct LoadedOf<S> {
     /// The name the consumer sees (it may differ from keylint's reading, e.g. `KEY:v`).
-    pub name: String,
+    pub name: S,
     /// Byte offset of the first character of the statement (after indentation and BOM);
     /// it ties the entry to keylint's [`crate::syntax::dotenv::Statement`].
     pub at: usize,
-    pub outcome: Outcome,
+    pub outcome: OutcomeOf<S>,
+}
+
+/// One variable as a consumer read it.
+pub type Loaded = LoadedOf<String>;
+
+/// What the loader models read: names and values borrow from the text where they can,
+/// so the many lines every loader reads alike cost no copies.
+pub(crate) type Entry<'t> = LoadedOf<Cow<'t, str>>;
+
+impl Entry<'_> {
+    pub(crate) fn into_owned(self) -> Loaded {
+        Loaded {
+            name: self.name.into_owned(),
+            at: self.at,
+            outcome: self.outcome.map_value(Cow::into_owned),
+        }
+    }
+
+    /// The entry with nothing borrowed, to outlive the text it was read from.
+    fn detached(self) -> Entry<'static> {
+        Entry {
+            name: Cow::Owned(self.name.into_owned()),
+            at: self.at,
+            outcome: self
+                .outcome
+                .map_value(|value| Cow::Owned(value.into_owned())),
+        }
+    }
 }
 
 /// Go's `unicode.IsSpace` as godotenv and compose-go (which started from godotenv's
@@ -236,11 +277,11 @@ impl ExpansionBudget {
     }
 
     /// The outcome of an entry read with this budget.
-    pub(crate) fn outcome(&self, value: String) -> Outcome {
+    pub(crate) fn outcome<V>(&self, value: V) -> OutcomeOf<V> {
         if self.take_exhausted() {
-            Outcome::Absent(EXPANSION_STOPPED.to_string())
+            OutcomeOf::Absent(EXPANSION_STOPPED.to_string())
         } else {
-            Outcome::Value(value)
+            OutcomeOf::Value(value)
         }
     }
 }
@@ -249,14 +290,14 @@ impl ExpansionBudget {
 /// lazily: a file without references builds nothing, and each lookup first takes in the
 /// entries added since the one before, so lookups stay cheap on files full of `$VAR`.
 #[derive(Default)]
-struct LastByName {
-    index: std::collections::HashMap<String, usize>,
+struct LastByName<'t> {
+    index: std::collections::HashMap<Cow<'t, str>, usize>,
     indexed: usize,
 }
 
-impl LastByName {
+impl<'t> LastByName<'t> {
     /// The last entry named `name` in `loaded` (which only ever grows between calls).
-    fn get<'a>(&mut self, loaded: &'a [Loaded], name: &str) -> Option<&'a Loaded> {
+    fn get<'a>(&mut self, loaded: &'a [Entry<'t>], name: &str) -> Option<&'a Entry<'t>> {
         for (position, entry) in loaded.iter().enumerate().skip(self.indexed) {
             self.index.insert(entry.name.clone(), position);
         }
@@ -269,14 +310,17 @@ impl LastByName {
 #[must_use]
 pub fn load_env_file(consumer: Consumer, text: &str) -> Vec<Loaded> {
     read_env_file(consumer, text, &SimpleLines::new(text))
+        .into_iter()
+        .map(Entry::into_owned)
+        .collect()
 }
 
-/// [`load_env_file`], with the simple lines of `text` already found.
-pub(crate) fn read_env_file(
+/// [`load_env_file`], with the simple lines of `text` already found, borrowing from it.
+pub(crate) fn read_env_file<'t>(
     consumer: Consumer,
-    text: &str,
+    text: &'t str,
     simple_lines: &SimpleLines,
-) -> Vec<Loaded> {
+) -> Vec<Entry<'t>> {
     match consumer {
         Consumer::PythonDotenv => python_dotenv::load(text, simple_lines),
         Consumer::NodeDotenv => node_dotenv::load(text, simple_lines),
@@ -294,6 +338,9 @@ pub(crate) fn read_env_file(
 #[must_use]
 pub fn load_compose_env_file(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Vec<Loaded> {
     compose::load_with_env(text, &SimpleLines::new(text), env)
+        .into_iter()
+        .map(Entry::into_owned)
+        .collect()
 }
 
 /// Bytes of the UTF-8 byte order mark `text` starts with (0 or 3); the loaders that
@@ -369,11 +416,19 @@ impl<'t> NormalizedNewlines<'t> {
         offset + self.dropped.partition_point(|&dropped| dropped <= offset)
     }
 
-    /// The simple lines of the normalized text: the original's, unless something changed.
-    fn simple_lines<'s>(&self, original: &'s SimpleLines) -> Cow<'s, SimpleLines> {
+    /// Runs `read` on the normalized text and its simple lines (the original's, unless
+    /// something changed); entries read from a changed copy are detached from it.
+    fn read(
+        &self,
+        original: &SimpleLines,
+        read: impl for<'x> FnOnce(&'x str, &SimpleLines) -> Vec<Entry<'x>>,
+    ) -> Vec<Entry<'t>> {
         match &self.text {
-            Cow::Borrowed(_) => Cow::Borrowed(original),
-            Cow::Owned(text) => Cow::Owned(SimpleLines::new(text)),
+            Cow::Borrowed(text) => read(text, original),
+            Cow::Owned(text) => read(text, &SimpleLines::new(text))
+                .into_iter()
+                .map(Entry::detached)
+                .collect(),
         }
     }
 }

@@ -3,11 +3,12 @@
 //! statements. Any `#` in an unquoted value starts a comment, backticks quote, and in
 //! double quotes only `\n` and `\r` are expanded. No interpolation.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Loaded, NormalizedNewlines, Outcome};
+use super::{Entry, NormalizedNewlines, OutcomeOf};
 use crate::syntax::simple_line::{self, SimpleLines};
 
 /// JavaScript's `\s`: Unicode white space plus U+FEFF (so a BOM is skipped).
@@ -26,11 +27,19 @@ fn is_js_space(character: char) -> bool {
     character.is_whitespace() || character == '\u{feff}'
 }
 
-pub(super) fn load(text: &str, simple_lines: &SimpleLines) -> Vec<Loaded> {
+pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'t>> {
     // `lines.replace(/\r\n?/mg, '\n')`
     let normalized = NormalizedNewlines::new(text);
-    let text = &*normalized.text;
-    let simple_lines = normalized.simple_lines(simple_lines);
+    normalized.read(simple_lines, |text, simple_lines| {
+        read(text, simple_lines, &normalized)
+    })
+}
+
+fn read<'t>(
+    text: &'t str,
+    simple_lines: &SimpleLines,
+    normalized: &NormalizedNewlines,
+) -> Vec<Entry<'t>> {
     let mut simple_lines = simple_lines.cursor();
     let mut loaded = Vec::new();
     // `while ((match = LINE.exec(lines)) != null)`, stepping over what LINE cannot start
@@ -53,19 +62,19 @@ pub(super) fn load(text: &str, simple_lines: &SimpleLines) -> Vec<Loaded> {
             if let Some(line) = simple_lines.at(position)
                 && !line.value(text).is_empty()
             {
-                loaded.push(Loaded {
-                    name: line.name(text).to_string(),
+                loaded.push(Entry {
+                    name: line.name(text).into(),
                     at: normalized.original_offset(position),
-                    outcome: Outcome::Value(line.value(text).to_string()),
+                    outcome: OutcomeOf::Value(line.value(text).into()),
                 });
                 position = line.end;
                 continue;
             }
             if let Some((name, raw, end)) = unquoted_line(text, position) {
-                loaded.push(Loaded {
-                    name: name.to_string(),
+                loaded.push(Entry {
+                    name: name.into(),
                     at: normalized.original_offset(position),
-                    outcome: Outcome::Value(decode(raw)),
+                    outcome: OutcomeOf::Value(decode(raw)),
                 });
                 position = end;
                 continue;
@@ -80,12 +89,12 @@ pub(super) fn load(text: &str, simple_lines: &SimpleLines) -> Vec<Loaded> {
                 .as_str()
                 .find(|character: char| !is_js_space(character))
                 .unwrap_or(0);
-        let name = captures[1].to_string();
+        let name = captures.get(1).expect("LINE captures a name").as_str();
         let raw = captures.get(2).map_or("", |value| value.as_str());
-        loaded.push(Loaded {
-            name,
+        loaded.push(Entry {
+            name: name.into(),
             at: normalized.original_offset(at),
-            outcome: Outcome::Value(decode(raw)),
+            outcome: OutcomeOf::Value(decode(raw)),
         });
         // A match is never empty (it holds a name), so this always moves on.
         position = whole.end();
@@ -122,7 +131,7 @@ fn unquoted_line(text: &str, start: usize) -> Option<(&str, &str, usize)> {
     Some((&rest[..name_length], raw, (line_end + 1).min(text.len())))
 }
 
-fn decode(raw: &str) -> String {
+fn decode(raw: &str) -> Cow<'_, str> {
     let value = raw.trim_matches(is_js_space);
     let maybe_quote = value.chars().next();
     // value.replace(/^(['"`])([\s\S]*)\1$/mg, '$2')
@@ -132,9 +141,9 @@ fn decode(raw: &str) -> String {
         }
         _ => value,
     };
-    if maybe_quote == Some('"') {
-        unquoted.replace("\\n", "\n").replace("\\r", "\r")
+    if maybe_quote == Some('"') && unquoted.contains('\\') {
+        Cow::Owned(unquoted.replace("\\n", "\n").replace("\\r", "\r"))
     } else {
-        unquoted.to_string()
+        Cow::Borrowed(unquoted)
     }
 }

@@ -3,10 +3,11 @@
 //! skipped with a warning and the next line is read; values are then interpolated
 //! (`${VAR}` and `${VAR:-default}` only, in every quote style).
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use super::{
-    ExpansionBudget, LastByName, Loaded, NormalizedNewlines, Outcome, bom_length, skip_space,
+    Entry, ExpansionBudget, LastByName, NormalizedNewlines, OutcomeOf, bom_length, skip_space,
 };
 use crate::syntax::simple_line::SimpleLines;
 
@@ -86,18 +87,30 @@ impl Reader<'_> {
     }
 }
 
-enum Parsed {
-    Binding { name: String, value: Option<String> },
+enum Parsed<'t> {
+    Binding {
+        name: Cow<'t, str>,
+        value: Option<Cow<'t, str>>,
+    },
     Comment,
     Blank,
     Error,
 }
 
-pub(super) fn load(original: &str, simple_lines: &SimpleLines) -> Vec<Loaded> {
+pub(super) fn load<'t>(original: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'t>> {
     // Python opens the file with universal newlines: `\r\n` and `\r` arrive as `\n`.
     let normalized = NormalizedNewlines::new(original);
-    let text = &*normalized.text;
-    let simple_lines = normalized.simple_lines(simple_lines);
+    normalized.read(simple_lines, |text, simple_lines| {
+        interpolate(statements(text, simple_lines, &normalized))
+    })
+}
+
+/// The statements of the normalized `text`, each with its offset in the original.
+fn statements<'t>(
+    text: &'t str,
+    simple_lines: &SimpleLines,
+    normalized: &NormalizedNewlines,
+) -> Vec<(usize, Parsed<'t>)> {
     let mut simple_lines = simple_lines.cursor();
     let text_start = bom_length(text);
     let mut reader = Reader {
@@ -108,8 +121,8 @@ pub(super) fn load(original: &str, simple_lines: &SimpleLines) -> Vec<Loaded> {
     while reader.position < text.len() {
         let mark = reader.position;
         if let Some(line) = simple_lines.at(mark) {
-            let value = Some(line.value(text).to_string());
-            let name = line.name(text).to_string();
+            let value = Some(line.value(text).into());
+            let name = line.name(text).into();
             raw.push((
                 normalized.original_offset(mark),
                 Parsed::Binding { name, value },
@@ -126,10 +139,10 @@ pub(super) fn load(original: &str, simple_lines: &SimpleLines) -> Vec<Loaded> {
         }
         raw.push((normalized.original_offset(at), parsed));
     }
-    interpolate(raw)
+    raw
 }
 
-fn parse_binding(reader: &mut Reader) -> Parsed {
+fn parse_binding(reader: &mut Reader) -> Parsed<'static> {
     reader.skip_while(is_space);
     if reader.rest().is_empty() {
         return Parsed::Blank;
@@ -189,7 +202,7 @@ fn parse_binding(reader: &mut Reader) -> Parsed {
 }
 
 /// `_comment`, then `_end_of_line`.
-fn finish(reader: &mut Reader, name: String, value: Option<String>) -> Parsed {
+fn finish(reader: &mut Reader, name: String, value: Option<String>) -> Parsed<'static> {
     let before_comment = reader.position;
     reader.skip_while(is_blank);
     if reader.peek() == Some('#') {
@@ -200,7 +213,10 @@ fn finish(reader: &mut Reader, name: String, value: Option<String>) -> Parsed {
     if !reader.end_of_line() {
         return Parsed::Error;
     }
-    Parsed::Binding { name, value }
+    Parsed::Binding {
+        name: name.into(),
+        value: value.map(Cow::Owned),
+    }
 }
 
 fn parse_value(reader: &mut Reader) -> Option<String> {
@@ -274,8 +290,8 @@ fn decode(raw: &str, escape: impl Fn(char) -> Option<char>) -> String {
 
 /// `resolve_variables` with an empty `os.environ`: `${NAME}` and `${NAME:-default}`
 /// from earlier bindings, unset gives "".
-fn interpolate(raw: Vec<(usize, Parsed)>) -> Vec<Loaded> {
-    let mut loaded: Vec<Loaded> = Vec::new();
+fn interpolate<'t>(raw: Vec<(usize, Parsed<'t>)>) -> Vec<Entry<'t>> {
+    let mut loaded: Vec<Entry> = Vec::new();
     // The dict so far.
     let mut dict = LastByName::default();
     let budget = ExpansionBudget::default();
@@ -287,13 +303,13 @@ fn interpolate(raw: Vec<(usize, Parsed)>) -> Vec<Loaded> {
                 value: Some(value),
             } => {
                 let resolved = if value.contains("${") {
-                    resolve(&value, |wanted| {
+                    Cow::Owned(resolve(&value, |wanted| {
                         budget.open()?;
                         // Unparsable statements are kept under an empty name: not bindings.
                         let entry = dict.get(&loaded, wanted).filter(|_| !wanted.is_empty())?;
                         // A bare `NAME` is kept as `None`, which `${NAME}` reads as "".
                         budget.copy(entry.outcome.value().unwrap_or(""))
-                    })
+                    }))
                 } else {
                     value
                 };
@@ -302,31 +318,31 @@ fn interpolate(raw: Vec<(usize, Parsed)>) -> Vec<Loaded> {
             Parsed::Binding { name, value: None } => {
                 any_bare = true;
                 let reason = "a name without `=` is not set by load_dotenv";
-                (name, Outcome::Absent(reason.to_string()))
+                (name, OutcomeOf::Absent(reason.to_string()))
             }
             Parsed::Error => {
                 let reason = "python-dotenv cannot parse the statement, warns and skips it";
-                (String::new(), Outcome::Absent(reason.to_string()))
+                (Cow::Borrowed(""), OutcomeOf::Absent(reason.to_string()))
             }
             Parsed::Comment | Parsed::Blank => continue,
         };
-        loaded.push(Loaded { name, at, outcome });
+        loaded.push(Entry { name, at, outcome });
     }
     if any_bare {
         // The dict keeps the last binding of a name: when that is a bare `NAME`, the
         // earlier values never reach the program.
         let mut seen = HashSet::new();
-        let replaced: Vec<String> = loaded
+        let replaced: Vec<Cow<str>> = loaded
             .iter()
             .rev()
-            .filter(|entry| !entry.name.is_empty() && seen.insert(entry.name.as_str()))
+            .filter(|entry| !entry.name.is_empty() && seen.insert(&*entry.name))
             .filter(|last| last.outcome.value().is_none())
             .map(|last| last.name.clone())
             .collect();
         for name in replaced {
             for entry in loaded.iter_mut().filter(|entry| entry.name == name) {
-                if matches!(entry.outcome, Outcome::Value(_)) {
-                    entry.outcome = Outcome::Absent(format!(
+                if matches!(entry.outcome, OutcomeOf::Value(_)) {
+                    entry.outcome = OutcomeOf::Absent(format!(
                         "a later `{name}` line without `=` replaces it with no value in python-dotenv"
                     ));
                 }

@@ -18,21 +18,22 @@
 //! inside a default is text (the first `}` ends the default, as keylint reads it; bash
 //! pairs nested braces), and `$VAR` copies are charged to the file's [`ExpansionBudget`].
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::{ExpansionBudget, Loaded, Outcome};
+use super::{Entry, ExpansionBudget, OutcomeOf};
 use crate::syntax::simple_line::SimpleLines;
 
-pub(super) fn load(text: &str, simple_lines: &SimpleLines) -> Vec<Loaded> {
+pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'t>> {
     let mut simple_lines = simple_lines.cursor();
     let mut shell = Shell::default();
     let closing = ClosingBraces::default();
     let mut position = 0;
     while position < text.len() {
         if let Some(line) = simple_lines.at(position) {
-            shell.set(line.name(text), line.value(text).to_string(), position);
+            shell.set(line.name(text).into(), line.value(text).into(), position);
             position = line.end;
             continue;
         }
@@ -43,10 +44,10 @@ pub(super) fn load(text: &str, simple_lines: &SimpleLines) -> Vec<Loaded> {
             }
             Err(error) => {
                 // A syntax error ends the `.` command: nothing after it is read.
-                shell.loaded.push(Loaded {
-                    name: statement_name(text, error.command_at),
+                shell.loaded.push(Entry {
+                    name: statement_name(text, error.command_at).into(),
                     at: error.command_at,
-                    outcome: Outcome::Refused(error.message),
+                    outcome: OutcomeOf::Refused(error.message),
                 });
                 break;
             }
@@ -56,30 +57,26 @@ pub(super) fn load(text: &str, simple_lines: &SimpleLines) -> Vec<Loaded> {
 }
 
 #[derive(Default)]
-struct Shell {
-    loaded: Vec<Loaded>,
-    variables: HashMap<String, String>,
+struct Shell<'t> {
+    loaded: Vec<Entry<'t>>,
+    variables: HashMap<Cow<'t, str>, Cow<'t, str>>,
     budget: ExpansionBudget,
 }
 
-impl Shell {
-    fn set(&mut self, name: &str, value: String, at: usize) {
+impl<'t> Shell<'t> {
+    fn set(&mut self, name: Cow<'t, str>, value: Cow<'t, str>, at: usize) {
         let outcome = self.budget.outcome(value);
-        if let Outcome::Value(value) = &outcome {
-            self.variables.insert(name.to_string(), value.clone());
+        if let OutcomeOf::Value(value) = &outcome {
+            self.variables.insert(name.clone(), value.clone());
         }
-        self.loaded.push(Loaded {
-            name: name.to_string(),
-            at,
-            outcome,
-        });
+        self.loaded.push(Entry { name, at, outcome });
     }
 
     fn absent(&mut self, name: &str, at: usize, why: String) {
-        self.loaded.push(Loaded {
-            name: name.to_string(),
+        self.loaded.push(Entry {
+            name: Cow::Owned(name.to_string()),
             at,
-            outcome: Outcome::Absent(why),
+            outcome: OutcomeOf::Absent(why),
         });
     }
 
@@ -92,7 +89,10 @@ impl Shell {
                     if self.budget.open().is_none() {
                         continue;
                     }
-                    let value = self.variables.get(name).filter(|value| !value.is_empty());
+                    let value = self
+                        .variables
+                        .get(name.as_str())
+                        .filter(|value| !value.is_empty());
                     match (value, default) {
                         (Some(value), _) => {
                             expanded
@@ -115,7 +115,7 @@ impl Shell {
         expanded
     }
 
-    fn run(&mut self, text: &str, command: &Command, closing: &ClosingBraces) {
+    fn run(&mut self, text: &'t str, command: &Command, closing: &ClosingBraces) {
         let Some(first) = command.words.first() else {
             return;
         };
@@ -144,7 +144,7 @@ impl Shell {
                 if value.bad {
                     self.absent(name, at, "bash reports a bad substitution".to_string());
                 } else {
-                    self.set(name, value.text, at);
+                    self.set(name.into(), value.text.into(), at);
                 }
             }
             return;
@@ -162,7 +162,9 @@ impl Shell {
         if program == "export" && assignments.is_empty() {
             for argument in &rest[1..] {
                 match argument.split_once('=') {
-                    Some((name, value)) if is_name(name) => self.set(name, value.to_string(), at),
+                    Some((name, value)) if is_name(name) => {
+                        self.set(name.to_string().into(), value.to_string().into(), at);
+                    }
                     _ if is_name(argument) => self.absent(
                         argument,
                         at,
@@ -528,7 +530,7 @@ fn statement_name(text: &str, at: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::super::{Loaded, Outcome};
 
     fn load(text: &str) -> Vec<Loaded> {
         super::super::load_env_file(super::super::Consumer::Shell, text)

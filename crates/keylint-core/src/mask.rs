@@ -159,7 +159,7 @@ pub fn redact(text: &str) -> Cow<'_, str> {
 #[must_use]
 pub fn for_display(text: &str) -> Cow<'_, str> {
     let redacted = redact(text);
-    if redacted.chars().any(needs_escape) {
+    if any_needs_escape(&redacted, false) {
         Cow::Owned(escape_invisible(&redacted))
     } else {
         redacted
@@ -171,10 +171,7 @@ pub fn for_display(text: &str) -> Cow<'_, str> {
 #[must_use]
 pub fn for_display_lines(text: &str) -> Cow<'_, str> {
     let redacted = redact(text);
-    if !redacted
-        .chars()
-        .any(|character| character != '\n' && needs_escape(character))
-    {
+    if !any_needs_escape(&redacted, true) {
         return redacted;
     }
     let lines: Vec<String> = redacted.split('\n').map(escape_invisible).collect();
@@ -183,6 +180,29 @@ pub fn for_display_lines(text: &str) -> Cow<'_, str> {
 
 fn needs_escape(character: char) -> bool {
     matches!(character, '\r' | '\n' | '\t') || is_invisible(character)
+}
+
+/// Whether a character of `text` (other than `\n` when `lines`) [`needs_escape`].
+fn any_needs_escape(text: &str, lines: bool) -> bool {
+    // Byte by byte: an ASCII byte is judged alone (a control character or not), and only
+    // the characters beyond ASCII, rare in messages, are decoded.
+    let bytes = text.as_bytes();
+    let mut index = 0;
+    while let Some(&byte) = bytes.get(index) {
+        if byte.is_ascii() {
+            if byte.is_ascii_control() && !(lines && byte == b'\n') {
+                return true;
+            }
+            index += 1;
+        } else {
+            let character = text[index..].chars().next().unwrap_or_default();
+            if needs_escape(character) {
+                return true;
+            }
+            index += character.len_utf8();
+        }
+    }
+    false
 }
 
 /// `scheme://user:PASSWORD@host`: the password (the user and host stay readable).
@@ -471,6 +491,22 @@ mod tests {
     fn display_escapes_control_characters() {
         assert_eq!(for_display("a\u{1b}[31mb.env"), "a<U+001B>[31mb.env");
         assert_eq!(for_display_lines("x\ny\u{1b}"), "x\ny<U+001B>");
+        for plain in ["a b~!", "é ü", "x\ny"] {
+            let lines = for_display_lines(plain);
+            assert!(matches!(lines, Cow::Borrowed(_)), "{plain:?}");
+        }
+        assert!(matches!(for_display("é ü"), Cow::Borrowed(_)));
+        for text in [
+            "a\tb",
+            "a\rb",
+            "a\nb",
+            "a\u{7f}b",
+            "a\u{200b}b",
+            "é\u{feff}",
+        ] {
+            assert!(matches!(for_display(text), Cow::Owned(_)), "{text:?}");
+        }
+        assert!(matches!(for_display_lines("é\n\u{200b}"), Cow::Owned(_)));
     }
 
     #[test]

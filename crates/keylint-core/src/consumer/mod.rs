@@ -293,13 +293,25 @@ impl ExpansionBudget {
 struct LastByName<'t> {
     index: std::collections::HashMap<Cow<'t, str>, usize>,
     indexed: usize,
+    /// Only entries that give a value count: a shell line that sets nothing leaves the
+    /// variable as it was.
+    values_only: bool,
 }
 
 impl<'t> LastByName<'t> {
+    fn values_only() -> LastByName<'t> {
+        LastByName {
+            values_only: true,
+            ..LastByName::default()
+        }
+    }
+
     /// The last entry named `name` in `loaded` (which only ever grows between calls).
     fn get<'a>(&mut self, loaded: &'a [Entry<'t>], name: &str) -> Option<&'a Entry<'t>> {
         for (position, entry) in loaded.iter().enumerate().skip(self.indexed) {
-            self.index.insert(entry.name.clone(), position);
+            if !self.values_only || entry.outcome.value().is_some() {
+                self.index.insert(entry.name.clone(), position);
+            }
         }
         self.indexed = loaded.len();
         self.index.get(name).map(|&position| &loaded[position])

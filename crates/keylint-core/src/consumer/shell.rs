@@ -19,16 +19,19 @@
 //! pairs nested braces), and `$VAR` copies are charged to the file's [`ExpansionBudget`].
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
-use std::collections::HashMap;
+use std::cell::{OnceCell, RefCell};
 use std::ops::Range;
 
-use super::{Entry, ExpansionBudget, OutcomeOf};
+use super::{Entry, ExpansionBudget, LastByName, OutcomeOf};
 use crate::syntax::simple_line::SimpleLines;
 
 pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'t>> {
     let mut simple_lines = simple_lines.cursor();
-    let mut shell = Shell::default();
+    let mut shell = Shell {
+        loaded: Vec::new(),
+        variables: RefCell::new(LastByName::values_only()),
+        budget: ExpansionBudget::default(),
+    };
     let closing = ClosingBraces::default();
     let mut position = 0;
     while position < text.len() {
@@ -56,19 +59,16 @@ pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'
     shell.loaded
 }
 
-#[derive(Default)]
 struct Shell<'t> {
     loaded: Vec<Entry<'t>>,
-    variables: HashMap<Cow<'t, str>, Cow<'t, str>>,
+    /// The variables set so far: the last value of each name in `loaded`.
+    variables: RefCell<LastByName<'t>>,
     budget: ExpansionBudget,
 }
 
 impl<'t> Shell<'t> {
     fn set(&mut self, name: Cow<'t, str>, value: Cow<'t, str>, at: usize) {
         let outcome = self.budget.outcome(value);
-        if let OutcomeOf::Value(value) = &outcome {
-            self.variables.insert(name.clone(), value.clone());
-        }
         self.loaded.push(Entry { name, at, outcome });
     }
 
@@ -91,7 +91,9 @@ impl<'t> Shell<'t> {
                     }
                     let value = self
                         .variables
-                        .get(name.as_str())
+                        .borrow_mut()
+                        .get(&self.loaded, name)
+                        .and_then(|entry| entry.outcome.value())
                         .filter(|value| !value.is_empty());
                     match (value, default) {
                         (Some(value), _) => {

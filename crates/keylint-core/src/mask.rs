@@ -95,6 +95,10 @@ pub fn escape_invisible(text: &str) -> String {
 /// characters, non-ASCII spaces, zero-width characters, bidi controls and the BOM.
 #[must_use]
 pub fn is_invisible(character: char) -> bool {
+    // Most characters are ASCII: the ranges below hold its controls but tab and line feed.
+    if character.is_ascii() {
+        return character.is_ascii_control() && !matches!(character, '\t' | '\n');
+    }
     matches!(character,
         '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{a0}'
         | '\u{ad}' | '\u{34f}' | '\u{61c}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'

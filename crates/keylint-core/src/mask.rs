@@ -256,7 +256,8 @@ pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
 /// `NAME=VALUE` (optionally quoted, blanks around `=`) in free text, as the ranges of the
 /// name and the value, left to right, each search going on after the value: what the
 /// pattern `(?-u:\b)([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*["']?([^\s"'`]+)` finds (a test
-/// checks it), without a regex engine's capture search, which ran over every line of a file.
+/// checks it). Written out: in a whole file nearly every line matches, and a regex
+/// search for capture groups per match is slow.
 fn named_values(text: &str) -> Vec<(Range<usize>, Range<usize>)> {
     let bytes = text.as_bytes();
     let is_word = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'_';

@@ -95,6 +95,10 @@ pub fn escape_invisible(text: &str) -> String {
 /// characters, non-ASCII spaces, zero-width characters, bidi controls and the BOM.
 #[must_use]
 pub fn is_invisible(character: char) -> bool {
+    // Most characters are ASCII: the ranges below hold its controls but tab and line feed.
+    if character.is_ascii() {
+        return character.is_ascii_control() && !matches!(character, '\t' | '\n');
+    }
     matches!(character,
         '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{a0}'
         | '\u{ad}' | '\u{34f}' | '\u{61c}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
@@ -219,11 +223,6 @@ static SECRET_PARAMETER: LazyLock<Regex> = LazyLock::new(|| {
 static BEARER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)bearer[ \t]+([A-Za-z0-9._~+/=\-]{8,})").expect("valid pattern")
 });
-/// `NAME=VALUE` (optionally quoted) in free text, judged by the name.
-static NAMED_VALUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?-u:\b)([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*["']?([^\s"'`]+)"#)
-        .expect("valid pattern")
-});
 
 /// The byte ranges of `text` that are secret-shaped, sorted and merged.
 #[must_use]
@@ -252,12 +251,11 @@ pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
     if text.contains('=') {
         ranges.extend(captures(&SECRET_PARAMETER, text));
         ranges.extend(
-            NAMED_VALUE
-                .captures_iter(text)
-                .filter(|found| is_secret_name(&found[1]))
-                .filter_map(|found| found.get(2))
-                .filter(|value| !is_masked_or_reference(value.as_str()))
-                .map(|value| value.range()),
+            named_values(text)
+                .into_iter()
+                .filter(|(name, _)| is_secret_name(&text[name.clone()]))
+                .map(|(_, value)| value)
+                .filter(|value| !is_masked_or_reference(&text[value.clone()])),
         );
     }
     if contains_ignore_ascii_case(text, "bearer") {
@@ -273,6 +271,61 @@ pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
         }
     }
     merged
+}
+
+/// `NAME=VALUE` (optionally quoted, blanks around `=`) in free text, as the ranges of the
+/// name and the value, left to right, each search going on after the value: what the
+/// pattern `(?-u:\b)([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*["']?([^\s"'`]+)` finds (a test
+/// checks it). Written out: in a whole file nearly every line matches, and a regex
+/// search for capture groups per match is slow.
+fn named_values(text: &str) -> Vec<(Range<usize>, Range<usize>)> {
+    let bytes = text.as_bytes();
+    let is_word = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'_';
+    let skip_blanks = |from: usize| {
+        from + bytes[from..]
+            .iter()
+            .take_while(|&&byte| byte == b' ' || byte == b'\t')
+            .count()
+    };
+    let mut found = Vec::new();
+    let mut start = 0;
+    while start < bytes.len() {
+        let first = bytes[start];
+        if !(first.is_ascii_alphabetic() || first == b'_')
+            || (start > 0 && is_word(bytes[start - 1]))
+        {
+            start += 1;
+            continue;
+        }
+        let name_end = start
+            + bytes[start..]
+                .iter()
+                .take_while(|&&byte| is_word(byte))
+                .count();
+        let equals = skip_blanks(name_end);
+        if bytes.get(equals) != Some(&b'=') {
+            start = name_end;
+            continue;
+        }
+        let mut value_start = skip_blanks(equals + 1);
+        if matches!(bytes.get(value_start), Some(b'"' | b'\'')) {
+            value_start += 1;
+        }
+        let value_end = text[value_start..]
+            .char_indices()
+            .find(|&(_, character)| {
+                character.is_whitespace() || matches!(character, '"' | '\'' | '`')
+            })
+            .map_or(text.len(), |(at, _)| value_start + at);
+        if value_end == value_start {
+            // Positions inside the name cannot start a name.
+            start = name_end;
+            continue;
+        }
+        found.push((start..name_end, value_start..value_end));
+        start = value_end;
+    }
+    found
 }
 
 fn captures<'t>(pattern: &Regex, text: &'t str) -> impl Iterator<Item = Range<usize>> + 't {
@@ -389,6 +442,39 @@ fn is_secret_token(token: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn named_values_are_what_the_pattern_finds() {
+        let pattern =
+            Regex::new(r#"(?-u:\b)([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*["']?([^\s"'`]+)"#)
+                .expect("valid pattern");
+        let alphabet = [
+            "A", "k", "_", "9", "=", " ", "\t", "\"", "'", "`", "\n", "-", "$", "é", "\u{a0}",
+            "\u{2003}", "KEY", "x=", " = ", "\"\"",
+        ];
+        // A fixed pseudo-random walk (xorshift), so a failure is reproducible.
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut with_pairs = 0;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            for _ in 0..state % 24 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(alphabet[(state % alphabet.len() as u64) as usize]);
+            }
+            let expected: Vec<(Range<usize>, Range<usize>)> = pattern
+                .captures_iter(&text)
+                .filter_map(|found| Some((found.get(1)?.range(), found.get(2)?.range())))
+                .collect();
+            assert_eq!(named_values(&text), expected, "{text:?}");
+            with_pairs += usize::from(!expected.is_empty());
+        }
+        assert!(with_pairs > 5_000, "the walk finds pairs: {with_pairs}");
+    }
 
     #[test]
     fn masks_by_prefix_tail_and_length() {

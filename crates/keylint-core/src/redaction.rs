@@ -53,7 +53,14 @@ fn is_secret_assignment(name: &str, value: &str) -> bool {
 /// `text` with every secret masked (prefix + `…` + last 4).
 #[must_use]
 pub fn redact_file(text: &str, kind: FileKind) -> Redacted {
-    redact_with(text, kind, |inner| {
+    redact_secrets(text, &secret_ranges_in_file(text, kind))
+}
+
+/// `text` with `secrets`, what [`secret_ranges_in_parsed`] judged secret in it, masked as
+/// [`redact_file`] masks them.
+#[must_use]
+pub fn redact_secrets(text: &str, secrets: &[Range<usize>]) -> Redacted {
+    redact_with(text, secrets, |inner| {
         mask_body(inner.trim_end_matches(['\r', '\n'])).unwrap_or_else(|| "…".to_string())
     })
 }
@@ -63,14 +70,21 @@ pub fn redact_file(text: &str, kind: FileKind) -> Redacted {
 /// SARIF fingerprints.
 #[must_use]
 pub fn redact_file_fully(text: &str, kind: FileKind) -> Redacted {
-    redact_with(text, kind, |_| "<secret>".to_string())
+    redact_with(text, &secret_ranges_in_file(text, kind), |_| {
+        "<secret>".to_string()
+    })
 }
 
 /// The byte ranges of `text` that a displayed file masks (sorted, not overlapping): the
 /// value of every assignment that is or may be a secret, and every secret-shaped token.
 #[must_use]
 pub fn secret_ranges_in_file(text: &str, kind: FileKind) -> Vec<Range<usize>> {
-    let parsed = ParsedFile::parse(kind, text);
+    secret_ranges_in_parsed(text, &ParsedFile::parse(kind, text))
+}
+
+/// [`secret_ranges_in_file`] on a parse of `text` the caller already has (the lint's).
+#[must_use]
+pub fn secret_ranges_in_parsed(text: &str, parsed: &ParsedFile) -> Vec<Range<usize>> {
     let mut ranges: Vec<Range<usize>> = parsed
         .assignments
         .iter()
@@ -91,11 +105,10 @@ pub fn secret_ranges_in_file(text: &str, kind: FileKind) -> Vec<Range<usize>> {
     merged
 }
 
-fn redact_with(text: &str, kind: FileKind, mask: impl Fn(&str) -> String) -> Redacted {
-    let merged = secret_ranges_in_file(text, kind);
-    let mut replacements: Vec<(Range<usize>, String)> = Vec::with_capacity(merged.len());
+fn redact_with(text: &str, secrets: &[Range<usize>], mask: impl Fn(&str) -> String) -> Redacted {
+    let mut replacements: Vec<(Range<usize>, String)> = Vec::with_capacity(secrets.len());
     let mut gap_start = 0;
-    for range in merged {
+    for range in secrets.iter().cloned() {
         invisible_characters(text, gap_start..range.start, &mut replacements);
         let secret = &text[range.clone()];
         // Keep quotes and line structure visible (a block scalar's value ends with its

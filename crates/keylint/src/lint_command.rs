@@ -10,8 +10,10 @@ use anyhow::{Result, bail};
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
+use keylint_core::assignment::ParsedFile;
 use keylint_core::consumer::Consumer;
 use keylint_core::mask::for_display;
+use keylint_core::redaction::secret_ranges_in_parsed;
 use keylint_core::rules::rule;
 use keylint_core::source::FileKind;
 use keylint_core::{Diagnostic, Severity};
@@ -274,6 +276,7 @@ pub fn run(args: &LintArgs) -> Result<u8> {
             .unwrap_or(Some(Severity::Warning)),
     };
     let load = |path: &PathBuf| load_file(&workspace, &discovery, stdin_text.as_ref(), path);
+    let shows_lines = args.format == Format::Human && !args.statistics && !args.diff;
     if is_streamed(args) {
         // Findings only, to standard output: each chunk of files is read, linted, drawn
         // and written before the next, so memory stays flat however big the tree.
@@ -284,7 +287,7 @@ pub fn run(args: &LintArgs) -> Result<u8> {
                 .par_iter()
                 .map(|path| {
                     let (path, kind, text) = load(path)?;
-                    lint_report(&path, kind, text, &workspace, &progress)
+                    lint_report(&path, kind, text, &workspace, shows_lines, &progress)
                 })
                 .collect::<Result<Vec<_>>>()?;
             summary.add(&Summary::of(&reports));
@@ -329,7 +332,7 @@ pub fn run(args: &LintArgs) -> Result<u8> {
                 }
                 unreadable => unreadable.clone(),
             };
-            lint_report(path, *kind, text, &linted, &progress)
+            lint_report(path, *kind, text, &linted, shows_lines, &progress)
         })
         .collect();
     progress.finish_and_clear();
@@ -436,10 +439,11 @@ fn lint_report(
     kind: FileKind,
     text: FileText,
     workspace: &Workspace,
+    shows_lines: bool,
     progress: &ProgressBar,
 ) -> Result<FileReport> {
     let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        report_file(path, kind, text, workspace)
+        report_file(path, kind, text, workspace, shows_lines)
     }));
     progress.inc(1);
     // The panic hook has said where; the run fails without showing this file's report.
@@ -610,15 +614,30 @@ fn fix_all(
         .collect())
 }
 
-fn report_file(path: &Path, kind: FileKind, text: FileText, workspace: &Workspace) -> FileReport {
+/// The findings of one file; with `shows_lines`, also what the human report masks in
+/// its source lines, judged on the lint's parse instead of parsing the file again.
+fn report_file(
+    path: &Path,
+    kind: FileKind,
+    text: FileText,
+    workspace: &Workspace,
+    shows_lines: bool,
+) -> FileReport {
     let shown = path.to_string_lossy().into_owned();
     match text {
-        FileText::Text(text) => FileReport {
-            diagnostics: workspace.lint(path, &text, kind),
-            path: shown,
-            text: Some(text),
-            kind,
-        },
+        FileText::Text(text) => {
+            let parsed = ParsedFile::parse(kind, &text);
+            let diagnostics = workspace.lint_parsed(path, &text, &parsed);
+            let secrets = (shows_lines && !diagnostics.is_empty())
+                .then(|| secret_ranges_in_parsed(&text, &parsed));
+            FileReport {
+                diagnostics,
+                path: shown,
+                text: Some(text),
+                kind,
+                secrets,
+            }
+        }
         FileText::Unreadable {
             message,
             breaks_loaders,
@@ -646,6 +665,7 @@ fn report_file(path: &Path, kind: FileKind, text: FileText, workspace: &Workspac
                 text: None,
                 kind,
                 diagnostics,
+                secrets: None,
             }
         }
     }

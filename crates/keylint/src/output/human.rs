@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use super::{FileReport, Summary, severity_style};
 use keylint_core::mask::for_display;
-use keylint_core::redaction::redact_file;
+use keylint_core::redaction::{redact_file, redact_secrets};
 
 /// Each finding with its source lines; the summary line is the caller's.
 pub fn render(reports: &[FileReport], color: bool) -> String {
@@ -40,7 +40,11 @@ fn render_file(renderer: &Renderer, report: &FileReport, color: bool) -> String 
         return out;
     };
     let index = LineIndex::new(text);
-    let redacted = redact_file(text, report.kind);
+    // Judged when linted, unless the file had no findings then (the probe adds some).
+    let redacted = match &report.secrets {
+        Some(secrets) => redact_secrets(text, secrets),
+        None => redact_file(text, report.kind),
+    };
     for diagnostic in &report.diagnostics {
         let start = index.position(text, diagnostic.range.start, ColumnUnit::Scalar);
         header(

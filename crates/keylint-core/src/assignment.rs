@@ -237,7 +237,7 @@ fn is_plain(text: &str, env: &EnvFile, simple_lines: &SimpleLines) -> bool {
                 StatementKind::Other => false,
                 StatementKind::Assignment(_) => {
                     simple_lines.at(statement.span.start).is_some_and(|line| {
-                        !line.export && line.quote.is_none() && line.comment.is_none()
+                        !line.export() && line.quote().is_none() && line.comment().is_none()
                     })
                 }
             })

@@ -542,8 +542,8 @@ fn classify(
     if content.starts_with('#') {
         return Some(!mentions_keylint);
     }
-    let simple = simple_line::at(text, range.start).filter(|simple| simple.end == range.end)?;
-    let raw = &text[simple.value_range.clone()];
+    let simple = simple_line::at(text, range.start).filter(|simple| simple.end() == range.end)?;
+    let raw = &text[simple.value_range()];
     Some(!mentions_keylint && is_inert(simple.name(text), raw, project, settings))
 }
 

@@ -191,7 +191,7 @@ pub(crate) fn rule_findings(
         settings,
         probed: input.probed,
         judged: consumers.judged(),
-        by_name: OnceLock::new(),
+        names: OnceLock::new(),
     };
     let rules: Vec<&RuleInfo> = RULES
         .iter()

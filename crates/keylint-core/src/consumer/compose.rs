@@ -67,7 +67,7 @@ fn parse<'t>(
                 at,
                 outcome: OutcomeOf::Value(line.value(text).into()),
             });
-            position = line.end;
+            position = line.end();
             continue;
         }
         let (name, after_name, bare) = locate_key_name(text, position)?;

@@ -128,8 +128,8 @@ impl<'t> Iterator for LogicalLines<'t> {
                 return None;
             }
             if let Some(simple) = self.simple_lines.at(start) {
-                self.position = simple.end;
-                let line = &self.text[start..simple.end];
+                self.position = simple.end();
+                let line = &self.text[start..simple.end()];
                 let end = start + line.strip_suffix('\n').unwrap_or(line).len();
                 return Some(LogicalLine {
                     range: start..end,

@@ -67,8 +67,7 @@ fn parse<'t>(
             // godotenv cuts at the *last* blank-then-`#`: a comment holding another one
             // is not cut where the other loaders cut it.
             && line
-                .comment
-                .as_ref()
+                .comment()
                 .is_none_or(|comment| !text[comment.start + 1..comment.end].contains('#'))
         {
             let name = Cow::Borrowed(line.name(text));
@@ -79,7 +78,7 @@ fn parse<'t>(
                 at,
                 outcome: OutcomeOf::Value(value),
             });
-            position = line.end;
+            position = line.end();
             continue;
         }
         let (name, value_start) = locate_key_name(text, position)?;

@@ -67,7 +67,7 @@ fn read<'t>(
                     at: normalized.original_offset(position),
                     outcome: OutcomeOf::Value(line.value(text).into()),
                 });
-                position = line.end;
+                position = line.end();
                 continue;
             }
             if let Some((name, raw, end)) = unquoted_line(text, position) {

@@ -127,7 +127,7 @@ fn statements<'t>(
                 normalized.original_offset(mark),
                 Parsed::Binding { name, value },
             ));
-            reader.position = line.end;
+            reader.position = line.end();
             continue;
         }
         let at = skip_space(text, mark, is_space);

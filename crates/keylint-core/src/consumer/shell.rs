@@ -37,7 +37,7 @@ pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'
     while position < text.len() {
         if let Some(line) = simple_lines.at(position) {
             shell.set(line.name(text).into(), line.value(text).into(), position);
-            position = line.end;
+            position = line.end();
             continue;
         }
         match Command::parse(text, position, &closing) {

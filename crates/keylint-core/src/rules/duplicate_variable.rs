@@ -1,6 +1,7 @@
 //! KL202 duplicate-variable: the same variable set twice with different values.
 
 use std::cell::OnceCell;
+use std::fmt::Write as _;
 
 use crate::assignment::{Assignment, Origin};
 use crate::consumer::{Consumer, Outcome};
@@ -65,7 +66,7 @@ OPENAI_API_KEY=sk-proj-new…
             ) {
                 continue;
             }
-            let copies = copies(ctx, assignment);
+            let copies = copies(ctx, index);
             // One finding per name, on its last copy.
             if copies.clone().nth(1).is_none() || copies.clone().next_back() != Some(index) {
                 continue;
@@ -108,39 +109,48 @@ OPENAI_API_KEY=sk-proj-new…
                 continue;
             }
             winners.sort_by_key(|(line, _)| *line);
-            let copy_lines: Vec<String> = copies
-                .iter()
-                .map(|&copy| line_of(copy).to_string())
-                .collect();
-            let times = match copies.len() {
-                2 => "twice".to_string(),
-                count => format!("{count} times"),
-            };
-            let uses: Vec<String> = winners
-                .iter()
-                .map(|(line, consumers)| {
-                    let verb = if consumers.len() == 1 { "uses" } else { "use" };
-                    // Compose reads the `environment:` list; "YAML" would say nothing.
-                    let who = if assignment.origin == Origin::ComposeList {
-                        "Compose".to_string()
+            // Written into one buffer: on a file with many copies these messages are long.
+            let mut message = String::with_capacity(160 + 8 * copies.len() + 100 * winners.len());
+            message.push_str(&assignment.name);
+            message.push_str(" is set ");
+            match copies.len() {
+                2 => message.push_str("twice"),
+                count => write!(message, "{count} times").expect("writing to a String"),
+            }
+            if let (Origin::ComposeList, Some(service)) = (&assignment.origin, &assignment.scope) {
+                write!(message, " in the environment of service `{service}`")
+                    .expect("writing to a String");
+            }
+            message.push_str(" (lines ");
+            for (position, &copy) in copies.iter().enumerate() {
+                if position > 0 {
+                    message.push_str(if position + 1 == copies.len() {
+                        " and "
                     } else {
-                        join_names(consumers.iter().copied())
-                    };
-                    format!("{who} {verb} line {line}")
-                })
-                .collect();
-            let place = match (&assignment.origin, &assignment.scope) {
-                (Origin::ComposeList, Some(service)) => {
-                    format!(" in the environment of service `{service}`")
+                        ", "
+                    });
                 }
-                _ => String::new(),
-            };
-            let message = format!(
-                "{} is set {times}{place} (lines {}) with different values: {} — keep only the one you mean",
-                assignment.name,
-                join_words(&copy_lines),
-                uses.join(", ")
-            );
+                push_number(&mut message, line_of(copy));
+            }
+            message.push_str(") with different values: ");
+            for (position, (line, consumers)) in winners.iter().enumerate() {
+                if position > 0 {
+                    message.push_str(", ");
+                }
+                // Compose reads the `environment:` list; "YAML" would say nothing.
+                if assignment.origin == Origin::ComposeList {
+                    message.push_str("Compose");
+                } else {
+                    message.push_str(&join_names(consumers.iter().copied()));
+                }
+                message.push_str(if consumers.len() == 1 {
+                    " uses line "
+                } else {
+                    " use line "
+                });
+                push_number(&mut message, *line);
+            }
+            message.push_str(" — keep only the one you mean");
             out.push(Self::diagnostic(
                 Self::SEVERITY,
                 assignment.name_range.clone(),
@@ -173,22 +183,23 @@ fn group_key(assignment: &Assignment) -> Option<(&str, Option<&str>, bool)> {
     ))
 }
 
-/// The indices of the copies of `assignment`'s variable ([`same_variable`]), in file order.
+/// The indices of the copies of assignment `index`'s variable ([`same_variable`]), in
+/// file order.
 fn copies<'a>(
     ctx: &'a Context,
-    assignment: &'a Assignment,
+    index: usize,
 ) -> impl DoubleEndedIterator<Item = usize> + Clone + 'a {
-    ctx.named(&assignment.name, assignment.scope.as_deref())
+    let assignment = &ctx.assignments()[index];
+    ctx.named_like(index)
         .iter()
         .copied()
-        .filter(|&other| same_variable(assignment, &ctx.assignments()[other]))
+        .filter(move |&other| same_variable(assignment, &ctx.assignments()[other]))
 }
 
 /// Whether another copy of assignment `index`'s variable is the one `consumer` keeps:
 /// value rules judge only the copy a program actually uses.
 pub(crate) fn is_overridden(ctx: &Context, index: usize, consumer: Consumer) -> bool {
-    let assignment = &ctx.assignments()[index];
-    let mut read = copies(ctx, assignment).filter(|&other| {
+    let mut read = copies(ctx, index).filter(|&other| {
         ctx.parsed
             .outcome(other, consumer)
             .is_some_and(|outcome| outcome.value().is_some())
@@ -212,13 +223,21 @@ pub(crate) fn push_once(out: &mut Vec<Diagnostic>, diagnostic: Diagnostic) {
     }
 }
 
-/// "2, 5 and 7".
-fn join_words(words: &[String]) -> String {
-    match words {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+/// Appends `number` in decimal, without the formatting machinery of `write!`: a long
+/// message holds many line numbers.
+fn push_number(out: &mut String, number: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = number;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
     }
+    out.push_str(std::str::from_utf8(&digits[start..]).expect("ASCII digits"));
 }
 
 /// Compose: a variable a service gets from `environment:` and from an `env_file:` (or

@@ -162,7 +162,14 @@ fn first_keeping_cr<'a>(ctx: &'a Context) -> Option<(&'a Assignment, Judgement)>
 }
 
 fn crlf_line_endings(ctx: &Context) -> Option<Diagnostic> {
-    ctx.text.find("\r\n")?;
+    // A search for `\r` (memchr) settles most files at once.
+    let crlf = ctx
+        .text
+        .match_indices('\r')
+        .any(|(at, _)| ctx.text[at + 1..].starts_with('\n'));
+    if !crlf {
+        return None;
+    }
     let (assignment, judgement) = first_keeping_cr(ctx)?;
     // The provider keys it breaks come first, and the finding points at the first of
     // them: that is the value whose `\r` makes requests fail.
@@ -269,23 +276,35 @@ enum Place {
 }
 
 fn characters(ctx: &Context, index: usize, assignment: &Assignment, out: &mut Vec<Diagnostic>) {
-    let mut places = vec![
-        (Place::Name, assignment.name_range.clone()),
-        (Place::Value, assignment.value_range.clone()),
+    let written = match (&assignment.origin, &ctx.parsed.env) {
+        (Origin::EnvFile { statement }, Some(env)) => match &env.statements[*statement].kind {
+            StatementKind::Assignment(written) => Some(written),
+            _ => None,
+        },
+        _ => None,
+    };
+    let places = [
+        (Place::Name, Some(assignment.name_range.clone())),
+        (Place::Value, Some(assignment.value_range.clone())),
+        (
+            Place::Separator,
+            written.map(|written| written.separator.clone()),
+        ),
+        (
+            Place::Value,
+            written.map(|written| written.trailing_blanks.clone()),
+        ),
     ];
-    if let (Origin::EnvFile { statement }, Some(env)) = (&assignment.origin, &ctx.parsed.env)
-        && let StatementKind::Assignment(written) = &env.statements[*statement].kind
-    {
-        places.push((Place::Separator, written.separator.clone()));
-        places.push((Place::Value, written.trailing_blanks.clone()));
-    }
-    if assignment.origin == Origin::SecretData {
-        // base64 text: what it decodes to is not in the source.
-        places.retain(|(place, _)| *place == Place::Name);
-    }
     // Asked only when a value has a character that may be deliberate in text.
     let mut secret: Option<bool> = None;
     for (place, range) in places {
+        let Some(range) = range else {
+            continue;
+        };
+        // base64 text: what it decodes to is not in the source.
+        if assignment.origin == Origin::SecretData && place != Place::Name {
+            continue;
+        }
         for run in invisible_runs(ctx.slice(range.clone()), range.start) {
             let text = ctx.slice(run.clone());
             let always = text.chars().all(is_never_deliberate);

@@ -178,6 +178,10 @@ fn near_miss(name: &str) -> Option<(&'static str, Slip)> {
 /// long name, or `API_TOKEN` for `API_KEY`. Extensions (`OPENAI_API_KEY_2`,
 /// `OPENAI_API_KEYS`) and truncations are other variables.
 fn near_miss_among<'a>(name: &str, candidates: &[(&'a str, String)]) -> Option<(&'a str, Slip)> {
+    // Most projects' code reads no names: nothing to compare, no name to normalize.
+    if candidates.is_empty() {
+        return None;
+    }
     let candidate = normalized(name);
     let digits = candidate
         .chars()

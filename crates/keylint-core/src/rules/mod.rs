@@ -216,13 +216,17 @@ pub struct Context<'a> {
     pub(crate) judged: Vec<Consumer>,
     /// Assignment indices by name and scope, built on first use: looking a sibling up by
     /// scanning every assignment made each rule quadratic in the file's length.
-    pub(crate) by_name: OnceLock<HashMap<&'a str, Vec<Copies<'a>>>>,
+    pub(crate) names: OnceLock<Names<'a>>,
 }
 
-/// The assignments to one name in one scope, in file order.
-pub(crate) struct Copies<'a> {
-    scope: Option<&'a str>,
-    indices: Vec<usize>,
+/// The assignments grouped by name and scope.
+pub(crate) struct Names<'a> {
+    /// For each name, its group in each scope.
+    by_name: HashMap<&'a str, Vec<(Option<&'a str>, usize)>>,
+    /// Each group's assignment indices, in file order.
+    groups: Vec<Vec<usize>>,
+    /// Each assignment's group: a rule that holds an index needs no hashing.
+    group_of: Vec<usize>,
 }
 
 /// Whether a mistake is in syntax a user writes on purpose (quotes, `export`), which
@@ -312,28 +316,48 @@ impl Context<'_> {
         }
     }
 
+    fn names(&self) -> &Names<'_> {
+        self.names.get_or_init(|| {
+            let mut names = Names {
+                by_name: HashMap::new(),
+                groups: Vec::new(),
+                group_of: Vec::with_capacity(self.parsed.assignments.len()),
+            };
+            for (index, assignment) in self.parsed.assignments.iter().enumerate() {
+                let scope = assignment.scope.as_deref();
+                let scopes = names.by_name.entry(assignment.name.as_str()).or_default();
+                let group = match scopes.iter().find(|(other, _)| *other == scope) {
+                    Some(&(_, group)) => group,
+                    None => {
+                        names.groups.push(Vec::new());
+                        scopes.push((scope, names.groups.len() - 1));
+                        names.groups.len() - 1
+                    }
+                };
+                names.groups[group].push(index);
+                names.group_of.push(group);
+            }
+            names
+        })
+    }
+
     /// The indices of the assignments to `name` in `scope`, in file order.
     #[must_use]
     pub fn named(&self, name: &str, scope: Option<&str>) -> &[usize] {
-        let by_name = self.by_name.get_or_init(|| {
-            let mut by_name: HashMap<&str, Vec<Copies>> = HashMap::new();
-            for (index, assignment) in self.parsed.assignments.iter().enumerate() {
-                let scope = assignment.scope.as_deref();
-                let scopes = by_name.entry(assignment.name.as_str()).or_default();
-                match scopes.iter_mut().find(|copies| copies.scope == scope) {
-                    Some(copies) => copies.indices.push(index),
-                    None => scopes.push(Copies {
-                        scope,
-                        indices: vec![index],
-                    }),
-                }
-            }
-            by_name
-        });
-        by_name
+        let names = self.names();
+        names
+            .by_name
             .get(name)
-            .and_then(|scopes| scopes.iter().find(|copies| copies.scope == scope))
-            .map_or(&[], |copies| copies.indices.as_slice())
+            .and_then(|scopes| scopes.iter().find(|(other, _)| *other == scope))
+            .map_or(&[], |&(_, group)| names.groups[group].as_slice())
+    }
+
+    /// The indices of the assignments to assignment `index`'s name in its scope (`index`
+    /// included), in file order: [`Context::named`] for an assignment.
+    #[must_use]
+    pub fn named_like(&self, index: usize) -> &[usize] {
+        let names = self.names();
+        &names.groups[names.group_of[index]]
     }
 
     /// Asks `broken` of every judged consumer's outcome for assignment `index`.

@@ -109,7 +109,7 @@ pub(crate) fn parse_with(text: &str, simple_lines: &SimpleLines) -> EnvFile {
     let mut position = 0;
     while position < text.len() {
         let statement = match simple_lines.at(position) {
-            Some(line) => simple_statement(line.clone()),
+            Some(line) => simple_statement(line),
             None => parse_statement(text, position, bom.as_ref().filter(|_| position == 0)),
         };
         position = statement.span.end;
@@ -119,29 +119,28 @@ pub(crate) fn parse_with(text: &str, simple_lines: &SimpleLines) -> EnvFile {
 }
 
 /// A simple line (most lines of most files), read without the general scanner.
-fn simple_statement(line: SimpleLine) -> Statement {
-    let start = line.start;
-    let value = line.value_range;
-    let (trailing_end, content_end) = line
-        .comment
-        .as_ref()
-        .map_or((value.end, value.end), |comment| {
-            (comment.start, comment.end)
-        });
+fn simple_statement(line: &SimpleLine) -> Statement {
+    let start = line.start();
+    let name = line.name_range();
+    let value = line.value_range();
+    let comment = line.comment();
+    let (trailing_end, content_end) = comment.as_ref().map_or((value.end, value.end), |comment| {
+        (comment.start, comment.end)
+    });
     Statement {
-        span: start..line.end,
+        span: start..line.end(),
         content_start: start,
         kind: StatementKind::Assignment(EnvAssignment {
-            export: line.export.then_some(start..line.name_range.start),
-            separator: line.name_range.end..value.start,
-            name: line.name_range,
+            export: line.export().then_some(start..name.start),
+            separator: name.end..value.start,
+            name,
             separator_char: '=',
-            quote: line.quote,
-            closed: line.quote.is_some(),
+            quote: line.quote(),
+            closed: line.quote().is_some(),
             after_quote: None,
             trailing_blanks: value.end..trailing_end,
-            comment: line.comment,
-            line_ending: content_end..line.end,
+            comment,
+            line_ending: content_end..line.end(),
             value,
         }),
     }
@@ -381,7 +380,7 @@ mod tests {
         while position < text.len() {
             let line =
                 crate::syntax::simple_line::at(text, position).expect("every line is simple");
-            let fast = simple_statement(line);
+            let fast = simple_statement(&line);
             assert_eq!(fast, parse_statement(text, position, None));
             position = fast.span.end;
         }

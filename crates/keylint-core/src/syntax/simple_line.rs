@@ -19,34 +19,73 @@ use std::ops::Range;
 
 use super::dotenv::Quote;
 
-/// One simple line, as offsets into its text.
+/// One simple line, as offsets into its text: the rest follows from the syntax (the name
+/// starts after `export `, the value after `=`, a comment after one space). `u32` keeps
+/// the table small; a text too long for it has no simple lines ([`at`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct SimpleLine {
     /// Offset of the line's first byte.
-    pub start: usize,
+    start: u32,
+    name_end: u32,
+    /// After the value as written, quotes included.
+    value_end: u32,
+    /// Before the `\n`, or the end of the text.
+    content_end: u32,
     /// Written with a leading `export `.
-    pub export: bool,
-    pub name_range: Range<usize>,
-    /// The value as written, quotes included, comment excluded.
-    pub value_range: Range<usize>,
-    pub quote: Option<Quote>,
-    /// ` # comment`, from the `#` to the end of the line.
-    pub comment: Option<Range<usize>>,
-    /// Offset just after the line's `\n`, or the end of the text.
-    pub end: usize,
+    export: bool,
+    quote: Option<Quote>,
+    /// Has a ` # comment`, from after the value's space to `content_end`.
+    comment: bool,
+    /// Ends with a `\n` (else at the end of the text).
+    newline: bool,
 }
 
 impl SimpleLine {
+    /// Offset of the line's first byte.
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    /// Offset just after the line's `\n`, or the end of the text.
+    pub fn end(&self) -> usize {
+        self.content_end as usize + usize::from(self.newline)
+    }
+
+    /// Written with a leading `export `.
+    pub fn export(&self) -> bool {
+        self.export
+    }
+
+    pub fn quote(&self) -> Option<Quote> {
+        self.quote
+    }
+
+    pub fn name_range(&self) -> Range<usize> {
+        let start = self.start() + if self.export { "export ".len() } else { 0 };
+        start..self.name_end as usize
+    }
+
+    /// The value as written, quotes included, comment excluded.
+    pub fn value_range(&self) -> Range<usize> {
+        self.name_end as usize + 1..self.value_end as usize
+    }
+
+    /// ` # comment`, from the `#` to the end of the line.
+    pub fn comment(&self) -> Option<Range<usize>> {
+        self.comment
+            .then(|| self.value_end as usize + 1..self.content_end as usize)
+    }
+
     pub fn name<'a>(&self, text: &'a str) -> &'a str {
-        &text[self.name_range.clone()]
+        &text[self.name_range()]
     }
 
     /// What a dotenv loader or a shell gives the program: the value without its quotes.
     pub fn value<'a>(&self, text: &'a str) -> &'a str {
-        let range = &self.value_range;
+        let range = self.value_range();
         match self.quote {
             Some(_) => &text[range.start + 1..range.end - 1],
-            None => &text[range.clone()],
+            None => &text[range],
         }
     }
 }
@@ -95,19 +134,19 @@ pub(crate) struct Cursor<'t> {
 impl<'t> Cursor<'t> {
     /// The simple line starting at `position`: only ever at the start of a line.
     pub fn at(&mut self, position: usize) -> Option<&'t SimpleLine> {
-        if self.next > 0 && self.lines[self.next - 1].start >= position {
-            self.next = self.lines.partition_point(|line| line.start < position);
+        if self.next > 0 && self.lines[self.next - 1].start() >= position {
+            self.next = self.lines.partition_point(|line| line.start() < position);
         }
         while self
             .lines
             .get(self.next)
-            .is_some_and(|line| line.start < position)
+            .is_some_and(|line| line.start() < position)
         {
             self.next += 1;
         }
         self.lines
             .get(self.next)
-            .filter(|line| line.start == position)
+            .filter(|line| line.start() == position)
     }
 }
 
@@ -167,7 +206,7 @@ pub(crate) fn at(text: &str, start: usize) -> Option<SimpleLine> {
             (None, end)
         }
     };
-    let mut comment = None;
+    let mut comment = false;
     let mut content_end = value_end;
     if quote.is_none() && value_end > value_start && bytes.get(value_end) == Some(&b' ') {
         // One space exactly: after two, dotenvy's line joiner (`eval_end_state`) no longer
@@ -177,21 +216,24 @@ pub(crate) fn at(text: &str, start: usize) -> Option<SimpleLine> {
             return None;
         }
         content_end = hash + count(&bytes[hash..], |byte| byte != b'\n' && byte != b'\r');
-        comment = Some(hash..content_end);
+        comment = true;
     }
-    let end = match bytes.get(content_end) {
-        None => content_end,
-        Some(b'\n') => content_end + 1,
+    let newline = match bytes.get(content_end) {
+        None => false,
+        Some(b'\n') => true,
         Some(_) => return None,
     };
+    // Every offset is at most `content_end`.
+    let offset = |offset: usize| u32::try_from(offset).ok();
     Some(SimpleLine {
-        start,
+        start: offset(start)?,
+        name_end: offset(name_end)?,
+        value_end: offset(value_end)?,
+        content_end: offset(content_end)?,
         export,
-        name_range: name_start..name_end,
-        value_range: value_start..value_end,
         quote,
         comment,
-        end,
+        newline,
     })
 }
 
@@ -217,28 +259,28 @@ mod tests {
         let text = "A=b=c:d\nexport KEY='my app'\nB=\"x.y\"\nEMPTY=\n";
         let first = at(text, 0).unwrap();
         assert_eq!(
-            (first.name(text), first.value(text), first.end),
+            (first.name(text), first.value(text), first.end()),
             ("A", "b=c:d", 8)
         );
         let second = at(text, 8).unwrap();
-        assert!(second.export);
+        assert!(second.export());
         assert_eq!((second.name(text), second.value(text)), ("KEY", "my app"));
-        assert_eq!(&text[second.value_range.clone()], "'my app'");
-        let third = at(text, second.end).unwrap();
+        assert_eq!(&text[second.value_range()], "'my app'");
+        let third = at(text, second.end()).unwrap();
         assert_eq!(
-            (third.value(text), third.quote),
+            (third.value(text), third.quote()),
             ("x.y", Some(Quote::Double))
         );
-        let empty = at(text, third.end).unwrap();
+        let empty = at(text, third.end()).unwrap();
         assert_eq!(
-            (empty.name(text), empty.value(text), empty.end),
+            (empty.name(text), empty.value(text), empty.end()),
             ("EMPTY", "", text.len())
         );
-        assert_eq!(at("A=1", 0).unwrap().end, 3);
+        assert_eq!(at("A=1", 0).unwrap().end(), 3);
         let commented = "A=b # it's é $X\nB=1";
         let line = at(commented, 0).unwrap();
         assert_eq!(
-            (line.value(commented), line.comment.clone(), line.end),
+            (line.value(commented), line.comment(), line.end()),
             ("b", Some(4..16), 17)
         );
     }
@@ -247,7 +289,7 @@ mod tests {
     fn the_table_holds_the_simple_line_of_every_line_start() {
         let text = "A=1\nB='x\nC=2\n\nexport D=\"y z\"\nE\nF=3";
         let lines = SimpleLines::new(text);
-        let starts: Vec<usize> = lines.lines.iter().map(|line| line.start).collect();
+        let starts: Vec<usize> = lines.lines.iter().map(SimpleLine::start).collect();
         assert_eq!(starts, [0, 9, 14, 31]);
         let mut cursor = lines.cursor();
         for start in 0..text.len() {

@@ -230,6 +230,23 @@ impl Session {
         result
     }
 
+    /// `textDocument/references` at `offset` of the project's `.env` (whose text is `text`).
+    async fn references_in_env(
+        &mut self,
+        text: &str,
+        offset: usize,
+        include_declaration: bool,
+    ) -> Value {
+        self.at(
+            "textDocument/references",
+            ".env",
+            text,
+            offset,
+            json!({"context": {"includeDeclaration": include_declaration}}),
+        )
+        .await
+    }
+
     /// `(path, range)` of each location, paths relative to the project.
     fn places(&self, locations: &Value) -> Vec<(String, Value)> {
         locations
@@ -355,13 +372,7 @@ async fn navigate(language: &'static Language) {
         "OPENAI_API_KEY",
     );
     let references = session
-        .at(
-            "textDocument/references",
-            ".env",
-            &env_text,
-            name_in_env.start + 2,
-            json!({"context": {"includeDeclaration": false}}),
-        )
+        .references_in_env(&env_text, name_in_env.start + 2, false)
         .await;
     let mut found = session.places(&references);
     found.sort_by_key(|(path, range)| (path.clone(), range.to_string()));
@@ -369,13 +380,7 @@ async fn navigate(language: &'static Language) {
     expected.sort_by_key(|(path, range)| (path.clone(), range.to_string()));
     assert_eq!(found, expected, "{references}");
     let references = session
-        .at(
-            "textDocument/references",
-            ".env",
-            &env_text,
-            name_in_env.start,
-            json!({"context": {"includeDeclaration": true}}),
-        )
+        .references_in_env(&env_text, name_in_env.start, true)
         .await;
     let found = session.places(&references);
     for place in [read, compose_use, workflow_use]
@@ -580,13 +585,7 @@ async fn navigate_without_a_loader(language: &'static Language) {
     session.open(".env", &env_text).await;
     let name_in_env = range_in(&env_text, "\nOPENAI_API_KEY=", "OPENAI_API_KEY");
     let references = session
-        .at(
-            "textDocument/references",
-            ".env",
-            &env_text,
-            name_in_env.start,
-            json!({"context": {"includeDeclaration": false}}),
-        )
+        .references_in_env(&env_text, name_in_env.start, false)
         .await;
     let read = session.place(path, context, name);
     assert!(session.places(&references).contains(&read), "{references}");
@@ -683,13 +682,7 @@ async fn a_key_used_as_a_name_shows_nowhere() {
         .await;
     assert_eq!(session.places(&definition).len(), 1, "{definition}");
     let references = session
-        .at(
-            "textDocument/references",
-            ".env",
-            &env_text,
-            env_text.find(&key).unwrap(),
-            json!({"context": {"includeDeclaration": true}}),
-        )
+        .references_in_env(&env_text, env_text.find(&key).unwrap(), true)
         .await;
     assert_eq!(session.places(&references).len(), 2, "{references}");
     // Compose does not set it, so only the masker keeps it out of the list.

@@ -154,6 +154,12 @@ fn env_file_flag_names(text: &str, name: &str) -> bool {
 /// Paths a compose file lists under `env_file:` (string, list, or `{path, required}`).
 #[must_use]
 pub fn compose_env_files(compose_path: &Path, text: &str) -> Vec<std::path::PathBuf> {
+    // The key is spelt out unless a quoted key escapes a character of it; without either
+    // there is nothing to find, and the YAML parse is most of the cost (the server asks
+    // on every edit of an env file beside a long Compose file).
+    if !text.contains("env_file") && !text.contains('\\') {
+        return Vec::new();
+    }
     let file = yaml::parse(text);
     compose_env_file_entries(&file)
         .iter()
@@ -283,5 +289,22 @@ mod tests {
         assert_eq!(from_code("deploy/prod.env"), vec![Consumer::Dotenvy]);
         assert_eq!(from_code("other/.env").len(), Consumer::COMMON.len());
         assert!(consumers(".env.example", &[("compose.yaml", "services: {}\n")]).len() == 6);
+    }
+
+    #[test]
+    fn env_file_key_is_found_spelt_out_or_escaped() {
+        let compose = Path::new("compose.yaml");
+        for text in [
+            "services:\n  a:\n    env_file: [api.env]\n",
+            "services:\n  a:\n    \"env\\x5ffile\": api.env\n",
+            "services:\n  a:\n    \"env\\u005Ffile\": api.env\n",
+        ] {
+            assert_eq!(
+                compose_env_files(compose, text),
+                [Path::new("api.env")],
+                "{text}"
+            );
+        }
+        assert!(compose_env_files(compose, "services:\n  a:\n    image: x\n").is_empty());
     }
 }

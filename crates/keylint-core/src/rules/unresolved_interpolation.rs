@@ -62,9 +62,9 @@ services:
         let Some(yaml) = &ctx.parsed.yaml else {
             return;
         };
-        let Some(sources) = EnvSources::load(ctx) else {
-            return;
-        };
+        // Read the env files only once a reference needs them: most Compose files have
+        // none, and the server lints a file again on every edit.
+        let mut sources: Option<Option<EnvSources>> = None;
         // Compose interpolates every value, never a mapping key; an anchored value is
         // checked once, where it is written (aliases are skipped).
         let scalars = yaml.documents.iter().flat_map(Node::value_scalars);
@@ -79,6 +79,9 @@ services:
                 let shown = &written[reference.range.clone()];
                 let range = scalar.span.start + reference.range.start
                     ..scalar.span.start + reference.range.end;
+                let Some(sources) = sources.get_or_insert_with(|| EnvSources::load(ctx)) else {
+                    return;
+                };
                 let key_like = is_key_name(name) || ctx.key_variable_provider(name).is_some();
                 let diagnostic = match sources.lookup(name) {
                     Lookup::Set | Lookup::FromShell => continue,

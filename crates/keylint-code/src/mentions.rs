@@ -9,16 +9,41 @@ use std::collections::HashSet;
 /// `_` and an upper-case letter (`OPENAI_APIKEY`, `AzureOpenAI__ApiKey`), each once.
 /// Plain words and lower-case identifiers are left out: env names are written that way,
 /// and keeping every identifier would cost memory on large trees.
+///
+/// A byte scan: every byte of a multi-byte character is outside the ASCII word bytes, so
+/// runs start and end on character boundaries. A word is copied only the first time.
 #[must_use]
-pub fn mentioned_names(text: &str) -> HashSet<&str> {
-    text.split(|character: char| !(character.is_ascii_alphanumeric() || character == '_'))
-        .filter(|word| {
-            word.len() >= 4
-                && word.contains('_')
-                && word.bytes().any(|byte| byte.is_ascii_uppercase())
-                && !word.as_bytes()[0].is_ascii_digit()
-        })
-        .collect()
+pub fn mentioned_names(text: &str) -> HashSet<String> {
+    let bytes = text.as_bytes();
+    let mut names = HashSet::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        if !is_word_byte(bytes[at]) {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        let (mut underscore, mut upper) = (false, false);
+        while at < bytes.len() && is_word_byte(bytes[at]) {
+            underscore |= bytes[at] == b'_';
+            upper |= bytes[at].is_ascii_uppercase();
+            at += 1;
+        }
+        let word = &text[start..at];
+        if underscore
+            && upper
+            && word.len() >= 4
+            && !bytes[start].is_ascii_digit()
+            && !names.contains(word)
+        {
+            names.insert(word.to_string());
+        }
+    }
+    names
+}
+
+fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_'
 }
 
 #[cfg(test)]
@@ -28,7 +53,7 @@ mod tests {
     #[test]
     fn variable_like_words_anywhere_in_the_text() {
         let text = "KEYS = {\"openai\": \"OPENAI_APIKEY\"}\nfor n in ['AzureOpenAI__ApiKey', 'x_y']:\n    # 1_000 DEBUG snake_case\n    f\"{PREFIX}_API_KEY\"\n";
-        let mut found: Vec<&str> = mentioned_names(text).into_iter().collect();
+        let mut found: Vec<String> = mentioned_names(text).into_iter().collect();
         found.sort_unstable();
         assert_eq!(found, ["AzureOpenAI__ApiKey", "OPENAI_APIKEY", "_API_KEY"]);
     }

@@ -108,11 +108,11 @@ impl Language {
             .markers()
             .iter()
             .chain(extra)
-            .flat_map(|marker| text.match_indices(marker).map(|(offset, _)| offset))
+            .flat_map(|marker| memchr::memmem::find_iter(text.as_bytes(), marker))
             .collect();
         if self == Language::CSharp {
             let lower = text.to_ascii_lowercase();
-            hits.extend(lower.match_indices("config").map(|(offset, _)| offset));
+            hits.extend(memchr::memmem::find_iter(lower.as_bytes(), "config"));
         }
         hits.sort_unstable();
         windows::windows(self, text, &hits)

@@ -10,34 +10,37 @@ use std::collections::HashSet;
 /// Plain words and lower-case identifiers are left out: env names are written that way,
 /// and keeping every identifier would cost memory on large trees.
 ///
-/// A byte scan: every byte of a multi-byte character is outside the ASCII word bytes, so
-/// runs start and end on character boundaries. A word is copied only the first time.
+/// Every such word holds an `_`: the scan jumps from one `_` to the next and
+/// looks at the word around it. Every byte of a multi-byte character is outside the ASCII
+/// word bytes, so words start and end on character boundaries. A word is copied only the
+/// first time.
 #[must_use]
 pub fn mentioned_names(text: &str) -> HashSet<String> {
     let bytes = text.as_bytes();
     let mut names = HashSet::new();
-    let mut at = 0;
-    while at < bytes.len() {
-        if !is_word_byte(bytes[at]) {
-            at += 1;
+    let mut from = 0;
+    for underscore in memchr::memchr_iter(b'_', bytes) {
+        if underscore < from {
             continue;
         }
-        let start = at;
-        let (mut underscore, mut upper) = (false, false);
-        while at < bytes.len() && is_word_byte(bytes[at]) {
-            underscore |= bytes[at] == b'_';
-            upper |= bytes[at].is_ascii_uppercase();
-            at += 1;
-        }
-        let word = &text[start..at];
-        if underscore
-            && upper
-            && word.len() >= 4
+        // `from` is 0 or the end of the last word: the word starts after it.
+        let start = bytes[from..underscore]
+            .iter()
+            .rposition(|&byte| !is_word_byte(byte))
+            .map_or(from, |before| from + before + 1);
+        let end = bytes[underscore..]
+            .iter()
+            .position(|&byte| !is_word_byte(byte))
+            .map_or(bytes.len(), |after| underscore + after);
+        let word = &text[start..end];
+        if word.len() >= 4
             && !bytes[start].is_ascii_digit()
+            && word.bytes().any(|byte| byte.is_ascii_uppercase())
             && !names.contains(word)
         {
             names.insert(word.to_string());
         }
+        from = end;
     }
     names
 }

@@ -52,7 +52,7 @@ fn layout(language: Language) -> Option<Layout> {
 /// Byte offsets of the starts of the lines of `text`.
 fn line_starts(text: &str) -> Vec<usize> {
     std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(index, _)| index + 1))
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|index| index + 1))
         .filter(|&start| start < text.len())
         .collect()
 }
@@ -132,7 +132,7 @@ fn line_windows(text: &str, hits: &[usize], layout: &Layout) -> Vec<Range<usize>
 pub(crate) fn included_ranges(text: &str, windows: &[Range<usize>]) -> Vec<tree_sitter::Range> {
     // Every line start, the one just past a final newline too: its row is the end's.
     let starts: Vec<usize> = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(index, _)| index + 1))
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|index| index + 1))
         .collect();
     let point = |offset: usize| {
         let row = starts.partition_point(|&start| start <= offset) - 1;
@@ -274,10 +274,7 @@ fn blocks(language: Language, text: &str) -> Option<Vec<Block>> {
 
 /// The offset of the next `byte` at or after `from`, or the end.
 fn memchr_or_end(byte: u8, bytes: &[u8], from: usize) -> usize {
-    bytes[from..]
-        .iter()
-        .position(|&found| found == byte)
-        .map_or(bytes.len(), |offset| from + offset)
+    memchr::memchr(byte, &bytes[from..]).map_or(bytes.len(), |offset| from + offset)
 }
 
 /// Just after the `/* … */` at `at` (Rust's nest).

@@ -89,20 +89,33 @@ impl Language {
         }
     }
 
-    /// The top-level items to parse ([`windows`]): those holding a marker, the imports of
-    /// an SDK package (`import openai`), and for JavaScript the bare `config(` of
-    /// `import { config } from "dotenv"`. An SDK class imported under another name is
-    /// called where no marker finds it: then the file is read again whole.
+    /// The parts of the file to parse ([`windows`]): those holding a marker, the imports
+    /// of an SDK package (`import openai`), for JavaScript the bare `config(` of
+    /// `import { config } from "dotenv"`, for Rust the bare loaders of `use dotenvy::…`
+    /// and `env :: var` spaced out in a macro, and for C# any receiver whose name holds
+    /// "config" in any case. An SDK class imported under another name is called where no
+    /// marker finds it: then the file is read again whole.
     fn windows(self, text: &str) -> Option<Vec<Range<usize>>> {
         let extra: &[&str] = match self {
             Language::JavaScript | Language::TypeScript | Language::Tsx => {
                 &["config(", "openai", "anthropic"]
             }
             Language::Python => &["openai", "anthropic"],
+            Language::Rust => &["env", "from_filename", "from_path"],
             _ => &[],
         };
-        let markers: Vec<&str> = self.markers().iter().chain(extra).copied().collect();
-        windows::windows(self, text, &markers)
+        let mut hits: Vec<usize> = self
+            .markers()
+            .iter()
+            .chain(extra)
+            .flat_map(|marker| memchr::memmem::find_iter(text.as_bytes(), marker))
+            .collect();
+        if self == Language::CSharp {
+            let lower = text.to_ascii_lowercase();
+            hits.extend(memchr::memmem::find_iter(lower.as_bytes(), "config"));
+        }
+        hits.sort_unstable();
+        windows::windows(self, text, &hits)
     }
 
     fn grammar(self) -> tree_sitter::Language {

@@ -534,7 +534,48 @@ const GO_ITEMS: &[&str] = &[
     "func load() {\n\tgodotenv.Load(\".env.local\")\n}\n\n",
 ];
 
-fn file_of(items: &[&str], picks: &[usize], head: &str) -> String {
+const RUST_ITEMS: &[&str] = &[
+    "fn work(items: &[u32]) -> u32 {\n    let mut total = 0;\n    for item in items {\n        total += item * 2;\n    }\n    total\n}\n\n",
+    "fn key() -> String {\n    std::env::var(\"IN_FUNCTION\").unwrap_or_default()\n}\n\n",
+    "impl Config {\n    fn token() -> Option<String> {\n        env::var(\"IN_METHOD\").ok()\n    }\n\n    fn other(&self) -> char {\n        let brace = '{';\n        brace\n    }\n}\n\n",
+    "const USAGE: &str = \"\n} env::var(\\\"IN_STRING\\\") {\n\";\n",
+    "const RAW: &str = r#\"\n}\nenv::var(\"IN_RAW\")\n\"#;\n",
+    "/* a comment { /* nested } */\nenv::var(\"IN_COMMENT\")\n*/\n",
+    "fn life<'a>(x: &'a str) -> &'a str {\n    let _ = env::var_os(\"WITH_LIFETIME\");\n    x\n}\n\n",
+    "fn load() {\n    dotenvy::from_filename(\".env.local\").ok();\n}\n\n",
+    "use dotenvy::dotenv;\n",
+    "fn start() {\n    dotenv().ok();\n}\n\n",
+    "fn spaced() {\n    println!(\"{}\", env :: var(\"IN_MACRO\").unwrap());\n}\n\n",
+    "mod tests {\n    fn helper() {\n        if true {\n            let _ = std::env::var(\"DEEP\");\n        } else {\n            let _ = env::var(\"IN_ELSE\");\n        }\n    }\n}\n\n",
+    "fn chained() -> String {\n    env::var(\"CHAINED\")\n        .unwrap_or_else(|_| {\n            \"x\".into()\n        })\n}\n\n",
+    "fn chars() {\n    let quote = '\"';\n    let _ = env::var(\"AFTER_QUOTE_CHAR\");\n}\n\n",
+];
+
+/// Members of a class (the file adds the class around them).
+const JAVA_ITEMS: &[&str] = &[
+    "    int work(List<Integer> items) {\n        int total = 0;\n        for (int item : items) total += item * 2;\n        return total;\n    }\n\n",
+    "    String key() {\n        return System.getenv(\"IN_METHOD\");\n    }\n\n",
+    "    static final String FIELD = System.getenv().getOrDefault(\"FIELD\", \"x\");\n",
+    "    static final String BLOCK = \"\"\"\n        }\n        System.getenv(\"IN_TEXT_BLOCK\")\n        \"\"\";\n",
+    "    /* } System.getenv(\"IN_COMMENT\") { */\n",
+    "    char brace() { return '}'; }\n",
+    "    static class Inner {\n        String deep() {\n            return System.getenv(\"IN_INNER\");\n        }\n    }\n\n",
+    "    Runnable task = new Runnable() {\n        public void run() { System.getenv(\"ANONYMOUS\"); }\n    };\n",
+];
+
+/// Members of a class (the file adds the class around them).
+const CSHARP_ITEMS: &[&str] = &[
+    "    public int Work(List<int> items)\n    {\n        var total = 0;\n        foreach (var item in items) { total += item * 2; }\n        return total;\n    }\n\n",
+    "    public string Key() => Environment.GetEnvironmentVariable(\"IN_METHOD\") ?? \"x\";\n",
+    "    private readonly IConfiguration _config;\n",
+    "    public string Model() => _config[\"Llm:Model\"];\n",
+    "    public string Host()\n    {\n        return configuration.GetSection(\"Db\").GetValue<string>(\"Host\");\n    }\n\n",
+    "    const string Verbatim = @\"\n}\nEnvironment.GetEnvironmentVariable(\"\"IN_VERBATIM\"\")\n\";\n",
+    "    // } Environment.GetEnvironmentVariable(\"IN_COMMENT\")\n",
+    "    public string Interpolated() => $\"{_config[\"Name\"]}\";\n",
+];
+
+fn file_of(items: &[&str], picks: &[usize], (head, tail): (&str, &str)) -> String {
     let mut text = head.to_string();
     for &pick in picks {
         text.push_str(items[pick % items.len()]);
@@ -542,6 +583,7 @@ fn file_of(items: &[&str], picks: &[usize], head: &str) -> String {
         text.push_str(items[0]);
         text.push_str(items[0]);
     }
+    text.push_str(tail);
     text
 }
 
@@ -552,12 +594,15 @@ proptest::proptest! {
     /// finds.
     #[test]
     fn windows_read_what_whole_files_read(picks in proptest::collection::vec(0usize..100, 1..10)) {
-        for (language, items, head) in [
-            (Language::Python, PYTHON_ITEMS, "import os\n\n"),
-            (Language::JavaScript, JAVASCRIPT_ITEMS, "'use strict';\n\n"),
-            (Language::Go, GO_ITEMS, "package main\n\nimport \"os\"\n\n"),
+        for (language, items, around) in [
+            (Language::Python, PYTHON_ITEMS, ("import os\n\n", "")),
+            (Language::JavaScript, JAVASCRIPT_ITEMS, ("'use strict';\n\n", "")),
+            (Language::Go, GO_ITEMS, ("package main\n\nimport \"os\"\n\n", "")),
+            (Language::Rust, RUST_ITEMS, ("use std::env;\n\n", "")),
+            (Language::Java, JAVA_ITEMS, ("package app;\n\npublic class App {\n", "}\n")),
+            (Language::CSharp, CSHARP_ITEMS, ("namespace App\n{\npublic class App\n{\n", "}\n}\n")),
         ] {
-            let text = file_of(items, &picks, head);
+            let text = file_of(items, &picks, around);
             proptest::prop_assert_eq!(
                 super::read_parsed(language, &text, true),
                 super::read_parsed(language, &text, false),
@@ -571,7 +616,7 @@ proptest::proptest! {
 fn windows_leave_strings_and_comments_alone() {
     // Every item once, with plain code around: the traps read nothing, windowed or not.
     let all: Vec<usize> = (0..PYTHON_ITEMS.len()).collect();
-    let python = file_of(PYTHON_ITEMS, &all, "import os\n\n");
+    let python = file_of(PYTHON_ITEMS, &all, ("import os\n\n", ""));
     assert!(
         super::Language::Python.windows(&python).is_some(),
         "the file is windowed"
@@ -592,7 +637,7 @@ fn windows_leave_strings_and_comments_alone() {
 159 loads `.env.local` with python-dotenv
 "#);
     let all: Vec<usize> = (0..JAVASCRIPT_ITEMS.len()).collect();
-    let javascript = file_of(JAVASCRIPT_ITEMS, &all, "'use strict';\n\n");
+    let javascript = file_of(JAVASCRIPT_ITEMS, &all, ("'use strict';\n\n", ""));
     assert!(super::Language::JavaScript.windows(&javascript).is_some());
     insta::assert_snapshot!(render(Language::JavaScript, &javascript), @r#"
 22:22 IN_FUNCTION (direct) «IN_FUNCTION»
@@ -611,4 +656,75 @@ fn windows_leave_strings_and_comments_alone() {
 190:32 OPENAI_PROJECT_ID (AzureOpenAI default) «AzureOpenAI»
 107 loads `.env.local` with node-dotenv
 "#);
+}
+
+#[test]
+fn brace_languages_are_windowed_and_read_the_same() {
+    for (language, items, around) in [
+        (Language::Rust, RUST_ITEMS, ("use std::env;\n\n", "")),
+        (Language::Java, JAVA_ITEMS, ("public class App {\n", "}\n")),
+        // Without the interpolated string, whose braces the scan does not follow.
+        (
+            Language::CSharp,
+            &CSHARP_ITEMS[..CSHARP_ITEMS.len() - 1],
+            ("namespace App\n{\npublic class App\n{\n", "}\n}\n"),
+        ),
+    ] {
+        let picks: Vec<usize> = (0..items.len()).collect();
+        let text = file_of(items, &picks, around);
+        assert!(
+            language.windows(&text).is_some(),
+            "{language:?} is windowed"
+        );
+        let windowed = super::read_parsed(language, &text, true);
+        assert_eq!(windowed, super::read_parsed(language, &text, false));
+        assert!(!windowed.reads.is_empty(), "{language:?}");
+    }
+}
+
+/// Every source file of the examples and of the benchmark's generator: the windows read
+/// exactly what the whole file reads.
+#[test]
+fn windows_read_the_corpus_as_whole_files() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let generated = tempfile::tempdir().unwrap();
+    let generator = std::process::Command::new("python3")
+        .arg(root.join("scripts/bench/gen_sources.py"))
+        .arg(generated.path())
+        .arg("600")
+        .status();
+    assert!(
+        generator.is_ok_and(|status| status.success()),
+        "gen_sources.py runs"
+    );
+    let mut files = Vec::new();
+    for directory in [root.join("examples"), generated.path().to_path_buf()] {
+        let mut pending = vec![directory];
+        while let Some(directory) = pending.pop() {
+            for entry in std::fs::read_dir(&directory).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else {
+                    files.push(path);
+                }
+            }
+        }
+    }
+    let mut windowed = 0;
+    for path in &files {
+        let Some(language) = Language::from_path(&path.to_string_lossy()) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(path).unwrap();
+        windowed +=
+            usize::from(super::may_read_env(language, &text) && language.windows(&text).is_some());
+        assert_eq!(
+            super::read_parsed(language, &text, true),
+            super::read_parsed(language, &text, false),
+            "{}",
+            path.display()
+        );
+    }
+    assert!(windowed > 100, "{windowed} files windowed");
 }

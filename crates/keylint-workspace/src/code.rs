@@ -28,10 +28,7 @@ fn facts_of(path: &Path, text: &str) -> Option<FileFacts> {
         )));
     }
     let reads = keylint_code::read_file(&shown, text)?;
-    let mentions = keylint_code::mentions::mentioned_names(text)
-        .into_iter()
-        .map(str::to_string)
-        .collect();
+    let mentions = keylint_code::mentions::mentioned_names(text);
     Some(FileFacts::Source(reads, mentions))
 }
 

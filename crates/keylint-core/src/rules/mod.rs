@@ -3,7 +3,6 @@
 //! text `keylint explain` prints and the README table is generated from) and a
 //! `check` that pushes diagnostics. Registering a rule is one line in [`RULES`].
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -232,7 +231,7 @@ pub(crate) struct Facts {
 /// The assignments grouped by name and scope.
 pub(crate) struct Names<'a> {
     /// For each name, its group in each scope.
-    by_name: HashMap<&'a str, Vec<(Option<&'a str>, usize)>>,
+    by_name: foldhash::HashMap<&'a str, Vec<(Option<&'a str>, usize)>>,
     /// Each group's assignment indices, in file order.
     groups: Vec<Vec<usize>>,
     /// Each assignment's group: a rule that holds an index needs no hashing.
@@ -329,7 +328,7 @@ impl Context<'_> {
     fn names(&self) -> &Names<'_> {
         self.names.get_or_init(|| {
             let mut names = Names {
-                by_name: HashMap::new(),
+                by_name: foldhash::HashMap::default(),
                 groups: Vec::new(),
                 group_of: Vec::with_capacity(self.parsed.assignments.len()),
             };

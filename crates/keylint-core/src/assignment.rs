@@ -65,15 +65,45 @@ pub struct ParsedFile {
     plain: bool,
     /// Env files: the simple lines, found once for the reader and every loader model.
     simple_lines: SimpleLines,
-    /// Per env-file consumer (in [`Consumer::ENV_FILE`] order), the outcome of each
-    /// assignment, same order as `assignments`; `None` where it is the one in
-    /// `simple_values`, so the lines every loader reads alike are held once. Read on first
-    /// use: redacting a file for display, or a project whose only consumer is known,
-    /// needs few or none of them.
-    outcomes: [OnceLock<Vec<Option<Outcome>>>; Consumer::ENV_FILE.len()],
+    /// Per env-file consumer (in [`Consumer::ENV_FILE`] order), what it makes of each
+    /// assignment. Read on first use: redacting a file for display, or a project whose
+    /// only consumer is known, needs few or none of them.
+    outcomes: [OnceLock<Readings>; Consumer::ENV_FILE.len()],
     /// Per assignment written as a simple line, the value a loader reading it from the
     /// line's start gives.
     simple_values: OnceLock<Vec<Option<Outcome>>>,
+}
+
+/// What one consumer makes of each assignment of an env file. The lines every loader
+/// reads alike are held once, in `simple_values`; a table of offsets points at the others,
+/// so that rules asking every consumer about every line mostly read a small table.
+#[derive(Clone, Debug)]
+struct Readings {
+    /// Per assignment (same order as `assignments`), its outcome's index in `other`, or
+    /// [`SIMPLE_VALUE`] where it is the one in `simple_values`.
+    at: Vec<usize>,
+    other: Vec<Outcome>,
+}
+
+const SIMPLE_VALUE: usize = usize::MAX;
+
+impl Readings {
+    fn new(outcomes: impl ExactSizeIterator<Item = Option<Outcome>>) -> Readings {
+        let mut readings = Readings {
+            at: Vec::with_capacity(outcomes.len()),
+            other: Vec::new(),
+        };
+        for outcome in outcomes {
+            match outcome {
+                Some(outcome) => {
+                    readings.at.push(readings.other.len());
+                    readings.other.push(outcome);
+                }
+                None => readings.at.push(SIMPLE_VALUE),
+            }
+        }
+        readings
+    }
 }
 
 impl ParsedFile {
@@ -104,13 +134,13 @@ impl ParsedFile {
     /// whatever the consumer asked.
     #[must_use]
     pub fn outcome(&self, index: usize, consumer: Consumer) -> Option<&Outcome> {
-        let assignment = self.assignments.get(index)?;
-        if let Some(outcome) = &assignment.yaml_outcome {
-            return Some(outcome);
+        if self.env_text.is_none() {
+            return self.assignments.get(index)?.yaml_outcome.as_ref();
         }
-        match self.outcomes_of(consumer)?.get(index)? {
-            Some(outcome) => Some(outcome),
-            None => self.simple_values().get(index)?.as_ref(),
+        let readings = self.outcomes_of(consumer)?;
+        match *readings.at.get(index)? {
+            SIMPLE_VALUE => self.simple_values().get(index)?.as_ref(),
+            at => readings.other.get(at),
         }
     }
 
@@ -140,7 +170,7 @@ impl ParsedFile {
         });
     }
 
-    fn outcomes_of(&self, consumer: Consumer) -> Option<&Vec<Option<Outcome>>> {
+    fn outcomes_of(&self, consumer: Consumer) -> Option<&Readings> {
         let text = self.env_text.as_deref()?;
         let env = self.env.as_ref()?;
         let slot = env_slot(consumer)?;
@@ -148,7 +178,10 @@ impl ParsedFile {
             if self.plain {
                 // Every loader reads plain `NAME=value` lines the same way (docs/loaders.md,
                 // "The short version"): each delivers the simple line's value.
-                vec![None; self.assignments.len()]
+                Readings {
+                    at: vec![SIMPLE_VALUE; self.assignments.len()],
+                    other: Vec::new(),
+                }
             } else {
                 outcomes_for(
                     consumer,
@@ -244,7 +277,7 @@ fn is_plain(text: &str, env: &EnvFile, simple_lines: &SimpleLines) -> bool {
 }
 
 /// What `consumer` makes of each assignment, tied to keylint's statements by where they
-/// start; `None` where that is the assignment's simple value (`simple_values`).
+/// start.
 fn outcomes_for(
     consumer: Consumer,
     text: &str,
@@ -252,54 +285,56 @@ fn outcomes_for(
     env: &EnvFile,
     assignments: &[Assignment],
     simple_values: &[Option<Outcome>],
-) -> Vec<Option<Outcome>> {
+) -> Readings {
     let mut loaded = read_env_file(consumer, text, simple_lines);
     let file_refusal = refused_file(&loaded);
     // Entries in statement order (loaders read front to back; a stable sort keeps a
     // statement read twice in reading order, and the last reading is the one that counts).
     loaded.sort_by_key(|entry| entry.at);
     let mut entries = loaded.into_iter().peekable();
-    assignments
-        .iter()
-        .zip(simple_values)
-        .map(|(assignment, simple_value)| {
-            let Origin::EnvFile { statement } = assignment.origin else {
-                unreachable!("env assignments come from statements")
-            };
-            let at = env.statements[statement].content_start;
-            let mut reading = None;
-            while let Some(entry) = entries.next_if(|entry| entry.at <= at) {
-                if entry.at == at {
-                    reading = Some(entry);
-                }
-            }
-            let outcome = match reading {
-                Some(entry) if entry.name == assignment.name => {
-                    if let (OutcomeOf::Value(value), Some(simple)) = (&entry.outcome, simple_value)
-                        && simple.value() == Some(&**value)
-                    {
-                        return None;
+    Readings::new(
+        assignments
+            .iter()
+            .zip(simple_values)
+            .map(|(assignment, simple_value)| {
+                let Origin::EnvFile { statement } = assignment.origin else {
+                    unreachable!("env assignments come from statements")
+                };
+                let at = env.statements[statement].content_start;
+                let mut reading = None;
+                while let Some(entry) = entries.next_if(|entry| entry.at <= at) {
+                    if entry.at == at {
+                        reading = Some(entry);
                     }
-                    entry.outcome.map_value(Cow::into_owned)
                 }
-                Some(entry) => match entry.outcome {
-                    OutcomeOf::Refused(reason) => Outcome::Refused(reason),
-                    OutcomeOf::Absent(reason) => Outcome::Absent(reason),
-                    OutcomeOf::Value(_) if entry.name.is_empty() => {
-                        Outcome::Absent("read under an empty name".to_string())
+                let outcome = match reading {
+                    Some(entry) if entry.name == assignment.name => {
+                        if let (OutcomeOf::Value(value), Some(simple)) =
+                            (&entry.outcome, simple_value)
+                            && simple.value() == Some(&**value)
+                        {
+                            return None;
+                        }
+                        entry.outcome.map_value(Cow::into_owned)
                     }
-                    OutcomeOf::Value(_) => Outcome::Absent(format!(
-                        "read under another name, `{}`",
-                        crate::mask::escape_invisible(&entry.name)
-                    )),
-                },
-                None => file_refusal
-                    .clone()
-                    .unwrap_or_else(|| Outcome::Absent("not read as an assignment".to_string())),
-            };
-            Some(outcome)
-        })
-        .collect()
+                    Some(entry) => match entry.outcome {
+                        OutcomeOf::Refused(reason) => Outcome::Refused(reason),
+                        OutcomeOf::Absent(reason) => Outcome::Absent(reason),
+                        OutcomeOf::Value(_) if entry.name.is_empty() => {
+                            Outcome::Absent("read under an empty name".to_string())
+                        }
+                        OutcomeOf::Value(_) => Outcome::Absent(format!(
+                            "read under another name, `{}`",
+                            crate::mask::escape_invisible(&entry.name)
+                        )),
+                    },
+                    None => file_refusal.clone().unwrap_or_else(|| {
+                        Outcome::Absent("not read as an assignment".to_string())
+                    }),
+                };
+                Some(outcome)
+            }),
+    )
 }
 
 /// A loader that refuses the whole file (compose-go) reports it on an entry of its own.

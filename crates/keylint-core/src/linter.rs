@@ -172,13 +172,14 @@ pub(crate) fn rule_findings(
     } else {
         Default::default()
     };
+    let judged = consumers.judged();
     if !parallel {
         // Read here, one after the other, so `read_consumers` finds them ready.
-        for &consumer in &consumers.judged() {
+        for &consumer in &judged {
             let _ = parsed.outcome(0, consumer);
         }
     }
-    parsed.read_consumers(&consumers.judged());
+    parsed.read_consumers(&judged);
     let context = Context {
         path: input.path,
         text: input.text,
@@ -190,8 +191,11 @@ pub(crate) fn rule_findings(
         project,
         settings,
         probed: input.probed,
-        judged: consumers.judged(),
+        judged,
         names: OnceLock::new(),
+        facts: std::iter::repeat_with(Default::default)
+            .take(parsed.assignments.len())
+            .collect(),
     };
     let rules: Vec<&RuleInfo> = RULES
         .iter()

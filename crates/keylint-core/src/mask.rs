@@ -19,7 +19,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::helpers::contains_ignore_ascii_case;
-use crate::provider::{KEY_PREFIXES, key_shape};
+use crate::provider::{KEY_PREFIX_START, KEY_PREFIXES, key_shape};
 
 /// Characters of a secret that must stay hidden besides the shown prefix and tail.
 const MIN_HIDDEN: usize = 8;
@@ -188,11 +188,16 @@ fn needs_escape(character: char) -> bool {
 
 /// Whether a character of `text` (other than `\n` when `lines`) [`needs_escape`].
 fn any_needs_escape(text: &str, lines: bool) -> bool {
-    // Byte by byte: an ASCII byte is judged alone (a control character or not), and only
-    // the characters beyond ASCII, rare in messages, are decoded.
+    // Printable ASCII, nearly all of a message, is skipped in one search; a control byte
+    // is judged alone, and only the characters beyond ASCII are decoded.
     let bytes = text.as_bytes();
     let mut index = 0;
-    while let Some(&byte) = bytes.get(index) {
+    while let Some(skipped) = bytes[index..]
+        .iter()
+        .position(|byte| !(b' '..=b'~').contains(byte))
+    {
+        index += skipped;
+        let byte = bytes[index];
         if byte.is_ascii() {
             if byte.is_ascii_control() && !(lines && byte == b'\n') {
                 return true;
@@ -343,8 +348,20 @@ fn is_masked_or_reference(value: &str) -> bool {
 }
 
 fn is_token_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'
+    TOKEN_BYTES[usize::from(byte)]
 }
+
+/// `[A-Za-z0-9_-]` as a byte table: every message is cut into tokens byte by byte.
+const TOKEN_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] =
+            (byte as u8).is_ascii_alphanumeric() || byte as u8 == b'-' || byte as u8 == b'_';
+        byte += 1;
+    }
+    table
+};
 
 /// Prefix-less tokens shorter than this are never taken for a secret by their shape.
 const MIN_RANDOM_TOKEN: usize = 16;
@@ -365,18 +382,6 @@ const MIN_SECRET_TOKEN: usize = {
     shortest
 };
 
-/// The first bytes of the key prefixes: a prefix inside a token is looked for only where
-/// one of them is (keys are long, and this runs on every byte of them).
-const PREFIX_START: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut index = 0;
-    while index < KEY_PREFIXES.len() {
-        table[KEY_PREFIXES[index].as_bytes()[0] as usize] = true;
-        index += 1;
-    }
-    table
-};
-
 /// A token (`[A-Za-z0-9_-]+`) that is, or holds, a key: a provider prefix followed by a
 /// key body, 32+ hex digits (UUIDs included), or a long token that mixes upper- and
 /// lower-case letters and digits as often as random text does (identifiers and words
@@ -385,24 +390,27 @@ fn is_secret_token(token: &str) -> bool {
     if token.len() < MIN_SECRET_TOKEN {
         return false;
     }
-    if let Some(prefix) = KEY_PREFIXES
-        .iter()
-        .filter(|prefix| !prefix.contains(' '))
-        .find(|prefix| token.starts_with(**prefix))
-    {
+    // A token holds no blank, so the prefix `Bearer ` never matches in it.
+    let bytes = token.as_bytes();
+    let prefix_at = |at: usize| {
+        KEY_PREFIX_START[usize::from(bytes[at])]
+            .then(|| {
+                KEY_PREFIXES
+                    .iter()
+                    .filter(move |prefix| bytes[at..].starts_with(prefix.as_bytes()))
+            })
+            .into_iter()
+            .flatten()
+    };
+    if let Some(prefix) = prefix_at(0).next() {
         return token.len() >= prefix.len() + MIN_HIDDEN;
     }
     // A prefix may also sit inside a token (`u001bsk-proj-…`, `nsk-…` after an escape).
-    // Its first occurrence leaves the most after it, so any occurrence will do.
-    if (1..token.len()).any(|at| {
-        let rest = &token[at..];
-        PREFIX_START[usize::from(rest.as_bytes()[0])]
-            && KEY_PREFIXES.iter().any(|prefix| {
-                !prefix.contains(' ')
-                    && rest.len() >= prefix.len() + MIN_HIDDEN
-                    && rest.starts_with(prefix)
-            })
-    }) {
+    // Its first occurrence leaves the most after it, so any occurrence will do. Looked for
+    // only where a prefix can start: keys are long, and this runs on every byte of them.
+    if (1..token.len())
+        .any(|at| prefix_at(at).any(|prefix| token.len() - at >= prefix.len() + MIN_HIDDEN))
+    {
         return true;
     }
     let hex_digits = token.bytes().filter(u8::is_ascii_hexdigit).count();

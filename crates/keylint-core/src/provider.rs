@@ -657,6 +657,18 @@ pub const KEY_PREFIXES: &[&str] = &[
     "sk-",
 ];
 
+/// The first bytes of [`KEY_PREFIXES`]: a value or token starting with none of them has no
+/// prefix, which most of them do not.
+pub(crate) const KEY_PREFIX_START: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut index = 0;
+    while index < KEY_PREFIXES.len() {
+        table[KEY_PREFIXES[index].as_bytes()[0] as usize] = true;
+        index += 1;
+    }
+    table
+};
+
 /// Extra names a project declares in its config (`[variables]` in keylint.toml).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ExtraVariables {
@@ -792,6 +804,10 @@ pub fn key_shape(value: &str) -> Option<KeyShape> {
             charset_ok: true,
             has_marker: None,
         });
+    }
+    // Every shape's prefix is one of KEY_PREFIXES.
+    if !KEY_PREFIX_START[usize::from(*value.as_bytes().first()?)] {
+        return None;
     }
     let &(prefix, kind, min, max) = KEY_SHAPES
         .iter()

@@ -4,9 +4,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::provider::KeyKind;
 use crate::rules::duplicate_variable::push_once;
 use crate::rules::placeholder_value::filler;
-use crate::rules::wrong_provider_key::{
-    Expectation, detail, expectation, judge_key, key_range, sure_shape,
-};
+use crate::rules::wrong_provider_key::{Expectation, detail, judge_key, key_range, sure_shape};
 use crate::rules::{Context, FixAvailability, Rule};
 
 pub(crate) struct AdminKey;
@@ -46,7 +44,7 @@ OPENAI_ADMIN_KEY=sk-admin-…
         for (index, assignment) in ctx.assignments().iter().enumerate() {
             let Expectation::Provider {
                 provider: expected, ..
-            } = expectation(ctx, assignment)
+            } = ctx.expectation(index)
             else {
                 continue;
             };

@@ -99,9 +99,10 @@ OPENAI_API_KEY=sk-proj-new…
                     read().next_back()
                 };
                 if let Some((copy, _)) = winner {
-                    match winners.iter_mut().find(|(line, _)| *line == line_of(copy)) {
+                    let line = line_of(copy);
+                    match winners.iter_mut().find(|(other, _)| *other == line) {
                         Some((_, consumers)) => consumers.push(consumer),
-                        None => winners.push((line_of(copy), vec![consumer])),
+                        None => winners.push((line, vec![consumer])),
                     }
                 }
             }

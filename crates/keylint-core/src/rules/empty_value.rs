@@ -3,7 +3,7 @@
 use crate::assignment::Origin;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::duplicate_variable::push_once;
-use crate::rules::wrong_provider_key::{Expectation, expectation, judge_key};
+use crate::rules::wrong_provider_key::{Expectation, judge_key};
 use crate::rules::{Context, FixAvailability, Rule};
 use crate::source::FileKind;
 
@@ -51,7 +51,7 @@ OPENAI_API_KEY=sk-proj-…
             if assignment.origin == Origin::YamlEnvMap && ctx.parsed.kind == FileKind::OtherYaml {
                 continue;
             }
-            let provider = match expectation(ctx, assignment) {
+            let provider = match ctx.expectation(index) {
                 Expectation::Unknown => continue,
                 Expectation::AnyKey => None,
                 Expectation::Provider { provider, .. } => Some(provider),

@@ -6,7 +6,7 @@ use crate::mask::is_invisible;
 use crate::provider::{self, KeyKind, KeyShape, Provider};
 use crate::rules::duplicate_variable::push_once;
 use crate::rules::placeholder_value::filler;
-use crate::rules::wrong_provider_key::{Expectation, detail, expectation, judge_key, key_range};
+use crate::rules::wrong_provider_key::{Expectation, detail, judge_key, key_range};
 use crate::rules::{Context, FixAvailability, Rule, with_fix};
 
 pub(crate) struct MalformedKey;
@@ -57,7 +57,7 @@ Removing the `Bearer ` prefix is safe: no key starts with it, and the SDK adds i
 
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         for (index, assignment) in ctx.assignments().iter().enumerate() {
-            let expected = match expectation(ctx, assignment) {
+            let expected = match ctx.expectation(index) {
                 Expectation::AnyKey => continue,
                 Expectation::Provider { provider, .. } => Some(provider),
                 Expectation::Unknown if ctx.is_key_like(index) => None,

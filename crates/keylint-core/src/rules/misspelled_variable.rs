@@ -1,7 +1,5 @@
 //! KL201 misspelled-variable: a near-miss of a known variable name that no SDK reads.
 
-use std::collections::HashMap;
-
 use crate::assignment::{Assignment, Origin};
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::provider::{self, KeyKind, KnownVariable, Provider, Role};
@@ -72,7 +70,8 @@ the right name is already set: renaming would create a duplicate.
             .map(|name| (name, normalized(name)))
             .collect();
         // Files repeat names (copies, per-service entries): judge each name once.
-        let mut near_misses: HashMap<&str, Option<(&'static str, Slip)>> = HashMap::new();
+        let mut near_misses: foldhash::HashMap<&str, Option<(&'static str, Slip)>> =
+            foldhash::HashMap::default();
         for (index, assignment) in ctx.assignments().iter().enumerate() {
             let name = assignment.name.as_str();
             // Secret `data:` keys are file names in a volume or `secretKeyRef` keys, not variables.
@@ -313,7 +312,11 @@ fn code_read_near_miss(
 /// .NET reads `Section:Key` configuration from `Section__Key` variables
 /// (`AzureOpenAI__ApiKey`): such a name is a configuration key, not a misspelling.
 fn is_dotnet_configuration_key(name: &str) -> bool {
-    name.contains("__") && !name.starts_with('_') && !name.ends_with('_')
+    // A window search: `str::contains` sets up a substring searcher per call, and this
+    // runs for nearly every variable.
+    name.as_bytes().windows(2).any(|pair| pair == b"__")
+        && !name.starts_with('_')
+        && !name.ends_with('_')
 }
 
 /// Who reads the canonical name, for messages.

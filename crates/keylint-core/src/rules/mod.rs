@@ -3,7 +3,6 @@
 //! text `keylint explain` prints and the README table is generated from) and a
 //! `check` that pushes diagnostics. Registering a rule is one line in [`RULES`].
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -15,6 +14,7 @@ use crate::helpers::contains_ignore_ascii_case;
 use crate::probed::{ProbedKey, Verdict};
 use crate::project::{ConsumerSet, Project, Settings};
 use crate::provider::{self, KnownVariable, Provider, Role};
+use crate::rules::wrong_provider_key::Expectation;
 
 mod admin_key;
 mod alias_variable;
@@ -217,12 +217,21 @@ pub struct Context<'a> {
     /// Assignment indices by name and scope, built on first use: looking a sibling up by
     /// scanning every assignment made each rule quadratic in the file's length.
     pub(crate) names: OnceLock<Names<'a>>,
+    /// Per assignment, what several rules ask about it, found on first use.
+    pub(crate) facts: Vec<Facts>,
+}
+
+/// What several rules ask about one assignment: each is found once, not once per rule.
+#[derive(Default)]
+pub(crate) struct Facts {
+    expectation: OnceLock<Expectation>,
+    key_like: OnceLock<bool>,
 }
 
 /// The assignments grouped by name and scope.
 pub(crate) struct Names<'a> {
     /// For each name, its group in each scope.
-    by_name: HashMap<&'a str, Vec<(Option<&'a str>, usize)>>,
+    by_name: foldhash::HashMap<&'a str, Vec<(Option<&'a str>, usize)>>,
     /// Each group's assignment indices, in file order.
     groups: Vec<Vec<usize>>,
     /// Each assignment's group: a rule that holds an index needs no hashing.
@@ -319,7 +328,7 @@ impl Context<'_> {
     fn names(&self) -> &Names<'_> {
         self.names.get_or_init(|| {
             let mut names = Names {
-                by_name: HashMap::new(),
+                by_name: foldhash::HashMap::default(),
                 groups: Vec::new(),
                 group_of: Vec::with_capacity(self.parsed.assignments.len()),
             };
@@ -470,9 +479,22 @@ impl Context<'_> {
             .map(|known| known.provider)
     }
 
+    /// The key assignment `index` expects ([`wrong_provider_key::expectation`]).
+    pub(crate) fn expectation(&self, index: usize) -> Expectation {
+        *self.facts[index]
+            .expectation
+            .get_or_init(|| wrong_provider_key::expectation(self, &self.parsed.assignments[index]))
+    }
+
     /// A variable that holds an API key: a known key variable, or any value shaped like a key.
     #[must_use]
     pub fn is_key_like(&self, index: usize) -> bool {
+        *self.facts[index]
+            .key_like
+            .get_or_init(|| self.find_key_like(index))
+    }
+
+    fn find_key_like(&self, index: usize) -> bool {
         let assignment = &self.parsed.assignments[index];
         if self.key_variable_provider(&assignment.name).is_some() {
             return true;

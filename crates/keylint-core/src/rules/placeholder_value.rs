@@ -4,7 +4,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::helpers::contains_ignore_ascii_case;
 use crate::rules::duplicate_variable::push_once;
 use crate::rules::wrong_provider_key::{
-    Expectation, detail, expectation, is_interpolated, judge_key, key_range,
+    Expectation, detail, is_interpolated, judge_key, key_range,
 };
 use crate::rules::{Context, FixAvailability, Rule, is_key_name};
 
@@ -57,12 +57,13 @@ OPENAI_API_KEY=sk-proj-…
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         for (index, assignment) in ctx.assignments().iter().enumerate() {
             let name = assignment.name.as_str();
-            let provider = match expectation(ctx, assignment) {
+            let provider = match ctx.expectation(index) {
                 Expectation::AnyKey => continue,
                 Expectation::Provider { provider, .. } => Some(provider),
+                // The name first: it rules out most variables without a sibling looked up.
+                Expectation::Unknown if !is_api_credential_name(name) => continue,
                 Expectation::Unknown if serves_locally(ctx, assignment) => continue,
-                Expectation::Unknown if is_api_credential_name(name) => None,
-                Expectation::Unknown => continue,
+                Expectation::Unknown => None,
             };
             let Some((judgement, key)) = judge_key(ctx, index, |key| match filler(key) {
                 Some(Filler::TestStub) => !ctx.is_test_context,

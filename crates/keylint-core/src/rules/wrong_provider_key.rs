@@ -62,7 +62,7 @@ OPENAI_API_KEY=sk-proj-…
                 provider: expected,
                 endpoint,
                 azure_ok,
-            } = expectation(ctx, assignment)
+            } = ctx.expectation(index)
             else {
                 continue;
             };
@@ -198,6 +198,7 @@ fn endpoint_variables(provider: Provider) -> &'static [&'static str] {
 }
 
 /// The key `assignment` expects: its provider by name, redirected by the endpoint beside it.
+/// Rules ask [`Context::expectation`], which finds it once per assignment.
 pub(crate) fn expectation(ctx: &Context, assignment: &Assignment) -> Expectation {
     let Some(by_name) = ctx.key_variable_provider(&assignment.name) else {
         return Expectation::Unknown;

@@ -13,10 +13,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use keylint_core::assignment::ParsedFile;
 use keylint_core::consumer::Consumer;
 use keylint_core::mask::for_display;
-use keylint_core::redaction::secret_ranges_in_parsed;
 use keylint_core::rules::rule;
 use keylint_core::source::FileKind;
-use keylint_core::{Diagnostic, Severity};
+use keylint_core::{Diagnostic, LineIndex, Severity};
 use keylint_workspace::config::{ConfigChoice, Configs};
 use keylint_workspace::discover::{self, discover_with};
 use keylint_workspace::files::{FileText, MAX_FILE_BYTES, read_text};
@@ -628,14 +627,14 @@ fn report_file(
         FileText::Text(text) => {
             let parsed = ParsedFile::parse(kind, &text);
             let diagnostics = workspace.lint_parsed(path, &text, &parsed);
-            let secrets = (shows_lines && !diagnostics.is_empty())
-                .then(|| secret_ranges_in_parsed(&text, &parsed));
+            let masking = (shows_lines && !diagnostics.is_empty())
+                .then(|| human::masking(&text, &parsed, &LineIndex::new(&text), &diagnostics));
             FileReport {
                 diagnostics,
                 path: shown,
                 text: Some(text),
                 kind,
-                secrets,
+                masking,
             }
         }
         FileText::Unreadable {
@@ -665,7 +664,7 @@ fn report_file(
                 text: None,
                 kind,
                 diagnostics,
-                secrets: None,
+                masking: None,
             }
         }
     }

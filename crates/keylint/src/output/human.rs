@@ -3,14 +3,16 @@
 //! secret masked and the range underlined, then the fix.
 
 use std::fmt::Write as _;
+use std::ops::{Range, RangeInclusive};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use keylint_core::assignment::ParsedFile;
 use keylint_core::{ColumnUnit, Diagnostic, LineIndex, Severity};
 use rayon::prelude::*;
 
 use super::{FileReport, Summary, severity_style};
 use keylint_core::mask::for_display;
-use keylint_core::redaction::{redact_file, redact_secrets};
+use keylint_core::redaction::{Masking, Redacted};
 
 /// Each finding with its source lines; the summary line is the caller's.
 pub fn render(reports: &[FileReport], color: bool) -> String {
@@ -40,10 +42,22 @@ fn render_file(renderer: &Renderer, report: &FileReport, color: bool) -> String 
         return out;
     };
     let index = LineIndex::new(text);
-    // Judged when linted, unless the file had no findings then (the probe adds some).
-    let redacted = match &report.secrets {
-        Some(secrets) => redact_secrets(text, secrets),
-        None => redact_file(text, report.kind),
+    let shown = |masking: &Masking| {
+        report
+            .diagnostics
+            .iter()
+            .all(|diagnostic| masking.shows(&shown_bytes(text, &index, diagnostic)))
+    };
+    // Judged when linted, unless the findings changed since (the probe adds some).
+    let redacted = match report.masking.as_ref().filter(|masking| shown(masking)) {
+        Some(masking) => masking.redact(text),
+        None => masking(
+            text,
+            &ParsedFile::parse(report.kind, text),
+            &index,
+            &report.diagnostics,
+        )
+        .redact(text),
     };
     for diagnostic in &report.diagnostics {
         let start = index.position(text, diagnostic.range.start, ColumnUnit::Scalar);
@@ -82,14 +96,26 @@ fn header(
     );
 }
 
-/// The lines the finding covers, masked, with the range underlined and the fix as help.
-fn context(
-    renderer: &Renderer,
+/// What the report masks in `text` (parsed as `parsed`, lines as `index`): the lines it
+/// shows of `diagnostics`.
+pub fn masking(
     text: &str,
-    redacted: &keylint_core::redaction::Redacted,
+    parsed: &ParsedFile,
     index: &LineIndex,
-    diagnostic: &Diagnostic,
-) -> String {
+    diagnostics: &[Diagnostic],
+) -> Masking {
+    Masking::of_lines(
+        text,
+        parsed,
+        index,
+        diagnostics
+            .iter()
+            .map(|diagnostic| shown_lines(index, diagnostic)),
+    )
+}
+
+/// The lines shown of a finding (0-based): the one it starts on and up to 3 more it covers.
+fn shown_lines(index: &LineIndex, diagnostic: &Diagnostic) -> RangeInclusive<usize> {
     let first_line = index.line_of(diagnostic.range.start);
     let last_line = index
         .line_of(
@@ -100,10 +126,29 @@ fn context(
                 .max(diagnostic.range.start),
         )
         .min(first_line + 3);
-    let line_start = index.line_start(first_line).unwrap_or(0);
-    let line_end = index.line_start(last_line + 1).unwrap_or(text.len());
-    let shown_start = redacted.map(line_start, false);
-    let shown_end = redacted.map(line_end, true).max(shown_start);
+    first_line..=last_line
+}
+
+/// [`shown_lines`] as a byte range of `text`, line breaks included.
+fn shown_bytes(text: &str, index: &LineIndex, diagnostic: &Diagnostic) -> Range<usize> {
+    let lines = shown_lines(index, diagnostic);
+    let line_start = index.line_start(*lines.start()).unwrap_or(0);
+    let line_end = index.line_start(lines.end() + 1).unwrap_or(text.len());
+    line_start..line_end
+}
+
+/// The lines the finding covers, masked, with the range underlined and the fix as help.
+fn context(
+    renderer: &Renderer,
+    text: &str,
+    redacted: &Redacted,
+    index: &LineIndex,
+    diagnostic: &Diagnostic,
+) -> String {
+    let first_line = *shown_lines(index, diagnostic).start();
+    let bytes = shown_bytes(text, index, diagnostic);
+    let shown_start = redacted.map(bytes.start, false);
+    let shown_end = redacted.map(bytes.end, true).max(shown_start);
     let shown = redacted.text[shown_start..shown_end].trim_end_matches(['\n', '\r']);
     let span_start = redacted
         .map(diagnostic.range.start, false)

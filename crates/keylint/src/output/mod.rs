@@ -9,8 +9,7 @@ pub mod json;
 pub mod sarif;
 pub mod statistics;
 
-use std::ops::Range;
-
+use keylint_core::redaction::Masking;
 use keylint_core::{Diagnostic, FileKind, Severity};
 
 /// One linted file and what was found in it.
@@ -21,9 +20,9 @@ pub struct FileReport {
     pub text: Option<String>,
     pub kind: FileKind,
     pub diagnostics: Vec<Diagnostic>,
-    /// What the human report masks in `text`, judged on the lint's own parse; `None` when
-    /// that was not asked for or the file had no findings then.
-    pub secrets: Option<Vec<Range<usize>>>,
+    /// What the human report masks in the lines it shows of `text`, judged on the lint's
+    /// own parse; `None` when that was not asked for or the file had no findings then.
+    pub masking: Option<Masking>,
 }
 
 #[derive(Clone, Copy, Debug, Default)]

@@ -15,7 +15,7 @@ use keylint_core::consumer::Consumer;
 use keylint_core::mask::for_display;
 use keylint_core::rules::rule;
 use keylint_core::source::FileKind;
-use keylint_core::{Diagnostic, LineIndex, Severity};
+use keylint_core::{Diagnostic, Severity};
 use keylint_workspace::config::{ConfigChoice, Configs};
 use keylint_workspace::discover::{self, discover_with};
 use keylint_workspace::files::{FileText, MAX_FILE_BYTES, read_text};
@@ -627,14 +627,14 @@ fn report_file(
         FileText::Text(text) => {
             let parsed = ParsedFile::parse(kind, &text);
             let diagnostics = workspace.lint_parsed(path, &text, &parsed);
-            let masking = (shows_lines && !diagnostics.is_empty())
-                .then(|| human::masking(&text, &parsed, &LineIndex::new(&text), &diagnostics));
+            let lines = (shows_lines && !diagnostics.is_empty())
+                .then(|| human::ShownLines::of(&text, &parsed, &diagnostics));
             FileReport {
                 diagnostics,
                 path: shown,
                 text: Some(text),
                 kind,
-                masking,
+                shown: lines,
             }
         }
         FileText::Unreadable {
@@ -664,7 +664,7 @@ fn report_file(
                 text: None,
                 kind,
                 diagnostics,
-                masking: None,
+                shown: None,
             }
         }
     }

@@ -41,24 +41,25 @@ fn render_file(renderer: &Renderer, report: &FileReport, color: bool) -> String 
         }
         return out;
     };
-    let index = LineIndex::new(text);
-    let shown = |masking: &Masking| {
-        report
-            .diagnostics
-            .iter()
-            .all(|diagnostic| masking.shows(&shown_bytes(text, &index, diagnostic)))
+    let judged;
+    let shown = match report
+        .shown
+        .as_ref()
+        .filter(|shown| shown.holds(text, &report.diagnostics))
+    {
+        Some(shown) => shown,
+        // Judged when linted, unless the findings changed since (the probe adds some).
+        None => {
+            judged = ShownLines::of(
+                text,
+                &ParsedFile::parse(report.kind, text),
+                &report.diagnostics,
+            );
+            &judged
+        }
     };
-    // Judged when linted, unless the findings changed since (the probe adds some).
-    let redacted = match report.masking.as_ref().filter(|masking| shown(masking)) {
-        Some(masking) => masking.redact(text),
-        None => masking(
-            text,
-            &ParsedFile::parse(report.kind, text),
-            &index,
-            &report.diagnostics,
-        )
-        .redact(text),
-    };
+    let index = &shown.index;
+    let redacted = shown.masking.redact(text);
     for diagnostic in &report.diagnostics {
         let start = index.position(text, diagnostic.range.start, ColumnUnit::Scalar);
         header(
@@ -69,7 +70,7 @@ fn render_file(renderer: &Renderer, report: &FileReport, color: bool) -> String 
             diagnostic,
             color,
         );
-        out.push_str(&context(renderer, text, &redacted, &index, diagnostic));
+        out.push_str(&context(renderer, text, &redacted, index, diagnostic));
         out.push('\n');
     }
     out
@@ -96,22 +97,34 @@ fn header(
     );
 }
 
-/// What the report masks in `text` (parsed as `parsed`, lines as `index`): the lines it
-/// shows of `diagnostics`.
-pub fn masking(
-    text: &str,
-    parsed: &ParsedFile,
-    index: &LineIndex,
-    diagnostics: &[Diagnostic],
-) -> Masking {
-    Masking::of_lines(
-        text,
-        parsed,
-        index,
-        diagnostics
-            .iter()
-            .map(|diagnostic| shown_lines(index, diagnostic)),
-    )
+/// The source lines a file's findings show, as they are masked.
+pub struct ShownLines {
+    index: LineIndex,
+    masking: Masking,
+}
+
+impl ShownLines {
+    /// The lines `diagnostics` show of `text`, judged on a parse of it (the lint's).
+    pub fn of(text: &str, parsed: &ParsedFile, diagnostics: &[Diagnostic]) -> ShownLines {
+        let index = LineIndex::new(text);
+        let masking = Masking::of_lines(
+            text,
+            parsed,
+            &index,
+            diagnostics
+                .iter()
+                .map(|diagnostic| shown_lines(&index, diagnostic)),
+        );
+        ShownLines { index, masking }
+    }
+
+    /// Whether these are the lines of `text` that `diagnostics` show (or more).
+    fn holds(&self, text: &str, diagnostics: &[Diagnostic]) -> bool {
+        diagnostics.iter().all(|diagnostic| {
+            self.masking
+                .shows(&shown_bytes(text, &self.index, diagnostic))
+        })
+    }
 }
 
 /// The lines shown of a finding (0-based): the one it starts on and up to 3 more it covers.

@@ -9,7 +9,6 @@ pub mod json;
 pub mod sarif;
 pub mod statistics;
 
-use keylint_core::redaction::Masking;
 use keylint_core::{Diagnostic, FileKind, Severity};
 
 /// One linted file and what was found in it.
@@ -20,9 +19,9 @@ pub struct FileReport {
     pub text: Option<String>,
     pub kind: FileKind,
     pub diagnostics: Vec<Diagnostic>,
-    /// What the human report masks in the lines it shows of `text`, judged on the lint's
-    /// own parse; `None` when that was not asked for or the file had no findings then.
-    pub masking: Option<Masking>,
+    /// The lines of `text` the human report shows, masked as judged on the lint's own
+    /// parse; `None` when that was not asked for or the file had no findings then.
+    pub shown: Option<human::ShownLines>,
 }
 
 #[derive(Clone, Copy, Debug, Default)]

@@ -1,12 +1,20 @@
-//! Masking a whole file for display (human context lines, `--diff`): the value of every
+//! Masking a file for display (human context lines, `--diff`): the value of every
 //! assignment that is or may be a secret, and every secret-shaped token elsewhere
 //! (comments included), are replaced by their masks, and positions inside the text are
 //! mapped so annotations still point at the right place. What counts as secret is
 //! [`crate::mask`]'s judgement, the same as for every other output.
+//!
+//! A [`Masking`] judges either the whole file or only the lines a display shows. The two
+//! agree on every shown line because everything [`secret_ranges`] finds stops at a line
+//! break (its tokens, patterns and `NAME=value` scan never cross one, and the start of a
+//! line is a word boundary as the start of a text is), and because a shown part grows to
+//! the whole lines of every secret value that reaches into it (a value's mask shows its
+//! end, so it is masked whole). A property test compares the two.
 
-use std::ops::Range;
+use std::ops::{Range, RangeInclusive};
 
 use crate::assignment::ParsedFile;
+use crate::line_index::LineIndex;
 use crate::mask::{
     escape_invisible, is_invisible, is_secret_name, is_secret_value, mask_body, secret_ranges,
 };
@@ -53,16 +61,7 @@ fn is_secret_assignment(name: &str, value: &str) -> bool {
 /// `text` with every secret masked (prefix + `…` + last 4).
 #[must_use]
 pub fn redact_file(text: &str, kind: FileKind) -> Redacted {
-    redact_secrets(text, &secret_ranges_in_file(text, kind))
-}
-
-/// `text` with `secrets`, what [`secret_ranges_in_parsed`] judged secret in it, masked as
-/// [`redact_file`] masks them.
-#[must_use]
-pub fn redact_secrets(text: &str, secrets: &[Range<usize>]) -> Redacted {
-    redact_with(text, secrets, |inner| {
-        mask_body(inner.trim_end_matches(['\r', '\n'])).unwrap_or_else(|| "…".to_string())
-    })
+    Masking::of_file(text, kind).redact(text)
 }
 
 /// Every secret replaced by `<secret>`, with nothing of it kept (not even its last
@@ -70,72 +69,189 @@ pub fn redact_secrets(text: &str, secrets: &[Range<usize>]) -> Redacted {
 /// SARIF fingerprints.
 #[must_use]
 pub fn redact_file_fully(text: &str, kind: FileKind) -> Redacted {
-    redact_with(text, &secret_ranges_in_file(text, kind), |_| {
-        "<secret>".to_string()
-    })
+    Masking::of_file(text, kind).redact_fully(text)
 }
 
 /// The byte ranges of `text` that a displayed file masks (sorted, not overlapping): the
 /// value of every assignment that is or may be a secret, and every secret-shaped token.
 #[must_use]
 pub fn secret_ranges_in_file(text: &str, kind: FileKind) -> Vec<Range<usize>> {
-    secret_ranges_in_parsed(text, &ParsedFile::parse(kind, text))
+    Masking::of_file(text, kind).secrets
 }
 
-/// [`secret_ranges_in_file`] on a parse of `text` the caller already has (the lint's).
-#[must_use]
-pub fn secret_ranges_in_parsed(text: &str, parsed: &ParsedFile) -> Vec<Range<usize>> {
-    let mut ranges: Vec<Range<usize>> = parsed
-        .assignments
-        .iter()
-        .filter(|assignment| {
-            is_secret_assignment(&assignment.name, &text[assignment.value_range.clone()])
+/// What a display masks in the parts of a text it shows.
+#[derive(Clone, Debug)]
+pub struct Masking {
+    /// The shown parts: whole lines, sorted and apart; a secret value that reaches into
+    /// one lies in it whole.
+    shown: Vec<Range<usize>>,
+    /// What is secret in the shown parts (sorted, not overlapping).
+    secrets: Vec<Range<usize>>,
+}
+
+impl Masking {
+    /// The whole of `text`, read as `kind`.
+    #[must_use]
+    pub fn of_file(text: &str, kind: FileKind) -> Masking {
+        // The one part is the whole text, which holds every value: it never grows.
+        Masking::judge(
+            text,
+            &ParsedFile::parse(kind, text),
+            std::iter::once(0..text.len()).collect(),
+            |_| 0..text.len(),
+        )
+    }
+
+    /// The `lines` of `index` (0-based, inclusive) of `text`, judged on a parse the caller
+    /// already has (the lint's): what a display of those lines needs, without judging the
+    /// rest of a big file.
+    #[must_use]
+    pub fn of_lines(
+        text: &str,
+        parsed: &ParsedFile,
+        index: &LineIndex,
+        lines: impl IntoIterator<Item = RangeInclusive<usize>>,
+    ) -> Masking {
+        let start_of = |line: usize| index.line_start(line).unwrap_or(text.len());
+        let shown = lines
+            .into_iter()
+            .map(|lines| start_of(*lines.start())..start_of(lines.end() + 1))
+            .collect();
+        Masking::judge(text, parsed, shown, |value| {
+            start_of(index.line_of(value.start))..start_of(index.line_of(value.end - 1) + 1)
         })
-        .map(|assignment| assignment.value_range.clone())
-        .collect();
-    ranges.extend(secret_ranges(text));
+    }
+
+    /// Judges the `shown` parts (whole lines each), grown by `whole_lines` (a value's
+    /// lines) to hold every secret value that reaches into them.
+    fn judge(
+        text: &str,
+        parsed: &ParsedFile,
+        mut shown: Vec<Range<usize>>,
+        whole_lines: impl Fn(&Range<usize>) -> Range<usize>,
+    ) -> Masking {
+        let mut secrets = Vec::new();
+        loop {
+            shown = merged(shown, true);
+            secrets.clear();
+            let mut reaching = Vec::new();
+            for assignment in &parsed.assignments {
+                let value = &assignment.value_range;
+                let part = shown.partition_point(|part| part.end <= value.start);
+                let Some(part) = shown.get(part).filter(|part| part.start < value.end) else {
+                    continue;
+                };
+                if !is_secret_assignment(&assignment.name, &text[value.clone()]) {
+                    continue;
+                }
+                if value.start < part.start || part.end < value.end {
+                    reaching.push(whole_lines(value));
+                }
+                secrets.push(value.clone());
+            }
+            if reaching.is_empty() {
+                break;
+            }
+            shown.extend(reaching);
+        }
+        for part in &shown {
+            secrets.extend(
+                secret_ranges(&text[part.clone()])
+                    .into_iter()
+                    .map(|range| range.start + part.start..range.end + part.start),
+            );
+        }
+        Masking {
+            secrets: merged(secrets, false),
+            shown,
+        }
+    }
+
+    /// Whether `range` of the text lies in a shown part.
+    #[must_use]
+    pub fn shows(&self, range: &Range<usize>) -> bool {
+        let part = self.shown.partition_point(|part| part.end < range.end);
+        self.shown
+            .get(part)
+            .is_some_and(|part| part.start <= range.start)
+    }
+
+    /// The shown parts with every secret masked (prefix + `…` + last 4); the rest of the
+    /// text is left out, and offsets in it map to where it would be.
+    #[must_use]
+    pub fn redact(&self, text: &str) -> Redacted {
+        self.redact_with(text, |inner| {
+            mask_body(inner.trim_end_matches(['\r', '\n'])).unwrap_or_else(|| "…".to_string())
+        })
+    }
+
+    /// The shown parts with every secret replaced by `<secret>`, nothing of it kept (not
+    /// even its last characters or length).
+    #[must_use]
+    pub fn redact_fully(&self, text: &str) -> Redacted {
+        self.redact_with(text, |_| "<secret>".to_string())
+    }
+
+    fn redact_with(&self, text: &str, mask: impl Fn(&str) -> String) -> Redacted {
+        let mut replacements: Vec<(Range<usize>, String)> =
+            Vec::with_capacity(self.secrets.len() + 2 * self.shown.len());
+        let mut secrets = self.secrets.iter().peekable();
+        let mut shown_end = 0;
+        for part in &self.shown {
+            if shown_end < part.start {
+                replacements.push((shown_end..part.start, String::new()));
+            }
+            let mut gap_start = part.start;
+            while let Some(range) = secrets.next_if(|range| range.start < part.end) {
+                invisible_characters(text, gap_start..range.start, &mut replacements);
+                let secret = &text[range.clone()];
+                // Keep quotes and line structure visible (a block scalar's value ends with
+                // its line break); mask what is between.
+                let lead = secret.len() - secret.trim_start_matches(['"', '\'', ' ']).len();
+                let trail =
+                    secret.len() - secret.trim_end_matches(['"', '\'', ' ', '\r', '\n']).len();
+                let inner = &secret[lead..secret.len().saturating_sub(trail).max(lead)];
+                let close = &secret[secret.len() - trail.min(secret.len() - lead)..];
+                replacements.push((
+                    range.clone(),
+                    format!("{}{}{close}", &secret[..lead], mask(inner)),
+                ));
+                gap_start = range.end;
+            }
+            invisible_characters(text, gap_start..part.end, &mut replacements);
+            shown_end = part.end;
+        }
+        if shown_end < text.len() {
+            replacements.push((shown_end..text.len(), String::new()));
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut regions = Vec::with_capacity(replacements.len());
+        let mut last = 0;
+        for (range, replacement) in replacements {
+            out.push_str(&text[last..range.start]);
+            let start = out.len();
+            out.push_str(&replacement);
+            regions.push((range.clone(), start..out.len()));
+            last = range.end;
+        }
+        out.push_str(&text[last..]);
+        Redacted { text: out, regions }
+    }
+}
+
+/// `ranges` sorted and merged where they overlap (or, with `touching`, also meet).
+fn merged(mut ranges: Vec<Range<usize>>, touching: bool) -> Vec<Range<usize>> {
     ranges.sort_by_key(|range| (range.start, std::cmp::Reverse(range.end)));
-    let mut merged: Vec<Range<usize>> = Vec::new();
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
     for range in ranges {
         match merged.last_mut() {
-            Some(last) if range.start < last.end => last.end = last.end.max(range.end),
+            Some(last) if range.start < last.end || (touching && range.start == last.end) => {
+                last.end = last.end.max(range.end);
+            }
             _ => merged.push(range),
         }
     }
     merged
-}
-
-fn redact_with(text: &str, secrets: &[Range<usize>], mask: impl Fn(&str) -> String) -> Redacted {
-    let mut replacements: Vec<(Range<usize>, String)> = Vec::with_capacity(secrets.len());
-    let mut gap_start = 0;
-    for range in secrets.iter().cloned() {
-        invisible_characters(text, gap_start..range.start, &mut replacements);
-        let secret = &text[range.clone()];
-        // Keep quotes and line structure visible (a block scalar's value ends with its
-        // line break); mask what is between.
-        let lead = secret.len() - secret.trim_start_matches(['"', '\'', ' ']).len();
-        let trail = secret.len() - secret.trim_end_matches(['"', '\'', ' ', '\r', '\n']).len();
-        let inner = &secret[lead..secret.len().saturating_sub(trail).max(lead)];
-        let close = &secret[secret.len() - trail.min(secret.len() - lead)..];
-        replacements.push((
-            range.clone(),
-            format!("{}{}{close}", &secret[..lead], mask(inner)),
-        ));
-        gap_start = range.end;
-    }
-    invisible_characters(text, gap_start..text.len(), &mut replacements);
-    let mut out = String::with_capacity(text.len());
-    let mut regions = Vec::with_capacity(replacements.len());
-    let mut last = 0;
-    for (range, replacement) in replacements {
-        out.push_str(&text[last..range.start]);
-        let start = out.len();
-        out.push_str(&replacement);
-        regions.push((range.clone(), start..out.len()));
-        last = range.end;
-    }
-    out.push_str(&text[last..]);
-    Redacted { text: out, regions }
 }
 
 /// Control and invisible characters in `text[within]` (not tabs or line breaks) made

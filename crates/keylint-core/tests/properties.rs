@@ -7,13 +7,16 @@ mod generators;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::RangeInclusive;
 use std::path::Path;
 
+use keylint_core::assignment::ParsedFile;
 use keylint_core::consumer::{Consumer, Outcome, load_env_file};
 use keylint_core::fix::apply_fixes;
+use keylint_core::redaction::{Masking, Redacted};
 use keylint_core::rules::{FixAvailability, RULES};
 use keylint_core::syntax::dotenv;
-use keylint_core::{FileKind, LintInput, LoneFile, RuleSelection, Settings, lint};
+use keylint_core::{FileKind, LineIndex, LintInput, LoneFile, RuleSelection, Settings, lint};
 use proptest::prelude::*;
 use proptest::test_runner::{TestCaseError, TestRunner};
 
@@ -715,5 +718,94 @@ fn deep_and_exploding_yaml() {
                 start.elapsed()
             );
         }
+    }
+}
+
+/// Text for the masking property: keys, `NAME=value`, URLs with passwords, `Bearer`,
+/// quotes, values over several lines, every kind of line break, non-ASCII and invisible
+/// characters, YAML block scalars, in any order.
+fn masking_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        3 => generators::fabricated_key(),
+        3 => "[A-Za-z0-9_=:-]{1,24}",
+        6 => prop::sample::select(vec![
+            "OPENAI_API_KEY=", "DB_PASSWORD = \"", "export TOKEN='", "x=", "KEY: ", "password=",
+            "postgres://app:hunter2pass@db:5432/app", "https://u:", "@host", "://", "?key=",
+            "&access_token=", "Bearer ", "bearer\t", "Authorization: ", "\"", "'", "`", "\n",
+            "\n", "\r\n", "\r", " ", "\t", "é", "“", "\u{200b}", "\u{a0}", "\u{1b}", "${KEY}",
+            "$KEY", "…", "# ", "  value: |\n", "- name: ANTHROPIC_API_KEY\n", "env:\n",
+            "services:\n  app:\n    environment:\n      - ", "    value: ",
+        ])
+        .prop_map(str::to_string),
+    ];
+    prop::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
+}
+
+/// The lines of `text` a [`Masking::of_lines`] shows agree with a whole-file masking:
+/// same text, and offsets in them mapped alike.
+fn assert_shown_lines_masked_as_in_whole_file(
+    text: &str,
+    kind: FileKind,
+    windows: &[(usize, usize)],
+) -> Result<(), TestCaseError> {
+    let index = LineIndex::new(text);
+    let lines: Vec<RangeInclusive<usize>> = windows
+        .iter()
+        .map(|&(first, more)| {
+            let first = first % index.line_count();
+            first..=(first + more).min(index.line_count() - 1)
+        })
+        .collect();
+    let whole = Masking::of_file(text, kind).redact(text);
+    let parsed = ParsedFile::parse(kind, text);
+    let shown = Masking::of_lines(text, &parsed, &index, lines.clone()).redact(text);
+    for lines in lines {
+        let start = index.line_start(*lines.start()).unwrap_or(text.len());
+        let end = index.line_start(lines.end() + 1).unwrap_or(text.len());
+        let part = |redacted: &Redacted| {
+            let part_start = redacted.map(start, false);
+            let offsets: Vec<(usize, usize)> = (start..=end)
+                .filter(|&offset| text.is_char_boundary(offset))
+                .map(|offset| {
+                    (
+                        redacted.map(offset, false) - part_start,
+                        redacted.map(offset, true) - part_start,
+                    )
+                })
+                .collect();
+            (
+                redacted.text[part_start..redacted.map(end, true)].to_string(),
+                offsets,
+            )
+        };
+        prop_assert_eq!(
+            part(&shown),
+            part(&whole),
+            "lines {:?} of {:?}",
+            lines,
+            text
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    #[test]
+    fn masking_the_shown_lines_agrees_with_masking_the_file(
+        text in masking_text(),
+        kind in prop::sample::select(vec![FileKind::EnvFile, FileKind::Compose, FileKind::OtherYaml]),
+        windows in prop::collection::vec((any::<usize>(), 0usize..4), 1..4),
+    ) {
+        assert_shown_lines_masked_as_in_whole_file(&text, kind, &windows)?;
+    }
+
+    #[test]
+    fn masking_the_shown_lines_of_documents_agrees_with_masking_the_file(
+        document in generators::document(),
+        windows in prop::collection::vec((any::<usize>(), 0usize..4), 1..4),
+    ) {
+        assert_shown_lines_masked_as_in_whole_file(&document.text, document.kind, &windows)?;
     }
 }

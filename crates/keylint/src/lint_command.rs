@@ -13,7 +13,6 @@ use indicatif::{ProgressBar, ProgressStyle};
 use keylint_core::assignment::ParsedFile;
 use keylint_core::consumer::Consumer;
 use keylint_core::mask::for_display;
-use keylint_core::redaction::secret_ranges_in_parsed;
 use keylint_core::rules::rule;
 use keylint_core::source::FileKind;
 use keylint_core::{Diagnostic, Severity};
@@ -628,14 +627,14 @@ fn report_file(
         FileText::Text(text) => {
             let parsed = ParsedFile::parse(kind, &text);
             let diagnostics = workspace.lint_parsed(path, &text, &parsed);
-            let secrets = (shows_lines && !diagnostics.is_empty())
-                .then(|| secret_ranges_in_parsed(&text, &parsed));
+            let lines = (shows_lines && !diagnostics.is_empty())
+                .then(|| human::ShownLines::of(&text, &parsed, &diagnostics));
             FileReport {
                 diagnostics,
                 path: shown,
                 text: Some(text),
                 kind,
-                secrets,
+                shown: lines,
             }
         }
         FileText::Unreadable {
@@ -665,7 +664,7 @@ fn report_file(
                 text: None,
                 kind,
                 diagnostics,
-                secrets: None,
+                shown: None,
             }
         }
     }

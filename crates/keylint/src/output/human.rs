@@ -3,14 +3,16 @@
 //! secret masked and the range underlined, then the fix.
 
 use std::fmt::Write as _;
+use std::ops::{Range, RangeInclusive};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use keylint_core::assignment::ParsedFile;
 use keylint_core::{ColumnUnit, Diagnostic, LineIndex, Severity};
 use rayon::prelude::*;
 
 use super::{FileReport, Summary, severity_style};
 use keylint_core::mask::for_display;
-use keylint_core::redaction::{redact_file, redact_secrets};
+use keylint_core::redaction::{Masking, Redacted};
 
 /// Each finding with its source lines; the summary line is the caller's.
 pub fn render(reports: &[FileReport], color: bool) -> String {
@@ -39,12 +41,25 @@ fn render_file(renderer: &Renderer, report: &FileReport, color: bool) -> String 
         }
         return out;
     };
-    let index = LineIndex::new(text);
-    // Judged when linted, unless the file had no findings then (the probe adds some).
-    let redacted = match &report.secrets {
-        Some(secrets) => redact_secrets(text, secrets),
-        None => redact_file(text, report.kind),
+    let judged;
+    let shown = match report
+        .shown
+        .as_ref()
+        .filter(|shown| shown.holds(text, &report.diagnostics))
+    {
+        Some(shown) => shown,
+        // Judged when linted, unless the findings changed since (the probe adds some).
+        None => {
+            judged = ShownLines::of(
+                text,
+                &ParsedFile::parse(report.kind, text),
+                &report.diagnostics,
+            );
+            &judged
+        }
     };
+    let index = &shown.index;
+    let redacted = shown.masking.redact(text);
     for diagnostic in &report.diagnostics {
         let start = index.position(text, diagnostic.range.start, ColumnUnit::Scalar);
         header(
@@ -55,7 +70,7 @@ fn render_file(renderer: &Renderer, report: &FileReport, color: bool) -> String 
             diagnostic,
             color,
         );
-        out.push_str(&context(renderer, text, &redacted, &index, diagnostic));
+        out.push_str(&context(renderer, text, &redacted, index, diagnostic));
         out.push('\n');
     }
     out
@@ -82,14 +97,38 @@ fn header(
     );
 }
 
-/// The lines the finding covers, masked, with the range underlined and the fix as help.
-fn context(
-    renderer: &Renderer,
-    text: &str,
-    redacted: &keylint_core::redaction::Redacted,
-    index: &LineIndex,
-    diagnostic: &Diagnostic,
-) -> String {
+/// The source lines a file's findings show, as they are masked.
+pub struct ShownLines {
+    index: LineIndex,
+    masking: Masking,
+}
+
+impl ShownLines {
+    /// The lines `diagnostics` show of `text`, judged on a parse of it (the lint's).
+    pub fn of(text: &str, parsed: &ParsedFile, diagnostics: &[Diagnostic]) -> ShownLines {
+        let index = LineIndex::new(text);
+        let masking = Masking::of_lines(
+            text,
+            parsed,
+            &index,
+            diagnostics
+                .iter()
+                .map(|diagnostic| shown_lines(&index, diagnostic)),
+        );
+        ShownLines { index, masking }
+    }
+
+    /// Whether these are the lines of `text` that `diagnostics` show (or more).
+    fn holds(&self, text: &str, diagnostics: &[Diagnostic]) -> bool {
+        diagnostics.iter().all(|diagnostic| {
+            self.masking
+                .shows(&shown_bytes(text, &self.index, diagnostic))
+        })
+    }
+}
+
+/// The lines shown of a finding (0-based): the one it starts on and up to 3 more it covers.
+fn shown_lines(index: &LineIndex, diagnostic: &Diagnostic) -> RangeInclusive<usize> {
     let first_line = index.line_of(diagnostic.range.start);
     let last_line = index
         .line_of(
@@ -100,10 +139,29 @@ fn context(
                 .max(diagnostic.range.start),
         )
         .min(first_line + 3);
-    let line_start = index.line_start(first_line).unwrap_or(0);
-    let line_end = index.line_start(last_line + 1).unwrap_or(text.len());
-    let shown_start = redacted.map(line_start, false);
-    let shown_end = redacted.map(line_end, true).max(shown_start);
+    first_line..=last_line
+}
+
+/// [`shown_lines`] as a byte range of `text`, line breaks included.
+fn shown_bytes(text: &str, index: &LineIndex, diagnostic: &Diagnostic) -> Range<usize> {
+    let lines = shown_lines(index, diagnostic);
+    let line_start = index.line_start(*lines.start()).unwrap_or(0);
+    let line_end = index.line_start(lines.end() + 1).unwrap_or(text.len());
+    line_start..line_end
+}
+
+/// The lines the finding covers, masked, with the range underlined and the fix as help.
+fn context(
+    renderer: &Renderer,
+    text: &str,
+    redacted: &Redacted,
+    index: &LineIndex,
+    diagnostic: &Diagnostic,
+) -> String {
+    let first_line = *shown_lines(index, diagnostic).start();
+    let bytes = shown_bytes(text, index, diagnostic);
+    let shown_start = redacted.map(bytes.start, false);
+    let shown_end = redacted.map(bytes.end, true).max(shown_start);
     let shown = redacted.text[shown_start..shown_end].trim_end_matches(['\n', '\r']);
     let span_start = redacted
         .map(diagnostic.range.start, false)

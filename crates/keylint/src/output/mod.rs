@@ -9,8 +9,6 @@ pub mod json;
 pub mod sarif;
 pub mod statistics;
 
-use std::ops::Range;
-
 use keylint_core::{Diagnostic, FileKind, Severity};
 
 /// One linted file and what was found in it.
@@ -21,9 +19,9 @@ pub struct FileReport {
     pub text: Option<String>,
     pub kind: FileKind,
     pub diagnostics: Vec<Diagnostic>,
-    /// What the human report masks in `text`, judged on the lint's own parse; `None` when
-    /// that was not asked for or the file had no findings then.
-    pub secrets: Option<Vec<Range<usize>>>,
+    /// The lines of `text` the human report shows, masked as judged on the lint's own
+    /// parse; `None` when that was not asked for or the file had no findings then.
+    pub shown: Option<human::ShownLines>,
 }
 
 #[derive(Clone, Copy, Debug, Default)]

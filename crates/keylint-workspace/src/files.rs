@@ -139,7 +139,7 @@ pub fn decode(bytes: Vec<u8>) -> FileText {
             breaks_loaders: true,
         };
     }
-    if bytes.iter().take(8192).any(|&byte| byte == 0) {
+    if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
         return skipped("skipped: binary file".to_string());
     }
     match String::from_utf8(bytes) {

@@ -253,6 +253,20 @@ fn parse_env(text: &str) -> ParsedFile {
     }
 }
 
+/// The names of the assignments [`ParsedFile::parse`] finds in an env file, in order,
+/// from the syntax alone (no statement kept, nothing for the loaders prepared): what a
+/// project-wide "is this name set anywhere?" needs from every env file.
+#[must_use]
+pub fn env_assignment_names(text: &str) -> Vec<&str> {
+    let simple_lines = SimpleLines::new(text);
+    dotenv::statements(text, &simple_lines)
+        .filter_map(|statement| match statement.kind {
+            StatementKind::Assignment(assignment) => Some(&text[assignment.name]),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Files at least this big read their loaders, and run their rules, on parallel threads.
 pub(crate) const PARALLEL_BYTES: usize = 64 * 1024;
 

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::RangeInclusive;
 use std::path::Path;
 
-use keylint_core::assignment::ParsedFile;
+use keylint_core::assignment::{ParsedFile, env_assignment_names};
 use keylint_core::consumer::{Consumer, Outcome, load_env_file};
 use keylint_core::fix::apply_fixes;
 use keylint_core::redaction::{Masking, Redacted};
@@ -332,6 +332,15 @@ proptest! {
         let file = dotenv::parse(&text);
         let joined: String = file.statements.iter().map(|statement| &text[statement.span.clone()]).collect();
         prop_assert_eq!(joined, text);
+    }
+
+    #[test]
+    fn env_names_are_the_parsed_names(text in env_text(), other in any::<String>()) {
+        for text in [&text, &other] {
+            let parsed = ParsedFile::parse(FileKind::EnvFile, text);
+            let names: Vec<&str> = parsed.assignments.iter().map(|assignment| assignment.name.as_str()).collect();
+            prop_assert_eq!(env_assignment_names(text), names);
+        }
     }
 
     #[test]

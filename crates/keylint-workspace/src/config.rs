@@ -78,8 +78,12 @@ impl Globs {
     /// Globs given outside a config file (`--consumer`, editor settings), relative to
     /// `base`.
     pub fn relative_to(base: &Path, patterns: &[String]) -> Result<Globs> {
-        let base = normalize(&std::path::absolute(base).unwrap_or_else(|_| base.to_path_buf()));
-        Globs::new(&base, patterns, Path::new("settings"), "consumers")
+        Globs::new(
+            &absolute(base),
+            patterns,
+            Path::new("settings"),
+            "consumers",
+        )
     }
 
     pub fn empty() -> Globs {
@@ -99,7 +103,7 @@ impl Globs {
         if self.empty {
             return false;
         }
-        let absolute = normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
+        let absolute = absolute(path);
         let relative = absolute.strip_prefix(&self.base).unwrap_or(path);
         self.set.is_match(relative)
             || path
@@ -141,28 +145,7 @@ const HOST_KEYS: &[&str] = &[
     "hosts",
 ];
 
-/// The config file governing `start` (a file or directory): the first `keylint.toml`
-/// or `.keylint.toml` in its directory or a parent, no higher than `boundary`.
-#[must_use]
-pub fn discover(start: &Path, boundary: Option<&Path>) -> Option<PathBuf> {
-    let absolute = normalize(&std::path::absolute(start).ok()?);
-    let mut dir = if absolute.is_dir() {
-        Some(absolute.as_path())
-    } else {
-        absolute.parent()
-    };
-    while let Some(current) = dir {
-        if let Some(found) = config_in(current) {
-            return Some(found);
-        }
-        if boundary.is_some_and(|boundary| current == boundary) {
-            return None;
-        }
-        dir = current.parent();
-    }
-    None
-}
-
+/// The config file in `dir` itself, if any.
 fn config_in(dir: &Path) -> Option<PathBuf> {
     FILE_NAMES
         .iter()
@@ -187,11 +170,12 @@ pub enum ConfigChoice {
 pub struct Configs {
     choice: ConfigChoice,
     boundary: Option<PathBuf>,
-    /// Directory → the config governing it (or why it cannot be read).
+    /// Directory (absolute) → the config governing it (or why it cannot be read). Filled
+    /// for each directory on the way up, so a directory is looked at once.
     by_dir: std::sync::Mutex<std::collections::HashMap<PathBuf, ConfigResult>>,
-    /// Path as asked → the same answer: a file is asked about by several rules and
-    /// settings, and finding its directory takes a system call.
-    by_path: std::sync::Mutex<std::collections::HashMap<PathBuf, ConfigResult>>,
+    /// A file's directory as its path writes it → the same answer: every file of a
+    /// directory asks, and making the directory absolute takes a system call.
+    by_parent: std::sync::Mutex<std::collections::HashMap<PathBuf, ConfigResult>>,
     /// Config file → its loaded form, shared by the directories it governs.
     by_file: std::sync::Mutex<std::collections::HashMap<PathBuf, ConfigResult>>,
 }
@@ -204,39 +188,62 @@ impl Configs {
     pub fn new(choice: ConfigChoice, boundary: Option<PathBuf>) -> Configs {
         Configs {
             choice,
-            boundary: boundary.map(|dir| normalize(&std::path::absolute(&dir).unwrap_or(dir))),
+            boundary: boundary.as_deref().map(absolute),
             ..Configs::default()
         }
     }
 
-    /// The config governing the file or directory at `path`.
+    /// The config governing the file or directory at `path`: the first `keylint.toml`
+    /// or `.keylint.toml` in its directory or a parent, no higher than the boundary.
     pub fn for_path(&self, path: &Path) -> ConfigResult {
-        let file = match &self.choice {
-            ConfigChoice::Ignore => return Ok(None),
-            ConfigChoice::File(file) => Some(file.clone()),
+        if self.choice == ConfigChoice::Discover {
+            let absolute = absolute(path);
+            if absolute.is_dir() {
+                return self.for_dir(&absolute);
+            }
+        }
+        self.for_file(path)
+    }
+
+    /// [`Configs::for_path`] for a path that is not a directory (a file, or nothing yet),
+    /// which spares asking the disk what it is.
+    pub fn for_file(&self, path: &Path) -> ConfigResult {
+        match &self.choice {
+            ConfigChoice::Ignore => Ok(None),
+            ConfigChoice::File(file) => self.load_once(file),
             ConfigChoice::Discover => {
-                if let Some(found) = lock(&self.by_path).get(path) {
+                let dir_of = |path: &Path| {
+                    absolute(path)
+                        .parent()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_default()
+                };
+                // With a name at its end, the path's directory decides the answer.
+                let Some(parent) = path.parent().filter(|_| path.file_name().is_some()) else {
+                    return self.for_dir(&dir_of(path));
+                };
+                if let Some(found) = lock(&self.by_parent).get(parent) {
                     return found.clone();
                 }
-                let absolute =
-                    normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
-                let dir = if absolute.is_dir() {
-                    absolute
-                } else {
-                    absolute.parent().map(Path::to_path_buf).unwrap_or_default()
-                };
-                let cached = lock(&self.by_dir).get(&dir).cloned();
-                let loaded = cached.unwrap_or_else(|| {
-                    let file = discover(&dir, self.boundary.as_deref());
-                    let loaded = file.map_or(Ok(None), |file| self.load_once(&file));
-                    lock(&self.by_dir).insert(dir, loaded.clone());
-                    loaded
-                });
-                lock(&self.by_path).insert(path.to_path_buf(), loaded.clone());
-                return loaded;
+                let loaded = self.for_dir(&dir_of(path));
+                lock(&self.by_parent).insert(parent.to_path_buf(), loaded.clone());
+                loaded
             }
+        }
+    }
+
+    /// The config governing the absolute directory `dir`.
+    fn for_dir(&self, dir: &Path) -> ConfigResult {
+        if let Some(found) = lock(&self.by_dir).get(dir) {
+            return found.clone();
+        }
+        let loaded = match config_in(dir) {
+            Some(file) => self.load_once(&file),
+            None if self.boundary.as_deref() == Some(dir) => Ok(None),
+            None => dir.parent().map_or(Ok(None), |parent| self.for_dir(parent)),
         };
-        file.map_or(Ok(None), |file| self.load_once(&file))
+        lock(&self.by_dir).insert(dir.to_path_buf(), loaded.clone());
+        loaded
     }
 
     fn load_once(&self, file: &Path) -> ConfigResult {
@@ -253,9 +260,14 @@ impl Configs {
     /// Forgets what was loaded (a config file changed, appeared or went away).
     pub fn reload(&self) {
         lock(&self.by_dir).clear();
-        lock(&self.by_path).clear();
+        lock(&self.by_parent).clear();
         lock(&self.by_file).clear();
     }
+}
+
+/// `path` made absolute (against the current directory) and normalized.
+fn absolute(path: &Path) -> PathBuf {
+    normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
 }
 
 fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -326,10 +338,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config> {
             return Err(located(path, text, offset, &message));
         }
     };
-    let base = path
-        .parent()
-        .map(|dir| normalize(&std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf())))
-        .unwrap_or_default();
+    let base = path.parent().map(absolute).unwrap_or_default();
 
     for (key, list) in [("select", &raw.select), ("ignore", &raw.ignore)] {
         for selector in list.iter().flatten() {

@@ -105,7 +105,7 @@ pub fn discover_bounded(
 ) -> Result<Discovery> {
     let mut discovery = Discovery::default();
     let mut entries_left = max_entries;
-    let include = |path: &Path| matches!(configs.for_path(path), Ok(Some(config)) if config.include.is_match(path));
+    let include = |path: &Path| matches!(configs.for_file(path), Ok(Some(config)) if config.include.is_match(path));
     for path in paths {
         let metadata =
             std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -139,7 +139,7 @@ pub fn discover_bounded(
     }
     discovery.targets.retain(|path| {
         discovery.named.contains(path)
-            || !matches!(configs.for_path(path), Ok(Some(config)) if config.exclude.is_match(path))
+            || !matches!(configs.for_file(path), Ok(Some(config)) if config.exclude.is_match(path))
     });
     discovery.targets.sort();
     discovery.targets.dedup();
@@ -224,7 +224,13 @@ fn walk(
             }
         }
         if entry.file_name() == ".gitignore" {
-            if skip_reason.is_some() || !crate::files::is_regular_file(&path) {
+            // The directory entry says what it is, unless it is a link.
+            let regular = if file_type.is_symlink() {
+                crate::files::is_regular_file(&path)
+            } else {
+                file_type.is_file()
+            };
+            if skip_reason.is_some() || !regular {
                 continue;
             }
             let mut builder = GitignoreBuilder::new(path.parent().unwrap_or(Path::new("")));

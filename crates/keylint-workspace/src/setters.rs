@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use keylint_core::assignment::{Assignment, Origin, ParsedFile};
+use keylint_core::assignment::{Assignment, Origin, ParsedFile, env_assignment_names};
 use keylint_core::line_index::LineIndex;
 use keylint_core::source::{FileKind, is_template_by_name, kind_by_name};
 use keylint_core::uses::yaml_uses;
@@ -164,24 +164,34 @@ pub fn names_of_files(paths: &[PathBuf]) -> ConfigNames {
 }
 
 /// The names [`names_of_files`] finds set, without the sites and the uses: what a lint
-/// asks (is this name set anywhere?) at a fraction of the memory on a big tree.
+/// asks (is this name set anywhere?) at a fraction of the memory and time on a big tree.
 #[must_use]
 pub fn names_set_in_files(paths: &[PathBuf]) -> HashSet<String> {
     paths
         .par_iter()
-        .filter_map(|path| {
-            let (kind, text) = setting_file(path)?;
-            let parsed = ParsedFile::parse(kind, &text);
-            Some(
-                settings(&parsed)
-                    .map(|assignment| assignment.name.clone())
-                    .collect::<HashSet<String>>(),
-            )
+        .filter_map(|path| setting_file(path))
+        .fold(HashSet::new, |mut names, (kind, text)| {
+            // Most names recur from file to file: copy only the new ones.
+            names_set(kind, &text, |name| {
+                if !names.contains(name) {
+                    names.insert(name.to_string());
+                }
+            });
+            names
         })
         .reduce(HashSet::new, |mut all, names| {
             all.extend(names);
             all
         })
+}
+
+/// The names of [`settings`] of a file, each given to `each`: for an env file from its
+/// syntax alone, without the model a lint needs.
+fn names_set(kind: FileKind, text: &str, mut each: impl FnMut(&str)) {
+    match kind {
+        FileKind::EnvFile => env_assignment_names(text).into_iter().for_each(each),
+        _ => settings(&ParsedFile::parse(kind, text)).for_each(|assignment| each(&assignment.name)),
+    }
 }
 
 /// `names` with the files of `open` replaced by their buffers' text.
@@ -220,6 +230,45 @@ fn without<T: Clone>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The cheap reading of the names a file sets gives those of the full parse, in order,
+    /// on every kind of line and document.
+    #[test]
+    fn names_set_are_those_of_the_parse() {
+        let cases = [
+            (
+                FileKind::EnvFile,
+                "A=1\nexport B='2'\n  C = \"3\" # note\nD:4\nE: 5\n# F=6\n\nG\n=7\nH=\"multi\nI=line\"\nJ='open\nK=`tick`x\r\nexport\nexport  L=\u{a0}é\r\u{feff}M=9",
+            ),
+            (
+                FileKind::EnvFile,
+                "\u{feff}export N=\"a\\\"b\" extra\nO=\"\nP=1",
+            ),
+            (FileKind::EnvFile, ""),
+            (
+                FileKind::Compose,
+                "x-env: &env\n  SHARED: 1\nservices:\n  app:\n    environment:\n      - A=1\n      - \"B=2\"\n      - BARE\n  worker:\n    environment:\n      <<: *env\n      C: 3\n      'D': null\n",
+            ),
+            (
+                FileKind::OtherYaml,
+                "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  FILE_KEY: eA==\nstringData:\n  STRING_KEY: x\n---\napiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          env:\n            - name: E\n              value: \"1\"\n            - name: F\n              valueFrom: {}\n",
+            ),
+            (
+                FileKind::Workflow,
+                "on: push\nenv:\n  G: 1\njobs:\n  build:\n    env:\n      H: ${{ secrets.H }}\n      NESTED: {a: 1}\n    steps:\n      - run: echo\n        env:\n          \"I\": x\n",
+            ),
+            (FileKind::Compose, "services: [unclosed\n"),
+        ];
+        for (kind, text) in cases {
+            let mut cheap = Vec::new();
+            names_set(kind, text, |name| cheap.push(name.to_string()));
+            let parsed = ParsedFile::parse(kind, text);
+            let full: Vec<String> = settings(&parsed)
+                .map(|assignment| assignment.name.clone())
+                .collect();
+            assert_eq!(cheap, full, "{kind:?}: {text:?}");
+        }
+    }
 
     /// The names-only pass answers as the sites do: templates and Secret `data:` keys
     /// set nothing, env and YAML assignments do.

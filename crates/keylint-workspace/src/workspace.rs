@@ -303,7 +303,7 @@ impl Workspace {
     /// The config governing `path`; a broken config counts as none here (the front end
     /// reports it once, as an error or a message).
     fn usable_config(&self, path: &Path) -> Option<Arc<Config>> {
-        self.configs.for_path(path).ok().flatten()
+        self.configs.for_file(path).ok().flatten()
     }
 
     /// Which rules run on `path`, at what severity: the front end's `select`/`ignore`

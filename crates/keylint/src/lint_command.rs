@@ -248,7 +248,7 @@ pub fn run(args: &LintArgs) -> Result<u8> {
     let first = if reads_stdin { &stdin_name } else { &paths[0] };
     let governing = configs.for_path(first).map_err(anyhow::Error::msg)?;
     for path in &discovery.targets {
-        configs.for_path(path).map_err(anyhow::Error::msg)?;
+        configs.for_file(path).map_err(anyhow::Error::msg)?;
     }
     let workspace = Workspace::new(Index::from_discovery(&discovery), configs, overrides);
 

@@ -66,6 +66,11 @@ enum RulesFormat {
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
+/// A lint allocates and frees many small strings and vectors on several threads, which
+/// mimalloc serves faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     hide_panic_messages();
     let cli = Cli::parse();

@@ -101,21 +101,36 @@ pub fn parse(text: &str) -> EnvFile {
 
 /// [`parse`], with the simple lines of `text` already found.
 pub(crate) fn parse_with(text: &str, simple_lines: &SimpleLines) -> EnvFile {
+    EnvFile {
+        bom: bom(text),
+        statements: statements(text, simple_lines).collect(),
+    }
+}
+
+fn bom(text: &str) -> Option<Range<usize>> {
+    text.starts_with('\u{feff}')
+        .then(|| 0..'\u{feff}'.len_utf8())
+}
+
+/// The statements of `text`, front to back, one at a time (what [`parse_with`] collects).
+pub(crate) fn statements<'t>(
+    text: &'t str,
+    simple_lines: &'t SimpleLines,
+) -> impl Iterator<Item = Statement> + 't {
     let mut simple_lines = simple_lines.cursor();
-    let bom = text
-        .starts_with('\u{feff}')
-        .then(|| 0..'\u{feff}'.len_utf8());
-    let mut statements = Vec::new();
+    let bom = bom(text);
     let mut position = 0;
-    while position < text.len() {
+    std::iter::from_fn(move || {
+        if position >= text.len() {
+            return None;
+        }
         let statement = match simple_lines.at(position) {
             Some(line) => simple_statement(line),
             None => parse_statement(text, position, bom.as_ref().filter(|_| position == 0)),
         };
         position = statement.span.end;
-        statements.push(statement);
-    }
-    EnvFile { bom, statements }
+        Some(statement)
+    })
 }
 
 /// A simple line (most lines of most files), read without the general scanner.

@@ -9,6 +9,7 @@
 #   scripts/bench.sh                     # every corpus at 2,000 and 20,000 files
 #   BENCH_SIZES=2000 scripts/bench.sh    # only the 2,000-file corpora
 #   BENCH_RUNS=20 BENCH_SERVER=0 scripts/bench.sh
+#   BENCH_BASELINE=/path/to/old/keylint scripts/bench.sh   # an older build in the sources case
 #
 # Corpora (generated, seeded, under $BENCH_DIR, outside any git repository):
 #   tree-N      the project tree of scripts/bench/gen_tree.py (env files, YAML, sources)
@@ -103,8 +104,13 @@ sources() {
   python3 scripts/bench/gen_sources.py "$trees/sources-2000" 2000
 }
 corpus "$trees/sources-2000" sources
+# BENCH_BASELINE=/path/to/an/older/keylint adds that build on the tree alone to the same
+# run: what reading 2,000 sources costs against a fixed earlier time.
+baseline=()
+[ -z "${BENCH_BASELINE:-}" ] ||
+  baseline=(-n "baseline build without sources" "$BENCH_BASELINE lint $trees/tree-2000")
 run_case "tree, 2,000 files + 2,000 sources" "$trees/sources-2000" "$runs" \
-  -n "keylint without sources" "$keylint lint $trees/tree-2000"
+  -n "keylint without sources" "$keylint lint $trees/tree-2000" "${baseline[@]}"
 
 big_env() {
   mkdir -p "$trees/big"

@@ -55,7 +55,7 @@ def table(cases):
             if name not in TOOLS:
                 notes.append(
                     f"- {case['label']}: `{name}` {ms(wall(other))} wall, {ms(cpu(other))} CPU in the same run; "
-                    f"keylint with / without: **{wall(k) / wall(other):.2f}** wall, {cpu(k) / cpu(other):.2f} CPU."
+                    f"keylint / `{name}`: **{wall(k) / wall(other):.2f}** wall, {cpu(k) / cpu(other):.2f} CPU."
                 )
     return "\n".join(lines + ([""] + notes if notes else [])) + "\n"
 

@@ -31,12 +31,15 @@ impl LineIndex {
     #[must_use]
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
-        let mut line_starts = vec![0];
-        // Without a `\r`, lines end only at `\n`, which a memchr search finds quickly.
-        if !bytes.contains(&b'\r') {
-            line_starts.extend(text.match_indices('\n').map(|(index, _)| index + 1));
+        // Without a `\r`, lines end only at `\n`. Lines are short: one iterator over all
+        // of them, not a search started again per line, and room for them up front.
+        if memchr::memchr(b'\r', bytes).is_none() {
+            let mut line_starts = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
+            line_starts.push(0);
+            line_starts.extend(memchr::memchr_iter(b'\n', bytes).map(|index| index + 1));
             return LineIndex { line_starts };
         }
+        let mut line_starts = vec![0];
         let mut index = 0;
         while index < bytes.len() {
             match bytes[index] {
@@ -118,6 +121,17 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_start_after_each_break() {
+        let starts = |text: &str| LineIndex::new(text).line_starts;
+        assert_eq!(starts(""), [0]);
+        assert_eq!(starts("\n"), [0, 1]);
+        assert_eq!(starts("A=1\nB=2"), [0, 4]);
+        assert_eq!(starts("A=1\nB=2\n\n"), [0, 4, 8, 9]);
+        assert_eq!(starts("A=1\r\nB=2\rC=3\n"), [0, 5, 9, 13]);
+        assert_eq!(starts("é\n😀\n"), [0, 3, 8]);
+    }
 
     #[test]
     fn columns_count_scalars_and_utf16_units() {

@@ -333,7 +333,9 @@ async function main() {
       await page.keyboard.type(typed, { delay: 20 });
       const widget = '.editor-widget.suggest-widget.visible';
       let rows = [];
-      for (let attempt = 0; attempt < 8 && !rows.some((row) => row.includes('APP_MODEL')); attempt += 1) {
+      // The focused row shows its detail (`read at main.py:7`) once the widget has drawn it:
+      // ask again until it has, not only until the label is there.
+      for (let attempt = 0; attempt < 8 && !(rows[0] || '').includes('main.py:7'); attempt += 1) {
         await page.keyboard.press('Escape');
         await page.keyboard.press('Control+Space');
         await page.locator(`${widget} .monaco-list-row`).first().waitFor({ timeout: 5000 }).catch(() => {});

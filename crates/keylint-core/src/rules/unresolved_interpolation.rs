@@ -1,5 +1,6 @@
 //! KL501 unresolved-interpolation: a Compose `${VAR}` that nothing gives a value.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use crate::consumer::{Consumer, Loaded, Outcome, find_interpolations, load_env_file};
@@ -64,7 +65,7 @@ services:
         };
         // Read the env files only once a reference needs them: most Compose files have
         // none, and the server lints a file again on every edit.
-        let mut sources: Option<Option<EnvSources>> = None;
+        let sources = OnceCell::new();
         // Compose interpolates every value, never a mapping key; an anchored value is
         // checked once, where it is written (aliases are skipped).
         let scalars = yaml.documents.iter().flat_map(Node::value_scalars);
@@ -79,7 +80,7 @@ services:
                 let shown = &written[reference.range.clone()];
                 let range = scalar.span.start + reference.range.start
                     ..scalar.span.start + reference.range.end;
-                let Some(sources) = sources.get_or_insert_with(|| EnvSources::load(ctx)) else {
+                let Some(sources) = sources.get_or_init(|| EnvSources::load(ctx)) else {
                     return;
                 };
                 let key_like = is_key_name(name) || ctx.key_variable_provider(name).is_some();

@@ -345,9 +345,81 @@ fn lint_text(
 /// Offsets where the lines of `text` start (a last line without `\n` included).
 fn line_starts(text: &str) -> Vec<usize> {
     std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1))
         .filter(|&start| start < text.len())
         .collect()
+}
+
+/// How many lines two texts (with their line starts) share at their start, and then how
+/// many of the others at their end.
+fn same_lines(old: (&str, &[usize]), new: (&str, &[usize])) -> (usize, usize) {
+    // A line is the same in both texts when the bytes both share at the start (or the
+    // end) cover it and it starts and ends at the same place (counted from the end).
+    let old_range = |line| line_range(old.0, old.1, line);
+    let new_range = |line| line_range(new.0, new.1, line);
+    let (old_count, new_count) = (old.1.len(), new.1.len());
+    let (old_bytes, new_bytes) = (old.0.as_bytes(), new.0.as_bytes());
+    let prefix = common_prefix(old_bytes, new_bytes);
+    let same_before = (0..old_count.min(new_count))
+        .take_while(|&line| {
+            let (old, new) = (old_range(line), new_range(line));
+            old == new && new.end <= prefix
+        })
+        .count();
+    // The lines after those cannot reach back before their end.
+    let shared = same_before
+        .checked_sub(1)
+        .map_or(0, |line| new_range(line).end);
+    let suffix = common_suffix(
+        old_bytes,
+        new_bytes,
+        old_bytes.len().min(new_bytes.len()) - shared,
+    );
+    let from_end = |length: usize, range: Range<usize>| (length - range.start, length - range.end);
+    let same_after = (0..(old_count - same_before).min(new_count - same_before))
+        .take_while(|&back| {
+            let old = from_end(old_bytes.len(), old_range(old_count - 1 - back));
+            let new = from_end(new_bytes.len(), new_range(new_count - 1 - back));
+            old == new && new.0 <= suffix
+        })
+        .count();
+    (same_before, same_after)
+}
+
+/// How many bytes `old` and `new` share at their start.
+fn common_prefix(old: &[u8], new: &[u8]) -> usize {
+    // Whole chunks are compared with `==` (a vectorised memcmp), then bytes.
+    const CHUNK: usize = 256;
+    let length = old.len().min(new.len());
+    let mut same = 0;
+    while same + CHUNK <= length && old[same..same + CHUNK] == new[same..same + CHUNK] {
+        same += CHUNK;
+    }
+    same + old[same..length]
+        .iter()
+        .zip(&new[same..length])
+        .take_while(|(old, new)| old == new)
+        .count()
+}
+
+/// How many bytes `old` and `new` share at their end, at most `limit`.
+fn common_suffix(old: &[u8], new: &[u8], limit: usize) -> usize {
+    const CHUNK: usize = 256;
+    let length = old.len().min(new.len()).min(limit);
+    let tail = |bytes: &[u8], from: usize, to: usize| bytes.len() - to..bytes.len() - from;
+    let mut same = 0;
+    while same + CHUNK <= length
+        && old[tail(old, same, same + CHUNK)] == new[tail(new, same, same + CHUNK)]
+    {
+        same += CHUNK;
+    }
+    same + old[..old.len() - same]
+        .iter()
+        .rev()
+        .zip(new[..new.len() - same].iter().rev())
+        .take(length - same)
+        .take_while(|(old, new)| old == new)
+        .count()
 }
 
 /// Line `line` with its `\n`.
@@ -379,15 +451,8 @@ impl Edit {
         classify: &impl Fn(usize) -> Option<bool>,
         name_key: &impl Fn(usize) -> u64,
     ) -> Option<Edit> {
-        let old = |line| line_text(&last.text, &last.starts, line);
-        let new = |line| line_text(text, starts, line);
         let (old_count, new_count) = (last.starts.len(), starts.len());
-        let same_before = (0..old_count.min(new_count))
-            .take_while(|&line| old(line) == new(line))
-            .count();
-        let same_after = (0..(old_count - same_before).min(new_count - same_before))
-            .take_while(|&back| old(old_count - 1 - back) == new(new_count - 1 - back))
-            .count();
+        let (same_before, same_after) = same_lines((&last.text, &last.starts), (text, starts));
         let edited = same_before..new_count - same_after;
         let removed = same_before..old_count - same_after;
         // A structural line edited or removed changes what the lines around it are.
@@ -710,4 +775,93 @@ fn classify_compose(
             && compose_entry(line)
                 .is_some_and(|(name, raw)| is_inert(name, raw, project, settings)),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn naive_prefix(old: &[u8], new: &[u8]) -> usize {
+        old.iter()
+            .zip(new)
+            .take_while(|(old, new)| old == new)
+            .count()
+    }
+
+    fn naive_suffix(old: &[u8], new: &[u8], limit: usize) -> usize {
+        old.iter()
+            .rev()
+            .zip(new.iter().rev())
+            .take(limit)
+            .take_while(|(old, new)| old == new)
+            .count()
+    }
+
+    /// Two texts sharing a long run, each with a few bytes of its own around it (runs
+    /// longer than the chunks compared at once, and edits at every offset in them).
+    fn texts() -> impl Strategy<Value = (Vec<u8>, Vec<u8>)> {
+        (
+            prop::collection::vec(prop::sample::select(b"ab\n".to_vec()), 0..1200),
+            prop::collection::vec(prop::sample::select(b"ab\n".to_vec()), 0..4),
+            prop::collection::vec(prop::sample::select(b"ab\n".to_vec()), 0..4),
+            0usize..1200,
+        )
+            .prop_map(|(shared, old_part, new_part, at)| {
+                let at = at.min(shared.len());
+                let splice = |part: &[u8]| {
+                    let mut text = shared[..at].to_vec();
+                    text.extend_from_slice(part);
+                    text.extend_from_slice(&shared[at..]);
+                    text
+                };
+                (splice(&old_part), splice(&new_part))
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn common_prefix_and_suffix_are_the_bytewise_ones((old, new) in texts(), limit in 0usize..1300) {
+            prop_assert_eq!(common_prefix(&old, &new), naive_prefix(&old, &new));
+            prop_assert_eq!(common_suffix(&old, &new, limit), naive_suffix(&old, &new, limit));
+        }
+    }
+
+    fn naive_same_lines(old: &str, new: &str) -> (usize, usize) {
+        let (old_lines, new_lines): (Vec<&str>, Vec<&str>) = (
+            old.split_inclusive('\n').collect(),
+            new.split_inclusive('\n').collect(),
+        );
+        let before = old_lines
+            .iter()
+            .zip(&new_lines)
+            .take_while(|(old, new)| old == new)
+            .count();
+        let after = old_lines[before..]
+            .iter()
+            .rev()
+            .zip(new_lines[before..].iter().rev())
+            .take_while(|(old, new)| old == new)
+            .count();
+        (before, after)
+    }
+
+    proptest! {
+        #[test]
+        fn same_lines_are_the_equal_lines((old, new) in texts()) {
+            let (old, new) = (String::from_utf8(old).unwrap(), String::from_utf8(new).unwrap());
+            let (old_starts, new_starts) = (line_starts(&old), line_starts(&new));
+            prop_assert_eq!(
+                same_lines((&old, &old_starts), (&new, &new_starts)),
+                naive_same_lines(&old, &new)
+            );
+        }
+    }
+
+    #[test]
+    fn line_starts_include_a_last_line_without_newline() {
+        assert_eq!(line_starts(""), Vec::<usize>::new());
+        assert_eq!(line_starts("A=1\nB=2"), vec![0, 4]);
+        assert_eq!(line_starts("A=1\n\n"), vec![0, 4]);
+    }
 }

@@ -71,11 +71,11 @@ pub fn diagnostic(diagnostic: &Diagnostic, map: &PositionMap, version: i32) -> l
 #[must_use]
 pub fn diagnostics(
     diagnostics: &[Diagnostic],
-    text: &str,
+    snapshot: &crate::documents::Snapshot,
     encoding: crate::encoding::Encoding,
     version: i32,
 ) -> Vec<lsp::Diagnostic> {
-    let map = PositionMap::new(text, encoding);
+    let map = PositionMap::of(snapshot, encoding);
     diagnostics
         .iter()
         .map(|item| diagnostic(item, &map, version))

@@ -3,9 +3,10 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 
-use keylint_core::FileKind;
 use keylint_core::source::kind_by_name;
+use keylint_core::{FileKind, LineIndex};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
@@ -19,6 +20,31 @@ pub struct Document {
     pub path: Option<PathBuf>,
     /// What keylint lints it as; `None` for files it only offers code actions in.
     pub kind: Option<FileKind>,
+    /// This version's text, made on first use and shared by the clones of the document.
+    snapshot: Arc<OnceLock<Arc<Snapshot>>>,
+}
+
+/// One version of a document's text, with its line index built on first use: the lint,
+/// the conversion of its findings and each hover of that version share them.
+#[derive(Debug)]
+pub struct Snapshot {
+    pub text: Arc<str>,
+    index: OnceLock<LineIndex>,
+}
+
+impl Snapshot {
+    #[must_use]
+    pub fn new(text: Arc<str>) -> Snapshot {
+        Snapshot {
+            text,
+            index: OnceLock::new(),
+        }
+    }
+
+    #[must_use]
+    pub fn index(&self) -> &LineIndex {
+        self.index.get_or_init(|| LineIndex::new(&self.text))
+    }
 }
 
 impl Document {
@@ -34,17 +60,28 @@ impl Document {
             version,
             kind: kind_by_name(&name),
             path,
+            snapshot: Arc::default(),
         }
     }
 
+    /// The text of this version.
     #[must_use]
-    pub fn text(&self) -> String {
-        self.rope.to_string()
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        Arc::clone(
+            self.snapshot
+                .get_or_init(|| Arc::new(Snapshot::new(Arc::from(self.rope.to_string())))),
+        )
+    }
+
+    #[must_use]
+    pub fn text(&self) -> Arc<str> {
+        Arc::clone(&self.snapshot().text)
     }
 
     /// Applies one change. Ranges are clamped into the document, and a range whose end
     /// comes before its start is treated as empty, so no input corrupts the rope.
     pub fn apply(&mut self, change: &TextDocumentContentChangeEvent, encoding: Encoding) {
+        self.snapshot = Arc::default();
         match change.range {
             None => self.rope = Rope::from_str(&change.text),
             Some(range) => {
@@ -127,7 +164,10 @@ mod tests {
         assert_eq!(documents.get(&uri).unwrap().kind, Some(FileKind::EnvFile));
         // Replace the x after the emoji (UTF-16 column 5).
         documents.change(&uri, 2, &[change((0, 5), (0, 6), "y")], Encoding::Utf16);
-        assert_eq!(documents.get(&uri).unwrap().text(), "A=é😀y\nB=2\n");
+        assert_eq!(
+            documents.get(&uri).unwrap().text().as_ref(),
+            "A=é😀y\nB=2\n"
+        );
         // Out of range and reversed ranges are clamped, never panic.
         documents.change(
             &uri,
@@ -138,7 +178,10 @@ mod tests {
             ],
             Encoding::Utf16,
         );
-        assert_eq!(documents.get(&uri).unwrap().text(), "A=é😀y\nB=2!\nC=3");
+        assert_eq!(
+            documents.get(&uri).unwrap().text().as_ref(),
+            "A=é😀y\nB=2!\nC=3"
+        );
         assert_eq!(
             documents.change(&uri, 1, &[], Encoding::Utf8),
             Some(3),

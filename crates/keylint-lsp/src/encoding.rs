@@ -1,6 +1,8 @@
 //! Position encodings: the only place that turns byte offsets into LSP positions and
 //! back. `utf-8` when the client offers it, else UTF-16 (the LSP default).
 
+use std::borrow::Cow;
+
 use keylint_core::{ColumnUnit, LineColumn, LineIndex};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{ClientCapabilities, Position, PositionEncodingKind, Range};
@@ -45,7 +47,7 @@ impl Encoding {
 /// Byte offsets of one text ↔ positions.
 pub struct PositionMap<'a> {
     text: &'a str,
-    index: LineIndex,
+    index: Cow<'a, LineIndex>,
     encoding: Encoding,
 }
 
@@ -54,7 +56,17 @@ impl<'a> PositionMap<'a> {
     pub fn new(text: &'a str, encoding: Encoding) -> PositionMap<'a> {
         PositionMap {
             text,
-            index: LineIndex::new(text),
+            index: Cow::Owned(LineIndex::new(text)),
+            encoding,
+        }
+    }
+
+    /// The map of an open document's version, with the line index it keeps.
+    #[must_use]
+    pub fn of(snapshot: &'a crate::documents::Snapshot, encoding: Encoding) -> PositionMap<'a> {
+        PositionMap {
+            text: &snapshot.text,
+            index: Cow::Borrowed(snapshot.index()),
             encoding,
         }
     }

@@ -19,7 +19,7 @@ use keylint_workspace::Workspace;
 use tower_lsp_server::ls_types::{Location, Position, Uri};
 
 use crate::convert;
-use crate::documents::Document;
+use crate::documents::{Document, Snapshot};
 use crate::encoding::{Encoding, PositionMap};
 use crate::probe::assignment_at;
 use crate::server::Backend;
@@ -29,7 +29,7 @@ use crate::state::read;
 pub struct Cursor {
     pub uri: Uri,
     pub path: PathBuf,
-    pub text: String,
+    pub snapshot: Arc<Snapshot>,
     /// What keylint lints the document as; `None` for source code.
     pub kind: Option<FileKind>,
     pub offset: usize,
@@ -50,18 +50,23 @@ impl Cursor {
         );
         let project = backend.state.project();
         let kind = document.kind.or_else(|| project.kind_of(&path, false));
-        let text = document.text();
+        let snapshot = document.snapshot();
         let encoding = backend.state.encoding();
-        let offset = PositionMap::new(&text, encoding).offset(position);
+        let offset = PositionMap::of(&snapshot, encoding).offset(position);
         Some(Cursor {
             uri: uri.clone(),
             path,
-            text,
+            snapshot,
             kind,
             offset,
             encoding,
             project,
         })
+    }
+
+    #[must_use]
+    pub fn text(&self) -> &str {
+        &self.snapshot.text
     }
 
     /// The parse of the whole document: the last lint's when it is of this text and read
@@ -70,9 +75,9 @@ impl Cursor {
     pub fn parsed(&self, backend: &Backend, kind: FileKind) -> Arc<LazyParse> {
         backend
             .state
-            .last_parse(&self.uri, &self.text)
+            .last_parse(&self.uri, &self.snapshot.text)
             .filter(|parse| parse.is_whole())
-            .unwrap_or_else(|| Arc::new(LazyParse::whole(ParsedFile::parse(kind, &self.text))))
+            .unwrap_or_else(|| Arc::new(LazyParse::whole(ParsedFile::parse(kind, self.text()))))
     }
 
     /// The parse behind the last lint of this text, lines left out included (read as
@@ -81,8 +86,8 @@ impl Cursor {
     pub fn lint_parse(&self, backend: &Backend, kind: FileKind) -> Arc<LazyParse> {
         backend
             .state
-            .last_parse(&self.uri, &self.text)
-            .unwrap_or_else(|| Arc::new(LazyParse::whole(ParsedFile::parse(kind, &self.text))))
+            .last_parse(&self.uri, &self.snapshot.text)
+            .unwrap_or_else(|| Arc::new(LazyParse::whole(ParsedFile::parse(kind, self.text()))))
     }
 
     /// What the cursor is on.
@@ -109,7 +114,7 @@ impl Cursor {
         let parsed = parse.get();
         if let Some(yaml) = &parsed.yaml
             && matches!(parsed.kind, FileKind::Compose | FileKind::Workflow)
-            && let Some(used) = yaml_uses(&self.text, yaml)
+            && let Some(used) = yaml_uses(self.text(), yaml)
                 .into_iter()
                 .find(|used| used.range.start <= self.offset && self.offset <= used.range.end)
         {

@@ -14,7 +14,7 @@ use keylint_workspace::discover::discover_bounded;
 use keylint_workspace::{Index, LintSession, Workspace};
 use tower_lsp_server::ls_types::Uri;
 
-use crate::documents::{Document, Documents};
+use crate::documents::{Document, Documents, Snapshot};
 use crate::encoding::Encoding;
 use crate::settings::Settings;
 
@@ -44,12 +44,20 @@ pub struct Linted {
     /// it sent last.
     pub generation: u64,
     pub version: i32,
-    pub text: String,
+    pub snapshot: Arc<Snapshot>,
     pub diagnostics: Vec<Diagnostic>,
     /// The parse behind `diagnostics`, kept so hover on this version does not read the
     /// file again (after an edit of a long `.env`, with the lines no hover asks about
     /// left blank). `None` when the linter panicked.
     pub parsed: Option<Arc<LazyParse>>,
+}
+
+impl Linted {
+    /// Whether this lint was of `text` (the same version's text is the same `Arc`).
+    #[must_use]
+    pub fn is_of(&self, text: &Arc<str>) -> bool {
+        Arc::ptr_eq(&self.snapshot.text, text) || *self.snapshot.text == **text
+    }
 }
 
 pub struct State {
@@ -149,7 +157,7 @@ impl State {
         );
         for (_, document) in read(&self.documents).iter() {
             if let Some(path) = &document.path {
-                fresh.set_overlay(path, Arc::from(document.text()));
+                fresh.set_overlay(path, document.text());
             }
         }
         *workspace = fresh;
@@ -198,13 +206,9 @@ impl State {
     pub fn sync_overlay(&self, uri: &Uri) {
         let document = read(&self.documents).get(uri).cloned();
         let mut workspace = write(&self.workspace);
-        match document {
-            Some(Document {
-                path: Some(path),
-                rope,
-                ..
-            }) => workspace.set_overlay(&path, Arc::from(rope.to_string())),
-            _ => {
+        match document.and_then(|document| Some((document.path.clone()?, document.text()))) {
+            Some((path, text)) => workspace.set_overlay(&path, text),
+            None => {
                 if let Some(path) = uri.to_file_path() {
                     workspace.remove_overlay(&path);
                 }
@@ -248,10 +252,10 @@ impl State {
     }
 
     /// The parse behind the last lint of `uri`, when that lint was of `text`.
-    pub fn last_parse(&self, uri: &Uri, text: &str) -> Option<Arc<LazyParse>> {
+    pub fn last_parse(&self, uri: &Uri, text: &Arc<str>) -> Option<Arc<LazyParse>> {
         lock(&self.linted)
             .get(uri)
-            .filter(|linted| linted.text == text)
+            .filter(|linted| linted.is_of(text))
             .and_then(|linted| linted.parsed.clone())
     }
 
@@ -283,12 +287,12 @@ impl State {
         if project.is_excluded(&path) {
             return None;
         }
-        let text = document.text();
+        let snapshot = document.snapshot();
         if let Err(error) = project.config_for(&path) {
             lock(&self.pending_config_errors).push(error);
         }
         let mut session = lock(&self.sessions).remove(uri).unwrap_or_default();
-        let (diagnostics, parsed) = lint_text(&path, &text, kind, &project, &mut session);
+        let (diagnostics, parsed) = lint_text(&path, &snapshot.text, kind, &project, &mut session);
         if parsed.is_some() && read(&self.documents).get(uri).is_some() {
             lock(&self.sessions).insert(uri.clone(), session);
         }
@@ -296,7 +300,7 @@ impl State {
         let linted = Arc::new(Linted {
             generation,
             version: document.version,
-            text,
+            snapshot,
             diagnostics,
             parsed,
         });

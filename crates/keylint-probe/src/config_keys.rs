@@ -157,12 +157,14 @@ fn keys_read_by(
     if kind == FileKind::EnvFile {
         let mut environment = Environment::new();
         for (position, assignment) in parsed.assignments.iter().enumerate() {
+            // The name first: a loader's reading is only worked out for names that matter.
+            if !may_matter(&assignment.name, filter) {
+                continue;
+            }
             let Some(value) = parsed.outcome(position, consumer).and_then(Outcome::value) else {
                 continue;
             };
-            if !may_matter(&assignment.name, filter)
-                || consumer.first_wins() && environment.contains_key(&assignment.name)
-            {
+            if consumer.first_wins() && environment.contains_key(&assignment.name) {
                 continue;
             }
             environment.insert(assignment.name.clone(), (position, value.to_string()));

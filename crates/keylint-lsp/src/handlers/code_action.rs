@@ -83,15 +83,16 @@ fn fix_all(backend: &Backend, uri: &Uri, document: &Document) -> Option<CodeActi
     let path = document.path.as_deref()?;
     let project = backend.state.project();
     let kind = document.kind.or_else(|| project.kind_of(path, false))?;
-    let text = document.text();
+    let snapshot = document.snapshot();
+    let text = &*snapshot.text;
     // The same pipeline as `keylint lint --fix`: safe fixes, again until none is left.
-    let fixed = catch_unwind(AssertUnwindSafe(|| project.fix(path, &text, kind, false))).ok()?;
+    let fixed = catch_unwind(AssertUnwindSafe(|| project.fix(path, text, kind, false))).ok()?;
     let applied = fixed.applied.len();
     if applied == 0 || fixed.text == text {
         return None;
     }
-    let map = PositionMap::new(&text, backend.state.encoding());
-    let text_edit = convert::minimal_edit(&text, &fixed.text, &map)?;
+    let map = PositionMap::of(&snapshot, backend.state.encoding());
+    let text_edit = convert::minimal_edit(text, &fixed.text, &map)?;
     let plural = if applied == 1 { "" } else { "es" };
     Some(CodeActionOrCommand::CodeAction(CodeAction {
         title: format!("Fix all safe keylint problems ({applied} fix{plural})"),
@@ -116,13 +117,14 @@ fn startup_validation(
     let Some(language) = Language::from_path(&name) else {
         return Vec::new();
     };
-    let text = document.text();
-    let map = PositionMap::new(&text, backend.state.encoding());
-    startup_check::candidates(language, &text)
+    let snapshot = document.snapshot();
+    let text = &*snapshot.text;
+    let map = PositionMap::of(&snapshot, backend.state.encoding());
+    startup_check::candidates(language, text)
         .into_iter()
         .map(|(variable, provider)| {
-            let (offset, snippet) = startup_check::snippet(language, &text, variable, provider);
-            let snippet = startup_check::with_leading_newline(&text, offset, &snippet);
+            let (offset, snippet) = startup_check::snippet(language, text, variable, provider);
+            let snippet = startup_check::with_leading_newline(text, offset, &snippet);
             let position = map.position(offset);
             CodeActionOrCommand::CodeAction(CodeAction {
                 title: format!("Insert startup validation for {variable}"),

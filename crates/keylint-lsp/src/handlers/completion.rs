@@ -23,7 +23,7 @@ use crate::state::read;
 pub fn completion(backend: &Backend, params: CompletionParams) -> Option<CompletionResponse> {
     let position = params.text_document_position;
     let cursor = Cursor::at(backend, &position.text_document.uri, position.position)?;
-    let text = cursor.text.as_str();
+    let text = cursor.text();
     let line_start = text[..cursor.offset]
         .rfind(['\n', '\r'])
         .map_or(0, |index| index + 1);

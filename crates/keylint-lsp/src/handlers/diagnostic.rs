@@ -19,7 +19,7 @@ pub async fn diagnostic(
         .map(|linted| {
             convert::diagnostics(
                 &linted.diagnostics,
-                &linted.text,
+                &linted.snapshot,
                 backend.state.encoding(),
                 linted.version,
             )

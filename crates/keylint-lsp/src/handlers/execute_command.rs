@@ -20,7 +20,7 @@ use tower_lsp_server::ls_types::{ExecuteCommandParams, Position, TextDocumentIde
 use crate::encoding::PositionMap;
 use crate::probe::{Wanted, readings, scrub};
 use crate::server::Backend;
-use crate::state::{lock, read};
+use crate::state::read;
 
 /// Probes the key under the cursor in the open buffer.
 pub const PROBE_COMMAND: &str = "keylint.probe";
@@ -78,15 +78,13 @@ async fn probe(backend: &Backend, arguments: ProbeArguments) -> Result<Value> {
         .kind
         .or_else(|| project.kind_of(&path, false))
         .ok_or_else(|| Error::invalid_params("keylint does not read this file"))?;
-    let text = document.text();
+    let snapshot = document.snapshot();
+    let text = &*snapshot.text;
     // The parse of the last lint, loader outcomes included, when it is of this text.
-    let linted = lock(&backend.state.linted)
-        .get(&uri)
-        .filter(|linted| linted.text == text)
-        .and_then(|linted| linted.parsed.clone());
+    let linted = backend.state.last_parse(&uri, &snapshot.text);
     let offset = arguments
         .position
-        .map(|position| PositionMap::new(&text, backend.state.encoding()).offset(position));
+        .map(|position| PositionMap::of(&snapshot, backend.state.encoding()).offset(position));
     let wanted = match (&arguments.variable, offset) {
         (Some(name), _) => Wanted::Named(name),
         (None, Some(offset)) => Wanted::At(offset),
@@ -101,7 +99,7 @@ async fn probe(backend: &Backend, arguments: ProbeArguments) -> Result<Value> {
         let parsed = match &linted {
             Some(lazy) => lazy.get(),
             None => {
-                fresh = ParsedFile::parse(kind, &text);
+                fresh = ParsedFile::parse(kind, text);
                 &fresh
             }
         };
@@ -110,7 +108,7 @@ async fn probe(backend: &Backend, arguments: ProbeArguments) -> Result<Value> {
         } else {
             Vec::new()
         };
-        readings(&text, parsed, &path, &readers, wanted)
+        readings(text, parsed, &path, &readers, wanted)
     }))
     .map_err(|_| Error::internal_error())?
     .map_err(Error::invalid_params)?;
@@ -132,7 +130,7 @@ async fn probe(backend: &Backend, arguments: ProbeArguments) -> Result<Value> {
     // file's suppressions apply.
     let finding = catch_unwind(AssertUnwindSafe(|| {
         project
-            .lint_probed(&path, &text, kind, &[key.probed(&outcome)])
+            .lint_probed(&path, text, kind, &[key.probed(&outcome)])
             .into_iter()
             .find(|diagnostic| {
                 diagnostic.range == key.range
@@ -144,7 +142,7 @@ async fn probe(backend: &Backend, arguments: ProbeArguments) -> Result<Value> {
     .flatten();
     Ok(result(
         &shown.to_string_lossy(),
-        &text,
+        text,
         &key,
         &outcome,
         finding.as_ref(),

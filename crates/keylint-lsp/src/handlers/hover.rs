@@ -38,7 +38,7 @@ pub async fn hover(backend: &Backend, params: HoverParams) -> Option<Hover> {
         Some(kind) => {
             let parse = cursor.lint_parse(backend, kind);
             env_facts(
-                &cursor.text,
+                cursor.text(),
                 parse.get(),
                 &cursor.path,
                 cursor.offset,
@@ -54,7 +54,7 @@ pub async fn hover(backend: &Backend, params: HoverParams) -> Option<Hover> {
         Some(root) => facts.markdown.replace(&format!("{}/", root.display()), ""),
         None => facts.markdown,
     };
-    let range = Some(PositionMap::new(&cursor.text, cursor.encoding).range(&facts.range));
+    let range = Some(PositionMap::of(&cursor.snapshot, cursor.encoding).range(&facts.range));
     let probe_enabled = read(&backend.state.settings).probe_enable;
     if let Some(readings) = facts.probe {
         if probe_enabled {

@@ -62,8 +62,12 @@ pub async fn push_latest(backend: &Backend, uri: Uri) {
         pushed.insert(uri.clone(), Arc::clone(&linted));
     }
     let encoding = backend.state.encoding();
-    let diagnostics =
-        convert::diagnostics(&linted.diagnostics, &linted.text, encoding, linted.version);
+    let diagnostics = convert::diagnostics(
+        &linted.diagnostics,
+        &linted.snapshot,
+        encoding,
+        linted.version,
+    );
     backend
         .client
         .publish_diagnostics(uri, diagnostics, Some(linted.version))

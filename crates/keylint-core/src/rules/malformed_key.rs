@@ -5,7 +5,6 @@ use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::mask::is_invisible;
 use crate::provider::{self, KeyKind, KeyShape, Provider};
 use crate::rules::duplicate_variable::push_once;
-use crate::rules::placeholder_value::filler;
 use crate::rules::wrong_provider_key::{Expectation, detail, judge_key, key_range};
 use crate::rules::{Context, FixAvailability, Rule, with_fix};
 
@@ -63,11 +62,12 @@ Removing the `Bearer ` prefix is safe: no key starts with it, and the SDK adds i
                 Expectation::Unknown if ctx.is_key_like(index) => None,
                 Expectation::Unknown => continue,
             };
-            let Some((judgement, key)) = judge_key(ctx, index, |key| flaw(key, expected).is_some())
+            let Some((judgement, key)) =
+                judge_key(ctx, index, |key| flaw(ctx, index, key, expected).is_some())
             else {
                 continue;
             };
-            let Some(flaw) = flaw(&key, expected) else {
+            let Some(flaw) = flaw(ctx, index, &key, expected) else {
                 continue;
             };
             let name = &assignment.name;
@@ -191,8 +191,13 @@ fn bearer_prefix(key: &str) -> Option<usize> {
 
 /// The shape of `key` when it is checked: the expected provider's (a bare `sk-` prefix
 /// only when the variable is OpenAI's by name), never another provider's (KL303).
-fn checked_shape(key: &str, expected: Option<Provider>) -> Option<KeyShape> {
-    let shape = provider::key_shape(key)?;
+fn checked_shape(
+    ctx: &Context,
+    index: usize,
+    key: &str,
+    expected: Option<Provider>,
+) -> Option<KeyShape> {
+    let shape = ctx.key_shape(index, key)?;
     let provider = shape.kind.provider();
     match expected {
         Some(expected) => (provider == expected).then_some(shape),
@@ -200,14 +205,15 @@ fn checked_shape(key: &str, expected: Option<Provider>) -> Option<KeyShape> {
     }
 }
 
-fn flaw(key: &str, expected: Option<Provider>) -> Option<Flaw> {
-    if key.is_empty() || filler(key).is_some() {
+/// What is wrong with `key`, one of the keys assignment `index` holds.
+fn flaw(ctx: &Context, index: usize, key: &str, expected: Option<Provider>) -> Option<Flaw> {
+    if key.is_empty() || ctx.filler(index, key).is_some() {
         return None;
     }
     if bearer_prefix(key).is_some() || is_bearer_alone(key) {
         return Some(Flaw::Bearer);
     }
-    let shape = checked_shape(key, expected)?;
+    let shape = checked_shape(ctx, index, key, expected)?;
     if key.contains(',')
         && key
             .split(',')

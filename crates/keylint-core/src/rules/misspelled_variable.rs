@@ -187,6 +187,11 @@ fn near_miss_among<'a>(name: &str, candidates: &[(&'a str, String)]) -> Option<(
         .any(|character| character.is_ascii_digit());
     let mut best: Option<(&'a str, Slip, usize)> = None;
     for (canonical, target) in candidates {
+        // Every slip below keeps the normalized length within two (`API_TOKEN` for
+        // `API_KEY`): most candidates are ruled out without a comparison.
+        if candidate.len().abs_diff(target.len()) > 2 {
+            continue;
+        }
         let canonical = *canonical;
         if canonical == name {
             return None;

@@ -65,14 +65,18 @@ OPENAI_API_KEY=sk-proj-…
                 Expectation::Unknown if serves_locally(ctx, assignment) => continue,
                 Expectation::Unknown => None,
             };
-            let Some((judgement, key)) = judge_key(ctx, index, |key| match filler(key) {
-                Some(Filler::TestStub) => !ctx.is_test_context,
-                Some(Filler::Placeholder) => true,
-                None => false,
-            }) else {
+            let Some((judgement, key)) =
+                judge_key(ctx, index, |key| match ctx.filler(index, key) {
+                    Some(Filler::TestStub) => !ctx.is_test_context,
+                    Some(Filler::Placeholder) => true,
+                    None => false,
+                })
+            else {
                 continue;
             };
-            let Some(kind) = filler(&key) else { continue };
+            let Some(kind) = ctx.filler(index, &key) else {
+                continue;
+            };
             let rejecter = provider.map_or("the provider", |provider| provider.display_name());
             let cure = if assignment.origin.is_yaml() {
                 "put the real key (or a `${VAR}` reference) here"
@@ -315,10 +319,10 @@ pub(crate) fn filler(key: &str) -> Option<Filler> {
             || DESCRIPTIVE_WORDS.contains(&word)
             || word.len() <= 10 && word.chars().all(|character| character.is_ascii_digit())
     };
-    let stub_start = key.chars().count() < 40
-        && ["fake", "dummy", "mock", "test", "stub"]
-            .iter()
-            .any(|word| lower.starts_with(word));
+    let stub_start = ["fake", "dummy", "mock", "test", "stub"]
+        .iter()
+        .any(|word| lower.starts_with(word))
+        && key.chars().count() < 40;
     if !words().all(is_word) {
         return stub_start.then_some(Filler::TestStub);
     }

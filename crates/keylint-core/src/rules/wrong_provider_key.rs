@@ -14,7 +14,6 @@ use crate::mask::{mask_body, mask_secret};
 use crate::provider::{self, KeyKind, KeyShape, Provider, Role};
 use crate::rules::duplicate_variable::is_overridden;
 use crate::rules::duplicate_variable::push_once;
-use crate::rules::placeholder_value::filler;
 use crate::rules::{Context, FixAvailability, Judgement, Rule, Syntax};
 
 pub(crate) struct WrongProviderKey;
@@ -67,7 +66,7 @@ OPENAI_API_KEY=sk-proj-…
                 continue;
             };
             let wrong = |key: &str| {
-                wrong_kind(key, expected, azure_ok).filter(|kind| {
+                wrong_kind(ctx, index, key, expected, azure_ok).filter(|kind| {
                     // An Azure endpoint with another key, or an Azure key with an endpoint
                     // that is not Azure's, is KL404 endpoint-key-mismatch.
                     endpoint.is_none()
@@ -109,11 +108,17 @@ OPENAI_API_KEY=sk-proj-…
 }
 
 /// The kind of a key that belongs to another provider than `expected`.
-fn wrong_kind(key: &str, expected: Provider, azure_ok: bool) -> Option<KeyKind> {
-    if filler(key).is_some() {
+fn wrong_kind(
+    ctx: &Context,
+    index: usize,
+    key: &str,
+    expected: Provider,
+    azure_ok: bool,
+) -> Option<KeyKind> {
+    if ctx.filler(index, key).is_some() {
         return None;
     }
-    let shape = sure_shape(key)?;
+    let shape = sure_shape(ctx, index, key)?;
     let provider = shape.kind.provider();
     let accepted = provider == expected || azure_ok && provider == Provider::AzureOpenAi;
     (!accepted).then_some(shape.kind)
@@ -121,9 +126,10 @@ fn wrong_kind(key: &str, expected: Provider, azure_ok: bool) -> Option<KeyKind> 
 
 /// The shape of a key when it says for sure whose key it is: a provider's own prefix,
 /// an Azure form, or a bare `sk-` key with OpenAI's marker (many OpenAI-compatible
-/// services hand out `sk-` keys too).
-pub(crate) fn sure_shape(key: &str) -> Option<KeyShape> {
-    provider::key_shape(key).filter(|shape| shape.prefix != "sk-" || shape.has_marker == Some(true))
+/// services hand out `sk-` keys too). `key` is one assignment `index` holds.
+pub(crate) fn sure_shape(ctx: &Context, index: usize, key: &str) -> Option<KeyShape> {
+    ctx.key_shape(index, key)
+        .filter(|shape| shape.prefix != "sk-" || shape.has_marker == Some(true))
 }
 
 /// The key for a message, masked, naming the loaders that read it when only some do:
@@ -285,8 +291,8 @@ pub(crate) fn key_range(ctx: &Context, assignment: &Assignment) -> Range<usize> 
 /// Judges the key each consumer uses for assignment `index` (the copy it keeps, without
 /// quotes and blanks) with `broken`. Nothing in templates or for interpolated values.
 /// Returns the judgement and the first broken consumer's key.
-pub(crate) fn judge_key(
-    ctx: &Context,
+pub(crate) fn judge_key<'a>(
+    ctx: &Context<'a>,
     index: usize,
     broken: impl Fn(&str) -> bool,
 ) -> Option<(Judgement, String)> {
@@ -296,7 +302,7 @@ pub(crate) fn judge_key(
     }
     // Loaders mostly deliver the same text: the key the previous consumer got and its
     // verdict, so that each distinct key is judged (and masked) once.
-    let previous: RefCell<Option<(String, Option<String>)>> = RefCell::new(None);
+    let previous: RefCell<Option<(&'a str, Option<String>)>> = RefCell::new(None);
     // Quotes and ` # comments` are deliberate syntax that only docker keeps: judged for
     // docker only when docker is known to read the file, as KL101 does.
     let mut judgement = ctx.judge(index, Syntax::Deliberate, |consumer, outcome| {
@@ -306,12 +312,12 @@ pub(crate) fn judge_key(
         }
         let mut previous = previous.borrow_mut();
         if let Some((seen, verdict)) = previous.as_ref()
-            && seen == key
+            && *seen == key
         {
             return verdict.clone();
         }
         let verdict = broken(key).then(|| mask_secret(key));
-        *previous = Some((key.to_string(), verdict.clone()));
+        *previous = Some((key, verdict.clone()));
         verdict
     })?;
     // A loader that refuses the line or reads no value is not "fine": that is another

@@ -227,9 +227,12 @@ fn flaw(ctx: &Context, index: usize, key: &str, expected: Option<Provider>) -> O
     {
         return Some(Flaw::Comment);
     }
-    if let Some(stray) = key
-        .chars()
-        .find(|&character| !is_key_char(character) && !is_other_rules_business(character))
+    // Most keys are key characters only: nothing is stray, and their bytes count them.
+    let plain = key.bytes().all(|byte| is_key_char(char::from(byte)));
+    if !plain
+        && let Some(stray) = key
+            .chars()
+            .find(|&character| !is_key_char(character) && !is_other_rules_business(character))
     {
         return Some(Flaw::Stray(stray));
     }
@@ -239,10 +242,13 @@ fn flaw(ctx: &Context, index: usize, key: &str, expected: Option<Provider>) -> O
         return Some(Flaw::NoMarker);
     }
     let (min, max) = provider::key_length_range(&shape);
-    let length = key
-        .chars()
-        .filter(|&character| is_key_char(character))
-        .count();
+    let length = if plain {
+        key.len()
+    } else {
+        key.chars()
+            .filter(|&character| is_key_char(character))
+            .count()
+    };
     if length < min {
         return Some(Flaw::Truncated {
             kind: shape.kind,

@@ -272,8 +272,11 @@ const FAKE_BODIES: &[&str] = &["abc", "abc123", "abcdef", "123abc", "qwerty", "a
 
 /// Whether `key` is a placeholder or a test stub rather than a key.
 pub(crate) fn filler(key: &str) -> Option<Filler> {
+    // One scan for the first characters of the marks below: most keys hold none of them.
+    let marked = memchr::memchr3(b'{', b'.', b'*', key.as_bytes()).is_some();
+    let holds = |mark: &str| marked && key.contains(mark);
     // `${VAR}` and `{{ var }}` are filled in by something else before a program reads them.
-    if key.is_empty() || is_interpolated(key) || key.contains("{{") {
+    if key.is_empty() || is_interpolated(key) || holds("{{") {
         return None;
     }
     let bracketed =
@@ -281,9 +284,9 @@ pub(crate) fn filler(key: &str) -> Option<Filler> {
     // `sk-proj-...Xy9Q` is a key copied from a masked display; keys never contain dots.
     if bracketed('<', '>')
         || bracketed('[', ']')
-        || key.contains("...")
+        || holds("...")
         || key.contains('…')
-        || key.contains("***")
+        || holds("***")
     {
         return Some(Filler::Placeholder);
     }

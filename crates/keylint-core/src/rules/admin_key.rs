@@ -3,7 +3,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::provider::KeyKind;
 use crate::rules::duplicate_variable::push_once;
-use crate::rules::wrong_provider_key::{Expectation, detail, judge_key, key_range, sure_shape};
+use crate::rules::helpers::{Expectation, detail, judge_key, key_range, sure_shape};
 use crate::rules::{Context, FixAvailability, Rule};
 
 pub(crate) struct AdminKey;

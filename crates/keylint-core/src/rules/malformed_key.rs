@@ -5,7 +5,7 @@ use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::mask::is_invisible;
 use crate::provider::{self, KeyKind, KeyShape, Provider};
 use crate::rules::duplicate_variable::push_once;
-use crate::rules::wrong_provider_key::{Expectation, detail, judge_key, key_range};
+use crate::rules::helpers::{Expectation, detail, judge_key, key_range};
 use crate::rules::{Context, FixAvailability, Rule, with_fix};
 
 pub(crate) struct MalformedKey;

@@ -4,7 +4,7 @@ use crate::assignment::{Assignment, Origin};
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::provider::{self, KeyKind, KnownVariable, Provider, Role};
 use crate::rules::duplicate_variable::push_once;
-use crate::rules::wrong_provider_key::with_article;
+use crate::rules::helpers::with_article;
 use crate::rules::{Context, FixAvailability, Rule, with_fix};
 use crate::source::FileKind;
 

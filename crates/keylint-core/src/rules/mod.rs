@@ -14,8 +14,8 @@ use crate::helpers::contains_ignore_ascii_case;
 use crate::probed::{ProbedKey, Verdict};
 use crate::project::{ConsumerSet, Project, Settings};
 use crate::provider::{self, KeyShape, KnownVariable, Provider, Role};
+use crate::rules::helpers::{Expectation, key_text};
 use crate::rules::placeholder_value::{Filler, filler};
-use crate::rules::wrong_provider_key::{Expectation, key_text};
 
 mod admin_key;
 mod alias_variable;
@@ -490,15 +490,15 @@ impl<'a> Context<'a> {
             .map(|known| known.provider)
     }
 
-    /// The key assignment `index` expects ([`wrong_provider_key::expectation`]).
+    /// The key assignment `index` expects ([`helpers::expectation`]).
     pub(crate) fn expectation(&self, index: usize) -> Expectation {
         *self.facts[index]
             .expectation
-            .get_or_init(|| wrong_provider_key::expectation(self, &self.parsed.assignments[index]))
+            .get_or_init(|| helpers::expectation(self, &self.parsed.assignments[index]))
     }
 
     /// The facts of `key` when it is one of the keys the judged consumers use for
-    /// assignment `index` (as [`wrong_provider_key::key_text`] cuts them).
+    /// assignment `index` (as [`helpers::key_text`] cuts them).
     fn key_facts(&self, index: usize, key: &str) -> Option<&KeyFacts<'a>> {
         let parsed: &'a ParsedFile = self.parsed;
         self.facts[index]

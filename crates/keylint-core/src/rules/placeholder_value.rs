@@ -3,9 +3,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::helpers::contains_ignore_ascii_case;
 use crate::rules::duplicate_variable::push_once;
-use crate::rules::wrong_provider_key::{
-    Expectation, detail, is_interpolated, judge_key, key_range,
-};
+use crate::rules::helpers::{Expectation, detail, is_interpolated, judge_key, key_range};
 use crate::rules::{Context, FixAvailability, Rule, is_key_name};
 
 pub(crate) struct PlaceholderValue;

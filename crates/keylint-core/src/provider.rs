@@ -779,10 +779,9 @@ fn is_key_char(character: char) -> bool {
 /// Classifies a value by its shape. `None` when it looks like no provider's key.
 #[must_use]
 pub fn key_shape(value: &str) -> Option<KeyShape> {
-    let length = value.chars().count();
-    if length == AZURE_KEY_MIN_LENGTH
-        && value.chars().all(|character| character.is_ascii_hexdigit())
-    {
+    // The Azure forms are ASCII, so their lengths in bytes are their lengths in
+    // characters: most values are ruled out before their characters are counted.
+    if value.len() == AZURE_KEY_MIN_LENGTH && value.bytes().all(|byte| byte.is_ascii_hexdigit()) {
         return Some(KeyShape {
             kind: KeyKind::Azure,
             prefix: "",
@@ -791,10 +790,8 @@ pub fn key_shape(value: &str) -> Option<KeyShape> {
             has_marker: None,
         });
     }
-    if (80..=90).contains(&length)
-        && value
-            .chars()
-            .all(|character| character.is_ascii_alphanumeric())
+    if (80..=90).contains(&value.len())
+        && value.bytes().all(|byte| byte.is_ascii_alphanumeric())
         && value.contains("JQQJ99")
     {
         return Some(KeyShape {
@@ -813,6 +810,7 @@ pub fn key_shape(value: &str) -> Option<KeyShape> {
         .iter()
         .find(|(prefix, ..)| value.starts_with(prefix))?;
     let has_marker = (kind.provider() == OpenAi).then(|| value.contains(OPENAI_MARKER));
+    let length = value.chars().count();
     Some(KeyShape {
         kind,
         prefix,

@@ -3,8 +3,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::provider::KeyKind;
 use crate::rules::duplicate_variable::push_once;
-use crate::rules::placeholder_value::filler;
-use crate::rules::wrong_provider_key::{Expectation, detail, judge_key, key_range, sure_shape};
+use crate::rules::helpers::{Expectation, detail, judge_key, key_range, sure_shape};
 use crate::rules::{Context, FixAvailability, Rule};
 
 pub(crate) struct AdminKey;
@@ -49,9 +48,9 @@ OPENAI_ADMIN_KEY=sk-admin-…
                 continue;
             };
             let admin = |key: &str| {
-                filler(key)
+                ctx.filler(index, key)
                     .is_none()
-                    .then(|| sure_shape(key))
+                    .then(|| sure_shape(ctx, index, key))
                     .flatten()
                     .map(|shape| shape.kind)
                     .filter(|kind| {

@@ -200,6 +200,10 @@ fn copies<'a>(
 /// Whether another copy of assignment `index`'s variable is the one `consumer` keeps:
 /// value rules judge only the copy a program actually uses.
 pub(crate) fn is_overridden(ctx: &Context, index: usize, consumer: Consumer) -> bool {
+    // Most names are set once: no other copy to look for.
+    if ctx.named_like(index).len() == 1 {
+        return false;
+    }
     let mut read = copies(ctx, index).filter(|&other| {
         ctx.parsed
             .outcome(other, consumer)

@@ -3,7 +3,7 @@
 use crate::assignment::Origin;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::duplicate_variable::push_once;
-use crate::rules::wrong_provider_key::{Expectation, judge_key};
+use crate::rules::helpers::{Expectation, judge_key};
 use crate::rules::{Context, FixAvailability, Rule};
 use crate::source::FileKind;
 

@@ -3,7 +3,7 @@
 use crate::assignment::Assignment;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::mask::mask_secret;
-use crate::provider::{self, KeyKind, Provider, Role};
+use crate::provider::{self, KeyKind, KeyShape, Provider, Role};
 use crate::rules::{Context, FixAvailability, Rule, Syntax};
 
 pub(crate) struct EndpointKeyMismatch;
@@ -78,25 +78,25 @@ OPENAI_API_KEY=0123456789abcdef…   # Key 1 from the resource's "Keys and Endpo
             }
             let endpoints = Endpoints::near(ctx, assignment, &azure_key_names);
             let Some(judgement) = ctx.judge(index, Syntax::Accidental, |_, outcome| {
-                let key = real_looking_key(outcome.value()?)?;
-                mismatch(variable_provider, key, &endpoints).map(|_| mask_secret(key))
+                let (key, shape) = real_looking_key(ctx, index, outcome.value()?)?;
+                mismatch(variable_provider, shape.kind, &endpoints).map(|_| mask_secret(key))
             }) else {
                 continue;
             };
             let first = judgement.broken[0].0;
-            let Some(key) = ctx
+            let Some((key, shape)) = ctx
                 .parsed
                 .outcome(index, first)
-                .and_then(|outcome| real_looking_key(outcome.value()?))
+                .and_then(|outcome| real_looking_key(ctx, index, outcome.value()?))
             else {
                 continue;
             };
-            let Some(found) = mismatch(variable_provider, key, &endpoints) else {
+            let Some(found) = mismatch(variable_provider, shape.kind, &endpoints) else {
                 continue;
             };
             let name = &assignment.name;
             let masked = mask_secret(key);
-            let kind = provider::key_shape(key).map_or("key", |shape| shape.kind.description());
+            let kind = shape.kind.description();
             let (severity, message) = match found {
                 Mismatch::OpenAiKeyToAzure { endpoint, host } => (
                     Severity::Error,
@@ -205,10 +205,9 @@ enum Mismatch {
     AzureKeyWithoutEndpoint,
 }
 
-/// Whether `key`, held by a key variable of `variable_provider`, goes to an endpoint
-/// that rejects it.
-fn mismatch(variable_provider: Provider, key: &str, endpoints: &Endpoints) -> Option<Mismatch> {
-    let kind = provider::key_shape(key)?.kind;
+/// Whether a key of this kind, held by a key variable of `variable_provider`, goes to an
+/// endpoint that rejects it.
+fn mismatch(variable_provider: Provider, kind: KeyKind, endpoints: &Endpoints) -> Option<Mismatch> {
     let azure_url = |endpoint: &Endpoint| match endpoint {
         Endpoint::Url(name, Some(Provider::AzureOpenAi), host) => {
             Some((name.clone(), host.clone()))
@@ -255,15 +254,19 @@ fn clean(value: &str) -> &str {
 
 /// The value when it looks like a real key of some provider: right length and
 /// characters, and the OpenAI marker where it applies. Placeholders and truncated keys
-/// are other rules' business.
-fn real_looking_key(value: &str) -> Option<&str> {
+/// are other rules' business. `value` is one assignment `index` holds.
+fn real_looking_key<'v>(
+    ctx: &Context,
+    index: usize,
+    value: &'v str,
+) -> Option<(&'v str, KeyShape)> {
     let key = clean(value);
-    let shape = provider::key_shape(key)?;
+    let shape = ctx.key_shape(index, key)?;
     let real = shape.length_ok
         && shape.charset_ok
         && shape.has_marker != Some(false)
         && !matches!(shape.kind, KeyKind::AnthropicApi | KeyKind::AnthropicAdmin);
-    real.then_some(key)
+    real.then_some((key, shape))
 }
 
 #[cfg(test)]

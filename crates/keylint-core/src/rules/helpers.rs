@@ -1,13 +1,19 @@
-//! Helpers shared by several rules.
+//! Helpers shared by several rules, among them what the key-shape rules (KL301 to KL305)
+//! share: which key a variable expects once the endpoint beside it is taken into
+//! account, and the key each consumer actually uses.
+
+use std::cell::RefCell;
+use std::ops::Range;
 
 use base64::Engine as _;
 
 use crate::assignment::Assignment;
 use crate::consumer::Outcome;
 use crate::diagnostic::{Edit, Severity};
-use crate::mask::mask_secret;
-use crate::provider::{self, Role};
-use crate::rules::{Context, Syntax};
+use crate::mask::{mask_body, mask_secret};
+use crate::provider::{self, KeyShape, Provider, Role};
+use crate::rules::duplicate_variable::is_overridden;
+use crate::rules::{Context, Judgement, Syntax};
 
 /// Why an id variable's value is not the id it should be.
 pub(crate) enum IdMistake {
@@ -129,4 +135,199 @@ pub(crate) fn reencoded_secret(
         range,
         base64::engine::general_purpose::STANDARD.encode(value.as_bytes()),
     ))
+}
+
+/// The shape of a key when it says for sure whose key it is: a provider's own prefix,
+/// an Azure form, or a bare `sk-` key with OpenAI's marker (many OpenAI-compatible
+/// services hand out `sk-` keys too). `key` is one assignment `index` holds.
+pub(crate) fn sure_shape(ctx: &Context, index: usize, key: &str) -> Option<KeyShape> {
+    ctx.key_shape(index, key)
+        .filter(|shape| shape.prefix != "sk-" || shape.has_marker == Some(true))
+}
+
+/// The key for a message, masked, naming the loaders that read it when only some do:
+/// `sk-ant-…ddAA, 106 chars, as dotenvy reads it`.
+pub(crate) fn detail(judgement: &Judgement, key: &str) -> String {
+    if judgement.fine.is_empty() {
+        shown(key)
+    } else {
+        let verb = if judgement.broken.len() == 1 {
+            "reads"
+        } else {
+            "read"
+        };
+        format!("{}, as {} {verb} it", shown(key), judgement.broken_names())
+    }
+}
+
+/// "an OpenAI project key".
+pub(crate) fn with_article(description: &str) -> String {
+    let article = if description.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {description}")
+}
+
+/// Which key a variable expects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Expectation {
+    /// Not a provider's key variable.
+    Unknown,
+    /// A local or unknown endpoint (or one interpolated at run time) takes any key.
+    AnyKey,
+    /// This provider's key: by the variable's name, or by the endpoint variable beside it.
+    Provider {
+        provider: Provider,
+        endpoint: Option<&'static str>,
+        /// `AZURE_OPENAI_ENDPOINT` or `OPENAI_API_TYPE=azure` beside an OpenAI variable.
+        azure_ok: bool,
+    },
+}
+
+/// The endpoint variables that redirect a provider's SDK.
+fn endpoint_variables(provider: Provider) -> &'static [&'static str] {
+    match provider {
+        Provider::OpenAi => &["OPENAI_BASE_URL", "OPENAI_API_BASE"],
+        Provider::Anthropic => &["ANTHROPIC_BASE_URL"],
+        Provider::AzureOpenAi => &["AZURE_OPENAI_ENDPOINT"],
+        Provider::Gemini => &[],
+    }
+}
+
+/// The key `assignment` expects: its provider by name, redirected by the endpoint beside it.
+/// Rules ask [`Context::expectation`], which finds it once per assignment.
+pub(crate) fn expectation(ctx: &Context, assignment: &Assignment) -> Expectation {
+    let Some(by_name) = ctx.key_variable_provider(&assignment.name) else {
+        return Expectation::Unknown;
+    };
+    let sibling = |name: &str| sibling_text(ctx, assignment, name);
+    let azure_ok = by_name == Provider::OpenAi
+        && (sibling("AZURE_OPENAI_ENDPOINT").is_some()
+            || sibling("OPENAI_API_TYPE")
+                .flatten()
+                .is_some_and(|kind| kind.to_ascii_lowercase().starts_with("azure")));
+    for &endpoint in endpoint_variables(by_name) {
+        let Some(url) = sibling(endpoint) else {
+            continue;
+        };
+        let Some(url) = url else {
+            return Expectation::AnyKey;
+        };
+        return match provider::provider_of_url(url) {
+            Some(provider) => Expectation::Provider {
+                provider,
+                endpoint: Some(endpoint),
+                azure_ok: false,
+            },
+            None => Expectation::AnyKey,
+        };
+    }
+    Expectation::Provider {
+        provider: by_name,
+        endpoint: None,
+        azure_ok,
+    }
+}
+
+/// The value of another variable in the same place, as the program gets it: `None` when
+/// it is not set (or empty), `Some(None)` when it is interpolated at run time (unknown).
+fn sibling_text<'a>(ctx: &'a Context, near: &Assignment, name: &str) -> Option<Option<&'a str>> {
+    let &index = ctx.named(name, near.scope.as_deref()).last()?;
+    if is_interpolated(ctx.slice(ctx.assignments()[index].value_range.clone())) {
+        return Some(None);
+    }
+    let value = key_text(ctx.some_value(index)?);
+    (!value.is_empty()).then_some(Some(value))
+}
+
+/// A key for a message: masked, with its length (`sk-ant-api03-…ddAA, 106 chars`).
+pub(crate) fn shown(key: &str) -> String {
+    let length = key.chars().count();
+    let plural = if length == 1 { "char" } else { "chars" };
+    match mask_body(key) {
+        Some(body) => format!("{body}, {length} {plural}"),
+        None => format!("{length} {plural}"),
+    }
+}
+
+/// A value that is filled in at run time (`${VAR}`, `$VAR`, `${{ secrets.X }}`), not a key.
+pub(crate) fn is_interpolated(raw: &str) -> bool {
+    raw.match_indices('$').any(|(at, _)| {
+        raw[at + 1..]
+            .chars()
+            .next()
+            .is_some_and(|next| next == '{' || next == '_' || next.is_ascii_alphabetic())
+    })
+}
+
+fn is_wrapping(character: char) -> bool {
+    character.is_whitespace() || matches!(character, '"' | '\'' | '`' | '“' | '”' | '‘' | '’')
+}
+
+/// The key as sent, without the quotes and blanks KL101/KL102 report.
+pub(crate) fn key_text(value: &str) -> &str {
+    value.trim_matches(is_wrapping)
+}
+
+/// The range of the key as written: the value without its quotes and blanks (the whole
+/// value when nothing else is left).
+pub(crate) fn key_range(ctx: &Context, assignment: &Assignment) -> Range<usize> {
+    let range = assignment.value_range.clone();
+    let raw = ctx.slice(range.clone());
+    let start = range.start + (raw.len() - raw.trim_start_matches(is_wrapping).len());
+    let end = range.start + raw.trim_end_matches(is_wrapping).len();
+    if start < end { start..end } else { range }
+}
+
+/// Judges the key each consumer uses for assignment `index` (the copy it keeps, without
+/// quotes and blanks) with `broken`. Nothing in templates or for interpolated values.
+/// Returns the judgement and the first broken consumer's key.
+pub(crate) fn judge_key<'a>(
+    ctx: &Context<'a>,
+    index: usize,
+    broken: impl Fn(&str) -> bool,
+) -> Option<(Judgement, String)> {
+    let assignment = &ctx.assignments()[index];
+    if ctx.is_template || is_interpolated(ctx.slice(assignment.value_range.clone())) {
+        return None;
+    }
+    // Loaders mostly deliver the same text: the key the previous consumer got and its
+    // verdict, so that each distinct key is judged (and masked) once.
+    let previous: RefCell<Option<(&'a str, Option<String>)>> = RefCell::new(None);
+    // Quotes and ` # comments` are deliberate syntax that only docker keeps: judged for
+    // docker only when docker is known to read the file, as KL101 does.
+    let mut judgement = ctx.judge(index, Syntax::Deliberate, |consumer, outcome| {
+        let key = key_text(outcome.value()?);
+        if is_overridden(ctx, index, consumer) {
+            return None;
+        }
+        let mut previous = previous.borrow_mut();
+        if let Some((seen, verdict)) = previous.as_ref()
+            && *seen == key
+        {
+            return verdict.clone();
+        }
+        let verdict = broken(key).then(|| mask_secret(key));
+        *previous = Some((key, verdict.clone()));
+        verdict
+    })?;
+    // A loader that refuses the line or reads no value is not "fine": that is another
+    // rule's finding, and it must not soften this one.
+    judgement.fine.retain(|&consumer| {
+        ctx.parsed
+            .outcome(index, consumer)
+            .is_some_and(|outcome| outcome.value().is_some())
+    });
+    if judgement.fine.is_empty() {
+        judgement.severity = Severity::Error;
+    }
+    let (consumer, _) = judgement.broken.first()?;
+    let key = ctx
+        .parsed
+        .outcome(index, *consumer)
+        .and_then(Outcome::value)
+        .map(|value| key_text(value).to_string())?;
+    Some((judgement, key))
 }

@@ -67,6 +67,11 @@ removed.
             out.extend(crlf_line_endings(ctx));
             out.extend(cr_line_endings(ctx, env));
         }
+        // Every place `characters` looks at is a range of the text, and in an env file
+        // the assignments are most of it: one pass over the whole settles most files.
+        if ctx.parsed.env.is_some() && is_plain(ctx.text) {
+            return;
+        }
         for (index, assignment) in ctx.assignments().iter().enumerate() {
             characters(ctx, index, assignment, out);
         }
@@ -329,16 +334,22 @@ fn is_never_deliberate(character: char) -> bool {
     character.is_control() || matches!(character, '\u{200b}' | '\u{2060}' | '\u{feff}')
 }
 
+/// Printable ASCII, tabs and line feeds only, which are never invisible: most text is
+/// only that, and one pass over the bytes settles it.
+fn is_plain(text: &str) -> bool {
+    // Blocks folded without an early exit, which the compiler turns into vector code.
+    text.as_bytes().chunks(64).all(|block| {
+        block.iter().fold(true, |plain, &byte| {
+            plain & matches!(byte, b' '..=b'~' | b'\t' | b'\n')
+        })
+    })
+}
+
 /// Byte ranges of consecutive invisible characters in `text` (which starts at `offset`).
 /// A `\r` before `\n` is a line ending (reported once per file), not a character in a value.
 fn invisible_runs(text: &str, offset: usize) -> Vec<Range<usize>> {
     let mut runs: Vec<Range<usize>> = Vec::new();
-    // Printable ASCII, tabs and line feeds are never invisible, and most text is only
-    // that: one pass over the bytes settles it.
-    if text
-        .bytes()
-        .all(|byte| matches!(byte, b' '..=b'~' | b'\t' | b'\n'))
-    {
+    if is_plain(text) {
         return runs;
     }
     for (at, character) in text.char_indices() {

@@ -5,8 +5,7 @@ use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::mask::is_invisible;
 use crate::provider::{self, KeyKind, KeyShape, Provider};
 use crate::rules::duplicate_variable::push_once;
-use crate::rules::placeholder_value::filler;
-use crate::rules::wrong_provider_key::{Expectation, detail, judge_key, key_range};
+use crate::rules::helpers::{Expectation, detail, judge_key, key_range};
 use crate::rules::{Context, FixAvailability, Rule, with_fix};
 
 pub(crate) struct MalformedKey;
@@ -63,11 +62,12 @@ Removing the `Bearer ` prefix is safe: no key starts with it, and the SDK adds i
                 Expectation::Unknown if ctx.is_key_like(index) => None,
                 Expectation::Unknown => continue,
             };
-            let Some((judgement, key)) = judge_key(ctx, index, |key| flaw(key, expected).is_some())
+            let Some((judgement, key)) =
+                judge_key(ctx, index, |key| flaw(ctx, index, key, expected).is_some())
             else {
                 continue;
             };
-            let Some(flaw) = flaw(&key, expected) else {
+            let Some(flaw) = flaw(ctx, index, &key, expected) else {
                 continue;
             };
             let name = &assignment.name;
@@ -191,8 +191,13 @@ fn bearer_prefix(key: &str) -> Option<usize> {
 
 /// The shape of `key` when it is checked: the expected provider's (a bare `sk-` prefix
 /// only when the variable is OpenAI's by name), never another provider's (KL303).
-fn checked_shape(key: &str, expected: Option<Provider>) -> Option<KeyShape> {
-    let shape = provider::key_shape(key)?;
+fn checked_shape(
+    ctx: &Context,
+    index: usize,
+    key: &str,
+    expected: Option<Provider>,
+) -> Option<KeyShape> {
+    let shape = ctx.key_shape(index, key)?;
     let provider = shape.kind.provider();
     match expected {
         Some(expected) => (provider == expected).then_some(shape),
@@ -200,14 +205,15 @@ fn checked_shape(key: &str, expected: Option<Provider>) -> Option<KeyShape> {
     }
 }
 
-fn flaw(key: &str, expected: Option<Provider>) -> Option<Flaw> {
-    if key.is_empty() || filler(key).is_some() {
+/// What is wrong with `key`, one of the keys assignment `index` holds.
+fn flaw(ctx: &Context, index: usize, key: &str, expected: Option<Provider>) -> Option<Flaw> {
+    if key.is_empty() || ctx.filler(index, key).is_some() {
         return None;
     }
     if bearer_prefix(key).is_some() || is_bearer_alone(key) {
         return Some(Flaw::Bearer);
     }
-    let shape = checked_shape(key, expected)?;
+    let shape = checked_shape(ctx, index, key, expected)?;
     if key.contains(',')
         && key
             .split(',')
@@ -221,9 +227,12 @@ fn flaw(key: &str, expected: Option<Provider>) -> Option<Flaw> {
     {
         return Some(Flaw::Comment);
     }
-    if let Some(stray) = key
-        .chars()
-        .find(|&character| !is_key_char(character) && !is_other_rules_business(character))
+    // Most keys are key characters only: nothing is stray, and their bytes count them.
+    let plain = key.bytes().all(|byte| is_key_char(char::from(byte)));
+    if !plain
+        && let Some(stray) = key
+            .chars()
+            .find(|&character| !is_key_char(character) && !is_other_rules_business(character))
     {
         return Some(Flaw::Stray(stray));
     }
@@ -233,10 +242,13 @@ fn flaw(key: &str, expected: Option<Provider>) -> Option<Flaw> {
         return Some(Flaw::NoMarker);
     }
     let (min, max) = provider::key_length_range(&shape);
-    let length = key
-        .chars()
-        .filter(|&character| is_key_char(character))
-        .count();
+    let length = if plain {
+        key.len()
+    } else {
+        key.chars()
+            .filter(|&character| is_key_char(character))
+            .count()
+    };
     if length < min {
         return Some(Flaw::Truncated {
             kind: shape.kind,

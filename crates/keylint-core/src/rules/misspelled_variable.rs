@@ -4,7 +4,7 @@ use crate::assignment::{Assignment, Origin};
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::provider::{self, KeyKind, KnownVariable, Provider, Role};
 use crate::rules::duplicate_variable::push_once;
-use crate::rules::wrong_provider_key::with_article;
+use crate::rules::helpers::with_article;
 use crate::rules::{Context, FixAvailability, Rule, with_fix};
 use crate::source::FileKind;
 
@@ -141,7 +141,10 @@ enum Slip {
 
 /// Uppercase with the underscores dropped: `open_ai_apikey` → `OPENAIAPIKEY`.
 fn normalized(name: &str) -> String {
-    normalized_chars(name).collect()
+    // Room made at once: collecting grows the string several times.
+    let mut normalized = String::with_capacity(name.len());
+    normalized.extend(normalized_chars(name));
+    normalized
 }
 
 /// The characters of [`normalized`].
@@ -177,16 +180,21 @@ fn near_miss(name: &str) -> Option<(&'static str, Slip)> {
 /// long name, or `API_TOKEN` for `API_KEY`. Extensions (`OPENAI_API_KEY_2`,
 /// `OPENAI_API_KEYS`) and truncations are other variables.
 fn near_miss_among<'a>(name: &str, candidates: &[(&'a str, String)]) -> Option<(&'a str, Slip)> {
-    // Most projects' code reads no names: nothing to compare, no name to normalize.
-    if candidates.is_empty() {
-        return None;
-    }
+    // Every slip below keeps the normalized length within two (`API_TOKEN` for
+    // `API_KEY`): most candidates are ruled out by it, and most names by all of them,
+    // with no normalized copy made.
+    let length = name.len() - name.bytes().filter(|&byte| byte == b'_').count();
+    let mut near = candidates
+        .iter()
+        .filter(|(_, target)| length.abs_diff(target.len()) <= 2)
+        .peekable();
+    near.peek()?;
     let candidate = normalized(name);
     let digits = candidate
         .chars()
         .any(|character| character.is_ascii_digit());
     let mut best: Option<(&'a str, Slip, usize)> = None;
-    for (canonical, target) in candidates {
+    for (canonical, target) in near {
         let canonical = *canonical;
         if canonical == name {
             return None;

@@ -13,8 +13,9 @@ use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::helpers::contains_ignore_ascii_case;
 use crate::probed::{ProbedKey, Verdict};
 use crate::project::{ConsumerSet, Project, Settings};
-use crate::provider::{self, KnownVariable, Provider, Role};
-use crate::rules::wrong_provider_key::Expectation;
+use crate::provider::{self, KeyShape, KnownVariable, Provider, Role};
+use crate::rules::helpers::{Expectation, key_text};
+use crate::rules::placeholder_value::{Filler, filler};
 
 mod admin_key;
 mod alias_variable;
@@ -218,14 +219,23 @@ pub struct Context<'a> {
     /// scanning every assignment made each rule quadratic in the file's length.
     pub(crate) names: OnceLock<Names<'a>>,
     /// Per assignment, what several rules ask about it, found on first use.
-    pub(crate) facts: Vec<Facts>,
+    pub(crate) facts: Vec<Facts<'a>>,
 }
 
 /// What several rules ask about one assignment: each is found once, not once per rule.
 #[derive(Default)]
-pub(crate) struct Facts {
+pub(crate) struct Facts<'a> {
     expectation: OnceLock<Expectation>,
     key_like: OnceLock<bool>,
+    /// The distinct keys the judged consumers use (see [`Context::filler`]).
+    keys: OnceLock<Vec<KeyFacts<'a>>>,
+}
+
+/// A key some consumer uses, with what the key rules (KL3xx) each ask about it.
+struct KeyFacts<'a> {
+    text: &'a str,
+    filler: OnceLock<Option<Filler>>,
+    shape: OnceLock<Option<KeyShape>>,
 }
 
 /// The assignments grouped by name and scope.
@@ -309,7 +319,7 @@ pub fn join_clauses(clauses: &[String]) -> String {
     }
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
     #[must_use]
     pub fn assignments(&self) -> &[Assignment] {
         &self.parsed.assignments
@@ -377,16 +387,17 @@ impl Context<'_> {
         &self,
         index: usize,
         syntax: Syntax,
-        broken: impl Fn(Consumer, &Outcome) -> Option<String>,
+        broken: impl Fn(Consumer, &'a Outcome) -> Option<String>,
     ) -> Option<Judgement> {
-        let assignment = &self.parsed.assignments[index];
+        let parsed: &'a ParsedFile = self.parsed;
+        let assignment = &parsed.assignments[index];
         let known = assignment.origin.is_yaml() || self.consumers.is_known();
         let consumers = self.judged_consumers(assignment);
         let asked = |consumer: Consumer| {
             if !known && syntax == Syntax::Deliberate && consumer == Consumer::DockerEnvFile {
                 return None;
             }
-            self.parsed.outcome(index, consumer)
+            parsed.outcome(index, consumer)
         };
         let failing: Vec<(Consumer, String)> = consumers
             .iter()
@@ -436,7 +447,7 @@ impl Context<'_> {
         &self,
         index: usize,
         syntax: Syntax,
-        broken: impl Fn(Consumer, &Outcome) -> Option<String>,
+        broken: impl Fn(Consumer, &'a Outcome) -> Option<String>,
     ) -> Option<Judgement> {
         let mut judgement = self.judge(index, syntax, broken)?;
         judgement.fine.retain(|consumer| {
@@ -479,11 +490,57 @@ impl Context<'_> {
             .map(|known| known.provider)
     }
 
-    /// The key assignment `index` expects ([`wrong_provider_key::expectation`]).
+    /// The key assignment `index` expects ([`helpers::expectation`]).
     pub(crate) fn expectation(&self, index: usize) -> Expectation {
         *self.facts[index]
             .expectation
-            .get_or_init(|| wrong_provider_key::expectation(self, &self.parsed.assignments[index]))
+            .get_or_init(|| helpers::expectation(self, &self.parsed.assignments[index]))
+    }
+
+    /// The facts of `key` when it is one of the keys the judged consumers use for
+    /// assignment `index` (as [`helpers::key_text`] cuts them).
+    fn key_facts(&self, index: usize, key: &str) -> Option<&KeyFacts<'a>> {
+        let parsed: &'a ParsedFile = self.parsed;
+        self.facts[index]
+            .keys
+            .get_or_init(|| {
+                let mut keys: Vec<KeyFacts<'a>> = Vec::new();
+                for &consumer in self.judged_consumers(&parsed.assignments[index]) {
+                    let Some(value) = parsed.outcome(index, consumer).and_then(Outcome::value)
+                    else {
+                        continue;
+                    };
+                    let text = key_text(value);
+                    if !keys.iter().any(|key| key.text == text) {
+                        keys.push(KeyFacts {
+                            text,
+                            filler: OnceLock::new(),
+                            shape: OnceLock::new(),
+                        });
+                    }
+                }
+                keys
+            })
+            .iter()
+            .find(|facts| facts.text == key)
+    }
+
+    /// [`filler`] of a key assignment `index` holds: each rule judging the key asks, and
+    /// it is found once.
+    pub(crate) fn filler(&self, index: usize, key: &str) -> Option<Filler> {
+        match self.key_facts(index, key) {
+            Some(facts) => *facts.filler.get_or_init(|| filler(key)),
+            None => filler(key),
+        }
+    }
+
+    /// [`provider::key_shape`] of a key assignment `index` holds, found once like
+    /// [`Context::filler`].
+    pub(crate) fn key_shape(&self, index: usize, key: &str) -> Option<KeyShape> {
+        match self.key_facts(index, key) {
+            Some(facts) => *facts.shape.get_or_init(|| provider::key_shape(key)),
+            None => provider::key_shape(key),
+        }
     }
 
     /// A variable that holds an API key: a known key variable, or any value shaped like a key.

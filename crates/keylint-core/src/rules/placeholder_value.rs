@@ -3,9 +3,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::helpers::contains_ignore_ascii_case;
 use crate::rules::duplicate_variable::push_once;
-use crate::rules::wrong_provider_key::{
-    Expectation, detail, is_interpolated, judge_key, key_range,
-};
+use crate::rules::helpers::{Expectation, detail, is_interpolated, judge_key, key_range};
 use crate::rules::{Context, FixAvailability, Rule, is_key_name};
 
 pub(crate) struct PlaceholderValue;
@@ -65,14 +63,18 @@ OPENAI_API_KEY=sk-proj-…
                 Expectation::Unknown if serves_locally(ctx, assignment) => continue,
                 Expectation::Unknown => None,
             };
-            let Some((judgement, key)) = judge_key(ctx, index, |key| match filler(key) {
-                Some(Filler::TestStub) => !ctx.is_test_context,
-                Some(Filler::Placeholder) => true,
-                None => false,
-            }) else {
+            let Some((judgement, key)) =
+                judge_key(ctx, index, |key| match ctx.filler(index, key) {
+                    Some(Filler::TestStub) => !ctx.is_test_context,
+                    Some(Filler::Placeholder) => true,
+                    None => false,
+                })
+            else {
                 continue;
             };
-            let Some(kind) = filler(&key) else { continue };
+            let Some(kind) = ctx.filler(index, &key) else {
+                continue;
+            };
             let rejecter = provider.map_or("the provider", |provider| provider.display_name());
             let cure = if assignment.origin.is_yaml() {
                 "put the real key (or a `${VAR}` reference) here"
@@ -268,8 +270,11 @@ const FAKE_BODIES: &[&str] = &["abc", "abc123", "abcdef", "123abc", "qwerty", "a
 
 /// Whether `key` is a placeholder or a test stub rather than a key.
 pub(crate) fn filler(key: &str) -> Option<Filler> {
+    // One scan for the first characters of the marks below: most keys hold none of them.
+    let marked = memchr::memchr3(b'{', b'.', b'*', key.as_bytes()).is_some();
+    let holds = |mark: &str| marked && key.contains(mark);
     // `${VAR}` and `{{ var }}` are filled in by something else before a program reads them.
-    if key.is_empty() || is_interpolated(key) || key.contains("{{") {
+    if key.is_empty() || is_interpolated(key) || holds("{{") {
         return None;
     }
     let bracketed =
@@ -277,9 +282,9 @@ pub(crate) fn filler(key: &str) -> Option<Filler> {
     // `sk-proj-...Xy9Q` is a key copied from a masked display; keys never contain dots.
     if bracketed('<', '>')
         || bracketed('[', ']')
-        || key.contains("...")
+        || holds("...")
         || key.contains('…')
-        || key.contains("***")
+        || holds("***")
     {
         return Some(Filler::Placeholder);
     }
@@ -315,10 +320,10 @@ pub(crate) fn filler(key: &str) -> Option<Filler> {
             || DESCRIPTIVE_WORDS.contains(&word)
             || word.len() <= 10 && word.chars().all(|character| character.is_ascii_digit())
     };
-    let stub_start = key.chars().count() < 40
-        && ["fake", "dummy", "mock", "test", "stub"]
-            .iter()
-            .any(|word| lower.starts_with(word));
+    let stub_start = ["fake", "dummy", "mock", "test", "stub"]
+        .iter()
+        .any(|word| lower.starts_with(word))
+        && key.chars().count() < 40;
     if !words().all(is_word) {
         return stub_start.then_some(Filler::TestStub);
     }

@@ -91,7 +91,7 @@ impl Index {
         Index::read(discovery, Some(budget))
     }
 
-    fn read(discovery: &Discovery, budget: Option<usize>) -> (Index, TargetTexts) {
+    fn read<'a>(discovery: &'a Discovery, budget: Option<usize>) -> (Index, TargetTexts) {
         fn paths_of(paths: &[PathBuf]) -> HashSet<&Path> {
             paths.iter().map(PathBuf::as_path).collect()
         }
@@ -101,9 +101,18 @@ impl Index {
             Some(_) => paths_of(&discovery.targets),
             None => HashSet::new(),
         };
-        let mut paths: Vec<&Path> = hints.iter().chain(&code).chain(&targets).copied().collect();
-        paths.sort_unstable();
-        paths.dedup();
+        // The files read for what they say about others first, then the files to lint:
+        // what the index keeps is not scattered among what the names pass drops.
+        let mut context: Vec<&Path> = hints
+            .iter()
+            .chain(&code)
+            .filter(|path| !targets.contains(*path))
+            .copied()
+            .collect();
+        context.sort_unstable();
+        context.dedup();
+        let mut to_lint: Vec<&Path> = targets.iter().copied().collect();
+        to_lint.sort_unstable();
         let kept_bytes = AtomicUsize::new(0);
         let keep = |path: &Path, text: &FileText| {
             if discovery.skipped.contains_key(path) {
@@ -119,42 +128,45 @@ impl Index {
             }
             fits
         };
-        let read = paths
-            .par_iter()
-            .fold(FilesRead::default, |mut read, &path| {
-                let is_target = targets.contains(path);
-                let limit = if is_target {
-                    MAX_FILE_BYTES
-                } else {
-                    MAX_CONTEXT_BYTES
-                };
-                let Ok(text) = read_text(path, limit) else {
-                    return read;
-                };
-                // What `read_context` gives: text within the context limit.
-                if let FileText::Text(context) = &text
-                    && context.len() as u64 <= MAX_CONTEXT_BYTES
-                {
-                    if hints.contains(path) {
-                        read.hints.insert(path, Arc::from(context.as_str()));
-                    }
-                    if code.contains(path)
-                        && let Some(facts) = facts_of(path, context)
+        let read_all = |paths: &[&'a Path]| {
+            paths
+                .par_iter()
+                .fold(FilesRead::default, |mut read, &path| {
+                    let is_target = targets.contains(path);
+                    let limit = if is_target {
+                        MAX_FILE_BYTES
+                    } else {
+                        MAX_CONTEXT_BYTES
+                    };
+                    let Ok(text) = read_text(path, limit) else {
+                        return read;
+                    };
+                    // What `read_context` gives: text within the context limit.
+                    if let FileText::Text(context) = &text
+                        && context.len() as u64 <= MAX_CONTEXT_BYTES
                     {
-                        read.code.insert(path, facts);
+                        if hints.contains(path) {
+                            read.hints.insert(path, Arc::from(context.as_str()));
+                        }
+                        if code.contains(path)
+                            && let Some(facts) = facts_of(path, context)
+                        {
+                            read.code.insert(path, facts);
+                        }
                     }
-                }
-                if is_target {
-                    if let (Some(kind), FileText::Text(text)) = (sets_variables(path), &text) {
-                        add_names_set(&mut read.set_names, kind, text);
+                    if is_target {
+                        if let (Some(kind), FileText::Text(text)) = (sets_variables(path), &text) {
+                            add_names_set(&mut read.set_names, kind, text);
+                        }
+                        if keep(path, &text) {
+                            read.kept.insert(path.to_path_buf(), text);
+                        }
                     }
-                    if keep(path, &text) {
-                        read.kept.insert(path.to_path_buf(), text);
-                    }
-                }
-                read
-            })
-            .reduce(FilesRead::default, FilesRead::merge);
+                    read
+                })
+                .reduce(FilesRead::default, FilesRead::merge)
+        };
+        let read = read_all(&context).merge(read_all(&to_lint));
         let FilesRead {
             mut hints,
             code: mut facts,
@@ -649,5 +661,49 @@ impl Project for Workspace {
                         .collect()
                 })
                 .contains(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ConfigChoice;
+    use crate::discover::discover_with;
+
+    /// The one read of `read_once` knows what the separate reads know, and hands each
+    /// kept text to the lint once; past the budget, nothing is kept.
+    #[test]
+    fn read_once_indexes_as_the_separate_reads_and_gives_each_text_once() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in [
+            (".env", "OPENAI_API_KEY=x\n"),
+            (
+                "compose.yaml",
+                "services:\n  a:\n    environment:\n      - B=1\n",
+            ),
+            ("main.py", "import os\nos.environ['OPENAI_API_KEY']\n"),
+        ] {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let root = normalize(dir.path());
+        let configs = Configs::new(ConfigChoice::Discover, Some(root.clone()));
+        let discovery = discover_with(std::slice::from_ref(&root), &configs).unwrap();
+        let separate = Index::from_discovery(&discovery);
+        let (once, texts) = Index::read_once(&discovery, 1 << 20);
+        assert_eq!(once.hints, separate.hints);
+        assert_eq!(once.names_read, separate.names_read);
+        assert!(once.code.is_read("OPENAI_API_KEY"));
+        assert_eq!(
+            once.set_names.get(),
+            Some(&names_set_in_files(&discovery.targets))
+        );
+        let env = root.join(".env");
+        assert_eq!(
+            texts.take(&env),
+            Some(FileText::Text("OPENAI_API_KEY=x\n".into()))
+        );
+        assert_eq!(texts.take(&env), None);
+        let (_, nothing_kept) = Index::read_once(&discovery, 0);
+        assert_eq!(nothing_kept.take(&env), None);
     }
 }

@@ -402,7 +402,7 @@ pub fn run(args: &LintArgs) -> Result<u8> {
 /// How many bytes of the files to lint the first read keeps for the lint, which then
 /// reads only the others again: enough for most trees, and a bound on the memory they
 /// hold.
-const KEPT_TEXT_BYTES: usize = 16 << 20;
+const KEPT_TEXT_BYTES: usize = 2 << 20;
 
 /// Files per chunk of a streamed report: enough for both cores to share the work.
 const STREAM_CHUNK: usize = 256;

@@ -128,7 +128,7 @@ impl Index {
             }
             fits
         };
-        let read_all = |paths: &[&'a Path]| {
+        let read_all = |paths: &[&'a Path], gather_names: bool| {
             paths
                 .par_iter()
                 .fold(FilesRead::default, |mut read, &path| {
@@ -155,7 +155,9 @@ impl Index {
                         }
                     }
                     if is_target {
-                        if let (Some(kind), FileText::Text(text)) = (sets_variables(path), &text) {
+                        if let (true, Some(kind), FileText::Text(text)) =
+                            (gather_names, sets_variables(path), &text)
+                        {
                             add_names_set(&mut read.set_names, kind, text);
                         }
                         if keep(path, &text) {
@@ -166,7 +168,15 @@ impl Index {
                 })
                 .reduce(FilesRead::default, FilesRead::merge)
         };
-        let read = read_all(&context).merge(read_all(&to_lint));
+        let context_read = read_all(&context, false);
+        // The names set are asked for when code reads a key (KL204): gathered here only
+        // if some code does (or may, when code is among the files to lint); otherwise
+        // left to the first question, which reads the files again.
+        let gather_names =
+            context_read.code.values().any(
+                |facts| matches!(facts, FileFacts::Source(reads, _) if !reads.reads.is_empty()),
+            ) || code.iter().any(|path| targets.contains(path));
+        let read = context_read.merge(read_all(&to_lint, gather_names));
         let FilesRead {
             mut hints,
             code: mut facts,
@@ -177,8 +187,8 @@ impl Index {
             gitignores: discovery.gitignores.clone(),
             targets: discovery.targets.clone(),
             set_names: match budget {
-                Some(_) => OnceLock::from(set_names),
-                None => OnceLock::new(),
+                Some(_) if gather_names => OnceLock::from(set_names),
+                _ => OnceLock::new(),
             },
             complete: true,
             ..Index::default()

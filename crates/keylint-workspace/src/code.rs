@@ -1,26 +1,25 @@
 //! The project's code, read for what it tells about the environment: which names each
 //! source file reads (and where), which env files it loads with which loader, and which
-//! loaders the package manifests bring. Parsing is `keylint-code`'s; this module reads
-//! the files (safely, in parallel) and fills the core's [`CodeIndex`].
+//! loaders the package manifests bring. Parsing is `keylint-code`'s; this module turns a
+//! file's text (read with the rest of the tree by [`crate::Index`]) into the core's
+//! [`CodeIndex`].
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use keylint_code::{LoadedFile, ReadForm};
 use keylint_core::code::{CodeIndex, CodeLoad, CodeRead, LoadTarget};
 use keylint_core::project::sibling;
-use rayon::prelude::*;
-
-use crate::files::read_context;
 
 /// What one file says: reads and loads of a source file with the names its text
 /// mentions, or a manifest's loaders.
-enum FileFacts {
+pub(crate) enum FileFacts {
     Source(keylint_code::CodeReads, HashSet<String>),
     Manifest(Vec<keylint_code::manifest::ManifestLoader>),
 }
 
-fn facts_of(path: &Path, text: &str) -> Option<FileFacts> {
+/// The facts of one source file or manifest, from its text.
+pub(crate) fn facts_of(path: &Path, text: &str) -> Option<FileFacts> {
     let shown = path.to_string_lossy();
     if keylint_code::manifest::is_manifest(&shown) {
         return Some(FileFacts::Manifest(keylint_code::manifest::loaders(
@@ -32,24 +31,6 @@ fn facts_of(path: &Path, text: &str) -> Option<FileFacts> {
     Some(FileFacts::Source(reads, mentions))
 }
 
-/// Reads every file of `paths` (source files and manifests) into one index. A file
-/// that cannot be read (missing, special, too big, not UTF-8) adds nothing.
-#[must_use]
-pub fn index_code(paths: &[PathBuf]) -> CodeIndex {
-    let facts: Vec<(&PathBuf, FileFacts)> = paths
-        .par_iter()
-        .filter_map(|path| {
-            let text = read_context(path)?;
-            Some((path, facts_of(path, &text)?))
-        })
-        .collect();
-    let mut index = CodeIndex::default();
-    for (path, facts) in facts {
-        add_facts(&mut index, path, facts);
-    }
-    index
-}
-
 /// Adds one file's reads and loads (its current text: an open buffer, say).
 pub fn add_file(index: &mut CodeIndex, path: &Path, text: &str) {
     if let Some(facts) = facts_of(path, text) {
@@ -57,7 +38,7 @@ pub fn add_file(index: &mut CodeIndex, path: &Path, text: &str) {
     }
 }
 
-fn add_facts(index: &mut CodeIndex, path: &Path, facts: FileFacts) {
+pub(crate) fn add_facts(index: &mut CodeIndex, path: &Path, facts: FileFacts) {
     let shown = path.display();
     match facts {
         FileFacts::Source(reads, mentions) => {

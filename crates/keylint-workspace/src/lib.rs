@@ -26,4 +26,4 @@ mod helpers;
 
 pub use lint::{Applied, FixTarget, Fixed, fix_files};
 pub use session::LintSession;
-pub use workspace::{Index, Overrides, Workspace};
+pub use workspace::{Index, Overrides, TargetTexts, Workspace};

@@ -171,18 +171,23 @@ pub fn names_set_in_files(paths: &[PathBuf]) -> HashSet<String> {
         .par_iter()
         .filter_map(|path| setting_file(path))
         .fold(HashSet::new, |mut names, (kind, text)| {
-            // Most names recur from file to file: copy only the new ones.
-            names_set(kind, &text, |name| {
-                if !names.contains(name) {
-                    names.insert(name.to_string());
-                }
-            });
+            add_names_set(&mut names, kind, &text);
             names
         })
         .reduce(HashSet::new, |mut all, names| {
             all.extend(names);
             all
         })
+}
+
+/// Adds the names a file of `kind` sets to `names`.
+pub(crate) fn add_names_set(names: &mut HashSet<String>, kind: FileKind, text: &str) {
+    // Most names recur from file to file: copy only the new ones.
+    names_set(kind, text, |name| {
+        if !names.contains(name) {
+            names.insert(name.to_string());
+        }
+    });
 }
 
 /// The names of [`settings`] of a file, each given to `each`: for an env file from its

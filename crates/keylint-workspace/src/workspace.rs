@@ -11,7 +11,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use ignore::gitignore::Gitignore;
 use keylint_core::code::CodeIndex;
@@ -20,13 +21,14 @@ use keylint_core::hints::{consumers_from_hints, is_hint_file, names_read};
 use keylint_core::project::{ConsumerSet, Project, normalize};
 use keylint_core::provider::ExtraVariables;
 use keylint_core::{RuleSelection, Severity};
+use rayon::prelude::*;
 
-use crate::code::{add_file, index_code};
+use crate::code::{FileFacts, add_facts, add_file, facts_of};
 use crate::config::{Config, ConfigResult, Configs, Globs};
 use crate::discover::{Discovery, is_code_file};
-use crate::files::read_context;
+use crate::files::{FileText, MAX_CONTEXT_BYTES, MAX_FILE_BYTES, read_context, read_text};
 use crate::setters::{
-    ConfigNames, Setters, Uses, names_of_files, names_set_in_files, sets_variables,
+    ConfigNames, Setters, Uses, add_names_set, names_of_files, names_set_in_files, sets_variables,
     with_open_buffers,
 };
 
@@ -74,22 +76,135 @@ pub struct Index {
 const MAX_DIRECT_HINTS: usize = 200;
 
 impl Index {
-    /// Reads the hint files a discovery found (small regular files only).
+    /// Reads the hint files and the code a discovery found (small regular files only).
     #[must_use]
     pub fn from_discovery(discovery: &Discovery) -> Index {
+        Index::read(discovery, None).0
+    }
+
+    /// [`Index::from_discovery`] for a one-shot lint of the discovery's targets: they are
+    /// read in the same pass as the hints and the code, each file once, the names they
+    /// set are gathered then, and up to `budget` bytes of their texts are kept for the
+    /// lint to take.
+    #[must_use]
+    pub fn read_once(discovery: &Discovery, budget: usize) -> (Index, TargetTexts) {
+        Index::read(discovery, Some(budget))
+    }
+
+    fn read<'a>(discovery: &'a Discovery, budget: Option<usize>) -> (Index, TargetTexts) {
+        fn paths_of(paths: &[PathBuf]) -> HashSet<&Path> {
+            paths.iter().map(PathBuf::as_path).collect()
+        }
+        let hints = paths_of(&discovery.hints);
+        let code = paths_of(&discovery.code);
+        let targets = match budget {
+            Some(_) => paths_of(&discovery.targets),
+            None => HashSet::new(),
+        };
+        // The files read for what they say about others first, then the files to lint:
+        // what the index keeps is not scattered among what the names pass drops.
+        let mut context: Vec<&Path> = hints
+            .iter()
+            .chain(&code)
+            .filter(|path| !targets.contains(*path))
+            .copied()
+            .collect();
+        context.sort_unstable();
+        context.dedup();
+        let mut to_lint: Vec<&Path> = targets.iter().copied().collect();
+        to_lint.sort_unstable();
+        let kept_bytes = AtomicUsize::new(0);
+        let keep = |path: &Path, text: &FileText| {
+            if discovery.skipped.contains_key(path) {
+                return false;
+            }
+            let size = match text {
+                FileText::Text(text) => text.len(),
+                FileText::Unreadable { .. } => 0,
+            };
+            let fits = kept_bytes.fetch_add(size, Ordering::Relaxed) + size <= budget.unwrap_or(0);
+            if !fits {
+                kept_bytes.fetch_sub(size, Ordering::Relaxed);
+            }
+            fits
+        };
+        let read_all = |paths: &[&'a Path], gather_names: bool| {
+            paths
+                .par_iter()
+                .fold(FilesRead::default, |mut read, &path| {
+                    let is_target = targets.contains(path);
+                    let limit = if is_target {
+                        MAX_FILE_BYTES
+                    } else {
+                        MAX_CONTEXT_BYTES
+                    };
+                    let Ok(text) = read_text(path, limit) else {
+                        return read;
+                    };
+                    // What `read_context` gives: text within the context limit.
+                    if let FileText::Text(context) = &text
+                        && context.len() as u64 <= MAX_CONTEXT_BYTES
+                    {
+                        if hints.contains(path) {
+                            read.hints.insert(path, Arc::from(context.as_str()));
+                        }
+                        if code.contains(path)
+                            && let Some(facts) = facts_of(path, context)
+                        {
+                            read.code.insert(path, facts);
+                        }
+                    }
+                    if is_target {
+                        if let (true, Some(kind), FileText::Text(text)) =
+                            (gather_names, sets_variables(path), &text)
+                        {
+                            add_names_set(&mut read.set_names, kind, text);
+                        }
+                        if keep(path, &text) {
+                            read.kept.insert(path.to_path_buf(), text);
+                        }
+                    }
+                    read
+                })
+                .reduce(FilesRead::default, FilesRead::merge)
+        };
+        let context_read = read_all(&context, false);
+        // The names set are asked for when code reads a key (KL204): gathered here only
+        // if some code does (or may, when code is among the files to lint); otherwise
+        // left to the first question, which reads the files again.
+        let gather_names =
+            context_read.code.values().any(
+                |facts| matches!(facts, FileFacts::Source(reads, _) if !reads.reads.is_empty()),
+            ) || code.iter().any(|path| targets.contains(path));
+        let read = context_read.merge(read_all(&to_lint, gather_names));
+        let FilesRead {
+            mut hints,
+            code: mut facts,
+            set_names,
+            kept,
+        } = read;
         let mut index = Index {
             gitignores: discovery.gitignores.clone(),
-            code: index_code(&discovery.code),
             targets: discovery.targets.clone(),
+            set_names: match budget {
+                Some(_) if gather_names => OnceLock::from(set_names),
+                _ => OnceLock::new(),
+            },
             complete: true,
             ..Index::default()
         };
-        for path in &discovery.hints {
-            if let Some(text) = read_context(path) {
-                index.add_hint(path.clone(), Arc::from(text));
+        // In the walk's order, as the lint's evidence lists them.
+        for path in &discovery.code {
+            if let Some(facts) = facts.remove(path.as_path()) {
+                add_facts(&mut index.code, path, facts);
             }
         }
-        index
+        for path in &discovery.hints {
+            if let Some(text) = hints.remove(path.as_path()) {
+                index.add_hint(path.clone(), text);
+            }
+        }
+        (index, TargetTexts(Mutex::new(kept)))
     }
 
     fn add_hint(&mut self, path: PathBuf, text: Arc<str>) {
@@ -98,6 +213,42 @@ impl Index {
         let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
         self.hints_by_dir.entry(dir).or_default().push(path.clone());
         self.hints.insert(path, text);
+    }
+}
+
+/// What one parallel share of [`Index::read`] read.
+#[derive(Default)]
+struct FilesRead<'a> {
+    hints: HashMap<&'a Path, Arc<str>>,
+    code: HashMap<&'a Path, FileFacts>,
+    set_names: HashSet<String>,
+    kept: HashMap<PathBuf, FileText>,
+}
+
+impl FilesRead<'_> {
+    fn merge(mut self, other: Self) -> Self {
+        self.hints.extend(other.hints);
+        self.code.extend(other.code);
+        self.set_names.extend(other.set_names);
+        self.kept.extend(other.kept);
+        self
+    }
+}
+
+/// The texts of the files to lint kept by [`Index::read_once`], so that a one-shot lint
+/// reads no file twice: the lint of a file takes its text, and a file whose text was not
+/// kept is read again. Only a one-shot run holds one: a server's files change between
+/// its passes, so it always reads the disk.
+#[derive(Debug, Default)]
+pub struct TargetTexts(Mutex<HashMap<PathBuf, FileText>>);
+
+impl TargetTexts {
+    /// The text kept for `path`, given once.
+    pub fn take(&self, path: &Path) -> Option<FileText> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(path)
     }
 }
 
@@ -520,5 +671,49 @@ impl Project for Workspace {
                         .collect()
                 })
                 .contains(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ConfigChoice;
+    use crate::discover::discover_with;
+
+    /// The one read of `read_once` knows what the separate reads know, and hands each
+    /// kept text to the lint once; past the budget, nothing is kept.
+    #[test]
+    fn read_once_indexes_as_the_separate_reads_and_gives_each_text_once() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in [
+            (".env", "OPENAI_API_KEY=x\n"),
+            (
+                "compose.yaml",
+                "services:\n  a:\n    environment:\n      - B=1\n",
+            ),
+            ("main.py", "import os\nos.environ['OPENAI_API_KEY']\n"),
+        ] {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let root = normalize(dir.path());
+        let configs = Configs::new(ConfigChoice::Discover, Some(root.clone()));
+        let discovery = discover_with(std::slice::from_ref(&root), &configs).unwrap();
+        let separate = Index::from_discovery(&discovery);
+        let (once, texts) = Index::read_once(&discovery, 1 << 20);
+        assert_eq!(once.hints, separate.hints);
+        assert_eq!(once.names_read, separate.names_read);
+        assert!(once.code.is_read("OPENAI_API_KEY"));
+        assert_eq!(
+            once.set_names.get(),
+            Some(&names_set_in_files(&discovery.targets))
+        );
+        let env = root.join(".env");
+        assert_eq!(
+            texts.take(&env),
+            Some(FileText::Text("OPENAI_API_KEY=x\n".into()))
+        );
+        assert_eq!(texts.take(&env), None);
+        let (_, nothing_kept) = Index::read_once(&discovery, 0);
+        assert_eq!(nothing_kept.take(&env), None);
     }
 }

@@ -21,7 +21,7 @@ use keylint_workspace::discover::{self, discover_with};
 use keylint_workspace::files::{FileText, MAX_FILE_BYTES, read_text};
 use keylint_workspace::lint::{Applied, with_texts};
 use keylint_workspace::write::{write_fixed, write_report};
-use keylint_workspace::{FixTarget, Fixed, Index, Overrides, Workspace, fix_files};
+use keylint_workspace::{FixTarget, Fixed, Index, Overrides, TargetTexts, Workspace, fix_files};
 use rayon::prelude::*;
 
 use crate::output::{FileReport, Summary, concise, github, human, json, sarif, statistics};
@@ -250,7 +250,12 @@ pub fn run(args: &LintArgs) -> Result<u8> {
     for path in &discovery.targets {
         configs.for_file(path).map_err(anyhow::Error::msg)?;
     }
-    let workspace = Workspace::new(Index::from_discovery(&discovery), configs, overrides);
+    let (index, texts) = if reads_stdin {
+        (Index::from_discovery(&discovery), TargetTexts::default())
+    } else {
+        Index::read_once(&discovery, KEPT_TEXT_BYTES)
+    };
+    let workspace = Workspace::new(index, configs, overrides);
 
     let progress = if discovery.targets.len() > PROGRESS_MIN_FILES
         && std::io::stderr().is_terminal()
@@ -274,7 +279,10 @@ pub fn run(args: &LintArgs) -> Result<u8> {
             .and_then(|config| config.fail_on)
             .unwrap_or(Some(Severity::Warning)),
     };
-    let load = |path: &PathBuf| load_file(&workspace, &discovery, stdin_text.as_ref(), path);
+    let load = |path: &PathBuf| {
+        let read = stdin_text.clone().or_else(|| texts.take(path));
+        load_file(&workspace, &discovery, read, path)
+    };
     let shows_lines = args.format == Format::Human && !args.statistics && !args.diff;
     if is_streamed(args) {
         // Findings only, to standard output: each chunk of files is read, linted, drawn
@@ -391,6 +399,11 @@ pub fn run(args: &LintArgs) -> Result<u8> {
     Ok(exit_code(is_failing(threshold, &reports), args))
 }
 
+/// How many bytes of the files to lint the first read keeps for the lint, which then
+/// reads only the others again: enough for most trees, and a bound on the memory they
+/// hold.
+const KEPT_TEXT_BYTES: usize = 2 << 20;
+
 /// Files per chunk of a streamed report: enough for both cores to share the work.
 const STREAM_CHUNK: usize = 256;
 
@@ -408,18 +421,19 @@ fn is_streamed(args: &LintArgs) -> bool {
             || args.write_baseline.is_some())
 }
 
-/// The path, kind and text of one file to lint.
+/// The path, kind and text of one file to lint: `read` when it was read already
+/// (standard input, or a text the index kept), else read now.
 fn load_file(
     workspace: &Workspace,
     discovery: &discover::Discovery,
-    stdin_text: Option<&FileText>,
+    read: Option<FileText>,
     path: &PathBuf,
 ) -> Result<(PathBuf, FileKind, FileText)> {
     let Some(kind) = workspace.kind_of(path, discovery.named.contains(path)) else {
         bail!("{}: not a file keylint reads", path.display())
     };
-    let text = match stdin_text {
-        Some(text) => text.clone(),
+    let text = match read {
+        Some(text) => text,
         None if discovery.skipped.contains_key(path) => FileText::Unreadable {
             message: discovery.skipped[path].clone(),
             breaks_loaders: false,

@@ -82,15 +82,24 @@ fn header(
     color: bool,
 ) {
     let (style, reset) = severity_style(diagnostic.severity, color);
+    out.push_str(path);
     // Writing to a String cannot fail.
-    let _ = writeln!(
-        out,
-        "{path}:{line}:{column} {style}{}[{}]{reset} {}: {}",
+    let _ = write!(out, ":{line}:{column} ");
+    for piece in [
+        style,
         diagnostic.severity.as_str(),
+        "[",
         diagnostic.code,
+        "]",
+        reset,
+        " ",
         diagnostic.name,
-        diagnostic.message
-    );
+        ": ",
+        &diagnostic.message,
+        "\n",
+    ] {
+        out.push_str(piece);
+    }
 }
 
 /// The source lines a file's findings show, as they are masked.

@@ -12,13 +12,17 @@ pub(crate) fn contains_ignore_ascii_case(text: &str, word: &str) -> bool {
     };
     // Compared only where the first letter matches: this runs over whole files.
     let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
-    haystack[..=last_start]
-        .iter()
-        .enumerate()
-        .any(|(at, &byte)| {
-            (byte == lower || byte == upper)
-                && haystack[at + 1..at + needle.len()].eq_ignore_ascii_case(rest)
-        })
+    let starts = &haystack[..=last_start];
+    let matches_at = |at: usize| haystack[at + 1..at + needle.len()].eq_ignore_ascii_case(rest);
+    // memchr's set-up costs more than it saves on short texts such as names.
+    if starts.len() < 64 {
+        starts
+            .iter()
+            .enumerate()
+            .any(|(at, &byte)| (byte == lower || byte == upper) && matches_at(at))
+    } else {
+        memchr::memchr2_iter(lower, upper, starts).any(matches_at)
+    }
 }
 
 #[cfg(test)]

@@ -232,36 +232,19 @@ static BEARER: LazyLock<Regex> = LazyLock::new(|| {
 /// The byte ranges of `text` that are secret-shaped, sorted and merged.
 #[must_use]
 pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
-    let mut ranges = Vec::new();
     let bytes = text.as_bytes();
-    let mut start = 0;
-    while start < bytes.len() {
-        if !is_token_byte(bytes[start]) {
-            start += 1;
-            continue;
-        }
-        let end = bytes[start..]
-            .iter()
-            .position(|&byte| !is_token_byte(byte))
-            .map_or(bytes.len(), |length| start + length);
-        if is_secret_token(&text[start..end]) {
-            ranges.push(start..end);
-        }
-        start = end;
-    }
-    // The regexes only run where their anchor character occurs at all.
-    if text.contains("://") {
+    let mut ranges: Vec<Range<usize>> = long_tokens(bytes)
+        .filter(|token| is_secret_token(&text[token.clone()]))
+        .collect();
+    // The regexes and the `NAME=value` scan only run where what they need occurs at all.
+    if memchr::memchr_iter(b':', bytes).any(|colon| bytes[colon + 1..].starts_with(b"//")) {
         ranges.extend(captures(&URL_PASSWORD, text));
     }
-    if text.contains('=') {
+    if may_hold_secret_parameter(bytes) {
         ranges.extend(captures(&SECRET_PARAMETER, text));
-        ranges.extend(
-            named_values(text)
-                .into_iter()
-                .filter(|(name, _)| is_secret_name(&text[name.clone()]))
-                .map(|(_, value)| value)
-                .filter(|value| !is_masked_or_reference(&text[value.clone()])),
-        );
+    }
+    if may_hold_secret_named_value(bytes) {
+        ranges.extend(secret_named_values(text));
     }
     if contains_ignore_ascii_case(text, "bearer") {
         ranges.extend(captures(&BEARER, text));
@@ -276,6 +259,76 @@ pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
         }
     }
     merged
+}
+
+/// The whole tokens (`[A-Za-z0-9_-]+`) of `bytes` that are at least [`MIN_SECRET_TOKEN`]
+/// long, in order: the only ones that can be secret. Such a token covers every byte
+/// [`MIN_SECRET_TOKEN`] apart, so only those bytes are looked at where no token is.
+fn long_tokens(bytes: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
+    // `at` starts the text or follows the end of a token: no token started before it
+    // reaches past it.
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while let Some(&probe) = bytes.get(at + MIN_SECRET_TOKEN - 1) {
+            let probe_at = at + MIN_SECRET_TOKEN - 1;
+            if !is_token_byte(probe) {
+                at = probe_at + 1;
+                continue;
+            }
+            let start = bytes[at..probe_at]
+                .iter()
+                .rposition(|&byte| !is_token_byte(byte))
+                .map_or(at, |before| at + before + 1);
+            let end = bytes[probe_at..]
+                .iter()
+                .position(|&byte| !is_token_byte(byte))
+                .map_or(bytes.len(), |length| probe_at + length);
+            at = end;
+            if end - start >= MIN_SECRET_TOKEN {
+                return Some(start..end);
+            }
+        }
+        None
+    })
+}
+
+/// Whether [`SECRET_PARAMETER`] may match: one of `?&;` followed by the first letter of
+/// one of its names, or by a non-ASCII character (case-insensitive `k` and `s` also match
+/// the Kelvin sign and the long s).
+fn may_hold_secret_parameter(bytes: &[u8]) -> bool {
+    memchr::memchr3_iter(b'?', b'&', b';', bytes).any(|at| {
+        bytes.get(at + 1).is_some_and(|&next| {
+            !next.is_ascii()
+                || matches!(next.to_ascii_lowercase(), b'a' | b'k' | b't' | b's' | b'p')
+        })
+    })
+}
+
+/// Whether [`secret_named_values`] may find one: some `=` follows (after blanks) a run of
+/// name characters that [`is_secret_name`] takes. Every name [`named_values`] finds is
+/// such a whole run.
+fn may_hold_secret_named_value(bytes: &[u8]) -> bool {
+    memchr::memchr_iter(b'=', bytes).any(|equals| {
+        let name_end = bytes[..equals]
+            .iter()
+            .rposition(|&byte| byte != b' ' && byte != b'\t')
+            .map_or(0, |last| last + 1);
+        let name_start = bytes[..name_end]
+            .iter()
+            .rposition(|&byte| !(byte.is_ascii_alphanumeric() || byte == b'_'))
+            .map_or(0, |before| before + 1);
+        // Name characters are ASCII, so the run is a `str`.
+        std::str::from_utf8(&bytes[name_start..name_end]).is_ok_and(is_secret_name)
+    })
+}
+
+/// The values of [`named_values`] whose name says secret, unless masked or a reference.
+fn secret_named_values(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    named_values(text)
+        .into_iter()
+        .filter(|(name, _)| is_secret_name(&text[name.clone()]))
+        .map(|(_, value)| value)
+        .filter(|value| !is_masked_or_reference(&text[value.clone()]))
 }
 
 /// `NAME=VALUE` (optionally quoted, blanks around `=`) in free text, as the ranges of the
@@ -382,6 +435,11 @@ const MIN_SECRET_TOKEN: usize = {
     shortest
 };
 
+/// The [`KEY_PREFIXES`] a token can hold (no blank) that start with no other one: a
+/// token holds a prefix at some place exactly when it holds one of these there (a test
+/// checks the list).
+const INNER_PREFIXES: [&str; 4] = ["sk-", "AIza", "gsk_", "xai-"];
+
 /// A token (`[A-Za-z0-9_-]+`) that is, or holds, a key: a provider prefix followed by a
 /// key body, 32+ hex digits (UUIDs included), or a long token that mixes upper- and
 /// lower-case letters and digits as often as random text does (identifiers and words
@@ -406,11 +464,16 @@ fn is_secret_token(token: &str) -> bool {
         return token.len() >= prefix.len() + MIN_HIDDEN;
     }
     // A prefix may also sit inside a token (`u001bsk-proj-…`, `nsk-…` after an escape).
-    // Its first occurrence leaves the most after it, so any occurrence will do. Looked for
-    // only where a prefix can start: keys are long, and this runs on every byte of them.
-    if (1..token.len())
-        .any(|at| prefix_at(at).any(|prefix| token.len() - at >= prefix.len() + MIN_HIDDEN))
-    {
+    // Its first occurrence leaves the most after it, so any occurrence will do, and one of
+    // the shortest prefixes asks least. Looked for only where a prefix can start: keys are
+    // long, and this runs on every byte of them.
+    if (1..=token.len() - MIN_SECRET_TOKEN).any(|at| {
+        KEY_PREFIX_START[usize::from(bytes[at])]
+            && INNER_PREFIXES.iter().any(|prefix| {
+                bytes[at..].starts_with(prefix.as_bytes())
+                    && token.len() - at >= prefix.len() + MIN_HIDDEN
+            })
+    }) {
         return true;
     }
     let hex_digits = token.bytes().filter(u8::is_ascii_hexdigit).count();
@@ -451,6 +514,139 @@ fn is_secret_token(token: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// `count` texts of up to 23 pieces of `alphabet`, from a fixed pseudo-random walk
+    /// (xorshift), so a failure is reproducible.
+    fn random_texts<'a>(alphabet: &'a [&str], count: usize) -> impl Iterator<Item = String> + 'a {
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        (0..count).map(move |_| {
+            (0..next() % 24)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect()
+        })
+    }
+
+    #[test]
+    fn long_tokens_are_the_long_runs_of_token_bytes() {
+        let alphabet = [
+            "a",
+            "Z",
+            "9",
+            "-",
+            "_",
+            "abcdefghij",
+            "sk-proj-",
+            " ",
+            "=",
+            "…",
+            "é",
+            "\n",
+            ".",
+        ];
+        let mut found = 0;
+        for text in random_texts(&alphabet, 20_000) {
+            let bytes = text.as_bytes();
+            let mut expected = Vec::new();
+            let mut start = 0;
+            for end in (0..=bytes.len())
+                .filter(|&at| bytes.get(at).is_none_or(|&byte| !is_token_byte(byte)))
+            {
+                if end - start >= MIN_SECRET_TOKEN {
+                    expected.push(start..end);
+                }
+                start = end + 1;
+            }
+            assert_eq!(long_tokens(bytes).collect::<Vec<_>>(), expected, "{text:?}");
+            found += expected.len();
+        }
+        assert!(found > 5_000, "the walk makes long tokens: {found}");
+    }
+
+    #[test]
+    fn inner_prefixes_start_every_prefix_a_token_holds() {
+        for prefix in KEY_PREFIXES.iter().filter(|prefix| !prefix.contains(' ')) {
+            assert!(
+                INNER_PREFIXES.iter().any(|inner| prefix.starts_with(inner)),
+                "{prefix}"
+            );
+        }
+        for inner in INNER_PREFIXES {
+            assert!(KEY_PREFIXES.contains(&inner), "{inner}");
+        }
+    }
+
+    /// Where a pre-check of [`secret_ranges`] says no, the search it spares finds nothing:
+    /// on random text around what the searches look for, and on real messages.
+    #[test]
+    fn the_pre_checks_miss_nothing() {
+        let alphabet = [
+            "?",
+            "&",
+            ";",
+            "=",
+            " = ",
+            "\t",
+            " ",
+            "key",
+            "Token",
+            "api-key",
+            "access_TOKEN",
+            "SECRET",
+            "passwd",
+            "pwd",
+            "sig",
+            "Auth",
+            "\u{17f}ecret",
+            "\u{212a}ey",
+            "x",
+            "A_",
+            "_",
+            "9",
+            "https://u:p@h",
+            "`",
+            "\"",
+            "'",
+            "…",
+            "$",
+            "sk-proj-",
+            "é",
+            "PASSWORD",
+            "MODEL",
+            "\n",
+        ];
+        let real = [
+            "ALLOWED_HOSTS has blanks around `=`: docker --env-file refuses the file (`docker run` exits) and a shell (`set -a; . .env`) runs the line as a command instead of setting the variable; python-dotenv and node dotenv read it — write `ALLOWED_HOSTS=…`",
+            "ANTHROPIC_API_KEY contains `=`, which keys never contain (sk-ant-api03-…mHnm, 230 chars, as dotenvy and a shell (`set -a; . .env`) read it) — copy the key again",
+            "SECRET_KEY has blanks around `=`: … — write `SECRET_KEY=…`",
+            "URL=https://h.example/v1?key=AIzaSyB7nM3qW9eR5tY1uI8oP4aS6dF2gH0jK5l&x=1",
+            "DB_PASSWORD = hunter2 and API_TOKEN=\"abc\"",
+        ];
+        let (mut parameters, mut named) = (0, 0);
+        let texts = random_texts(&alphabet, 50_000).chain(real.map(str::to_string));
+        for text in texts {
+            if may_hold_secret_parameter(text.as_bytes()) {
+                parameters += 1;
+            } else {
+                assert_eq!(captures(&SECRET_PARAMETER, &text).count(), 0, "{text:?}");
+            }
+            if may_hold_secret_named_value(text.as_bytes()) {
+                named += 1;
+            } else {
+                assert_eq!(secret_named_values(&text).count(), 0, "{text:?}");
+            }
+        }
+        // Both answers are common: the walk tests both sides.
+        assert!((5_000..45_000).contains(&parameters), "{parameters}");
+        assert!((5_000..45_000).contains(&named), "{named}");
+        assert!(!may_hold_secret_parameter(real[0].as_bytes()));
+        assert!(!may_hold_secret_named_value(real[1].as_bytes()));
+    }
+
     #[test]
     fn named_values_are_what_the_pattern_finds() {
         let pattern =
@@ -460,20 +656,8 @@ mod tests {
             "A", "k", "_", "9", "=", " ", "\t", "\"", "'", "`", "\n", "-", "$", "é", "\u{a0}",
             "\u{2003}", "KEY", "x=", " = ", "\"\"",
         ];
-        // A fixed pseudo-random walk (xorshift), so a failure is reproducible.
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut with_pairs = 0;
-        for _ in 0..20_000 {
-            let mut text = String::new();
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            for _ in 0..state % 24 {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(alphabet[(state % alphabet.len() as u64) as usize]);
-            }
+        for text in random_texts(&alphabet, 20_000) {
             let expected: Vec<(Range<usize>, Range<usize>)> = pattern
                 .captures_iter(&text)
                 .filter_map(|found| Some((found.get(1)?.range(), found.get(2)?.range())))

@@ -16,19 +16,15 @@ use keylint_core::redaction::{Masking, Redacted};
 
 /// Each finding with its source lines; the summary line is the caller's.
 pub fn render(reports: &[FileReport], color: bool) -> String {
-    let renderer = if color {
-        Renderer::styled()
-    } else {
-        Renderer::plain()
-    };
+    let drawer = Drawer::new(color);
     // Files are masked and drawn side by side: on a big tree this is a fair share of the run.
     reports
         .par_iter()
-        .map(|report| render_file(&renderer, report, color))
+        .map(|report| render_file(&drawer, report, color))
         .collect()
 }
 
-fn render_file(renderer: &Renderer, report: &FileReport, color: bool) -> String {
+fn render_file(drawer: &Drawer, report: &FileReport, color: bool) -> String {
     let mut out = String::new();
     if report.diagnostics.is_empty() {
         return out;
@@ -70,7 +66,7 @@ fn render_file(renderer: &Renderer, report: &FileReport, color: bool) -> String 
             diagnostic,
             color,
         );
-        out.push_str(&context(renderer, text, &redacted, index, diagnostic));
+        drawer.draw(&mut out, &context(text, &redacted, index, diagnostic));
         out.push('\n');
     }
     out
@@ -86,15 +82,24 @@ fn header(
     color: bool,
 ) {
     let (style, reset) = severity_style(diagnostic.severity, color);
+    out.push_str(path);
     // Writing to a String cannot fail.
-    let _ = writeln!(
-        out,
-        "{path}:{line}:{column} {style}{}[{}]{reset} {}: {}",
+    let _ = write!(out, ":{line}:{column} ");
+    for piece in [
+        style,
         diagnostic.severity.as_str(),
+        "[",
         diagnostic.code,
+        "]",
+        reset,
+        " ",
         diagnostic.name,
-        diagnostic.message
-    );
+        ": ",
+        &diagnostic.message,
+        "\n",
+    ] {
+        out.push_str(piece);
+    }
 }
 
 /// The source lines a file's findings show, as they are masked.
@@ -150,14 +155,26 @@ fn shown_bytes(text: &str, index: &LineIndex, diagnostic: &Diagnostic) -> Range<
     line_start..line_end
 }
 
-/// The lines the finding covers, masked, with the range underlined and the fix as help.
-fn context(
-    renderer: &Renderer,
+/// What a finding's context shows: its lines, masked, with its range underlined and its
+/// fix as help.
+#[derive(Debug)]
+struct Context<'a> {
+    /// The shown lines, masked, without the last line break.
+    shown: &'a str,
+    /// The number of the first shown line (1-based).
+    line_number: usize,
+    /// The underlined bytes of `shown`.
+    span: Range<usize>,
+    severity: Severity,
+    help: Option<String>,
+}
+
+fn context<'a>(
     text: &str,
-    redacted: &Redacted,
+    redacted: &'a Redacted,
     index: &LineIndex,
     diagnostic: &Diagnostic,
-) -> String {
+) -> Context<'a> {
     let first_line = *shown_lines(index, diagnostic).start();
     let bytes = shown_bytes(text, index, diagnostic);
     let shown_start = redacted.map(bytes.start, false);
@@ -171,25 +188,163 @@ fn context(
         .map(diagnostic.range.end, true)
         .saturating_sub(shown_start)
         .clamp(span_start, shown.len());
-    let level = match diagnostic.severity {
-        Severity::Error => Level::ERROR,
-        Severity::Warning => Level::WARNING,
-        Severity::Info => Level::INFO,
-    };
-    let mut group = Group::with_level(level.clone()).element(
-        Snippet::source(shown)
-            .line_start(first_line + 1)
-            .annotation(AnnotationKind::Primary.span(span_start..span_end)),
-    );
-    if let Some(fix) = &diagnostic.fix {
+    let help = diagnostic.fix.as_ref().map(|fix| {
         let safety = if fix.applicability == keylint_core::Applicability::Safe {
             ""
         } else {
             " (unsafe: needs --unsafe-fixes)"
         };
-        group = group.element(Level::HELP.message(format!("fix: {}{safety}", fix.description)));
+        format!("fix: {}{safety}", fix.description)
+    });
+    Context {
+        shown,
+        line_number: first_line + 1,
+        span: span_start..span_end,
+        severity: diagnostic.severity,
+        help,
     }
-    renderer.render(&[group])
+}
+
+/// Draws contexts as annotate-snippets does. Most show one short line of plain characters,
+/// which it lays out without trimming or replacing anything; those are written here
+/// directly (a test holds the two equal), the rest by annotate-snippets.
+struct Drawer {
+    renderer: Renderer,
+    /// The escape codes of `Renderer::styled()`'s line numbers and bars, its `help` label,
+    /// each severity's underline (error, warning, info) and its reset; empty when plain.
+    line_number: String,
+    emphasis: String,
+    underline: [String; 3],
+    reset: String,
+}
+
+impl Drawer {
+    fn new(color: bool) -> Drawer {
+        use annotate_snippets::renderer::{
+            DEFAULT_EMPHASIS_STYLE, DEFAULT_ERROR_STYLE, DEFAULT_INFO_STYLE,
+            DEFAULT_LINE_NUM_STYLE, DEFAULT_WARNING_STYLE,
+        };
+        if !color {
+            return Drawer {
+                renderer: Renderer::plain(),
+                line_number: String::new(),
+                emphasis: String::new(),
+                underline: Default::default(),
+                reset: String::new(),
+            };
+        }
+        Drawer {
+            renderer: Renderer::styled(),
+            line_number: DEFAULT_LINE_NUM_STYLE.render().to_string(),
+            emphasis: DEFAULT_EMPHASIS_STYLE.render().to_string(),
+            underline: [
+                DEFAULT_ERROR_STYLE,
+                DEFAULT_WARNING_STYLE,
+                DEFAULT_INFO_STYLE,
+            ]
+            .map(|style| style.render().to_string()),
+            reset: DEFAULT_LINE_NUM_STYLE.render_reset().to_string(),
+        }
+    }
+
+    /// Appends `context` drawn, without a last line break.
+    fn draw(&self, out: &mut String, context: &Context) {
+        if !self.draw_plain_line(out, context) {
+            out.push_str(&self.renderer.render(&[annotated(context)]));
+        }
+    }
+
+    /// Appends `context` as annotate-snippets draws it when it is one line of printable
+    /// ASCII and `…` (one column each, nothing replaced) that it neither trims on the left
+    /// (the indent and the underline both deeper than 26 columns) nor on the right (wider
+    /// than its 140 columns less the margin); `false`, with nothing appended, otherwise.
+    fn draw_plain_line(&self, out: &mut String, context: &Context) -> bool {
+        const TERM_WIDTH: usize = annotate_snippets::renderer::DEFAULT_TERM_WIDTH;
+        const MAX_TRIMMED_INDENT: usize = 26;
+        let Context {
+            shown,
+            line_number,
+            span,
+            severity,
+            help,
+        } = context;
+        if !shown
+            .chars()
+            .all(|character| matches!(character, ' '..='~' | '…'))
+            || help.as_ref().is_some_and(|help| help.contains('\n'))
+        {
+            return false;
+        }
+        let (Some(before), Some(underlined)) = (shown.get(..span.start), shown.get(span.clone()))
+        else {
+            return false;
+        };
+        let columns = |bytes: &str| bytes.chars().count();
+        let digits = line_number.to_string();
+        let width = columns(shown);
+        let span_start = columns(before);
+        let span_end = span_start + columns(underlined);
+        let indent = shown.len() - shown.trim_start_matches(' ').len();
+        if width > TERM_WIDTH - (digits.len() + 3) || indent.min(span_start) > MAX_TRIMMED_INDENT {
+            return false;
+        }
+        let Drawer {
+            line_number: bar,
+            emphasis,
+            underline,
+            reset,
+            ..
+        } = self;
+        let margin = " ".repeat(digits.len() + 1);
+        let underline = &underline[match severity {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Info => 2,
+        }];
+        for piece in [
+            &margin, bar, "|", reset, "\n", bar, &digits, reset, " ", bar, "|", reset,
+        ] {
+            out.push_str(piece);
+        }
+        if !shown.is_empty() {
+            out.push(' ');
+            out.push_str(shown);
+        }
+        for piece in ["\n", &margin, bar, "|", reset, " "] {
+            out.push_str(piece);
+        }
+        out.extend(std::iter::repeat_n(' ', span_start));
+        out.push_str(underline);
+        out.extend(std::iter::repeat_n('^', (span_end - span_start).max(1)));
+        out.push_str(reset);
+        if let Some(help) = help {
+            for piece in [
+                "\n", &margin, bar, "|", reset, "\n", &margin, bar, "= ", reset, emphasis, "help",
+                reset, ": ", help,
+            ] {
+                out.push_str(piece);
+            }
+        }
+        true
+    }
+}
+
+/// `context` as an annotate-snippets group.
+fn annotated<'a>(context: &'a Context) -> Group<'a> {
+    let level = match context.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Info => Level::INFO,
+    };
+    let group = Group::with_level(level).element(
+        Snippet::source(context.shown)
+            .line_start(context.line_number)
+            .annotation(AnnotationKind::Primary.span(context.span.clone())),
+    );
+    match &context.help {
+        Some(help) => group.element(Level::HELP.message(help.as_str())),
+        None => group,
+    }
 }
 
 pub fn summary_line(summary: &Summary) -> String {
@@ -205,4 +360,135 @@ pub fn summary_line(summary: &Summary) -> String {
         plural(summary.infos, "info"),
         plural(summary.files, "file")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Pieces of shown lines: the plain characters the direct drawing takes…
+    const PLAIN: [&str; 10] = [
+        "A",
+        "z",
+        "9",
+        "=",
+        "\"",
+        "_",
+        " ",
+        "    ",
+        "…",
+        "sk-proj-…x9Qa",
+    ];
+    /// …and those it leaves to annotate-snippets (tab, controls, wide, zero-width and other
+    /// non-ASCII characters).
+    const OTHER: [&str; 6] = ["\t", "é", "界", "\u{200b}", "\u{1b}", "\r"];
+
+    /// A line of `pieces` cut to a width around the 140 columns annotate-snippets draws.
+    fn line(pieces: Vec<&'static str>) -> impl Strategy<Value = String> {
+        (
+            0usize..40,
+            prop::collection::vec(prop::sample::select(pieces), 1..20),
+            prop_oneof![0usize..60, 125usize..140],
+        )
+            .prop_map(|(indent, pieces, width)| {
+                (" ".repeat(indent) + &pieces.concat().repeat(140))
+                    .chars()
+                    .take(width)
+                    .collect()
+            })
+    }
+
+    /// Lines mostly of plain pieces, some with another piece.
+    fn any_line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => line(PLAIN.to_vec()),
+            1 => line(PLAIN.into_iter().chain(OTHER).collect()),
+        ]
+    }
+
+    fn context() -> impl Strategy<Value = (String, usize, (usize, usize), Severity, Option<String>)>
+    {
+        let lines = prop_oneof![
+            6 => any_line(),
+            1 => prop::collection::vec(any_line(), 2..=4).prop_map(|lines| lines.join("\n")),
+        ];
+        let line_number = prop_oneof![
+            1usize..10,
+            10usize..100,
+            100usize..1000,
+            9_990usize..100_010
+        ];
+        let severity =
+            prop::sample::select(vec![Severity::Error, Severity::Warning, Severity::Info]);
+        let help = prop::option::of(prop_oneof![
+            Just("fix: Remove the quotes".to_string()),
+            Just("fix: Replace `=` — and \u{2026} (unsafe: needs --unsafe-fixes)".to_string()),
+            Just("fix: two\nlines".to_string()),
+            "fix: [ -~]{0,30}",
+        ]);
+        // Span ends picked anywhere, at the ends and past them; moved to char boundaries.
+        let span = (0usize..200, 0usize..200);
+        (lines, line_number, span, severity, help)
+    }
+
+    fn at_boundary(text: &str, at: usize) -> usize {
+        (at.min(text.len())..=text.len())
+            .find(|&at| text.is_char_boundary(at))
+            .unwrap_or(text.len())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
+
+        /// Whatever the direct drawing accepts, it draws as annotate-snippets does.
+        #[test]
+        fn the_plain_line_is_drawn_as_annotate_snippets_draws_it(
+            (shown, line_number, (a, b), severity, help) in context(),
+            color in any::<bool>(),
+            at_end in any::<bool>(),
+        ) {
+            let (a, b) = if at_end { (shown.len(), b) } else { (a, b) };
+            let start = at_boundary(&shown, a.min(b));
+            let end = at_boundary(&shown, a.max(b)).max(start);
+            let context = Context { shown: &shown, line_number, span: start..end, severity, help };
+            let drawer = Drawer::new(color);
+            let mut direct = String::new();
+            if drawer.draw_plain_line(&mut direct, &context) {
+                prop_assert_eq!(direct, drawer.renderer.render(&[annotated(&context)]), "{:?}", context);
+            }
+        }
+    }
+
+    /// The direct drawing takes the common shapes (else the test above proves little).
+    #[test]
+    fn the_common_shapes_are_drawn_directly() {
+        let long = format!("A={}", "x".repeat(130));
+        for (shown, span, help) in [
+            ("OPENAI_ORG_ID=AIza…4tnw", 14..25, None),
+            (
+                "SECRET_KEY = sk-ant-api03-…h8AA",
+                10..13,
+                Some("fix: Replace"),
+            ),
+            ("A=1", 3..3, None),
+            ("", 0..0, Some("fix: Remove the line")),
+            ("      - OPENAI_API_KEY", 8..22, None),
+            (long.as_str(), 0..1, None),
+        ] {
+            for color in [false, true] {
+                let context = Context {
+                    shown,
+                    line_number: 1234,
+                    span: span.clone(),
+                    severity: Severity::Warning,
+                    help: help.map(str::to_string),
+                };
+                assert!(
+                    Drawer::new(color).draw_plain_line(&mut String::new(), &context),
+                    "{context:?}"
+                );
+            }
+        }
+    }
 }

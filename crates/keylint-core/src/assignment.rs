@@ -222,7 +222,7 @@ fn env_slot(consumer: Consumer) -> Option<usize> {
 fn parse_env(text: &str) -> ParsedFile {
     let simple_lines = SimpleLines::new(text);
     let env = dotenv::parse_with(text, &simple_lines);
-    let mut assignments = Vec::new();
+    let mut assignments = Vec::with_capacity(env.statements.len());
     for (statement_index, statement) in env.statements.iter().enumerate() {
         if let StatementKind::Assignment(assignment) = &statement.kind {
             assignments.push(Assignment {

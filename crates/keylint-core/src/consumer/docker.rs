@@ -4,9 +4,10 @@
 //! first `=` verbatim. A name with a space or tab makes `docker run` exit.
 
 use super::{Entry, OutcomeOf};
+use crate::syntax::simple_line::SimpleLines;
 
-pub(super) fn load(text: &str) -> Vec<Entry<'_>> {
-    let mut loaded = Vec::new();
+pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'t>> {
+    let mut loaded = Vec::with_capacity(simple_lines.line_count());
     let mut line_start = 0;
     while line_start < text.len() {
         let line_end = text[line_start..]

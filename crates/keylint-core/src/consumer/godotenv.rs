@@ -26,7 +26,7 @@ type Values<'t> = HashMap<Cow<'t, str>, Cow<'t, str>>;
 pub(super) fn load<'t>(original: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'t>> {
     let normalized = NormalizedNewlines::crlf_only(original);
     normalized.read(simple_lines, |text, simple_lines| {
-        let mut loaded: Vec<Entry> = Vec::new();
+        let mut loaded: Vec<Entry> = Vec::with_capacity(simple_lines.line_count());
         let result = parse(text, simple_lines.cursor(), &mut loaded);
         for entry in &mut loaded {
             entry.at = normalized.original_offset(entry.at);

@@ -339,7 +339,7 @@ pub(crate) fn read_env_file<'t>(
         Consumer::Dotenvy => dotenvy::load(text, simple_lines),
         Consumer::Godotenv => godotenv::load(text, simple_lines),
         Consumer::ComposeEnvFile => compose::load(text, simple_lines),
-        Consumer::DockerEnvFile => docker::load(text),
+        Consumer::DockerEnvFile => docker::load(text, simple_lines),
         Consumer::Shell => shell::load(text, simple_lines),
         Consumer::YamlAsWritten => Vec::new(),
     }

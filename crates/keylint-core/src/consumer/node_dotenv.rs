@@ -40,8 +40,8 @@ fn read<'t>(
     simple_lines: &SimpleLines,
     normalized: &NormalizedNewlines,
 ) -> Vec<Entry<'t>> {
+    let mut loaded = Vec::with_capacity(simple_lines.line_count());
     let mut simple_lines = simple_lines.cursor();
-    let mut loaded = Vec::new();
     // `while ((match = LINE.exec(lines)) != null)`, stepping over what LINE cannot start
     // with: every match starts at a line start (`^`), and never at a blank or `#` line.
     let mut position = 0;

@@ -111,13 +111,13 @@ fn statements<'t>(
     simple_lines: &SimpleLines,
     normalized: &NormalizedNewlines,
 ) -> Vec<(usize, Parsed<'t>)> {
+    let mut raw: Vec<(usize, Parsed)> = Vec::with_capacity(simple_lines.line_count());
     let mut simple_lines = simple_lines.cursor();
     let text_start = bom_length(text);
     let mut reader = Reader {
         text,
         position: text_start,
     };
-    let mut raw: Vec<(usize, Parsed)> = Vec::new();
     while reader.position < text.len() {
         let mark = reader.position;
         if let Some(line) = simple_lines.at(mark) {
@@ -291,7 +291,7 @@ fn decode(raw: &str, escape: impl Fn(char) -> Option<char>) -> String {
 /// `resolve_variables` with an empty `os.environ`: `${NAME}` and `${NAME:-default}`
 /// from earlier bindings, unset gives "".
 fn interpolate<'t>(raw: Vec<(usize, Parsed<'t>)>) -> Vec<Entry<'t>> {
-    let mut loaded: Vec<Entry> = Vec::new();
+    let mut loaded: Vec<Entry> = Vec::with_capacity(raw.len());
     // The dict so far.
     let mut dict = LastByName::default();
     let budget = ExpansionBudget::default();

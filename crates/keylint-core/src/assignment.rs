@@ -403,7 +403,8 @@ mod tests {
     use super::*;
 
     /// Lines of the shapes [`ReadAlike`] accepts (simple lines of every kind, empty lines,
-    /// comments holding quotes and `$`), and now and then one it must not.
+    /// comments holding quotes and `$`), and now and then one it must not, which loaders
+    /// read their own ways (open quotes, `$VAR`, `KEY: v`, a bare name).
     fn line() -> impl Strategy<Value = String> {
         let name = "[AB_][AB0-9_]{0,2}";
         let value = prop_oneof![
@@ -425,6 +426,13 @@ mod tests {
                 Just("A='open".to_string()),
                 Just("B=x$A".to_string()),
                 Just("A=b\r".to_string()),
+                Just("C=\"a b".to_string()),
+                Just("D=\"x\"y #z".to_string()),
+                Just("E=${A}".to_string()),
+                Just("F: v".to_string()),
+                Just("G".to_string()),
+                Just("H=a #c 'q".to_string()),
+                Just("I='x\nJ=y'".to_string()),
             ],
         ]
     }
@@ -474,6 +482,26 @@ mod tests {
                         text
                     );
                 }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The simple-line table only spares the models their general parsers: every
+        /// model reads a text the same with it as without it.
+        #[test]
+        fn simple_lines_change_no_model_reading(text in text()) {
+            let simple_lines = SimpleLines::new(&text);
+            for consumer in Consumer::ENV_FILE {
+                prop_assert_eq!(
+                    read_env_file(consumer, &text, &simple_lines),
+                    read_env_file(consumer, &text, &SimpleLines::default()),
+                    "{} on {:?}",
+                    consumer.id(),
+                    text
+                );
             }
         }
     }

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use crate::consumer::{Consumer, Entry, Outcome, OutcomeOf, read_env_file};
+use crate::consumer::{Consumer, Entry, Outcome, OutcomeOf, UniversalNewlines, read_env_file};
 use crate::source::FileKind;
 use crate::syntax::dotenv::{self, EnvFile, StatementKind};
 use crate::syntax::simple_line::SimpleLines;
@@ -65,6 +65,9 @@ pub struct ParsedFile {
     read_alike: ReadAlike,
     /// Env files: the simple lines, found once for the reader and every loader model.
     simple_lines: SimpleLines,
+    /// Env files with a `\r`: the copy python-dotenv and node dotenv read, made for the
+    /// first of them.
+    universal_newlines: UniversalNewlines,
     /// Per env-file consumer (in [`Consumer::ENV_FILE`] order), what it makes of each
     /// assignment. Read on first use: redacting a file for display, or a project whose
     /// only consumer is known, needs few or none of them.
@@ -123,6 +126,7 @@ impl ParsedFile {
                     env_text: None,
                     read_alike: ReadAlike::Nobody,
                     simple_lines: SimpleLines::default(),
+                    universal_newlines: UniversalNewlines::default(),
                     outcomes: Default::default(),
                     simple_values: OnceLock::new(),
                 }
@@ -185,6 +189,7 @@ impl ParsedFile {
                     consumer,
                     text,
                     &self.simple_lines,
+                    &self.universal_newlines,
                     env,
                     &self.assignments,
                     self.simple_values(),
@@ -245,6 +250,7 @@ fn parse_env(text: &str) -> ParsedFile {
         assignments,
         read_alike,
         simple_lines,
+        universal_newlines: UniversalNewlines::default(),
         env_text: Some(text.into()),
         outcomes: Default::default(),
         simple_values: OnceLock::new(),
@@ -330,11 +336,12 @@ fn outcomes_for(
     consumer: Consumer,
     text: &str,
     simple_lines: &SimpleLines,
+    universal_newlines: &UniversalNewlines,
     env: &EnvFile,
     assignments: &[Assignment],
     simple_values: &[Option<Outcome>],
 ) -> Readings {
-    let mut loaded = read_env_file(consumer, text, simple_lines);
+    let mut loaded = read_env_file(consumer, text, simple_lines, universal_newlines);
     let file_refusal = refused_file(&loaded);
     // Entries in statement order (loaders read front to back; a stable sort keeps a
     // statement read twice in reading order, and the last reading is the one that counts).
@@ -464,6 +471,7 @@ mod tests {
                     consumer,
                     &text,
                     &parsed.simple_lines,
+                    &UniversalNewlines::default(),
                     env,
                     &parsed.assignments,
                     parsed.simple_values(),
@@ -494,10 +502,11 @@ mod tests {
         #[test]
         fn simple_lines_change_no_model_reading(text in text()) {
             let simple_lines = SimpleLines::new(&text);
+            let (with_table, without_table) = (UniversalNewlines::default(), UniversalNewlines::default());
             for consumer in Consumer::ENV_FILE {
                 prop_assert_eq!(
-                    read_env_file(consumer, &text, &simple_lines),
-                    read_env_file(consumer, &text, &SimpleLines::default()),
+                    read_env_file(consumer, &text, &simple_lines, &with_table),
+                    read_env_file(consumer, &text, &SimpleLines::default(), &without_table),
                     "{} on {:?}",
                     consumer.id(),
                     text

@@ -6,9 +6,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use super::{
-    Entry, ExpansionBudget, LastByName, NormalizedNewlines, OutcomeOf, bom_length, skip_space,
-};
+use super::{DroppedCr, Entry, ExpansionBudget, LastByName, OutcomeOf, bom_length, skip_space};
 use crate::syntax::simple_line::SimpleLines;
 
 /// Python's `\s` (str patterns): Unicode white space plus the separators U+001C–U+001F.
@@ -97,19 +95,21 @@ enum Parsed<'t> {
     Error,
 }
 
-pub(super) fn load<'t>(original: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'t>> {
-    // Python opens the file with universal newlines: `\r\n` and `\r` arrive as `\n`.
-    let normalized = NormalizedNewlines::new(original);
-    normalized.read(simple_lines, |text, simple_lines| {
-        interpolate(statements(text, simple_lines, &normalized))
-    })
+/// Reads `text` with universal newlines (Python opens the file so: `\r\n` and `\r`
+/// arrive as `\n`); `dropped` leads back to the original's offsets.
+pub(super) fn load<'t>(
+    text: &'t str,
+    simple_lines: &SimpleLines,
+    dropped: &DroppedCr,
+) -> Vec<Entry<'t>> {
+    interpolate(statements(text, simple_lines, dropped))
 }
 
 /// The statements of the normalized `text`, each with its offset in the original.
 fn statements<'t>(
     text: &'t str,
     simple_lines: &SimpleLines,
-    normalized: &NormalizedNewlines,
+    dropped: &DroppedCr,
 ) -> Vec<(usize, Parsed<'t>)> {
     let mut raw: Vec<(usize, Parsed)> = Vec::with_capacity(simple_lines.line_count());
     let mut simple_lines = simple_lines.cursor();
@@ -124,7 +124,7 @@ fn statements<'t>(
             let value = Some(line.value(text).into());
             let name = line.name(text).into();
             raw.push((
-                normalized.original_offset(mark),
+                dropped.original_offset(mark),
                 Parsed::Binding { name, value },
             ));
             reader.position = line.end();
@@ -137,7 +137,7 @@ fn statements<'t>(
             // a quoted value that ran over lines has swallowed them.
             reader.skip_rest_of_line();
         }
-        raw.push((normalized.original_offset(at), parsed));
+        raw.push((dropped.original_offset(at), parsed));
     }
     raw
 }

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use crate::consumer::{Consumer, Entry, Outcome, OutcomeOf, read_env_file};
+use crate::consumer::{Consumer, Entry, Outcome, OutcomeOf, UniversalNewlines, read_env_file};
 use crate::source::FileKind;
 use crate::syntax::dotenv::{self, EnvFile, StatementKind};
 use crate::syntax::simple_line::SimpleLines;
@@ -61,10 +61,13 @@ pub struct ParsedFile {
     pub assignments: Vec<Assignment>,
     /// Env files: the text, kept to read consumers' outcomes when first asked for.
     env_text: Option<Box<str>>,
-    /// Env files of plain lines only, which every consumer reads the same way.
-    plain: bool,
+    /// Which consumers read every assignment of the file as its simple line's value.
+    read_alike: ReadAlike,
     /// Env files: the simple lines, found once for the reader and every loader model.
     simple_lines: SimpleLines,
+    /// Env files with a `\r`: the copy python-dotenv and node dotenv read, made for the
+    /// first of them.
+    universal_newlines: UniversalNewlines,
     /// Per env-file consumer (in [`Consumer::ENV_FILE`] order), what it makes of each
     /// assignment. Read on first use: redacting a file for display, or a project whose
     /// only consumer is known, needs few or none of them.
@@ -121,8 +124,9 @@ impl ParsedFile {
                     yaml: Some(yaml),
                     assignments,
                     env_text: None,
-                    plain: false,
+                    read_alike: ReadAlike::Nobody,
                     simple_lines: SimpleLines::default(),
+                    universal_newlines: UniversalNewlines::default(),
                     outcomes: Default::default(),
                     simple_values: OnceLock::new(),
                 }
@@ -175,9 +179,7 @@ impl ParsedFile {
         let env = self.env.as_ref()?;
         let slot = env_slot(consumer)?;
         Some(self.outcomes[slot].get_or_init(|| {
-            if self.plain {
-                // Every loader reads plain `NAME=value` lines the same way (docs/loaders.md,
-                // "The short version"): each delivers the simple line's value.
+            if self.read_alike.covers(consumer) {
                 Readings {
                     at: vec![SIMPLE_VALUE; self.assignments.len()],
                     other: Vec::new(),
@@ -187,6 +189,7 @@ impl ParsedFile {
                     consumer,
                     text,
                     &self.simple_lines,
+                    &self.universal_newlines,
                     env,
                     &self.assignments,
                     self.simple_values(),
@@ -224,7 +227,7 @@ fn env_slot(consumer: Consumer) -> Option<usize> {
 fn parse_env(text: &str) -> ParsedFile {
     let simple_lines = SimpleLines::new(text);
     let env = dotenv::parse_with(text, &simple_lines);
-    let mut assignments = Vec::new();
+    let mut assignments = Vec::with_capacity(env.statements.len());
     for (statement_index, statement) in env.statements.iter().enumerate() {
         if let StatementKind::Assignment(assignment) = &statement.kind {
             assignments.push(Assignment {
@@ -239,14 +242,15 @@ fn parse_env(text: &str) -> ParsedFile {
             });
         }
     }
-    let plain = is_plain(text, &env, &simple_lines);
+    let read_alike = ReadAlike::of(text, &env, &simple_lines);
     ParsedFile {
         kind: FileKind::EnvFile,
         env: Some(env),
         yaml: None,
         assignments,
-        plain,
+        read_alike,
         simple_lines,
+        universal_newlines: UniversalNewlines::default(),
         env_text: Some(text.into()),
         outcomes: Default::default(),
         simple_values: OnceLock::new(),
@@ -270,24 +274,60 @@ pub fn env_assignment_names(text: &str) -> Vec<&str> {
 /// Files at least this big read their loaders, and run their rules, on parallel threads.
 pub(crate) const PARALLEL_BYTES: usize = 64 * 1024;
 
-/// A file of unquoted simple lines (see [`crate::syntax::simple_line`]) without `export` or a comment, comment lines
-/// and blank lines, LF endings, no BOM: every loader reads it the same way.
-fn is_plain(text: &str, env: &EnvFile, simple_lines: &SimpleLines) -> bool {
-    let mut simple_lines = simple_lines.cursor();
-    env.bom.is_none()
-        && !text.contains('\r')
-        && env
-            .statements
-            .iter()
-            .all(|statement| match &statement.kind {
-                StatementKind::Blank | StatementKind::Comment => true,
-                StatementKind::Other => false,
-                StatementKind::Assignment(_) => {
-                    simple_lines.at(statement.span.start).is_some_and(|line| {
-                        !line.export() && line.quote().is_none() && line.comment().is_none()
-                    })
+/// Which consumers read every assignment of an env file as its simple line's value, so
+/// that their models need not run. A loader reads a simple line (see
+/// [`crate::syntax::simple_line`]) as every other does when it reads it from the line's
+/// start (docs/loaders.md, "The short version"), and empty lines and lines starting with
+/// `#` set nothing and end where they end for all of them (indented ones need not: a
+/// shell does not trim a no-break space): in a file of only such lines, with LF endings
+/// and no BOM, every loader starts each line at its start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ReadAlike {
+    /// Some line is not simple (or the file has a BOM or a `\r`): every model runs.
+    Nobody,
+    /// Simple lines only, some quoted, with `export` or with a comment: the dotenv
+    /// libraries, Compose and a shell read the values alike; `docker --env-file` keeps the
+    /// quotes and the comment and refuses `export`, so its model runs.
+    DotenvLoaders,
+    /// Simple lines only, unquoted, without `export` or a comment: every consumer.
+    Everyone,
+}
+
+impl ReadAlike {
+    fn of(text: &str, env: &EnvFile, simple_lines: &SimpleLines) -> ReadAlike {
+        if env.bom.is_some() || text.contains('\r') {
+            return ReadAlike::Nobody;
+        }
+        let mut simple_lines = simple_lines.cursor();
+        let mut alike = ReadAlike::Everyone;
+        for statement in &env.statements {
+            let written = &text[statement.span.clone()];
+            match &statement.kind {
+                StatementKind::Blank if written == "\n" => {}
+                StatementKind::Comment if written.starts_with('#') => {}
+                StatementKind::Blank | StatementKind::Comment | StatementKind::Other => {
+                    return ReadAlike::Nobody;
                 }
-            })
+                StatementKind::Assignment(_) => match simple_lines.at(statement.span.start) {
+                    None => return ReadAlike::Nobody,
+                    Some(line) => {
+                        if line.export() || line.quote().is_some() || line.comment().is_some() {
+                            alike = ReadAlike::DotenvLoaders;
+                        }
+                    }
+                },
+            }
+        }
+        alike
+    }
+
+    fn covers(self, consumer: Consumer) -> bool {
+        match self {
+            ReadAlike::Nobody => false,
+            ReadAlike::DotenvLoaders => consumer != Consumer::DockerEnvFile,
+            ReadAlike::Everyone => true,
+        }
+    }
 }
 
 /// What `consumer` makes of each assignment, tied to keylint's statements by where they
@@ -296,15 +336,19 @@ fn outcomes_for(
     consumer: Consumer,
     text: &str,
     simple_lines: &SimpleLines,
+    universal_newlines: &UniversalNewlines,
     env: &EnvFile,
     assignments: &[Assignment],
     simple_values: &[Option<Outcome>],
 ) -> Readings {
-    let mut loaded = read_env_file(consumer, text, simple_lines);
+    let mut loaded = read_env_file(consumer, text, simple_lines, universal_newlines);
     let file_refusal = refused_file(&loaded);
     // Entries in statement order (loaders read front to back; a stable sort keeps a
     // statement read twice in reading order, and the last reading is the one that counts).
-    loaded.sort_by_key(|entry| entry.at);
+    // Most loaders read them in that order already, and a sort would take a buffer.
+    if !loaded.is_sorted_by_key(|entry| entry.at) {
+        loaded.sort_by_key(|entry| entry.at);
+    }
     let mut entries = loaded.into_iter().peekable();
     Readings::new(
         assignments
@@ -357,4 +401,117 @@ fn refused_file(loaded: &[Entry]) -> Option<Outcome> {
         .iter()
         .find(|entry| matches!(entry.outcome, OutcomeOf::Refused(_)) && entry.name.is_empty())
         .map(|entry| entry.outcome.clone().map_value(Cow::into_owned))
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Lines of the shapes [`ReadAlike`] accepts (simple lines of every kind, empty lines,
+    /// comments holding quotes and `$`), and now and then one it must not, which loaders
+    /// read their own ways (open quotes, `$VAR`, `KEY: v`, a bare name).
+    fn line() -> impl Strategy<Value = String> {
+        let name = "[AB_][AB0-9_]{0,2}";
+        let value = prop_oneof![
+            "[A-Za-z0-9_./+=:@,%-]{0,6}",
+            "'[ a-z0-9_./+=:@,%-]{0,6}'",
+            "\"[ a-z0-9_./+=:@,%-]{0,6}\"",
+            "[A-Za-z0-9_./+=:@,%-]{1,6} #[ -~é]{0,8}",
+        ];
+        let simple = (prop_oneof![Just(""), Just("export ")], name, value)
+            .prop_map(|(export, name, value)| format!("{export}{name}={value}"));
+        prop_oneof![
+            12 => simple,
+            2 => Just(String::new()),
+            2 => "#[ -~é]{0,10}",
+            1 => prop_oneof![
+                Just(" ".to_string()),
+                Just("\t# it's".to_string()),
+                Just("\u{a0}# it's".to_string()),
+                Just("A='open".to_string()),
+                Just("B=x$A".to_string()),
+                Just("A=b\r".to_string()),
+                Just("C=\"a b".to_string()),
+                Just("D=\"x\"y #z".to_string()),
+                Just("E=${A}".to_string()),
+                Just("F: v".to_string()),
+                Just("G".to_string()),
+                Just("H=a #c 'q".to_string()),
+                Just("I='x\nJ=y'".to_string()),
+            ],
+        ]
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        (prop::collection::vec(line(), 0..10), any::<bool>()).prop_map(|(lines, last_newline)| {
+            let mut text = lines.join("\n");
+            if last_newline {
+                text.push('\n');
+            }
+            text
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Where [`ReadAlike`] lets a consumer skip its model, the outcomes are the ones the
+        /// model gives, assignment by assignment.
+        #[test]
+        fn consumers_read_alike_as_their_models_do(text in text()) {
+            let parsed = ParsedFile::parse(FileKind::EnvFile, &text);
+            let env = parsed.env.as_ref().unwrap();
+            for consumer in Consumer::ENV_FILE {
+                if !parsed.read_alike.covers(consumer) {
+                    continue;
+                }
+                let model = outcomes_for(
+                    consumer,
+                    &text,
+                    &parsed.simple_lines,
+                    &UniversalNewlines::default(),
+                    env,
+                    &parsed.assignments,
+                    parsed.simple_values(),
+                );
+                for index in 0..parsed.assignments.len() {
+                    let expected = match model.at[index] {
+                        SIMPLE_VALUE => parsed.simple_values()[index].as_ref(),
+                        at => Some(&model.other[at]),
+                    };
+                    prop_assert_eq!(
+                        parsed.outcome(index, consumer),
+                        expected,
+                        "{} on assignment {} of {:?}",
+                        consumer.id(),
+                        index,
+                        text
+                    );
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The simple-line table only spares the models their general parsers: every
+        /// model reads a text the same with it as without it.
+        #[test]
+        fn simple_lines_change_no_model_reading(text in text()) {
+            let simple_lines = SimpleLines::new(&text);
+            let (with_table, without_table) = (UniversalNewlines::default(), UniversalNewlines::default());
+            for consumer in Consumer::ENV_FILE {
+                prop_assert_eq!(
+                    read_env_file(consumer, &text, &simple_lines, &with_table),
+                    read_env_file(consumer, &text, &SimpleLines::default(), &without_table),
+                    "{} on {:?}",
+                    consumer.id(),
+                    text
+                );
+            }
+        }
+    }
 }

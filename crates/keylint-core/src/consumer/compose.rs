@@ -26,7 +26,7 @@ pub(super) fn load_with_env<'t>(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Vec<Entry<'t>> {
     let start = bom_length(text);
-    let mut loaded: Vec<Entry> = Vec::new();
+    let mut loaded: Vec<Entry> = Vec::with_capacity(simple_lines.line_count());
     match parse(text, start, simple_lines, &mut loaded, env) {
         Ok(()) => loaded,
         Err(failure) => {

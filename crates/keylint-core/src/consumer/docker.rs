@@ -4,11 +4,23 @@
 //! first `=` verbatim. A name with a space or tab makes `docker run` exit.
 
 use super::{Entry, OutcomeOf};
+use crate::syntax::simple_line::SimpleLines;
 
-pub(super) fn load(text: &str) -> Vec<Entry<'_>> {
-    let mut loaded = Vec::new();
+pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'t>> {
+    let mut loaded = Vec::with_capacity(simple_lines.line_count());
+    let mut simple_lines = simple_lines.cursor();
     let mut line_start = 0;
     while line_start < text.len() {
+        // A simple line has no blank, `\r` or BOM to strip, and is no comment.
+        if let Some(simple) = simple_lines.at(line_start) {
+            let line = &text[line_start..simple.end()];
+            loaded.push(read_line(
+                line.strip_suffix('\n').unwrap_or(line),
+                line_start,
+            ));
+            line_start = simple.end();
+            continue;
+        }
         let line_end = text[line_start..]
             .find('\n')
             .map_or(text.len(), |index| line_start + index);

@@ -25,7 +25,7 @@ pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'
     };
     let mut environment = Environment::default();
     let budget = ExpansionBudget::default();
-    let mut loaded = Vec::new();
+    let mut loaded = Vec::with_capacity(simple_lines.line_count());
     while let Some(line) = lines.next() {
         let content = &text[line.range.clone()];
         let parsed = if let Some(simple) = &line.simple {

@@ -24,12 +24,11 @@ use crate::syntax::simple_line::{Cursor, SimpleLines};
 type Values<'t> = HashMap<Cow<'t, str>, Cow<'t, str>>;
 
 pub(super) fn load<'t>(original: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'t>> {
-    let normalized = NormalizedNewlines::crlf_only(original);
-    normalized.read(simple_lines, |text, simple_lines| {
-        let mut loaded: Vec<Entry> = Vec::new();
+    NormalizedNewlines::read_crlf_only(original, simple_lines, |text, simple_lines, dropped| {
+        let mut loaded: Vec<Entry> = Vec::with_capacity(simple_lines.line_count());
         let result = parse(text, simple_lines.cursor(), &mut loaded);
         for entry in &mut loaded {
-            entry.at = normalized.original_offset(entry.at);
+            entry.at = dropped.original_offset(entry.at);
         }
         if let Err(failure) = result {
             let reason = format!(
@@ -41,7 +40,7 @@ pub(super) fn load<'t>(original: &'t str, simple_lines: &SimpleLines) -> Vec<Ent
             }
             loaded.push(Entry {
                 name: Cow::Borrowed(""),
-                at: normalized.original_offset(failure.at),
+                at: dropped.original_offset(failure.at),
                 outcome: OutcomeOf::Refused(reason),
             });
         }

@@ -17,6 +17,7 @@ mod python_dotenv;
 mod shell;
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 pub use interpolate::{Interpolation, MAX_NESTING, expand_compose, find_interpolations};
 
@@ -321,25 +322,28 @@ impl<'t> LastByName<'t> {
 /// Reads an env file as `consumer` would, with an empty process environment.
 #[must_use]
 pub fn load_env_file(consumer: Consumer, text: &str) -> Vec<Loaded> {
-    read_env_file(consumer, text, &SimpleLines::new(text))
+    let universal = UniversalNewlines::default();
+    read_env_file(consumer, text, &SimpleLines::new(text), &universal)
         .into_iter()
         .map(Entry::into_owned)
         .collect()
 }
 
-/// [`load_env_file`], with the simple lines of `text` already found, borrowing from it.
+/// [`load_env_file`], with the simple lines of `text` already found and its
+/// universal-newline copy kept in `universal`, borrowing from them.
 pub(crate) fn read_env_file<'t>(
     consumer: Consumer,
     text: &'t str,
     simple_lines: &SimpleLines,
+    universal: &'t UniversalNewlines,
 ) -> Vec<Entry<'t>> {
     match consumer {
-        Consumer::PythonDotenv => python_dotenv::load(text, simple_lines),
-        Consumer::NodeDotenv => node_dotenv::load(text, simple_lines),
+        Consumer::PythonDotenv => universal.read(text, simple_lines, python_dotenv::load),
+        Consumer::NodeDotenv => universal.read(text, simple_lines, node_dotenv::load),
         Consumer::Dotenvy => dotenvy::load(text, simple_lines),
         Consumer::Godotenv => godotenv::load(text, simple_lines),
         Consumer::ComposeEnvFile => compose::load(text, simple_lines),
-        Consumer::DockerEnvFile => docker::load(text),
+        Consumer::DockerEnvFile => docker::load(text, simple_lines),
         Consumer::Shell => shell::load(text, simple_lines),
         Consumer::YamlAsWritten => Vec::new(),
     }
@@ -373,32 +377,31 @@ fn skip_space(text: &str, from: usize, is_space: impl Fn(char) -> bool) -> usize
         .map_or(text.len(), |(index, _)| from + index)
 }
 
-/// Text with `\r\n` and lone `\r` turned into `\n`, as Python's universal newlines and
-/// node dotenv do (or only `\r\n`, as godotenv does), plus the way back to offsets in the
-/// original text.
-struct NormalizedNewlines<'t> {
-    /// Borrowed when there was nothing to change.
-    text: Cow<'t, str>,
-    /// Offsets (in `text`) where a `\r` of a `\r\n` pair was dropped.
-    dropped: Vec<usize>,
+/// A copy of a text with `\r\n` and lone `\r` turned into `\n`, as Python's universal
+/// newlines and node dotenv do (or only `\r\n`, as godotenv does), with its simple lines
+/// and the way back to offsets in the original text.
+#[derive(Clone, Debug)]
+pub(crate) struct NormalizedNewlines {
+    text: String,
+    simple_lines: SimpleLines,
+    dropped: DroppedCr,
 }
 
-impl<'t> NormalizedNewlines<'t> {
-    fn new(original: &'t str) -> NormalizedNewlines<'t> {
-        NormalizedNewlines::normalize(original, true)
-    }
+/// Offsets (in a normalized copy) where a `\r` of a `\r\n` pair was dropped.
+#[derive(Debug, Default, Clone)]
+struct DroppedCr(Vec<usize>);
 
-    /// Only `\r\n` becomes `\n`; a lone `\r` stays.
-    fn crlf_only(original: &'t str) -> NormalizedNewlines<'t> {
-        NormalizedNewlines::normalize(original, false)
+impl DroppedCr {
+    fn original_offset(&self, offset: usize) -> usize {
+        offset + self.0.partition_point(|&dropped| dropped <= offset)
     }
+}
 
-    fn normalize(original: &'t str, lone_cr_too: bool) -> NormalizedNewlines<'t> {
+impl NormalizedNewlines {
+    /// `None` when `original` has no `\r`, so that it is read as it is.
+    fn new(original: &str, lone_cr_too: bool) -> Option<NormalizedNewlines> {
         if !original.contains('\r') {
-            return NormalizedNewlines {
-                text: Cow::Borrowed(original),
-                dropped: Vec::new(),
-            };
+            return None;
         }
         let mut text = String::with_capacity(original.len());
         let mut dropped = Vec::new();
@@ -418,29 +421,50 @@ impl<'t> NormalizedNewlines<'t> {
             }
         }
         text.push_str(&original[last..]);
-        NormalizedNewlines {
-            text: Cow::Owned(text),
-            dropped,
-        }
+        Some(NormalizedNewlines {
+            simple_lines: SimpleLines::new(&text),
+            text,
+            dropped: DroppedCr(dropped),
+        })
     }
 
-    fn original_offset(&self, offset: usize) -> usize {
-        offset + self.dropped.partition_point(|&dropped| dropped <= offset)
-    }
-
-    /// Runs `read` on the normalized text and its simple lines (the original's, unless
-    /// something changed); entries read from a changed copy are detached from it.
-    fn read(
-        &self,
-        original: &SimpleLines,
-        read: impl for<'x> FnOnce(&'x str, &SimpleLines) -> Vec<Entry<'x>>,
+    /// Runs `read` on `original` with only `\r\n` made `\n` (godotenv); entries read from a
+    /// changed copy are detached from it.
+    fn read_crlf_only<'t>(
+        original: &'t str,
+        simple_lines: &SimpleLines,
+        read: impl for<'x> FnOnce(&'x str, &SimpleLines, &DroppedCr) -> Vec<Entry<'x>>,
     ) -> Vec<Entry<'t>> {
-        match &self.text {
-            Cow::Borrowed(text) => read(text, original),
-            Cow::Owned(text) => read(text, &SimpleLines::new(text))
+        match NormalizedNewlines::new(original, false) {
+            None => read(original, simple_lines, &DroppedCr::default()),
+            Some(copy) => read(&copy.text, &copy.simple_lines, &copy.dropped)
                 .into_iter()
                 .map(Entry::detached)
                 .collect(),
+        }
+    }
+}
+
+/// An env file's universal-newline copy (see [`NormalizedNewlines`]), made when a model
+/// first needs it and then shared: python-dotenv and node dotenv both read it.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct UniversalNewlines(OnceLock<Option<NormalizedNewlines>>);
+
+impl UniversalNewlines {
+    /// Runs `read` on the copy of `original` (or `original` itself when it has no `\r`)
+    /// with its simple lines (`simple_lines` are the original's) and offsets back.
+    fn read<'t>(
+        &'t self,
+        original: &'t str,
+        simple_lines: &SimpleLines,
+        read: impl FnOnce(&'t str, &SimpleLines, &DroppedCr) -> Vec<Entry<'t>>,
+    ) -> Vec<Entry<'t>> {
+        match self
+            .0
+            .get_or_init(|| NormalizedNewlines::new(original, true))
+        {
+            None => read(original, simple_lines, &DroppedCr::default()),
+            Some(copy) => read(&copy.text, &copy.simple_lines, &copy.dropped),
         }
     }
 }

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Entry, NormalizedNewlines, OutcomeOf};
+use super::{DroppedCr, Entry, OutcomeOf};
 use crate::syntax::simple_line::{self, SimpleLines};
 
 /// JavaScript's `\s`: Unicode white space plus U+FEFF (so a BOM is skipped).
@@ -27,21 +27,15 @@ fn is_js_space(character: char) -> bool {
     character.is_whitespace() || character == '\u{feff}'
 }
 
-pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'t>> {
-    // `lines.replace(/\r\n?/mg, '\n')`
-    let normalized = NormalizedNewlines::new(text);
-    normalized.read(simple_lines, |text, simple_lines| {
-        read(text, simple_lines, &normalized)
-    })
-}
-
-fn read<'t>(
+/// Reads `text` with its line endings made `\n` (`lines.replace(/\r\n?/mg, '\n')`);
+/// `dropped` leads back to the original's offsets.
+pub(super) fn load<'t>(
     text: &'t str,
     simple_lines: &SimpleLines,
-    normalized: &NormalizedNewlines,
+    dropped: &DroppedCr,
 ) -> Vec<Entry<'t>> {
+    let mut loaded = Vec::with_capacity(simple_lines.line_count());
     let mut simple_lines = simple_lines.cursor();
-    let mut loaded = Vec::new();
     // `while ((match = LINE.exec(lines)) != null)`, stepping over what LINE cannot start
     // with: every match starts at a line start (`^`), and never at a blank or `#` line.
     let mut position = 0;
@@ -64,7 +58,7 @@ fn read<'t>(
             {
                 loaded.push(Entry {
                     name: line.name(text).into(),
-                    at: normalized.original_offset(position),
+                    at: dropped.original_offset(position),
                     outcome: OutcomeOf::Value(line.value(text).into()),
                 });
                 position = line.end();
@@ -73,7 +67,7 @@ fn read<'t>(
             if let Some((name, raw, end)) = unquoted_line(text, position) {
                 loaded.push(Entry {
                     name: name.into(),
-                    at: normalized.original_offset(position),
+                    at: dropped.original_offset(position),
                     outcome: OutcomeOf::Value(decode(raw)),
                 });
                 position = end;
@@ -93,7 +87,7 @@ fn read<'t>(
         let raw = captures.get(2).map_or("", |value| value.as_str());
         loaded.push(Entry {
             name: name.into(),
-            at: normalized.original_offset(at),
+            at: dropped.original_offset(at),
             outcome: OutcomeOf::Value(decode(raw)),
         });
         // A match is never empty (it holds a name), so this always moves on.

@@ -6,9 +6,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use super::{
-    Entry, ExpansionBudget, LastByName, NormalizedNewlines, OutcomeOf, bom_length, skip_space,
-};
+use super::{DroppedCr, Entry, ExpansionBudget, LastByName, OutcomeOf, bom_length, skip_space};
 use crate::syntax::simple_line::SimpleLines;
 
 /// Python's `\s` (str patterns): Unicode white space plus the separators U+001C–U+001F.
@@ -97,34 +95,36 @@ enum Parsed<'t> {
     Error,
 }
 
-pub(super) fn load<'t>(original: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'t>> {
-    // Python opens the file with universal newlines: `\r\n` and `\r` arrive as `\n`.
-    let normalized = NormalizedNewlines::new(original);
-    normalized.read(simple_lines, |text, simple_lines| {
-        interpolate(statements(text, simple_lines, &normalized))
-    })
+/// Reads `text` with universal newlines (Python opens the file so: `\r\n` and `\r`
+/// arrive as `\n`); `dropped` leads back to the original's offsets.
+pub(super) fn load<'t>(
+    text: &'t str,
+    simple_lines: &SimpleLines,
+    dropped: &DroppedCr,
+) -> Vec<Entry<'t>> {
+    interpolate(statements(text, simple_lines, dropped))
 }
 
 /// The statements of the normalized `text`, each with its offset in the original.
 fn statements<'t>(
     text: &'t str,
     simple_lines: &SimpleLines,
-    normalized: &NormalizedNewlines,
+    dropped: &DroppedCr,
 ) -> Vec<(usize, Parsed<'t>)> {
+    let mut raw: Vec<(usize, Parsed)> = Vec::with_capacity(simple_lines.line_count());
     let mut simple_lines = simple_lines.cursor();
     let text_start = bom_length(text);
     let mut reader = Reader {
         text,
         position: text_start,
     };
-    let mut raw: Vec<(usize, Parsed)> = Vec::new();
     while reader.position < text.len() {
         let mark = reader.position;
         if let Some(line) = simple_lines.at(mark) {
             let value = Some(line.value(text).into());
             let name = line.name(text).into();
             raw.push((
-                normalized.original_offset(mark),
+                dropped.original_offset(mark),
                 Parsed::Binding { name, value },
             ));
             reader.position = line.end();
@@ -137,7 +137,7 @@ fn statements<'t>(
             // a quoted value that ran over lines has swallowed them.
             reader.skip_rest_of_line();
         }
-        raw.push((normalized.original_offset(at), parsed));
+        raw.push((dropped.original_offset(at), parsed));
     }
     raw
 }
@@ -291,7 +291,7 @@ fn decode(raw: &str, escape: impl Fn(char) -> Option<char>) -> String {
 /// `resolve_variables` with an empty `os.environ`: `${NAME}` and `${NAME:-default}`
 /// from earlier bindings, unset gives "".
 fn interpolate<'t>(raw: Vec<(usize, Parsed<'t>)>) -> Vec<Entry<'t>> {
-    let mut loaded: Vec<Entry> = Vec::new();
+    let mut loaded: Vec<Entry> = Vec::with_capacity(raw.len());
     // The dict so far.
     let mut dict = LastByName::default();
     let budget = ExpansionBudget::default();

@@ -26,12 +26,12 @@ use super::{Entry, ExpansionBudget, LastByName, OutcomeOf};
 use crate::syntax::simple_line::SimpleLines;
 
 pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'t>> {
-    let mut simple_lines = simple_lines.cursor();
     let mut shell = Shell {
-        loaded: Vec::new(),
+        loaded: Vec::with_capacity(simple_lines.line_count()),
         variables: RefCell::new(LastByName::values_only()),
         budget: ExpansionBudget::default(),
     };
+    let mut simple_lines = simple_lines.cursor();
     let closing = ClosingBraces::default();
     let mut position = 0;
     while position < text.len() {

@@ -101,9 +101,11 @@ pub fn parse(text: &str) -> EnvFile {
 
 /// [`parse`], with the simple lines of `text` already found.
 pub(crate) fn parse_with(text: &str, simple_lines: &SimpleLines) -> EnvFile {
+    let mut all = Vec::with_capacity(simple_lines.line_count());
+    all.extend(statements(text, simple_lines));
     EnvFile {
         bom: bom(text),
-        statements: statements(text, simple_lines).collect(),
+        statements: all,
     }
 }
 

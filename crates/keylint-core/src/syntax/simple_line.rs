@@ -96,11 +96,14 @@ impl SimpleLine {
 pub(crate) struct SimpleLines {
     /// By `start`.
     lines: Vec<SimpleLine>,
+    /// Lines of the text, simple or not.
+    line_count: usize,
 }
 
 impl SimpleLines {
     pub fn new(text: &str) -> SimpleLines {
         let mut lines = Vec::new();
+        let mut line_count = 0;
         let mut start = 0;
         while start < text.len() {
             let next = text[start..]
@@ -109,9 +112,16 @@ impl SimpleLines {
             if let Some(line) = at(text, start) {
                 lines.push(line);
             }
+            line_count += 1;
             start = next;
         }
-        SimpleLines { lines }
+        SimpleLines { lines, line_count }
+    }
+
+    /// Lines of the text: room enough for what a reader finds per line, taken at once
+    /// instead of growing (and copying) a table the size of the file a dozen times.
+    pub fn line_count(&self) -> usize {
+        self.line_count
     }
 
     /// A reader of the table for one pass over the text from front to back.

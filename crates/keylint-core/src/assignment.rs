@@ -285,9 +285,9 @@ pub(crate) const PARALLEL_BYTES: usize = 64 * 1024;
 enum ReadAlike {
     /// Some line is not simple (or the file has a BOM or a `\r`): every model runs.
     Nobody,
-    /// Simple lines only, some quoted, with `export` or with a comment: the dotenv
+    /// Simple lines only, some quoted or with `export`, none with a comment: the dotenv
     /// libraries, Compose and a shell read the values alike; `docker --env-file` keeps the
-    /// quotes and the comment and refuses `export`, so its model runs.
+    /// quotes and refuses `export`, so its model runs.
     DotenvLoaders,
     /// Simple lines only, unquoted, without `export` or a comment: every consumer.
     Everyone,
@@ -310,8 +310,11 @@ impl ReadAlike {
                 }
                 StatementKind::Assignment(_) => match simple_lines.at(statement.span.start) {
                     None => return ReadAlike::Nobody,
+                    // Loaders cut inline comments their own ways (godotenv at the last
+                    // blank-then-`#`, the others at the first): such a line keeps every model.
+                    Some(line) if line.comment().is_some() => return ReadAlike::Nobody,
                     Some(line) => {
-                        if line.export() || line.quote().is_some() || line.comment().is_some() {
+                        if line.export() || line.quote().is_some() {
                             alike = ReadAlike::DotenvLoaders;
                         }
                     }

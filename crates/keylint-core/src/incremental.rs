@@ -387,7 +387,8 @@ fn same_lines(old: (&str, &[usize]), new: (&str, &[usize])) -> (usize, usize) {
 }
 
 /// How many bytes `old` and `new` share at their start.
-fn common_prefix(old: &[u8], new: &[u8]) -> usize {
+#[must_use]
+pub fn common_prefix(old: &[u8], new: &[u8]) -> usize {
     // Whole chunks are compared with `==` (a vectorised memcmp), then bytes.
     const CHUNK: usize = 256;
     let length = old.len().min(new.len());
@@ -403,7 +404,8 @@ fn common_prefix(old: &[u8], new: &[u8]) -> usize {
 }
 
 /// How many bytes `old` and `new` share at their end, at most `limit`.
-fn common_suffix(old: &[u8], new: &[u8], limit: usize) -> usize {
+#[must_use]
+pub fn common_suffix(old: &[u8], new: &[u8], limit: usize) -> usize {
     const CHUNK: usize = 256;
     let length = old.len().min(new.len()).min(limit);
     let tail = |bytes: &[u8], from: usize, to: usize| bytes.len() - to..bytes.len() - from;

@@ -1,6 +1,7 @@
 //! Core types → LSP types. With [`crate::encoding`], the only place that produces
 //! positions.
 
+use keylint_core::incremental::{common_prefix, common_suffix};
 use keylint_core::{Applicability, Diagnostic, Fix, Severity};
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::{self as lsp, DiagnosticSeverity, NumberOrString, TextEdit};
@@ -104,22 +105,12 @@ pub fn minimal_edit(old: &str, new: &str, map: &PositionMap) -> Option<TextEdit>
     if old == new {
         return None;
     }
-    let mut prefix = old
-        .bytes()
-        .zip(new.bytes())
-        .take_while(|(a, b)| a == b)
-        .count();
+    let mut prefix = common_prefix(old.as_bytes(), new.as_bytes());
     while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
         prefix -= 1;
     }
     let max_suffix = old.len().min(new.len()) - prefix;
-    let mut suffix = old
-        .bytes()
-        .rev()
-        .zip(new.bytes().rev())
-        .take(max_suffix)
-        .take_while(|(a, b)| a == b)
-        .count();
+    let mut suffix = common_suffix(old.as_bytes(), new.as_bytes(), max_suffix);
     while !old.is_char_boundary(old.len() - suffix) || !new.is_char_boundary(new.len() - suffix) {
         suffix -= 1;
     }

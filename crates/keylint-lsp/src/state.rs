@@ -34,6 +34,8 @@ pub struct ClientInfo {
     pub watch_files: bool,
     /// The client shows server-initiated `$/progress` (`window.workDoneProgress`).
     pub work_done_progress: bool,
+    /// The client draws `labelDetails` of completion items in every row of its list.
+    pub completion_label_details: bool,
 }
 
 /// Diagnostics computed for one version of a document.

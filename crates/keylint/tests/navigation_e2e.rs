@@ -413,6 +413,13 @@ async fn navigate(language: &'static Language) {
         format!("read at {path}:{org_line}"),
         "{completion}"
     );
+    // Where it is read is also drawn in every row, for a client that says it can.
+    let label_details = if language.utf8 {
+        json!({"description": format!("read at {path}:{org_line}")})
+    } else {
+        Value::Null
+    };
+    assert_eq!(org_item["labelDetails"], label_details, "{completion}");
     let replaced = typed.len() - 3..typed.len();
     assert_eq!(
         org_item["textEdit"]["range"],

@@ -11,8 +11,8 @@ use keylint_core::FileKind;
 use keylint_core::mask::{for_display, redact};
 use keylint_core::provider::VARIABLES;
 use tower_lsp_server::ls_types::{
-    CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse, CompletionTextEdit,
-    Documentation, TextEdit,
+    CompletionItem, CompletionItemKind, CompletionItemLabelDetails, CompletionParams,
+    CompletionResponse, CompletionTextEdit, Documentation, TextEdit,
 };
 
 use crate::encoding::PositionMap;
@@ -46,9 +46,16 @@ pub fn completion(backend: &Backend, params: CompletionParams) -> Option<Complet
     };
     let replaced = line_start + typed..cursor.offset;
     let range = PositionMap::new(text, cursor.encoding).range(&replaced);
+    // `detail` alone is drawn by VS Code only beside the focused row, and not at all while
+    // its documentation side panel is open; `labelDetails` is drawn in every row.
+    let label_details = read(&backend.state.client).completion_label_details;
     let item = |name: &str, detail: String, sort: String| CompletionItem {
         label: name.to_string(),
         kind: Some(CompletionItemKind::VARIABLE),
+        label_details: label_details.then(|| CompletionItemLabelDetails {
+            detail: None,
+            description: Some(for_display(&detail).into_owned()),
+        }),
         detail: Some(for_display(&detail).into_owned()),
         sort_text: Some(sort),
         text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(

@@ -75,6 +75,13 @@ pub fn initialize(backend: &Backend, params: InitializeParams) -> Result<Initial
             .as_ref()
             .and_then(|window| window.work_done_progress)
             .unwrap_or(false);
+        client.completion_label_details = capabilities
+            .text_document
+            .as_ref()
+            .and_then(|text_document| text_document.completion.as_ref())
+            .and_then(|completion| completion.completion_item.as_ref())
+            .and_then(|item| item.label_details_support)
+            .unwrap_or(false);
     }
     backend.state.set_root(root);
     let (settings, warnings) = Settings::from_json(params.initialization_options.as_ref());

@@ -344,11 +344,15 @@ pub fn push_capabilities() -> Value {
     json!({"textDocument": {"publishDiagnostics": {}}})
 }
 
-/// Client capabilities of a modern editor: pull diagnostics, utf-8 offered.
+/// Client capabilities of a modern editor: pull diagnostics, utf-8 offered, completion
+/// label details drawn.
 pub fn pull_capabilities() -> Value {
     json!({
         "general": {"positionEncodings": ["utf-8", "utf-16"]},
-        "textDocument": {"diagnostic": {"dynamicRegistration": false}},
+        "textDocument": {
+            "diagnostic": {"dynamicRegistration": false},
+            "completion": {"completionItem": {"labelDetailsSupport": true}}
+        },
         "workspace": {"diagnostics": {"refreshSupport": true}}
     })
 }

@@ -40,15 +40,11 @@ impl LineIndex {
             return LineIndex { line_starts };
         }
         let mut line_starts = vec![0];
-        let mut index = 0;
-        while index < bytes.len() {
-            match bytes[index] {
-                b'\n' => line_starts.push(index + 1),
-                b'\r' if bytes.get(index + 1) != Some(&b'\n') => line_starts.push(index + 1),
-                _ => {}
-            }
-            index += 1;
-        }
+        line_starts.extend(
+            memchr::memchr2_iter(b'\n', b'\r', bytes)
+                .filter(|&index| bytes[index] == b'\n' || bytes.get(index + 1) != Some(&b'\n'))
+                .map(|index| index + 1),
+        );
         LineIndex { line_starts }
     }
 
@@ -131,6 +127,22 @@ mod tests {
         assert_eq!(starts("A=1\nB=2\n\n"), [0, 4, 8, 9]);
         assert_eq!(starts("A=1\r\nB=2\rC=3\n"), [0, 5, 9, 13]);
         assert_eq!(starts("é\n😀\n"), [0, 3, 8]);
+    }
+
+    proptest::proptest! {
+        /// A line starts after every `\n` and after every `\r` that no `\n` follows.
+        #[test]
+        fn lines_start_after_every_line_break(text in "[a\r\né=]{0,40}") {
+            let bytes = text.as_bytes();
+            let expected: Vec<usize> = std::iter::once(0)
+                .chain((0..bytes.len()).filter_map(|at| {
+                    let ends_line = bytes[at] == b'\n'
+                        || (bytes[at] == b'\r' && bytes.get(at + 1) != Some(&b'\n'));
+                    ends_line.then_some(at + 1)
+                }))
+                .collect();
+            proptest::prop_assert_eq!(LineIndex::new(&text).line_starts, expected);
+        }
     }
 
     #[test]

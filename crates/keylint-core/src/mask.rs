@@ -13,6 +13,7 @@
 //! of a `NAME=value` whose name says secret.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -58,7 +59,11 @@ pub fn mask_body(value: &str) -> Option<String> {
     } else {
         ("", "")
     };
-    Some(format!("{prefix}…{}", escape_invisible(tail)))
+    let mut body = String::with_capacity(prefix.len() + '…'.len_utf8() + tail.len());
+    body.push_str(prefix);
+    body.push('…');
+    push_escaped(&mut body, tail);
+    Some(body)
 }
 
 /// The last `count` characters of `value` (all of it when shorter).
@@ -77,6 +82,12 @@ fn last_chars(value: &str, count: usize) -> &str {
 #[must_use]
 pub fn escape_invisible(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    push_escaped(&mut out, text);
+    out
+}
+
+/// Appends [`escape_invisible`]`(text)` to `out`.
+fn push_escaped(out: &mut String, text: &str) {
     for character in text.chars() {
         match character {
             '\r' => out.push_str("\\r"),
@@ -84,11 +95,13 @@ pub fn escape_invisible(text: &str) -> String {
             '\t' => out.push_str("\\t"),
             '\u{a0}' => out.push_str("<NBSP>"),
             '\u{feff}' => out.push_str("<BOM>"),
-            other if is_invisible(other) => out.push_str(&format!("<U+{:04X}>", other as u32)),
+            other if is_invisible(other) => {
+                // Writing to a String cannot fail.
+                let _ = write!(out, "<U+{:04X}>", other as u32);
+            }
             other => out.push(other),
         }
     }
-    out
 }
 
 /// Characters a reader cannot see in an editor but a program receives: control
@@ -110,19 +123,42 @@ pub fn is_invisible(character: char) -> bool {
 /// `*PASSWORD*`, `*_CREDENTIALS`, and looser spellings of those words).
 #[must_use]
 pub fn is_secret_name(name: &str) -> bool {
-    const WORDS: [&str; 7] = [
-        "KEY",
-        "TOKEN",
-        "SECRET",
-        "PASSWORD",
-        "PASSWD",
-        "CREDENTIAL",
-        "AUTH",
-    ];
-    WORDS
-        .iter()
-        .any(|word| contains_ignore_ascii_case(name, word))
+    // One pass over the name, the words compared only where one can start: names are
+    // judged for every assignment and every `NAME=` of every message.
+    let bytes = name.as_bytes();
+    bytes.iter().enumerate().any(|(at, &byte)| {
+        SECRET_WORD_START[usize::from(byte)]
+            && SECRET_WORDS.iter().any(|word| {
+                bytes[at..]
+                    .get(..word.len())
+                    .is_some_and(|here| here.eq_ignore_ascii_case(word.as_bytes()))
+            })
+    })
 }
+
+/// The words a secret's name holds ([`is_secret_name`]), in upper case.
+const SECRET_WORDS: [&str; 7] = [
+    "KEY",
+    "TOKEN",
+    "SECRET",
+    "PASSWORD",
+    "PASSWD",
+    "CREDENTIAL",
+    "AUTH",
+];
+
+/// The first letters of [`SECRET_WORDS`], in both cases.
+const SECRET_WORD_START: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut index = 0;
+    while index < SECRET_WORDS.len() {
+        let first = SECRET_WORDS[index].as_bytes()[0];
+        table[first as usize] = true;
+        table[first.to_ascii_lowercase() as usize] = true;
+        index += 1;
+    }
+    table
+};
 
 /// Whether a value must be masked as a whole wherever it is shown: it has a provider
 /// key's shape (quotes, blanks and a `Bearer ` around it allowed) or is one random token.
@@ -192,12 +228,11 @@ fn any_needs_escape(text: &str, lines: bool) -> bool {
     // is judged alone, and only the characters beyond ASCII are decoded.
     let bytes = text.as_bytes();
     let mut index = 0;
-    while let Some(skipped) = bytes[index..]
-        .iter()
-        .position(|byte| !(b' '..=b'~').contains(byte))
-    {
-        index += skipped;
-        let byte = bytes[index];
+    loop {
+        index += printable_ascii_run(&bytes[index..]);
+        let Some(&byte) = bytes.get(index) else {
+            return false;
+        };
         if byte.is_ascii() {
             if byte.is_ascii_control() && !(lines && byte == b'\n') {
                 return true;
@@ -211,7 +246,27 @@ fn any_needs_escape(text: &str, lines: bool) -> bool {
             index += character.len_utf8();
         }
     }
-    false
+}
+
+/// The length of the printable ASCII (`' '..='~'`) that starts `bytes`. Whole chunks are
+/// judged without a branch per byte, which the compiler turns into vector instructions.
+fn printable_ascii_run(bytes: &[u8]) -> usize {
+    const CHUNK: usize = 16;
+    let is_printable = |byte: u8| byte.wrapping_sub(b' ') <= b'~' - b' ';
+    let whole = bytes
+        .chunks_exact(CHUNK)
+        .take_while(|chunk| {
+            chunk
+                .iter()
+                .fold(true, |all, &byte| all & is_printable(byte))
+        })
+        .count()
+        * CHUNK;
+    whole
+        + bytes[whole..]
+            .iter()
+            .position(|&byte| !is_printable(byte))
+            .unwrap_or(bytes.len() - whole)
 }
 
 /// `scheme://user:PASSWORD@host`: the password (the user and host stay readable).
@@ -476,6 +531,10 @@ fn is_secret_token(token: &str) -> bool {
     }) {
         return true;
     }
+    // Both shapes below need more characters than that (32 hex digits, 16 alphanumerics).
+    if token.len() < MIN_RANDOM_TOKEN {
+        return false;
+    }
     let hex_digits = token.bytes().filter(u8::is_ascii_hexdigit).count();
     if hex_digits >= 32
         && token
@@ -513,6 +572,7 @@ fn is_secret_token(token: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     /// `count` texts of up to 23 pieces of `alphabet`, from a fixed pseudo-random walk
     /// (xorshift), so a failure is reproducible.
@@ -645,6 +705,53 @@ mod tests {
         assert!((5_000..45_000).contains(&named), "{named}");
         assert!(!may_hold_secret_parameter(real[0].as_bytes()));
         assert!(!may_hold_secret_named_value(real[1].as_bytes()));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// The one pass over a name finds what a search for each word finds.
+        #[test]
+        fn a_secret_name_holds_a_secret_word(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec![
+                    "key", "KeY", "ke", "TOKEN", "toke", "Secret", "secre", "PASSWORD", "passwd",
+                    "pass", "Credential", "credentia", "AUTH", "aut", "_", "A", "x", "9", "é",
+                    "\u{212a}ey",
+                ]),
+                0..8,
+            ),
+        ) {
+            let name = pieces.concat();
+            prop_assert_eq!(
+                is_secret_name(&name),
+                SECRET_WORDS.iter().any(|word| contains_ignore_ascii_case(&name, word)),
+                "{:?}", name
+            );
+        }
+
+        /// The chunked skip of printable ASCII misses no character that needs escaping.
+        #[test]
+        fn any_needs_escape_is_a_search_for_a_character_to_escape(
+            pieces in prop::collection::vec(
+                prop_oneof![
+                    4 => "[ -~]{0,40}",
+                    1 => prop::sample::select(vec![
+                        "\n", "\r", "\t", "\u{0}", "\u{1b}", "\u{7f}", "\u{80}", "\u{a0}",
+                        "\u{ad}", "é", "—", "…", "\u{200b}", "\u{2028}", "\u{feff}", "界",
+                    ]).prop_map(str::to_string),
+                    1 => any::<String>(),
+                ],
+                0..6,
+            ),
+            lines in any::<bool>(),
+        ) {
+            let text = pieces.concat();
+            let expected = text
+                .chars()
+                .any(|character| needs_escape(character) && !(lines && character == '\n'));
+            prop_assert_eq!(any_needs_escape(&text, lines), expected, "{:?}", text);
+        }
     }
 
     #[test]

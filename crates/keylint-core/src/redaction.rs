@@ -213,10 +213,10 @@ impl Masking {
                     secret.len() - secret.trim_end_matches(['"', '\'', ' ', '\r', '\n']).len();
                 let inner = &secret[lead..secret.len().saturating_sub(trail).max(lead)];
                 let close = &secret[secret.len() - trail.min(secret.len() - lead)..];
-                replacements.push((
-                    range.clone(),
-                    format!("{}{}{close}", &secret[..lead], mask(inner)),
-                ));
+                let mut replacement = mask(inner);
+                replacement.insert_str(0, &secret[..lead]);
+                replacement.push_str(close);
+                replacements.push((range.clone(), replacement));
                 gap_start = range.end;
             }
             invisible_characters(text, gap_start..part.end, &mut replacements);

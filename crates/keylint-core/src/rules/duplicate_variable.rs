@@ -260,8 +260,14 @@ fn compose_sources(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(service_name) = service_key.as_str() else {
             continue;
         };
-        // name -> (value, file as written, line)
-        let mut from_files: std::collections::HashMap<String, (String, String, usize)> =
+        // The service's env files as written, with their text; a line number is only
+        // worked out for a finding.
+        let mut files: Vec<(&str, String, OnceCell<LineIndex>)> = Vec::new();
+        let line_in = |file: &(&str, String, OnceCell<LineIndex>), at: usize| {
+            file.2.get_or_init(|| LineIndex::new(&file.1)).line_of(at) + 1
+        };
+        // name -> (value, index in `files`, offset)
+        let mut from_files: std::collections::HashMap<String, (String, usize, usize)> =
             std::collections::HashMap::new();
         for entry in crate::hints::service_env_files(service) {
             let Some(written) = entry.path.as_str() else {
@@ -273,26 +279,31 @@ fn compose_sources(ctx: &Context, out: &mut Vec<Diagnostic>) {
             else {
                 continue;
             };
-            let lines = LineIndex::new(&text);
-            for loaded in crate::consumer::load_env_file(Consumer::ComposeEnvFile, &text) {
+            files.push((written, text, OnceCell::new()));
+            let current = files.len() - 1;
+            let file = &files[current];
+            for loaded in crate::consumer::load_env_file(Consumer::ComposeEnvFile, &file.1) {
                 let Outcome::Value(value) = loaded.outcome else {
                     continue;
                 };
-                let line = lines.line_of(loaded.at) + 1;
-                if let Some((earlier, earlier_file, earlier_line)) = from_files.get(&loaded.name)
+                if let Some((earlier, earlier_file, earlier_at)) = from_files.get(&loaded.name)
                     && *earlier != value
-                    && earlier_file != written
+                    && files[*earlier_file].0 != written
                 {
+                    let earlier_file = &files[*earlier_file];
                     out.push(DuplicateVariable::diagnostic(
                         Severity::Warning,
                         entry.path.span.clone(),
                         format!(
-                            "{} is set in {earlier_file} (line {earlier_line}) and in {written} (line {line}) with different values: service `{service_name}` gets the one from {written}, the later `env_file:`",
-                            loaded.name
+                            "{} is set in {} (line {}) and in {written} (line {}) with different values: service `{service_name}` gets the one from {written}, the later `env_file:`",
+                            loaded.name,
+                            earlier_file.0,
+                            line_in(earlier_file, *earlier_at),
+                            line_in(file, loaded.at),
                         ),
                     ));
                 }
-                from_files.insert(loaded.name, (value, written.to_string(), line));
+                from_files.insert(loaded.name, (value, current, loaded.at));
             }
         }
         for assignment in ctx
@@ -307,15 +318,19 @@ fn compose_sources(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 // Interpolated: the value is only known when Compose runs.
                 continue;
             }
-            if let Some((file_value, file, line)) = from_files.get(&assignment.name)
+            if let Some((file_value, file, at)) = from_files.get(&assignment.name)
                 && file_value != value
             {
+                let file = &files[*file];
                 out.push(DuplicateVariable::diagnostic(
                     Severity::Warning,
                     assignment.name_range.clone(),
                     format!(
-                        "{} is also set in {file} (line {line}) with a different value: `environment:` wins, so the value in {file} never reaches service `{service_name}`",
-                        assignment.name
+                        "{} is also set in {} (line {}) with a different value: `environment:` wins, so the value in {} never reaches service `{service_name}`",
+                        assignment.name,
+                        file.0,
+                        line_in(file, *at),
+                        file.0,
                     ),
                 ));
             }

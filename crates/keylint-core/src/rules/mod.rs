@@ -301,12 +301,21 @@ impl Judgement {
 /// "a, b and c".
 #[must_use]
 pub fn join_names(consumers: impl IntoIterator<Item = Consumer>) -> String {
-    let names: Vec<&str> = consumers.into_iter().map(Consumer::display_name).collect();
-    match names.as_slice() {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    let mut names = consumers.into_iter().map(Consumer::display_name).peekable();
+    let mut joined = String::new();
+    let mut first = true;
+    while let Some(name) = names.next() {
+        if !first {
+            joined.push_str(if names.peek().is_some() {
+                ", "
+            } else {
+                " and "
+            });
+        }
+        joined.push_str(name);
+        first = false;
     }
+    joined
 }
 
 /// "a, b and c" for clauses that each name their consumer.

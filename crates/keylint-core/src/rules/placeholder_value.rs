@@ -124,6 +124,8 @@ fn serves_locally(ctx: &Context, assignment: &crate::assignment::Assignment) -> 
     else {
         return false;
     };
+    // One buffer for the candidate names: this runs for every credential-like name.
+    let mut sibling = String::with_capacity(prefix.len() + "_API_BASE_URL".len());
     [
         "_API_BASE",
         "_BASE_URL",
@@ -134,7 +136,12 @@ fn serves_locally(ctx: &Context, assignment: &crate::assignment::Assignment) -> 
         "_HOST",
     ]
     .iter()
-    .find_map(|suffix| ctx.sibling_value(assignment, &format!("{prefix}{suffix}")))
+    .find_map(|suffix| {
+        sibling.clear();
+        sibling.push_str(prefix);
+        sibling.push_str(suffix);
+        ctx.sibling_value(assignment, &sibling)
+    })
     .is_some_and(is_local_url)
 }
 

@@ -32,10 +32,11 @@ const MIN_HIDDEN: usize = 8;
 pub fn mask_secret(value: &str) -> String {
     let length = value.chars().count();
     let plural = if length == 1 { "char" } else { "chars" };
-    match mask_body(value) {
-        Some(body) => format!("{body} ({length} {plural})"),
-        None => format!("({length} {plural})"),
+    let mut masked = mask_body(value).map_or_else(String::new, |body| body + " ");
+    for piece in ["(", itoa::Buffer::new().format(length), " ", plural, ")"] {
+        masked.push_str(piece);
     }
+    masked
 }
 
 /// The masked text without the length: `sk-proj-…x9Qa`, `…x9Qa`, `…`; `None` for values
@@ -535,38 +536,29 @@ fn is_secret_token(token: &str) -> bool {
     if token.len() < MIN_RANDOM_TOKEN {
         return false;
     }
-    let hex_digits = token.bytes().filter(u8::is_ascii_hexdigit).count();
-    if hex_digits >= 32
-        && token
-            .bytes()
-            .all(|byte| byte.is_ascii_hexdigit() || byte == b'-')
-    {
+    // Both remaining shapes are judged in one pass over the token.
+    let (mut hex_digits, mut only_hex) = (0, true);
+    let (mut length, mut seen, mut changes, mut previous) = (0, [false; 3], 0, None);
+    for &byte in bytes {
+        hex_digits += usize::from(byte.is_ascii_hexdigit());
+        only_hex &= byte.is_ascii_hexdigit() || byte == b'-';
+        let class = match byte {
+            b'a'..=b'z' => 0,
+            b'A'..=b'Z' => 1,
+            b'0'..=b'9' => 2,
+            _ => continue,
+        };
+        seen[class] = true;
+        length += 1;
+        changes += usize::from(previous.is_some_and(|previous| previous != class));
+        previous = Some(class);
+    }
+    if hex_digits >= 32 && only_hex {
         return true;
     }
-    let alphanumeric = || token.bytes().filter(u8::is_ascii_alphanumeric);
-    let length = alphanumeric().count();
-    if length < MIN_RANDOM_TOKEN {
-        return false;
-    }
-    let class = |byte: u8| match byte {
-        b'a'..=b'z' => 0,
-        b'A'..=b'Z' => 1,
-        _ => 2,
-    };
-    let mut seen = [false; 3];
-    for byte in alphanumeric() {
-        seen[class(byte)] = true;
-    }
-    if seen != [true; 3] {
-        return false;
-    }
-    let changes = alphanumeric()
-        .zip(alphanumeric().skip(1))
-        .filter(|&(first, second)| class(first) != class(second))
-        .count();
-    // Random base62 text changes class at ~62% of positions; camelCase names with a
-    // version number, at under 30%.
-    changes * 100 >= length * 40
+    // Random base62 text changes class (lower, upper, digit) at ~62% of its alphanumeric
+    // characters' neighbours; camelCase names with a version number, at under 30%.
+    length >= MIN_RANDOM_TOKEN && seen == [true; 3] && changes * 100 >= length * 40
 }
 
 #[cfg(test)]
@@ -751,6 +743,44 @@ mod tests {
                 .chars()
                 .any(|character| needs_escape(character) && !(lines && character == '\n'));
             prop_assert_eq!(any_needs_escape(&text, lines), expected, "{:?}", text);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// Without a prefix, a token is secret when it is 32+ hex digits (and `-`), or has
+        /// 16+ alphanumerics of all three classes that change class at 40% of neighbours.
+        #[test]
+        fn a_token_without_a_prefix_is_hex_or_random(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec![
+                    "a", "Z", "9", "f", "E", "0", "-", "_", "abcdef", "0123", "Qw3", "camelCase",
+                    "V2",
+                ]),
+                2..24,
+            ),
+        ) {
+            let token = pieces.concat();
+            let class = |byte: &u8| (byte.is_ascii_lowercase(), byte.is_ascii_uppercase());
+            let alphanumeric: Vec<u8> =
+                token.bytes().filter(u8::is_ascii_alphanumeric).collect();
+            let hex = token.bytes().filter(u8::is_ascii_hexdigit).count() >= 32
+                && token.bytes().all(|byte| byte.is_ascii_hexdigit() || byte == b'-');
+            let changes = alphanumeric
+                .windows(2)
+                .filter(|pair| class(&pair[0]) != class(&pair[1]))
+                .count();
+            let random = alphanumeric.len() >= MIN_RANDOM_TOKEN
+                && alphanumeric.iter().any(u8::is_ascii_lowercase)
+                && alphanumeric.iter().any(u8::is_ascii_uppercase)
+                && alphanumeric.iter().any(u8::is_ascii_digit)
+                && changes * 100 >= alphanumeric.len() * 40;
+            prop_assert_eq!(
+                is_secret_token(&token),
+                token.len() >= MIN_SECRET_TOKEN && (hex || random),
+                "{:?}", token
+            );
         }
     }
 

@@ -131,7 +131,7 @@ OPENAI_API_KEY=sk-proj-new…
                         ", "
                     });
                 }
-                push_number(&mut message, line_of(copy));
+                message.push_str(itoa::Buffer::new().format(line_of(copy)));
             }
             message.push_str(") with different values: ");
             for (position, (line, consumers)) in winners.iter().enumerate() {
@@ -149,7 +149,7 @@ OPENAI_API_KEY=sk-proj-new…
                 } else {
                     " use line "
                 });
-                push_number(&mut message, *line);
+                message.push_str(itoa::Buffer::new().format(*line));
             }
             message.push_str(" — keep only the one you mean");
             out.push(Self::diagnostic(
@@ -226,23 +226,6 @@ pub(crate) fn push_once(out: &mut Vec<Diagnostic>, diagnostic: Diagnostic) {
     {
         out.push(diagnostic);
     }
-}
-
-/// Appends `number` in decimal, without the formatting machinery of `write!`: a long
-/// message holds many line numbers.
-fn push_number(out: &mut String, number: usize) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    let mut rest = number;
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    out.push_str(std::str::from_utf8(&digits[start..]).expect("ASCII digits"));
 }
 
 /// Compose: a variable a service gets from `environment:` and from an `env_file:` (or

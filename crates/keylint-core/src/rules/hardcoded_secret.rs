@@ -254,19 +254,29 @@ fn looks_made_up(body: &str) -> bool {
 
 /// Bits per character of `text`.
 fn shannon_entropy(text: &str) -> f64 {
-    let mut counts = std::collections::HashMap::new();
+    // Keys are ASCII: those characters are counted in a table, any other in a short list.
+    let mut ascii = [0usize; 128];
+    let mut other: Vec<(char, usize)> = Vec::new();
     let mut total = 0usize;
     for character in text.chars() {
-        *counts.entry(character).or_insert(0usize) += 1;
+        if character.is_ascii() {
+            ascii[character as usize] += 1;
+        } else if let Some((_, count)) = other.iter_mut().find(|(seen, _)| *seen == character) {
+            *count += 1;
+        } else {
+            other.push((character, 1));
+        }
         total += 1;
     }
     if total == 0 {
         return 0.0;
     }
     let total = total as f64;
-    counts
-        .values()
-        .map(|&count| {
+    ascii
+        .into_iter()
+        .chain(other.into_iter().map(|(_, count)| count))
+        .filter(|&count| count > 0)
+        .map(|count| {
             let probability = count as f64 / total;
             -probability * probability.log2()
         })
@@ -339,6 +349,25 @@ fn reference_fix(kind: FileKind, name: &str, range: Range<usize>) -> Option<Fix>
 #[cfg(test)]
 mod tests {
     use crate::rules::test_support::{MemoryProject, check, check_in_project};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The entropy counted in a table is the one counted per distinct character (up
+        /// to the order of the sum).
+        #[test]
+        fn entropy_is_counted_per_distinct_character(text in "[a-zA-Z0-9_\\-é界]{0,60}") {
+            let mut counts = std::collections::BTreeMap::new();
+            for character in text.chars() {
+                *counts.entry(character).or_insert(0usize) += 1;
+            }
+            let total = text.chars().count() as f64;
+            let expected: f64 = counts
+                .values()
+                .map(|&count| -(count as f64 / total) * (count as f64 / total).log2())
+                .sum();
+            prop_assert!((super::shannon_entropy(&text) - expected).abs() < 1e-9);
+        }
+    }
 
     /// Fabricated random-looking text (xorshift), never a real key.
     fn random(length: usize, seed: u64, alphabet: &str) -> String {

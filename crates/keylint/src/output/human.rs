@@ -2,7 +2,6 @@
 //! (`compose.yaml:12:9 error[KL101] quotes-kept: …`), then the source line with the
 //! secret masked and the range underlined, then the fix.
 
-use std::fmt::Write as _;
 use std::ops::{Range, RangeInclusive};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
@@ -82,10 +81,14 @@ fn header(
     color: bool,
 ) {
     let (style, reset) = severity_style(diagnostic.severity, color);
-    out.push_str(path);
-    // Writing to a String cannot fail.
-    let _ = write!(out, ":{line}:{column} ");
+    let (mut line_digits, mut column_digits) = (itoa::Buffer::new(), itoa::Buffer::new());
     for piece in [
+        path,
+        ":",
+        line_digits.format(line),
+        ":",
+        column_digits.format(column),
+        " ",
         style,
         diagnostic.severity.as_str(),
         "[",
@@ -280,7 +283,8 @@ impl Drawer {
             return false;
         };
         let columns = |bytes: &str| bytes.chars().count();
-        let digits = line_number.to_string();
+        let mut digits = itoa::Buffer::new();
+        let digits = digits.format(*line_number);
         let width = columns(shown);
         let span_start = columns(before);
         let span_end = span_start + columns(underlined);
@@ -302,7 +306,7 @@ impl Drawer {
             Severity::Info => 2,
         }];
         for piece in [
-            &margin, bar, "|", reset, "\n", bar, &digits, reset, " ", bar, "|", reset,
+            &margin, bar, "|", reset, "\n", bar, digits, reset, " ", bar, "|", reset,
         ] {
             out.push_str(piece);
         }

@@ -772,8 +772,8 @@ pub struct KeyShape {
 /// OpenAI keys carry this marker: base64 of "OpenAI".
 pub const OPENAI_MARKER: &str = "T3BlbkFJ";
 
-fn is_key_char(character: char) -> bool {
-    character.is_ascii_alphanumeric() || character == '-' || character == '_'
+fn is_key_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'
 }
 
 /// Classifies a value by its shape. `None` when it looks like no provider's key.
@@ -815,7 +815,8 @@ pub fn key_shape(value: &str) -> Option<KeyShape> {
         kind,
         prefix,
         length_ok: (min..=max).contains(&length),
-        charset_ok: value.chars().all(is_key_char),
+        // Key characters are ASCII: a byte of any other character is none of them.
+        charset_ok: value.bytes().all(is_key_byte),
         has_marker,
     })
 }

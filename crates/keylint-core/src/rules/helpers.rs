@@ -254,11 +254,12 @@ pub(crate) fn shown(key: &str) -> String {
 
 /// A value that is filled in at run time (`${VAR}`, `$VAR`, `${{ secrets.X }}`), not a key.
 pub(crate) fn is_interpolated(raw: &str) -> bool {
-    raw.match_indices('$').any(|(at, _)| {
-        raw[at + 1..]
-            .chars()
-            .next()
-            .is_some_and(|next| next == '{' || next == '_' || next.is_ascii_alphabetic())
+    // Every character that may follow is ASCII, so the byte after `$` decides.
+    let bytes = raw.as_bytes();
+    memchr::memchr_iter(b'$', bytes).any(|at| {
+        bytes
+            .get(at + 1)
+            .is_some_and(|&next| next == b'{' || next == b'_' || next.is_ascii_alphabetic())
     })
 }
 
@@ -330,4 +331,23 @@ pub(crate) fn judge_key<'a>(
         .and_then(Outcome::value)
         .map(|value| key_text(value).to_string())?;
     Some((judgement, key))
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The byte after each `$` decides as the character after it does.
+        #[test]
+        fn interpolated_is_a_dollar_before_a_name_or_brace(raw in "[$a_{}9 é{1}Ä-]{0,20}") {
+            let by_characters = raw.match_indices('$').any(|(at, _)| {
+                raw[at + 1..]
+                    .chars()
+                    .next()
+                    .is_some_and(|next| next == '{' || next == '_' || next.is_ascii_alphabetic())
+            });
+            prop_assert_eq!(super::is_interpolated(&raw), by_characters);
+        }
+    }
 }

@@ -24,10 +24,12 @@ pub fn render(reports: &[FileReport], color: bool) -> String {
 }
 
 fn render_file(drawer: &Drawer, report: &FileReport, color: bool) -> String {
-    let mut out = String::new();
     if report.diagnostics.is_empty() {
-        return out;
+        return String::new();
     }
+    // A finding's header and context take a few hundred bytes: room for them up front
+    // rather than growing the text piece by piece.
+    let mut out = String::with_capacity(512 * report.diagnostics.len());
     // Masked once per file: every finding's header repeats it.
     let path = for_display(&report.path);
     let Some(text) = report.text.as_deref() else {

@@ -50,7 +50,7 @@ pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'
                 shell.loaded.push(Entry {
                     name: statement_name(text, error.command_at).into(),
                     at: error.command_at,
-                    outcome: OutcomeOf::Refused(error.message),
+                    outcome: OutcomeOf::Refused(error.message.into()),
                 });
                 break;
             }
@@ -76,7 +76,7 @@ impl<'t> Shell<'t> {
         self.loaded.push(Entry {
             name: Cow::Owned(name.to_string()),
             at,
-            outcome: OutcomeOf::Absent(why),
+            outcome: OutcomeOf::Absent(why.into()),
         });
     }
 

@@ -315,16 +315,20 @@ pub(crate) const PARALLEL_BYTES: usize = 64 * 1024;
 /// `#` set nothing and end where they end for all of them (indented ones need not: a
 /// shell does not trim a no-break space): in a file of only such lines, with LF endings
 /// and no BOM, every loader starts each line at its start.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum ReadAlike {
-    /// Some line is not simple (or the file has a BOM or a `\r`): every model runs.
-    Nobody,
+    /// Simple lines only, unquoted, without `export` or a comment: every consumer.
+    Everyone,
     /// Simple lines only, some quoted or with `export`, none with a comment: the dotenv
     /// libraries, Compose and a shell read the values alike; `docker --env-file` keeps the
     /// quotes and refuses `export`, so its model runs.
     DotenvLoaders,
-    /// Simple lines only, unquoted, without `export` or a comment: every consumer.
-    Everyone,
+    /// Simple lines only, some with an inline ` # comment`: python-dotenv, node dotenv,
+    /// dotenvy, Compose and a shell cut it at its `#`; godotenv cuts at the last
+    /// blank-then-`#` and docker keeps it, so their models run.
+    FirstHashCutters,
+    /// Some line is not simple (or the file has a BOM or a `\r`): every model runs.
+    Nobody,
 }
 
 impl ReadAlike {
@@ -344,14 +348,13 @@ impl ReadAlike {
                 }
                 StatementKind::Assignment(_) => match simple_lines.at(statement.span.start) {
                     None => return ReadAlike::Nobody,
-                    // Loaders cut inline comments their own ways (godotenv at the last
-                    // blank-then-`#`, the others at the first): such a line keeps every model.
-                    Some(line) if line.comment().is_some() => return ReadAlike::Nobody,
-                    Some(line) => {
-                        if line.export() || line.quote().is_some() {
-                            alike = ReadAlike::DotenvLoaders;
-                        }
+                    Some(line) if line.comment().is_some() => {
+                        alike = alike.max(ReadAlike::FirstHashCutters);
                     }
+                    Some(line) if line.export() || line.quote().is_some() => {
+                        alike = alike.max(ReadAlike::DotenvLoaders);
+                    }
+                    Some(_) => {}
                 },
             }
         }
@@ -360,9 +363,12 @@ impl ReadAlike {
 
     fn covers(self, consumer: Consumer) -> bool {
         match self {
-            ReadAlike::Nobody => false,
-            ReadAlike::DotenvLoaders => consumer != Consumer::DockerEnvFile,
             ReadAlike::Everyone => true,
+            ReadAlike::DotenvLoaders => consumer != Consumer::DockerEnvFile,
+            ReadAlike::FirstHashCutters => {
+                !matches!(consumer, Consumer::DockerEnvFile | Consumer::Godotenv)
+            }
+            ReadAlike::Nobody => false,
         }
     }
 }

@@ -86,23 +86,30 @@ pub(super) fn load<'t>(
         let Some(captures) = LINE.captures_at(text, position) else {
             break;
         };
-        let whole = captures.get(0).expect("group 0 always matches");
-        let at = whole.start()
-            + whole
-                .as_str()
-                .find(|character: char| !is_js_space(character))
-                .unwrap_or(0);
-        let name = captures.get(1).expect("LINE captures a name").as_str();
-        let raw = captures.get(2).map_or("", |value| value.as_str());
+        let (name, at, raw, end) = read_match(&captures);
         loaded.push(Entry {
             name: name.into(),
             at: dropped.original_offset(at),
             outcome: OutcomeOf::Value(decode(raw)),
         });
         // A match is never empty (it holds a name), so this always moves on.
-        position = whole.end();
+        position = end;
     }
     loaded
+}
+
+/// What a LINE match reads: the name, where its statement starts (after the blanks LINE
+/// skips), the raw value, and where the match ends.
+fn read_match<'t>(captures: &regex::Captures<'t>) -> (&'t str, usize, &'t str, usize) {
+    let whole = captures.get(0).expect("group 0 always matches");
+    let at = whole.start()
+        + whole
+            .as_str()
+            .find(|character: char| !is_js_space(character))
+            .unwrap_or(0);
+    let name = captures.get(1).expect("LINE captures a name").as_str();
+    let raw = captures.get(2).map_or("", |value| value.as_str());
+    (name, at, raw, whole.end())
 }
 
 /// A line LINE can read only one way, read without it (the regex engine costs about
@@ -191,15 +198,9 @@ mod tests {
         let mut loaded = Vec::new();
         let mut position = 0;
         while let Some(captures) = LINE.captures_at(text, position) {
-            let whole = captures.get(0).expect("group 0 always matches");
-            let at = whole.start()
-                + whole
-                    .as_str()
-                    .find(|character: char| !is_js_space(character))
-                    .unwrap_or(0);
-            let raw = captures.get(2).map_or("", |value| value.as_str());
-            loaded.push((captures[1].to_string(), at, decode(raw).into_owned()));
-            position = whole.end();
+            let (name, at, raw, end) = read_match(&captures);
+            loaded.push((name.to_string(), at, decode(raw).into_owned()));
+            position = end;
         }
         loaded
     }

@@ -392,7 +392,7 @@ fn outcomes_for(
     if !loaded.is_sorted_by_key(|entry| entry.at) {
         loaded.sort_by_key(|entry| entry.at);
     }
-    let mut entries = loaded.into_iter().peekable();
+    let mut next = 0;
     let mut readings = Readings::with_capacity(assignments.len());
     let mut not_read: Option<Reason> = None;
     for (assignment, simple_value) in assignments.iter().zip(simple_values) {
@@ -401,23 +401,26 @@ fn outcomes_for(
         };
         let at = env.statements[statement].content_start;
         let mut reading = None;
-        while let Some(entry) = entries.next_if(|entry| entry.at <= at) {
+        while let Some(entry) = loaded.get(next)
+            && entry.at <= at
+        {
             if entry.at == at {
-                reading = Some(entry);
+                reading = Some(next);
             }
+            next += 1;
         }
-        match reading {
-            Some(entry) => match entry.outcome {
-                OutcomeOf::Absent(reason) => readings.push_reason(false, &reason),
-                OutcomeOf::Refused(reason) => readings.push_reason(true, &reason),
+        match reading.map(|index| &mut loaded[index]) {
+            Some(entry) => match &mut entry.outcome {
+                OutcomeOf::Absent(reason) => readings.push_reason(false, reason),
+                OutcomeOf::Refused(reason) => readings.push_reason(true, reason),
                 OutcomeOf::Value(value) if entry.name == assignment.name => {
                     if simple_value
                         .as_ref()
-                        .is_some_and(|simple| simple.value() == Some(&*value))
+                        .is_some_and(|simple| simple.value() == Some(&**value))
                     {
                         readings.push_simple();
                     } else {
-                        readings.push(Outcome::Value(value.into_owned()));
+                        readings.push(Outcome::Value(std::mem::take(value).into_owned()));
                     }
                 }
                 OutcomeOf::Value(_) if entry.name.is_empty() => {

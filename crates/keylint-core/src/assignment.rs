@@ -2,11 +2,12 @@
 //! file format. Rules work on [`ParsedFile`]: its assignments and, for each, the
 //! outcome every consumer gets.
 
-use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use crate::consumer::{Consumer, Entry, Outcome, OutcomeOf, UniversalNewlines, read_env_file};
+use crate::consumer::{
+    Consumer, Entry, Outcome, OutcomeOf, Reason, UniversalNewlines, read_env_file,
+};
 use crate::source::FileKind;
 use crate::syntax::dotenv::{self, EnvFile, StatementKind};
 use crate::syntax::simple_line::SimpleLines;
@@ -86,26 +87,47 @@ struct Readings {
     /// [`SIMPLE_VALUE`] where it is the one in `simple_values`.
     at: Vec<usize>,
     other: Vec<Outcome>,
+    /// The reason last pushed, refused or not, and its index in `other`.
+    last_reason: Option<(bool, Reason, usize)>,
 }
 
 const SIMPLE_VALUE: usize = usize::MAX;
 
 impl Readings {
-    fn new(outcomes: impl ExactSizeIterator<Item = Option<Outcome>>) -> Readings {
-        let mut readings = Readings {
-            at: Vec::with_capacity(outcomes.len()),
+    fn with_capacity(assignments: usize) -> Readings {
+        Readings {
+            at: Vec::with_capacity(assignments),
             other: Vec::new(),
-        };
-        for outcome in outcomes {
-            match outcome {
-                Some(outcome) => {
-                    readings.at.push(readings.other.len());
-                    readings.other.push(outcome);
-                }
-                None => readings.at.push(SIMPLE_VALUE),
-            }
+            last_reason: None,
         }
-        readings
+    }
+
+    fn push_simple(&mut self) {
+        self.at.push(SIMPLE_VALUE);
+    }
+
+    fn push(&mut self, outcome: Outcome) {
+        self.at.push(self.other.len());
+        self.other.push(outcome);
+    }
+
+    /// Pushes a model's reason, held once for a run of assignments that share it (the
+    /// lines after the one that stopped dotenvy, a file Compose refuses).
+    fn push_reason(&mut self, refused: bool, reason: &Reason) {
+        if let Some((last_refused, last, at)) = &self.last_reason
+            && *last_refused == refused
+            && Reason::ptr_eq(last, reason)
+        {
+            self.at.push(*at);
+            return;
+        }
+        self.last_reason = Some((refused, reason.clone(), self.other.len()));
+        let reason = reason.to_string();
+        self.push(if refused {
+            Outcome::Refused(reason)
+        } else {
+            Outcome::Absent(reason)
+        });
     }
 }
 
@@ -175,14 +197,18 @@ impl ParsedFile {
     }
 
     fn outcomes_of(&self, consumer: Consumer) -> Option<&Readings> {
+        let slot = env_slot(consumer)?;
+        if let Some(readings) = self.outcomes[slot].get() {
+            return Some(readings);
+        }
         let text = self.env_text.as_deref()?;
         let env = self.env.as_ref()?;
-        let slot = env_slot(consumer)?;
         Some(self.outcomes[slot].get_or_init(|| {
             if self.read_alike.covers(consumer) {
                 Readings {
                     at: vec![SIMPLE_VALUE; self.assignments.len()],
                     other: Vec::new(),
+                    last_reason: None,
                 }
             } else {
                 outcomes_for(
@@ -218,10 +244,18 @@ impl ParsedFile {
     }
 }
 
+/// `consumer`'s place in [`Consumer::ENV_FILE`] (rules ask for it on every outcome).
 fn env_slot(consumer: Consumer) -> Option<usize> {
-    Consumer::ENV_FILE
-        .iter()
-        .position(|&candidate| candidate == consumer)
+    match consumer {
+        Consumer::PythonDotenv => Some(0),
+        Consumer::NodeDotenv => Some(1),
+        Consumer::Dotenvy => Some(2),
+        Consumer::Godotenv => Some(3),
+        Consumer::ComposeEnvFile => Some(4),
+        Consumer::DockerEnvFile => Some(5),
+        Consumer::Shell => Some(6),
+        Consumer::YamlAsWritten => None,
+    }
 }
 
 fn parse_env(text: &str) -> ParsedFile {
@@ -281,16 +315,20 @@ pub(crate) const PARALLEL_BYTES: usize = 64 * 1024;
 /// `#` set nothing and end where they end for all of them (indented ones need not: a
 /// shell does not trim a no-break space): in a file of only such lines, with LF endings
 /// and no BOM, every loader starts each line at its start.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum ReadAlike {
-    /// Some line is not simple (or the file has a BOM or a `\r`): every model runs.
-    Nobody,
+    /// Simple lines only, unquoted, without `export` or a comment: every consumer.
+    Everyone,
     /// Simple lines only, some quoted or with `export`, none with a comment: the dotenv
     /// libraries, Compose and a shell read the values alike; `docker --env-file` keeps the
     /// quotes and refuses `export`, so its model runs.
     DotenvLoaders,
-    /// Simple lines only, unquoted, without `export` or a comment: every consumer.
-    Everyone,
+    /// Simple lines only, some with an inline ` # comment`: python-dotenv, node dotenv,
+    /// dotenvy, Compose and a shell cut it at its `#`; godotenv cuts at the last
+    /// blank-then-`#` and docker keeps it, so their models run.
+    FirstHashCutters,
+    /// Some line is not simple (or the file has a BOM or a `\r`): every model runs.
+    Nobody,
 }
 
 impl ReadAlike {
@@ -310,14 +348,13 @@ impl ReadAlike {
                 }
                 StatementKind::Assignment(_) => match simple_lines.at(statement.span.start) {
                     None => return ReadAlike::Nobody,
-                    // Loaders cut inline comments their own ways (godotenv at the last
-                    // blank-then-`#`, the others at the first): such a line keeps every model.
-                    Some(line) if line.comment().is_some() => return ReadAlike::Nobody,
-                    Some(line) => {
-                        if line.export() || line.quote().is_some() {
-                            alike = ReadAlike::DotenvLoaders;
-                        }
+                    Some(line) if line.comment().is_some() => {
+                        alike = alike.max(ReadAlike::FirstHashCutters);
                     }
+                    Some(line) if line.export() || line.quote().is_some() => {
+                        alike = alike.max(ReadAlike::DotenvLoaders);
+                    }
+                    Some(_) => {}
                 },
             }
         }
@@ -326,9 +363,12 @@ impl ReadAlike {
 
     fn covers(self, consumer: Consumer) -> bool {
         match self {
-            ReadAlike::Nobody => false,
-            ReadAlike::DotenvLoaders => consumer != Consumer::DockerEnvFile,
             ReadAlike::Everyone => true,
+            ReadAlike::DotenvLoaders => consumer != Consumer::DockerEnvFile,
+            ReadAlike::FirstHashCutters => {
+                !matches!(consumer, Consumer::DockerEnvFile | Consumer::Godotenv)
+            }
+            ReadAlike::Nobody => false,
         }
     }
 }
@@ -352,58 +392,63 @@ fn outcomes_for(
     if !loaded.is_sorted_by_key(|entry| entry.at) {
         loaded.sort_by_key(|entry| entry.at);
     }
-    let mut entries = loaded.into_iter().peekable();
-    Readings::new(
-        assignments
-            .iter()
-            .zip(simple_values)
-            .map(|(assignment, simple_value)| {
-                let Origin::EnvFile { statement } = assignment.origin else {
-                    unreachable!("env assignments come from statements")
-                };
-                let at = env.statements[statement].content_start;
-                let mut reading = None;
-                while let Some(entry) = entries.next_if(|entry| entry.at <= at) {
-                    if entry.at == at {
-                        reading = Some(entry);
+    let mut next = 0;
+    let mut readings = Readings::with_capacity(assignments.len());
+    let mut not_read: Option<Reason> = None;
+    for (assignment, simple_value) in assignments.iter().zip(simple_values) {
+        let Origin::EnvFile { statement } = assignment.origin else {
+            unreachable!("env assignments come from statements")
+        };
+        let at = env.statements[statement].content_start;
+        let mut reading = None;
+        while let Some(entry) = loaded.get(next)
+            && entry.at <= at
+        {
+            if entry.at == at {
+                reading = Some(next);
+            }
+            next += 1;
+        }
+        match reading.map(|index| &mut loaded[index]) {
+            Some(entry) => match &mut entry.outcome {
+                OutcomeOf::Absent(reason) => readings.push_reason(false, reason),
+                OutcomeOf::Refused(reason) => readings.push_reason(true, reason),
+                OutcomeOf::Value(value) if entry.name == assignment.name => {
+                    if simple_value
+                        .as_ref()
+                        .is_some_and(|simple| simple.value() == Some(&**value))
+                    {
+                        readings.push_simple();
+                    } else {
+                        readings.push(Outcome::Value(std::mem::take(value).into_owned()));
                     }
                 }
-                let outcome = match reading {
-                    Some(entry) if entry.name == assignment.name => {
-                        if let (OutcomeOf::Value(value), Some(simple)) =
-                            (&entry.outcome, simple_value)
-                            && simple.value() == Some(&**value)
-                        {
-                            return None;
-                        }
-                        entry.outcome.map_value(Cow::into_owned)
-                    }
-                    Some(entry) => match entry.outcome {
-                        OutcomeOf::Refused(reason) => Outcome::Refused(reason),
-                        OutcomeOf::Absent(reason) => Outcome::Absent(reason),
-                        OutcomeOf::Value(_) if entry.name.is_empty() => {
-                            Outcome::Absent("read under an empty name".to_string())
-                        }
-                        OutcomeOf::Value(_) => Outcome::Absent(format!(
-                            "read under another name, `{}`",
-                            crate::mask::escape_invisible(&entry.name)
-                        )),
-                    },
-                    None => file_refusal.clone().unwrap_or_else(|| {
-                        Outcome::Absent("not read as an assignment".to_string())
-                    }),
-                };
-                Some(outcome)
-            }),
-    )
+                OutcomeOf::Value(_) if entry.name.is_empty() => {
+                    readings.push(Outcome::Absent("read under an empty name".to_string()));
+                }
+                OutcomeOf::Value(_) => readings.push(Outcome::Absent(format!(
+                    "read under another name, `{}`",
+                    crate::mask::escape_invisible(&entry.name)
+                ))),
+            },
+            None => match &file_refusal {
+                Some(reason) => readings.push_reason(true, reason),
+                None => readings.push_reason(
+                    false,
+                    not_read.get_or_insert_with(|| "not read as an assignment".into()),
+                ),
+            },
+        }
+    }
+    readings
 }
 
 /// A loader that refuses the whole file (compose-go) reports it on an entry of its own.
-fn refused_file(loaded: &[Entry]) -> Option<Outcome> {
-    loaded
-        .iter()
-        .find(|entry| matches!(entry.outcome, OutcomeOf::Refused(_)) && entry.name.is_empty())
-        .map(|entry| entry.outcome.clone().map_value(Cow::into_owned))
+fn refused_file(loaded: &[Entry]) -> Option<Reason> {
+    loaded.iter().find_map(|entry| match &entry.outcome {
+        OutcomeOf::Refused(reason) if entry.name.is_empty() => Some(reason.clone()),
+        _ => None,
+    })
 }
 
 #[cfg(test)]
@@ -414,7 +459,8 @@ mod tests {
 
     /// Lines of the shapes [`ReadAlike`] accepts (simple lines of every kind, empty lines,
     /// comments holding quotes and `$`), and now and then one it must not, which loaders
-    /// read their own ways (open quotes, `$VAR`, `KEY: v`, a bare name).
+    /// read their own ways (open quotes, `$VAR`, `KEY: v`, a bare name, a blank that stops
+    /// dotenvy).
     fn line() -> impl Strategy<Value = String> {
         let name = "[AB_][AB0-9_]{0,2}";
         let value = prop_oneof![
@@ -437,6 +483,7 @@ mod tests {
                 Just("B=x$A".to_string()),
                 Just("A=b\r".to_string()),
                 Just("C=\"a b".to_string()),
+                Just("K=a b".to_string()),
                 Just("D=\"x\"y #z".to_string()),
                 Just("E=${A}".to_string()),
                 Just("F: v".to_string()),
@@ -455,6 +502,14 @@ mod tests {
             }
             text
         })
+    }
+
+    #[test]
+    fn env_slots_follow_the_env_file_order() {
+        for (slot, consumer) in Consumer::ENV_FILE.into_iter().enumerate() {
+            assert_eq!(env_slot(consumer), Some(slot), "{}", consumer.id());
+        }
+        assert_eq!(env_slot(Consumer::YamlAsWritten), None);
     }
 
     proptest! {

@@ -10,7 +10,8 @@ use std::cell::RefCell;
 
 use super::interpolate::expand_compose;
 use super::{
-    Entry, ExpansionBudget, Failure, LastByName, OutcomeOf, bom_length, is_go_space, skip_space,
+    Entry, ExpansionBudget, Failure, LastByName, OutcomeOf, Reason, bom_length, is_go_space,
+    skip_space,
 };
 use crate::syntax::simple_line::SimpleLines;
 
@@ -31,7 +32,8 @@ pub(super) fn load_with_env<'t>(
         Ok(()) => loaded,
         Err(failure) => {
             // compose-go returns the error and the project does not load: nothing reaches a container.
-            let reason = format!("Compose refuses the whole file: {}", failure.message);
+            let reason: Reason =
+                format!("Compose refuses the whole file: {}", failure.message).into();
             for entry in &mut loaded {
                 entry.outcome = OutcomeOf::Refused(reason.clone());
             }
@@ -83,7 +85,7 @@ fn parse<'t>(
                 at,
                 outcome: OutcomeOf::Absent(
                     "a bare name is taken from the shell or the project environment, if set there"
-                        .to_string(),
+                        .into(),
                 ),
             });
             position = after_name;

@@ -11,13 +11,22 @@ pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'
     let mut simple_lines = simple_lines.cursor();
     let mut line_start = 0;
     while line_start < text.len() {
-        // A simple line has no blank, `\r` or BOM to strip, and is no comment.
+        // A simple line has no blank, `\r` or BOM to strip, and is no comment; without
+        // `export ` its name is all before the first `=`, and a valid one.
         if let Some(simple) = simple_lines.at(line_start) {
             let line = &text[line_start..simple.end()];
-            loaded.push(read_line(
-                line.strip_suffix('\n').unwrap_or(line),
-                line_start,
-            ));
+            let line = line.strip_suffix('\n').unwrap_or(line);
+            loaded.push(if simple.export() {
+                read_line(line, line_start)
+            } else {
+                Entry {
+                    name: simple.name(text).into(),
+                    at: line_start,
+                    outcome: OutcomeOf::Value(
+                        text[simple.value_range().start..line_start + line.len()].into(),
+                    ),
+                }
+            });
             line_start = simple.end();
             continue;
         }
@@ -53,17 +62,17 @@ fn read_line(line: &str, at: usize) -> Entry<'_> {
         None => (line, None),
     };
     let outcome = if name.contains([' ', '\t']) {
-        OutcomeOf::Refused(format!(
-            "`docker run` exits: variable '{name}' contains whitespaces"
-        ))
+        OutcomeOf::Refused(
+            format!("`docker run` exits: variable '{name}' contains whitespaces").into(),
+        )
     } else if name.is_empty() {
-        OutcomeOf::Refused("`docker run` exits: no variable name on the line".to_string())
+        OutcomeOf::Refused("`docker run` exits: no variable name on the line".into())
     } else {
         match value {
             Some(value) => OutcomeOf::Value(value.into()),
             None => OutcomeOf::Absent(
                 "a line without `=` is copied from the docker CLI's own environment, or dropped"
-                    .to_string(),
+                    .into(),
             ),
         }
     };

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::{Entry, ExpansionBudget, OutcomeOf, bom_length};
+use super::{Entry, ExpansionBudget, OutcomeOf, Reason, bom_length};
 use crate::syntax::dotenv;
 use crate::syntax::simple_line::{Cursor, SimpleLine, SimpleLines};
 
@@ -60,7 +60,7 @@ pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'
                 });
             }
             Err(error) => {
-                stop_at(text, &line, &error, lines, &mut loaded);
+                stop_at(text, simple_lines, &line, &error, lines, &mut loaded);
                 break;
             }
         }
@@ -499,6 +499,7 @@ fn content_start(text: &str, range: &Range<usize>) -> usize {
 /// set and the iterator is never asked for the lines after it.
 fn stop_at<'t>(
     text: &'t str,
+    simple_lines: &SimpleLines,
     line: &LogicalLine,
     error: &LineError<'t>,
     later: LogicalLines,
@@ -521,7 +522,7 @@ fn stop_at<'t>(
         loaded.push(Entry {
             name: name.into(),
             at,
-            outcome: OutcomeOf::Refused(message.clone()),
+            outcome: OutcomeOf::Refused(message.as_str().into()),
         });
     }
     // dotenvy never read anything after the bad line. Every later line, as keylint splits
@@ -535,23 +536,36 @@ fn stop_at<'t>(
             .filter(|last| last.unterminated)
             .map(|last| content_start(text, &last.range))
     };
-    let stopped = format!("never read: an earlier line stopped dotenvy ({message})");
+    // Built once: a bad line near the top leaves thousands of lines to give them to.
+    let stopped: Reason = format!("never read: an earlier line stopped dotenvy ({message})").into();
+    let swallowed: Reason =
+        "never read: an earlier unterminated quote swallowed the rest of the file".into();
+    let mut simple_lines = simple_lines.cursor();
     let (_, mut line_start) = dotenv::line_end(text, at);
     while line_start < text.len() {
-        let (content_end, next) = dotenv::line_end(text, line_start);
-        let line_at = content_start(text, &(line_start..content_end));
-        if !is_empty_or_comment(&text[line_at..content_end]) {
-            let reason = if swallowed_after.is_some_and(|quote_at| line_at > quote_at) {
-                "never read: an earlier unterminated quote swallowed the rest of the file"
-            } else {
-                &stopped
-            };
-            loaded.push(Entry {
-                name: Cow::Borrowed(""),
-                at: line_at,
-                outcome: OutcomeOf::Absent(reason.to_string()),
-            });
-        }
+        // A simple line starts its content at its start and ends at its `\n`.
+        let (line_at, next) = match simple_lines.at(line_start) {
+            Some(simple) => (line_start, simple.end()),
+            None => {
+                let (content_end, next) = dotenv::line_end(text, line_start);
+                let line_at = content_start(text, &(line_start..content_end));
+                if is_empty_or_comment(&text[line_at..content_end]) {
+                    line_start = next;
+                    continue;
+                }
+                (line_at, next)
+            }
+        };
+        let reason = if swallowed_after.is_some_and(|quote_at| line_at > quote_at) {
+            &swallowed
+        } else {
+            &stopped
+        };
+        loaded.push(Entry {
+            name: Cow::Borrowed(""),
+            at: line_at,
+            outcome: OutcomeOf::Absent(reason.clone()),
+        });
         line_start = next;
     }
 }

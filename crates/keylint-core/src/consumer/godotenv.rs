@@ -17,7 +17,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use super::{Entry, ExpansionBudget, Failure, NormalizedNewlines, OutcomeOf, is_go_space};
+use super::{Entry, ExpansionBudget, Failure, NormalizedNewlines, OutcomeOf, Reason, is_go_space};
 use crate::syntax::simple_line::{Cursor, SimpleLines};
 
 /// The file's values so far, for `$NAME`: godotenv looks names up in its own map.
@@ -31,10 +31,11 @@ pub(super) fn load<'t>(original: &'t str, simple_lines: &SimpleLines) -> Vec<Ent
             entry.at = dropped.original_offset(entry.at);
         }
         if let Err(failure) = result {
-            let reason = format!(
+            let reason: Reason = format!(
                 "godotenv cannot parse the file ({}), so Load returns an error and sets nothing from it",
                 failure.message
-            );
+            )
+            .into();
             for entry in &mut loaded {
                 entry.outcome = OutcomeOf::Refused(reason.clone());
             }
@@ -87,7 +88,7 @@ fn parse<'t>(
         let outcome = if name.is_empty() {
             OutcomeOf::Absent(
                 "godotenv reads a last line without `=` as the value of an empty name, which it cannot set"
-                    .to_string(),
+                    .into(),
             )
         } else {
             budget.outcome(value.clone())

@@ -130,21 +130,22 @@ impl Consumer {
     }
 }
 
-/// What a consumer makes of one assignment, the value held as a `V` (see [`Outcome`]).
+/// What a consumer makes of one assignment, the value held as a `V` and the reason for
+/// no value as an `R` (see [`Outcome`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum OutcomeOf<V> {
+pub enum OutcomeOf<V, R = String> {
     /// The program receives exactly this string.
     Value(V),
     /// The program does not get this variable from this line; the text says why.
-    Absent(String),
+    Absent(R),
     /// The loader refuses: `docker run` exits, Compose does not start, `dotenv()` returns Err.
-    Refused(String),
+    Refused(R),
 }
 
 /// What a consumer makes of one assignment.
 pub type Outcome = OutcomeOf<String>;
 
-impl<V: std::ops::Deref<Target = str>> OutcomeOf<V> {
+impl<V: std::ops::Deref<Target = str>, R> OutcomeOf<V, R> {
     #[must_use]
     pub fn value(&self) -> Option<&str> {
         match self {
@@ -154,40 +155,49 @@ impl<V: std::ops::Deref<Target = str>> OutcomeOf<V> {
     }
 }
 
-impl<V> OutcomeOf<V> {
-    pub(crate) fn map_value<W>(self, map: impl FnOnce(V) -> W) -> OutcomeOf<W> {
+impl<V, R> OutcomeOf<V, R> {
+    pub(crate) fn map<W, S>(
+        self,
+        value: impl FnOnce(V) -> W,
+        reason: impl FnOnce(R) -> S,
+    ) -> OutcomeOf<W, S> {
         match self {
-            OutcomeOf::Value(value) => OutcomeOf::Value(map(value)),
-            OutcomeOf::Absent(reason) => OutcomeOf::Absent(reason),
-            OutcomeOf::Refused(reason) => OutcomeOf::Refused(reason),
+            OutcomeOf::Value(written) => OutcomeOf::Value(value(written)),
+            OutcomeOf::Absent(why) => OutcomeOf::Absent(reason(why)),
+            OutcomeOf::Refused(why) => OutcomeOf::Refused(reason(why)),
         }
     }
 }
 
-/// One variable as a consumer read it, name and value held as `S`s (see [`Loaded`]).
+/// One variable as a consumer read it, name and value held as `S`s and a reason as an
+/// `R` (see [`Loaded`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LoadedOf<S> {
+pub struct LoadedOf<S, R = String> {
     /// The name the consumer sees (it may differ from keylint's reading, e.g. `KEY:v`).
     pub name: S,
     /// Byte offset of the first character of the statement (after indentation and BOM);
     /// it ties the entry to keylint's [`crate::syntax::dotenv::Statement`].
     pub at: usize,
-    pub outcome: OutcomeOf<S>,
+    pub outcome: OutcomeOf<S, R>,
 }
 
 /// One variable as a consumer read it.
 pub type Loaded = LoadedOf<String>;
 
 /// What the loader models read: names and values borrow from the text where they can,
-/// so the many lines every loader reads alike cost no copies.
-pub(crate) type Entry<'t> = LoadedOf<Cow<'t, str>>;
+/// so the many lines every loader reads alike cost no copies, and a reason given to many
+/// lines (every line after the one that stopped dotenvy) is one shared text.
+pub(crate) type Entry<'t> = LoadedOf<Cow<'t, str>, Reason>;
+
+/// Why a model gives no value, shared between the entries it applies to.
+pub(crate) type Reason = std::sync::Arc<str>;
 
 impl Entry<'_> {
     pub(crate) fn into_owned(self) -> Loaded {
         Loaded {
             name: self.name.into_owned(),
             at: self.at,
-            outcome: self.outcome.map_value(Cow::into_owned),
+            outcome: self.outcome.map(Cow::into_owned, |why| why.to_string()),
         }
     }
 
@@ -198,7 +208,7 @@ impl Entry<'_> {
             at: self.at,
             outcome: self
                 .outcome
-                .map_value(|value| Cow::Owned(value.into_owned())),
+                .map(|value| Cow::Owned(value.into_owned()), |why| why),
         }
     }
 }
@@ -278,9 +288,9 @@ impl ExpansionBudget {
     }
 
     /// The outcome of an entry read with this budget.
-    pub(crate) fn outcome<V>(&self, value: V) -> OutcomeOf<V> {
+    pub(crate) fn outcome<V>(&self, value: V) -> OutcomeOf<V, Reason> {
         if self.take_exhausted() {
-            OutcomeOf::Absent(EXPANSION_STOPPED.to_string())
+            OutcomeOf::Absent(EXPANSION_STOPPED.into())
         } else {
             OutcomeOf::Value(value)
         }

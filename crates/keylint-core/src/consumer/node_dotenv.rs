@@ -73,27 +73,43 @@ pub(super) fn load<'t>(
                 position = end;
                 continue;
             }
+            if let Some((name, value, end)) = quoted_line(text, position) {
+                loaded.push(Entry {
+                    name: name.into(),
+                    at: dropped.original_offset(position),
+                    outcome: OutcomeOf::Value(value.into()),
+                });
+                position = end;
+                continue;
+            }
         }
         let Some(captures) = LINE.captures_at(text, position) else {
             break;
         };
-        let whole = captures.get(0).expect("group 0 always matches");
-        let at = whole.start()
-            + whole
-                .as_str()
-                .find(|character: char| !is_js_space(character))
-                .unwrap_or(0);
-        let name = captures.get(1).expect("LINE captures a name").as_str();
-        let raw = captures.get(2).map_or("", |value| value.as_str());
+        let (name, at, raw, end) = read_match(&captures);
         loaded.push(Entry {
             name: name.into(),
             at: dropped.original_offset(at),
             outcome: OutcomeOf::Value(decode(raw)),
         });
         // A match is never empty (it holds a name), so this always moves on.
-        position = whole.end();
+        position = end;
     }
     loaded
+}
+
+/// What a LINE match reads: the name, where its statement starts (after the blanks LINE
+/// skips), the raw value, and where the match ends.
+fn read_match<'t>(captures: &regex::Captures<'t>) -> (&'t str, usize, &'t str, usize) {
+    let whole = captures.get(0).expect("group 0 always matches");
+    let at = whole.start()
+        + whole
+            .as_str()
+            .find(|character: char| !is_js_space(character))
+            .unwrap_or(0);
+    let name = captures.get(1).expect("LINE captures a name").as_str();
+    let raw = captures.get(2).map_or("", |value| value.as_str());
+    (name, at, raw, whole.end())
 }
 
 /// A line LINE can read only one way, read without it (the regex engine costs about
@@ -125,6 +141,35 @@ fn unquoted_line(text: &str, start: usize) -> Option<(&str, &str, usize)> {
     Some((&rest[..name_length], raw, (line_end + 1).min(text.len())))
 }
 
+/// Another line LINE reads only one way: at a line start, `NAME=` then a value in quotes
+/// that close on the same line with no backslash inside, then blanks and perhaps a
+/// `# comment`. The first quoted alternative that fits is the one for that quote, and it
+/// ends at the closing quote (nothing inside can end it, nothing after can extend it);
+/// what follows lets the rest of LINE match. LINE's trailing `\s*` may run on over blank
+/// and comment lines, which give nothing whoever reads them. Returns the name, the value
+/// without its quotes and where the next line starts.
+fn quoted_line(text: &str, start: usize) -> Option<(&str, &str, usize)> {
+    let line_end = text[start..]
+        .find('\n')
+        .map_or(text.len(), |index| start + index);
+    let line = &text[start..line_end];
+    let name_length = line.find(|character: char| {
+        !(character.is_ascii_alphanumeric() || matches!(character, '_' | '.' | '-'))
+    })?;
+    let value = line[name_length..].strip_prefix('=')?;
+    let quote = value
+        .chars()
+        .next()
+        .filter(|quote| matches!(quote, '\'' | '"' | '`'))?;
+    let close = 1 + value[1..].find(quote)?;
+    let inside = &value[1..close];
+    let after = value[close + 1..].trim_start_matches([' ', '\t']);
+    if name_length == 0 || inside.contains('\\') || !(after.is_empty() || after.starts_with('#')) {
+        return None;
+    }
+    Some((&line[..name_length], inside, (line_end + 1).min(text.len())))
+}
+
 fn decode(raw: &str) -> Cow<'_, str> {
     let value = raw.trim_matches(is_js_space);
     let maybe_quote = value.chars().next();
@@ -139,5 +184,68 @@ fn decode(raw: &str) -> Cow<'_, str> {
         Cow::Owned(unquoted.replace("\\n", "\n").replace("\\r", "\r"))
     } else {
         Cow::Borrowed(unquoted)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// dotenv's own loop: `while ((match = LINE.exec(lines)) != null)`, nothing skipped.
+    fn by_line_regex(text: &str) -> Vec<(String, usize, String)> {
+        let mut loaded = Vec::new();
+        let mut position = 0;
+        while let Some(captures) = LINE.captures_at(text, position) {
+            let (name, at, raw, end) = read_match(&captures);
+            loaded.push((name.to_string(), at, decode(raw).into_owned()));
+            position = end;
+        }
+        loaded
+    }
+
+    fn line() -> impl Strategy<Value = String> {
+        let name = prop_oneof!["[AB_][AB0-9_.-]{0,2}", Just("export".to_string())];
+        let quoted = "['\"`][ a-z#'\"`\\\\$=]{0,5}['\"`]?";
+        let value = prop_oneof!["[a-z0-9_.]{0,4}", quoted];
+        let after = prop_oneof![
+            Just(""),
+            Just(" "),
+            Just("\t"),
+            Just("  # c 'q"),
+            Just(" #"),
+            Just("x"),
+            Just(" \u{a0}")
+        ];
+        prop_oneof![
+            8 => (prop_oneof![Just(""), Just("export "), Just(" ")], name, prop_oneof![Just("="), Just(" = "), Just(":")], value, after)
+                .prop_map(|(export, name, equals, value, after)| format!("{export}{name}{equals}{value}{after}")),
+            1 => Just(String::new()),
+            1 => Just("  ".to_string()),
+            1 => "#[ a-z'\"]{0,4}",
+            1 => " #[ a-z'\"]{0,4}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// The lines read without LINE are read as LINE reads them, in any company.
+        #[test]
+        fn shortcuts_read_as_line_does(lines in prop::collection::vec(line(), 0..8), last_newline in any::<bool>()) {
+            let mut text = lines.join("\n");
+            if last_newline {
+                text.push('\n');
+            }
+            let model: Vec<(String, usize, String)> = load(&text, &SimpleLines::new(&text), &DroppedCr::default())
+                .into_iter()
+                .map(|entry| {
+                    let value = entry.outcome.value().expect("node dotenv always gives a value").to_string();
+                    (entry.name.into_owned(), entry.at, value)
+                })
+                .collect();
+            prop_assert_eq!(model, by_line_regex(&text), "{:?}", text);
+        }
     }
 }

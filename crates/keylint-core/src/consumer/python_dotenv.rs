@@ -318,11 +318,11 @@ fn interpolate<'t>(raw: Vec<(usize, Parsed<'t>)>) -> Vec<Entry<'t>> {
             Parsed::Binding { name, value: None } => {
                 any_bare = true;
                 let reason = "a name without `=` is not set by load_dotenv";
-                (name, OutcomeOf::Absent(reason.to_string()))
+                (name, OutcomeOf::Absent(reason.into()))
             }
             Parsed::Error => {
                 let reason = "python-dotenv cannot parse the statement, warns and skips it";
-                (Cow::Borrowed(""), OutcomeOf::Absent(reason.to_string()))
+                (Cow::Borrowed(""), OutcomeOf::Absent(reason.into()))
             }
             Parsed::Comment | Parsed::Blank => continue,
         };
@@ -342,9 +342,12 @@ fn interpolate<'t>(raw: Vec<(usize, Parsed<'t>)>) -> Vec<Entry<'t>> {
         for name in replaced {
             for entry in loaded.iter_mut().filter(|entry| entry.name == name) {
                 if matches!(entry.outcome, OutcomeOf::Value(_)) {
-                    entry.outcome = OutcomeOf::Absent(format!(
-                        "a later `{name}` line without `=` replaces it with no value in python-dotenv"
-                    ));
+                    entry.outcome = OutcomeOf::Absent(
+                        format!(
+                            "a later `{name}` line without `=` replaces it with no value in python-dotenv"
+                        )
+                        .into(),
+                    );
                 }
             }
         }

@@ -40,6 +40,11 @@ pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'
             position = line.end();
             continue;
         }
+        if let Some((name, value, end)) = quoted_assignment(text, position) {
+            shell.set(name.into(), value.into(), position);
+            position = end;
+            continue;
+        }
         match Command::parse(text, position, &closing) {
             Ok(command) => {
                 shell.run(text, &command, &closing);
@@ -50,7 +55,7 @@ pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'
                 shell.loaded.push(Entry {
                     name: statement_name(text, error.command_at).into(),
                     at: error.command_at,
-                    outcome: OutcomeOf::Refused(error.message),
+                    outcome: OutcomeOf::Refused(error.message.into()),
                 });
                 break;
             }
@@ -76,7 +81,7 @@ impl<'t> Shell<'t> {
         self.loaded.push(Entry {
             name: Cow::Owned(name.to_string()),
             at,
-            outcome: OutcomeOf::Absent(why),
+            outcome: OutcomeOf::Absent(why.into()),
         });
     }
 
@@ -518,6 +523,30 @@ fn assignment_name<'a>(text: &'a str, word: &Word) -> Option<&'a str> {
     is_name(name).then_some(name)
 }
 
+/// A command bash reads only one way, read without splitting it into words: at a
+/// command's start, `NAME=` then a value in quotes that close on the same line and hold
+/// nothing bash expands (`'…'`, or `"…"` without `$`, a backtick or a backslash), then
+/// blanks and perhaps a `# comment`, to the line end. Returns the name, the value without
+/// its quotes and where the next command starts.
+fn quoted_assignment(text: &str, start: usize) -> Option<(&str, &str, usize)> {
+    let line_end = text[start..]
+        .find('\n')
+        .map_or(text.len(), |index| start + index);
+    let line = &text[start..line_end];
+    let (name, value) = line.split_once('=')?;
+    let quote = value
+        .chars()
+        .next()
+        .filter(|quote| matches!(quote, '\'' | '"'))?;
+    let close = 1 + value[1..].find(quote)?;
+    let inside = &value[1..close];
+    let after = &value[close + 1..];
+    let blanks = after.trim_start_matches([' ', '\t']);
+    let ends = blanks.is_empty() || (blanks.starts_with('#') && blanks.len() < after.len());
+    let literal = quote == '\'' || !inside.contains(['$', '`', '\\']);
+    (is_name(name) && literal && ends).then(|| (name, inside, (line_end + 1).min(text.len())))
+}
+
 /// The name a statement is about, for messages: its first word up to `=`.
 fn statement_name(text: &str, at: usize) -> String {
     let first_word = text[at..]
@@ -532,7 +561,10 @@ fn statement_name(text: &str, at: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::super::{Loaded, Outcome};
+    use super::{ClosingBraces, Command, ExpansionBudget, LastByName, RefCell, Shell};
 
     fn load(text: &str) -> Vec<Loaded> {
         super::super::load_env_file(super::super::Consumer::Shell, text)
@@ -635,5 +667,39 @@ mod tests {
                 "the shell stops: unexpected end of file looking for the matching `\"`".to_string()
             )
         );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// A command read without splitting it into words is read as bash's words read it:
+        /// one variable, the same value, and the next command where the words end.
+        #[test]
+        fn quoted_assignments_read_as_words_do(
+            name in "[A_a1][A_1]{0,2}",
+            quote in "['\"]",
+            inside in "[a$'\"`\\\\ #;{}=]{0,4}",
+            closed in prop::bool::weighted(0.8),
+            after in prop_oneof![Just(""), Just(" "), Just("\t"), Just(" # c 'q"), Just("#c"), Just(" ;x"), Just("x"), Just(" \r")],
+            next in prop_oneof![Just(""), Just("\n"), Just("\nB=1"), Just("\n'x'")],
+        ) {
+            let closing = if closed { quote.as_str() } else { "" };
+            let text = format!("{name}={quote}{inside}{closing}{after}{next}");
+            let Some((name, value, end)) = super::quoted_assignment(&text, 0) else {
+                return Ok(());
+            };
+            let closing_braces = ClosingBraces::default();
+            let command = Command::parse(&text, 0, &closing_braces).expect("a command");
+            let mut shell = Shell {
+                loaded: Vec::new(),
+                variables: RefCell::new(LastByName::values_only()),
+                budget: ExpansionBudget::default(),
+            };
+            shell.run(&text, &command, &closing_braces);
+            prop_assert_eq!(command.end, end, "{:?}", text);
+            prop_assert_eq!(shell.loaded.len(), 1, "{:?}", text);
+            let entry = &shell.loaded[0];
+            prop_assert_eq!((&*entry.name, entry.at, entry.outcome.value()), (name, 0, Some(value)), "{:?}", text);
+        }
     }
 }

@@ -106,14 +106,17 @@ impl SimpleLines {
         let mut line_count = 0;
         let mut start = 0;
         while start < text.len() {
-            let next = text[start..]
-                .find('\n')
-                .map_or(text.len(), |index| start + index + 1);
-            if let Some(line) = at(text, start) {
-                lines.push(line);
-            }
+            // A simple line has found its end already.
+            start = match at(text, start) {
+                Some(line) => {
+                    let next = line.end();
+                    lines.push(line);
+                    next
+                }
+                None => memchr::memchr(b'\n', &text.as_bytes()[start..])
+                    .map_or(text.len(), |index| start + index + 1),
+            };
             line_count += 1;
-            start = next;
         }
         SimpleLines { lines, line_count }
     }

@@ -90,10 +90,10 @@ impl CodeLoad {
 /// Every read and load of a project's code.
 #[derive(Clone, Debug, Default)]
 pub struct CodeIndex {
-    /// Exact names → where they are read.
-    reads: HashMap<String, Vec<CodeRead>>,
+    /// Exact names → where they are read (every variable of every file asks).
+    reads: foldhash::HashMap<String, Vec<CodeRead>>,
     /// Upper-cased names read in any case → where.
-    reads_any_case: HashMap<String, Vec<CodeRead>>,
+    reads_any_case: foldhash::HashMap<String, Vec<CodeRead>>,
     loads: Vec<CodeLoad>,
     /// Variable-like names each source file mentions anywhere in its text, read or not.
     mentions: HashMap<PathBuf, HashSet<String>>,
@@ -242,7 +242,7 @@ impl CodeIndex {
     /// to be read again).
     #[must_use]
     pub fn without_files(&self, paths: &std::collections::HashSet<&Path>) -> CodeIndex {
-        let keep = |reads: &HashMap<String, Vec<CodeRead>>| -> HashMap<String, Vec<CodeRead>> {
+        let keep = |reads: &foldhash::HashMap<String, Vec<CodeRead>>| {
             reads
                 .iter()
                 .filter_map(|(name, reads)| {
@@ -253,7 +253,7 @@ impl CodeIndex {
                         .collect();
                     (!kept.is_empty()).then(|| (name.clone(), kept))
                 })
-                .collect()
+                .collect::<foldhash::HashMap<_, _>>()
         };
         let mut index = CodeIndex {
             reads: keep(&self.reads),

@@ -138,3 +138,97 @@ pub fn normalize(path: &Path) -> PathBuf {
     }
     out
 }
+
+/// [`Path`]'s order (component by component) for paths [`normalize`] made, found from
+/// their bytes without splitting them into components: names compare byte by byte, and
+/// a name's end (`/`, or the path's) comes before any byte. Only a `..` component, which
+/// `Path` puts before every name, is left to `Path` itself.
+#[must_use]
+pub fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    let (left, right) = (
+        a.as_os_str().as_encoded_bytes(),
+        b.as_os_str().as_encoded_bytes(),
+    );
+    let common = common_prefix(left, right);
+    let start = left[..common]
+        .iter()
+        .rposition(|&byte| byte == b'/')
+        .map_or(0, |slash| slash + 1);
+    let is_parent = |bytes: &[u8]| bytes[start..].split(|&byte| byte == b'/').next() == Some(b"..");
+    if is_parent(left) || is_parent(right) {
+        return a.cmp(b);
+    }
+    let rank = |bytes: &[u8]| {
+        bytes
+            .get(common)
+            .map(|&byte| if byte == b'/' { 0 } else { u16::from(byte) + 1 })
+    };
+    rank(left).cmp(&rank(right))
+}
+
+/// How many leading bytes `a` and `b` share, eight at a time while they can.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let words = a
+        .chunks_exact(8)
+        .zip(b.chunks_exact(8))
+        .take_while(|(x, y)| x == y)
+        .count();
+    let start = words * 8;
+    start
+        + a[start..]
+            .iter()
+            .zip(&b[start..])
+            .take_while(|(x, y)| x == y)
+            .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Paths as discovery writes them: relative or absolute, names with the bytes that
+    /// sort around `/` and `.`, `.` and `..` components before normalizing.
+    fn raw_path() -> impl Strategy<Value = String> {
+        let component = prop_oneof![
+            Just(".".to_string()),
+            Just("..".to_string()),
+            "[-. !a0/+~é]{0,4}",
+        ];
+        (any::<bool>(), proptest::collection::vec(component, 0..6)).prop_map(|(absolute, parts)| {
+            let joined = parts.join("/");
+            if absolute {
+                format!("/{joined}")
+            } else {
+                joined
+            }
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn path_order_is_the_order_of_normalized_paths(a in raw_path(), b in raw_path()) {
+            let (a, b) = (normalize(Path::new(&a)), normalize(Path::new(&b)));
+            prop_assert_eq!(path_order(&a, &b), a.cmp(&b), "{:?} {:?}", a, b);
+            prop_assert_eq!(path_order(&a, &a), std::cmp::Ordering::Equal);
+        }
+    }
+
+    #[test]
+    fn path_order_on_the_edges() {
+        let cases = [
+            ("a/b", "a-b"),
+            ("a", "a/b"),
+            ("/x", "x"),
+            ("../x", "-x"),
+            ("..", ".-"),
+            ("svc0001/config/x.env", "svc0001/config.d"),
+            ("", "a"),
+        ];
+        for (a, b) in cases {
+            let (a, b) = (Path::new(a), Path::new(b));
+            assert_eq!(path_order(a, b), a.cmp(b), "{a:?} {b:?}");
+            assert_eq!(path_order(b, a), b.cmp(a), "{b:?} {a:?}");
+        }
+    }
+}

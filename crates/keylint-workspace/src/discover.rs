@@ -11,7 +11,7 @@ use anyhow::{Context as _, Result};
 use ignore::WalkBuilder;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use keylint_core::hints::is_hint_file;
-use keylint_core::project::normalize;
+use keylint_core::project::{normalize, path_order};
 use keylint_core::source::kind_by_name;
 
 use crate::config::Configs;
@@ -86,7 +86,7 @@ pub fn context_of(dir: &Path) -> Discovery {
         &|_| false,
         &mut unlimited,
     );
-    discovery.hints.sort();
+    sort_paths(&mut discovery.hints);
     discovery
 }
 
@@ -141,8 +141,7 @@ pub fn discover_bounded(
         discovery.named.contains(path)
             || !matches!(configs.for_file(path), Ok(Some(config)) if config.exclude.is_match(path))
     });
-    discovery.targets.sort();
-    discovery.targets.dedup();
+    sort_paths(&mut discovery.targets);
     discovery.empty_dirs = paths
         .iter()
         .filter(|path| path.is_dir())
@@ -155,11 +154,15 @@ pub fn discover_bounded(
         })
         .cloned()
         .collect();
-    discovery.hints.sort();
-    discovery.hints.dedup();
-    discovery.code.sort();
-    discovery.code.dedup();
+    sort_paths(&mut discovery.hints);
+    sort_paths(&mut discovery.code);
     Ok(discovery)
+}
+
+/// Sorts normalized paths in `Path`'s order and drops repeats.
+fn sort_paths(paths: &mut Vec<PathBuf>) {
+    paths.sort_unstable_by(|a, b| path_order(a, b));
+    paths.dedup_by(|a, b| path_order(a, b).is_eq());
 }
 
 /// Source code keylint reads (Python, JavaScript/TypeScript, Go, Rust, Java, C#) and the

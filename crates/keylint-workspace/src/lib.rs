@@ -24,6 +24,10 @@ pub mod write;
 #[cfg(test)]
 mod helpers;
 
+/// A map keyed by a normalized path's bytes, with a fast hash: `Path`'s own hash walks
+/// the components, and normalized paths are equal exactly when their bytes are.
+pub(crate) type ByPath<V> = foldhash::HashMap<std::ffi::OsString, V>;
+
 pub use lint::{Applied, FixTarget, Fixed, fix_files};
 pub use session::LintSession;
 pub use workspace::{Index, Overrides, TargetTexts, Workspace};

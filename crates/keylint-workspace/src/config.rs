@@ -17,7 +17,7 @@ use keylint_core::project::normalize;
 use keylint_core::provider::Provider;
 use serde::Deserialize;
 
-use crate::ByPath;
+use crate::{ByPath, lock};
 
 /// The names a config file may have, in the order they are looked for in a directory.
 pub const FILE_NAMES: &[&str] = &["keylint.toml", ".keylint.toml"];
@@ -270,12 +270,6 @@ impl Configs {
 /// `path` made absolute (against the current directory) and normalized.
 fn absolute(path: &Path) -> PathBuf {
     normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
-}
-
-fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Reads and validates a config file. Errors name the file and line.

@@ -31,3 +31,10 @@ pub(crate) type ByPath<V> = foldhash::HashMap<std::ffi::OsString, V>;
 pub use lint::{Applied, FixTarget, Fixed, fix_files};
 pub use session::LintSession;
 pub use workspace::{Index, Overrides, TargetTexts, Workspace};
+
+/// The value behind `mutex`, also after a panic elsewhere (what it guards stays whole).
+pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}

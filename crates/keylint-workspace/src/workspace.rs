@@ -24,7 +24,6 @@ use keylint_core::provider::ExtraVariables;
 use keylint_core::{RuleSelection, Severity};
 use rayon::prelude::*;
 
-use crate::ByPath;
 use crate::code::{FileFacts, add_facts, add_file, facts_of};
 use crate::config::{Config, ConfigResult, Configs, Globs};
 use crate::discover::{Discovery, is_code_file};
@@ -33,6 +32,7 @@ use crate::setters::{
     ConfigNames, Setters, Uses, add_names_set, names_of_files, names_set_in_files, sets_variables,
     with_open_buffers,
 };
+use crate::{ByPath, lock};
 
 /// What the front end says, which wins over `keylint.toml`: command-line flags, or the
 /// editor's settings.
@@ -295,10 +295,7 @@ pub struct TargetTexts(Mutex<ByPath<FileText>>);
 impl TargetTexts {
     /// The text kept for `path`, given once.
     pub fn take(&self, path: &Path) -> Option<FileText> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .remove(path.as_os_str())
+        lock(&self.0).remove(path.as_os_str())
     }
 }
 

@@ -126,6 +126,26 @@ pub fn sibling(file: &Path, relative: &str) -> PathBuf {
 /// Removes `.` components and leading `./`, so paths print as `deploy/.env`.
 #[must_use]
 pub fn normalize(path: &Path) -> PathBuf {
+    if is_normalized(path) {
+        return path.to_path_buf();
+    }
+    normalize_components(path)
+}
+
+/// Whether [`normalize`] would give `path` back as it is: on Unix, no `.`, `..` or empty
+/// component, and no `/` at the end (most paths are, and checking the bytes is cheaper
+/// than rebuilding the path).
+fn is_normalized(path: &Path) -> bool {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let names = bytes.strip_prefix(b"/").unwrap_or(bytes);
+    cfg!(unix)
+        && (names.is_empty()
+            || names
+                .split(|&byte| byte == b'/')
+                .all(|name| !matches!(name, b"" | b"." | b"..")))
+}
+
+fn normalize_components(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
@@ -145,6 +165,10 @@ pub fn normalize(path: &Path) -> PathBuf {
 /// `Path` puts before every name, is left to `Path` itself.
 #[must_use]
 pub fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    if !cfg!(unix) {
+        // Other separators and prefixes.
+        return a.cmp(b);
+    }
     let (left, right) = (
         a.as_os_str().as_encoded_bytes(),
         b.as_os_str().as_encoded_bytes(),
@@ -154,7 +178,10 @@ pub fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
         .iter()
         .rposition(|&byte| byte == b'/')
         .map_or(0, |slash| slash + 1);
-    let is_parent = |bytes: &[u8]| bytes[start..].split(|&byte| byte == b'/').next() == Some(b"..");
+    let is_parent = |bytes: &[u8]| {
+        bytes.get(start..start + 2) == Some(b"..")
+            && bytes.get(start + 2).is_none_or(|&byte| byte == b'/')
+    };
     if is_parent(left) || is_parent(right) {
         return a.cmp(b);
     }
@@ -168,18 +195,23 @@ pub fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
 
 /// How many leading bytes `a` and `b` share, eight at a time while they can.
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    let words = a
-        .chunks_exact(8)
-        .zip(b.chunks_exact(8))
+    let length = a.len().min(b.len());
+    let mut at = 0;
+    while at + 8 <= length {
+        let word =
+            |bytes: &[u8]| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
+        let differ = word(a) ^ word(b);
+        if differ != 0 {
+            // Little-endian: the lowest set bit is in the first differing byte.
+            return at + (differ.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    at + a[at..length]
+        .iter()
+        .zip(&b[at..length])
         .take_while(|(x, y)| x == y)
-        .count();
-    let start = words * 8;
-    start
-        + a[start..]
-            .iter()
-            .zip(&b[start..])
-            .take_while(|(x, y)| x == y)
-            .count()
+        .count()
 }
 
 #[cfg(test)]
@@ -211,6 +243,12 @@ mod tests {
             let (a, b) = (normalize(Path::new(&a)), normalize(Path::new(&b)));
             prop_assert_eq!(path_order(&a, &b), a.cmp(&b), "{:?} {:?}", a, b);
             prop_assert_eq!(path_order(&a, &a), std::cmp::Ordering::Equal);
+        }
+
+        #[test]
+        fn a_path_taken_as_it_is_is_normalized(raw in raw_path()) {
+            let path = Path::new(&raw);
+            prop_assert_eq!(normalize(path), normalize_components(path));
         }
     }
 

@@ -4,6 +4,7 @@
 //! the core only looks names up.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use crate::consumer::Consumer;
@@ -97,8 +98,9 @@ pub struct CodeIndex {
     loads: Vec<CodeLoad>,
     /// Variable-like names each source file mentions anywhere in its text, read or not.
     mentions: HashMap<PathBuf, HashSet<String>>,
-    /// Positions in `loads` of the loads of a named file, by the file's normalized path.
-    loads_by_file: HashMap<PathBuf, Vec<usize>>,
+    /// Positions in `loads` of the loads of a named file, by the bytes of the file's
+    /// normalized path (`Path`'s own hash walks the components; every env file asks).
+    loads_by_file: foldhash::HashMap<OsString, Vec<usize>>,
     /// Positions in `loads` of default loads, by the loading file's directory (sorted:
     /// the directories under one are one range). Every env file asks which loads read
     /// it, so a scan of all loads per file would be quadratic in a big tree.
@@ -122,7 +124,7 @@ impl CodeIndex {
         match &load.target {
             LoadTarget::File(file) => self
                 .loads_by_file
-                .entry(crate::project::normalize(file))
+                .entry(crate::project::normalize(file).into_os_string())
                 .or_default()
                 .push(position),
             LoadTarget::Default => self
@@ -208,7 +210,7 @@ impl CodeIndex {
     pub fn loads_of(&self, env_path: &Path) -> Vec<&CodeLoad> {
         let mut positions: Vec<usize> = self
             .loads_by_file
-            .get(&crate::project::normalize(env_path))
+            .get(crate::project::normalize(env_path).as_os_str())
             .into_iter()
             .flatten()
             .copied()

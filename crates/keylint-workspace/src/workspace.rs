@@ -9,6 +9,7 @@
 //! carries its own small map of open buffers. The server lints a clone taken under a
 //! short lock, so edits never wait for a lint.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -577,8 +578,9 @@ impl Workspace {
     }
 
     /// Hint files for an env file in `env_dir`: those in it or below it, and those in a
-    /// directory above it (only those can name it), open buffers first.
-    fn hints_for(&self, dir: &Path) -> Vec<(PathBuf, Arc<str>)> {
+    /// directory above it (only those can name it), open buffers first. The paths are
+    /// borrowed where they can be: every env file asks.
+    fn hints_for(&self, dir: &Path) -> Vec<(Cow<'_, Path>, Arc<str>)> {
         // The index's paths are normalized, and so its lookups must be.
         let env_dir = normalize(dir);
         let hints = &self.index.hints;
@@ -592,15 +594,19 @@ impl Workspace {
             .filter_map(|dir| self.index.hints_by_dir.get(dir.as_os_str()))
             .flatten()
             .map(|&position| &hints[position]);
-        let mut hints: Vec<(PathBuf, Arc<str>)> = below
+        let mut hints: Vec<(Cow<'_, Path>, Arc<str>)> = below
             .chain(above)
             .map(|(path, text)| {
                 let text = self.overlays.get(path).unwrap_or(text);
-                (path.clone(), Arc::clone(text))
+                (Cow::Borrowed(path.as_path()), Arc::clone(text))
             })
             .collect();
         if !self.index.complete {
-            hints.extend(direct_hints(dir).filter(|(path, _)| !self.overlays.contains_key(path)));
+            hints.extend(
+                direct_hints(dir)
+                    .filter(|(path, _)| !self.overlays.contains_key(path))
+                    .map(|(path, text)| (Cow::Owned(path), text)),
+            );
         }
         // Open buffers that are hint files but not on disk yet.
         for (path, text) in self.overlays.iter() {
@@ -608,7 +614,7 @@ impl Workspace {
                 .parent()
                 .is_some_and(|dir| dir.starts_with(&env_dir) || env_dir.starts_with(dir));
             if related && is_hint_file(path) && self.index.hint(path).is_none() {
-                hints.push((path.clone(), Arc::clone(text)));
+                hints.push((Cow::Borrowed(path.as_path()), Arc::clone(text)));
             }
         }
         hints
@@ -684,7 +690,7 @@ impl Project for Workspace {
         let hints = self.hints_for(path.parent().unwrap_or(Path::new("")));
         let borrowed: Vec<(&Path, &str)> = hints
             .iter()
-            .map(|(path, text)| (path.as_path(), &**text))
+            .map(|(path, text)| (path.as_ref(), &**text))
             .collect();
         consumers_from_hints(path, &borrowed, &self.code_index().loads_of(path))
     }

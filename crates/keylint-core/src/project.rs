@@ -173,7 +173,7 @@ pub fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
         a.as_os_str().as_encoded_bytes(),
         b.as_os_str().as_encoded_bytes(),
     );
-    let common = common_prefix(left, right);
+    let common = crate::incremental::common_prefix(left, right);
     let start = left[..common]
         .iter()
         .rposition(|&byte| byte == b'/')
@@ -191,27 +191,6 @@ pub fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
             .map(|&byte| if byte == b'/' { 0 } else { u16::from(byte) + 1 })
     };
     rank(left).cmp(&rank(right))
-}
-
-/// How many leading bytes `a` and `b` share, eight at a time while they can.
-fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    let length = a.len().min(b.len());
-    let mut at = 0;
-    while at + 8 <= length {
-        let word =
-            |bytes: &[u8]| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
-        let differ = word(a) ^ word(b);
-        if differ != 0 {
-            // Little-endian: the lowest set bit is in the first differing byte.
-            return at + (differ.trailing_zeros() / 8) as usize;
-        }
-        at += 8;
-    }
-    at + a[at..length]
-        .iter()
-        .zip(&b[at..length])
-        .take_while(|(x, y)| x == y)
-        .count()
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! the core only looks names up.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use crate::consumer::Consumer;
@@ -90,15 +91,16 @@ impl CodeLoad {
 /// Every read and load of a project's code.
 #[derive(Clone, Debug, Default)]
 pub struct CodeIndex {
-    /// Exact names → where they are read.
-    reads: HashMap<String, Vec<CodeRead>>,
+    /// Exact names → where they are read (every variable of every file asks).
+    reads: foldhash::HashMap<String, Vec<CodeRead>>,
     /// Upper-cased names read in any case → where.
-    reads_any_case: HashMap<String, Vec<CodeRead>>,
+    reads_any_case: foldhash::HashMap<String, Vec<CodeRead>>,
     loads: Vec<CodeLoad>,
     /// Variable-like names each source file mentions anywhere in its text, read or not.
     mentions: HashMap<PathBuf, HashSet<String>>,
-    /// Positions in `loads` of the loads of a named file, by the file's normalized path.
-    loads_by_file: HashMap<PathBuf, Vec<usize>>,
+    /// Positions in `loads` of the loads of a named file, by the bytes of the file's
+    /// normalized path (`Path`'s own hash walks the components; every env file asks).
+    loads_by_file: foldhash::HashMap<OsString, Vec<usize>>,
     /// Positions in `loads` of default loads, by the loading file's directory (sorted:
     /// the directories under one are one range). Every env file asks which loads read
     /// it, so a scan of all loads per file would be quadratic in a big tree.
@@ -122,7 +124,7 @@ impl CodeIndex {
         match &load.target {
             LoadTarget::File(file) => self
                 .loads_by_file
-                .entry(crate::project::normalize(file))
+                .entry(crate::project::normalize(file).into_os_string())
                 .or_default()
                 .push(position),
             LoadTarget::Default => self
@@ -208,7 +210,7 @@ impl CodeIndex {
     pub fn loads_of(&self, env_path: &Path) -> Vec<&CodeLoad> {
         let mut positions: Vec<usize> = self
             .loads_by_file
-            .get(&crate::project::normalize(env_path))
+            .get(crate::project::normalize(env_path).as_os_str())
             .into_iter()
             .flatten()
             .copied()
@@ -242,7 +244,7 @@ impl CodeIndex {
     /// to be read again).
     #[must_use]
     pub fn without_files(&self, paths: &std::collections::HashSet<&Path>) -> CodeIndex {
-        let keep = |reads: &HashMap<String, Vec<CodeRead>>| -> HashMap<String, Vec<CodeRead>> {
+        let keep = |reads: &foldhash::HashMap<String, Vec<CodeRead>>| {
             reads
                 .iter()
                 .filter_map(|(name, reads)| {
@@ -253,7 +255,7 @@ impl CodeIndex {
                         .collect();
                     (!kept.is_empty()).then(|| (name.clone(), kept))
                 })
-                .collect()
+                .collect::<foldhash::HashMap<_, _>>()
         };
         let mut index = CodeIndex {
             reads: keep(&self.reads),

@@ -396,6 +396,17 @@ pub fn common_prefix(old: &[u8], new: &[u8]) -> usize {
     while same + CHUNK <= length && old[same..same + CHUNK] == new[same..same + CHUNK] {
         same += CHUNK;
     }
+    // Then eight bytes at a time (short texts, such as paths, have no whole chunk).
+    while same + 8 <= length {
+        let word =
+            |bytes: &[u8]| u64::from_le_bytes(bytes[same..same + 8].try_into().unwrap_or_default());
+        let differ = word(old) ^ word(new);
+        if differ != 0 {
+            // Little-endian: the lowest set bit is in the first differing byte.
+            return same + (differ.trailing_zeros() / 8) as usize;
+        }
+        same += 8;
+    }
     same + old[same..length]
         .iter()
         .zip(&new[same..length])

@@ -126,6 +126,26 @@ pub fn sibling(file: &Path, relative: &str) -> PathBuf {
 /// Removes `.` components and leading `./`, so paths print as `deploy/.env`.
 #[must_use]
 pub fn normalize(path: &Path) -> PathBuf {
+    if is_normalized(path) {
+        return path.to_path_buf();
+    }
+    normalize_components(path)
+}
+
+/// Whether [`normalize`] would give `path` back as it is: on Unix, no `.`, `..` or empty
+/// component, and no `/` at the end (most paths are, and checking the bytes is cheaper
+/// than rebuilding the path).
+fn is_normalized(path: &Path) -> bool {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let names = bytes.strip_prefix(b"/").unwrap_or(bytes);
+    cfg!(unix)
+        && (names.is_empty()
+            || names
+                .split(|&byte| byte == b'/')
+                .all(|name| !matches!(name, b"" | b"." | b"..")))
+}
+
+fn normalize_components(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
@@ -137,4 +157,95 @@ pub fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// [`Path`]'s order (component by component) for paths [`normalize`] made, found from
+/// their bytes without splitting them into components: names compare byte by byte, and
+/// a name's end (`/`, or the path's) comes before any byte. Only a `..` component, which
+/// `Path` puts before every name, is left to `Path` itself.
+#[must_use]
+pub fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    if !cfg!(unix) {
+        // Other separators and prefixes.
+        return a.cmp(b);
+    }
+    let (left, right) = (
+        a.as_os_str().as_encoded_bytes(),
+        b.as_os_str().as_encoded_bytes(),
+    );
+    let common = crate::incremental::common_prefix(left, right);
+    let start = left[..common]
+        .iter()
+        .rposition(|&byte| byte == b'/')
+        .map_or(0, |slash| slash + 1);
+    let is_parent = |bytes: &[u8]| {
+        bytes.get(start..start + 2) == Some(b"..")
+            && bytes.get(start + 2).is_none_or(|&byte| byte == b'/')
+    };
+    if is_parent(left) || is_parent(right) {
+        return a.cmp(b);
+    }
+    let rank = |bytes: &[u8]| {
+        bytes
+            .get(common)
+            .map(|&byte| if byte == b'/' { 0 } else { u16::from(byte) + 1 })
+    };
+    rank(left).cmp(&rank(right))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Paths as discovery writes them: relative or absolute, names with the bytes that
+    /// sort around `/` and `.`, `.` and `..` components before normalizing.
+    fn raw_path() -> impl Strategy<Value = String> {
+        let component = prop_oneof![
+            Just(".".to_string()),
+            Just("..".to_string()),
+            "[-. !a0/+~é]{0,4}",
+        ];
+        (any::<bool>(), proptest::collection::vec(component, 0..6)).prop_map(|(absolute, parts)| {
+            let joined = parts.join("/");
+            if absolute {
+                format!("/{joined}")
+            } else {
+                joined
+            }
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn path_order_is_the_order_of_normalized_paths(a in raw_path(), b in raw_path()) {
+            let (a, b) = (normalize(Path::new(&a)), normalize(Path::new(&b)));
+            prop_assert_eq!(path_order(&a, &b), a.cmp(&b), "{:?} {:?}", a, b);
+            prop_assert_eq!(path_order(&a, &a), std::cmp::Ordering::Equal);
+        }
+
+        #[test]
+        fn a_path_taken_as_it_is_is_normalized(raw in raw_path()) {
+            let path = Path::new(&raw);
+            prop_assert_eq!(normalize(path), normalize_components(path));
+        }
+    }
+
+    #[test]
+    fn path_order_on_the_edges() {
+        let cases = [
+            ("a/b", "a-b"),
+            ("a", "a/b"),
+            ("/x", "x"),
+            ("../x", "-x"),
+            ("..", ".-"),
+            ("svc0001/config/x.env", "svc0001/config.d"),
+            ("", "a"),
+        ];
+        for (a, b) in cases {
+            let (a, b) = (Path::new(a), Path::new(b));
+            assert_eq!(path_order(a, b), a.cmp(b), "{a:?} {b:?}");
+            assert_eq!(path_order(b, a), b.cmp(a), "{b:?} {a:?}");
+        }
+    }
 }

@@ -17,6 +17,8 @@ use keylint_core::project::normalize;
 use keylint_core::provider::Provider;
 use serde::Deserialize;
 
+use crate::{ByPath, lock};
+
 /// The names a config file may have, in the order they are looked for in a directory.
 pub const FILE_NAMES: &[&str] = &["keylint.toml", ".keylint.toml"];
 
@@ -172,12 +174,12 @@ pub struct Configs {
     boundary: Option<PathBuf>,
     /// Directory (absolute) → the config governing it (or why it cannot be read). Filled
     /// for each directory on the way up, so a directory is looked at once.
-    by_dir: std::sync::Mutex<std::collections::HashMap<PathBuf, ConfigResult>>,
+    by_dir: std::sync::Mutex<ByPath<ConfigResult>>,
     /// A file's directory as its path writes it → the same answer: every file of a
     /// directory asks, and making the directory absolute takes a system call.
-    by_parent: std::sync::Mutex<std::collections::HashMap<PathBuf, ConfigResult>>,
+    by_parent: std::sync::Mutex<ByPath<ConfigResult>>,
     /// Config file → its loaded form, shared by the directories it governs.
-    by_file: std::sync::Mutex<std::collections::HashMap<PathBuf, ConfigResult>>,
+    by_file: std::sync::Mutex<ByPath<ConfigResult>>,
 }
 
 /// A config, `None` for none, or the error (file, line, what) that made it unusable.
@@ -222,11 +224,11 @@ impl Configs {
                 let Some(parent) = path.parent().filter(|_| path.file_name().is_some()) else {
                     return self.for_dir(&dir_of(path));
                 };
-                if let Some(found) = lock(&self.by_parent).get(parent) {
+                if let Some(found) = lock(&self.by_parent).get(parent.as_os_str()) {
                     return found.clone();
                 }
                 let loaded = self.for_dir(&dir_of(path));
-                lock(&self.by_parent).insert(parent.to_path_buf(), loaded.clone());
+                lock(&self.by_parent).insert(parent.as_os_str().to_owned(), loaded.clone());
                 loaded
             }
         }
@@ -234,7 +236,7 @@ impl Configs {
 
     /// The config governing the absolute directory `dir`.
     fn for_dir(&self, dir: &Path) -> ConfigResult {
-        if let Some(found) = lock(&self.by_dir).get(dir) {
+        if let Some(found) = lock(&self.by_dir).get(dir.as_os_str()) {
             return found.clone();
         }
         let loaded = match config_in(dir) {
@@ -242,18 +244,18 @@ impl Configs {
             None if self.boundary.as_deref() == Some(dir) => Ok(None),
             None => dir.parent().map_or(Ok(None), |parent| self.for_dir(parent)),
         };
-        lock(&self.by_dir).insert(dir.to_path_buf(), loaded.clone());
+        lock(&self.by_dir).insert(dir.as_os_str().to_owned(), loaded.clone());
         loaded
     }
 
     fn load_once(&self, file: &Path) -> ConfigResult {
-        if let Some(loaded) = lock(&self.by_file).get(file) {
+        if let Some(loaded) = lock(&self.by_file).get(file.as_os_str()) {
             return loaded.clone();
         }
         let loaded = load(file)
             .map(|config| Some(std::sync::Arc::new(config)))
             .map_err(|error| format!("{error:#}"));
-        lock(&self.by_file).insert(file.to_path_buf(), loaded.clone());
+        lock(&self.by_file).insert(file.as_os_str().to_owned(), loaded.clone());
         loaded
     }
 
@@ -268,12 +270,6 @@ impl Configs {
 /// `path` made absolute (against the current directory) and normalized.
 fn absolute(path: &Path) -> PathBuf {
     normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
-}
-
-fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Reads and validates a config file. Errors name the file and line.

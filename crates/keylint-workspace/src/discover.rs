@@ -6,15 +6,18 @@
 //! skips vendored and generated trees.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context as _, Result};
-use ignore::WalkBuilder;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use ignore::{WalkBuilder, WalkState};
 use keylint_core::hints::is_hint_file;
-use keylint_core::project::normalize;
+use keylint_core::project::{normalize, path_order};
 use keylint_core::source::kind_by_name;
 
 use crate::config::Configs;
+use crate::lock;
 
 /// Directories never worth walking into.
 const SKIPPED_DIRS: &[&str] = &[
@@ -77,16 +80,15 @@ impl Discovery {
 /// is not on disk (`--stdin`).
 pub fn context_of(dir: &Path) -> Discovery {
     let mut discovery = Discovery::default();
-    let mut unlimited = usize::MAX;
     walk(
         dir,
         &mut discovery,
         Some(1),
         false,
         &|_| false,
-        &mut unlimited,
+        &AtomicUsize::new(usize::MAX),
     );
-    discovery.hints.sort();
+    sort_paths(&mut discovery.hints);
     discovery
 }
 
@@ -104,7 +106,7 @@ pub fn discover_bounded(
     max_entries: usize,
 ) -> Result<Discovery> {
     let mut discovery = Discovery::default();
-    let mut entries_left = max_entries;
+    let entries_left = AtomicUsize::new(max_entries);
     let include = |path: &Path| matches!(configs.for_file(path), Ok(Some(config)) if config.include.is_match(path));
     for path in paths {
         let metadata =
@@ -118,31 +120,16 @@ pub fn discover_bounded(
                 .parent()
                 .filter(|dir| !dir.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
-            walk(
-                dir,
-                &mut discovery,
-                Some(1),
-                false,
-                &include,
-                &mut entries_left,
-            );
+            walk(dir, &mut discovery, Some(1), false, &include, &entries_left);
             continue;
         }
-        walk(
-            path,
-            &mut discovery,
-            None,
-            true,
-            &include,
-            &mut entries_left,
-        );
+        walk(path, &mut discovery, None, true, &include, &entries_left);
     }
     discovery.targets.retain(|path| {
         discovery.named.contains(path)
             || !matches!(configs.for_file(path), Ok(Some(config)) if config.exclude.is_match(path))
     });
-    discovery.targets.sort();
-    discovery.targets.dedup();
+    sort_paths(&mut discovery.targets);
     discovery.empty_dirs = paths
         .iter()
         .filter(|path| path.is_dir())
@@ -155,11 +142,15 @@ pub fn discover_bounded(
         })
         .cloned()
         .collect();
-    discovery.hints.sort();
-    discovery.hints.dedup();
-    discovery.code.sort();
-    discovery.code.dedup();
+    sort_paths(&mut discovery.hints);
+    sort_paths(&mut discovery.code);
     Ok(discovery)
+}
+
+/// Sorts normalized paths in `Path`'s order and drops repeats.
+fn sort_paths(paths: &mut Vec<PathBuf>) {
+    paths.sort_unstable_by(|a, b| path_order(a, b));
+    paths.dedup_by(|a, b| path_order(a, b).is_eq());
 }
 
 /// Source code keylint reads (Python, JavaScript/TypeScript, Go, Rust, Java, C#) and the
@@ -169,17 +160,25 @@ pub fn is_code_file(path: &str) -> bool {
     keylint_code::Language::from_path(path).is_some() || keylint_code::manifest::is_manifest(path)
 }
 
+/// Walks `root` on the threads rayon uses (one for a single directory's entries), adding
+/// what it finds to `discovery` in no particular order: the caller sorts.
 fn walk(
     root: &Path,
     discovery: &mut Discovery,
     max_depth: Option<usize>,
     collect_targets: bool,
-    include: &dyn Fn(&Path) -> bool,
-    entries_left: &mut usize,
+    include: &(dyn Fn(&Path) -> bool + Sync),
+    entries_left: &AtomicUsize,
 ) {
+    let threads = if max_depth == Some(1) {
+        1
+    } else {
+        rayon::current_num_threads()
+    };
     let walker = WalkBuilder::new(root)
         .standard_filters(false)
         .max_depth(max_depth)
+        .threads(threads)
         .filter_entry(|entry| {
             !(entry.file_type().is_some_and(|kind| kind.is_dir())
                 && entry.depth() > 0
@@ -188,71 +187,115 @@ fn walk(
                     .to_str()
                     .is_some_and(|name| SKIPPED_DIRS.contains(&name)))
         })
-        .build();
+        .build_parallel();
     // Symlinks are followed to files inside the walked directory only: a repository must
     // not make keylint read (and quote) a file elsewhere on the machine.
     let canonical_root = std::fs::canonicalize(root).ok();
-    for entry in walker.flatten() {
-        if *entries_left == 0 {
-            discovery.truncated = true;
-            return;
-        }
-        *entries_left -= 1;
-        let Some(file_type) = entry.file_type() else {
-            continue;
-        };
-        if file_type.is_dir() {
-            continue;
-        }
-        let path = normalize(entry.path());
-        let mut skip_reason = None;
-        if file_type.is_symlink() {
-            let target = std::fs::canonicalize(entry.path()).ok();
-            let inside = target.as_deref().is_some_and(|target| {
-                canonical_root
-                    .as_deref()
-                    .is_some_and(|root| target.starts_with(root))
-            });
-            if target.as_deref().is_some_and(Path::is_dir) {
-                continue;
-            }
-            if !inside {
-                skip_reason = Some(
-                    "skipped: a symlink to a file outside the linted directory (name the file itself to lint it)"
-                        .to_string(),
-                );
-            }
-        }
-        if entry.file_name() == ".gitignore" {
-            // The directory entry says what it is, unless it is a link.
-            let regular = if file_type.is_symlink() {
-                crate::files::is_regular_file(&path)
-            } else {
-                file_type.is_file()
+    let found = Mutex::new(std::mem::take(discovery));
+    walker.run(|| {
+        Box::new(|entry| {
+            let Ok(entry) = entry else {
+                return WalkState::Continue;
             };
-            if skip_reason.is_some() || !regular {
-                continue;
+            let counted = entries_left.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(1)
+            });
+            if counted.is_err() {
+                lock(&found).truncated = true;
+                return WalkState::Quit;
             }
-            let mut builder = GitignoreBuilder::new(path.parent().unwrap_or(Path::new("")));
-            if builder.add(&path).is_none()
-                && let Ok(gitignore) = builder.build()
-            {
-                discovery.gitignores.push(gitignore);
+            let seen = visit(&entry, canonical_root.as_deref(), collect_targets, include);
+            lock(&found).add(seen);
+            WalkState::Continue
+        })
+    });
+    *discovery = found
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+}
+
+/// What one entry of a walk adds to a [`Discovery`].
+#[derive(Default)]
+struct Seen {
+    gitignore: Option<Gitignore>,
+    /// A file to lint, and why it is not read.
+    target: Option<(PathBuf, Option<String>)>,
+    code: Option<PathBuf>,
+    hint: Option<PathBuf>,
+}
+
+impl Discovery {
+    fn add(&mut self, seen: Seen) {
+        self.gitignores.extend(seen.gitignore);
+        if let Some((path, skip_reason)) = seen.target {
+            if let Some(reason) = skip_reason {
+                self.skipped.insert(path.clone(), reason);
             }
-            continue;
+            self.targets.push(path);
         }
-        let shown = path.to_string_lossy();
-        if collect_targets && (kind_by_name(&shown).is_some() || include(&path)) {
-            if let Some(reason) = skip_reason.clone() {
-                discovery.skipped.insert(path.clone(), reason);
-            }
-            discovery.targets.push(path.clone());
+        self.code.extend(seen.code);
+        self.hints.extend(seen.hint);
+    }
+}
+
+fn visit(
+    entry: &ignore::DirEntry,
+    canonical_root: Option<&Path>,
+    collect_targets: bool,
+    include: &(dyn Fn(&Path) -> bool + Sync),
+) -> Seen {
+    let mut seen = Seen::default();
+    let Some(file_type) = entry.file_type() else {
+        return seen;
+    };
+    if file_type.is_dir() {
+        return seen;
+    }
+    let path = normalize(entry.path());
+    let mut skip_reason = None;
+    if file_type.is_symlink() {
+        let target = std::fs::canonicalize(entry.path()).ok();
+        let inside = target
+            .as_deref()
+            .is_some_and(|target| canonical_root.is_some_and(|root| target.starts_with(root)));
+        if target.as_deref().is_some_and(Path::is_dir) {
+            return seen;
         }
-        if skip_reason.is_none() && is_code_file(&shown) {
-            discovery.code.push(path.clone());
-        }
-        if skip_reason.is_none() && is_hint_file(&path) {
-            discovery.hints.push(path);
+        if !inside {
+            skip_reason = Some(
+                "skipped: a symlink to a file outside the linted directory (name the file itself to lint it)"
+                    .to_string(),
+            );
         }
     }
+    if entry.file_name() == ".gitignore" {
+        // The directory entry says what it is, unless it is a link.
+        let regular = if file_type.is_symlink() {
+            crate::files::is_regular_file(&path)
+        } else {
+            file_type.is_file()
+        };
+        if skip_reason.is_some() || !regular {
+            return seen;
+        }
+        let mut builder = GitignoreBuilder::new(path.parent().unwrap_or(Path::new("")));
+        if builder.add(&path).is_none()
+            && let Ok(gitignore) = builder.build()
+        {
+            seen.gitignore = Some(gitignore);
+        }
+        return seen;
+    }
+    let shown = path.to_string_lossy();
+    let readable = skip_reason.is_none();
+    if readable && is_code_file(&shown) {
+        seen.code = Some(path.clone());
+    }
+    if readable && is_hint_file(&path) {
+        seen.hint = Some(path.clone());
+    }
+    if collect_targets && (kind_by_name(&shown).is_some() || include(&path)) {
+        seen.target = Some((path, skip_reason));
+    }
+    seen
 }

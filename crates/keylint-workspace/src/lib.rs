@@ -24,6 +24,17 @@ pub mod write;
 #[cfg(test)]
 mod helpers;
 
+/// A map keyed by a normalized path's bytes, with a fast hash: `Path`'s own hash walks
+/// the components, and normalized paths are equal exactly when their bytes are.
+pub(crate) type ByPath<V> = foldhash::HashMap<std::ffi::OsString, V>;
+
 pub use lint::{Applied, FixTarget, Fixed, fix_files};
 pub use session::LintSession;
 pub use workspace::{Index, Overrides, TargetTexts, Workspace};
+
+/// The value behind `mutex`, also after a panic elsewhere (what it guards stays whole).
+pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}

@@ -9,7 +9,9 @@
 //! carries its own small map of open buffers. The server lints a clone taken under a
 //! short lock, so edits never wait for a lint.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -18,7 +20,7 @@ use ignore::gitignore::Gitignore;
 use keylint_core::code::CodeIndex;
 use keylint_core::consumer::Consumer;
 use keylint_core::hints::{consumers_from_hints, is_hint_file, names_read};
-use keylint_core::project::{ConsumerSet, Project, normalize};
+use keylint_core::project::{ConsumerSet, Project, normalize, path_order};
 use keylint_core::provider::ExtraVariables;
 use keylint_core::{RuleSelection, Severity};
 use rayon::prelude::*;
@@ -31,6 +33,7 @@ use crate::setters::{
     ConfigNames, Setters, Uses, add_names_set, names_of_files, names_set_in_files, sets_variables,
     with_open_buffers,
 };
+use crate::{ByPath, lock};
 
 /// What the front end says, which wins over `keylint.toml`: command-line flags, or the
 /// editor's settings.
@@ -53,11 +56,14 @@ pub struct Overrides {
 /// and the names the project reads.
 #[derive(Debug, Default)]
 pub struct Index {
-    /// Hint files by path (sorted, so the files under a directory are one range).
-    hints: BTreeMap<PathBuf, Arc<str>>,
-    hints_by_dir: HashMap<PathBuf, Vec<PathBuf>>,
+    /// Hint files and their texts, in path order (the files under a directory are one
+    /// range).
+    hints: Vec<(PathBuf, Arc<str>)>,
+    /// Positions in `hints` by the hint's directory.
+    hints_by_dir: ByPath<Vec<usize>>,
     gitignores: Vec<Gitignore>,
-    names_read: HashSet<String>,
+    /// The names the hints read (every variable of every file asks).
+    names_read: foldhash::HashSet<String>,
     /// What the source files read and load, and what the manifests bring.
     code: CodeIndex,
     /// The env, Compose, Kubernetes and workflow files found.
@@ -92,27 +98,12 @@ impl Index {
     }
 
     fn read<'a>(discovery: &'a Discovery, budget: Option<usize>) -> (Index, TargetTexts) {
-        fn paths_of(paths: &[PathBuf]) -> HashSet<&Path> {
-            paths.iter().map(PathBuf::as_path).collect()
-        }
-        let hints = paths_of(&discovery.hints);
-        let code = paths_of(&discovery.code);
-        let targets = match budget {
-            Some(_) => paths_of(&discovery.targets),
-            None => HashSet::new(),
-        };
         // The files read for what they say about others first, then the files to lint:
         // what the index keeps is not scattered among what the names pass drops.
-        let mut context: Vec<&Path> = hints
-            .iter()
-            .chain(&code)
-            .filter(|path| !targets.contains(*path))
-            .copied()
-            .collect();
-        context.sort_unstable();
-        context.dedup();
-        let mut to_lint: Vec<&Path> = targets.iter().copied().collect();
-        to_lint.sort_unstable();
+        let (to_lint, context): (Vec<ToRead>, Vec<ToRead>) =
+            files_to_read(discovery, budget.is_some())
+                .into_iter()
+                .partition(|file| file.target);
         let kept_bytes = AtomicUsize::new(0);
         let keep = |path: &Path, text: &FileText| {
             if discovery.skipped.contains_key(path) {
@@ -128,12 +119,12 @@ impl Index {
             }
             fits
         };
-        let read_all = |paths: &[&'a Path], gather_names: bool| {
-            paths
+        let read_all = |files: &[ToRead<'a>], gather_names: bool| {
+            files
                 .par_iter()
-                .fold(FilesRead::default, |mut read, &path| {
-                    let is_target = targets.contains(path);
-                    let limit = if is_target {
+                .fold(FilesRead::default, |mut read, file| {
+                    let path = file.path;
+                    let limit = if file.target {
                         MAX_FILE_BYTES
                     } else {
                         MAX_CONTEXT_BYTES
@@ -145,23 +136,24 @@ impl Index {
                     if let FileText::Text(context) = &text
                         && context.len() as u64 <= MAX_CONTEXT_BYTES
                     {
-                        if hints.contains(path) {
-                            read.hints.insert(path, Arc::from(context.as_str()));
+                        if file.hint {
+                            read.hints
+                                .push((path.to_path_buf(), Arc::from(context.as_str())));
                         }
-                        if code.contains(path)
+                        if file.code
                             && let Some(facts) = facts_of(path, context)
                         {
-                            read.code.insert(path, facts);
+                            read.code.push((path, Some(facts)));
                         }
                     }
-                    if is_target {
+                    if file.target {
                         if let (true, Some(kind), FileText::Text(text)) =
                             (gather_names, sets_variables(path), &text)
                         {
                             add_names_set(&mut read.set_names, kind, text);
                         }
                         if keep(path, &text) {
-                            read.kept.insert(path.to_path_buf(), text);
+                            read.kept.push((path.as_os_str().to_owned(), text));
                         }
                     }
                     read
@@ -172,10 +164,9 @@ impl Index {
         // The names set are asked for when code reads a key (KL204): gathered here only
         // if some code does (or may, when code is among the files to lint); otherwise
         // left to the first question, which reads the files again.
-        let gather_names =
-            context_read.code.values().any(
-                |facts| matches!(facts, FileFacts::Source(reads, _) if !reads.reads.is_empty()),
-            ) || code.iter().any(|path| targets.contains(path));
+        let gather_names = context_read.code.iter().any(|(_, facts)| {
+            matches!(facts, Some(FileFacts::Source(reads, _)) if !reads.reads.is_empty())
+        }) || to_lint.iter().any(|file| file.code);
         let read = context_read.merge(read_all(&to_lint, gather_names));
         let FilesRead {
             mut hints,
@@ -183,6 +174,9 @@ impl Index {
             set_names,
             kept,
         } = read;
+        // Each share is in path order: the stable sort merges them.
+        hints.sort_by(|a, b| path_order(&a.0, &b.0));
+        facts.sort_by(|a, b| path_order(a.0, b.0));
         let mut index = Index {
             gitignores: discovery.gitignores.clone(),
             targets: discovery.targets.clone(),
@@ -195,34 +189,91 @@ impl Index {
         };
         // In the walk's order, as the lint's evidence lists them.
         for path in &discovery.code {
-            if let Some(facts) = facts.remove(path.as_path()) {
+            if let Ok(found) = facts.binary_search_by(|(read, _)| path_order(read, path))
+                && let Some(facts) = facts[found].1.take()
+            {
                 add_facts(&mut index.code, path, facts);
             }
         }
-        for path in &discovery.hints {
-            if let Some(text) = hints.remove(path.as_path()) {
-                index.add_hint(path.clone(), text);
-            }
+        for (position, (path, text)) in hints.iter().enumerate() {
+            index
+                .names_read
+                .extend(names_read(text).map(str::to_string));
+            let dir = path.parent().unwrap_or(Path::new(""));
+            index
+                .hints_by_dir
+                .entry(dir.as_os_str().to_owned())
+                .or_default()
+                .push(position);
         }
-        (index, TargetTexts(Mutex::new(kept)))
+        index.hints = hints;
+        (index, TargetTexts(Mutex::new(kept.into_iter().collect())))
     }
 
-    fn add_hint(&mut self, path: PathBuf, text: Arc<str>) {
-        self.names_read
-            .extend(names_read(&text).map(str::to_string));
-        let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
-        self.hints_by_dir.entry(dir).or_default().push(path.clone());
-        self.hints.insert(path, text);
+    /// The hint at `path`, if the index has one.
+    fn hint(&self, path: &Path) -> Option<&(PathBuf, Arc<str>)> {
+        self.hints
+            .binary_search_by(|(hint, _)| path_order(hint, path))
+            .ok()
+            .map(|found| &self.hints[found])
     }
 }
 
-/// What one parallel share of [`Index::read`] read.
+/// One file [`Index::read`] reads, and what for.
+#[derive(Clone, Copy)]
+struct ToRead<'a> {
+    path: &'a Path,
+    hint: bool,
+    code: bool,
+    target: bool,
+}
+
+/// Every file of `discovery` to read once, in path order: its hints, its code, and with
+/// `targets` the files to lint.
+fn files_to_read(discovery: &Discovery, targets: bool) -> Vec<ToRead<'_>> {
+    fn as_read(
+        paths: &[PathBuf],
+        hint: bool,
+        code: bool,
+        target: bool,
+    ) -> impl Iterator<Item = ToRead<'_>> {
+        paths.iter().map(move |path| ToRead {
+            path,
+            hint,
+            code,
+            target,
+        })
+    }
+    let mut files: Vec<ToRead> = as_read(&discovery.hints, true, false, false)
+        .chain(as_read(&discovery.code, false, true, false))
+        .chain(as_read(
+            if targets { &discovery.targets } else { &[] },
+            false,
+            false,
+            true,
+        ))
+        .collect();
+    // The discovery's lists are sorted: the stable sort merges them.
+    files.sort_by(|a, b| path_order(a.path, b.path));
+    files.dedup_by(|later, first| {
+        let same = path_order(later.path, first.path).is_eq();
+        if same {
+            first.hint |= later.hint;
+            first.code |= later.code;
+            first.target |= later.target;
+        }
+        same
+    });
+    files
+}
+
+/// What one parallel share of [`Index::read`] read, in path order.
 #[derive(Default)]
 struct FilesRead<'a> {
-    hints: HashMap<&'a Path, Arc<str>>,
-    code: HashMap<&'a Path, FileFacts>,
+    hints: Vec<(PathBuf, Arc<str>)>,
+    code: Vec<(&'a Path, Option<FileFacts>)>,
     set_names: HashSet<String>,
-    kept: HashMap<PathBuf, FileText>,
+    kept: Vec<(OsString, FileText)>,
 }
 
 impl FilesRead<'_> {
@@ -240,15 +291,12 @@ impl FilesRead<'_> {
 /// kept is read again. Only a one-shot run holds one: a server's files change between
 /// its passes, so it always reads the disk.
 #[derive(Debug, Default)]
-pub struct TargetTexts(Mutex<HashMap<PathBuf, FileText>>);
+pub struct TargetTexts(Mutex<ByPath<FileText>>);
 
 impl TargetTexts {
     /// The text kept for `path`, given once.
     pub fn take(&self, path: &Path) -> Option<FileText> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .remove(path)
+        lock(&self.0).remove(path.as_os_str())
     }
 }
 
@@ -281,7 +329,7 @@ pub struct Workspace {
     /// Open buffers by normalized path: they win over the disk.
     overlays: Arc<HashMap<PathBuf, Arc<str>>>,
     /// Names the open buffers read, collected on first use by each clone.
-    overlay_names: Arc<OnceLock<HashSet<String>>>,
+    overlay_names: Arc<OnceLock<foldhash::HashSet<String>>>,
     /// The index's code facts with the open source files' current text instead of the
     /// disk's, built on first use by each clone that has such a buffer.
     overlay_code: Arc<OnceLock<CodeIndex>>,
@@ -530,38 +578,43 @@ impl Workspace {
     }
 
     /// Hint files for an env file in `env_dir`: those in it or below it, and those in a
-    /// directory above it (only those can name it), open buffers first.
-    fn hints_for(&self, env_dir: &Path) -> Vec<(PathBuf, Arc<str>)> {
-        let below = self
-            .index
-            .hints
-            .range(env_dir.to_path_buf()..)
-            .take_while(|(hint, _)| hint.starts_with(env_dir));
+    /// directory above it (only those can name it), open buffers first. The paths are
+    /// borrowed where they can be: every env file asks.
+    fn hints_for(&self, dir: &Path) -> Vec<(Cow<'_, Path>, Arc<str>)> {
+        // The index's paths are normalized, and so its lookups must be.
+        let env_dir = normalize(dir);
+        let hints = &self.index.hints;
+        let first = hints.partition_point(|(hint, _)| path_order(hint, &env_dir).is_lt());
+        let below = hints[first..]
+            .iter()
+            .take_while(|(hint, _)| hint.starts_with(&env_dir));
         let above = env_dir
             .ancestors()
             .skip(1)
-            .filter_map(|dir| self.index.hints_by_dir.get(dir))
+            .filter_map(|dir| self.index.hints_by_dir.get(dir.as_os_str()))
             .flatten()
-            .filter_map(|hint| self.index.hints.get_key_value(hint));
-        let mut hints: Vec<(PathBuf, Arc<str>)> = below
+            .map(|&position| &hints[position]);
+        let mut hints: Vec<(Cow<'_, Path>, Arc<str>)> = below
             .chain(above)
             .map(|(path, text)| {
                 let text = self.overlays.get(path).unwrap_or(text);
-                (path.clone(), Arc::clone(text))
+                (Cow::Borrowed(path.as_path()), Arc::clone(text))
             })
             .collect();
         if !self.index.complete {
             hints.extend(
-                direct_hints(env_dir).filter(|(path, _)| !self.overlays.contains_key(path)),
+                direct_hints(dir)
+                    .filter(|(path, _)| !self.overlays.contains_key(path))
+                    .map(|(path, text)| (Cow::Owned(path), text)),
             );
         }
         // Open buffers that are hint files but not on disk yet.
         for (path, text) in self.overlays.iter() {
             let related = path
                 .parent()
-                .is_some_and(|dir| dir.starts_with(env_dir) || env_dir.starts_with(dir));
-            if related && is_hint_file(path) && !self.index.hints.contains_key(path) {
-                hints.push((path.clone(), Arc::clone(text)));
+                .is_some_and(|dir| dir.starts_with(&env_dir) || env_dir.starts_with(dir));
+            if related && is_hint_file(path) && self.index.hint(path).is_none() {
+                hints.push((Cow::Borrowed(path.as_path()), Arc::clone(text)));
             }
         }
         hints
@@ -637,7 +690,7 @@ impl Project for Workspace {
         let hints = self.hints_for(path.parent().unwrap_or(Path::new("")));
         let borrowed: Vec<(&Path, &str)> = hints
             .iter()
-            .map(|(path, text)| (path.as_path(), &**text))
+            .map(|(path, text)| (path.as_ref(), &**text))
             .collect();
         consumers_from_hints(path, &borrowed, &self.code_index().loads_of(path))
     }

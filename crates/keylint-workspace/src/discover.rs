@@ -87,6 +87,7 @@ pub fn context_of(dir: &Path) -> Discovery {
         false,
         &|_| false,
         &AtomicUsize::new(usize::MAX),
+        1,
     );
     sort_paths(&mut discovery.hints);
     discovery
@@ -105,6 +106,22 @@ pub fn discover_bounded(
     configs: &Configs,
     max_entries: usize,
 ) -> Result<Discovery> {
+    let discovery = discover_on(paths, configs, max_entries, rayon::current_num_threads())?;
+    if discovery.truncated && rayon::current_num_threads() > 1 {
+        // Which entries a walk cut short has looked at must not depend on thread timing:
+        // the same tree gives the same files on every run.
+        return discover_on(paths, configs, max_entries, 1);
+    }
+    Ok(discovery)
+}
+
+/// [`discover_bounded`] with the directory walks on `threads` threads.
+fn discover_on(
+    paths: &[PathBuf],
+    configs: &Configs,
+    max_entries: usize,
+    threads: usize,
+) -> Result<Discovery> {
     let mut discovery = Discovery::default();
     let entries_left = AtomicUsize::new(max_entries);
     let include = |path: &Path| matches!(configs.for_file(path), Ok(Some(config)) if config.include.is_match(path));
@@ -120,10 +137,26 @@ pub fn discover_bounded(
                 .parent()
                 .filter(|dir| !dir.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
-            walk(dir, &mut discovery, Some(1), false, &include, &entries_left);
+            walk(
+                dir,
+                &mut discovery,
+                Some(1),
+                false,
+                &include,
+                &entries_left,
+                1,
+            );
             continue;
         }
-        walk(path, &mut discovery, None, true, &include, &entries_left);
+        walk(
+            path,
+            &mut discovery,
+            None,
+            true,
+            &include,
+            &entries_left,
+            threads,
+        );
     }
     discovery.targets.retain(|path| {
         discovery.named.contains(path)
@@ -160,8 +193,8 @@ pub fn is_code_file(path: &str) -> bool {
     keylint_code::Language::from_path(path).is_some() || keylint_code::manifest::is_manifest(path)
 }
 
-/// Walks `root` on the threads rayon uses (one for a single directory's entries), adding
-/// what it finds to `discovery` in no particular order: the caller sorts.
+/// Walks `root` on `threads` threads, adding what it finds to `discovery` in no
+/// particular order: the caller sorts.
 fn walk(
     root: &Path,
     discovery: &mut Discovery,
@@ -169,12 +202,8 @@ fn walk(
     collect_targets: bool,
     include: &(dyn Fn(&Path) -> bool + Sync),
     entries_left: &AtomicUsize,
+    threads: usize,
 ) {
-    let threads = if max_depth == Some(1) {
-        1
-    } else {
-        rayon::current_num_threads()
-    };
     let walker = WalkBuilder::new(root)
         .standard_filters(false)
         .max_depth(max_depth)

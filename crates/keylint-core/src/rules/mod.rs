@@ -227,7 +227,6 @@ pub struct Context<'a> {
 /// What several rules ask about one assignment: each is found once, not once per rule.
 #[derive(Default)]
 pub(crate) struct Facts<'a> {
-    expectation: OnceLock<Expectation>,
     key_like: OnceLock<bool>,
     /// The distinct keys the judged consumers use (see [`Context::filler`]).
     keys: OnceLock<Vec<KeyFacts<'a>>>,
@@ -248,6 +247,9 @@ pub(crate) struct Names<'a> {
     groups: Vec<Vec<usize>>,
     /// Each assignment's group: a rule that holds an index needs no hashing.
     group_of: Vec<usize>,
+    /// Each group's [`Context::expectation`], found on first use: it depends on the
+    /// name and the scope alone.
+    expectations: Vec<OnceLock<Expectation>>,
 }
 
 /// Whether a mistake is in syntax a user writes on purpose (quotes, `export`), which
@@ -407,6 +409,7 @@ impl<'a> Context<'a> {
                 by_name: foldhash::HashMap::default(),
                 groups: Vec::new(),
                 group_of: Vec::with_capacity(self.parsed.assignments.len()),
+                expectations: Vec::new(),
             };
             for (index, assignment) in self.parsed.assignments.iter().enumerate() {
                 let scope = assignment.scope.as_deref();
@@ -422,6 +425,9 @@ impl<'a> Context<'a> {
                 names.groups[group].push(index);
                 names.group_of.push(group);
             }
+            names.expectations = std::iter::repeat_with(OnceLock::new)
+                .take(names.groups.len())
+                .collect();
             names
         })
     }
@@ -552,8 +558,8 @@ impl<'a> Context<'a> {
 
     /// The key assignment `index` expects ([`helpers::expectation`]).
     pub(crate) fn expectation(&self, index: usize) -> Expectation {
-        *self.facts[index]
-            .expectation
+        let names = self.names();
+        *names.expectations[names.group_of[index]]
             .get_or_init(|| helpers::expectation(self, &self.parsed.assignments[index]))
     }
 

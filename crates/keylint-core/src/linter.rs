@@ -7,7 +7,7 @@ use crate::assignment::{PARALLEL_BYTES, ParsedFile};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::probed::ProbedKey;
 use crate::project::{Project, Settings};
-use crate::rules::{Context, RULES, RuleInfo, rule, unused};
+use crate::rules::{Context, RULES, RuleInfo, outcome_rows, rule, unused};
 use crate::source::{FileKind, is_template_by_name, is_test_context};
 use crate::suppression;
 
@@ -191,6 +191,7 @@ pub(crate) fn rule_findings(
         project,
         settings,
         probed: input.probed,
+        outcomes: outcome_rows(parsed, &judged),
         judged,
         names: OnceLock::new(),
         facts: std::iter::repeat_with(Default::default)

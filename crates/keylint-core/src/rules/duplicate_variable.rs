@@ -59,6 +59,9 @@ OPENAI_API_KEY=sk-proj-new…
         // Line numbers are only needed for a finding: most files have none.
         let lines = OnceCell::new();
         let assignments = ctx.assignments();
+        // Buffers for the names set more than once, kept from one to the next.
+        let mut copies: Vec<usize> = Vec::new();
+        let mut reads: Vec<Reads> = Vec::new();
         for (index, assignment) in assignments.iter().enumerate() {
             if !matches!(
                 assignment.origin,
@@ -66,48 +69,58 @@ OPENAI_API_KEY=sk-proj-new…
             ) {
                 continue;
             }
-            let copies = copies(ctx, index);
+            let group = copies_of(ctx, index);
             // One finding per name, on its last copy.
-            if copies.clone().nth(1).is_none() || copies.clone().next_back() != Some(index) {
+            if group.clone().nth(1).is_none() || group.clone().next_back() != Some(index) {
                 continue;
             }
-            let copies: Vec<usize> = copies.collect();
+            copies.clear();
+            copies.extend(group);
             let line_of = |copy: usize| {
                 let lines = lines.get_or_init(|| LineIndex::new(ctx.text));
                 lines.line_of(assignments[copy].name_range.start) + 1
             };
-            let mut winners: Vec<(usize, Vec<Consumer>)> = Vec::new();
-            let mut differ = false;
-            for &consumer in ctx.judged_consumers(assignment) {
-                // Walked again rather than collected: a Vec per consumer and variable cost
-                // more than the walk.
-                let read = || {
-                    copies
-                        .iter()
-                        .filter_map(|&copy| Some((copy, ctx.parsed.outcome(copy, consumer)?)))
-                        .filter(|(_, outcome)| {
-                            assignment.origin.is_yaml() || outcome.value().is_some()
-                        })
-                };
-                // Quoting is deliberate syntax that only docker keeps: `A=x` and `A="x"`
-                // differ for docker alone, which counts only when docker is known to read it.
-                let counts = ctx.consumers.is_known() || consumer != Consumer::DockerEnvFile;
-                differ |= counts && read().zip(read().skip(1)).any(|(a, b)| a.1 != b.1);
-                let winner = if consumer.first_wins() {
-                    read().next()
-                } else {
-                    read().next_back()
-                };
-                if let Some((copy, _)) = winner {
-                    let line = line_of(copy);
-                    match winners.iter_mut().find(|(other, _)| *other == line) {
-                        Some((_, consumers)) => consumers.push(consumer),
-                        None => winners.push((line, vec![consumer])),
+            // Every copy has the judged consumers of `assignment` (all from an env file or
+            // all from YAML): one walk over the copies reads them all.
+            let consumers = ctx.judged_consumers(assignment);
+            reads.clear();
+            reads.resize(consumers.len(), Reads::default());
+            for &copy in &copies {
+                for ((_, outcome), read) in ctx.judged_outcomes(copy).zip(&mut reads) {
+                    let Some(outcome) = outcome
+                        .filter(|outcome| assignment.origin.is_yaml() || outcome.value().is_some())
+                    else {
+                        continue;
+                    };
+                    match read.first {
+                        None => read.first = Some((copy, outcome)),
+                        Some((_, first)) => read.differ |= *first != *outcome,
                     }
+                    read.last = copy;
                 }
             }
+            // Quoting is deliberate syntax that only docker keeps: `A=x` and `A="x"`
+            // differ for docker alone, which counts only when docker is known to read it.
+            let differ = consumers.iter().zip(&reads).any(|(&consumer, read)| {
+                read.differ && (ctx.consumers.is_known() || consumer != Consumer::DockerEnvFile)
+            });
             if !differ {
                 continue;
+            }
+            let mut winners: Vec<(usize, Vec<Consumer>)> = Vec::new();
+            for (&consumer, read) in consumers.iter().zip(&reads) {
+                let Some((first, _)) = read.first else {
+                    continue;
+                };
+                let line = line_of(if consumer.first_wins() {
+                    first
+                } else {
+                    read.last
+                });
+                match winners.iter_mut().find(|(other, _)| *other == line) {
+                    Some((_, consumers)) => consumers.push(consumer),
+                    None => winners.push((line, vec![consumer])),
+                }
             }
             winners.sort_by_key(|(line, _)| *line);
             // Written into one buffer: on a file with many copies these messages are long.
@@ -161,40 +174,39 @@ OPENAI_API_KEY=sk-proj-new…
     }
 }
 
-/// Two assignments of one variable that the same program reads: lines of one env file,
-/// or entries of one Compose service's `environment:` (merged anchors included). Other
-/// YAML scopes hold several programs (the containers of a Deployment, the steps of a
-/// job), so their copies are not the same variable.
-fn same_variable(a: &Assignment, b: &Assignment) -> bool {
-    group_key(a).is_some() && group_key(a) == group_key(b)
+/// What one consumer reads of a variable's copies: the first copy it reads (with what it
+/// gets), the last one, and whether the values differ.
+#[derive(Clone, Default)]
+struct Reads<'a> {
+    first: Option<(usize, &'a Outcome)>,
+    last: usize,
+    differ: bool,
 }
 
-/// The key [`same_variable`] compares: name, scope, and whether the copy comes from an
-/// env file or from a Compose `environment:` (list or map).
-fn group_key(assignment: &Assignment) -> Option<(&str, Option<&str>, bool)> {
-    let from_env_file = match assignment.origin {
-        Origin::EnvFile { .. } => true,
-        Origin::ComposeList | Origin::ComposeMap => false,
-        _ => return None,
-    };
-    Some((
-        assignment.name.as_str(),
-        assignment.scope.as_deref(),
-        from_env_file,
-    ))
+/// Where a copy of a variable comes from: an env file (`true`) or a Compose
+/// `environment:`, list or map (`false`). Other YAML scopes hold several programs (the
+/// containers of a Deployment, the steps of a job), so their copies are not the same
+/// variable (`None`).
+fn source(assignment: &Assignment) -> Option<bool> {
+    match assignment.origin {
+        Origin::EnvFile { .. } => Some(true),
+        Origin::ComposeList | Origin::ComposeMap => Some(false),
+        _ => None,
+    }
 }
 
-/// The indices of the copies of assignment `index`'s variable ([`same_variable`]), in
-/// file order.
-fn copies<'a>(
+/// The indices of the copies of assignment `index`'s variable, in file order: the
+/// assignments of the same name in the same scope (lines of one env file, or entries of
+/// one Compose service's `environment:`, merged anchors included) from the same source.
+fn copies_of<'a>(
     ctx: &'a Context,
     index: usize,
 ) -> impl DoubleEndedIterator<Item = usize> + Clone + 'a {
-    let assignment = &ctx.assignments()[index];
+    let from = source(&ctx.assignments()[index]);
     ctx.named_like(index)
         .iter()
         .copied()
-        .filter(move |&other| same_variable(assignment, &ctx.assignments()[other]))
+        .filter(move |&other| from.is_some() && source(&ctx.assignments()[other]) == from)
 }
 
 /// Whether another copy of assignment `index`'s variable is the one `consumer` keeps:
@@ -204,9 +216,8 @@ pub(crate) fn is_overridden(ctx: &Context, index: usize, consumer: Consumer) -> 
     if ctx.named_like(index).len() == 1 {
         return false;
     }
-    let mut read = copies(ctx, index).filter(|&other| {
-        ctx.parsed
-            .outcome(other, consumer)
+    let mut read = copies_of(ctx, index).filter(|&other| {
+        ctx.outcome(other, consumer)
             .is_some_and(|outcome| outcome.value().is_some())
     });
     let winner = if consumer.first_wins() {

@@ -89,7 +89,6 @@ pub(crate) fn check_ids(
             continue;
         };
         let Some(mistake) = ctx
-            .parsed
             .outcome(index, judgement.broken[0].0)
             .and_then(received_id)
             .and_then(|id| mistake(role, id))
@@ -317,8 +316,7 @@ pub(crate) fn judge_key<'a>(
     // A loader that refuses the line or reads no value is not "fine": that is another
     // rule's finding, and it must not soften this one.
     judgement.fine.retain(|&consumer| {
-        ctx.parsed
-            .outcome(index, consumer)
+        ctx.outcome(index, consumer)
             .is_some_and(|outcome| outcome.value().is_some())
     });
     if judgement.fine.is_empty() {
@@ -326,7 +324,6 @@ pub(crate) fn judge_key<'a>(
     }
     let (consumer, _) = judgement.broken.first()?;
     let key = ctx
-        .parsed
         .outcome(index, *consumer)
         .and_then(Outcome::value)
         .map(|value| key_text(value).to_string())?;

@@ -215,6 +215,8 @@ pub struct Context<'a> {
     pub probed: Option<&'a [ProbedKey]>,
     /// `consumers.judged()`, computed once: rules ask for it for every assignment.
     pub(crate) judged: Vec<Consumer>,
+    /// Env files: per assignment, a row of what each of `judged` gets ([`outcome_rows`]).
+    pub(crate) outcomes: Vec<Option<&'a Outcome>>,
     /// Assignment indices by name and scope, built on first use: looking a sibling up by
     /// scanning every assignment made each rule quadratic in the file's length.
     pub(crate) names: OnceLock<Names<'a>>,
@@ -225,7 +227,6 @@ pub struct Context<'a> {
 /// What several rules ask about one assignment: each is found once, not once per rule.
 #[derive(Default)]
 pub(crate) struct Facts<'a> {
-    expectation: OnceLock<Expectation>,
     key_like: OnceLock<bool>,
     /// The distinct keys the judged consumers use (see [`Context::filler`]).
     keys: OnceLock<Vec<KeyFacts<'a>>>,
@@ -246,6 +247,9 @@ pub(crate) struct Names<'a> {
     groups: Vec<Vec<usize>>,
     /// Each assignment's group: a rule that holds an index needs no hashing.
     group_of: Vec<usize>,
+    /// Each group's [`Context::expectation`], found on first use: it depends on the
+    /// name and the scope alone.
+    expectations: Vec<OnceLock<Expectation>>,
 }
 
 /// Whether a mistake is in syntax a user writes on purpose (quotes, `export`), which
@@ -328,6 +332,40 @@ pub fn join_clauses(clauses: &[String]) -> String {
     }
 }
 
+/// Per assignment, what each of its judged consumers ([`Context::judged_consumers`])
+/// gets, in rows of [`row_width`]: rules ask every judged consumer about every
+/// assignment, and a row is read faster than the readings.
+pub(crate) fn outcome_rows<'a>(
+    parsed: &'a ParsedFile,
+    judged: &[Consumer],
+) -> Vec<Option<&'a Outcome>> {
+    let width = row_width(judged);
+    let mut rows = Vec::with_capacity(parsed.assignments.len() * width);
+    for (index, assignment) in parsed.assignments.iter().enumerate() {
+        let consumers = judged_consumers(judged, assignment);
+        rows.extend(
+            consumers
+                .iter()
+                .map(|&consumer| parsed.outcome(index, consumer)),
+        );
+        rows.extend(std::iter::repeat_n(None, width - consumers.len()));
+    }
+    rows
+}
+
+/// The length of a row of [`outcome_rows`]: room for `judged`, or for YAML's one reader.
+fn row_width(judged: &[Consumer]) -> usize {
+    judged.len().max(1)
+}
+
+fn judged_consumers<'c>(judged: &'c [Consumer], assignment: &Assignment) -> &'c [Consumer] {
+    if assignment.origin.is_yaml() {
+        &[Consumer::YamlAsWritten]
+    } else {
+        judged
+    }
+}
+
 impl<'a> Context<'a> {
     #[must_use]
     pub fn assignments(&self) -> &[Assignment] {
@@ -337,10 +375,31 @@ impl<'a> Context<'a> {
     /// The consumers judged for this file: the known ones, else every common loader.
     #[must_use]
     pub fn judged_consumers(&self, assignment: &Assignment) -> &[Consumer] {
-        if assignment.origin.is_yaml() {
-            &[Consumer::YamlAsWritten]
-        } else {
-            &self.judged
+        judged_consumers(&self.judged, assignment)
+    }
+
+    /// Each judged consumer of assignment `index` with what it gets.
+    pub(crate) fn judged_outcomes(
+        &self,
+        index: usize,
+    ) -> impl Iterator<Item = (Consumer, Option<&'a Outcome>)> + Clone + use<'a, '_> {
+        let consumers = self.judged_consumers(&self.parsed.assignments[index]);
+        let row = &self.outcomes[index * row_width(&self.judged)..][..consumers.len()];
+        consumers.iter().copied().zip(row.iter().copied())
+    }
+
+    /// What `consumer` gets for assignment `index` ([`ParsedFile::outcome`]), read from
+    /// its row when `consumer` is judged.
+    #[must_use]
+    pub fn outcome(&self, index: usize, consumer: Consumer) -> Option<&'a Outcome> {
+        let parsed: &'a ParsedFile = self.parsed;
+        match self
+            .judged_consumers(&parsed.assignments[index])
+            .iter()
+            .position(|&judged| judged == consumer)
+        {
+            Some(at) => self.outcomes[index * row_width(&self.judged) + at],
+            None => parsed.outcome(index, consumer),
         }
     }
 
@@ -350,6 +409,7 @@ impl<'a> Context<'a> {
                 by_name: foldhash::HashMap::default(),
                 groups: Vec::new(),
                 group_of: Vec::with_capacity(self.parsed.assignments.len()),
+                expectations: Vec::new(),
             };
             for (index, assignment) in self.parsed.assignments.iter().enumerate() {
                 let scope = assignment.scope.as_deref();
@@ -365,6 +425,9 @@ impl<'a> Context<'a> {
                 names.groups[group].push(index);
                 names.group_of.push(group);
             }
+            names.expectations = std::iter::repeat_with(OnceLock::new)
+                .take(names.groups.len())
+                .collect();
             names
         })
     }
@@ -398,30 +461,25 @@ impl<'a> Context<'a> {
         syntax: Syntax,
         broken: impl Fn(Consumer, &'a Outcome) -> Option<String>,
     ) -> Option<Judgement> {
-        let parsed: &'a ParsedFile = self.parsed;
-        let assignment = &parsed.assignments[index];
-        let known = assignment.origin.is_yaml() || self.consumers.is_known();
-        let consumers = self.judged_consumers(assignment);
-        let asked = |consumer: Consumer| {
-            if !known && syntax == Syntax::Deliberate && consumer == Consumer::DockerEnvFile {
-                return None;
-            }
-            parsed.outcome(index, consumer)
-        };
-        let failing: Vec<(Consumer, String)> = consumers
-            .iter()
-            .filter_map(|&consumer| Some((consumer, broken(consumer, asked(consumer)?)?)))
+        let known = self.parsed.assignments[index].origin.is_yaml() || self.consumers.is_known();
+        let asked = self.judged_outcomes(index).map(|(consumer, outcome)| {
+            let skipped =
+                !known && syntax == Syntax::Deliberate && consumer == Consumer::DockerEnvFile;
+            (consumer, outcome.filter(|_| !skipped))
+        });
+        let failing: Vec<(Consumer, String)> = asked
+            .clone()
+            .filter_map(|(consumer, outcome)| Some((consumer, broken(consumer, outcome?)?)))
             .collect();
         if failing.is_empty() {
             return None;
         }
         // Gathered only now: most values break nobody, and they allocate nothing.
-        let fine = consumers
-            .iter()
-            .copied()
-            .filter(|&consumer| {
-                asked(consumer).is_some() && !failing.iter().any(|(other, _)| *other == consumer)
+        let fine = asked
+            .filter(|(consumer, outcome)| {
+                outcome.is_some() && !failing.iter().any(|(other, _)| other == consumer)
             })
+            .map(|(consumer, _)| consumer)
             .collect();
         let mut judgement = Judgement {
             broken: failing,
@@ -459,9 +517,8 @@ impl<'a> Context<'a> {
         broken: impl Fn(Consumer, &'a Outcome) -> Option<String>,
     ) -> Option<Judgement> {
         let mut judgement = self.judge(index, syntax, broken)?;
-        judgement.fine.retain(|consumer| {
-            self.parsed
-                .outcome(index, *consumer)
+        judgement.fine.retain(|&consumer| {
+            self.outcome(index, consumer)
                 .is_some_and(|outcome| outcome.value().is_some())
         });
         let known = self.parsed.assignments[index].origin.is_yaml() || self.consumers.is_known();
@@ -501,22 +558,20 @@ impl<'a> Context<'a> {
 
     /// The key assignment `index` expects ([`helpers::expectation`]).
     pub(crate) fn expectation(&self, index: usize) -> Expectation {
-        *self.facts[index]
-            .expectation
+        let names = self.names();
+        *names.expectations[names.group_of[index]]
             .get_or_init(|| helpers::expectation(self, &self.parsed.assignments[index]))
     }
 
     /// The facts of `key` when it is one of the keys the judged consumers use for
     /// assignment `index` (as [`helpers::key_text`] cuts them).
     fn key_facts(&self, index: usize, key: &str) -> Option<&KeyFacts<'a>> {
-        let parsed: &'a ParsedFile = self.parsed;
         self.facts[index]
             .keys
             .get_or_init(|| {
                 let mut keys: Vec<KeyFacts<'a>> = Vec::new();
-                for &consumer in self.judged_consumers(&parsed.assignments[index]) {
-                    let Some(value) = parsed.outcome(index, consumer).and_then(Outcome::value)
-                    else {
+                for (_, outcome) in self.judged_outcomes(index) {
+                    let Some(value) = outcome.and_then(Outcome::value) else {
                         continue;
                     };
                     let text = key_text(value);
@@ -567,9 +622,8 @@ impl<'a> Context<'a> {
         }
         // Loaders mostly deliver the same text: each distinct value is shaped once.
         let mut previous = None;
-        self.judged_consumers(assignment).iter().any(|&consumer| {
-            self.parsed
-                .outcome(index, consumer)
+        self.judged_outcomes(index).any(|(_, outcome)| {
+            outcome
                 .and_then(Outcome::value)
                 .filter(|&value| previous.replace(value) != Some(value))
                 .is_some_and(|value| {
@@ -587,15 +641,9 @@ impl<'a> Context<'a> {
 
     /// The first value some judged consumer gets for assignment `index`.
     #[must_use]
-    pub fn some_value(&self, index: usize) -> Option<&str> {
-        let assignment = &self.parsed.assignments[index];
-        self.judged_consumers(assignment)
-            .iter()
-            .find_map(|&consumer| {
-                self.parsed
-                    .outcome(index, consumer)
-                    .and_then(Outcome::value)
-            })
+    pub fn some_value(&self, index: usize) -> Option<&'a str> {
+        self.judged_outcomes(index)
+            .find_map(|(_, outcome)| outcome.and_then(Outcome::value))
     }
 
     /// The value of another variable in the same file (and, for YAML, the same scope),

@@ -173,7 +173,8 @@ fn is_local_url(url: &str) -> bool {
 /// secrets (`SECRET_KEY`, `JWT_SECRET`) are not checked: a placeholder there does not
 /// cause a 401 from a provider.
 fn is_api_credential_name(name: &str) -> bool {
-    is_key_name(name) && contains_ignore_ascii_case(name, "API")
+    // "API" first: it rules out more names, and faster.
+    contains_ignore_ascii_case(name, "API") && is_key_name(name)
 }
 
 /// What a value that is not a real key is.

@@ -132,13 +132,17 @@ fn separator(
     written: &EnvAssignment,
 ) -> Option<Diagnostic> {
     let separator = ctx.slice(written.separator.clone());
+    // Most lines: nothing to look at.
+    if separator == "=" {
+        return None;
+    }
     // `https://host` on a line of its own is a stray URL, not a colon assignment.
     let is_variable_name = assignment
         .name
         .chars()
         .all(|character| character.is_ascii_alphanumeric() || matches!(character, '_' | '.' | '-'));
     let is_url = ctx.slice(written.value.clone()).starts_with("//");
-    if separator == "=" || written.separator_char == ':' && (!is_variable_name || is_url) {
+    if written.separator_char == ':' && (!is_variable_name || is_url) {
         return None;
     }
     let affected = affected_by(written, separator);

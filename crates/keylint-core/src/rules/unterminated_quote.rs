@@ -60,10 +60,9 @@ the line or further down, or go.
             };
             let quote = quote.as_char();
             let effects: Vec<String> = ctx
-                .judged_consumers(assignment)
-                .iter()
-                .filter_map(|&consumer| {
-                    let outcome = ctx.parsed.outcome(index, consumer)?;
+                .judged_outcomes(index)
+                .filter_map(|(consumer, outcome)| {
+                    let outcome = outcome?;
                     Some(format!(
                         "{} {}",
                         consumer.display_name(),

@@ -186,35 +186,33 @@ fn extract_value(
         }
     };
     let bytes = source.as_bytes();
+    let quote_byte = quote as u8;
+    let unterminated = || "unterminated quoted value".to_string();
     let mut chars: Vec<u8> = Vec::new();
-    let mut previous_is_escape = false;
-    for (index, &byte) in bytes.iter().enumerate().skip(1) {
-        if byte != quote as u8 {
-            if !previous_is_escape && byte == b'\\' {
-                previous_is_escape = true;
-                continue;
-            }
-            if previous_is_escape {
-                previous_is_escape = false;
-                chars.push(b'\\');
-            }
-            chars.push(byte);
-            continue;
+    let mut index = 1;
+    loop {
+        // Everything up to the next quote or backslash is kept as it is, in one copy.
+        let run = memchr::memchr2(quote_byte, b'\\', &bytes[index..]).ok_or_else(unterminated)?;
+        chars.extend_from_slice(&bytes[index..index + run]);
+        index += run;
+        if bytes[index] == quote_byte {
+            break;
         }
-        if previous_is_escape {
-            previous_is_escape = false;
-            chars.push(byte);
-            continue;
+        // A backslash escapes a quote (dropped); before anything else it stays.
+        match bytes.get(index + 1) {
+            None => return Err(unterminated()),
+            Some(&escaped) if escaped == quote_byte => chars.push(escaped),
+            Some(&escaped) => chars.extend_from_slice(&[b'\\', escaped]),
         }
-        let value = String::from_utf8_lossy(&chars).into_owned();
-        let value = if quote == '"' {
-            expand_compose(&expand_escapes(&value), lookup)?
-        } else {
-            value
-        };
-        return Ok((value, position + index + 1));
+        index += 2;
     }
-    Err("unterminated quoted value".to_string())
+    let value = String::from_utf8_lossy(&chars).into_owned();
+    let value = if quote == '"' {
+        expand_compose(&expand_escapes(&value), lookup)?
+    } else {
+        value
+    };
+    Ok((value, position + index + 1))
 }
 
 /// compose-go's `expandEscapes`: `\a \b \f \n \r \t \v \" \\` as in Go, `\$` stays

@@ -208,7 +208,25 @@ enum LineEnd {
 fn end_state(mut state: SplitState, physical: &str) -> LineEnd {
     let bytes = physical.as_bytes();
     let mut index = 0;
-    while let Some(&byte) = bytes.get(index) {
+    loop {
+        // Runs of bytes that leave the state as it is are skipped at once: inside quotes
+        // up to the closing quote or a backslash, outside up to a character that matters.
+        let rest = &bytes[index..];
+        index += match state {
+            SplitState::StrongOpen => memchr::memchr2(b'\'', b'\\', rest),
+            SplitState::WeakOpen => memchr::memchr2(b'"', b'\\', rest),
+            SplitState::Complete => rest.iter().position(|&byte| {
+                matches!(
+                    byte,
+                    b'\\' | b'"' | b'\'' | b' ' | b'\t' | b'\x0b' | b'\x0c' | 0xc0..
+                )
+            }),
+            _ => Some(0),
+        }
+        .unwrap_or(rest.len());
+        let Some(&byte) = bytes.get(index) else {
+            break;
+        };
         index += 1;
         state = match (state, byte) {
             (SplitState::WhiteSpace, b'#') => return LineEnd::CommentAt(index - 1),

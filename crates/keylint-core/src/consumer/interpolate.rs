@@ -56,11 +56,9 @@ pub fn find_interpolations(text: &str) -> Vec<Interpolation> {
     // its own would rescan the rest of the text per reference (quadratic on `${${${…`).
     let mut closes: Option<BracePairs> = None;
     let mut index = 0;
-    while index < bytes.len() {
-        if bytes[index] != b'$' {
-            index += 1;
-            continue;
-        }
+    // Every reference starts at a `$`.
+    while let Some(dollar) = memchr::memchr(b'$', &bytes[index..]) {
+        index += dollar;
         match bytes.get(index + 1) {
             Some(b'$') => index += 2,
             Some(b'{') => {
@@ -223,7 +221,9 @@ fn expand_nested(
             index += 2;
             last = index;
         } else {
-            index += text[index..].chars().next().map_or(1, char::len_utf8);
+            // On to the next `$`, where the next reference or `$$` can start.
+            index = memchr::memchr(b'$', &text.as_bytes()[index + 1..])
+                .map_or(text.len(), |dollar| index + 1 + dollar);
         }
     }
     out.push_str(&text[last..]);

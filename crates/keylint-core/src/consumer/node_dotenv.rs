@@ -113,11 +113,12 @@ fn read_match<'t>(captures: &regex::Captures<'t>) -> (&'t str, usize, &'t str, u
 }
 
 /// A line LINE can read only one way, read without it (the regex engine costs about
-/// 0.1 µs a byte on a long line): at a line start, `[export<blanks>]NAME=` then a value
-/// with no quote or backtick and something besides white space on the line. The quoted
-/// alternatives cannot match then (their `\s*` stops at that something), `[^#\r\n]+`
-/// takes the value up to a `#` or the line end, and the rest of LINE matches from there
-/// whatever follows. Returns the name, the raw value and where the next line starts.
+/// 0.1 µs a byte on a long line): at a line start, `[export<blanks>]NAME[<blanks>]=` then
+/// a value with no quote or backtick and something besides white space on the line. The
+/// blanks before `=` are LINE's `\s*`; the quoted alternatives cannot match (their `\s*`
+/// stops at that something), `[^#\r\n]+` takes the value, blanks after `=` included, up
+/// to a `#` or the line end, and the rest of LINE matches from there whatever follows.
+/// Returns the name, the raw value and where the next line starts.
 fn unquoted_line(text: &str, start: usize) -> Option<(&str, &str, usize)> {
     let line_end = text[start..]
         .find('\n')
@@ -133,7 +134,9 @@ fn unquoted_line(text: &str, start: usize) -> Option<(&str, &str, usize)> {
     let name_length = rest.find(|character: char| {
         !(character.is_ascii_alphanumeric() || matches!(character, '_' | '.' | '-'))
     })?;
-    let value = rest[name_length..].strip_prefix('=')?;
+    let value = rest[name_length..]
+        .trim_start_matches([' ', '\t'])
+        .strip_prefix('=')?;
     if name_length == 0 || value.contains(['\'', '"', '`']) || value.chars().all(is_js_space) {
         return None;
     }

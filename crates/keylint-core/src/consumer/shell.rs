@@ -341,9 +341,11 @@ impl Word {
                             }
                             Some(b'`') => index = backtick(text, index, &mut pieces, &error)?,
                             Some(_) => {
-                                let character = text[index..].chars().next().unwrap_or_default();
-                                pieces.push_char(character);
-                                index += character.len_utf8();
+                                let end = literal_end(bytes, index, |byte| {
+                                    matches!(byte, b'"' | b'\\' | b'$' | b'`')
+                                });
+                                pieces.push_str(&text[index..end]);
+                                index = end;
                             }
                         }
                     }
@@ -351,9 +353,14 @@ impl Word {
                 b'`' => index = backtick(text, index, &mut pieces, &error)?,
                 b'$' => index = dollar(text, index, closing, &mut pieces, &error)?,
                 _ => {
-                    let character = text[index..].chars().next().unwrap_or_default();
-                    pieces.push_char(character);
-                    index += character.len_utf8();
+                    let end = literal_end(bytes, index, |byte| {
+                        matches!(
+                            byte,
+                            b' ' | b'\t' | b'\n' | b';' | b'\\' | b'\'' | b'"' | b'`' | b'$'
+                        )
+                    });
+                    pieces.push_str(&text[index..end]);
+                    index = end;
                 }
             }
         }
@@ -363,6 +370,16 @@ impl Word {
             quoted,
         })
     }
+}
+
+/// The end of the literal text from `from` (which is not `special`): up to the next
+/// `special` byte, taken as one slice. The special bytes are ASCII, so it ends on a
+/// character boundary.
+fn literal_end(bytes: &[u8], from: usize, special: impl Fn(u8) -> bool) -> usize {
+    bytes[from + 1..]
+        .iter()
+        .position(|&byte| special(byte))
+        .map_or(bytes.len(), |length| from + 1 + length)
 }
 
 /// Pieces with adjacent literal text merged.

@@ -8,7 +8,6 @@
 //! first bad line ends it all: that line and every line after it are never set.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::ops::Range;
 
 use super::{Entry, ExpansionBudget, OutcomeOf, Reason, bom_length};
@@ -75,7 +74,7 @@ struct Environment<'t> {
     /// Every name read, in order, with its entry in `loaded`.
     names: Vec<(&'t str, usize)>,
     /// The first entry of each name in `names[..indexed]`; built only when a `$` asks.
-    first: HashMap<&'t str, usize>,
+    first: foldhash::HashMap<&'t str, usize>,
     indexed: usize,
 }
 

@@ -302,7 +302,7 @@ impl ExpansionBudget {
 /// entries added since the one before, so lookups stay cheap on files full of `$VAR`.
 #[derive(Default)]
 struct LastByName<'t> {
-    index: std::collections::HashMap<Cow<'t, str>, usize>,
+    index: foldhash::HashMap<Cow<'t, str>, usize>,
     indexed: usize,
     /// Only entries that give a value count: a shell line that sets nothing leaves the
     /// variable as it was.
@@ -417,18 +417,16 @@ impl NormalizedNewlines {
         let mut dropped = Vec::new();
         let bytes = original.as_bytes();
         let mut last = 0;
-        for (index, &byte) in bytes.iter().enumerate() {
-            if byte == b'\r' {
-                text.push_str(&original[last..index]);
-                if bytes.get(index + 1) == Some(&b'\n') {
-                    dropped.push(text.len());
-                } else if lone_cr_too {
-                    text.push('\n');
-                } else {
-                    text.push('\r');
-                }
-                last = index + 1;
+        for index in memchr::memchr_iter(b'\r', bytes) {
+            text.push_str(&original[last..index]);
+            if bytes.get(index + 1) == Some(&b'\n') {
+                dropped.push(text.len());
+            } else if lone_cr_too {
+                text.push('\n');
+            } else {
+                text.push('\r');
             }
+            last = index + 1;
         }
         text.push_str(&original[last..]);
         Some(NormalizedNewlines {

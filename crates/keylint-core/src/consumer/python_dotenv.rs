@@ -41,6 +41,14 @@ impl Reader<'_> {
         &self.text[start..self.position]
     }
 
+    /// Skips to the next `\r` or `\n` (or the end) and returns what it skipped.
+    fn skip_line(&mut self) -> &str {
+        let start = self.position;
+        self.position = memchr::memchr2(b'\r', b'\n', self.rest().as_bytes())
+            .map_or(self.text.len(), |index| start + index);
+        &self.text[start..self.position]
+    }
+
     /// `_end_of_line`: blanks then a line break or the end.
     fn end_of_line(&mut self) -> bool {
         self.skip_while(is_blank);
@@ -56,7 +64,7 @@ impl Reader<'_> {
 
     /// `_rest_of_line`, used to skip a statement that did not parse.
     fn skip_rest_of_line(&mut self) {
-        self.skip_while(|character| character != '\r' && character != '\n');
+        self.skip_line();
         let rest = self.rest();
         let ending = if rest.starts_with("\r\n") {
             2
@@ -158,7 +166,7 @@ fn parse_binding(reader: &mut Reader) -> Parsed<'static> {
     }
     let name = match reader.peek() {
         Some('#') => {
-            reader.skip_while(|character| character != '\r' && character != '\n');
+            reader.skip_line();
             return if reader.end_of_line() {
                 Parsed::Comment
             } else {
@@ -209,7 +217,7 @@ fn finish(reader: &mut Reader, name: String, value: Option<String>) -> Parsed<'s
     let before_comment = reader.position;
     reader.skip_while(is_blank);
     if reader.peek() == Some('#') {
-        reader.skip_while(|character| character != '\r' && character != '\n');
+        reader.skip_line();
     } else {
         reader.position = before_comment;
     }
@@ -233,24 +241,18 @@ fn parse_value(reader: &mut Reader) -> Option<String> {
             })
         }
         None | Some('\r' | '\n') => Some(String::new()),
-        Some(_) => {
-            let part = reader.skip_while(|character| character != '\r' && character != '\n');
-            // re.sub(r"\s+#.*", "", part).rstrip()
-            let mut cut = part.len();
-            let mut previous_space_start = None;
-            for (index, character) in part.char_indices() {
-                if is_space(character) {
-                    previous_space_start.get_or_insert(index);
-                } else if character == '#' && previous_space_start.is_some() {
-                    cut = previous_space_start.unwrap_or(index);
-                    break;
-                } else {
-                    previous_space_start = None;
-                }
-            }
-            Some(part[..cut].trim_end_matches(is_space).to_string())
-        }
+        Some(_) => Some(without_comment(reader.skip_line()).to_string()),
     }
+}
+
+/// An unquoted value: `re.sub(r"\s+#.*", "", part).rstrip()`, cut before the white space
+/// in front of the first `#` that has some.
+fn without_comment(part: &str) -> &str {
+    let cut = memchr::memchr_iter(b'#', part.as_bytes())
+        .map(|hash| (hash, part[..hash].trim_end_matches(is_space).len()))
+        .find(|&(hash, spaces_start)| spaces_start < hash)
+        .map_or(part.len(), |(_, spaces_start)| spaces_start);
+    part[..cut].trim_end_matches(is_space)
 }
 
 /// `_single_quote_escapes`: only `\\` and `\'`.
@@ -396,4 +398,24 @@ fn resolve<'a>(value: &str, mut known: impl FnMut(&str) -> Option<&'a str>) -> S
     }
     out.push_str(rest);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::without_comment;
+
+    proptest! {
+        /// Python's `re.sub(r"\s+#.*", "", part).rstrip()`, with `\s` as Python reads it.
+        #[test]
+        fn an_unquoted_value_loses_its_comment_as_python_cuts_it(part in "[a#= \t\u{a0}\u{1c}\u{3000}é]{0,10}") {
+            let comment = regex::Regex::new(r"[\s\x1c-\x1f]+#.*").unwrap();
+            let expected = comment.replace(&part, "");
+            let expected = expected.trim_end_matches(|character: char| {
+                character.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&character)
+            });
+            prop_assert_eq!(without_comment(&part), expected);
+        }
+    }
 }

@@ -305,21 +305,26 @@ impl Judgement {
 /// "a, b and c".
 #[must_use]
 pub fn join_names(consumers: impl IntoIterator<Item = Consumer>) -> String {
-    let mut names = consumers.into_iter().map(Consumer::display_name).peekable();
     let mut joined = String::new();
+    push_names(&mut joined, consumers);
+    joined
+}
+
+/// Appends [`join_names`] to `out`: a message being written needs no string of its own.
+pub(crate) fn push_names(out: &mut String, consumers: impl IntoIterator<Item = Consumer>) {
+    let mut names = consumers.into_iter().map(Consumer::display_name).peekable();
     let mut first = true;
     while let Some(name) = names.next() {
         if !first {
-            joined.push_str(if names.peek().is_some() {
+            out.push_str(if names.peek().is_some() {
                 ", "
             } else {
                 " and "
             });
         }
-        joined.push_str(name);
+        out.push_str(name);
         first = false;
     }
-    joined
 }
 
 /// "a, b and c" for clauses that each name their consumer.

@@ -7,7 +7,7 @@ use crate::assignment::{Assignment, Origin};
 use crate::consumer::{Consumer, Outcome};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::line_index::LineIndex;
-use crate::rules::{Context, FixAvailability, Rule, join_names};
+use crate::rules::{Context, FixAvailability, Rule, push_names};
 
 pub(crate) struct DuplicateVariable;
 
@@ -76,10 +76,8 @@ OPENAI_API_KEY=sk-proj-new…
             }
             copies.clear();
             copies.extend(group);
-            let line_of = |copy: usize| {
-                let lines = lines.get_or_init(|| LineIndex::new(ctx.text));
-                lines.line_of(assignments[copy].name_range.start) + 1
-            };
+            let line_of =
+                |copy: usize| lines.get_or_init(|| name_lines(ctx.text, assignments))[copy];
             // Every copy has the judged consumers of `assignment` (all from an env file or
             // all from YAML): one walk over the copies reads them all.
             let consumers = ctx.judged_consumers(assignment);
@@ -155,7 +153,7 @@ OPENAI_API_KEY=sk-proj-new…
                 if assignment.origin == Origin::ComposeList {
                     message.push_str("Compose");
                 } else {
-                    message.push_str(&join_names(consumers.iter().copied()));
+                    push_names(&mut message, consumers.iter().copied());
                 }
                 message.push_str(if consumers.len() == 1 {
                     " uses line "
@@ -172,6 +170,27 @@ OPENAI_API_KEY=sk-proj-new…
             ));
         }
     }
+}
+
+/// The 1-based line of each assignment's name. Names come in file order (but for YAML
+/// merges): one walk over the lines finds them all, where a search per copy of a name set
+/// hundreds of times would not.
+fn name_lines(text: &str, assignments: &[Assignment]) -> Vec<usize> {
+    let index = LineIndex::new(text);
+    let mut line = 0;
+    assignments
+        .iter()
+        .map(|assignment| {
+            let at = assignment.name_range.start;
+            if index.line_start(line).is_some_and(|start| start > at) {
+                line = index.line_of(at);
+            }
+            while index.line_start(line + 1).is_some_and(|start| start <= at) {
+                line += 1;
+            }
+            line + 1
+        })
+        .collect()
 }
 
 /// What one consumer reads of a variable's copies: the first copy it reads (with what it
@@ -239,71 +258,108 @@ pub(crate) fn push_once(out: &mut Vec<Diagnostic>, diagnostic: Diagnostic) {
     }
 }
 
+/// What Compose reads from one env file: each value with its name and offset, and the
+/// text for line numbers (worked out only for a finding).
+struct ComposeValues {
+    text: String,
+    lines: OnceCell<LineIndex>,
+    values: Vec<(String, String, usize)>,
+}
+
+impl ComposeValues {
+    fn load(text: String) -> ComposeValues {
+        let values = crate::consumer::load_env_file(Consumer::ComposeEnvFile, &text)
+            .into_iter()
+            .filter_map(|loaded| match loaded.outcome {
+                Outcome::Value(value) => Some((loaded.name, value, loaded.at)),
+                _ => None,
+            })
+            .collect();
+        ComposeValues {
+            text,
+            lines: OnceCell::new(),
+            values,
+        }
+    }
+
+    fn line_of(&self, at: usize) -> usize {
+        self.lines
+            .get_or_init(|| LineIndex::new(&self.text))
+            .line_of(at)
+            + 1
+    }
+}
+
 /// Compose: a variable a service gets from `environment:` and from an `env_file:` (or
 /// from two `env_file:`s) with different values. `environment:` wins, then the later file.
 fn compose_sources(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let (Some(yaml), crate::source::FileKind::Compose) = (&ctx.parsed.yaml, ctx.parsed.kind) else {
         return;
     };
-    for (service_key, service) in yaml.documents.iter().flat_map(|document| {
-        document
-            .get("services")
-            .into_iter()
-            .flat_map(crate::syntax::yaml::Node::entries)
-    }) {
-        let Some(service_name) = service_key.as_str() else {
-            continue;
-        };
-        // The service's env files as written, with their text; a line number is only
-        // worked out for a finding.
-        let mut files: Vec<(&str, String, OnceCell<LineIndex>)> = Vec::new();
-        let line_in = |file: &(&str, String, OnceCell<LineIndex>), at: usize| {
-            file.2.get_or_init(|| LineIndex::new(&file.1)).line_of(at) + 1
-        };
+    let services: Vec<(&str, Vec<crate::hints::ComposeEnvFileEntry>)> = yaml
+        .documents
+        .iter()
+        .flat_map(|document| {
+            document
+                .get("services")
+                .into_iter()
+                .flat_map(crate::syntax::yaml::Node::entries)
+        })
+        .filter_map(|(service_key, service)| {
+            Some((
+                service_key.as_str()?,
+                crate::hints::service_env_files(service),
+            ))
+        })
+        .collect();
+    // Services mostly share their env files: each is read and loaded once.
+    let mut loaded: foldhash::HashMap<std::path::PathBuf, Option<ComposeValues>> =
+        foldhash::HashMap::default();
+    for entry in services.iter().flat_map(|(_, entries)| entries) {
+        if let Some(written) = entry.path.as_str() {
+            loaded
+                .entry(crate::project::sibling(ctx.path, written))
+                .or_insert_with_key(|path| ctx.project.read(path).map(ComposeValues::load));
+        }
+    }
+    for (service_name, entries) in &services {
+        // The service's env files as written.
+        let mut files: Vec<(&str, &ComposeValues)> = Vec::new();
         // name -> (value, index in `files`, offset)
-        let mut from_files: std::collections::HashMap<String, (String, usize, usize)> =
-            std::collections::HashMap::new();
-        for entry in crate::hints::service_env_files(service) {
+        let mut from_files: foldhash::HashMap<&str, (&str, usize, usize)> =
+            foldhash::HashMap::default();
+        for entry in entries {
             let Some(written) = entry.path.as_str() else {
                 continue;
             };
-            let Some(text) = ctx
-                .project
-                .read(&crate::project::sibling(ctx.path, written))
-            else {
+            let Some(Some(file)) = loaded.get(&crate::project::sibling(ctx.path, written)) else {
                 continue;
             };
-            files.push((written, text, OnceCell::new()));
+            files.push((written, file));
             let current = files.len() - 1;
-            let file = &files[current];
-            for loaded in crate::consumer::load_env_file(Consumer::ComposeEnvFile, &file.1) {
-                let Outcome::Value(value) = loaded.outcome else {
-                    continue;
-                };
-                if let Some((earlier, earlier_file, earlier_at)) = from_files.get(&loaded.name)
-                    && *earlier != value
-                    && files[*earlier_file].0 != written
+            for (name, value, at) in &file.values {
+                if let Some(&(earlier, earlier_file, earlier_at)) = from_files.get(name.as_str())
+                    && earlier != value
+                    && files[earlier_file].0 != written
                 {
-                    let earlier_file = &files[*earlier_file];
+                    let (earlier_written, earlier_file) = files[earlier_file];
                     out.push(DuplicateVariable::diagnostic(
                         Severity::Warning,
                         entry.path.span.clone(),
                         format!(
-                            "{} is set in {} (line {}) and in {written} (line {}) with different values: service `{service_name}` gets the one from {written}, the later `env_file:`",
-                            loaded.name,
-                            earlier_file.0,
-                            line_in(earlier_file, *earlier_at),
-                            line_in(file, loaded.at),
+                            "{name} is set in {earlier_written} (line {}) and in {written} (line {}) with different values: service `{service_name}` gets the one from {written}, the later `env_file:`",
+                            earlier_file.line_of(earlier_at),
+                            file.line_of(*at),
                         ),
                     ));
                 }
-                from_files.insert(loaded.name, (value, current, loaded.at));
+                from_files.insert(name, (value, current, *at));
             }
         }
         for assignment in ctx
             .assignments()
             .iter()
-            .filter(|assignment| assignment.scope.as_deref() == Some(service_name))
+            .filter(|assignment| assignment.scope.as_deref() == Some(*service_name))
         {
             let Some(Outcome::Value(value)) = &assignment.yaml_outcome else {
                 continue;
@@ -312,19 +368,17 @@ fn compose_sources(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 // Interpolated: the value is only known when Compose runs.
                 continue;
             }
-            if let Some((file_value, file, at)) = from_files.get(&assignment.name)
+            if let Some(&(file_value, file, at)) = from_files.get(assignment.name.as_str())
                 && file_value != value
             {
-                let file = &files[*file];
+                let (written, file) = files[file];
                 out.push(DuplicateVariable::diagnostic(
                     Severity::Warning,
                     assignment.name_range.clone(),
                     format!(
-                        "{} is also set in {} (line {}) with a different value: `environment:` wins, so the value in {} never reaches service `{service_name}`",
+                        "{} is also set in {written} (line {}) with a different value: `environment:` wins, so the value in {written} never reaches service `{service_name}`",
                         assignment.name,
-                        file.0,
-                        line_in(file, *at),
-                        file.0,
+                        file.line_of(at),
                     ),
                 ));
             }

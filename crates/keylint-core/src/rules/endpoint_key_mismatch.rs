@@ -69,6 +69,8 @@ OPENAI_API_KEY=0123456789abcdef…   # Key 1 from the resource's "Keys and Endpo
             )
             .filter(|&name| ctx.key_variable_provider(name) == Some(Provider::AzureOpenAi))
             .collect();
+        // The endpoints beside a key depend on its scope alone: found once per scope.
+        let mut by_scope: Vec<(Option<&str>, Endpoints)> = Vec::new();
         for (index, assignment) in ctx.assignments().iter().enumerate() {
             let Some(variable_provider) = ctx.key_variable_provider(&assignment.name) else {
                 continue;
@@ -76,10 +78,18 @@ OPENAI_API_KEY=0123456789abcdef…   # Key 1 from the resource's "Keys and Endpo
             if !matches!(variable_provider, Provider::OpenAi | Provider::AzureOpenAi) {
                 continue;
             }
-            let endpoints = Endpoints::near(ctx, assignment, &azure_key_names);
+            let scope = assignment.scope.as_deref();
+            let at = match by_scope.iter().position(|(other, _)| *other == scope) {
+                Some(at) => at,
+                None => {
+                    by_scope.push((scope, Endpoints::near(ctx, assignment, &azure_key_names)));
+                    by_scope.len() - 1
+                }
+            };
+            let endpoints = &by_scope[at].1;
             let Some(judgement) = ctx.judge(index, Syntax::Accidental, |_, outcome| {
                 let (key, shape) = real_looking_key(ctx, index, outcome.value()?)?;
-                mismatch(variable_provider, shape.kind, &endpoints).map(|_| mask_secret(key))
+                mismatch(variable_provider, shape.kind, endpoints).map(|_| mask_secret(key))
             }) else {
                 continue;
             };
@@ -91,7 +101,7 @@ OPENAI_API_KEY=0123456789abcdef…   # Key 1 from the resource's "Keys and Endpo
             else {
                 continue;
             };
-            let Some(found) = mismatch(variable_provider, shape.kind, &endpoints) else {
+            let Some(found) = mismatch(variable_provider, shape.kind, endpoints) else {
                 continue;
             };
             let name = &assignment.name;

@@ -8,11 +8,10 @@ use std::ops::Range;
 use base64::Engine as _;
 
 use crate::assignment::Assignment;
-use crate::consumer::Outcome;
+use crate::consumer::{Consumer, Outcome};
 use crate::diagnostic::{Edit, Severity};
 use crate::mask::{mask_body, mask_secret};
 use crate::provider::{self, KeyShape, Provider, Role};
-use crate::rules::duplicate_variable::is_overridden;
 use crate::rules::{Context, Judgement, Syntax};
 
 /// Why an id variable's value is not the id it should be.
@@ -37,7 +36,7 @@ fn prefixes(role: Role) -> (&'static str, &'static str) {
 /// The id a consumer receives, without the blanks and quotes other rules report on;
 /// `None` when there is nothing to judge (absent, empty or interpolated).
 fn received_id(outcome: &Outcome) -> Option<&str> {
-    let value = outcome.value()?.trim_matches(|character: char| {
+    let value = trim_wrapping(outcome.value()?, |character| {
         character.is_whitespace() || matches!(character, '"' | '\'' | '`' | '“' | '”')
     });
     (!value.is_empty() && !value.contains('$')).then_some(value)
@@ -268,7 +267,21 @@ fn is_wrapping(character: char) -> bool {
 
 /// The key as sent, without the quotes and blanks KL101/KL102 report.
 pub(crate) fn key_text(value: &str) -> &str {
-    value.trim_matches(is_wrapping)
+    trim_wrapping(value, is_wrapping)
+}
+
+/// `text.trim_matches(wrapping)`. Rules ask it of every value each loader gets, and most
+/// start and end with an ASCII character that is not wrapping: those are returned as they
+/// are, without decoding the characters.
+pub(crate) fn trim_wrapping(text: &str, wrapping: impl Fn(char) -> bool) -> &str {
+    let kept = |byte: Option<&u8>| {
+        byte.is_some_and(|&byte| byte.is_ascii() && !wrapping(char::from(byte)))
+    };
+    if kept(text.as_bytes().first()) && kept(text.as_bytes().last()) {
+        text
+    } else {
+        text.trim_matches(wrapping)
+    }
 }
 
 /// The range of the key as written: the value without its quotes and blanks (the whole
@@ -293,25 +306,23 @@ pub(crate) fn judge_key<'a>(
     if ctx.is_template || is_interpolated(ctx.slice(assignment.value_range.clone())) {
         return None;
     }
-    // Loaders mostly deliver the same text: the key the previous consumer got and its
-    // verdict, so that each distinct key is judged (and masked) once.
-    let previous: RefCell<Option<(&'a str, Option<String>)>> = RefCell::new(None);
+    // Each distinct key is judged (and masked) once, whichever consumers use it.
+    let keys = ctx.keys(index);
+    let consumers = ctx.judged_consumers(assignment);
+    // Room for a key per kind of consumer (the env-file loaders and YAML).
+    let verdicts: RefCell<[Option<Option<String>>; Consumer::ENV_FILE.len() + 1]> =
+        RefCell::default();
     // Quotes and ` # comments` are deliberate syntax that only docker keeps: judged for
     // docker only when docker is known to read the file, as KL101 does.
-    let mut judgement = ctx.judge(index, Syntax::Deliberate, |consumer, outcome| {
-        let key = key_text(outcome.value()?);
-        if is_overridden(ctx, index, consumer) {
-            return None;
-        }
-        let mut previous = previous.borrow_mut();
-        if let Some((seen, verdict)) = previous.as_ref()
-            && *seen == key
-        {
-            return verdict.clone();
-        }
-        let verdict = broken(key).then(|| mask_secret(key));
-        *previous = Some((key, verdict.clone()));
-        verdict
+    let mut judgement = ctx.judge(index, Syntax::Deliberate, |consumer, _| {
+        let position = consumers.iter().position(|&judged| judged == consumer)?;
+        let key = keys.used_by(position)?;
+        verdicts.borrow_mut()[key]
+            .get_or_insert_with(|| {
+                let text = keys.text(key);
+                broken(text).then(|| mask_secret(text))
+            })
+            .clone()
     })?;
     // A loader that refuses the line or reads no value is not "fine": that is another
     // rule's finding, and it must not soften this one.
@@ -335,6 +346,15 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        /// Values left as they are by their end bytes are the ones `trim_matches` leaves.
+        #[test]
+        fn trim_wrapping_is_trim_matches(text in "[a\" '`“”‘’\t\u{0B}\u{85}\u{A0}é]{0,6}") {
+            prop_assert_eq!(
+                super::trim_wrapping(&text, super::is_wrapping),
+                text.trim_matches(super::is_wrapping)
+            );
+        }
+
         /// The byte after each `$` decides as the character after it does.
         #[test]
         fn interpolated_is_a_dollar_before_a_name_or_brace(raw in "[$a_{}9 é{1}Ä-]{0,20}") {

@@ -69,33 +69,44 @@ the right name is already set: renaming would create a duplicate.
             .names()
             .map(|name| (name, normalized(name)))
             .collect();
-        // Files repeat names (copies, per-service entries): judge each name once.
-        let mut near_misses: foldhash::HashMap<&str, Option<(&'static str, Slip)>> =
-            foldhash::HashMap::default();
+        // Files repeat names (copies, per-service entries): judge each name once. `None`:
+        // a name keylint or the project knows.
+        let mut by_name: foldhash::HashMap<&str, Option<NameSlips>> = foldhash::HashMap::default();
         for (index, assignment) in ctx.assignments().iter().enumerate() {
             let name = assignment.name.as_str();
             // Secret `data:` keys are file names in a volume or `secretKeyRef` keys, not variables.
             if matches!(
                 assignment.origin,
                 Origin::SecretData | Origin::SecretStringData
-            ) || ctx.variable(name).is_some()
-                || ctx.project.reads_name(name)
-                || runs_image_reading(ctx, assignment)
+            ) || runs_image_reading(ctx, assignment)
                 || is_settings_key(ctx, assignment)
-                || is_dotnet_configuration_key(name)
             {
                 continue;
             }
-            // A name some source file mentions (a dict of names, a loop, a template) may
-            // be read in a way the parser cannot follow: no certainty, so no error.
-            if let Some((intended, slip)) = near_miss_among(name, &code_names)
-                && !ctx.project.code().is_mentioned(name)
-            {
+            let Some(slips) = *by_name.entry(name).or_insert_with(|| {
+                if ctx.variable(name).is_some()
+                    || ctx.project.reads_name(name)
+                    || is_dotnet_configuration_key(name)
+                {
+                    return None;
+                }
+                // A name some source file mentions (a dict of names, a loop, a template)
+                // may be read in a way the parser cannot follow: no certainty, so no error.
+                let code = near_miss_among(name, &code_names)
+                    .filter(|_| !ctx.project.code().is_mentioned(name));
+                Some(NameSlips {
+                    code,
+                    near: code.is_none().then(|| near_miss(name)).flatten(),
+                })
+            }) else {
+                continue;
+            };
+            if let Some((intended, slip)) = slips.code {
                 push_once(out, code_read_near_miss(ctx, assignment, intended, slip));
                 continue;
             }
-            let near = *near_misses.entry(name).or_insert_with(|| near_miss(name));
-            let Some((intended, slip)) = near.or_else(|| short_key_name(ctx, index, name)) else {
+            let Some((intended, slip)) = slips.near.or_else(|| short_key_name(ctx, index, name))
+            else {
                 continue;
             };
             let message = match slip {
@@ -124,6 +135,13 @@ the right name is already set: renaming would create a duplicate.
             );
         }
     }
+}
+
+/// How a name misses a name the project's code reads, or else one an SDK reads.
+#[derive(Clone, Copy)]
+struct NameSlips<'a> {
+    code: Option<(&'a str, Slip)>,
+    near: Option<(&'static str, Slip)>,
 }
 
 /// How a name misses the one the SDK reads.

@@ -14,7 +14,7 @@ use crate::helpers::contains_ignore_ascii_case;
 use crate::probed::{ProbedKey, Verdict};
 use crate::project::{ConsumerSet, Project, Settings};
 use crate::provider::{self, KeyShape, KnownVariable, Provider, Role};
-use crate::rules::helpers::{Expectation, key_text};
+use crate::rules::helpers::{Expectation, key_text, trim_wrapping};
 use crate::rules::placeholder_value::{Filler, filler};
 
 mod admin_key;
@@ -228,8 +228,34 @@ pub struct Context<'a> {
 #[derive(Default)]
 pub(crate) struct Facts<'a> {
     key_like: OnceLock<bool>,
-    /// The distinct keys the judged consumers use (see [`Context::filler`]).
-    keys: OnceLock<Vec<KeyFacts<'a>>>,
+    /// The keys the judged consumers use ([`Context::keys`]).
+    keys: OnceLock<Keys<'a>>,
+}
+
+/// The keys the judged consumers use for one assignment (as [`helpers::key_text`] cuts
+/// them): each rule judging a key asks every consumer, and most get the same one.
+pub(crate) struct Keys<'a> {
+    distinct: Vec<KeyFacts<'a>>,
+    /// Per judged consumer, in row order: the index in `distinct` of the key it uses, and
+    /// whether it keeps another copy of the variable instead
+    /// ([`duplicate_variable::is_overridden`]); `None` when it gets no value.
+    used: Vec<Option<(usize, bool)>>,
+}
+
+impl<'a> Keys<'a> {
+    /// The key `distinct[index]`.
+    pub(crate) fn text(&self, index: usize) -> &'a str {
+        self.distinct[index].text
+    }
+
+    /// The index in `distinct` of the key the judged consumer at `position` uses, unless
+    /// it gets no value or keeps another copy of the variable.
+    pub(crate) fn used_by(&self, position: usize) -> Option<usize> {
+        match self.used.get(position).copied().flatten()? {
+            (_, true) => None,
+            (key, false) => Some(key),
+        }
+    }
 }
 
 /// A key some consumer uses, with what the key rules (KL3xx) each ask about it.
@@ -305,21 +331,26 @@ impl Judgement {
 /// "a, b and c".
 #[must_use]
 pub fn join_names(consumers: impl IntoIterator<Item = Consumer>) -> String {
-    let mut names = consumers.into_iter().map(Consumer::display_name).peekable();
     let mut joined = String::new();
+    push_names(&mut joined, consumers);
+    joined
+}
+
+/// Appends [`join_names`] to `out`: a message being written needs no string of its own.
+pub(crate) fn push_names(out: &mut String, consumers: impl IntoIterator<Item = Consumer>) {
+    let mut names = consumers.into_iter().map(Consumer::display_name).peekable();
     let mut first = true;
     while let Some(name) = names.next() {
         if !first {
-            joined.push_str(if names.peek().is_some() {
+            out.push_str(if names.peek().is_some() {
                 ", "
             } else {
                 " and "
             });
         }
-        joined.push_str(name);
+        out.push_str(name);
         first = false;
     }
-    joined
 }
 
 /// "a, b and c" for clauses that each name their consumer.
@@ -563,30 +594,50 @@ impl<'a> Context<'a> {
             .get_or_init(|| helpers::expectation(self, &self.parsed.assignments[index]))
     }
 
-    /// The facts of `key` when it is one of the keys the judged consumers use for
-    /// assignment `index` (as [`helpers::key_text`] cuts them).
-    fn key_facts(&self, index: usize, key: &str) -> Option<&KeyFacts<'a>> {
-        self.facts[index]
-            .keys
-            .get_or_init(|| {
-                let mut keys: Vec<KeyFacts<'a>> = Vec::new();
-                for (_, outcome) in self.judged_outcomes(index) {
-                    let Some(value) = outcome.and_then(Outcome::value) else {
-                        continue;
-                    };
-                    let text = key_text(value);
-                    if !keys.iter().any(|key| key.text == text) {
-                        keys.push(KeyFacts {
+    /// The keys the judged consumers use for assignment `index`, found on first use.
+    pub(crate) fn keys(&self, index: usize) -> &Keys<'a> {
+        self.facts[index].keys.get_or_init(|| {
+            let mut keys = Keys {
+                distinct: Vec::new(),
+                used: Vec::new(),
+            };
+            for (consumer, outcome) in self.judged_outcomes(index) {
+                let Some(value) = outcome.and_then(Outcome::value) else {
+                    keys.used.push(None);
+                    continue;
+                };
+                let text = key_text(value);
+                let key = match keys
+                    .distinct
+                    .iter()
+                    .position(|key| same_text(key.text, text))
+                {
+                    Some(key) => key,
+                    None => {
+                        keys.distinct.push(KeyFacts {
                             text,
                             filler: OnceLock::new(),
                             shape: OnceLock::new(),
                         });
+                        keys.distinct.len() - 1
                     }
-                }
-                keys
-            })
+                };
+                keys.used.push(Some((
+                    key,
+                    duplicate_variable::is_overridden(self, index, consumer),
+                )));
+            }
+            keys
+        })
+    }
+
+    /// The facts of `key` when it is one of the keys the judged consumers use for
+    /// assignment `index`.
+    fn key_facts(&self, index: usize, key: &str) -> Option<&KeyFacts<'a>> {
+        self.keys(index)
+            .distinct
             .iter()
-            .find(|facts| facts.text == key)
+            .find(|facts| same_text(facts.text, key))
     }
 
     /// [`filler`] of a key assignment `index` holds: each rule judging the key asks, and
@@ -625,9 +676,13 @@ impl<'a> Context<'a> {
         self.judged_outcomes(index).any(|(_, outcome)| {
             outcome
                 .and_then(Outcome::value)
-                .filter(|&value| previous.replace(value) != Some(value))
+                .filter(|&value| {
+                    !previous
+                        .replace(value)
+                        .is_some_and(|seen| same_text(seen, value))
+                })
                 .is_some_and(|value| {
-                    let trimmed = value.trim_matches(|character: char| {
+                    let trimmed = trim_wrapping(value, |character| {
                         character.is_whitespace() || matches!(character, '"' | '\'' | '“' | '”')
                     });
                     provider::key_shape(trimmed).is_some_and(|shape| {
@@ -659,6 +714,12 @@ impl<'a> Context<'a> {
     pub fn slice(&self, range: Range<usize>) -> &str {
         &self.text[range]
     }
+}
+
+/// Whether two values loaders got are the same text: the loaders that read a line alike
+/// share one value, so its address mostly decides without comparing the bytes.
+pub(crate) fn same_text(a: &str, b: &str) -> bool {
+    std::ptr::eq(a, b) || a == b
 }
 
 /// Whether `selector` names a rule: a code, a code prefix (`KL1`), a name or `ALL`.

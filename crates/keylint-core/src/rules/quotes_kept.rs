@@ -140,9 +140,31 @@ fn ends_a_quotation(outcome: &Outcome) -> bool {
     }
 }
 
+/// Whether `value` may start or end with one of [`QUOTES`], by its end bytes: asked of
+/// every value each loader gets, and most end in neither. The curly quotes are
+/// `E2 80 98`..`E2 80 9D` in UTF-8.
+fn may_be_quote_end(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    bytes
+        .first()
+        .is_some_and(|byte| matches!(byte, b'"' | b'\'' | b'`' | 0xE2))
+        || bytes
+            .last()
+            .is_some_and(|byte| matches!(byte, b'"' | b'\'' | b'`' | 0x98..=0x9D))
+}
+
 /// What the program gets when the value starts or ends with a quote character.
+#[inline]
 fn kept_quotes(outcome: &Outcome) -> Option<String> {
     let value = outcome.value()?;
+    if !may_be_quote_end(value) {
+        return None;
+    }
+    quoted(value)
+}
+
+/// [`kept_quotes`] of a value that may start or end with a quote.
+fn quoted(value: &str) -> Option<String> {
     let first = value.chars().next()?;
     let last = value.chars().next_back()?;
     if !QUOTES.contains(&first) && !QUOTES.contains(&last) {
@@ -216,8 +238,19 @@ fn removal(ctx: &Context, range: std::ops::Range<usize>) -> Option<Fix> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use crate::consumer::Consumer;
     use crate::rules::test_support::{check, check_parsed, check_with};
+
+    proptest! {
+        /// The byte test lets through every value that starts or ends with a quote.
+        #[test]
+        fn quote_ends_pass_the_byte_test(value in "[\"'`“”‘’a-z é€\u{2018}-\u{201F}]{0,6}") {
+            let quoted = value.starts_with(super::QUOTES) || value.ends_with(super::QUOTES);
+            prop_assert!(!quoted || super::may_be_quote_end(&value));
+        }
+    }
 
     #[test]
     fn compose_list_form_keeps_quotes() {

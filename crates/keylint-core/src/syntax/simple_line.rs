@@ -163,8 +163,9 @@ impl<'t> Cursor<'t> {
     }
 }
 
-/// Bytes of a plain value (a byte table: this runs on every byte of most files).
-const PLAIN: [bool; 256] = {
+/// ASCII letters and digits, and `others` (byte tables: these run on every byte of most
+/// files).
+const fn alphanumeric_and(others: &[u8]) -> [bool; 256] {
     let mut table = [false; 256];
     let mut byte = 0;
     while byte < 256 {
@@ -172,17 +173,21 @@ const PLAIN: [bool; 256] = {
         byte += 1;
     }
     let mut index = 0;
-    let others = b"_-./+=:@,%";
     while index < others.len() {
         table[others[index] as usize] = true;
         index += 1;
     }
     table
-};
-
-fn is_name_byte(byte: u8) -> bool {
-    byte == b'_' || byte.is_ascii_alphanumeric()
 }
+
+/// Bytes of a plain value.
+const PLAIN: [bool; 256] = alphanumeric_and(b"_-./+=:@,%");
+
+/// Bytes of a plain value in quotes.
+const PLAIN_OR_SPACE: [bool; 256] = alphanumeric_and(b"_-./+=:@,% ");
+
+/// Bytes of a name after its first.
+const NAME: [bool; 256] = alphanumeric_and(b"_");
 
 /// The simple line starting at `start`, if the line there is one.
 pub(crate) fn at(text: &str, start: usize) -> Option<SimpleLine> {
@@ -197,7 +202,7 @@ pub(crate) fn at(text: &str, start: usize) -> Option<SimpleLine> {
     if !(first == b'_' || first.is_ascii_alphabetic()) {
         return None;
     }
-    let name_end = name_start + count(&bytes[name_start..], is_name_byte);
+    let name_end = name_start + count(&bytes[name_start..], &NAME);
     if bytes.get(name_end) != Some(&b'=') {
         return None;
     }
@@ -205,17 +210,14 @@ pub(crate) fn at(text: &str, start: usize) -> Option<SimpleLine> {
     let (quote, value_end) = match bytes.get(value_start) {
         Some(&quote @ (b'\'' | b'"')) => {
             let inner_start = value_start + 1;
-            let inner_end = inner_start
-                + count(&bytes[inner_start..], |byte| {
-                    PLAIN[usize::from(byte)] || byte == b' '
-                });
+            let inner_end = inner_start + count(&bytes[inner_start..], &PLAIN_OR_SPACE);
             if bytes.get(inner_end) != Some(&quote) {
                 return None;
             }
             (Quote::from_char(char::from(quote)), inner_end + 1)
         }
         _ => {
-            let end = value_start + count(&bytes[value_start..], |byte| PLAIN[usize::from(byte)]);
+            let end = value_start + count(&bytes[value_start..], &PLAIN);
             (None, end)
         }
     };
@@ -228,7 +230,8 @@ pub(crate) fn at(text: &str, start: usize) -> Option<SimpleLine> {
         if bytes.get(hash) != Some(&b'#') {
             return None;
         }
-        content_end = hash + count(&bytes[hash..], |byte| byte != b'\n' && byte != b'\r');
+        content_end =
+            memchr::memchr2(b'\n', b'\r', &bytes[hash..]).map_or(bytes.len(), |end| hash + end);
         comment = true;
     }
     let newline = match bytes.get(content_end) {
@@ -250,12 +253,20 @@ pub(crate) fn at(text: &str, start: usize) -> Option<SimpleLine> {
     })
 }
 
-/// How many bytes at the start of `bytes` are `wanted`.
-fn count(bytes: &[u8], wanted: impl Fn(u8) -> bool) -> usize {
-    bytes
+/// How many bytes at the start of `bytes` are in `table`: eight at a time while all eight
+/// are (no branch per byte on a long value), then one at a time.
+fn count(bytes: &[u8], table: &[bool; 256]) -> usize {
+    let wanted = |byte: &u8| table[usize::from(*byte)];
+    let (chunks, _) = bytes.as_chunks::<8>();
+    let whole = 8 * chunks
         .iter()
-        .position(|&byte| !wanted(byte))
-        .unwrap_or(bytes.len())
+        .take_while(|chunk| chunk.iter().fold(true, |all, byte| all & wanted(byte)))
+        .count();
+    whole
+        + bytes[whole..]
+            .iter()
+            .position(|byte| !wanted(byte))
+            .unwrap_or(bytes.len() - whole)
 }
 
 /// Whether `offset` is at the start of a line of `text`.

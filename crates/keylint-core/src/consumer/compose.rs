@@ -206,7 +206,10 @@ fn extract_value(
         }
         index += 2;
     }
-    let value = String::from_utf8_lossy(&chars).into_owned();
+    // Valid UTF-8 (only an ASCII backslash before a quote was left out), checked without
+    // a copy; the lossy reading keeps a mistake here from panicking.
+    let value = String::from_utf8(chars)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
     let value = if quote == '"' {
         expand_compose(&expand_escapes(&value), lookup)?
     } else {

@@ -428,13 +428,9 @@ struct ClosingBraces(OnceCell<Vec<usize>>);
 impl ClosingBraces {
     /// The first `}` at or after `from`.
     fn next(&self, text: &str, from: usize) -> Option<usize> {
-        let positions = self.0.get_or_init(|| {
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, byte)| byte == b'}')
-                .map(|(index, _)| index)
-                .collect()
-        });
+        let positions = self
+            .0
+            .get_or_init(|| memchr::memchr_iter(b'}', text.as_bytes()).collect());
         positions
             .get(positions.partition_point(|&position| position < from))
             .copied()

@@ -772,9 +772,21 @@ pub struct KeyShape {
 /// OpenAI keys carry this marker: base64 of "OpenAI".
 pub const OPENAI_MARKER: &str = "T3BlbkFJ";
 
-fn is_key_byte(byte: u8) -> bool {
+const fn is_key_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'
 }
+
+/// [`is_key_byte`] of every byte: the charset of every key-shaped value is checked, and a
+/// table look-up is cheaper than its comparisons.
+const KEY_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < table.len() {
+        table[byte] = is_key_byte(byte as u8);
+        byte += 1;
+    }
+    table
+};
 
 /// Classifies a value by its shape. `None` when it looks like no provider's key.
 #[must_use]
@@ -816,7 +828,7 @@ pub fn key_shape(value: &str) -> Option<KeyShape> {
         prefix,
         length_ok: (min..=max).contains(&length),
         // Key characters are ASCII: a byte of any other character is none of them.
-        charset_ok: value.bytes().all(is_key_byte),
+        charset_ok: value.bytes().all(|byte| KEY_BYTES[usize::from(byte)]),
         has_marker,
     })
 }

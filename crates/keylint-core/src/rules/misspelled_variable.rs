@@ -69,9 +69,9 @@ the right name is already set: renaming would create a duplicate.
             .names()
             .map(|name| (name, normalized(name)))
             .collect();
-        // Files repeat names (copies, per-service entries): judge each name once. `None`:
-        // a name keylint or the project knows.
-        let mut by_name: foldhash::HashMap<&str, Option<NameSlips>> = foldhash::HashMap::default();
+        // Files repeat names (copies, per-service entries): judge each name once, in a
+        // table by group. `Some(None)`: a name keylint or the project knows.
+        let mut by_name: Vec<Option<Option<NameSlips>>> = vec![None; ctx.groups()];
         for (index, assignment) in ctx.assignments().iter().enumerate() {
             let name = assignment.name.as_str();
             // Secret `data:` keys are file names in a volume or `secretKeyRef` keys, not variables.
@@ -83,7 +83,7 @@ the right name is already set: renaming would create a duplicate.
             {
                 continue;
             }
-            let Some(slips) = *by_name.entry(name).or_insert_with(|| {
+            let Some(slips) = *by_name[ctx.group_of(index)].get_or_insert_with(|| {
                 if ctx.variable(name).is_some()
                     || ctx.project.reads_name(name)
                     || is_dotnet_configuration_key(name)

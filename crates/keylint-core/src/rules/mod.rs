@@ -482,6 +482,19 @@ impl<'a> Context<'a> {
         &names.groups[names.group_of[index]]
     }
 
+    /// The group of assignment `index` (its name in its scope) among [`Context::groups`]
+    /// of them: a rule that judges each name once keeps its verdicts in a table by group.
+    #[must_use]
+    pub(crate) fn group_of(&self, index: usize) -> usize {
+        self.names().group_of[index]
+    }
+
+    /// How many groups of assignments (names in a scope) the file has.
+    #[must_use]
+    pub(crate) fn groups(&self) -> usize {
+        self.names().groups.len()
+    }
+
     /// Asks `broken` of every judged consumer's outcome for assignment `index`.
     /// `broken` returns what the consumer gets when it is broken. Severity: a YAML value
     /// or a known consumer that breaks is an error; with unknown consumers, an error
@@ -493,23 +506,28 @@ impl<'a> Context<'a> {
         broken: impl Fn(Consumer, &'a Outcome) -> Option<String>,
     ) -> Option<Judgement> {
         let known = self.parsed.assignments[index].origin.is_yaml() || self.consumers.is_known();
-        let asked = self.judged_outcomes(index).map(|(consumer, outcome)| {
-            let skipped =
-                !known && syntax == Syntax::Deliberate && consumer == Consumer::DockerEnvFile;
-            (consumer, outcome.filter(|_| !skipped))
-        });
-        let failing: Vec<(Consumer, String)> = asked
-            .clone()
-            .filter_map(|(consumer, outcome)| Some((consumer, broken(consumer, outcome?)?)))
-            .collect();
+        let skips_docker = !known && syntax == Syntax::Deliberate;
+        // The consumers asked, with what each gets: a plain walk over the row, as this
+        // runs for every assignment in most rules.
+        let asked = || {
+            self.judged_outcomes(index)
+                .filter(move |&(consumer, _)| {
+                    !(skips_docker && consumer == Consumer::DockerEnvFile)
+                })
+                .filter_map(|(consumer, outcome)| Some((consumer, outcome?)))
+        };
+        let mut failing: Vec<(Consumer, String)> = Vec::new();
+        for (consumer, outcome) in asked() {
+            if let Some(got) = broken(consumer, outcome) {
+                failing.push((consumer, got));
+            }
+        }
         if failing.is_empty() {
             return None;
         }
         // Gathered only now: most values break nobody, and they allocate nothing.
-        let fine = asked
-            .filter(|(consumer, outcome)| {
-                outcome.is_some() && !failing.iter().any(|(other, _)| other == consumer)
-            })
+        let fine = asked()
+            .filter(|(consumer, _)| !failing.iter().any(|(other, _)| other == consumer))
             .map(|(consumer, _)| consumer)
             .collect();
         let mut judgement = Judgement {

@@ -2,6 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::helpers::contains_ignore_ascii_case;
+use crate::provider::Provider;
 use crate::rules::duplicate_variable::push_once;
 use crate::rules::helpers::{Expectation, detail, is_interpolated, judge_key, key_range};
 use crate::rules::{Context, FixAvailability, Rule, is_key_name};
@@ -53,15 +54,23 @@ OPENAI_API_KEY=sk-proj-…
 "#;
 
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+        // Which provider's key a name expects in its scope (`None`: the name is not judged),
+        // found once per group of copies.
+        let mut by_group: Vec<Option<Option<Option<Provider>>>> = vec![None; ctx.groups()];
         for (index, assignment) in ctx.assignments().iter().enumerate() {
             let name = assignment.name.as_str();
-            let provider = match ctx.expectation(index) {
-                Expectation::AnyKey => continue,
-                Expectation::Provider { provider, .. } => Some(provider),
-                // The name first: it rules out most variables without a sibling looked up.
-                Expectation::Unknown if !is_api_credential_name(name) => continue,
-                Expectation::Unknown if serves_locally(ctx, assignment) => continue,
-                Expectation::Unknown => None,
+            let judged = by_group[ctx.group_of(index)].get_or_insert_with(|| {
+                match ctx.expectation(index) {
+                    Expectation::AnyKey => None,
+                    Expectation::Provider { provider, .. } => Some(Some(provider)),
+                    // The name first: it rules out most variables without a sibling looked up.
+                    Expectation::Unknown if !is_api_credential_name(name) => None,
+                    Expectation::Unknown if serves_locally(ctx, assignment) => None,
+                    Expectation::Unknown => Some(None),
+                }
+            });
+            let Some(provider) = *judged else {
+                continue;
             };
             let Some((judgement, key)) =
                 judge_key(ctx, index, |key| match ctx.filler(index, key) {

@@ -6,8 +6,8 @@
 //! skips vendored and generated trees.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context as _, Result};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
@@ -17,6 +17,7 @@ use keylint_core::project::{normalize, path_order};
 use keylint_core::source::kind_by_name;
 
 use crate::config::Configs;
+use crate::listing::{Entry, Listing};
 use crate::lock;
 
 /// Directories never worth walking into.
@@ -60,6 +61,8 @@ pub struct Discovery {
     /// The walk stopped at its entry limit (the server's background index of a huge
     /// folder); what was found so far is kept.
     pub truncated: bool,
+    /// What the walk saw of the directories it listed, for reading the tree right after.
+    pub listing: Arc<Listing>,
 }
 
 impl Discovery {
@@ -122,7 +125,10 @@ fn discover_on(
     max_entries: usize,
     threads: usize,
 ) -> Result<Discovery> {
-    let mut discovery = Discovery::default();
+    let mut discovery = Discovery {
+        listing: Arc::new(Listing::new()),
+        ..Discovery::default()
+    };
     let entries_left = AtomicUsize::new(max_entries);
     let include = |path: &Path| matches!(configs.for_file(path), Ok(Some(config)) if config.include.is_match(path));
     for path in paths {
@@ -158,9 +164,13 @@ fn discover_on(
             threads,
         );
     }
+    if discovery.truncated {
+        Arc::make_mut(&mut discovery.listing).forget();
+    }
+    let listing = &discovery.listing;
     discovery.targets.retain(|path| {
         discovery.named.contains(path)
-            || !matches!(configs.for_file(path), Ok(Some(config)) if config.exclude.is_match(path))
+            || !matches!(configs.for_listed_file(path, listing), Ok(Some(config)) if config.exclude.is_match(path))
     });
     sort_paths(&mut discovery.targets);
     discovery.empty_dirs = paths
@@ -204,26 +214,38 @@ fn walk(
     entries_left: &AtomicUsize,
     threads: usize,
 ) {
+    // The skipped directories are entries of a listed directory too.
+    let skipped_dirs: Arc<Mutex<Vec<PathBuf>>> = Arc::default();
+    let skipped = Arc::clone(&skipped_dirs);
     let walker = WalkBuilder::new(root)
         .standard_filters(false)
         .max_depth(max_depth)
         .threads(threads)
-        .filter_entry(|entry| {
-            !(entry.file_type().is_some_and(|kind| kind.is_dir())
+        .filter_entry(move |entry| {
+            let skip = entry.file_type().is_some_and(|kind| kind.is_dir())
                 && entry.depth() > 0
                 && entry
                     .file_name()
                     .to_str()
-                    .is_some_and(|name| SKIPPED_DIRS.contains(&name)))
+                    .is_some_and(|name| SKIPPED_DIRS.contains(&name));
+            if skip {
+                lock(&skipped).push(normalize(entry.path()));
+            }
+            !skip
         })
         .build_parallel();
     // Symlinks are followed to files inside the walked directory only: a repository must
     // not make keylint read (and quote) a file elsewhere on the machine.
     let canonical_root = std::fs::canonicalize(root).ok();
     let found = Mutex::new(std::mem::take(discovery));
+    if !Listing::names_what_it_reads(root) {
+        Arc::make_mut(&mut lock(&found).listing).forget();
+    }
     walker.run(|| {
         Box::new(|entry| {
             let Ok(entry) = entry else {
+                // A directory it could not list.
+                Arc::make_mut(&mut lock(&found).listing).forget();
                 return WalkState::Continue;
             };
             let counted = entries_left.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
@@ -234,13 +256,36 @@ fn walk(
                 return WalkState::Quit;
             }
             let seen = visit(&entry, canonical_root.as_deref(), collect_targets, include);
-            lock(&found).add(seen);
+            let listed = entry.file_type().is_some_and(|kind| kind.is_dir())
+                && max_depth.is_none_or(|max| entry.depth() < max);
+            let mut found = lock(&found);
+            Arc::make_mut(&mut found.listing).add(
+                &normalize(entry.path()),
+                entry_kind(entry.file_type()),
+                listed,
+            );
+            found.add(seen);
             WalkState::Continue
         })
     });
     *discovery = found
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let listing = Arc::make_mut(&mut discovery.listing);
+    for dir in lock(&skipped_dirs).iter() {
+        listing.add(dir, Entry::Other, false);
+    }
+}
+
+/// What a directory entry is, as the directory says.
+fn entry_kind(file_type: Option<std::fs::FileType>) -> Entry {
+    match file_type {
+        Some(kind) if kind.is_symlink() => Entry::Link,
+        Some(kind) if kind.is_file() => Entry::File,
+        Some(_) => Entry::Other,
+        // The walk could not tell: let the disk say.
+        None => Entry::Link,
+    }
 }
 
 /// What one entry of a walk adds to a [`Discovery`].

@@ -2,6 +2,7 @@
 
 use std::cell::OnceCell;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use crate::assignment::{Assignment, Origin};
 use crate::consumer::{Consumer, Outcome};
@@ -256,8 +257,8 @@ fn compose_sources(ctx: &Context, out: &mut Vec<Diagnostic>) {
         };
         // The service's env files as written, with their text; a line number is only
         // worked out for a finding.
-        let mut files: Vec<(&str, String, OnceCell<LineIndex>)> = Vec::new();
-        let line_in = |file: &(&str, String, OnceCell<LineIndex>), at: usize| {
+        let mut files: Vec<(&str, Arc<str>, OnceCell<LineIndex>)> = Vec::new();
+        let line_in = |file: &(&str, Arc<str>, OnceCell<LineIndex>), at: usize| {
             file.2.get_or_init(|| LineIndex::new(&file.1)).line_of(at) + 1
         };
         // name -> (value, index in `files`, offset)

@@ -63,6 +63,8 @@ pub struct Discovery {
     pub truncated: bool,
     /// What the walk saw of the directories it listed, for reading the tree right after.
     pub listing: Arc<Listing>,
+    /// Walked files not named as files to lint, until their configs are known.
+    maybe_included: Vec<(PathBuf, Option<String>)>,
 }
 
 impl Discovery {
@@ -88,7 +90,6 @@ pub fn context_of(dir: &Path) -> Discovery {
         &mut discovery,
         Some(1),
         false,
-        &|_| false,
         &AtomicUsize::new(usize::MAX),
         1,
     );
@@ -130,7 +131,6 @@ fn discover_on(
         ..Discovery::default()
     };
     let entries_left = AtomicUsize::new(max_entries);
-    let include = |path: &Path| matches!(configs.for_file(path), Ok(Some(config)) if config.include.is_match(path));
     for path in paths {
         let metadata =
             std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -143,31 +143,25 @@ fn discover_on(
                 .parent()
                 .filter(|dir| !dir.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
-            walk(
-                dir,
-                &mut discovery,
-                Some(1),
-                false,
-                &include,
-                &entries_left,
-                1,
-            );
+            walk(dir, &mut discovery, Some(1), false, &entries_left, 1);
             continue;
         }
-        walk(
-            path,
-            &mut discovery,
-            None,
-            true,
-            &include,
-            &entries_left,
-            threads,
-        );
+        walk(path, &mut discovery, None, true, &entries_left, threads);
     }
     if discovery.truncated {
         Arc::make_mut(&mut discovery.listing).forget();
     }
     let listing = &discovery.listing;
+    // Their configs are looked for once the walk has listed the directories.
+    for (path, skip_reason) in std::mem::take(&mut discovery.maybe_included) {
+        if matches!(configs.for_listed_file(&path, listing), Ok(Some(config)) if config.include.is_match(&path))
+        {
+            if let Some(reason) = skip_reason {
+                discovery.skipped.insert(path.clone(), reason);
+            }
+            discovery.targets.push(path);
+        }
+    }
     discovery.targets.retain(|path| {
         discovery.named.contains(path)
             || !matches!(configs.for_listed_file(path, listing), Ok(Some(config)) if config.exclude.is_match(path))
@@ -210,7 +204,6 @@ fn walk(
     discovery: &mut Discovery,
     max_depth: Option<usize>,
     collect_targets: bool,
-    include: &(dyn Fn(&Path) -> bool + Sync),
     entries_left: &AtomicUsize,
     threads: usize,
 ) {
@@ -255,7 +248,7 @@ fn walk(
                 lock(&found).truncated = true;
                 return WalkState::Quit;
             }
-            let seen = visit(&entry, canonical_root.as_deref(), collect_targets, include);
+            let seen = visit(&entry, canonical_root.as_deref(), collect_targets);
             let listed = entry.file_type().is_some_and(|kind| kind.is_dir())
                 && max_depth.is_none_or(|max| entry.depth() < max);
             let mut found = lock(&found);
@@ -294,6 +287,8 @@ struct Seen {
     gitignore: Option<Gitignore>,
     /// A file to lint, and why it is not read.
     target: Option<(PathBuf, Option<String>)>,
+    /// A file to lint if its config `include`s it, and why it would not be read.
+    maybe_included: Option<(PathBuf, Option<String>)>,
     code: Option<PathBuf>,
     hint: Option<PathBuf>,
 }
@@ -307,17 +302,13 @@ impl Discovery {
             }
             self.targets.push(path);
         }
+        self.maybe_included.extend(seen.maybe_included);
         self.code.extend(seen.code);
         self.hints.extend(seen.hint);
     }
 }
 
-fn visit(
-    entry: &ignore::DirEntry,
-    canonical_root: Option<&Path>,
-    collect_targets: bool,
-    include: &(dyn Fn(&Path) -> bool + Sync),
-) -> Seen {
+fn visit(entry: &ignore::DirEntry, canonical_root: Option<&Path>, collect_targets: bool) -> Seen {
     let mut seen = Seen::default();
     let Some(file_type) = entry.file_type() else {
         return seen;
@@ -368,8 +359,12 @@ fn visit(
     if readable && is_hint_file(&path) {
         seen.hint = Some(path.clone());
     }
-    if collect_targets && (kind_by_name(&shown).is_some() || include(&path)) {
-        seen.target = Some((path, skip_reason));
+    if collect_targets {
+        if kind_by_name(&shown).is_some() {
+            seen.target = Some((path, skip_reason));
+        } else {
+            seen.maybe_included = Some((path, skip_reason));
+        }
     }
     seen
 }

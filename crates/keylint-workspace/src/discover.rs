@@ -148,9 +148,11 @@ fn discover_on(
         }
         walk(path, &mut discovery, None, true, &entries_left, threads);
     }
+    let listing = Arc::make_mut(&mut discovery.listing);
     if discovery.truncated {
-        Arc::make_mut(&mut discovery.listing).forget();
+        listing.forget();
     }
+    listing.finish();
     let listing = &discovery.listing;
     // Their configs are looked for once the walk has listed the directories.
     for (path, skip_reason) in std::mem::take(&mut discovery.maybe_included) {

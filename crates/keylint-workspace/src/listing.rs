@@ -10,8 +10,6 @@
 use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
 
-use keylint_core::project::normalize;
-
 use crate::ByPath;
 use crate::files::{self, FileText, MAX_CONTEXT_BYTES};
 
@@ -32,9 +30,65 @@ pub struct Listing {
     /// The current directory relative paths are joined to (the keys are absolute);
     /// `None` when nothing can be answered from the listing.
     cwd: Option<PathBuf>,
-    /// The directories whose every entry was seen.
-    dirs: foldhash::HashSet<OsString>,
-    entries: ByPath<Entry>,
+    /// The directories seen, by absolute path.
+    dirs: ByPath<Dir>,
+}
+
+/// One directory's entries, packed (a big tree has tens of thousands): while walking, as
+/// seen; once the walk is done, sorted by name.
+#[derive(Clone, Debug, Default)]
+struct Dir {
+    listed: bool,
+    /// The names, each followed by a `/`, which no name holds.
+    names: Vec<u8>,
+    /// Where each name ends in `names`.
+    ends: Vec<u32>,
+    kinds: Vec<Entry>,
+}
+
+impl Dir {
+    fn push(&mut self, name: &[u8], kind: Entry) {
+        self.names.extend_from_slice(name);
+        self.ends
+            .push(u32::try_from(self.names.len()).unwrap_or(u32::MAX));
+        self.names.push(b'/');
+        self.kinds.push(kind);
+    }
+
+    fn name(&self, index: usize) -> &[u8] {
+        let start = index
+            .checked_sub(1)
+            .map_or(0, |before| self.ends[before] as usize + 1);
+        &self.names[start..self.ends[index] as usize]
+    }
+
+    fn sort(&mut self) {
+        let mut order: Vec<usize> = (0..self.ends.len()).collect();
+        order.sort_unstable_by(|&a, &b| self.name(a).cmp(self.name(b)));
+        let mut sorted = Dir {
+            listed: self.listed,
+            names: Vec::with_capacity(self.names.len()),
+            ends: Vec::with_capacity(self.ends.len()),
+            kinds: Vec::with_capacity(self.kinds.len()),
+        };
+        for index in order {
+            sorted.push(self.name(index), self.kinds[index]);
+        }
+        *self = sorted;
+    }
+
+    fn get(&self, name: &[u8]) -> Entry {
+        let (mut low, mut high) = (0, self.ends.len());
+        while low < high {
+            let middle = low + (high - low) / 2;
+            match self.name(middle).cmp(name) {
+                std::cmp::Ordering::Less => low = middle + 1,
+                std::cmp::Ordering::Greater => high = middle,
+                std::cmp::Ordering::Equal => return self.kinds[middle],
+            }
+        }
+        Entry::Missing
+    }
 }
 
 impl Listing {
@@ -51,10 +105,30 @@ impl Listing {
         let Some(key) = self.key(path) else {
             return;
         };
+        let key = Path::new(&key);
         if listed {
-            self.dirs.insert(key.clone());
+            self.dir(key).listed = true;
         }
-        self.entries.insert(key, entry);
+        if let (Some(parent), Some(name)) = (key.parent(), key.file_name()) {
+            self.dir(parent).push(name.as_encoded_bytes(), entry);
+        }
+    }
+
+    fn dir(&mut self, path: &Path) -> &mut Dir {
+        let key = path.as_os_str();
+        // Most entries are in a directory already seen: no key to copy.
+        if !self.dirs.contains_key(key) {
+            self.dirs.insert(key.to_owned(), Dir::default());
+        }
+        self.dirs.get_mut(key).expect("inserted above")
+    }
+
+    /// Sorts what the walk saw, once it is done.
+    pub(crate) fn finish(&mut self) {
+        self.dirs.retain(|_, dir| dir.listed);
+        for dir in self.dirs.values_mut() {
+            dir.sort();
+        }
     }
 
     /// Answers nothing from now on: the walk missed entries (an unreadable directory, its
@@ -64,8 +138,8 @@ impl Listing {
         *self = Listing::default();
     }
 
-    /// Whether `path`, as written, names what [`normalize`] makes of it: `..` may
-    /// only lead (the current directory has no links).
+    /// Whether a walk from `path` names what it lists (the paths it gives are
+    /// normalized, and `link/..` is not where its text says): `..` may only lead.
     pub(crate) fn names_what_it_reads(path: &Path) -> bool {
         let mut named = false;
         path.components().all(|component| match component {
@@ -78,36 +152,52 @@ impl Listing {
         })
     }
 
+    /// The absolute path `path` names, for a path written as names only (after any
+    /// leading `..`); other paths, rare, are left to the disk.
     fn key(&self, path: &Path) -> Option<OsString> {
-        let cwd = self.cwd.as_deref()?;
-        // `link/..` is not where the text says: the disk resolves it.
-        if !Listing::names_what_it_reads(path) {
-            return None;
+        let cwd = self.cwd.as_deref().filter(|_| cfg!(unix))?;
+        let bytes = path.as_os_str().as_encoded_bytes();
+        let mut names = bytes.strip_prefix(b"/").unwrap_or(bytes);
+        let mut up = 0;
+        while let Some(rest) = names.strip_prefix(b"..") {
+            match rest {
+                [] => names = rest,
+                [b'/', rest @ ..] => names = rest,
+                _ => break,
+            }
+            up += 1;
         }
-        let absolute = if path.is_absolute() {
-            normalize(path)
-        } else {
-            normalize(&cwd.join(path))
-        };
-        // The current directory has no links, so `..` left in it stands above the root.
-        if absolute
-            .components()
-            .any(|part| part == Component::ParentDir)
+        if !names.is_empty()
+            && names
+                .split(|&byte| byte == b'/')
+                .any(|name| matches!(name, b"" | b"." | b".."))
         {
             return None;
         }
-        Some(absolute.into_os_string())
+        if path.is_absolute() {
+            return (up == 0).then(|| path.as_os_str().to_owned());
+        }
+        let mut base = cwd;
+        for _ in 0..up {
+            // The current directory has no links: its parent is what `..` leads to.
+            base = base.parent().unwrap_or(base);
+        }
+        Some(match (names.is_empty(), up) {
+            (true, _) => base.as_os_str().to_owned(),
+            (false, 0) => base.join(path).into_os_string(),
+            (false, _) => base
+                .join(path.components().skip(up).collect::<PathBuf>())
+                .into_os_string(),
+        })
     }
 
     /// What the walk saw at `path`, or `None` when its directory was not listed.
     #[must_use]
     pub fn entry(&self, path: &Path) -> Option<Entry> {
         let key = self.key(path)?;
-        let dir = Path::new(&key).parent()?;
-        if !self.dirs.contains(dir.as_os_str()) {
-            return None;
-        }
-        Some(self.entries.get(&key).copied().unwrap_or(Entry::Missing))
+        let key = Path::new(&key);
+        let dir = self.dirs.get(key.parent()?.as_os_str())?;
+        Some(dir.get(key.file_name()?.as_encoded_bytes()))
     }
 
     /// Whether `path` exists (following a link), as `Path::exists`.
@@ -153,6 +243,7 @@ impl Listing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use keylint_core::project::normalize;
 
     #[test]
     fn answers_only_for_listed_directories() {
@@ -162,6 +253,10 @@ mod tests {
         listing.add(&root, Entry::Other, true);
         listing.add(&root.join(".env"), Entry::File, false);
         listing.add(&root.join("sub"), Entry::Other, false);
+        listing.add(&root.join("a.env"), Entry::Link, false);
+        listing.finish();
+        assert_eq!(listing.entry(&root.join("a.env")), Some(Entry::Link));
+        assert_eq!(listing.entry(&root.join("b")), Some(Entry::Missing));
         assert_eq!(listing.entry(&root.join(".env")), Some(Entry::File));
         assert_eq!(
             listing.entry(&root.join("keylint.toml")),
@@ -171,6 +266,22 @@ mod tests {
         assert_eq!(listing.entry(&root.join("sub/../.env")), None);
         assert!(!listing.exists(&root.join("missing")));
         assert!(listing.is_regular_file(&root.join(".env")));
+        let cwd = std::env::current_dir().unwrap();
+        for (path, key) in [
+            ("", cwd.clone()),
+            ("a/b", cwd.join("a/b")),
+            ("../a", cwd.parent().unwrap().join("a")),
+            ("/y", PathBuf::from("/y")),
+        ] {
+            assert_eq!(
+                listing.key(Path::new(path)),
+                Some(key.into_os_string()),
+                "{path}"
+            );
+        }
+        for path in ["a/../b", "./a", "a//b", "a/", "/../y"] {
+            assert_eq!(listing.key(Path::new(path)), None, "{path}");
+        }
         assert!(Listing::names_what_it_reads(Path::new("../a/b")));
         assert!(!Listing::names_what_it_reads(Path::new("a/../b")));
         listing.forget();
@@ -187,6 +298,7 @@ mod tests {
         let mut listing = Listing::new();
         listing.add(&root, Entry::Other, true);
         listing.add(&path, Entry::File, false);
+        listing.finish();
         let FileText::Unreadable { message, .. } =
             listing.read_text(&path, files::MAX_FILE_BYTES).unwrap()
         else {

@@ -10,7 +10,9 @@
 //! short lock, so edits never wait for a lint.
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::collections::{HashMap, HashSet};
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -86,49 +88,80 @@ pub struct Index {
 #[derive(Debug)]
 struct RunFiles {
     listing: Arc<Listing>,
-    /// Texts of files to lint read with the index, up to the budget.
-    kept: ByPath<Arc<str>>,
-    /// Texts rules asked for since, and their bytes, up to the budget: a Compose file's
-    /// rules read the `.env` beside it and its `env_file:`s, which the other Compose
-    /// files there read too.
-    read: Mutex<(ByPath<Arc<str>>, usize)>,
-    budget: usize,
+    /// Texts of files to lint read with the index, up to the budget, until their lint.
+    kept: Mutex<ByPath<Arc<str>>>,
+    /// The texts read last, linted or asked for by rules: a Compose file's rules read the
+    /// `.env` beside it and its `env_file:`s, which are linted, and asked for by the other
+    /// Compose files there, at about the same time (files are linted in path order).
+    recent: Mutex<Recent>,
 }
 
+/// How many bytes of the texts read last a run keeps: a hundred files or more.
+const RECENT_BYTES: usize = 256 << 10;
+
 impl RunFiles {
-    fn kept_text(&self, path: &Path) -> Option<Arc<str>> {
-        let key = path.as_os_str();
-        match self.kept.get(key) {
-            Some(text) => Some(Arc::clone(text)),
-            None => lock(&self.read).0.get(key).cloned(),
-        }
-    }
-
-    fn keep(&self, path: &Path, text: &Arc<str>) {
-        let mut read = lock(&self.read);
-        let (texts, bytes) = &mut *read;
-        if *bytes + text.len() <= self.budget && !texts.contains_key(path.as_os_str()) {
-            *bytes += text.len();
-            texts.insert(path.as_os_str().to_owned(), Arc::clone(text));
-        }
-    }
-
     /// The text of the file at `path`, as [`read_context`] gives it.
     fn context(&self, path: &Path) -> Option<Arc<str>> {
-        let key = normalize(path);
-        if let Some(text) = self.kept_text(&key) {
+        let key = normalize(path).into_os_string();
+        let known = lock(&self.kept)
+            .get(&key)
+            .cloned()
+            .or_else(|| lock(&self.recent).get(&key));
+        if let Some(text) = known {
             return (text.len() as u64 <= MAX_CONTEXT_BYTES).then_some(text);
         }
         let text: Arc<str> = Arc::from(self.listing.read_context(path)?);
-        self.keep(&key, &text);
+        lock(&self.recent).add(key, Arc::clone(&text));
         Some(text)
     }
 
     /// The text of the file to lint at `path`, as [`read_text`] gives it.
     fn target(&self, path: &Path) -> std::io::Result<FileText> {
-        match self.kept_text(&normalize(path)) {
-            Some(text) => Ok(FileText::Text(text.to_string())),
-            None => self.listing.read_text(path, MAX_FILE_BYTES),
+        let key = normalize(path).into_os_string();
+        let kept = lock(&self.kept).remove(&key);
+        let known = kept.or_else(|| lock(&self.recent).get(&key));
+        if let Some(text) = known {
+            let given = FileText::Text(text.to_string());
+            lock(&self.recent).add(key, text);
+            return Ok(given);
+        }
+        let read = self.listing.read_text(path, MAX_FILE_BYTES)?;
+        if let FileText::Text(text) = &read
+            && text.len() as u64 <= MAX_CONTEXT_BYTES
+        {
+            lock(&self.recent).add(key, Arc::from(text.as_str()));
+        }
+        Ok(read)
+    }
+}
+
+/// The texts read last, up to [`RECENT_BYTES`]: the oldest make room.
+#[derive(Debug, Default)]
+struct Recent {
+    texts: ByPath<Arc<str>>,
+    order: VecDeque<OsString>,
+    bytes: usize,
+}
+
+impl Recent {
+    fn get(&self, key: &OsStr) -> Option<Arc<str>> {
+        self.texts.get(key).cloned()
+    }
+
+    fn add(&mut self, key: OsString, text: Arc<str>) {
+        if text.len() > RECENT_BYTES || self.texts.contains_key(&key) {
+            return;
+        }
+        self.bytes += text.len();
+        self.order.push_back(key.clone());
+        self.texts.insert(key, text);
+        while self.bytes > RECENT_BYTES {
+            let Some(oldest) = self.order.pop_front() else {
+                break;
+            };
+            if let Some(text) = self.texts.remove(&oldest) {
+                self.bytes -= text.len();
+            }
         }
     }
 }
@@ -148,7 +181,7 @@ impl Index {
     /// reads each file once: when the code reads a key (KL204 asks what the project sets),
     /// the files to lint are read in the same pass as the hints and the code, the names
     /// they set gathered then, and up to `budget` bytes of their texts kept for the lint;
-    /// up to `budget` bytes of the texts rules ask for are kept too, and the walk's
+    /// the texts read last are kept for the rules that ask for them, and the walk's
     /// listing answers what exists (see [`Workspace::read_target`]).
     #[must_use]
     pub fn read_once(discovery: &Discovery, budget: usize) -> Index {
@@ -242,11 +275,10 @@ impl Index {
                 _ => OnceLock::new(),
             },
             complete: true,
-            run: budget.map(|budget| RunFiles {
+            run: budget.map(|_| RunFiles {
                 listing: Arc::clone(&discovery.listing),
-                kept: kept.into_iter().collect(),
-                read: Mutex::default(),
-                budget,
+                kept: Mutex::new(kept.into_iter().collect()),
+                recent: Mutex::default(),
             }),
             ..Index::default()
         };
@@ -336,7 +368,7 @@ struct FilesRead<'a> {
     hints: Vec<(PathBuf, Arc<str>)>,
     code: Vec<(&'a Path, Option<FileFacts>)>,
     set_names: HashSet<String>,
-    kept: Vec<(std::ffi::OsString, Arc<str>)>,
+    kept: Vec<(OsString, Arc<str>)>,
 }
 
 impl FilesRead<'_> {

@@ -56,8 +56,9 @@ impl ConsumerSet {
 /// The project around the linted file. Paths are as the caller wrote the linted file's
 /// path, joined with relative references (`env_file: ./api.env`).
 pub trait Project: Sync {
-    /// The text of a file, `None` when it is missing or unreadable.
-    fn read(&self, path: &Path) -> Option<String>;
+    /// The text of a file, `None` when it is missing or unreadable (shared: several
+    /// files' rules may ask for the same one).
+    fn read(&self, path: &Path) -> Option<std::sync::Arc<str>>;
     fn exists(&self, path: &Path) -> bool;
     /// Whether the project's `.gitignore` files exclude the path (keylint never asks git).
     fn is_ignored(&self, path: &Path) -> bool;
@@ -85,7 +86,7 @@ pub struct LoneFile {
 }
 
 impl Project for LoneFile {
-    fn read(&self, _path: &Path) -> Option<String> {
+    fn read(&self, _path: &Path) -> Option<std::sync::Arc<str>> {
         None
     }
     fn exists(&self, _path: &Path) -> bool {

@@ -20,7 +20,7 @@ struct Reading {
 }
 
 impl Project for Reading {
-    fn read(&self, _path: &Path) -> Option<String> {
+    fn read(&self, _path: &Path) -> Option<std::sync::Arc<str>> {
         None
     }
     fn exists(&self, _path: &Path) -> bool {

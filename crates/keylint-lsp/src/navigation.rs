@@ -176,7 +176,7 @@ impl Target {
 pub struct Locations<'a> {
     project: &'a Workspace,
     encoding: Encoding,
-    texts: HashMap<PathBuf, Option<String>>,
+    texts: HashMap<PathBuf, Option<Arc<str>>>,
     found: Vec<Location>,
 }
 

@@ -17,6 +17,7 @@ use keylint_core::project::normalize;
 use keylint_core::provider::Provider;
 use serde::Deserialize;
 
+use crate::listing::Listing;
 use crate::{ByPath, lock};
 
 /// The names a config file may have, in the order they are looked for in a directory.
@@ -147,12 +148,16 @@ const HOST_KEYS: &[&str] = &[
     "hosts",
 ];
 
-/// The config file in `dir` itself, if any.
-fn config_in(dir: &Path) -> Option<PathBuf> {
+/// The config file in `dir` itself, if any (what a walk listed answers for the
+/// directories it listed).
+fn config_in(dir: &Path, listing: Option<&Listing>) -> Option<PathBuf> {
     FILE_NAMES
         .iter()
         .map(|name| dir.join(name))
-        .find(|candidate| crate::files::is_regular_file(candidate))
+        .find(|candidate| match listing {
+            Some(listing) => listing.is_regular_file(candidate),
+            None => crate::files::is_regular_file(candidate),
+        })
 }
 
 /// Which config files apply.
@@ -201,7 +206,7 @@ impl Configs {
         if self.choice == ConfigChoice::Discover {
             let absolute = absolute(path);
             if absolute.is_dir() {
-                return self.for_dir(&absolute);
+                return self.for_dir(&absolute, None);
             }
         }
         self.for_file(path)
@@ -210,6 +215,16 @@ impl Configs {
     /// [`Configs::for_path`] for a path that is not a directory (a file, or nothing yet),
     /// which spares asking the disk what it is.
     pub fn for_file(&self, path: &Path) -> ConfigResult {
+        self.for_file_in(path, None)
+    }
+
+    /// [`Configs::for_file`] for a file of a tree just walked: the directories the walk
+    /// listed are looked at in its listing.
+    pub(crate) fn for_listed_file(&self, path: &Path, listing: &Listing) -> ConfigResult {
+        self.for_file_in(path, Some(listing))
+    }
+
+    fn for_file_in(&self, path: &Path, listing: Option<&Listing>) -> ConfigResult {
         match &self.choice {
             ConfigChoice::Ignore => Ok(None),
             ConfigChoice::File(file) => self.load_once(file),
@@ -222,12 +237,12 @@ impl Configs {
                 };
                 // With a name at its end, the path's directory decides the answer.
                 let Some(parent) = path.parent().filter(|_| path.file_name().is_some()) else {
-                    return self.for_dir(&dir_of(path));
+                    return self.for_dir(&dir_of(path), listing);
                 };
                 if let Some(found) = lock(&self.by_parent).get(parent.as_os_str()) {
                     return found.clone();
                 }
-                let loaded = self.for_dir(&dir_of(path));
+                let loaded = self.for_dir(&dir_of(path), listing);
                 lock(&self.by_parent).insert(parent.as_os_str().to_owned(), loaded.clone());
                 loaded
             }
@@ -235,14 +250,16 @@ impl Configs {
     }
 
     /// The config governing the absolute directory `dir`.
-    fn for_dir(&self, dir: &Path) -> ConfigResult {
+    fn for_dir(&self, dir: &Path, listing: Option<&Listing>) -> ConfigResult {
         if let Some(found) = lock(&self.by_dir).get(dir.as_os_str()) {
             return found.clone();
         }
-        let loaded = match config_in(dir) {
+        let loaded = match config_in(dir, listing) {
             Some(file) => self.load_once(&file),
             None if self.boundary.as_deref() == Some(dir) => Ok(None),
-            None => dir.parent().map_or(Ok(None), |parent| self.for_dir(parent)),
+            None => dir
+                .parent()
+                .map_or(Ok(None), |parent| self.for_dir(parent, listing)),
         };
         lock(&self.by_dir).insert(dir.as_os_str().to_owned(), loaded.clone());
         loaded

@@ -6,8 +6,8 @@
 //! skips vendored and generated trees.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context as _, Result};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
@@ -17,6 +17,7 @@ use keylint_core::project::{normalize, path_order};
 use keylint_core::source::kind_by_name;
 
 use crate::config::Configs;
+use crate::listing::{Entry, Listing};
 use crate::lock;
 
 /// Directories never worth walking into.
@@ -60,6 +61,10 @@ pub struct Discovery {
     /// The walk stopped at its entry limit (the server's background index of a huge
     /// folder); what was found so far is kept.
     pub truncated: bool,
+    /// What the walk saw of the directories it listed, for reading the tree right after.
+    pub listing: Arc<Listing>,
+    /// Walked files not named as files to lint, until their configs are known.
+    maybe_included: Vec<(PathBuf, Option<String>)>,
 }
 
 impl Discovery {
@@ -85,7 +90,6 @@ pub fn context_of(dir: &Path) -> Discovery {
         &mut discovery,
         Some(1),
         false,
-        &|_| false,
         &AtomicUsize::new(usize::MAX),
         1,
     );
@@ -122,9 +126,11 @@ fn discover_on(
     max_entries: usize,
     threads: usize,
 ) -> Result<Discovery> {
-    let mut discovery = Discovery::default();
+    let mut discovery = Discovery {
+        listing: Arc::new(Listing::new()),
+        ..Discovery::default()
+    };
     let entries_left = AtomicUsize::new(max_entries);
-    let include = |path: &Path| matches!(configs.for_file(path), Ok(Some(config)) if config.include.is_match(path));
     for path in paths {
         let metadata =
             std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -137,30 +143,30 @@ fn discover_on(
                 .parent()
                 .filter(|dir| !dir.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
-            walk(
-                dir,
-                &mut discovery,
-                Some(1),
-                false,
-                &include,
-                &entries_left,
-                1,
-            );
+            walk(dir, &mut discovery, Some(1), false, &entries_left, 1);
             continue;
         }
-        walk(
-            path,
-            &mut discovery,
-            None,
-            true,
-            &include,
-            &entries_left,
-            threads,
-        );
+        walk(path, &mut discovery, None, true, &entries_left, threads);
+    }
+    let listing = Arc::make_mut(&mut discovery.listing);
+    if discovery.truncated {
+        listing.forget();
+    }
+    listing.finish();
+    let listing = &discovery.listing;
+    // Their configs are looked for once the walk has listed the directories.
+    for (path, skip_reason) in std::mem::take(&mut discovery.maybe_included) {
+        if matches!(configs.for_listed_file(&path, listing), Ok(Some(config)) if config.include.is_match(&path))
+        {
+            if let Some(reason) = skip_reason {
+                discovery.skipped.insert(path.clone(), reason);
+            }
+            discovery.targets.push(path);
+        }
     }
     discovery.targets.retain(|path| {
         discovery.named.contains(path)
-            || !matches!(configs.for_file(path), Ok(Some(config)) if config.exclude.is_match(path))
+            || !matches!(configs.for_listed_file(path, listing), Ok(Some(config)) if config.exclude.is_match(path))
     });
     sort_paths(&mut discovery.targets);
     discovery.empty_dirs = paths
@@ -200,30 +206,41 @@ fn walk(
     discovery: &mut Discovery,
     max_depth: Option<usize>,
     collect_targets: bool,
-    include: &(dyn Fn(&Path) -> bool + Sync),
     entries_left: &AtomicUsize,
     threads: usize,
 ) {
+    // The skipped directories are entries of a listed directory too.
+    let skipped_dirs: Arc<Mutex<Vec<PathBuf>>> = Arc::default();
+    let skipped = Arc::clone(&skipped_dirs);
     let walker = WalkBuilder::new(root)
         .standard_filters(false)
         .max_depth(max_depth)
         .threads(threads)
-        .filter_entry(|entry| {
-            !(entry.file_type().is_some_and(|kind| kind.is_dir())
+        .filter_entry(move |entry| {
+            let skip = entry.file_type().is_some_and(|kind| kind.is_dir())
                 && entry.depth() > 0
                 && entry
                     .file_name()
                     .to_str()
-                    .is_some_and(|name| SKIPPED_DIRS.contains(&name)))
+                    .is_some_and(|name| SKIPPED_DIRS.contains(&name));
+            if skip {
+                lock(&skipped).push(normalize(entry.path()));
+            }
+            !skip
         })
         .build_parallel();
     // Symlinks are followed to files inside the walked directory only: a repository must
     // not make keylint read (and quote) a file elsewhere on the machine.
     let canonical_root = std::fs::canonicalize(root).ok();
     let found = Mutex::new(std::mem::take(discovery));
+    if !Listing::names_what_it_reads(root) {
+        Arc::make_mut(&mut lock(&found).listing).forget();
+    }
     walker.run(|| {
         Box::new(|entry| {
             let Ok(entry) = entry else {
+                // A directory it could not list.
+                Arc::make_mut(&mut lock(&found).listing).forget();
                 return WalkState::Continue;
             };
             let counted = entries_left.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
@@ -233,14 +250,37 @@ fn walk(
                 lock(&found).truncated = true;
                 return WalkState::Quit;
             }
-            let seen = visit(&entry, canonical_root.as_deref(), collect_targets, include);
-            lock(&found).add(seen);
+            let seen = visit(&entry, canonical_root.as_deref(), collect_targets);
+            let listed = entry.file_type().is_some_and(|kind| kind.is_dir())
+                && max_depth.is_none_or(|max| entry.depth() < max);
+            let mut found = lock(&found);
+            Arc::make_mut(&mut found.listing).add(
+                &normalize(entry.path()),
+                entry_kind(entry.file_type()),
+                listed,
+            );
+            found.add(seen);
             WalkState::Continue
         })
     });
     *discovery = found
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let listing = Arc::make_mut(&mut discovery.listing);
+    for dir in lock(&skipped_dirs).iter() {
+        listing.add(dir, Entry::Other, false);
+    }
+}
+
+/// What a directory entry is, as the directory says.
+fn entry_kind(file_type: Option<std::fs::FileType>) -> Entry {
+    match file_type {
+        Some(kind) if kind.is_symlink() => Entry::Link,
+        Some(kind) if kind.is_file() => Entry::File,
+        Some(_) => Entry::Other,
+        // The walk could not tell: let the disk say.
+        None => Entry::Link,
+    }
 }
 
 /// What one entry of a walk adds to a [`Discovery`].
@@ -249,6 +289,8 @@ struct Seen {
     gitignore: Option<Gitignore>,
     /// A file to lint, and why it is not read.
     target: Option<(PathBuf, Option<String>)>,
+    /// A file to lint if its config `include`s it, and why it would not be read.
+    maybe_included: Option<(PathBuf, Option<String>)>,
     code: Option<PathBuf>,
     hint: Option<PathBuf>,
 }
@@ -262,17 +304,13 @@ impl Discovery {
             }
             self.targets.push(path);
         }
+        self.maybe_included.extend(seen.maybe_included);
         self.code.extend(seen.code);
         self.hints.extend(seen.hint);
     }
 }
 
-fn visit(
-    entry: &ignore::DirEntry,
-    canonical_root: Option<&Path>,
-    collect_targets: bool,
-    include: &(dyn Fn(&Path) -> bool + Sync),
-) -> Seen {
+fn visit(entry: &ignore::DirEntry, canonical_root: Option<&Path>, collect_targets: bool) -> Seen {
     let mut seen = Seen::default();
     let Some(file_type) = entry.file_type() else {
         return seen;
@@ -323,8 +361,12 @@ fn visit(
     if readable && is_hint_file(&path) {
         seen.hint = Some(path.clone());
     }
-    if collect_targets && (kind_by_name(&shown).is_some() || include(&path)) {
-        seen.target = Some((path, skip_reason));
+    if collect_targets {
+        if kind_by_name(&shown).is_some() {
+            seen.target = Some((path, skip_reason));
+        } else {
+            seen.maybe_included = Some((path, skip_reason));
+        }
     }
     seen
 }

@@ -36,10 +36,34 @@ pub fn read_text(path: &Path, limit: u64) -> std::io::Result<FileText> {
     if metadata.len() > limit {
         return Ok(too_big(metadata.len(), limit));
     }
-    let file = open_without_blocking(path)?;
-    // The path may have been swapped for a special file after the check above.
-    if let Some(kind) = special_kind(&file.metadata()?) {
+    read_open(open_without_blocking(path, true)?, limit)
+}
+
+/// [`read_text`] for a file its directory listing showed as a regular file, not a link:
+/// opened without following a link (one swapped in since is looked at as
+/// [`read_text`] does) and checked on the open file, which spares asking the path first.
+pub fn read_listed_file(path: &Path, limit: u64) -> std::io::Result<FileText> {
+    #[cfg(unix)]
+    {
+        match open_without_blocking(path, false) {
+            Ok(file) => read_open(file, limit),
+            Err(error) if error.raw_os_error() == Some(libc::ELOOP) => read_text(path, limit),
+            Err(error) => Err(error),
+        }
+    }
+    #[cfg(not(unix))]
+    read_text(path, limit)
+}
+
+/// Reads an open file that was not checked yet, or may have been swapped for a special
+/// file since it was.
+fn read_open(file: std::fs::File, limit: u64) -> std::io::Result<FileText> {
+    let metadata = file.metadata()?;
+    if let Some(kind) = special_kind(&metadata) {
         return Ok(skipped(format!("skipped: {kind}, not a regular file")));
+    }
+    if metadata.len() > limit {
+        return Ok(too_big(metadata.len(), limit));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
     file.take(limit + 1).read_to_end(&mut bytes)?;
@@ -118,14 +142,16 @@ pub fn special_kind(metadata: &std::fs::Metadata) -> Option<&'static str> {
 }
 
 /// Opens for reading without waiting for a writer (a FIFO swapped in after the check
-/// would otherwise block `open` itself).
-fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+/// would otherwise block `open` itself), following a final symlink or not.
+#[cfg_attr(not(unix), allow(unused_variables))]
+fn open_without_blocking(path: &Path, follow: bool) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt as _;
-        options.custom_flags(libc::O_NONBLOCK);
+        let no_follow = if follow { 0 } else { libc::O_NOFOLLOW };
+        options.custom_flags(libc::O_NONBLOCK | no_follow);
     }
     options.open(path)
 }

@@ -14,6 +14,7 @@ pub mod config;
 pub mod discover;
 pub mod files;
 pub mod lint;
+pub mod listing;
 pub mod names;
 pub mod navigation;
 pub mod session;
@@ -30,7 +31,7 @@ pub(crate) type ByPath<V> = foldhash::HashMap<std::ffi::OsString, V>;
 
 pub use lint::{Applied, FixTarget, Fixed, fix_files};
 pub use session::LintSession;
-pub use workspace::{Index, Overrides, TargetTexts, Workspace};
+pub use workspace::{Index, Overrides, Workspace};
 
 /// The value behind `mutex`, also after a panic elsewhere (what it guards stays whole).
 pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -10,8 +10,9 @@
 //! short lock, so edits never wait for a lint.
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::collections::{HashMap, HashSet};
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -29,6 +30,7 @@ use crate::code::{FileFacts, add_facts, add_file, facts_of};
 use crate::config::{Config, ConfigResult, Configs, Globs};
 use crate::discover::{Discovery, is_code_file};
 use crate::files::{FileText, MAX_CONTEXT_BYTES, MAX_FILE_BYTES, read_context, read_text};
+use crate::listing::Listing;
 use crate::setters::{
     ConfigNames, Setters, Uses, add_names_set, names_of_files, names_set_in_files, sets_variables,
     with_open_buffers,
@@ -75,6 +77,93 @@ pub struct Index {
     /// Built from a walk of the whole tree. Until then (the server's first moments),
     /// hints are read from the env file's own directory on demand.
     complete: bool,
+    /// What a one-shot run knows of its files ([`Index::read_once`]); the server's
+    /// index has none, as its files change.
+    run: Option<RunFiles>,
+}
+
+/// The files of one run over a tree that does not change meanwhile (the command line):
+/// the walk's listing answers which files exist and which are regular, and the texts
+/// already read are handed out again instead of being read again.
+#[derive(Debug)]
+struct RunFiles {
+    listing: Arc<Listing>,
+    /// Texts of files to lint read with the index, up to the budget, until their lint.
+    kept: Mutex<ByPath<Arc<str>>>,
+    /// The texts read last, linted or asked for by rules: a Compose file's rules read the
+    /// `.env` beside it and its `env_file:`s, which are linted, and asked for by the other
+    /// Compose files there, at about the same time (files are linted in path order).
+    recent: Mutex<Recent>,
+}
+
+/// How many bytes of the texts read last a run keeps: a hundred files or more.
+const RECENT_BYTES: usize = 256 << 10;
+
+impl RunFiles {
+    /// The text of the file at `path`, as [`read_context`] gives it.
+    fn context(&self, path: &Path) -> Option<Arc<str>> {
+        let key = normalize(path).into_os_string();
+        let known = lock(&self.kept)
+            .get(&key)
+            .cloned()
+            .or_else(|| lock(&self.recent).get(&key));
+        if let Some(text) = known {
+            return (text.len() as u64 <= MAX_CONTEXT_BYTES).then_some(text);
+        }
+        let text: Arc<str> = Arc::from(self.listing.read_context(path)?);
+        lock(&self.recent).add(key, Arc::clone(&text));
+        Some(text)
+    }
+
+    /// The text of the file to lint at `path`, as [`read_text`] gives it.
+    fn target(&self, path: &Path) -> std::io::Result<FileText> {
+        let key = normalize(path).into_os_string();
+        let kept = lock(&self.kept).remove(&key);
+        let known = kept.or_else(|| lock(&self.recent).get(&key));
+        if let Some(text) = known {
+            let given = FileText::Text(text.to_string());
+            lock(&self.recent).add(key, text);
+            return Ok(given);
+        }
+        let read = self.listing.read_text(path, MAX_FILE_BYTES)?;
+        if let FileText::Text(text) = &read
+            && text.len() as u64 <= MAX_CONTEXT_BYTES
+        {
+            lock(&self.recent).add(key, Arc::from(text.as_str()));
+        }
+        Ok(read)
+    }
+}
+
+/// The texts read last, up to [`RECENT_BYTES`]: the oldest make room.
+#[derive(Debug, Default)]
+struct Recent {
+    texts: ByPath<Arc<str>>,
+    order: VecDeque<OsString>,
+    bytes: usize,
+}
+
+impl Recent {
+    fn get(&self, key: &OsStr) -> Option<Arc<str>> {
+        self.texts.get(key).cloned()
+    }
+
+    fn add(&mut self, key: OsString, text: Arc<str>) {
+        if text.len() > RECENT_BYTES || self.texts.contains_key(&key) {
+            return;
+        }
+        self.bytes += text.len();
+        self.order.push_back(key.clone());
+        self.texts.insert(key, text);
+        while self.bytes > RECENT_BYTES {
+            let Some(oldest) = self.order.pop_front() else {
+                break;
+            };
+            if let Some(text) = self.texts.remove(&oldest) {
+                self.bytes -= text.len();
+            }
+        }
+    }
 }
 
 /// At most this many entries of a directory are looked at for hints before the index is
@@ -85,19 +174,21 @@ impl Index {
     /// Reads the hint files and the code a discovery found (small regular files only).
     #[must_use]
     pub fn from_discovery(discovery: &Discovery) -> Index {
-        Index::read(discovery, None).0
+        Index::read(discovery, None)
     }
 
-    /// [`Index::from_discovery`] for a one-shot lint of the discovery's targets: they are
-    /// read in the same pass as the hints and the code, each file once, the names they
-    /// set are gathered then, and up to `budget` bytes of their texts are kept for the
-    /// lint to take.
+    /// [`Index::from_discovery`] for a one-shot lint of the discovery's targets, which
+    /// reads each file once: when the code reads a key (KL204 asks what the project sets),
+    /// the files to lint are read in the same pass as the hints and the code, the names
+    /// they set gathered then, and up to `budget` bytes of their texts kept for the lint;
+    /// the texts read last are kept for the rules that ask for them, and the walk's
+    /// listing answers what exists (see [`Workspace::read_target`]).
     #[must_use]
-    pub fn read_once(discovery: &Discovery, budget: usize) -> (Index, TargetTexts) {
+    pub fn read_once(discovery: &Discovery, budget: usize) -> Index {
         Index::read(discovery, Some(budget))
     }
 
-    fn read<'a>(discovery: &'a Discovery, budget: Option<usize>) -> (Index, TargetTexts) {
+    fn read<'a>(discovery: &'a Discovery, budget: Option<usize>) -> Index {
         // The files read for what they say about others first, then the files to lint:
         // what the index keeps is not scattered among what the names pass drops.
         let (to_lint, context): (Vec<ToRead>, Vec<ToRead>) =
@@ -105,21 +196,18 @@ impl Index {
                 .into_iter()
                 .partition(|file| file.target);
         let kept_bytes = AtomicUsize::new(0);
-        let keep = |path: &Path, text: &FileText| {
+        let keep = |path: &Path, text: &str| {
             if discovery.skipped.contains_key(path) {
                 return false;
             }
-            let size = match text {
-                FileText::Text(text) => text.len(),
-                FileText::Unreadable { .. } => 0,
-            };
+            let size = text.len();
             let fits = kept_bytes.fetch_add(size, Ordering::Relaxed) + size <= budget.unwrap_or(0);
             if !fits {
                 kept_bytes.fetch_sub(size, Ordering::Relaxed);
             }
             fits
         };
-        let read_all = |files: &[ToRead<'a>], gather_names: bool| {
+        let read_all = |files: &[ToRead<'a>]| {
             files
                 .par_iter()
                 .fold(FilesRead::default, |mut read, file| {
@@ -129,45 +217,47 @@ impl Index {
                     } else {
                         MAX_CONTEXT_BYTES
                     };
-                    let Ok(text) = read_text(path, limit) else {
+                    let Ok(FileText::Text(text)) = discovery.listing.read_text(path, limit) else {
                         return read;
                     };
                     // What `read_context` gives: text within the context limit.
-                    if let FileText::Text(context) = &text
-                        && context.len() as u64 <= MAX_CONTEXT_BYTES
-                    {
+                    if text.len() as u64 <= MAX_CONTEXT_BYTES {
                         if file.hint {
                             read.hints
-                                .push((path.to_path_buf(), Arc::from(context.as_str())));
+                                .push((path.to_path_buf(), Arc::from(text.as_str())));
                         }
                         if file.code
-                            && let Some(facts) = facts_of(path, context)
+                            && let Some(facts) = facts_of(path, &text)
                         {
                             read.code.push((path, Some(facts)));
                         }
                     }
                     if file.target {
-                        if let (true, Some(kind), FileText::Text(text)) =
-                            (gather_names, sets_variables(path), &text)
-                        {
-                            add_names_set(&mut read.set_names, kind, text);
+                        if let Some(kind) = sets_variables(path) {
+                            add_names_set(&mut read.set_names, kind, &text);
                         }
                         if keep(path, &text) {
-                            read.kept.push((path.as_os_str().to_owned(), text));
+                            read.kept
+                                .push((path.as_os_str().to_owned(), Arc::from(text)));
                         }
                     }
                     read
                 })
                 .reduce(FilesRead::default, FilesRead::merge)
         };
-        let context_read = read_all(&context, false);
-        // The names set are asked for when code reads a key (KL204): gathered here only
-        // if some code does (or may, when code is among the files to lint); otherwise
-        // left to the first question, which reads the files again.
-        let gather_names = context_read.code.iter().any(|(_, facts)| {
-            matches!(facts, Some(FileFacts::Source(reads, _)) if !reads.reads.is_empty())
-        }) || to_lint.iter().any(|file| file.code);
-        let read = context_read.merge(read_all(&to_lint, gather_names));
+        let context_read = read_all(&context);
+        // The names set are asked for when code reads a key (KL204): the files to lint
+        // are read here only if some code does (or may, when code is among them);
+        // otherwise the lint reads each, and the first question reads them again.
+        let gather_names = to_lint.iter().any(|file| file.code)
+            || context_read.code.iter().any(|(_, facts)| {
+                matches!(facts, Some(FileFacts::Source(reads, _)) if !reads.reads.is_empty())
+            });
+        let read = if gather_names {
+            context_read.merge(read_all(&to_lint))
+        } else {
+            context_read
+        };
         let FilesRead {
             mut hints,
             code: mut facts,
@@ -185,6 +275,11 @@ impl Index {
                 _ => OnceLock::new(),
             },
             complete: true,
+            run: budget.map(|_| RunFiles {
+                listing: Arc::clone(&discovery.listing),
+                kept: Mutex::new(kept.into_iter().collect()),
+                recent: Mutex::default(),
+            }),
             ..Index::default()
         };
         // In the walk's order, as the lint's evidence lists them.
@@ -207,7 +302,7 @@ impl Index {
                 .push(position);
         }
         index.hints = hints;
-        (index, TargetTexts(Mutex::new(kept.into_iter().collect())))
+        index
     }
 
     /// The hint at `path`, if the index has one.
@@ -273,7 +368,7 @@ struct FilesRead<'a> {
     hints: Vec<(PathBuf, Arc<str>)>,
     code: Vec<(&'a Path, Option<FileFacts>)>,
     set_names: HashSet<String>,
-    kept: Vec<(OsString, FileText)>,
+    kept: Vec<(OsString, Arc<str>)>,
 }
 
 impl FilesRead<'_> {
@@ -283,20 +378,6 @@ impl FilesRead<'_> {
         self.set_names.extend(other.set_names);
         self.kept.extend(other.kept);
         self
-    }
-}
-
-/// The texts of the files to lint kept by [`Index::read_once`], so that a one-shot lint
-/// reads no file twice: the lint of a file takes its text, and a file whose text was not
-/// kept is read again. Only a one-shot run holds one: a server's files change between
-/// its passes, so it always reads the disk.
-#[derive(Debug, Default)]
-pub struct TargetTexts(Mutex<ByPath<FileText>>);
-
-impl TargetTexts {
-    /// The text kept for `path`, given once.
-    pub fn take(&self, path: &Path) -> Option<FileText> {
-        lock(&self.0).remove(path.as_os_str())
     }
 }
 
@@ -484,6 +565,15 @@ impl Workspace {
         self.overlays.get(&normalize(path))
     }
 
+    /// The text of the file to lint at `path` as on disk (not its overlay), as
+    /// [`read_text`] gives it: in a one-shot run, the text it already read, else read now.
+    pub fn read_target(&self, path: &Path) -> std::io::Result<FileText> {
+        match &self.index.run {
+            Some(run) => run.target(path),
+            None => read_text(path, MAX_FILE_BYTES),
+        }
+    }
+
     #[must_use]
     pub fn configs(&self) -> &Configs {
         &self.configs
@@ -662,15 +752,22 @@ fn direct_hints(dir: &Path) -> impl Iterator<Item = (PathBuf, Arc<str>)> {
 }
 
 impl Project for Workspace {
-    fn read(&self, path: &Path) -> Option<String> {
-        match self.overlays.get(&normalize(path)) {
-            Some(text) => Some(text.to_string()),
-            None => read_context(path),
+    fn read(&self, path: &Path) -> Option<Arc<str>> {
+        if let Some(text) = self.overlays.get(&normalize(path)) {
+            return Some(Arc::clone(text));
+        }
+        match &self.index.run {
+            Some(run) => run.context(path),
+            None => read_context(path).map(Arc::from),
         }
     }
 
     fn exists(&self, path: &Path) -> bool {
-        self.overlays.contains_key(&normalize(path)) || path.exists()
+        self.overlays.contains_key(&normalize(path))
+            || match &self.index.run {
+                Some(run) => run.listing.exists(path),
+                None => path.exists(),
+            }
     }
 
     fn is_ignored(&self, path: &Path) -> bool {
@@ -733,26 +830,32 @@ mod tests {
     use crate::config::ConfigChoice;
     use crate::discover::discover_with;
 
-    /// The one read of `read_once` knows what the separate reads know, and hands each
-    /// kept text to the lint once; past the budget, nothing is kept.
-    #[test]
-    fn read_once_indexes_as_the_separate_reads_and_gives_each_text_once() {
+    fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf, Arc<Configs>) {
         let dir = tempfile::tempdir().unwrap();
-        for (name, text) in [
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let root = normalize(dir.path());
+        let configs = Arc::new(Configs::new(ConfigChoice::Discover, Some(root.clone())));
+        (dir, root, configs)
+    }
+
+    /// The one read of `read_once` knows what the separate reads know, and hands the
+    /// kept texts to the lint without reading them again; past the budget, nothing is
+    /// kept.
+    #[test]
+    fn read_once_indexes_as_the_separate_reads_and_keeps_texts() {
+        let (_dir, root, configs) = project(&[
             (".env", "OPENAI_API_KEY=x\n"),
             (
                 "compose.yaml",
                 "services:\n  a:\n    environment:\n      - B=1\n",
             ),
             ("main.py", "import os\nos.environ['OPENAI_API_KEY']\n"),
-        ] {
-            std::fs::write(dir.path().join(name), text).unwrap();
-        }
-        let root = normalize(dir.path());
-        let configs = Configs::new(ConfigChoice::Discover, Some(root.clone()));
+        ]);
         let discovery = discover_with(std::slice::from_ref(&root), &configs).unwrap();
         let separate = Index::from_discovery(&discovery);
-        let (once, texts) = Index::read_once(&discovery, 1 << 20);
+        let once = Index::read_once(&discovery, 1 << 20);
         assert_eq!(once.hints, separate.hints);
         assert_eq!(once.names_read, separate.names_read);
         assert!(once.code.is_read("OPENAI_API_KEY"));
@@ -760,13 +863,44 @@ mod tests {
             once.set_names.get(),
             Some(&names_set_in_files(&discovery.targets))
         );
+        let nothing_kept = Index::read_once(&discovery, 0);
         let env = root.join(".env");
-        assert_eq!(
-            texts.take(&env),
-            Some(FileText::Text("OPENAI_API_KEY=x\n".into()))
+        std::fs::remove_file(&env).unwrap();
+        let kept = Workspace::new(once, Arc::clone(&configs), Overrides::default());
+        let text = FileText::Text("OPENAI_API_KEY=x\n".into());
+        assert_eq!(kept.read_target(&env).unwrap(), text);
+        assert_eq!(kept.read_target(&env).unwrap(), text);
+        let read_again = Workspace::new(nothing_kept, configs, Overrides::default());
+        assert!(read_again.read_target(&env).is_err());
+    }
+
+    /// A one-shot run answers from its walk and keeps what rules read; the server's
+    /// workspace asks the disk each time, open buffers first.
+    #[test]
+    fn only_a_one_shot_run_answers_from_what_it_read() {
+        let (_dir, root, configs) =
+            project(&[(".env", "A=1\n"), ("compose.yaml", "services: {}\n")]);
+        let discovery = discover_with(std::slice::from_ref(&root), &configs).unwrap();
+        let env = root.join(".env");
+        let run = Workspace::new(
+            Index::read_once(&discovery, 1 << 20),
+            Arc::clone(&configs),
+            Overrides::default(),
         );
-        assert_eq!(texts.take(&env), None);
-        let (_, nothing_kept) = Index::read_once(&discovery, 0);
-        assert_eq!(nothing_kept.take(&env), None);
+        let mut server = Workspace::new(
+            Index::from_discovery(&discovery),
+            configs,
+            Overrides::default(),
+        );
+        assert_eq!(run.read(&env).as_deref(), Some("A=1\n"));
+        assert!(!run.exists(&root.join("api.env")));
+        std::fs::write(&env, "A=2\n").unwrap();
+        std::fs::write(root.join("api.env"), "B=1\n").unwrap();
+        assert_eq!(run.read(&env).as_deref(), Some("A=1\n"));
+        assert!(!run.exists(&root.join("api.env")));
+        assert_eq!(server.read(&env).as_deref(), Some("A=2\n"));
+        assert!(server.exists(&root.join("api.env")));
+        server.set_overlay(&env, Arc::from("A=3\n"));
+        assert_eq!(server.read(&env).as_deref(), Some("A=3\n"));
     }
 }

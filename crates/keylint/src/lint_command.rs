@@ -18,10 +18,10 @@ use keylint_core::source::FileKind;
 use keylint_core::{Diagnostic, Severity};
 use keylint_workspace::config::{ConfigChoice, Configs};
 use keylint_workspace::discover::{self, discover_with};
-use keylint_workspace::files::{FileText, MAX_FILE_BYTES, read_text};
+use keylint_workspace::files::FileText;
 use keylint_workspace::lint::{Applied, with_texts};
 use keylint_workspace::write::{write_fixed, write_report};
-use keylint_workspace::{FixTarget, Fixed, Index, Overrides, TargetTexts, Workspace, fix_files};
+use keylint_workspace::{FixTarget, Fixed, Index, Overrides, Workspace, fix_files};
 use rayon::prelude::*;
 
 use crate::output::{FileReport, Summary, concise, github, human, json, sarif, statistics};
@@ -250,8 +250,8 @@ pub fn run(args: &LintArgs) -> Result<u8> {
     for path in &discovery.targets {
         configs.for_file(path).map_err(anyhow::Error::msg)?;
     }
-    let (index, texts) = if reads_stdin {
-        (Index::from_discovery(&discovery), TargetTexts::default())
+    let index = if reads_stdin {
+        Index::from_discovery(&discovery)
     } else {
         Index::read_once(&discovery, KEPT_TEXT_BYTES)
     };
@@ -279,10 +279,7 @@ pub fn run(args: &LintArgs) -> Result<u8> {
             .and_then(|config| config.fail_on)
             .unwrap_or(Some(Severity::Warning)),
     };
-    let load = |path: &PathBuf| {
-        let read = stdin_text.clone().or_else(|| texts.take(path));
-        load_file(&workspace, &discovery, read, path)
-    };
+    let load = |path: &PathBuf| load_file(&workspace, &discovery, stdin_text.clone(), path);
     let shows_lines = args.format == Format::Human && !args.statistics && !args.diff;
     if is_streamed(args) {
         // Findings only, to standard output: each chunk of files is read, linted, drawn
@@ -399,9 +396,10 @@ pub fn run(args: &LintArgs) -> Result<u8> {
     Ok(exit_code(is_failing(threshold, &reports), args))
 }
 
-/// How many bytes of the files to lint the first read keeps for the lint, which then
-/// reads only the others again: enough for most trees, and a bound on the memory they
-/// hold.
+/// How many bytes of the files to lint a first read (for the names they set) keeps for
+/// the lint, which then reads only the others again, and how many bytes of the files
+/// rules ask for are kept for the next rule that asks: enough for most trees, and a
+/// bound on the memory they hold.
 const KEPT_TEXT_BYTES: usize = 2 << 20;
 
 /// Files per chunk of a streamed report: enough for both cores to share the work.
@@ -438,7 +436,7 @@ fn load_file(
             message: discovery.skipped[path].clone(),
             breaks_loaders: false,
         },
-        None => match read_text(path, MAX_FILE_BYTES) {
+        None => match workspace.read_target(path) {
             Ok(text) => text,
             Err(error) => bail!("{}: {error}", path.display()),
         },

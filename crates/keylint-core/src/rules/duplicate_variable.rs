@@ -2,6 +2,7 @@
 
 use std::cell::OnceCell;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use crate::assignment::{Assignment, Origin};
 use crate::consumer::{Consumer, Outcome};
@@ -261,13 +262,13 @@ pub(crate) fn push_once(out: &mut Vec<Diagnostic>, diagnostic: Diagnostic) {
 /// What Compose reads from one env file: each value with its name and offset, and the
 /// text for line numbers (worked out only for a finding).
 struct ComposeValues {
-    text: String,
+    text: Arc<str>,
     lines: OnceCell<LineIndex>,
     values: Vec<(String, String, usize)>,
 }
 
 impl ComposeValues {
-    fn load(text: String) -> ComposeValues {
+    fn load(text: Arc<str>) -> ComposeValues {
         let values = crate::consumer::load_env_file(Consumer::ComposeEnvFile, &text)
             .into_iter()
             .filter_map(|loaded| match loaded.outcome {

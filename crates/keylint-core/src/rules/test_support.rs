@@ -112,8 +112,10 @@ impl MemoryProject {
 }
 
 impl Project for MemoryProject {
-    fn read(&self, path: &Path) -> Option<String> {
-        self.files.get(path).cloned()
+    fn read(&self, path: &Path) -> Option<std::sync::Arc<str>> {
+        self.files
+            .get(path)
+            .map(|text| std::sync::Arc::from(text.as_str()))
     }
     fn exists(&self, path: &Path) -> bool {
         self.files.contains_key(path)

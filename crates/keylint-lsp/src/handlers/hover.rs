@@ -132,7 +132,7 @@ fn code_facts(cursor: &Cursor, backend: &Backend) -> Option<Facts> {
     };
     let project = &cursor.project;
     // Each file that sets a name is read and parsed once.
-    let mut files: HashMap<PathBuf, Option<(String, ParsedFile)>> = HashMap::new();
+    let mut files: HashMap<PathBuf, Option<(std::sync::Arc<str>, ParsedFile)>> = HashMap::new();
     let mut markdown = String::new();
     let mut probe = None;
     let mut secrets = Vec::new();

@@ -325,31 +325,27 @@ pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
 }
 
 /// The whole tokens (`[A-Za-z0-9_-]+`) of `bytes` that are at least [`MIN_SECRET_TOKEN`]
-/// long, in order: the only ones that can be secret. Such a token covers every byte
-/// [`MIN_SECRET_TOKEN`] apart, so only those bytes are looked at where no token is.
+/// long, in order: the only ones that can be secret. Such a token fills a window of
+/// [`MIN_SECRET_TOKEN`] bytes, so each window is read from its end back to its last
+/// non-token byte, and the next one starts after that byte: where words are short, most
+/// bytes are never looked at.
 fn long_tokens(bytes: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
-    // `at` starts the text or follows the end of a token: no token started before it
-    // reaches past it.
+    // `at` starts the text or follows a non-token byte.
     let mut at = 0;
     std::iter::from_fn(move || {
-        while let Some(&probe) = bytes.get(at + MIN_SECRET_TOKEN - 1) {
-            let probe_at = at + MIN_SECRET_TOKEN - 1;
-            if !is_token_byte(probe) {
-                at = probe_at + 1;
+        while let Some(window) = bytes.get(at..at + MIN_SECRET_TOKEN) {
+            if let Some(last) = window.iter().rposition(|&byte| !is_token_byte(byte)) {
+                at += last + 1;
                 continue;
             }
-            let start = bytes[at..probe_at]
-                .iter()
-                .rposition(|&byte| !is_token_byte(byte))
-                .map_or(at, |before| at + before + 1);
-            let end = bytes[probe_at..]
+            // A whole window of token bytes after a non-token byte: a long token starts here.
+            let start = at;
+            let end = bytes[start + MIN_SECRET_TOKEN..]
                 .iter()
                 .position(|&byte| !is_token_byte(byte))
-                .map_or(bytes.len(), |length| probe_at + length);
-            at = end;
-            if end - start >= MIN_SECRET_TOKEN {
-                return Some(start..end);
-            }
+                .map_or(bytes.len(), |length| start + MIN_SECRET_TOKEN + length);
+            at = end + 1;
+            return Some(start..end);
         }
         None
     })

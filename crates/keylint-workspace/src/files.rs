@@ -23,6 +23,17 @@ pub enum FileText {
     },
 }
 
+impl FileText {
+    /// The text, if it is one.
+    #[must_use]
+    pub fn into_text(self) -> Option<String> {
+        match self {
+            FileText::Text(text) => Some(text),
+            FileText::Unreadable { .. } => None,
+        }
+    }
+}
+
 /// Reads `path` (following symlinks) as text, at most `limit` bytes. Special files and
 /// larger files are `Unreadable` with the reason; `Err` only for I/O errors (missing,
 /// no permission).
@@ -77,10 +88,9 @@ fn read_open(file: std::fs::File, limit: u64) -> std::io::Result<FileText> {
 /// is missing, special, larger than [`MAX_CONTEXT_BYTES`] or not UTF-8 text.
 #[must_use]
 pub fn read_context(path: &Path) -> Option<String> {
-    match read_text(path, MAX_CONTEXT_BYTES) {
-        Ok(FileText::Text(text)) => Some(text),
-        _ => None,
-    }
+    read_text(path, MAX_CONTEXT_BYTES)
+        .ok()
+        .and_then(FileText::into_text)
 }
 
 /// Whether `path` is (or links to) a regular file.

@@ -233,10 +233,9 @@ impl Listing {
     /// [`files::read_context`], likewise.
     #[must_use]
     pub fn read_context(&self, path: &Path) -> Option<String> {
-        match self.read_text(path, MAX_CONTEXT_BYTES) {
-            Ok(FileText::Text(text)) => Some(text),
-            _ => None,
-        }
+        self.read_text(path, MAX_CONTEXT_BYTES)
+            .ok()
+            .and_then(FileText::into_text)
     }
 }
 

@@ -178,10 +178,9 @@ fn read(path: &Path) -> Result<String> {
 }
 
 fn read_optional(path: &Path) -> Option<String> {
-    match read_text(path, MAX_FILE_BYTES) {
-        Ok(FileText::Text(text)) => Some(text),
-        _ => None,
-    }
+    read_text(path, MAX_FILE_BYTES)
+        .ok()
+        .and_then(FileText::into_text)
 }
 
 fn inspect_compose_file(

@@ -397,9 +397,8 @@ pub fn run(args: &LintArgs) -> Result<u8> {
 }
 
 /// How many bytes of the files to lint a first read (for the names they set) keeps for
-/// the lint, which then reads only the others again, and how many bytes of the files
-/// rules ask for are kept for the next rule that asks: enough for most trees, and a
-/// bound on the memory they hold.
+/// the lint, which then reads only the others again: enough for most trees, and a bound
+/// on the memory they hold.
 const KEPT_TEXT_BYTES: usize = 2 << 20;
 
 /// Files per chunk of a streamed report: enough for both cores to share the work.

@@ -313,14 +313,15 @@ fn compose_sources(ctx: &Context, out: &mut Vec<Diagnostic>) {
             ))
         })
         .collect();
-    // Services mostly share their env files: each is read and loaded once.
-    let mut loaded: foldhash::HashMap<std::path::PathBuf, Option<ComposeValues>> =
-        foldhash::HashMap::default();
+    // Services mostly share their env files: each, as written, is read and loaded once.
+    let mut loaded: foldhash::HashMap<&str, Option<ComposeValues>> = foldhash::HashMap::default();
     for entry in services.iter().flat_map(|(_, entries)| entries) {
         if let Some(written) = entry.path.as_str() {
-            loaded
-                .entry(crate::project::sibling(ctx.path, written))
-                .or_insert_with_key(|path| ctx.project.read(path).map(ComposeValues::load));
+            loaded.entry(written).or_insert_with(|| {
+                ctx.project
+                    .read(&crate::project::sibling(ctx.path, written))
+                    .map(ComposeValues::load)
+            });
         }
     }
     for (service_name, entries) in &services {
@@ -333,7 +334,7 @@ fn compose_sources(ctx: &Context, out: &mut Vec<Diagnostic>) {
             let Some(written) = entry.path.as_str() else {
                 continue;
             };
-            let Some(Some(file)) = loaded.get(&crate::project::sibling(ctx.path, written)) else {
+            let Some(Some(file)) = loaded.get(written) else {
                 continue;
             };
             files.push((written, file));

@@ -236,10 +236,10 @@ pub(crate) struct Facts<'a> {
 /// them): each rule judging a key asks every consumer, and most get the same one.
 pub(crate) struct Keys<'a> {
     distinct: Vec<KeyFacts<'a>>,
-    /// Per judged consumer, in row order: the index in `distinct` of the key it uses, and
-    /// whether it keeps another copy of the variable instead
-    /// ([`duplicate_variable::is_overridden`]); `None` when it gets no value.
-    used: Vec<Option<(usize, bool)>>,
+    /// Per judged consumer, in row order: the index in `distinct` of the key it uses;
+    /// `None` when it gets no value or keeps another copy of the variable instead
+    /// ([`duplicate_variable::is_overridden`]).
+    used: Vec<Option<usize>>,
 }
 
 impl<'a> Keys<'a> {
@@ -251,10 +251,7 @@ impl<'a> Keys<'a> {
     /// The index in `distinct` of the key the judged consumer at `position` uses, unless
     /// it gets no value or keeps another copy of the variable.
     pub(crate) fn used_by(&self, position: usize) -> Option<usize> {
-        match self.used.get(position).copied().flatten()? {
-            (_, true) => None,
-            (key, false) => Some(key),
-        }
+        self.used.get(position).copied().flatten()
     }
 }
 
@@ -640,10 +637,9 @@ impl<'a> Context<'a> {
                         keys.distinct.len() - 1
                     }
                 };
-                keys.used.push(Some((
-                    key,
-                    duplicate_variable::is_overridden(self, index, consumer),
-                )));
+                keys.used.push(
+                    (!duplicate_variable::is_overridden(self, index, consumer)).then_some(key),
+                );
             }
             keys
         })

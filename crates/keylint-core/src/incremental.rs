@@ -22,7 +22,8 @@
 //! left open, no `\r`), comment lines starting with `#` and blank lines. A text with any
 //! other line (an open quote changes the reading of everything after it, a `$VAR`
 //! depends on earlier lines), a byte order mark, a probe result or another kind of file
-//! is linted whole. `tests/incremental.rs` checks that after any sequence of edits the
+//! is linted whole, and so is a Compose text the YAML parser gives up on (where and why
+//! it stops depends on the lines left out too). `tests/incremental.rs` checks that after any sequence of edits the
 //! result is the one of a whole lint of the final text.
 
 use std::ops::Range;
@@ -187,13 +188,23 @@ impl EnvSession {
             text: &short.text,
             ..*input
         };
-        let ((mut diagnostics, _), found) = lint_text(
+        let ((mut diagnostics, short_parsed), found) = lint_text(
             &partial,
             project,
             settings,
             selection,
             is_big(short.kept_bytes),
         );
+        // Where a YAML parser gives up, and why, depends on every line after the fault,
+        // the left-out ones too: such a text is linted whole (the last lint is taken,
+        // so this call reads it whole).
+        if short_parsed
+            .yaml
+            .as_ref()
+            .is_some_and(|yaml| yaml.error.is_some())
+        {
+            return self.lint(input, project, settings, selection);
+        }
         for line in &mut lines {
             line.found = false;
         }

@@ -442,3 +442,35 @@ fn control_characters_in_file_names_do_not_reach_the_terminal() {
         "JSON keeps the exact name, escaped"
     );
 }
+
+/// A link to a file outside the project is reported as skipped and read for nothing else:
+/// the names it sets do not count as set by the project.
+#[cfg(unix)]
+#[test]
+fn a_symlink_outside_the_project_is_not_read_for_the_names_it_sets() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("real.env"), "OPENAI_API_KEY=x\n").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.py"),
+        "import os\nfrom dotenv import load_dotenv\nload_dotenv()\nkey = os.environ[\"OPENAI_API_KEY\"]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join(".env"), "DEBUG=1\n").unwrap();
+    std::os::unix::fs::symlink(outside.path().join("real.env"), dir.path().join("app.env"))
+        .unwrap();
+    let output = keylint(
+        dir.path(),
+        &["lint", "--format", "json", "."],
+        Duration::from_secs(20),
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(&str, &str)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["path"].as_str().unwrap(), d["code"].as_str().unwrap()))
+        .collect();
+    assert!(found.contains(&("app.env", "KL001")), "{found:?}");
+    assert!(found.contains(&(".env", "KL204")), "{found:?}");
+}

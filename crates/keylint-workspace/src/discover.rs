@@ -68,6 +68,14 @@ pub struct Discovery {
 }
 
 impl Discovery {
+    /// The targets keylint may read: a target the walk skipped (a symlink to a file
+    /// outside the linted directory) is reported as skipped, and nothing else reads it.
+    pub fn readable_targets(&self) -> impl Iterator<Item = &PathBuf> {
+        self.targets
+            .iter()
+            .filter(|path| !self.skipped.contains_key(path.as_path()))
+    }
+
     /// How many distinct files an index of this walk reads: the env and YAML files, the
     /// hint files, the source files and manifests.
     #[must_use]

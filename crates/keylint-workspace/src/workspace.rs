@@ -196,10 +196,7 @@ impl Index {
                 .into_iter()
                 .partition(|file| file.target);
         let kept_bytes = AtomicUsize::new(0);
-        let keep = |path: &Path, text: &str| {
-            if discovery.skipped.contains_key(path) {
-                return false;
-            }
+        let keep = |text: &str| {
             let size = text.len();
             let fits = kept_bytes.fetch_add(size, Ordering::Relaxed) + size <= budget.unwrap_or(0);
             if !fits {
@@ -236,7 +233,7 @@ impl Index {
                         if let Some(kind) = sets_variables(path) {
                             add_names_set(&mut read.set_names, kind, &text);
                         }
-                        if keep(path, &text) {
+                        if keep(&text) {
                             read.kept
                                 .push((path.as_os_str().to_owned(), Arc::from(text)));
                         }
@@ -269,7 +266,7 @@ impl Index {
         facts.sort_by(|a, b| path_order(a.0, b.0));
         let mut index = Index {
             gitignores: discovery.gitignores.clone(),
-            targets: discovery.targets.clone(),
+            targets: discovery.readable_targets().cloned().collect(),
             set_names: match budget {
                 Some(_) if gather_names => OnceLock::from(set_names),
                 _ => OnceLock::new(),
@@ -326,13 +323,13 @@ struct ToRead<'a> {
 /// Every file of `discovery` to read once, in path order: its hints, its code, and with
 /// `targets` the files to lint.
 fn files_to_read(discovery: &Discovery, targets: bool) -> Vec<ToRead<'_>> {
-    fn as_read(
-        paths: &[PathBuf],
+    fn as_read<'a>(
+        paths: impl IntoIterator<Item = &'a PathBuf>,
         hint: bool,
         code: bool,
         target: bool,
-    ) -> impl Iterator<Item = ToRead<'_>> {
-        paths.iter().map(move |path| ToRead {
+    ) -> impl Iterator<Item = ToRead<'a>> {
+        paths.into_iter().map(move |path| ToRead {
             path,
             hint,
             code,
@@ -342,7 +339,7 @@ fn files_to_read(discovery: &Discovery, targets: bool) -> Vec<ToRead<'_>> {
     let mut files: Vec<ToRead> = as_read(&discovery.hints, true, false, false)
         .chain(as_read(&discovery.code, false, true, false))
         .chain(as_read(
-            if targets { &discovery.targets } else { &[] },
+            discovery.readable_targets().filter(|_| targets),
             false,
             false,
             true,

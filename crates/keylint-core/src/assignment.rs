@@ -253,7 +253,11 @@ impl ParsedFile {
         universal_newlines: &UniversalNewlines,
     ) -> Readings {
         let mut loaded = read_env_file(consumer, text, &self.simple_lines, universal_newlines);
-        let file_refusal = refused_file(&loaded);
+        // Only a loader that refuses whole files can have refused this one.
+        let file_refusal = consumer
+            .refuses_whole_file()
+            .then(|| refused_file(&loaded))
+            .flatten();
         // Entries in statement order (loaders read front to back; a stable sort keeps a
         // statement read twice in reading order, and the last reading is the one that counts).
         // Most loaders read them in that order already, and a sort would take a buffer.

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::assignment::{PARALLEL_BYTES, ParsedFile};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -83,8 +84,13 @@ impl<'a> LintInput<'a> {
     }
 }
 
-/// Runs `rules` in order, each finding at the severity the selection gives its rule.
-fn run_rules(context: &Context, rules: &[&RuleInfo], selection: &RuleSelection) -> Vec<Diagnostic> {
+/// Runs `rules` one after the other, each finding at the severity the selection gives its
+/// rule.
+fn run_rules<'r>(
+    context: &Context,
+    rules: impl IntoIterator<Item = &'r RuleInfo>,
+    selection: &RuleSelection,
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for rule in rules {
         let start = diagnostics.len();
@@ -204,12 +210,14 @@ pub(crate) fn rule_findings(
         .collect();
     if parallel && rules.len() > 1 {
         // Big files: rules are independent (each reads the context and writes its own
-        // findings), so half of them run on a second thread. The final sort makes the
-        // order the same as one thread's.
-        let (first, second) = rules.split_at(rules.len() / 2);
+        // findings), so two threads run them, each taking the next rule not yet taken
+        // when it is done with one: what a rule costs depends on the file. The final sort
+        // makes the order the same as one thread's.
+        let taken = AtomicUsize::new(0);
+        let next = || rules.get(taken.fetch_add(1, Ordering::Relaxed)).copied();
         std::thread::scope(|scope| {
-            let other = scope.spawn(|| run_rules(&context, second, selection));
-            let mut diagnostics = run_rules(&context, first, selection);
+            let other = scope.spawn(|| run_rules(&context, std::iter::from_fn(next), selection));
+            let mut diagnostics = run_rules(&context, std::iter::from_fn(next), selection);
             diagnostics.extend(
                 other
                     .join()
@@ -218,7 +226,7 @@ pub(crate) fn rule_findings(
             diagnostics
         })
     } else {
-        run_rules(&context, &rules, selection)
+        run_rules(&context, rules, selection)
     }
 }
 

@@ -221,6 +221,8 @@ impl ParsedFile {
             for consumer in missing {
                 scope.spawn(move || self.outcomes_of(consumer));
             }
+            // Every model's matching needs them: found here while the models read.
+            self.simple_values();
         });
     }
 

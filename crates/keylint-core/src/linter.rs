@@ -85,7 +85,7 @@ impl<'a> LintInput<'a> {
 }
 
 /// Runs `rules` one after the other, each finding at the severity the selection gives its
-/// rule.
+/// rule and masked for display (on the threads that run the rules, rather than after).
 fn run_rules<'r>(
     context: &Context,
     rules: impl IntoIterator<Item = &'r RuleInfo>,
@@ -95,10 +95,12 @@ fn run_rules<'r>(
     for rule in rules {
         let start = diagnostics.len();
         (rule.check)(context, &mut diagnostics);
-        if let Some(severity) = selection.severity_for(rule) {
-            for diagnostic in &mut diagnostics[start..] {
+        let severity = selection.severity_for(rule);
+        for diagnostic in &mut diagnostics[start..] {
+            if let Some(severity) = severity {
                 diagnostic.severity = severity;
             }
+            diagnostic.mask_for_display();
         }
     }
     diagnostics
@@ -159,8 +161,8 @@ fn runs(input: &LintInput, selection: &RuleSelection, rule: &RuleInfo) -> bool {
     selection.is_enabled(rule) && (input.probed.is_some() || !rule.needs_probe())
 }
 
-/// What the rules find in a parsed file, before inline suppressions, sorting and
-/// masking ([`finish`]): the per-line results an incremental lint keeps. With
+/// What the rules find in a parsed file, masked for display, before inline suppressions
+/// and sorting ([`finish`]): the per-line results an incremental lint keeps. With
 /// `parallel`, the loaders and the rules run on several threads (big files; an
 /// incremental lint of a big text whose lines are mostly left out is not one).
 pub(crate) fn rule_findings(
@@ -231,7 +233,7 @@ pub(crate) fn rule_findings(
 }
 
 /// Applies the inline suppressions of `input.text` to the rules' findings (reporting the
-/// unused ones as KL002), sorts them and masks them for display.
+/// unused ones as KL002, masked for display like the findings) and sorts them.
 pub(crate) fn finish(
     input: &LintInput,
     selection: &RuleSelection,
@@ -252,15 +254,13 @@ pub(crate) fn finish(
                     if let Some(severity) = severity {
                         diagnostic.severity = severity;
                     }
+                    diagnostic.mask_for_display();
                     diagnostic
                 }),
             );
         }
     }
     diagnostics.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
-    for diagnostic in &mut diagnostics {
-        diagnostic.mask_for_display();
-    }
     diagnostics
 }
 

@@ -10,7 +10,6 @@ use compact_str::CompactString;
 use crate::consumer::{
     Consumer, Entry, Outcome, OutcomeOf, Reason, UniversalNewlines, read_env_file,
 };
-use crate::rules::same_text;
 use crate::source::FileKind;
 use crate::syntax::dotenv::{self, EnvFile, StatementKind};
 use crate::syntax::simple_line::SimpleLines;
@@ -288,9 +287,7 @@ impl ParsedFile {
                 Some(entry) => match &mut entry.outcome {
                     OutcomeOf::Absent(reason) => readings.push_reason(false, reason),
                     OutcomeOf::Refused(reason) => readings.push_reason(true, reason),
-                    OutcomeOf::Value(value)
-                        if same_text(&entry.name, &text[assignment.name_range.clone()]) =>
-                    {
+                    OutcomeOf::Value(value) if reads_name(text, &entry.name, assignment) => {
                         if simple_value
                             .as_ref()
                             .is_some_and(|simple| simple.value() == Some(&**value))
@@ -470,6 +467,15 @@ impl ReadAlike {
             ReadAlike::Nobody => false,
         }
     }
+}
+
+/// Whether a model read `name` as `assignment`'s name: mostly it borrowed the very bytes
+/// from `text`, which their address tells without comparing them.
+fn reads_name(text: &str, name: &str, assignment: &Assignment) -> bool {
+    let written = &assignment.name_range;
+    std::ptr::eq(name.as_ptr(), text.as_ptr().wrapping_add(written.start))
+        && name.len() == written.len()
+        || name == assignment.name
 }
 
 /// A loader that refuses the whole file (compose-go) reports it on an entry of its own.

@@ -5,6 +5,8 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use compact_str::CompactString;
+
 use crate::consumer::{
     Consumer, Entry, Outcome, OutcomeOf, Reason, UniversalNewlines, read_env_file,
 };
@@ -41,7 +43,7 @@ impl Origin {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Assignment {
-    pub name: String,
+    pub name: CompactString,
     pub name_range: Range<usize>,
     /// The value as written: quotes included (YAML quotes too), comment excluded.
     pub value_range: Range<usize>,
@@ -66,6 +68,10 @@ pub struct ParsedFile {
     read_alike: ReadAlike,
     /// Env files: the simple lines, found once for the reader and every loader model.
     simple_lines: SimpleLines,
+    /// Env files: per assignment, where its statement's content starts, which ties it to
+    /// the loaders' entries (kept apart from the statements, whose size would make every
+    /// model's pass over them read far more memory).
+    content_starts: Vec<usize>,
     /// Env files with a `\r`: the copy python-dotenv and node dotenv read, made for the
     /// first of them.
     universal_newlines: UniversalNewlines,
@@ -148,6 +154,7 @@ impl ParsedFile {
                     env_text: None,
                     read_alike: ReadAlike::Nobody,
                     simple_lines: SimpleLines::default(),
+                    content_starts: Vec::new(),
                     universal_newlines: UniversalNewlines::default(),
                     outcomes: Default::default(),
                     simple_values: OnceLock::new(),
@@ -168,6 +175,26 @@ impl ParsedFile {
             SIMPLE_VALUE => self.simple_values().get(index)?.as_ref(),
             at => readings.other.get(at),
         }
+    }
+
+    /// [`ParsedFile::outcome`] of every assignment in order, for one consumer: a pass over
+    /// its readings rather than a look-up per assignment.
+    pub(crate) fn outcomes(&self, consumer: Consumer) -> impl Iterator<Item = Option<&Outcome>> {
+        let env = self.env_text.is_some().then(|| {
+            self.outcomes_of(consumer)
+                .map(|readings| (readings, self.simple_values()))
+        });
+        self.assignments
+            .iter()
+            .enumerate()
+            .map(move |(index, assignment)| match env {
+                None => assignment.yaml_outcome.as_ref(),
+                Some(None) => None,
+                Some(Some((readings, simple_values))) => match readings.at[index] {
+                    SIMPLE_VALUE => simple_values[index].as_ref(),
+                    at => readings.other.get(at),
+                },
+            })
     }
 
     /// Reads the file as each of `consumers` does, side by side when the file is big
@@ -193,6 +220,8 @@ impl ParsedFile {
             for consumer in missing {
                 scope.spawn(move || self.outcomes_of(consumer));
             }
+            // Every model's matching needs them: found here while the models read.
+            self.simple_values();
         });
     }
 
@@ -202,7 +231,6 @@ impl ParsedFile {
             return Some(readings);
         }
         let text = self.env_text.as_deref()?;
-        let env = self.env.as_ref()?;
         Some(self.outcomes[slot].get_or_init(|| {
             if self.read_alike.covers(consumer) {
                 Readings {
@@ -211,17 +239,82 @@ impl ParsedFile {
                     last_reason: None,
                 }
             } else {
-                outcomes_for(
-                    consumer,
-                    text,
-                    &self.simple_lines,
-                    &self.universal_newlines,
-                    env,
-                    &self.assignments,
-                    self.simple_values(),
-                )
+                self.model_outcomes(consumer, text, &self.universal_newlines)
             }
         }))
+    }
+
+    /// What `consumer`'s model makes of each assignment, tied to keylint's statements by
+    /// where they start (`text` is the file's, `universal_newlines` its copy for the
+    /// loaders that want one).
+    fn model_outcomes(
+        &self,
+        consumer: Consumer,
+        text: &str,
+        universal_newlines: &UniversalNewlines,
+    ) -> Readings {
+        let mut loaded = read_env_file(consumer, text, &self.simple_lines, universal_newlines);
+        // Only a loader that refuses whole files can have refused this one.
+        let file_refusal = consumer
+            .refuses_whole_file()
+            .then(|| refused_file(&loaded))
+            .flatten();
+        // Entries in statement order (loaders read front to back; a stable sort keeps a
+        // statement read twice in reading order, and the last reading is the one that counts).
+        // Most loaders read them in that order already, and a sort would take a buffer.
+        if !loaded.is_sorted_by_key(|entry| entry.at) {
+            loaded.sort_by_key(|entry| entry.at);
+        }
+        let mut next = 0;
+        let mut readings = Readings::with_capacity(self.assignments.len());
+        let mut not_read: Option<Reason> = None;
+        for ((&at, assignment), simple_value) in self
+            .content_starts
+            .iter()
+            .zip(&self.assignments)
+            .zip(self.simple_values())
+        {
+            let mut reading = None;
+            while let Some(entry) = loaded.get(next)
+                && entry.at <= at
+            {
+                if entry.at == at {
+                    reading = Some(next);
+                }
+                next += 1;
+            }
+            match reading.map(|index| &mut loaded[index]) {
+                Some(entry) => match &mut entry.outcome {
+                    OutcomeOf::Absent(reason) => readings.push_reason(false, reason),
+                    OutcomeOf::Refused(reason) => readings.push_reason(true, reason),
+                    OutcomeOf::Value(value) if reads_name(text, &entry.name, assignment) => {
+                        if simple_value
+                            .as_ref()
+                            .is_some_and(|simple| simple.value() == Some(&**value))
+                        {
+                            readings.push_simple();
+                        } else {
+                            readings.push(Outcome::Value(std::mem::take(value).into_owned()));
+                        }
+                    }
+                    OutcomeOf::Value(_) if entry.name.is_empty() => {
+                        readings.push(Outcome::Absent("read under an empty name".to_string()));
+                    }
+                    OutcomeOf::Value(_) => readings.push(Outcome::Absent(format!(
+                        "read under another name, `{}`",
+                        crate::mask::escape_invisible(&entry.name)
+                    ))),
+                },
+                None => match &file_refusal {
+                    Some(reason) => readings.push_reason(true, reason),
+                    None => readings.push_reason(
+                        false,
+                        not_read.get_or_insert_with(|| "not read as an assignment".into()),
+                    ),
+                },
+            }
+        }
+        readings
     }
 
     fn simple_values(&self) -> &[Option<Outcome>] {
@@ -262,10 +355,12 @@ fn parse_env(text: &str) -> ParsedFile {
     let simple_lines = SimpleLines::new(text);
     let env = dotenv::parse_with(text, &simple_lines);
     let mut assignments = Vec::with_capacity(env.statements.len());
+    let mut content_starts = Vec::with_capacity(env.statements.len());
     for (statement_index, statement) in env.statements.iter().enumerate() {
         if let StatementKind::Assignment(assignment) = &statement.kind {
+            content_starts.push(statement.content_start);
             assignments.push(Assignment {
-                name: text[assignment.name.clone()].to_string(),
+                name: CompactString::new(&text[assignment.name.clone()]),
                 name_range: assignment.name.clone(),
                 value_range: assignment.value.clone(),
                 origin: Origin::EnvFile {
@@ -284,6 +379,7 @@ fn parse_env(text: &str) -> ParsedFile {
         assignments,
         read_alike,
         simple_lines,
+        content_starts,
         universal_newlines: UniversalNewlines::default(),
         env_text: Some(text.into()),
         outcomes: Default::default(),
@@ -373,74 +469,13 @@ impl ReadAlike {
     }
 }
 
-/// What `consumer` makes of each assignment, tied to keylint's statements by where they
-/// start.
-fn outcomes_for(
-    consumer: Consumer,
-    text: &str,
-    simple_lines: &SimpleLines,
-    universal_newlines: &UniversalNewlines,
-    env: &EnvFile,
-    assignments: &[Assignment],
-    simple_values: &[Option<Outcome>],
-) -> Readings {
-    let mut loaded = read_env_file(consumer, text, simple_lines, universal_newlines);
-    let file_refusal = refused_file(&loaded);
-    // Entries in statement order (loaders read front to back; a stable sort keeps a
-    // statement read twice in reading order, and the last reading is the one that counts).
-    // Most loaders read them in that order already, and a sort would take a buffer.
-    if !loaded.is_sorted_by_key(|entry| entry.at) {
-        loaded.sort_by_key(|entry| entry.at);
-    }
-    let mut next = 0;
-    let mut readings = Readings::with_capacity(assignments.len());
-    let mut not_read: Option<Reason> = None;
-    for (assignment, simple_value) in assignments.iter().zip(simple_values) {
-        let Origin::EnvFile { statement } = assignment.origin else {
-            unreachable!("env assignments come from statements")
-        };
-        let at = env.statements[statement].content_start;
-        let mut reading = None;
-        while let Some(entry) = loaded.get(next)
-            && entry.at <= at
-        {
-            if entry.at == at {
-                reading = Some(next);
-            }
-            next += 1;
-        }
-        match reading.map(|index| &mut loaded[index]) {
-            Some(entry) => match &mut entry.outcome {
-                OutcomeOf::Absent(reason) => readings.push_reason(false, reason),
-                OutcomeOf::Refused(reason) => readings.push_reason(true, reason),
-                OutcomeOf::Value(value) if entry.name == assignment.name => {
-                    if simple_value
-                        .as_ref()
-                        .is_some_and(|simple| simple.value() == Some(&**value))
-                    {
-                        readings.push_simple();
-                    } else {
-                        readings.push(Outcome::Value(std::mem::take(value).into_owned()));
-                    }
-                }
-                OutcomeOf::Value(_) if entry.name.is_empty() => {
-                    readings.push(Outcome::Absent("read under an empty name".to_string()));
-                }
-                OutcomeOf::Value(_) => readings.push(Outcome::Absent(format!(
-                    "read under another name, `{}`",
-                    crate::mask::escape_invisible(&entry.name)
-                ))),
-            },
-            None => match &file_refusal {
-                Some(reason) => readings.push_reason(true, reason),
-                None => readings.push_reason(
-                    false,
-                    not_read.get_or_insert_with(|| "not read as an assignment".into()),
-                ),
-            },
-        }
-    }
-    readings
+/// Whether a model read `name` as `assignment`'s name: mostly it borrowed the very bytes
+/// from `text`, which their address tells without comparing them.
+fn reads_name(text: &str, name: &str, assignment: &Assignment) -> bool {
+    let written = &assignment.name_range;
+    std::ptr::eq(name.as_ptr(), text.as_ptr().wrapping_add(written.start))
+        && name.len() == written.len()
+        || name == assignment.name
 }
 
 /// A loader that refuses the whole file (compose-go) reports it on an entry of its own.
@@ -520,20 +555,11 @@ mod tests {
         #[test]
         fn consumers_read_alike_as_their_models_do(text in text()) {
             let parsed = ParsedFile::parse(FileKind::EnvFile, &text);
-            let env = parsed.env.as_ref().unwrap();
             for consumer in Consumer::ENV_FILE {
                 if !parsed.read_alike.covers(consumer) {
                     continue;
                 }
-                let model = outcomes_for(
-                    consumer,
-                    &text,
-                    &parsed.simple_lines,
-                    &UniversalNewlines::default(),
-                    env,
-                    &parsed.assignments,
-                    parsed.simple_values(),
-                );
+                let model = parsed.model_outcomes(consumer, &text, &UniversalNewlines::default());
                 for index in 0..parsed.assignments.len() {
                     let expected = match model.at[index] {
                         SIMPLE_VALUE => parsed.simple_values()[index].as_ref(),

@@ -105,7 +105,7 @@ fn compose_environment(
                     ),
                 };
                 found.push(Assignment {
-                    name: name.to_string(),
+                    name: name.into(),
                     name_range,
                     value_range,
                     origin: Origin::ComposeList,
@@ -118,7 +118,7 @@ fn compose_environment(
             for (key, value) in merged_entries(yaml, environment) {
                 let Some(name) = key.as_str() else { continue };
                 found.push(Assignment {
-                    name: name.to_string(),
+                    name: name.into(),
                     name_range: inner_range(text, key),
                     value_range: value.span.clone(),
                     origin: Origin::ComposeMap,
@@ -182,7 +182,7 @@ fn secret_entries(text: &str, document: &Node, scope: Option<&str>, found: &mut 
                 };
             }
             found.push(Assignment {
-                name: name.to_string(),
+                name: name.into(),
                 name_range: inner_range(text, key),
                 value_range: value.span.clone(),
                 origin: origin.clone(),
@@ -234,7 +234,7 @@ fn env_block(text: &str, block: &Node, scope: Option<&str>, found: &mut Vec<Assi
                     continue;
                 };
                 found.push(Assignment {
-                    name: name.to_string(),
+                    name: name.into(),
                     name_range: inner_range(text, name_node),
                     value_range: value.span.clone(),
                     origin: Origin::KubernetesEnv,
@@ -250,7 +250,7 @@ fn env_block(text: &str, block: &Node, scope: Option<&str>, found: &mut Vec<Assi
                     continue;
                 }
                 found.push(Assignment {
-                    name: name.to_string(),
+                    name: name.into(),
                     name_range: inner_range(text, key),
                     value_range: value.span.clone(),
                     origin: Origin::YamlEnvMap,

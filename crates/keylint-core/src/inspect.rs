@@ -155,7 +155,7 @@ pub fn inspect_env_file(path: &str, text: &str, env: &Environment) -> EnvReport 
             }
             None => {
                 variable_index.insert(&assignment.name, variables.len());
-                variables.push((assignment.name.clone(), vec![line], vec![at]));
+                variables.push((assignment.name.to_string(), vec![line], vec![at]));
             }
         }
     }
@@ -441,7 +441,7 @@ pub fn inspect_yaml(path: &str, text: &str, kind: FileKind) -> YamlReport {
             };
             Some(YamlVariable {
                 secret: is_secret(&assignment.name, outcome.value()),
-                name: assignment.name.clone(),
+                name: assignment.name.to_string(),
                 source: Source {
                     path: path.to_string(),
                     line: index.line_of(assignment.name_range.start) + 1,
@@ -830,7 +830,7 @@ fn environment_entries(
             }
             Some(Outcome::Absent(_)) => match project.lookup(&assignment.name) {
                 Some(value) => {
-                    project.provenance([assignment.name.clone()], &mut candidate);
+                    project.provenance([assignment.name.to_string()], &mut candidate);
                     Outcome::Value(value)
                 }
                 None => Outcome::Absent(
@@ -841,7 +841,7 @@ fn environment_entries(
             Some(other) => other.clone(),
             None => continue,
         };
-        entries.push((assignment.name.clone(), candidate));
+        entries.push((assignment.name.to_string(), candidate));
     }
 }
 

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::assignment::{PARALLEL_BYTES, ParsedFile};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -83,16 +84,23 @@ impl<'a> LintInput<'a> {
     }
 }
 
-/// Runs `rules` in order, each finding at the severity the selection gives its rule.
-fn run_rules(context: &Context, rules: &[&RuleInfo], selection: &RuleSelection) -> Vec<Diagnostic> {
+/// Runs `rules` one after the other, each finding at the severity the selection gives its
+/// rule and masked for display (on the threads that run the rules, rather than after).
+fn run_rules<'r>(
+    context: &Context,
+    rules: impl IntoIterator<Item = &'r RuleInfo>,
+    selection: &RuleSelection,
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for rule in rules {
         let start = diagnostics.len();
         (rule.check)(context, &mut diagnostics);
-        if let Some(severity) = selection.severity_for(rule) {
-            for diagnostic in &mut diagnostics[start..] {
+        let severity = selection.severity_for(rule);
+        for diagnostic in &mut diagnostics[start..] {
+            if let Some(severity) = severity {
                 diagnostic.severity = severity;
             }
+            diagnostic.mask_for_display();
         }
     }
     diagnostics
@@ -153,8 +161,8 @@ fn runs(input: &LintInput, selection: &RuleSelection, rule: &RuleInfo) -> bool {
     selection.is_enabled(rule) && (input.probed.is_some() || !rule.needs_probe())
 }
 
-/// What the rules find in a parsed file, before inline suppressions, sorting and
-/// masking ([`finish`]): the per-line results an incremental lint keeps. With
+/// What the rules find in a parsed file, masked for display, before inline suppressions
+/// and sorting ([`finish`]): the per-line results an incremental lint keeps. With
 /// `parallel`, the loaders and the rules run on several threads (big files; an
 /// incremental lint of a big text whose lines are mostly left out is not one).
 pub(crate) fn rule_findings(
@@ -204,12 +212,14 @@ pub(crate) fn rule_findings(
         .collect();
     if parallel && rules.len() > 1 {
         // Big files: rules are independent (each reads the context and writes its own
-        // findings), so half of them run on a second thread. The final sort makes the
-        // order the same as one thread's.
-        let (first, second) = rules.split_at(rules.len() / 2);
+        // findings), so two threads run them, each taking the next rule not yet taken
+        // when it is done with one: what a rule costs depends on the file. The final sort
+        // makes the order the same as one thread's.
+        let taken = AtomicUsize::new(0);
+        let next = || rules.get(taken.fetch_add(1, Ordering::Relaxed)).copied();
         std::thread::scope(|scope| {
-            let other = scope.spawn(|| run_rules(&context, second, selection));
-            let mut diagnostics = run_rules(&context, first, selection);
+            let other = scope.spawn(|| run_rules(&context, std::iter::from_fn(next), selection));
+            let mut diagnostics = run_rules(&context, std::iter::from_fn(next), selection);
             diagnostics.extend(
                 other
                     .join()
@@ -218,12 +228,12 @@ pub(crate) fn rule_findings(
             diagnostics
         })
     } else {
-        run_rules(&context, &rules, selection)
+        run_rules(&context, rules, selection)
     }
 }
 
 /// Applies the inline suppressions of `input.text` to the rules' findings (reporting the
-/// unused ones as KL002), sorts them and masks them for display.
+/// unused ones as KL002, masked for display like the findings) and sorts them.
 pub(crate) fn finish(
     input: &LintInput,
     selection: &RuleSelection,
@@ -244,15 +254,13 @@ pub(crate) fn finish(
                     if let Some(severity) = severity {
                         diagnostic.severity = severity;
                     }
+                    diagnostic.mask_for_display();
                     diagnostic
                 }),
             );
         }
     }
     diagnostics.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
-    for diagnostic in &mut diagnostics {
-        diagnostic.mask_for_display();
-    }
     diagnostics
 }
 

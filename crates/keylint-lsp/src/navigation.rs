@@ -127,7 +127,7 @@ impl Cursor {
         let (index, ..) = assignment_at(parsed, self.offset)?;
         let assignment = &parsed.assignments[index];
         Some(Target::Assignment {
-            name: assignment.name.clone(),
+            name: assignment.name.to_string(),
             range: assignment.name_range.clone(),
         })
     }

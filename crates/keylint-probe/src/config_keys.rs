@@ -164,10 +164,10 @@ fn keys_read_by(
             let Some(value) = parsed.outcome(position, consumer).and_then(Outcome::value) else {
                 continue;
             };
-            if consumer.first_wins() && environment.contains_key(&assignment.name) {
+            if consumer.first_wins() && environment.contains_key(assignment.name.as_str()) {
                 continue;
             }
-            environment.insert(assignment.name.clone(), (position, value.to_string()));
+            environment.insert(assignment.name.to_string(), (position, value.to_string()));
         }
         environments.push((None, environment));
     } else {
@@ -195,7 +195,7 @@ fn keys_read_by(
             };
             services[slot]
                 .1
-                .insert(assignment.name.clone(), (position, value.to_string()));
+                .insert(assignment.name.to_string(), (position, value.to_string()));
         }
         environments = services;
     }

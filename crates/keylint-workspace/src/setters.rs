@@ -93,7 +93,7 @@ pub fn names_of(path: &Path, kind: FileKind, text: &str) -> ConfigNames {
     for assignment in settings(&parsed) {
         found
             .sets
-            .entry(assignment.name.clone())
+            .entry(assignment.name.to_string())
             .or_default()
             .push(SetSite {
                 path: path.to_path_buf(),
@@ -269,7 +269,7 @@ mod tests {
             names_set(kind, text, |name| cheap.push(name.to_string()));
             let parsed = ParsedFile::parse(kind, text);
             let full: Vec<String> = settings(&parsed)
-                .map(|assignment| assignment.name.clone())
+                .map(|assignment| assignment.name.to_string())
                 .collect();
             assert_eq!(cheap, full, "{kind:?}: {text:?}");
         }

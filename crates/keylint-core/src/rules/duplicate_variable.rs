@@ -223,10 +223,11 @@ fn copies_of<'a>(
     index: usize,
 ) -> impl DoubleEndedIterator<Item = usize> + Clone + 'a {
     let from = source(&ctx.assignments()[index]);
-    ctx.named_like(index)
-        .iter()
-        .copied()
-        .filter(move |&other| from.is_some() && source(&ctx.assignments()[other]) == from)
+    // An env file's assignments all come from its lines: only YAML groups need sorting out.
+    let mixed = ctx.parsed.env.is_none();
+    ctx.named_like(index).iter().copied().filter(move |&other| {
+        from.is_some() && (!mixed || source(&ctx.assignments()[other]) == from)
+    })
 }
 
 /// Whether another copy of assignment `index`'s variable is the one `consumer` keeps:

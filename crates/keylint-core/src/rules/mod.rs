@@ -238,8 +238,9 @@ pub(crate) struct Keys<'a> {
     distinct: Vec<KeyFacts<'a>>,
     /// Per judged consumer, in row order: the index in `distinct` of the key it uses;
     /// `None` when it gets no value or keeps another copy of the variable instead
-    /// ([`duplicate_variable::is_overridden`]).
-    used: Vec<Option<usize>>,
+    /// ([`duplicate_variable::is_overridden`]). Room for every kind of consumer (the
+    /// env-file loaders and YAML), so it needs no vector of its own.
+    used: [Option<u8>; Consumer::ENV_FILE.len() + 1],
 }
 
 impl<'a> Keys<'a> {
@@ -251,7 +252,7 @@ impl<'a> Keys<'a> {
     /// The index in `distinct` of the key the judged consumer at `position` uses, unless
     /// it gets no value or keeps another copy of the variable.
     pub(crate) fn used_by(&self, position: usize) -> Option<usize> {
-        self.used.get(position).copied().flatten()
+        self.used.get(position).copied().flatten().map(usize::from)
     }
 }
 
@@ -264,15 +265,24 @@ struct KeyFacts<'a> {
 
 /// The assignments grouped by name and scope.
 pub(crate) struct Names<'a> {
-    /// For each name, its group in each scope.
-    by_name: foldhash::HashMap<&'a str, Vec<(Option<&'a str>, usize)>>,
-    /// Each group's assignment indices, in file order.
-    groups: Vec<Vec<usize>>,
+    /// Each name in each scope, with its group.
+    by_name: foldhash::HashMap<(&'a str, Option<&'a str>), usize>,
+    /// The assignment indices of every group, group after group, each in file order:
+    /// one vector for all of them, as most groups are small.
+    members: Vec<usize>,
+    /// Where each group starts in `members`, and one past the last group's end.
+    starts: Vec<usize>,
     /// Each assignment's group: a rule that holds an index needs no hashing.
     group_of: Vec<usize>,
     /// Each group's [`Context::expectation`], found on first use: it depends on the
     /// name and the scope alone.
     expectations: Vec<OnceLock<Expectation>>,
+}
+
+impl Names<'_> {
+    fn group(&self, group: usize) -> &[usize] {
+        &self.members[self.starts[group]..self.starts[group + 1]]
+    }
 }
 
 /// Whether a mistake is in syntax a user writes on purpose (quotes, `export`), which
@@ -368,15 +378,20 @@ pub(crate) fn outcome_rows<'a>(
     judged: &[Consumer],
 ) -> Vec<Option<&'a Outcome>> {
     let width = row_width(judged);
-    let mut rows = Vec::with_capacity(parsed.assignments.len() * width);
-    for (index, assignment) in parsed.assignments.iter().enumerate() {
-        let consumers = judged_consumers(judged, assignment);
-        rows.extend(
-            consumers
-                .iter()
-                .map(|&consumer| parsed.outcome(index, consumer)),
-        );
-        rows.extend(std::iter::repeat_n(None, width - consumers.len()));
+    let mut rows = vec![None; parsed.assignments.len() * width];
+    // Column by column: each consumer's outcomes are read in one pass. An env file's
+    // assignments are all read by `judged`, a YAML file's all as written.
+    let mut fill = |consumer: Consumer, position: usize| {
+        for (row, outcome) in rows.chunks_exact_mut(width).zip(parsed.outcomes(consumer)) {
+            row[position] = outcome;
+        }
+    };
+    if parsed.env.is_some() {
+        for (position, &consumer) in judged.iter().enumerate() {
+            fill(consumer, position);
+        }
+    } else {
+        fill(Consumer::YamlAsWritten, 0);
     }
     rows
 }
@@ -433,30 +448,45 @@ impl<'a> Context<'a> {
 
     fn names(&self) -> &Names<'_> {
         self.names.get_or_init(|| {
-            let mut names = Names {
-                by_name: foldhash::HashMap::default(),
-                groups: Vec::new(),
-                group_of: Vec::with_capacity(self.parsed.assignments.len()),
-                expectations: Vec::new(),
-            };
-            for (index, assignment) in self.parsed.assignments.iter().enumerate() {
-                let scope = assignment.scope.as_deref();
-                let scopes = names.by_name.entry(assignment.name.as_str()).or_default();
-                let group = match scopes.iter().find(|(other, _)| *other == scope) {
-                    Some(&(_, group)) => group,
-                    None => {
-                        names.groups.push(Vec::new());
-                        scopes.push((scope, names.groups.len() - 1));
-                        names.groups.len() - 1
+            let assignments = &self.parsed.assignments;
+            let mut by_name = foldhash::HashMap::default();
+            let mut sizes: Vec<usize> = Vec::new();
+            let group_of: Vec<usize> = assignments
+                .iter()
+                .map(|assignment| {
+                    let key = (assignment.name.as_str(), assignment.scope.as_deref());
+                    let group = *by_name.entry(key).or_insert(sizes.len());
+                    if group == sizes.len() {
+                        sizes.push(0);
                     }
-                };
-                names.groups[group].push(index);
-                names.group_of.push(group);
-            }
-            names.expectations = std::iter::repeat_with(OnceLock::new)
-                .take(names.groups.len())
+                    sizes[group] += 1;
+                    group
+                })
                 .collect();
-            names
+            // Each group's start, then each assignment in its place after its group's
+            // earlier members (`sizes` becomes the next free place of each group).
+            let mut starts = Vec::with_capacity(sizes.len() + 1);
+            let mut start = 0;
+            for size in &mut sizes {
+                starts.push(start);
+                start += *size;
+                *size = start - *size;
+            }
+            starts.push(start);
+            let mut members = vec![0; assignments.len()];
+            for (index, &group) in group_of.iter().enumerate() {
+                members[sizes[group]] = index;
+                sizes[group] += 1;
+            }
+            Names {
+                by_name,
+                members,
+                expectations: std::iter::repeat_with(OnceLock::new)
+                    .take(sizes.len())
+                    .collect(),
+                starts,
+                group_of,
+            }
         })
     }
 
@@ -466,9 +496,8 @@ impl<'a> Context<'a> {
         let names = self.names();
         names
             .by_name
-            .get(name)
-            .and_then(|scopes| scopes.iter().find(|(other, _)| *other == scope))
-            .map_or(&[], |&(_, group)| names.groups[group].as_slice())
+            .get(&(name, scope))
+            .map_or(&[], |&group| names.group(group))
     }
 
     /// The indices of the assignments to assignment `index`'s name in its scope (`index`
@@ -476,7 +505,7 @@ impl<'a> Context<'a> {
     #[must_use]
     pub fn named_like(&self, index: usize) -> &[usize] {
         let names = self.names();
-        &names.groups[names.group_of[index]]
+        names.group(names.group_of[index])
     }
 
     /// The group of assignment `index` (its name in its scope) among [`Context::groups`]
@@ -489,7 +518,7 @@ impl<'a> Context<'a> {
     /// How many groups of assignments (names in a scope) the file has.
     #[must_use]
     pub(crate) fn groups(&self) -> usize {
-        self.names().groups.len()
+        self.names().expectations.len()
     }
 
     /// Asks `broken` of every judged consumer's outcome for assignment `index`.
@@ -614,11 +643,10 @@ impl<'a> Context<'a> {
         self.facts[index].keys.get_or_init(|| {
             let mut keys = Keys {
                 distinct: Vec::new(),
-                used: Vec::new(),
+                used: Default::default(),
             };
-            for (consumer, outcome) in self.judged_outcomes(index) {
+            for ((consumer, outcome), used) in self.judged_outcomes(index).zip(&mut keys.used) {
                 let Some(value) = outcome.and_then(Outcome::value) else {
-                    keys.used.push(None);
                     continue;
                 };
                 let text = key_text(value);
@@ -637,9 +665,8 @@ impl<'a> Context<'a> {
                         keys.distinct.len() - 1
                     }
                 };
-                keys.used.push(
-                    (!duplicate_variable::is_overridden(self, index, consumer)).then_some(key),
-                );
+                *used = (!duplicate_variable::is_overridden(self, index, consumer))
+                    .then(|| u8::try_from(key).expect("fewer keys than consumers"));
             }
             keys
         })

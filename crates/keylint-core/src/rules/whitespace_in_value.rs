@@ -131,10 +131,12 @@ fn env_value(
     };
     // After `=`: the separator span ends with the blanks before the value.
     let separator = written.separator.clone();
+    // The separator character is ASCII (`=` or `:`): a byte search finds it.
     let equals_end = separator.start
         + ctx
             .slice(separator.clone())
-            .find(written.separator_char)
+            .bytes()
+            .position(|byte| char::from(byte) == written.separator_char)
             .map_or(0, |at| at + 1);
     let after_equals = blanks_at(ctx, &(equals_end..separator.end), true);
     // `KEY=  # note` is an empty value with a comment for every loader but docker,

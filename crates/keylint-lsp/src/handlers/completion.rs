@@ -37,7 +37,7 @@ pub fn completion(backend: &Backend, params: CompletionParams) -> Option<Complet
                 .assignments
                 .iter()
                 .filter(|assignment| !(line_start..line_end).contains(&assignment.name_range.start))
-                .map(|assignment| assignment.name.clone())
+                .map(|assignment| assignment.name.to_string())
                 .collect();
             (typed, set)
         }

@@ -4,6 +4,9 @@
 //!
 //! Usage: `bench_lint FILE [ITERATIONS] [--lint-only]` prints one line per measurement with
 //! the median in milliseconds; `--lint-only` times `lint()` alone, for a profile of it.
+//!
+//! It allocates with mimalloc, as the `keylint` binary (command line and server) that runs
+//! the core does.
 
 use std::path::Path;
 use std::time::Instant;
@@ -11,6 +14,9 @@ use std::time::Instant;
 use keylint_core::consumer::{Consumer, load_env_file};
 use keylint_core::syntax::dotenv;
 use keylint_core::{FileKind, LintInput, LoneFile, RuleSelection, Settings, lint};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn median_ms(iterations: usize, mut run: impl FnMut() -> usize) -> (f64, usize) {
     let mut times = Vec::with_capacity(iterations);

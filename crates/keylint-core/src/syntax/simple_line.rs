@@ -22,7 +22,7 @@ use super::dotenv::Quote;
 /// One simple line, as offsets into its text: the rest follows from the syntax (the name
 /// starts after `export `, the value after `=`, a comment after one space). `u32` keeps
 /// the table small; a text too long for it has no simple lines ([`at`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct SimpleLine {
     /// Offset of the line's first byte.
     start: u32,
@@ -44,6 +44,17 @@ impl SimpleLine {
     /// Offset of the line's first byte.
     pub fn start(&self) -> usize {
         self.start as usize
+    }
+
+    /// The same line `by` bytes earlier in a text.
+    fn moved_back(&self, by: u32) -> SimpleLine {
+        SimpleLine {
+            start: self.start - by,
+            name_end: self.name_end - by,
+            value_end: self.value_end - by,
+            content_end: self.content_end - by,
+            ..*self
+        }
     }
 
     /// Offset just after the line's `\n`, or the end of the text.
@@ -92,7 +103,7 @@ impl SimpleLine {
 
 /// The simple lines of a text, found in one pass so the `.env` reader and every loader
 /// model share them instead of each recognising them again.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct SimpleLines {
     /// By `start`.
     lines: Vec<SimpleLine>,
@@ -119,6 +130,53 @@ impl SimpleLines {
             line_count += 1;
         }
         SimpleLines { lines, line_count }
+    }
+
+    /// The simple lines of `copy`, a copy of `original` with the `\r` of every `\r\n`
+    /// dropped and a lone `\r` perhaps made `\n` (as [`SimpleLines::new`] would find them,
+    /// `lines` being the original's). A simple line holds no `\r`, so only the lines of
+    /// the original that hold one can read differently in the copy: the others keep
+    /// their reading, moved back by the `\r`s dropped before them.
+    pub fn of_copy(original: &str, lines: &SimpleLines, copy: &str) -> SimpleLines {
+        let bytes = original.as_bytes();
+        let mut found = Vec::with_capacity(lines.lines.len());
+        let mut unchanged = lines.lines.iter().peekable();
+        let mut dropped: u32 = 0;
+        // The lines of the original that hold a `\r`, and of the copy made from them.
+        let (mut changed, mut changed_copies) = (0, 0);
+        let mut carriage_returns = memchr::memchr_iter(b'\r', bytes).peekable();
+        while let Some(&first) = carriage_returns.peek() {
+            let start = memchr::memrchr(b'\n', &bytes[..first]).map_or(0, |index| index + 1);
+            let end = memchr::memchr(b'\n', &bytes[first..])
+                .map_or(bytes.len(), |index| first + index + 1);
+            while let Some(line) = unchanged.next_if(|line| line.start() < start) {
+                found.push(line.moved_back(dropped));
+            }
+            let copy_start = start - dropped as usize;
+            while let Some(at) = carriage_returns.next_if(|&at| at < end) {
+                dropped += u32::from(bytes.get(at + 1) == Some(&b'\n'));
+            }
+            let copy_end = end - dropped as usize;
+            let mut position = copy_start;
+            changed += 1;
+            while position < copy_end {
+                position = match at(copy, position) {
+                    Some(line) => {
+                        found.push(line);
+                        line.end()
+                    }
+                    None => memchr::memchr(b'\n', &copy.as_bytes()[position..])
+                        .map_or(copy.len(), |index| position + index + 1),
+                };
+                changed_copies += 1;
+            }
+        }
+        found.extend(unchanged.map(|line| line.moved_back(dropped)));
+        SimpleLines {
+            lines: found,
+            // `lines` may be a stand-in (tests read with no simple lines at all).
+            line_count: (lines.line_count + changed_copies).saturating_sub(changed),
+        }
     }
 
     /// Lines of the text: room enough for what a reader finds per line, taken at once
@@ -324,6 +382,24 @@ mod tests {
         }
         assert_eq!(cursor.at(9).map(|line| line.name(text)), Some("C"));
         assert_eq!(cursor.at(4), None);
+    }
+
+    proptest::proptest! {
+        /// The table of a copy with other line endings, worked out from the original's,
+        /// is the one found in the copy itself.
+        #[test]
+        fn a_copy_with_other_line_endings_has_the_table_it_would_find(
+            lines in proptest::collection::vec("(export )?[AB]=[a-z' ]{0,3}( #c)?", 0..6),
+            endings in proptest::collection::vec("\r?\n?|\r\r\n", 6),
+            lone_too: bool,
+        ) {
+            let original: String = lines.iter().zip(&endings).map(|(line, end)| format!("{line}{end}")).collect();
+            let copy = original.replace("\r\n", "\n");
+            let copy = if lone_too { copy.replace('\r', "\n") } else { copy };
+            let derived = SimpleLines::of_copy(&original, &SimpleLines::new(&original), &copy);
+            let direct = SimpleLines::new(&copy);
+            proptest::prop_assert_eq!(derived, direct, "{:?}", original);
+        }
     }
 
     #[test]

@@ -631,7 +631,11 @@ fn classify(
     if content.starts_with('#') {
         return Some(!mentions_keylint);
     }
-    let simple = simple_line::at(text, range.start).filter(|simple| simple.end() == range.end)?;
+    // Blanks before the line end are found by rules (docker keeps them): not inert.
+    let simple = simple_line::at(text, range.start).filter(|simple| {
+        simple.end() == range.end
+            && (simple.comment().is_some() || simple.trailing_blanks().is_empty())
+    })?;
     let raw = &text[simple.value_range()];
     Some(!mentions_keylint && is_inert(simple.name(text), raw, project, settings))
 }

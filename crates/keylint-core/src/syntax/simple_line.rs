@@ -9,7 +9,10 @@
 //! ASCII letters, digits and `_-./+=:@,%`: nothing any loader treats specially (no `#`,
 //! `$`, backslash, quote or blank, and no `\r`). The comment is allowed after a non-empty
 //! unquoted value and one space (compose-go cuts at `" #"`, not at a tab; dotenvy's line
-//! joiner misses a comment after two blanks), and holds anything but `\r`. Read from the start of a line, every loader ends such a line where it
+//! joiner misses a comment after two blanks), and holds anything but `\r`. Instead of a
+//! comment, a quoted or non-empty value may have spaces after it when a `\n` follows
+//! them: the dotenv loaders, Compose and a shell drop them (dotenvy only with the `\n`:
+//! a blank last in the file is an error to it), `docker --env-file` keeps them. Read from the start of a line, every loader ends such a line where it
 //! ends, with the value as written minus its quotes (docs/loaders.md, "The short version");
 //! `docker --env-file` alone keeps the quotes, the `export ` and the comment. Whether a
 //! loader is at the start of a line is for its model to know: after a quote left open, it
@@ -29,7 +32,8 @@ pub(crate) struct SimpleLine {
     name_end: u32,
     /// After the value as written, quotes included.
     value_end: u32,
-    /// Before the `\n`, or the end of the text.
+    /// Before the `\n`, or the end of the text: after the comment or the trailing
+    /// blanks, if any.
     content_end: u32,
     /// Written with a leading `export `.
     export: bool,
@@ -85,6 +89,21 @@ impl SimpleLine {
     pub fn comment(&self) -> Option<Range<usize>> {
         self.comment
             .then(|| self.value_end as usize + 1..self.content_end as usize)
+    }
+
+    /// The blanks after the value: the space before a comment, or the spaces before the
+    /// line's `\n` (empty when neither).
+    pub fn trailing_blanks(&self) -> Range<usize> {
+        let start = self.value_end as usize;
+        match self.comment {
+            true => start..start + 1,
+            false => start..self.content_end as usize,
+        }
+    }
+
+    /// Before the line's `\n`, or the end of the text.
+    pub fn content_end(&self) -> usize {
+        self.content_end as usize
     }
 
     pub fn name<'a>(&self, text: &'a str) -> &'a str {
@@ -247,6 +266,13 @@ const PLAIN_OR_SPACE: [bool; 256] = alphanumeric_and(b"_-./+=:@,% ");
 /// Bytes of a name after its first.
 const NAME: [bool; 256] = alphanumeric_and(b"_");
 
+/// Trailing blanks: spaces only.
+const SPACE: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b' ' as usize] = true;
+    table
+};
+
 /// The simple line starting at `start`, if the line there is one.
 pub(crate) fn at(text: &str, start: usize) -> Option<SimpleLine> {
     let bytes = text.as_bytes();
@@ -281,16 +307,22 @@ pub(crate) fn at(text: &str, start: usize) -> Option<SimpleLine> {
     };
     let mut comment = false;
     let mut content_end = value_end;
-    if quote.is_none() && value_end > value_start && bytes.get(value_end) == Some(&b' ') {
-        // One space exactly: after two, dotenvy's line joiner (`eval_end_state`) no longer
-        // sees a comment, and a quote in it opens a value that runs on to later lines.
+    let has_value = quote.is_some() || value_end > value_start;
+    if has_value && bytes.get(value_end) == Some(&b' ') {
+        let blanks_end = value_end + count(&bytes[value_end..], &SPACE);
         let hash = value_end + 1;
-        if bytes.get(hash) != Some(&b'#') {
+        if bytes.get(blanks_end) == Some(&b'\n') {
+            content_end = blanks_end;
+        } else if quote.is_none() && bytes.get(hash) == Some(&b'#') {
+            // One space exactly: after two, dotenvy's line joiner (`eval_end_state`) no
+            // longer sees a comment, and a quote in it opens a value that runs on to
+            // later lines.
+            content_end =
+                memchr::memchr2(b'\n', b'\r', &bytes[hash..]).map_or(bytes.len(), |end| hash + end);
+            comment = true;
+        } else {
             return None;
         }
-        content_end =
-            memchr::memchr2(b'\n', b'\r', &bytes[hash..]).map_or(bytes.len(), |end| hash + end);
-        comment = true;
     }
     let newline = match bytes.get(content_end) {
         None => false,
@@ -359,6 +391,17 @@ mod tests {
             ("EMPTY", "", text.len())
         );
         assert_eq!(at("A=1", 0).unwrap().end(), 3);
+        let blanks = "A=b  \nB='x y' \n";
+        let first = at(blanks, 0).unwrap();
+        assert_eq!(
+            (first.value(blanks), first.trailing_blanks(), first.end()),
+            ("b", 3..5, 6)
+        );
+        let second = at(blanks, 6).unwrap();
+        assert_eq!(
+            (second.value(blanks), second.trailing_blanks(), second.end()),
+            ("x y", 13..14, blanks.len())
+        );
         let commented = "A=b # it's é $X\nB=1";
         let line = at(commented, 0).unwrap();
         assert_eq!(
@@ -408,6 +451,9 @@ mod tests {
             "A=b c\n",
             "A=b\t#c\n",
             "A=b  # c \"x\n",
+            "A=b ",
+            "A= \n",
+            "A=b \t\n",
             "A= #c\n",
             "A=\"b\" #c\n",
             "A=b #c\r\n",
@@ -415,7 +461,7 @@ mod tests {
             "A=b\r\n",
             "A='b\n",
             "A=\"b\"c\n",
-            "A=\"b\" \n",
+            "A=\"b\" ",
             "A=$B\n",
             "A=\"a\\nb\"\n",
             "A='it''s'\n",

@@ -631,10 +631,14 @@ fn classify(
     if content.starts_with('#') {
         return Some(!mentions_keylint);
     }
-    // Blanks before the line end are found by rules (docker keeps them): not inert.
+    // Only the simple lines without blanks after the value, or with the one space before
+    // an unquoted value's comment: docker keeps the blanks and comments of the others
+    // in the value, which rules look at.
     let simple = simple_line::at(text, range.start).filter(|simple| {
+        let blanks = simple.trailing_blanks().len();
         simple.end() == range.end
-            && (simple.comment().is_some() || simple.trailing_blanks().is_empty())
+            && (blanks == 0
+                || (blanks == 1 && simple.comment().is_some() && simple.quote().is_none()))
     })?;
     let raw = &text[simple.value_range()];
     Some(!mentions_keylint && is_inert(simple.name(text), raw, project, settings))

@@ -389,7 +389,7 @@ mod tests {
 
     #[test]
     fn simple_lines_read_as_the_general_scanner_reads_them() {
-        let text = "A=1\nexport B='x y'\nC=\"\"\nD=\nF=x # it's ${Y}\nG=x  \nH='a b' \nI=\"\"   \nE=a=b:c/d@e,f%g+h-i.j";
+        let text = "A=1\nexport B='x y'\nC=\"\"\nD=\nF=x # it's ${Y}\nG=x  \nH='a b' \nI=\"\"   \nJ=\"x\"  # c d\nK=y  # c #\nE=a=b:c/d@e,f%g+h-i.j";
         let mut position = 0;
         while position < text.len() {
             let line =

@@ -9,10 +9,13 @@
 //! ASCII letters, digits and `_-./+=:@,%`: nothing any loader treats specially (no `#`,
 //! `$`, backslash, quote or blank, and no `\r`). The comment is allowed after a non-empty
 //! unquoted value and one space (compose-go cuts at `" #"`, not at a tab; dotenvy's line
-//! joiner misses a comment after two blanks), and holds anything but `\r`. Instead of a
-//! comment, a quoted or non-empty value may have spaces after it when a `\n` follows
-//! them: the dotenv loaders, Compose and a shell drop them (dotenvy only with the `\n`:
-//! a blank last in the file is an error to it), `docker --env-file` keeps them. Read from the start of a line, every loader ends such a line where it
+//! joiner misses a comment after two blanks), and holds anything but `\r`. After a quoted
+//! value, or more spaces, a comment of plain characters, spaces and `#` is allowed when a
+//! `\n` ends it; and a quoted or non-empty value may have spaces after it when a `\n`
+//! follows them. The dotenv loaders, Compose and a shell drop such spaces and comments
+//! (dotenvy only with the `\n`: a blank last in the file is an error to it; godotenv
+//! cuts at the last blank-then-`#`, so its model reads a comment holding a `#`),
+//! `docker --env-file` keeps them. Read from the start of a line, every loader ends such a line where it
 //! ends, with the value as written minus its quotes (docs/loaders.md, "The short version");
 //! `docker --env-file` alone keeps the quotes, the `export ` and the comment. Whether a
 //! loader is at the start of a line is for its model to know: after a quote left open, it
@@ -23,7 +26,7 @@ use std::ops::Range;
 use super::dotenv::Quote;
 
 /// One simple line, as offsets into its text: the rest follows from the syntax (the name
-/// starts after `export `, the value after `=`, a comment after one space). `u32` keeps
+/// starts after `export `, the value after `=`). `u32` keeps
 /// the table small; a text too long for it has no simple lines ([`at`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct SimpleLine {
@@ -32,13 +35,14 @@ pub(crate) struct SimpleLine {
     name_end: u32,
     /// After the value as written, quotes included.
     value_end: u32,
-    /// Before the `\n`, or the end of the text: after the comment or the trailing
-    /// blanks, if any.
+    /// After the blanks that follow the value: where the comment starts, if any.
+    blanks_end: u32,
+    /// Before the `\n`, or the end of the text.
     content_end: u32,
     /// Written with a leading `export `.
     export: bool,
     quote: Option<Quote>,
-    /// Has a ` # comment`, from after the value's space to `content_end`.
+    /// Has a comment, from `blanks_end` to `content_end`.
     comment: bool,
     /// Ends with a `\n` (else at the end of the text).
     newline: bool,
@@ -56,6 +60,7 @@ impl SimpleLine {
             start: self.start - by,
             name_end: self.name_end - by,
             value_end: self.value_end - by,
+            blanks_end: self.blanks_end - by,
             content_end: self.content_end - by,
             ..*self
         }
@@ -85,20 +90,15 @@ impl SimpleLine {
         self.name_end as usize + 1..self.value_end as usize
     }
 
-    /// ` # comment`, from the `#` to the end of the line.
+    /// `# comment`, from the `#` to the end of the line.
     pub fn comment(&self) -> Option<Range<usize>> {
         self.comment
-            .then(|| self.value_end as usize + 1..self.content_end as usize)
+            .then_some(self.blanks_end as usize..self.content_end as usize)
     }
 
-    /// The blanks after the value: the space before a comment, or the spaces before the
-    /// line's `\n` (empty when neither).
+    /// The spaces after the value, before a comment or the line's `\n` (empty when none).
     pub fn trailing_blanks(&self) -> Range<usize> {
-        let start = self.value_end as usize;
-        match self.comment {
-            true => start..start + 1,
-            false => start..self.content_end as usize,
-        }
+        self.value_end as usize..self.blanks_end as usize
     }
 
     /// Before the line's `\n`, or the end of the text.
@@ -266,6 +266,9 @@ const PLAIN_OR_SPACE: [bool; 256] = alphanumeric_and(b"_-./+=:@,% ");
 /// Bytes of a name after its first.
 const NAME: [bool; 256] = alphanumeric_and(b"_");
 
+/// Bytes of a comment that needs to end before the loaders' readings could differ.
+const PLAIN_COMMENT: [bool; 256] = alphanumeric_and(b"_-./+=:@,% #");
+
 /// Trailing blanks: spaces only.
 const SPACE: [bool; 256] = {
     let mut table = [false; 256];
@@ -306,23 +309,33 @@ pub(crate) fn at(text: &str, start: usize) -> Option<SimpleLine> {
         }
     };
     let mut comment = false;
+    let mut blanks_end = value_end;
     let mut content_end = value_end;
     let has_value = quote.is_some() || value_end > value_start;
     if has_value && bytes.get(value_end) == Some(&b' ') {
-        let blanks_end = value_end + count(&bytes[value_end..], &SPACE);
-        let hash = value_end + 1;
-        if bytes.get(blanks_end) == Some(&b'\n') {
-            content_end = blanks_end;
-        } else if quote.is_none() && bytes.get(hash) == Some(&b'#') {
-            // One space exactly: after two, dotenvy's line joiner (`eval_end_state`) no
-            // longer sees a comment, and a quote in it opens a value that runs on to
-            // later lines.
-            content_end =
-                memchr::memchr2(b'\n', b'\r', &bytes[hash..]).map_or(bytes.len(), |end| hash + end);
-            comment = true;
-        } else {
-            return None;
-        }
+        blanks_end = value_end + count(&bytes[value_end..], &SPACE);
+        content_end = match bytes.get(blanks_end) {
+            Some(b'\n') => blanks_end,
+            // After one space, dotenvy's line joiner (`eval_end_state`) sees the comment
+            // and reads no further, so it may hold anything.
+            Some(b'#') if quote.is_none() && blanks_end == value_end + 1 => {
+                comment = true;
+                memchr::memchr2(b'\n', b'\r', &bytes[blanks_end..])
+                    .map_or(bytes.len(), |end| blanks_end + end)
+            }
+            // After two, or a closing quote, it reads the comment as part of the line: a
+            // quote there would open a value running on to later lines, and a blank last
+            // in the file would be an error.
+            Some(b'#') => {
+                comment = true;
+                let end = blanks_end + count(&bytes[blanks_end..], &PLAIN_COMMENT);
+                if bytes.get(end) != Some(&b'\n') {
+                    return None;
+                }
+                end
+            }
+            _ => return None,
+        };
     }
     let newline = match bytes.get(content_end) {
         None => false,
@@ -335,6 +348,7 @@ pub(crate) fn at(text: &str, start: usize) -> Option<SimpleLine> {
         start: offset(start)?,
         name_end: offset(name_end)?,
         value_end: offset(value_end)?,
+        blanks_end: offset(blanks_end)?,
         content_end: offset(content_end)?,
         export,
         quote,
@@ -402,6 +416,21 @@ mod tests {
             (second.value(blanks), second.trailing_blanks(), second.end()),
             ("x y", 13..14, blanks.len())
         );
+        let quoted = "A='x y'  # c #d\nB=b  #\n";
+        let first = at(quoted, 0).unwrap();
+        assert_eq!(
+            (
+                first.value(quoted),
+                first.trailing_blanks(),
+                first.comment()
+            ),
+            ("x y", 7..9, Some(9..15))
+        );
+        let second = at(quoted, first.end()).unwrap();
+        assert_eq!(
+            (second.value(quoted), second.comment()),
+            ("b", Some(21..22))
+        );
         let commented = "A=b # it's é $X\nB=1";
         let line = at(commented, 0).unwrap();
         assert_eq!(
@@ -455,7 +484,9 @@ mod tests {
             "A= \n",
             "A=b \t\n",
             "A= #c\n",
-            "A=\"b\" #c\n",
+            "A=\"b\" #c\"\n",
+            "A=\"b\"  #c",
+            "A=b  #c\\\n",
             "A=b #c\r\n",
             "A=b c #d\n",
             "A=b\r\n",

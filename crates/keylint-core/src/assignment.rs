@@ -419,9 +419,10 @@ enum ReadAlike {
     /// libraries, Compose and a shell read the values alike; `docker --env-file` keeps the
     /// quotes and refuses `export`, so its model runs.
     DotenvLoaders,
-    /// Simple lines only, some with an inline ` # comment`: python-dotenv, node dotenv,
-    /// dotenvy, Compose and a shell cut it at its `#`; godotenv cuts at the last
-    /// blank-then-`#` and docker keeps it, so their models run.
+    /// Simple lines only, some with an inline ` # comment` or trailing blanks:
+    /// python-dotenv, node dotenv, dotenvy, Compose and a shell cut the comment at its
+    /// `#` and drop the blanks; godotenv cuts at the last blank-then-`#` and docker keeps
+    /// both, so their models run.
     FirstHashCutters,
     /// Some line is not simple (or the file has a BOM or a `\r`): every model runs.
     Nobody,
@@ -444,7 +445,7 @@ impl ReadAlike {
                 }
                 StatementKind::Assignment(_) => match simple_lines.at(statement.span.start) {
                     None => return ReadAlike::Nobody,
-                    Some(line) if line.comment().is_some() => {
+                    Some(line) if !line.trailing_blanks().is_empty() => {
                         alike = alike.max(ReadAlike::FirstHashCutters);
                     }
                     Some(line) if line.export() || line.quote().is_some() => {
@@ -503,9 +504,12 @@ mod tests {
             "'[ a-z0-9_./+=:@,%-]{0,6}'",
             "\"[ a-z0-9_./+=:@,%-]{0,6}\"",
             "[A-Za-z0-9_./+=:@,%-]{1,6} #[ -~é]{0,8}",
+            "[a-z0-9]{1,4} {2,3}#[ a-z#'$]{0,6}",
+            "['\"][ a-z0-9]{0,4}['\"] {1,2}#[ a-z#\"\\\\]{0,6}",
         ];
-        let simple = (prop_oneof![Just(""), Just("export ")], name, value)
-            .prop_map(|(export, name, value)| format!("{export}{name}={value}"));
+        let blanks = prop_oneof![4 => Just(""), 1 => Just(" "), 1 => Just("   ")];
+        let simple = (prop_oneof![Just(""), Just("export ")], name, value, blanks)
+            .prop_map(|(export, name, value, blanks)| format!("{export}{name}={value}{blanks}"));
         prop_oneof![
             12 => simple,
             2 => Just(String::new()),

@@ -631,7 +631,15 @@ fn classify(
     if content.starts_with('#') {
         return Some(!mentions_keylint);
     }
-    let simple = simple_line::at(text, range.start).filter(|simple| simple.end() == range.end)?;
+    // Only the simple lines without blanks after the value, or with the one space before
+    // an unquoted value's comment: docker keeps the blanks and comments of the others
+    // in the value, which rules look at.
+    let simple = simple_line::at(text, range.start).filter(|simple| {
+        let blanks = simple.trailing_blanks().len();
+        simple.end() == range.end
+            && (blanks == 0
+                || (blanks == 1 && simple.comment().is_some() && simple.quote().is_none()))
+    })?;
     let raw = &text[simple.value_range()];
     Some(!mentions_keylint && is_inert(simple.name(text), raw, project, settings))
 }

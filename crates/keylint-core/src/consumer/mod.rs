@@ -408,8 +408,13 @@ impl DroppedCr {
 }
 
 impl NormalizedNewlines {
-    /// `None` when `original` has no `\r`, so that it is read as it is.
-    fn new(original: &str, lone_cr_too: bool) -> Option<NormalizedNewlines> {
+    /// `None` when `original` has no `\r`, so that it is read as it is; `simple_lines`
+    /// are the original's.
+    fn new(
+        original: &str,
+        simple_lines: &SimpleLines,
+        lone_cr_too: bool,
+    ) -> Option<NormalizedNewlines> {
         if !original.contains('\r') {
             return None;
         }
@@ -430,7 +435,7 @@ impl NormalizedNewlines {
         }
         text.push_str(&original[last..]);
         Some(NormalizedNewlines {
-            simple_lines: SimpleLines::new(&text),
+            simple_lines: SimpleLines::of_copy(original, simple_lines, &text),
             text,
             dropped: DroppedCr(dropped),
         })
@@ -443,7 +448,7 @@ impl NormalizedNewlines {
         simple_lines: &SimpleLines,
         read: impl for<'x> FnOnce(&'x str, &SimpleLines, &DroppedCr) -> Vec<Entry<'x>>,
     ) -> Vec<Entry<'t>> {
-        match NormalizedNewlines::new(original, false) {
+        match NormalizedNewlines::new(original, simple_lines, false) {
             None => read(original, simple_lines, &DroppedCr::default()),
             Some(copy) => read(&copy.text, &copy.simple_lines, &copy.dropped)
                 .into_iter()
@@ -469,7 +474,7 @@ impl UniversalNewlines {
     ) -> Vec<Entry<'t>> {
         match self
             .0
-            .get_or_init(|| NormalizedNewlines::new(original, true))
+            .get_or_init(|| NormalizedNewlines::new(original, simple_lines, true))
         {
             None => read(original, simple_lines, &DroppedCr::default()),
             Some(copy) => read(&copy.text, &copy.simple_lines, &copy.dropped),

@@ -64,20 +64,11 @@ pub(super) fn load<'t>(
                 position = line.end();
                 continue;
             }
-            if let Some((name, raw, end)) = unquoted_line(text, position) {
+            if let Some((name, raw, end)) = assignment_line(text, position) {
                 loaded.push(Entry {
                     name: name.into(),
                     at: dropped.original_offset(position),
                     outcome: OutcomeOf::Value(decode(raw)),
-                });
-                position = end;
-                continue;
-            }
-            if let Some((name, value, end)) = quoted_line(text, position) {
-                loaded.push(Entry {
-                    name: name.into(),
-                    at: dropped.original_offset(position),
-                    outcome: OutcomeOf::Value(value.into()),
                 });
                 position = end;
                 continue;
@@ -113,16 +104,15 @@ fn read_match<'t>(captures: &regex::Captures<'t>) -> (&'t str, usize, &'t str, u
 }
 
 /// A line LINE can read only one way, read without it (the regex engine costs about
-/// 0.1 µs a byte on a long line, and more when a quote is left open): at a line start,
-/// `[export<blanks>]NAME[<blanks>]=` then a value with something besides white space on
-/// the line, that does not start with a quote or backtick, or starts with one that is
-/// never closed (no such quote in the rest of the text). The blanks before `=` are
-/// LINE's `\s*`; the quoted alternatives cannot match (their `\s*` stops at that first
-/// character, and the quote it may be is never closed), `[^#\r\n]+` takes the value,
-/// blanks after `=` included, up to a `#` or the line end, and the rest of LINE matches
-/// from there whatever follows. Returns the name, the raw value and where the next line
-/// starts.
-fn unquoted_line(text: &str, start: usize) -> Option<(&str, &str, usize)> {
+/// 0.1 µs a byte on a long line, and far more when a quote runs on over later lines): at
+/// a line start, `[export<blanks>]NAME[<blanks>]=` then a value with something besides
+/// white space on the line. The blanks before `=` are LINE's `\s*`, and its lazy `\s*?`
+/// after `=` takes nothing (the value group takes the blanks). A value starting with a
+/// quote or backtick is read by [`closing_quote`] when that quote closes somewhere and
+/// LINE can end after it; otherwise, and for any other value, `[^#\r\n]+` takes the
+/// value up to a `#` or the line end, and the rest of LINE matches from there. Returns
+/// the name, the raw value and where LINE's match ends.
+fn assignment_line(text: &str, start: usize) -> Option<(&str, &str, usize)> {
     let line_end = text[start..]
         .find('\n')
         .map_or(text.len(), |index| start + index);
@@ -144,48 +134,83 @@ fn unquoted_line(text: &str, start: usize) -> Option<(&str, &str, usize)> {
     if name_length == 0 || first.is_empty() {
         return None;
     }
+    let name = &rest[..name_length];
+    // `value` and `first` end the line: offsets in the text follow from their lengths.
+    let value_start = line_end - value.len();
     if let Some(quote) = first
         .bytes()
         .next()
         .filter(|byte| matches!(byte, b'\'' | b'"' | b'`'))
+        && let Some(end) = closing_quote(text, line_end - first.len(), quote)
     {
-        // `first` ends the line: the text after its quote starts here.
-        let after_quote = line_end - first.len() + 1;
-        if memchr::memchr(quote, &text.as_bytes()[after_quote..]).is_some() {
-            return None;
-        }
+        return Some((name, &text[value_start..end.value], end.line));
     }
     let raw = &value[..value.find('#').unwrap_or(value.len())];
-    Some((&rest[..name_length], raw, (line_end + 1).min(text.len())))
+    Some((name, raw, line_end))
 }
 
-/// Another line LINE reads only one way: at a line start, `NAME=` then a value in quotes
-/// that close on the same line with no backslash inside, then blanks and perhaps a
-/// `# comment`. The first quoted alternative that fits is the one for that quote, and it
-/// ends at the closing quote (nothing inside can end it, nothing after can extend it);
-/// what follows lets the rest of LINE match. LINE's trailing `\s*` may run on over blank
-/// and comment lines, which give nothing whoever reads them. Returns the name, the value
-/// without its quotes and where the next line starts.
-fn quoted_line(text: &str, start: usize) -> Option<(&str, &str, usize)> {
-    let line_end = text[start..]
-        .find('\n')
-        .map_or(text.len(), |index| start + index);
-    let line = &text[start..line_end];
-    let name_length = line.find(|character: char| {
-        !(character.is_ascii_alphanumeric() || matches!(character, '_' | '.' | '-'))
-    })?;
-    let value = line[name_length..].strip_prefix('=')?;
-    let quote = value
-        .chars()
-        .next()
-        .filter(|quote| matches!(quote, '\'' | '"' | '`'))?;
-    let close = 1 + value[1..].find(quote)?;
-    let inside = &value[1..close];
-    let after = value[close + 1..].trim_start_matches([' ', '\t']);
-    if name_length == 0 || inside.contains('\\') || !(after.is_empty() || after.starts_with('#')) {
-        return None;
+/// Where a quoted alternative of LINE ends: after the value's closing quote, and after
+/// the match.
+struct QuotedEnd {
+    value: usize,
+    line: usize,
+}
+
+/// LINE's quoted alternative for the quote at `open`: `q(?:\\q|[^q])*q` then
+/// `\s*(?:#[^\n]*)?$`, as the regex engine's leftmost-first order tries it. The body
+/// first takes every `\q` as an escape, so the first closing candidate is the first `q`
+/// with no backslash before it; each escaped `q` before it is a candidate too, tried
+/// from the last (a backslash read as `[^q]` lets its `q` close). `None` when no
+/// candidate lets the rest of LINE match: then `[^#\r\n]+` reads the value.
+fn closing_quote(text: &str, open: usize, quote: u8) -> Option<QuotedEnd> {
+    let bytes = text.as_bytes();
+    let body = open + 1;
+    let mut close = None;
+    let mut from = body;
+    while let Some(index) = memchr::memchr(quote, &bytes[from..]) {
+        let at = from + index;
+        close = Some(at);
+        if at == body || bytes[at - 1] != b'\\' {
+            break;
+        }
+        from = at + 1;
     }
-    Some((&line[..name_length], inside, (line_end + 1).min(text.len())))
+    // Every `q` before the one found has a backslash before it.
+    let mut close = close?;
+    loop {
+        if let Some(line) = rest_of_line_matches(text, close + 1) {
+            return Some(QuotedEnd {
+                value: close + 1,
+                line,
+            });
+        }
+        close = body + memchr::memrchr(quote, &bytes[body..close])?;
+    }
+}
+
+/// Where `\s*(?:#[^\n]*)?$` (multi-line, `\s` as JavaScript reads it) matching at
+/// `from` ends, if it matches: the greedy `\s*` runs over line breaks, then a comment
+/// runs to its line end; else the match backs off to the last line break it ran over.
+fn rest_of_line_matches(text: &str, from: usize) -> Option<usize> {
+    let blanks_end = text[from..]
+        .find(|character: char| !is_line_space(character))
+        .map_or(text.len(), |index| from + index);
+    match text.as_bytes().get(blanks_end) {
+        None => Some(text.len()),
+        Some(b'#') => Some(
+            memchr::memchr(b'\n', &text.as_bytes()[blanks_end..])
+                .map_or(text.len(), |index| blanks_end + index),
+        ),
+        Some(_) => {
+            memchr::memrchr(b'\n', &text.as_bytes()[from..blanks_end]).map(|index| from + index)
+        }
+    }
+}
+
+/// A character of [`JS_SPACE`], the class LINE is written with (JavaScript's `\s`, which
+/// unlike `char::is_whitespace` leaves out U+0085).
+fn is_line_space(character: char) -> bool {
+    character != '\u{85}' && is_js_space(character)
 }
 
 fn decode(raw: &str) -> Cow<'_, str> {
@@ -226,7 +251,14 @@ mod tests {
     fn line() -> impl Strategy<Value = String> {
         let name = prop_oneof!["[AB_][AB0-9_.-]{0,2}", Just("export".to_string())];
         let quoted = "['\"`][ a-z#'\"`\\\\$=]{0,5}['\"`]?";
-        let value = prop_oneof!["[a-z0-9_.]{0,4}", quoted, "[a-z]{1,2}['\"`#][a-z]{0,2}"];
+        // An escaped quote at the end: LINE may close the value there or at a later quote.
+        let escaped_end = "['\"`][a-z]{0,1}\\\\['\"`][a-z ]{0,1}";
+        let value = prop_oneof![
+            "[a-z0-9_.]{0,4}",
+            quoted,
+            "[a-z]{1,2}['\"`#][a-z]{0,2}",
+            escaped_end
+        ];
         let after = prop_oneof![
             Just(""),
             Just(" "),
@@ -234,7 +266,9 @@ mod tests {
             Just("  # c 'q"),
             Just(" #"),
             Just("x"),
-            Just(" \u{a0}")
+            Just(" \u{a0}"),
+            Just("\u{85}"),
+            Just(" \n\u{85} ")
         ];
         prop_oneof![
             8 => (prop_oneof![Just(""), Just("export "), Just(" ")], name, prop_oneof![Just("="), Just(" = "), Just(":")], value, after)

@@ -141,9 +141,6 @@ fn simple_statement(line: &SimpleLine) -> Statement {
     let name = line.name_range();
     let value = line.value_range();
     let comment = line.comment();
-    let (trailing_end, content_end) = comment.as_ref().map_or((value.end, value.end), |comment| {
-        (comment.start, comment.end)
-    });
     Statement {
         span: start..line.end(),
         content_start: start,
@@ -155,9 +152,9 @@ fn simple_statement(line: &SimpleLine) -> Statement {
             quote: line.quote(),
             closed: line.quote().is_some(),
             after_quote: None,
-            trailing_blanks: value.end..trailing_end,
+            trailing_blanks: line.trailing_blanks(),
             comment,
-            line_ending: content_end..line.end(),
+            line_ending: line.content_end()..line.end(),
             value,
         }),
     }
@@ -392,7 +389,7 @@ mod tests {
 
     #[test]
     fn simple_lines_read_as_the_general_scanner_reads_them() {
-        let text = "A=1\nexport B='x y'\nC=\"\"\nD=\nF=x # it's ${Y}\nE=a=b:c/d@e,f%g+h-i.j";
+        let text = "A=1\nexport B='x y'\nC=\"\"\nD=\nF=x # it's ${Y}\nG=x  \nH='a b' \nI=\"\"   \nJ=\"x\"  # c d\nK=y  # c #\nE=a=b:c/d@e,f%g+h-i.j";
         let mut position = 0;
         while position < text.len() {
             let line =

@@ -612,11 +612,13 @@ impl<'a> Context<'a> {
     /// The keys the judged consumers use for assignment `index`, found on first use.
     pub(crate) fn keys(&self, index: usize) -> &Keys<'a> {
         self.facts[index].keys.get_or_init(|| {
+            let outcomes = self.judged_outcomes(index);
+            // `used` holds one entry per judged consumer: sized once, not grown in steps.
             let mut keys = Keys {
                 distinct: Vec::new(),
-                used: Vec::new(),
+                used: Vec::with_capacity(outcomes.size_hint().0),
             };
-            for (consumer, outcome) in self.judged_outcomes(index) {
+            for (consumer, outcome) in outcomes {
                 let Some(value) = outcome.and_then(Outcome::value) else {
                     keys.used.push(None);
                     continue;

@@ -262,17 +262,27 @@ struct KeyFacts<'a> {
     shape: OnceLock<Option<KeyShape>>,
 }
 
-/// The assignments grouped by name and scope.
+/// The assignments grouped by name and scope. The groups share one vector, so a file
+/// costs a few allocations rather than two per name.
 pub(crate) struct Names<'a> {
-    /// For each name, its group in each scope.
-    by_name: foldhash::HashMap<&'a str, Vec<(Option<&'a str>, usize)>>,
-    /// Each group's assignment indices, in file order.
-    groups: Vec<Vec<usize>>,
+    /// Each name and scope's group.
+    by_name: foldhash::HashMap<(&'a str, Option<&'a str>), usize>,
+    /// Every group's assignment indices, group after group, each in file order.
+    members: Vec<usize>,
+    /// Where each group starts in `members`, and where the last one ends.
+    starts: Vec<usize>,
     /// Each assignment's group: a rule that holds an index needs no hashing.
     group_of: Vec<usize>,
     /// Each group's [`Context::expectation`], found on first use: it depends on the
     /// name and the scope alone.
     expectations: Vec<OnceLock<Expectation>>,
+}
+
+impl Names<'_> {
+    /// The assignment indices of `group`, in file order.
+    fn members(&self, group: usize) -> &[usize] {
+        &self.members[self.starts[group]..self.starts[group + 1]]
+    }
 }
 
 /// Whether a mistake is in syntax a user writes on purpose (quotes, `export`), which
@@ -433,30 +443,42 @@ impl<'a> Context<'a> {
 
     fn names(&self) -> &Names<'_> {
         self.names.get_or_init(|| {
-            let mut names = Names {
-                by_name: foldhash::HashMap::default(),
-                groups: Vec::new(),
-                group_of: Vec::with_capacity(self.parsed.assignments.len()),
-                expectations: Vec::new(),
-            };
-            for (index, assignment) in self.parsed.assignments.iter().enumerate() {
-                let scope = assignment.scope.as_deref();
-                let scopes = names.by_name.entry(assignment.name.as_str()).or_default();
-                let group = match scopes.iter().find(|(other, _)| *other == scope) {
-                    Some(&(_, group)) => group,
-                    None => {
-                        names.groups.push(Vec::new());
-                        scopes.push((scope, names.groups.len() - 1));
-                        names.groups.len() - 1
-                    }
-                };
-                names.groups[group].push(index);
-                names.group_of.push(group);
-            }
-            names.expectations = std::iter::repeat_with(OnceLock::new)
-                .take(names.groups.len())
+            let assignments = &self.parsed.assignments;
+            let mut by_name = foldhash::HashMap::with_capacity_and_hasher(
+                assignments.len(),
+                foldhash::fast::RandomState::default(),
+            );
+            // Groups are numbered in the order their names first occur.
+            let group_of: Vec<usize> = assignments
+                .iter()
+                .map(|assignment| {
+                    let next = by_name.len();
+                    *by_name
+                        .entry((assignment.name.as_str(), assignment.scope.as_deref()))
+                        .or_insert(next)
+                })
                 .collect();
-            names
+            let groups = by_name.len();
+            let mut starts = vec![0; groups + 1];
+            for &group in &group_of {
+                starts[group + 1] += 1;
+            }
+            for group in 0..groups {
+                starts[group + 1] += starts[group];
+            }
+            let mut filled = starts.clone();
+            let mut members = vec![0; assignments.len()];
+            for (index, &group) in group_of.iter().enumerate() {
+                members[filled[group]] = index;
+                filled[group] += 1;
+            }
+            Names {
+                by_name,
+                members,
+                starts,
+                group_of,
+                expectations: std::iter::repeat_with(OnceLock::new).take(groups).collect(),
+            }
         })
     }
 
@@ -466,9 +488,8 @@ impl<'a> Context<'a> {
         let names = self.names();
         names
             .by_name
-            .get(name)
-            .and_then(|scopes| scopes.iter().find(|(other, _)| *other == scope))
-            .map_or(&[], |&(_, group)| names.groups[group].as_slice())
+            .get(&(name, scope))
+            .map_or(&[], |&group| names.members(group))
     }
 
     /// The indices of the assignments to assignment `index`'s name in its scope (`index`
@@ -476,7 +497,7 @@ impl<'a> Context<'a> {
     #[must_use]
     pub fn named_like(&self, index: usize) -> &[usize] {
         let names = self.names();
-        &names.groups[names.group_of[index]]
+        names.members(names.group_of[index])
     }
 
     /// The group of assignment `index` (its name in its scope) among [`Context::groups`]
@@ -489,7 +510,7 @@ impl<'a> Context<'a> {
     /// How many groups of assignments (names in a scope) the file has.
     #[must_use]
     pub(crate) fn groups(&self) -> usize {
-        self.names().groups.len()
+        self.names().starts.len() - 1
     }
 
     /// Asks `broken` of every judged consumer's outcome for assignment `index`.

@@ -282,22 +282,56 @@ pub fn run(args: &LintArgs) -> Result<u8> {
     let load = |path: &PathBuf| load_file(&workspace, &discovery, stdin_text.clone(), path);
     let shows_lines = args.format == Format::Human && !args.statistics && !args.diff;
     if is_streamed(args) {
-        // Findings only, to standard output: each chunk of files is read, linted, drawn
-        // and written before the next, so memory stays flat however big the tree.
-        let mut summary = Summary::default();
-        let mut failing = false;
-        for chunk in discovery.targets.chunks(STREAM_CHUNK) {
-            let reports = chunk
+        // Findings only, to standard output: each chunk of files is read, linted and drawn
+        // file by file (each on the thread that linted it), and written while the next
+        // chunk is linted, so memory stays flat however big the tree.
+        let color = args.color.for_output(args.output.is_none());
+        let drawer = human::Drawer::new(color);
+        let lint_chunk = |chunk: &[PathBuf]| {
+            chunk
                 .par_iter()
                 .map(|path| {
                     let (path, kind, text) = load(path)?;
-                    lint_report(&path, kind, text, &workspace, shows_lines, &progress)
+                    let report =
+                        lint_report(&path, kind, text, &workspace, shows_lines, &progress)?;
+                    let one = std::slice::from_ref(&report);
+                    let text = match args.format {
+                        Format::Concise => {
+                            let mut text = String::new();
+                            concise::render_file(&mut text, &report, color);
+                            text
+                        }
+                        _ => drawer.file(&report),
+                    };
+                    Ok(Drawn {
+                        summary: Summary::of(one),
+                        failing: is_failing(threshold, one),
+                        text,
+                    })
                 })
-                .collect::<Result<Vec<_>>>()?;
-            summary.add(&Summary::of(&reports));
-            failing |= is_failing(threshold, &reports);
-            progress.suspend(|| stdout(&render_findings(args, &reports)))?;
+                .collect::<Result<Vec<Drawn>>>()
+        };
+        let mut out = String::new();
+        let mut write = |drawn: Vec<Drawn>| {
+            out.clear();
+            for file in &drawn {
+                out.push_str(&file.text);
+            }
+            progress.suspend(|| stdout(&out))
+        };
+        let mut summary = Summary::default();
+        let mut failing = false;
+        let mut drawn = Vec::new();
+        for chunk in discovery.targets.chunks(STREAM_CHUNK) {
+            let (linted, written) = rayon::join(|| lint_chunk(chunk), || write(drawn));
+            written?;
+            drawn = linted?;
+            for file in &drawn {
+                summary.add(&file.summary);
+                failing |= file.failing;
+            }
         }
+        write(drawn)?;
         progress.finish_and_clear();
         if !args.quiet {
             stdout(&human::summary_line(&summary))?;
@@ -403,6 +437,14 @@ const KEPT_TEXT_BYTES: usize = 2 << 20;
 
 /// Files per chunk of a streamed report: enough for both cores to share the work.
 const STREAM_CHUNK: usize = 256;
+
+/// One file of a streamed report: its findings drawn, and what the summary and the exit
+/// code need of them.
+struct Drawn {
+    summary: Summary,
+    failing: bool,
+    text: String,
+}
 
 /// Whether the report is written chunk by chunk as files are linted: findings in the
 /// human or concise format to standard output, and nothing that needs every file's

@@ -319,6 +319,9 @@ impl<'t> LastByName<'t> {
 
     /// The last entry named `name` in `loaded` (which only ever grows between calls).
     fn get<'a>(&mut self, loaded: &'a [Entry<'t>], name: &str) -> Option<&'a Entry<'t>> {
+        // Room for the new entries at once, not a rehash each time the map fills.
+        self.index
+            .reserve(loaded.len().saturating_sub(self.indexed));
         for (position, entry) in loaded.iter().enumerate().skip(self.indexed) {
             if !self.values_only || entry.outcome.value().is_some() {
                 self.index.insert(entry.name.clone(), position);

@@ -9,20 +9,25 @@ use super::{FileReport, severity_style};
 pub fn render(reports: &[FileReport], color: bool) -> String {
     let mut out = String::new();
     for report in reports {
-        let text = report.text.as_deref().unwrap_or("");
-        let index = LineIndex::new(text);
-        let path = for_display(&report.path);
-        for diagnostic in &report.diagnostics {
-            let start = index.position(text, diagnostic.range.start, ColumnUnit::Scalar);
-            let (style, reset) = severity_style(diagnostic.severity, color);
-            out.push_str(&format!(
-                "{path}:{}:{}: {style}{}{reset} {}\n",
-                start.line + 1,
-                start.column + 1,
-                diagnostic.code,
-                diagnostic.message
-            ));
-        }
+        render_file(&mut out, report, color);
     }
     out
+}
+
+/// Appends one file's lines.
+pub fn render_file(out: &mut String, report: &FileReport, color: bool) {
+    let text = report.text.as_deref().unwrap_or("");
+    let index = LineIndex::new(text);
+    let path = for_display(&report.path);
+    for diagnostic in &report.diagnostics {
+        let start = index.position(text, diagnostic.range.start, ColumnUnit::Scalar);
+        let (style, reset) = severity_style(diagnostic.severity, color);
+        out.push_str(&format!(
+            "{path}:{}:{}: {style}{}{reset} {}\n",
+            start.line + 1,
+            start.column + 1,
+            diagnostic.code,
+            diagnostic.message
+        ));
+    }
 }

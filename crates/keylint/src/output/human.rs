@@ -19,58 +19,8 @@ pub fn render(reports: &[FileReport], color: bool) -> String {
     // Files are masked and drawn side by side: on a big tree this is a fair share of the run.
     reports
         .par_iter()
-        .map(|report| render_file(&drawer, report, color))
+        .map(|report| drawer.file(report))
         .collect()
-}
-
-fn render_file(drawer: &Drawer, report: &FileReport, color: bool) -> String {
-    if report.diagnostics.is_empty() {
-        return String::new();
-    }
-    // A finding's header and context take a few hundred bytes: room for them up front
-    // rather than growing the text piece by piece.
-    let mut out = String::with_capacity(512 * report.diagnostics.len());
-    // Masked once per file: every finding's header repeats it.
-    let path = for_display(&report.path);
-    let Some(text) = report.text.as_deref() else {
-        for diagnostic in &report.diagnostics {
-            header(&mut out, &path, 1, 1, diagnostic, color);
-        }
-        return out;
-    };
-    let judged;
-    let shown = match report
-        .shown
-        .as_ref()
-        .filter(|shown| shown.holds(text, &report.diagnostics))
-    {
-        Some(shown) => shown,
-        // Judged when linted, unless the findings changed since (the probe adds some).
-        None => {
-            judged = ShownLines::of(
-                text,
-                &ParsedFile::parse(report.kind, text),
-                &report.diagnostics,
-            );
-            &judged
-        }
-    };
-    let index = &shown.index;
-    let redacted = shown.masking.redact(text);
-    for diagnostic in &report.diagnostics {
-        let start = index.position(text, diagnostic.range.start, ColumnUnit::Scalar);
-        header(
-            &mut out,
-            &path,
-            start.line + 1,
-            start.column + 1,
-            diagnostic,
-            color,
-        );
-        drawer.draw(&mut out, &context(text, &redacted, index, diagnostic));
-        out.push('\n');
-    }
-    out
 }
 
 /// Appends `path:line:column severity[CODE] name: message`; `path` is already masked.
@@ -171,14 +121,15 @@ struct Context<'a> {
     /// The underlined bytes of `shown`.
     span: Range<usize>,
     severity: Severity,
-    help: Option<String>,
+    /// The fix, shown as help (`fix: DESCRIPTION` and, when unsafe, what it needs).
+    help: Option<(&'a str, &'static str)>,
 }
 
 fn context<'a>(
     text: &str,
     redacted: &'a Redacted,
     index: &LineIndex,
-    diagnostic: &Diagnostic,
+    diagnostic: &'a Diagnostic,
 ) -> Context<'a> {
     let first_line = *shown_lines(index, diagnostic).start();
     let bytes = shown_bytes(text, index, diagnostic);
@@ -199,7 +150,7 @@ fn context<'a>(
         } else {
             " (unsafe: needs --unsafe-fixes)"
         };
-        format!("fix: {}{safety}", fix.description)
+        (fix.description.as_str(), safety)
     });
     Context {
         shown,
@@ -213,7 +164,8 @@ fn context<'a>(
 /// Draws contexts as annotate-snippets does. Most show one short line of plain characters,
 /// which it lays out without trimming or replacing anything; those are written here
 /// directly (a test holds the two equal), the rest by annotate-snippets.
-struct Drawer {
+pub struct Drawer {
+    color: bool,
     renderer: Renderer,
     /// The escape codes of `Renderer::styled()`'s line numbers and bars, its `help` label,
     /// each severity's underline (error, warning, info) and its reset; empty when plain.
@@ -224,13 +176,14 @@ struct Drawer {
 }
 
 impl Drawer {
-    fn new(color: bool) -> Drawer {
+    pub fn new(color: bool) -> Drawer {
         use annotate_snippets::renderer::{
             DEFAULT_EMPHASIS_STYLE, DEFAULT_ERROR_STYLE, DEFAULT_INFO_STYLE,
             DEFAULT_LINE_NUM_STYLE, DEFAULT_WARNING_STYLE,
         };
         if !color {
             return Drawer {
+                color,
                 renderer: Renderer::plain(),
                 line_number: String::new(),
                 emphasis: String::new(),
@@ -239,6 +192,7 @@ impl Drawer {
             };
         }
         Drawer {
+            color,
             renderer: Renderer::styled(),
             line_number: DEFAULT_LINE_NUM_STYLE.render().to_string(),
             emphasis: DEFAULT_EMPHASIS_STYLE.render().to_string(),
@@ -250,6 +204,58 @@ impl Drawer {
             .map(|style| style.render().to_string()),
             reset: DEFAULT_LINE_NUM_STYLE.render_reset().to_string(),
         }
+    }
+
+    /// One file's findings, as [`render`] draws them.
+    pub fn file(&self, report: &FileReport) -> String {
+        let color = self.color;
+        if report.diagnostics.is_empty() {
+            return String::new();
+        }
+        // A finding's header and context take a few hundred bytes: room for them up front
+        // rather than growing the text piece by piece.
+        let mut out = String::with_capacity(512 * report.diagnostics.len());
+        // Masked once per file: every finding's header repeats it.
+        let path = for_display(&report.path);
+        let Some(text) = report.text.as_deref() else {
+            for diagnostic in &report.diagnostics {
+                header(&mut out, &path, 1, 1, diagnostic, color);
+            }
+            return out;
+        };
+        let judged;
+        let shown = match report
+            .shown
+            .as_ref()
+            .filter(|shown| shown.holds(text, &report.diagnostics))
+        {
+            Some(shown) => shown,
+            // Judged when linted, unless the findings changed since (the probe adds some).
+            None => {
+                judged = ShownLines::of(
+                    text,
+                    &ParsedFile::parse(report.kind, text),
+                    &report.diagnostics,
+                );
+                &judged
+            }
+        };
+        let index = &shown.index;
+        let redacted = shown.masking.redact(text);
+        for diagnostic in &report.diagnostics {
+            let start = index.position(text, diagnostic.range.start, ColumnUnit::Scalar);
+            header(
+                &mut out,
+                &path,
+                start.line + 1,
+                start.column + 1,
+                diagnostic,
+                color,
+            );
+            self.draw(&mut out, &context(text, &redacted, index, diagnostic));
+            out.push('\n');
+        }
+        out
     }
 
     /// Appends `context` drawn, without a last line break.
@@ -276,7 +282,7 @@ impl Drawer {
         if !shown
             .chars()
             .all(|character| matches!(character, ' '..='~' | '…'))
-            || help.as_ref().is_some_and(|help| help.contains('\n'))
+            || help.is_some_and(|(description, _)| description.contains('\n'))
         {
             return false;
         }
@@ -284,7 +290,9 @@ impl Drawer {
         else {
             return false;
         };
-        let columns = |bytes: &str| bytes.chars().count();
+        // One column per character: a byte of ASCII, or the three of `…`, the only
+        // character here whose first byte is 0xE2.
+        let columns = |bytes: &str| bytes.len() - 2 * bytecount(bytes.as_bytes(), 0xE2);
         let mut digits = itoa::Buffer::new();
         let digits = digits.format(*line_number);
         let width = columns(shown);
@@ -301,14 +309,14 @@ impl Drawer {
             reset,
             ..
         } = self;
-        let margin = " ".repeat(digits.len() + 1);
+        let margin = &SPACES[..digits.len() + 1];
         let underline = &underline[match severity {
             Severity::Error => 0,
             Severity::Warning => 1,
             Severity::Info => 2,
         }];
         for piece in [
-            &margin, bar, "|", reset, "\n", bar, digits, reset, " ", bar, "|", reset,
+            margin, bar, "|", reset, "\n", bar, digits, reset, " ", bar, "|", reset,
         ] {
             out.push_str(piece);
         }
@@ -316,23 +324,64 @@ impl Drawer {
             out.push(' ');
             out.push_str(shown);
         }
-        for piece in ["\n", &margin, bar, "|", reset, " "] {
+        for piece in ["\n", margin, bar, "|", reset, " "] {
             out.push_str(piece);
         }
-        out.extend(std::iter::repeat_n(' ', span_start));
+        push_repeated(out, SPACES, span_start);
         out.push_str(underline);
-        out.extend(std::iter::repeat_n('^', (span_end - span_start).max(1)));
+        push_repeated(out, CARETS, (span_end - span_start).max(1));
         out.push_str(reset);
-        if let Some(help) = help {
+        if let Some((description, safety)) = help {
             for piece in [
-                "\n", &margin, bar, "|", reset, "\n", &margin, bar, "= ", reset, emphasis, "help",
-                reset, ": ", help,
+                "\n",
+                margin,
+                bar,
+                "|",
+                reset,
+                "\n",
+                margin,
+                bar,
+                "= ",
+                reset,
+                emphasis,
+                "help",
+                reset,
+                ": ",
+                "fix: ",
+                description,
+                safety,
             ] {
                 out.push_str(piece);
             }
         }
         true
     }
+}
+
+/// Appends `count` copies of the one ASCII character `run` repeats, a slice of it at a
+/// time rather than a character at a time.
+fn push_repeated(out: &mut String, run: &str, mut count: usize) {
+    while count > 0 {
+        let length = count.min(run.len());
+        out.push_str(&run[..length]);
+        count -= length;
+    }
+}
+
+/// Runs as long as the widest line annotate-snippets leaves untrimmed.
+const SPACES: &str = ascii_run(&[b' '; annotate_snippets::renderer::DEFAULT_TERM_WIDTH]);
+const CARETS: &str = ascii_run(&[b'^'; annotate_snippets::renderer::DEFAULT_TERM_WIDTH]);
+
+const fn ascii_run(bytes: &'static [u8]) -> &'static str {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(_) => panic!("an ASCII run is UTF-8"),
+    }
+}
+
+/// How many times `byte` occurs in `bytes`.
+fn bytecount(bytes: &[u8], byte: u8) -> usize {
+    bytes.iter().filter(|&&each| each == byte).count()
 }
 
 /// `context` as an annotate-snippets group.
@@ -347,8 +396,10 @@ fn annotated<'a>(context: &'a Context) -> Group<'a> {
             .line_start(context.line_number)
             .annotation(AnnotationKind::Primary.span(context.span.clone())),
     );
-    match &context.help {
-        Some(help) => group.element(Level::HELP.message(help.as_str())),
+    match context.help {
+        Some((description, safety)) => {
+            group.element(Level::HELP.message(format!("fix: {description}{safety}")))
+        }
         None => group,
     }
 }
@@ -413,8 +464,9 @@ mod tests {
         ]
     }
 
-    fn context() -> impl Strategy<Value = (String, usize, (usize, usize), Severity, Option<String>)>
-    {
+    type Help = Option<(String, &'static str)>;
+
+    fn context() -> impl Strategy<Value = (String, usize, (usize, usize), Severity, Help)> {
         let lines = prop_oneof![
             6 => any_line(),
             1 => prop::collection::vec(any_line(), 2..=4).prop_map(|lines| lines.join("\n")),
@@ -427,12 +479,15 @@ mod tests {
         ];
         let severity =
             prop::sample::select(vec![Severity::Error, Severity::Warning, Severity::Info]);
-        let help = prop::option::of(prop_oneof![
-            Just("fix: Remove the quotes".to_string()),
-            Just("fix: Replace `=` — and \u{2026} (unsafe: needs --unsafe-fixes)".to_string()),
-            Just("fix: two\nlines".to_string()),
-            "fix: [ -~]{0,30}",
-        ]);
+        let help = prop::option::of((
+            prop_oneof![
+                Just("Remove the quotes".to_string()),
+                Just("Replace `=` — and \u{2026}".to_string()),
+                Just("two\nlines".to_string()),
+                "[ -~]{0,30}",
+            ],
+            prop::sample::select(vec!["", " (unsafe: needs --unsafe-fixes)"]),
+        ));
         // Span ends picked anywhere, at the ends and past them; moved to char boundaries.
         let span = (0usize..200, 0usize..200);
         (lines, line_number, span, severity, help)
@@ -457,6 +512,7 @@ mod tests {
             let (a, b) = if at_end { (shown.len(), b) } else { (a, b) };
             let start = at_boundary(&shown, a.min(b));
             let end = at_boundary(&shown, a.max(b)).max(start);
+            let help = help.as_ref().map(|(description, safety)| (description.as_str(), *safety));
             let context = Context { shown: &shown, line_number, span: start..end, severity, help };
             let drawer = Drawer::new(color);
             let mut direct = String::new();
@@ -475,10 +531,10 @@ mod tests {
             (
                 "SECRET_KEY = sk-ant-api03-…h8AA",
                 10..13,
-                Some("fix: Replace"),
+                Some(("Replace", " (unsafe: needs --unsafe-fixes)")),
             ),
             ("A=1", 3..3, None),
-            ("", 0..0, Some("fix: Remove the line")),
+            ("", 0..0, Some(("Remove the line", ""))),
             ("      - OPENAI_API_KEY", 8..22, None),
             (long.as_str(), 0..1, None),
         ] {
@@ -488,7 +544,7 @@ mod tests {
                     line_number: 1234,
                     span: span.clone(),
                     severity: Severity::Warning,
-                    help: help.map(str::to_string),
+                    help,
                 };
                 assert!(
                     Drawer::new(color).draw_plain_line(&mut String::new(), &context),

@@ -1,8 +1,8 @@
 //! The entry point: one file's text in, diagnostics out.
 
 use std::path::Path;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use crate::assignment::{PARALLEL_BYTES, ParsedFile};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -205,6 +205,7 @@ pub(crate) fn rule_findings(
         facts: std::iter::repeat_with(Default::default)
             .take(parsed.assignments.len())
             .collect(),
+        compose_envs: Mutex::default(),
     };
     let rules: Vec<&RuleInfo> = RULES
         .iter()

@@ -8,7 +8,7 @@ use crate::assignment::{Assignment, Origin};
 use crate::consumer::{Consumer, Outcome};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::line_index::LineIndex;
-use crate::rules::{Context, FixAvailability, Rule, push_names};
+use crate::rules::{ComposeEnv, Context, FixAvailability, Rule, push_names};
 
 pub(crate) struct DuplicateVariable;
 
@@ -260,38 +260,6 @@ pub(crate) fn push_once(out: &mut Vec<Diagnostic>, diagnostic: Diagnostic) {
     }
 }
 
-/// What Compose reads from one env file: each value with its name and offset, and the
-/// text for line numbers (worked out only for a finding).
-struct ComposeValues {
-    text: Arc<str>,
-    lines: OnceCell<LineIndex>,
-    values: Vec<(String, String, usize)>,
-}
-
-impl ComposeValues {
-    fn load(text: Arc<str>) -> ComposeValues {
-        let values = crate::consumer::load_env_file(Consumer::ComposeEnvFile, &text)
-            .into_iter()
-            .filter_map(|loaded| match loaded.outcome {
-                Outcome::Value(value) => Some((loaded.name, value, loaded.at)),
-                _ => None,
-            })
-            .collect();
-        ComposeValues {
-            text,
-            lines: OnceCell::new(),
-            values,
-        }
-    }
-
-    fn line_of(&self, at: usize) -> usize {
-        self.lines
-            .get_or_init(|| LineIndex::new(&self.text))
-            .line_of(at)
-            + 1
-    }
-}
-
 /// Compose: a variable a service gets from `environment:` and from an `env_file:` (or
 /// from two `env_file:`s) with different values. `environment:` wins, then the later file.
 fn compose_sources(ctx: &Context, out: &mut Vec<Diagnostic>) {
@@ -315,19 +283,17 @@ fn compose_sources(ctx: &Context, out: &mut Vec<Diagnostic>) {
         })
         .collect();
     // Services mostly share their env files: each, as written, is read and loaded once.
-    let mut loaded: foldhash::HashMap<&str, Option<ComposeValues>> = foldhash::HashMap::default();
+    let mut loaded: foldhash::HashMap<&str, Option<Arc<ComposeEnv>>> = foldhash::HashMap::default();
     for entry in services.iter().flat_map(|(_, entries)| entries) {
         if let Some(written) = entry.path.as_str() {
-            loaded.entry(written).or_insert_with(|| {
-                ctx.project
-                    .read(&crate::project::sibling(ctx.path, written))
-                    .map(ComposeValues::load)
-            });
+            loaded
+                .entry(written)
+                .or_insert_with(|| ctx.compose_env(&crate::project::sibling(ctx.path, written)));
         }
     }
     for (service_name, entries) in &services {
         // The service's env files as written.
-        let mut files: Vec<(&str, &ComposeValues)> = Vec::new();
+        let mut files: Vec<(&str, &ComposeEnv)> = Vec::new();
         // name -> (value, index in `files`, offset)
         let mut from_files: foldhash::HashMap<&str, (&str, usize, usize)> =
             foldhash::HashMap::default();
@@ -340,7 +306,14 @@ fn compose_sources(ctx: &Context, out: &mut Vec<Diagnostic>) {
             };
             files.push((written, file));
             let current = files.len() - 1;
-            for (name, value, at) in &file.values {
+            for (name, value, at) in file
+                .loaded
+                .iter()
+                .filter_map(|loaded| match &loaded.outcome {
+                    Outcome::Value(value) => Some((&loaded.name, value, &loaded.at)),
+                    _ => None,
+                })
+            {
                 if let Some(&(earlier, earlier_file, earlier_at)) = from_files.get(name.as_str())
                     && earlier != value
                     && files[earlier_file].0 != written

@@ -4,13 +4,14 @@
 //! `check` that pushes diagnostics. Registering a rule is one line in [`RULES`].
 
 use std::ops::Range;
-use std::path::Path;
-use std::sync::OnceLock;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::assignment::{Assignment, ParsedFile};
-use crate::consumer::{Consumer, Outcome};
+use crate::consumer::{Consumer, Loaded, Outcome, load_env_file};
 use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::helpers::contains_ignore_ascii_case;
+use crate::line_index::LineIndex;
 use crate::probed::{ProbedKey, Verdict};
 use crate::project::{ConsumerSet, Project, Settings};
 use crate::provider::{self, KeyShape, KnownVariable, Provider, Role};
@@ -222,6 +223,27 @@ pub struct Context<'a> {
     pub(crate) names: OnceLock<Names<'a>>,
     /// Per assignment, what several rules ask about it, found on first use.
     pub(crate) facts: Vec<Facts<'a>>,
+    /// The env files a Compose file reads ([`Context::compose_env`]), by path.
+    pub(crate) compose_envs: Mutex<foldhash::HashMap<PathBuf, Option<Arc<ComposeEnv>>>>,
+}
+
+/// An env file a Compose file reads (an `env_file:` or the project `.env`), loaded as
+/// Compose loads it.
+pub(crate) struct ComposeEnv {
+    text: Arc<str>,
+    pub(crate) loaded: Vec<Loaded>,
+    /// Worked out only for a finding.
+    lines: OnceLock<LineIndex>,
+}
+
+impl ComposeEnv {
+    /// The 1-based line of offset `at`.
+    pub(crate) fn line_of(&self, at: usize) -> usize {
+        self.lines
+            .get_or_init(|| LineIndex::new(&self.text))
+            .line_of(at)
+            + 1
+    }
 }
 
 /// What several rules ask about one assignment: each is found once, not once per rule.
@@ -414,6 +436,25 @@ impl<'a> Context<'a> {
     #[must_use]
     pub fn assignments(&self) -> &[Assignment] {
         &self.parsed.assignments
+    }
+
+    /// The env file at `path` as Compose loads it, `None` when it cannot be read. Loaded
+    /// once per lint: several rules, and several services, read the same files.
+    pub(crate) fn compose_env(&self, path: &Path) -> Option<Arc<ComposeEnv>> {
+        let mut envs = self
+            .compose_envs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        envs.entry(path.to_path_buf())
+            .or_insert_with(|| {
+                let text = self.project.read(path)?;
+                Some(Arc::new(ComposeEnv {
+                    loaded: load_env_file(Consumer::ComposeEnvFile, &text),
+                    text,
+                    lines: OnceLock::new(),
+                }))
+            })
+            .clone()
     }
 
     /// The consumers judged for this file: the known ones, else every common loader.

@@ -1,12 +1,12 @@
 //! KL501 unresolved-interpolation: a Compose `${VAR}` that nothing gives a value.
 
 use std::cell::OnceCell;
-use std::collections::HashMap;
+use std::sync::Arc;
 
-use crate::consumer::{Consumer, Loaded, Outcome, find_interpolations, load_env_file};
+use crate::consumer::{Loaded, Outcome, find_interpolations};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::project::sibling;
-use crate::rules::{Context, FixAvailability, Rule, is_key_name};
+use crate::rules::{ComposeEnv, Context, FixAvailability, Rule, is_key_name};
 use crate::source::FileKind;
 use crate::syntax::yaml::Node;
 
@@ -156,7 +156,7 @@ struct EnvSources {
     /// The project `.env` path, for messages.
     project_env: String,
     /// (path, variables, the last entry of each name) of each file that exists.
-    files: Vec<(String, Vec<Loaded>, HashMap<String, usize>)>,
+    files: Vec<(String, Arc<ComposeEnv>, foldhash::HashMap<String, usize>)>,
 }
 
 impl EnvSources {
@@ -166,22 +166,23 @@ impl EnvSources {
         let project_env = sibling(ctx.path, ".env");
         let mut files = Vec::new();
         for path in std::iter::once(&project_env).chain(&ctx.settings.compose_env_files) {
-            let Some(text) = ctx.project.read(path) else {
+            let Some(env) = ctx.compose_env(path) else {
                 continue;
             };
-            let loaded = load_env_file(Consumer::ComposeEnvFile, &text);
-            if loaded
+            if env
+                .loaded
                 .iter()
                 .any(|entry| matches!(entry.outcome, Outcome::Refused(_)))
             {
                 return None;
             }
-            let last: HashMap<String, usize> = loaded
+            let last: foldhash::HashMap<String, usize> = env
+                .loaded
                 .iter()
                 .enumerate()
                 .map(|(position, entry)| (entry.name.clone(), position))
                 .collect();
-            files.push((path.to_string_lossy().into_owned(), loaded, last));
+            files.push((path.to_string_lossy().into_owned(), env, last));
         }
         Some(EnvSources {
             project_env: project_env.to_string_lossy().into_owned(),
@@ -191,8 +192,8 @@ impl EnvSources {
 
     fn lookup(&self, name: &str) -> Lookup {
         let mut found = Lookup::Unset;
-        for (_, loaded, last) in &self.files {
-            match last.get(name).map(|&position| &loaded[position]) {
+        for (_, env, last) in &self.files {
+            match last.get(name).map(|&position| &env.loaded[position]) {
                 Some(Loaded {
                     outcome: Outcome::Value(value),
                     ..
@@ -212,7 +213,7 @@ impl EnvSources {
     fn similar_name(&self, name: &str) -> Option<&str> {
         self.files
             .iter()
-            .flat_map(|(_, loaded, _)| loaded)
+            .flat_map(|(_, env, _)| &env.loaded)
             .filter(|entry| entry.name != name && entry.outcome.value().is_some())
             .map(|entry| (strsim::jaro_winkler(&entry.name, name), entry.name.as_str()))
             .filter(|(similarity, _)| *similarity >= SIMILAR)

@@ -223,7 +223,15 @@ async function main() {
     await goTo(1, 1);
     await page.keyboard.press('Shift+ArrowDown');
     await page.keyboard.press('Delete');
-    check(((await editorLine(1)) || '').startsWith('# Fabricated'), `.env: the unsaved line is gone (${JSON.stringify(((await editorLine(1)) || '').slice(0, 20))})`);
+    // The editor redraws after the key press: read until it has (one reading for the check
+    // and its message).
+    let firstLine = '';
+    for (let i = 0; i < 20; i += 1) {
+      firstLine = (await editorLine(1)) || '';
+      if (firstLine.startsWith('# Fabricated')) break;
+      await sleep(250);
+    }
+    check(firstLine.startsWith('# Fabricated'), `.env: the unsaved line is gone (${JSON.stringify(firstLine.slice(0, 20))})`);
 
     // ---- quick fix on .env: KL102 goes away
     const before = await editorLine(2);

@@ -285,8 +285,7 @@ pub fn run(args: &LintArgs) -> Result<u8> {
         // Findings only, to standard output: each chunk of files is read, linted and drawn
         // file by file (each on the thread that linted it), and written while the next
         // chunk is linted, so memory stays flat however big the tree.
-        let color = args.color.for_output(args.output.is_none());
-        let drawer = human::Drawer::new(color);
+        let drawer = FindingsDrawer::new(args);
         let lint_chunk = |chunk: &[PathBuf]| {
             chunk
                 .par_iter()
@@ -295,18 +294,10 @@ pub fn run(args: &LintArgs) -> Result<u8> {
                     let report =
                         lint_report(&path, kind, text, &workspace, shows_lines, &progress)?;
                     let one = std::slice::from_ref(&report);
-                    let text = match args.format {
-                        Format::Concise => {
-                            let mut text = String::new();
-                            concise::render_file(&mut text, &report, color);
-                            text
-                        }
-                        _ => drawer.file(&report),
-                    };
                     Ok(Drawn {
                         summary: Summary::of(one),
                         failing: is_failing(threshold, one),
-                        text,
+                        text: drawer.file(&report),
                     })
                 })
                 .collect::<Result<Vec<Drawn>>>()
@@ -526,10 +517,40 @@ fn exit_code(failing: bool, args: &LintArgs) -> u8 {
 
 /// The findings in the human or concise format, without the summary line.
 fn render_findings(args: &LintArgs, reports: &[FileReport]) -> String {
-    let color = args.color.for_output(args.output.is_none());
-    match args.format {
-        Format::Concise => concise::render(reports, color),
-        _ => human::render(reports, color),
+    let drawer = FindingsDrawer::new(args);
+    // Files are masked and drawn side by side: on a big tree this is a fair share of the run.
+    reports
+        .par_iter()
+        .map(|report| drawer.file(report))
+        .collect()
+}
+
+/// Draws one file's findings in the human or concise format: the streamed report and the
+/// whole one draw each file the same way.
+struct FindingsDrawer {
+    concise: bool,
+    color: bool,
+    human: human::Drawer,
+}
+
+impl FindingsDrawer {
+    fn new(args: &LintArgs) -> FindingsDrawer {
+        let color = args.color.for_output(args.output.is_none());
+        FindingsDrawer {
+            concise: args.format == Format::Concise,
+            color,
+            human: human::Drawer::new(color),
+        }
+    }
+
+    fn file(&self, report: &FileReport) -> String {
+        if self.concise {
+            let mut text = String::new();
+            concise::render_file(&mut text, report, self.color);
+            text
+        } else {
+            self.human.file(report)
+        }
     }
 }
 

@@ -6,14 +6,6 @@ use keylint_core::{ColumnUnit, LineIndex};
 
 use super::{FileReport, severity_style};
 
-pub fn render(reports: &[FileReport], color: bool) -> String {
-    let mut out = String::new();
-    for report in reports {
-        render_file(&mut out, report, color);
-    }
-    out
-}
-
 /// Appends one file's lines.
 pub fn render_file(out: &mut String, report: &FileReport, color: bool) {
     let text = report.text.as_deref().unwrap_or("");

@@ -7,21 +7,10 @@ use std::ops::{Range, RangeInclusive};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use keylint_core::assignment::ParsedFile;
 use keylint_core::{ColumnUnit, Diagnostic, LineIndex, Severity};
-use rayon::prelude::*;
 
 use super::{FileReport, Summary, severity_style};
 use keylint_core::mask::for_display;
 use keylint_core::redaction::{Masking, Redacted};
-
-/// Each finding with its source lines; the summary line is the caller's.
-pub fn render(reports: &[FileReport], color: bool) -> String {
-    let drawer = Drawer::new(color);
-    // Files are masked and drawn side by side: on a big tree this is a fair share of the run.
-    reports
-        .par_iter()
-        .map(|report| drawer.file(report))
-        .collect()
-}
 
 /// Appends `path:line:column severity[CODE] name: message`; `path` is already masked.
 fn header(
@@ -206,7 +195,7 @@ impl Drawer {
         }
     }
 
-    /// One file's findings, as [`render`] draws them.
+    /// One file's findings, each with its source lines; the summary line is the caller's.
     pub fn file(&self, report: &FileReport) -> String {
         let color = self.color;
         if report.diagnostics.is_empty() {

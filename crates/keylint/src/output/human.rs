@@ -2,6 +2,7 @@
 //! (`compose.yaml:12:9 error[KL101] quotes-kept: …`), then the source line with the
 //! secret masked and the range underlined, then the fix.
 
+use std::borrow::Cow;
 use std::ops::{Range, RangeInclusive};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
@@ -50,53 +51,85 @@ fn header(
 pub struct ShownLines {
     index: LineIndex,
     masking: Masking,
+    /// The range of each finding judged, and the lines it shows: a report whose findings
+    /// are these draws them without finding their lines again.
+    ranges: Vec<Range<usize>>,
+    lines: Vec<Shown>,
 }
 
 impl ShownLines {
     /// The lines `diagnostics` show of `text`, judged on a parse of it (the lint's).
     pub fn of(text: &str, parsed: &ParsedFile, diagnostics: &[Diagnostic]) -> ShownLines {
         let index = LineIndex::new(text);
+        let lines: Vec<Shown> = diagnostics
+            .iter()
+            .map(|diagnostic| Shown::of(text, &index, diagnostic))
+            .collect();
         let masking = Masking::of_lines(
             text,
             parsed,
             &index,
-            diagnostics
-                .iter()
-                .map(|diagnostic| shown_lines(&index, diagnostic)),
+            lines.iter().map(|shown| shown.lines.clone()),
         );
-        ShownLines { index, masking }
+        ShownLines {
+            index,
+            masking,
+            ranges: diagnostics
+                .iter()
+                .map(|diagnostic| diagnostic.range.clone())
+                .collect(),
+            lines,
+        }
     }
 
-    /// Whether these are the lines of `text` that `diagnostics` show (or more).
-    fn holds(&self, text: &str, diagnostics: &[Diagnostic]) -> bool {
-        diagnostics.iter().all(|diagnostic| {
-            self.masking
-                .shows(&shown_bytes(text, &self.index, diagnostic))
-        })
+    /// The lines each of `diagnostics` shows, when these are lines judged (or more).
+    fn lines_of(&self, text: &str, diagnostics: &[Diagnostic]) -> Option<Cow<'_, [Shown]>> {
+        if self
+            .ranges
+            .iter()
+            .eq(diagnostics.iter().map(|diagnostic| &diagnostic.range))
+        {
+            return Some(Cow::Borrowed(&self.lines));
+        }
+        let lines: Vec<Shown> = diagnostics
+            .iter()
+            .map(|diagnostic| Shown::of(text, &self.index, diagnostic))
+            .collect();
+        lines
+            .iter()
+            .all(|shown| self.masking.shows(&shown.bytes))
+            .then_some(Cow::Owned(lines))
     }
 }
 
-/// The lines shown of a finding (0-based): the one it starts on and up to 3 more it covers.
-fn shown_lines(index: &LineIndex, diagnostic: &Diagnostic) -> RangeInclusive<usize> {
-    let first_line = index.line_of(diagnostic.range.start);
-    let last_line = index
-        .line_of(
-            diagnostic
-                .range
-                .end
-                .saturating_sub(1)
-                .max(diagnostic.range.start),
-        )
-        .min(first_line + 3);
-    first_line..=last_line
+/// The lines shown of a finding: the one it starts on and up to 3 more it covers.
+#[derive(Clone, Debug)]
+struct Shown {
+    /// The shown lines (0-based).
+    lines: RangeInclusive<usize>,
+    /// The shown lines as a byte range of the text, line breaks included.
+    bytes: Range<usize>,
 }
 
-/// [`shown_lines`] as a byte range of `text`, line breaks included.
-fn shown_bytes(text: &str, index: &LineIndex, diagnostic: &Diagnostic) -> Range<usize> {
-    let lines = shown_lines(index, diagnostic);
-    let line_start = index.line_start(*lines.start()).unwrap_or(0);
-    let line_end = index.line_start(lines.end() + 1).unwrap_or(text.len());
-    line_start..line_end
+impl Shown {
+    fn of(text: &str, index: &LineIndex, diagnostic: &Diagnostic) -> Shown {
+        let first_line = index.line_of(diagnostic.range.start);
+        let last_line = index
+            .line_of(
+                diagnostic
+                    .range
+                    .end
+                    .saturating_sub(1)
+                    .max(diagnostic.range.start),
+            )
+            .min(first_line + 3);
+        let line_start = index.line_start(first_line).unwrap_or(0);
+        let line_end = index.line_start(last_line + 1).unwrap_or(text.len());
+        Shown {
+            lines: first_line..=last_line,
+            bytes: line_start..line_end,
+        }
+    }
 }
 
 /// What a finding's context shows: its lines, masked, with its range underlined and its
@@ -114,14 +147,8 @@ struct Context<'a> {
     help: Option<(&'a str, &'static str)>,
 }
 
-fn context<'a>(
-    text: &str,
-    redacted: &'a Redacted,
-    index: &LineIndex,
-    diagnostic: &'a Diagnostic,
-) -> Context<'a> {
-    let first_line = *shown_lines(index, diagnostic).start();
-    let bytes = shown_bytes(text, index, diagnostic);
+fn context<'a>(redacted: &'a Redacted, lines: &Shown, diagnostic: &'a Diagnostic) -> Context<'a> {
+    let bytes = &lines.bytes;
     let shown_start = redacted.map(bytes.start, false);
     let shown_end = redacted.map(bytes.end, true).max(shown_start);
     let shown = redacted.text[shown_start..shown_end].trim_end_matches(['\n', '\r']);
@@ -143,7 +170,7 @@ fn context<'a>(
     });
     Context {
         shown,
-        line_number: first_line + 1,
+        line_number: lines.lines.start() + 1,
         span: span_start..span_end,
         severity: diagnostic.severity,
         help,
@@ -213,12 +240,12 @@ impl Drawer {
             return out;
         };
         let judged;
-        let shown = match report
+        let (shown, lines) = match report
             .shown
             .as_ref()
-            .filter(|shown| shown.holds(text, &report.diagnostics))
+            .and_then(|shown| Some((shown, shown.lines_of(text, &report.diagnostics)?)))
         {
-            Some(shown) => shown,
+            Some(found) => found,
             // Judged when linted, unless the findings changed since (the probe adds some).
             None => {
                 judged = ShownLines::of(
@@ -226,13 +253,14 @@ impl Drawer {
                     &ParsedFile::parse(report.kind, text),
                     &report.diagnostics,
                 );
-                &judged
+                (&judged, Cow::Borrowed(judged.lines.as_slice()))
             }
         };
-        let index = &shown.index;
         let redacted = shown.masking.redact(text);
-        for diagnostic in &report.diagnostics {
-            let start = index.position(text, diagnostic.range.start, ColumnUnit::Scalar);
+        for (diagnostic, lines) in report.diagnostics.iter().zip(lines.iter()) {
+            let start = shown
+                .index
+                .position(text, diagnostic.range.start, ColumnUnit::Scalar);
             header(
                 &mut out,
                 &path,
@@ -241,7 +269,7 @@ impl Drawer {
                 diagnostic,
                 color,
             );
-            self.draw(&mut out, &context(text, &redacted, index, diagnostic));
+            self.draw(&mut out, &context(&redacted, lines, diagnostic));
             out.push('\n');
         }
         out

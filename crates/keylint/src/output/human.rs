@@ -183,12 +183,42 @@ fn context<'a>(redacted: &'a Redacted, lines: &Shown, diagnostic: &'a Diagnostic
 pub struct Drawer {
     color: bool,
     renderer: Renderer,
-    /// The escape codes of `Renderer::styled()`'s line numbers and bars, its `help` label,
-    /// each severity's underline (error, warning, info) and its reset; empty when plain.
-    line_number: String,
-    emphasis: String,
+    /// The constant runs of a drawn context, with the escape codes of
+    /// `Renderer::styled()` (none when plain) for its line numbers and bars, its `help`
+    /// label and its reset: joined up front, a context is a few pieces rather than one
+    /// per code.
+    pieces: Pieces,
+    /// Each severity's underline style (error, warning, info).
     underline: [String; 3],
     reset: String,
+}
+
+/// [`Drawer::pieces`]; each is named by what it draws.
+struct Pieces {
+    /// `|` at the margin of a line without source.
+    bar: String,
+    bar_line_break: String,
+    /// The line break that ends the first bar line, and the style of the line number.
+    line_break_number: String,
+    /// After the line number: the reset, a blank and the bar.
+    number_end: String,
+    bar_blank: String,
+    /// `= help: fix: `.
+    help: String,
+}
+
+impl Pieces {
+    fn new(line_number: &str, emphasis: &str, reset: &str) -> Pieces {
+        let bar = format!("{line_number}|{reset}");
+        Pieces {
+            bar_line_break: format!("{bar}\n"),
+            line_break_number: format!("\n{line_number}"),
+            number_end: format!("{reset} {bar}"),
+            bar_blank: format!("{bar} "),
+            help: format!("{line_number}= {reset}{emphasis}help{reset}: fix: "),
+            bar,
+        }
+    }
 }
 
 impl Drawer {
@@ -201,24 +231,27 @@ impl Drawer {
             return Drawer {
                 color,
                 renderer: Renderer::plain(),
-                line_number: String::new(),
-                emphasis: String::new(),
+                pieces: Pieces::new("", "", ""),
                 underline: Default::default(),
                 reset: String::new(),
             };
         }
+        let reset = DEFAULT_LINE_NUM_STYLE.render_reset().to_string();
         Drawer {
             color,
             renderer: Renderer::styled(),
-            line_number: DEFAULT_LINE_NUM_STYLE.render().to_string(),
-            emphasis: DEFAULT_EMPHASIS_STYLE.render().to_string(),
+            pieces: Pieces::new(
+                &DEFAULT_LINE_NUM_STYLE.render().to_string(),
+                &DEFAULT_EMPHASIS_STYLE.render().to_string(),
+                &reset,
+            ),
             underline: [
                 DEFAULT_ERROR_STYLE,
                 DEFAULT_WARNING_STYLE,
                 DEFAULT_INFO_STYLE,
             ]
             .map(|style| style.render().to_string()),
-            reset: DEFAULT_LINE_NUM_STYLE.render_reset().to_string(),
+            reset,
         }
     }
 
@@ -320,8 +353,7 @@ impl Drawer {
             return false;
         }
         let Drawer {
-            line_number: bar,
-            emphasis,
+            pieces,
             underline,
             reset,
             ..
@@ -333,7 +365,11 @@ impl Drawer {
             Severity::Info => 2,
         }];
         for piece in [
-            margin, bar, "|", reset, "\n", bar, digits, reset, " ", bar, "|", reset,
+            margin,
+            &pieces.bar,
+            &pieces.line_break_number,
+            digits,
+            &pieces.number_end,
         ] {
             out.push_str(piece);
         }
@@ -341,30 +377,20 @@ impl Drawer {
             out.push(' ');
             out.push_str(shown);
         }
-        for piece in ["\n", margin, bar, "|", reset, " "] {
-            out.push_str(piece);
-        }
+        out.push('\n');
+        out.push_str(margin);
+        out.push_str(&pieces.bar_blank);
         push_repeated(out, SPACES, span_start);
         out.push_str(underline);
         push_repeated(out, CARETS, (span_end - span_start).max(1));
         out.push_str(reset);
         if let Some((description, safety)) = help {
+            out.push('\n');
             for piece in [
-                "\n",
                 margin,
-                bar,
-                "|",
-                reset,
-                "\n",
+                &pieces.bar_line_break,
                 margin,
-                bar,
-                "= ",
-                reset,
-                emphasis,
-                "help",
-                reset,
-                ": ",
-                "fix: ",
+                &pieces.help,
                 description,
                 safety,
             ] {

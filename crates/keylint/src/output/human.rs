@@ -13,40 +13,6 @@ use super::{FileReport, Summary, severity_style};
 use keylint_core::mask::for_display;
 use keylint_core::redaction::{Masking, Redacted};
 
-/// Appends `path:line:column severity[CODE] name: message`; `path` is already masked.
-fn header(
-    out: &mut String,
-    path: &str,
-    line: usize,
-    column: usize,
-    diagnostic: &Diagnostic,
-    color: bool,
-) {
-    let (style, reset) = severity_style(diagnostic.severity, color);
-    let (mut line_digits, mut column_digits) = (itoa::Buffer::new(), itoa::Buffer::new());
-    for piece in [
-        path,
-        ":",
-        line_digits.format(line),
-        ":",
-        column_digits.format(column),
-        " ",
-        style,
-        diagnostic.severity.as_str(),
-        "[",
-        diagnostic.code,
-        "]",
-        reset,
-        " ",
-        diagnostic.name,
-        ": ",
-        &diagnostic.message,
-        "\n",
-    ] {
-        out.push_str(piece);
-    }
-}
-
 /// The source lines a file's findings show, as they are masked.
 pub struct ShownLines {
     index: LineIndex,
@@ -181,7 +147,6 @@ fn context<'a>(redacted: &'a Redacted, lines: &Shown, diagnostic: &'a Diagnostic
 /// which it lays out without trimming or replacing anything; those are written here
 /// directly (a test holds the two equal), the rest by annotate-snippets.
 pub struct Drawer {
-    color: bool,
     renderer: Renderer,
     /// The constant runs of a drawn context, with the escape codes of
     /// `Renderer::styled()` (none when plain) for its line numbers and bars, its `help`
@@ -191,6 +156,10 @@ pub struct Drawer {
     /// Each severity's underline style (error, warning, info).
     underline: [String; 3],
     reset: String,
+    /// What a header shows between the column and the code for each severity (` error[`
+    /// with its style), and after the code (`] ` with the reset).
+    severity_start: [String; 3],
+    severity_end: String,
 }
 
 /// [`Drawer::pieces`]; each is named by what it draws.
@@ -227,18 +196,23 @@ impl Drawer {
             DEFAULT_EMPHASIS_STYLE, DEFAULT_ERROR_STYLE, DEFAULT_INFO_STYLE,
             DEFAULT_LINE_NUM_STYLE, DEFAULT_WARNING_STYLE,
         };
+        let severity_start = [Severity::Error, Severity::Warning, Severity::Info].map(|severity| {
+            let (style, _) = severity_style(severity, color);
+            format!(" {style}{}[", severity.as_str())
+        });
+        let severity_end = format!("]{} ", severity_style(Severity::Error, color).1);
         if !color {
             return Drawer {
-                color,
                 renderer: Renderer::plain(),
                 pieces: Pieces::new("", "", ""),
                 underline: Default::default(),
                 reset: String::new(),
+                severity_start,
+                severity_end,
             };
         }
         let reset = DEFAULT_LINE_NUM_STYLE.render_reset().to_string();
         Drawer {
-            color,
             renderer: Renderer::styled(),
             pieces: Pieces::new(
                 &DEFAULT_LINE_NUM_STYLE.render().to_string(),
@@ -252,12 +226,41 @@ impl Drawer {
             ]
             .map(|style| style.render().to_string()),
             reset,
+            severity_start,
+            severity_end,
+        }
+    }
+
+    /// Appends `path:line:column severity[CODE] name: message`; `path` is already masked
+    /// and ends with its `:`.
+    fn header(
+        &self,
+        out: &mut String,
+        path: &str,
+        line: usize,
+        column: usize,
+        diagnostic: &Diagnostic,
+    ) {
+        let (mut line_digits, mut column_digits) = (itoa::Buffer::new(), itoa::Buffer::new());
+        for piece in [
+            path,
+            line_digits.format(line),
+            ":",
+            column_digits.format(column),
+            &self.severity_start[severity_index(diagnostic.severity)],
+            diagnostic.code,
+            &self.severity_end,
+            diagnostic.name,
+            ": ",
+            &diagnostic.message,
+            "\n",
+        ] {
+            out.push_str(piece);
         }
     }
 
     /// One file's findings, each with its source lines; the summary line is the caller's.
     pub fn file(&self, report: &FileReport) -> String {
-        let color = self.color;
         if report.diagnostics.is_empty() {
             return String::new();
         }
@@ -265,10 +268,10 @@ impl Drawer {
         // rather than growing the text piece by piece.
         let mut out = String::with_capacity(512 * report.diagnostics.len());
         // Masked once per file: every finding's header repeats it.
-        let path = for_display(&report.path);
+        let path = format!("{}:", for_display(&report.path));
         let Some(text) = report.text.as_deref() else {
             for diagnostic in &report.diagnostics {
-                header(&mut out, &path, 1, 1, diagnostic, color);
+                self.header(&mut out, &path, 1, 1, diagnostic);
             }
             return out;
         };
@@ -294,13 +297,12 @@ impl Drawer {
             let start = shown
                 .index
                 .position(text, diagnostic.range.start, ColumnUnit::Scalar);
-            header(
+            self.header(
                 &mut out,
                 &path,
                 start.line + 1,
                 start.column + 1,
                 diagnostic,
-                color,
             );
             self.draw(&mut out, &context(&redacted, lines, diagnostic));
             out.push('\n');
@@ -359,11 +361,7 @@ impl Drawer {
             ..
         } = self;
         let margin = &SPACES[..digits.len() + 1];
-        let underline = &underline[match severity {
-            Severity::Error => 0,
-            Severity::Warning => 1,
-            Severity::Info => 2,
-        }];
+        let underline = &underline[severity_index(*severity)];
         for piece in [
             margin,
             &pieces.bar,
@@ -398,6 +396,15 @@ impl Drawer {
             }
         }
         true
+    }
+}
+
+/// The place of `severity`'s styles in the [`Drawer`]'s lists: error, warning, info.
+fn severity_index(severity: Severity) -> usize {
+    match severity {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
     }
 }
 

@@ -249,11 +249,15 @@ impl Redacted {
     /// character or drive the terminal.
     fn push_visible(&mut self, text: &str, within: Range<usize>) {
         let part = &text[within.clone()];
-        if part.is_ascii()
-            && !part
-                .bytes()
-                .any(|byte| byte.is_ascii_control() && !matches!(byte, b'\t' | b'\n' | b'\r'))
-        {
+        // Printable ASCII, tabs and line breaks (nearly every part) are judged without a
+        // branch per byte, which the compiler turns into vector instructions.
+        if part.bytes().fold(true, |plain, byte| {
+            plain
+                & ((byte.wrapping_sub(b' ') <= b'~' - b' ')
+                    | (byte == b'\t')
+                    | (byte == b'\n')
+                    | (byte == b'\r'))
+        }) {
             self.text.push_str(part);
             return;
         }

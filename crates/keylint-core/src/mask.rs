@@ -32,7 +32,10 @@ const MIN_HIDDEN: usize = 8;
 pub fn mask_secret(value: &str) -> String {
     let length = value.chars().count();
     let plural = if length == 1 { "char" } else { "chars" };
-    let mut masked = mask_body(value).map_or_else(String::new, |body| body + " ");
+    let mut masked = String::new();
+    if push_mask_body(&mut masked, value) {
+        masked.push(' ');
+    }
     for piece in ["(", itoa::Buffer::new().format(length), " ", plural, ")"] {
         masked.push_str(piece);
     }
@@ -43,9 +46,16 @@ pub fn mask_secret(value: &str) -> String {
 /// shorter than 12 characters, which show only their length.
 #[must_use]
 pub fn mask_body(value: &str) -> Option<String> {
+    let mut body = String::new();
+    push_mask_body(&mut body, value).then_some(body)
+}
+
+/// Appends [`mask_body`]`(value)` to `out`; `false`, with nothing appended, when it is
+/// `None`.
+pub(crate) fn push_mask_body(out: &mut String, value: &str) -> bool {
     let length = value.chars().count();
     if length < 12 {
-        return None;
+        return false;
     }
     let prefix = crate::provider::KEY_PREFIXES
         .iter()
@@ -60,11 +70,11 @@ pub fn mask_body(value: &str) -> Option<String> {
     } else {
         ("", "")
     };
-    let mut body = String::with_capacity(prefix.len() + '…'.len_utf8() + tail.len());
-    body.push_str(prefix);
-    body.push('…');
-    push_escaped(&mut body, tail);
-    Some(body)
+    out.reserve(prefix.len() + '…'.len_utf8() + tail.len());
+    out.push_str(prefix);
+    out.push('…');
+    push_escaped(out, tail);
+    true
 }
 
 /// The last `count` characters of `value` (all of it when shorter).
@@ -410,10 +420,7 @@ fn named_values(text: &str) -> impl Iterator<Item = (Range<usize>, Range<usize>)
 fn value_end(text: &str, from: usize) -> usize {
     let bytes = text.as_bytes();
     let mut at = from;
-    while let Some(stop) = bytes[at..]
-        .iter()
-        .position(|&byte| VALUE_STOPS[usize::from(byte)])
-    {
+    while let Some(stop) = next_value_stop(&bytes[at..]) {
         at += stop;
         if bytes[at].is_ascii() {
             return at;
@@ -425,6 +432,25 @@ fn value_end(text: &str, from: usize) -> usize {
         at += character.len_utf8();
     }
     text.len()
+}
+
+/// The first of [`VALUE_STOPS`] in `bytes`. Whole chunks of printable ASCII other than
+/// quotes (most of a key) are skipped without a branch per byte, which the compiler turns
+/// into vector instructions; the chunk that holds a stop is read byte by byte.
+fn next_value_stop(bytes: &[u8]) -> Option<usize> {
+    const CHUNK: usize = 16;
+    let is_plain = |byte: u8| {
+        (byte.wrapping_sub(b'!') <= b'~' - b'!') & (byte != b'"') & (byte != b'\'') & (byte != b'`')
+    };
+    let plain = bytes
+        .chunks_exact(CHUNK)
+        .take_while(|chunk| chunk.iter().fold(true, |all, &byte| all & is_plain(byte)))
+        .count()
+        * CHUNK;
+    bytes[plain..]
+        .iter()
+        .position(|&byte| VALUE_STOPS[usize::from(byte)])
+        .map(|stop| plain + stop)
 }
 
 /// The bytes that end a value ([`value_end`]): ASCII white space as `char::is_whitespace`
@@ -450,7 +476,8 @@ fn captures<'t>(pattern: &'static Regex, text: &'t str) -> impl Iterator<Item = 
 
 /// Already masked (`sk-…x9Qa`, `(12 chars)`) or a reference (`${VAR}`, `$VAR`): nothing to hide.
 fn is_masked_or_reference(value: &str) -> bool {
-    value.contains('…') || value.starts_with('$') || value.starts_with('(')
+    // Keys are ASCII: most values are judged without a search for `…`.
+    (!value.is_ascii() && value.contains('…')) || value.starts_with('$') || value.starts_with('(')
 }
 
 fn is_token_byte(byte: u8) -> bool {
@@ -493,6 +520,39 @@ const MIN_SECRET_TOKEN: usize = {
 /// checks the list).
 const INNER_PREFIXES: [&str; 4] = ["sk-", "AIza", "gsk_", "xai-"];
 
+/// The length of the [`INNER_PREFIXES`] that `bytes` hold at `at`, which is at least 4
+/// bytes before their end.
+fn inner_prefix_at(bytes: &[u8], at: usize) -> Option<usize> {
+    if !KEY_PREFIX_START[usize::from(bytes[at])] {
+        return None;
+    }
+    let word = u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    INNER_PREFIX_WORDS
+        .iter()
+        .find(|&&(prefix, mask, _)| word & mask == prefix)
+        .map(|&(.., length)| length)
+}
+
+/// [`INNER_PREFIXES`] as little-endian words of their (up to four) bytes, with the mask of
+/// those bytes and their length: each is compared in one step.
+const INNER_PREFIX_WORDS: [(u32, u32, usize); 4] = {
+    let mut words = [(0, 0, 0); 4];
+    let mut index = 0;
+    while index < INNER_PREFIXES.len() {
+        let bytes = INNER_PREFIXES[index].as_bytes();
+        assert!(bytes.len() <= 4, "an inner prefix fits in a word");
+        let (mut word, mut mask, mut at) = (0u32, 0u32, 0);
+        while at < bytes.len() {
+            word |= (bytes[at] as u32) << (8 * at);
+            mask |= 0xff << (8 * at);
+            at += 1;
+        }
+        words[index] = (word, mask, bytes.len());
+        index += 1;
+    }
+    words
+};
+
 /// A token (`[A-Za-z0-9_-]+`) that is, or holds, a key: a provider prefix followed by a
 /// key body, 32+ hex digits (UUIDs included), or a long token that mixes upper- and
 /// lower-case letters and digits as often as random text does (identifiers and words
@@ -501,19 +561,14 @@ fn is_secret_token(token: &str) -> bool {
     if token.len() < MIN_SECRET_TOKEN {
         return false;
     }
-    // A token holds no blank, so the prefix `Bearer ` never matches in it.
+    // A token holds no blank, so the prefix `Bearer ` never matches in it, and every
+    // other prefix starts with an inner one: the prefixes are compared only after one.
     let bytes = token.as_bytes();
-    let prefix_at = |at: usize| {
-        KEY_PREFIX_START[usize::from(bytes[at])]
-            .then(|| {
-                KEY_PREFIXES
-                    .iter()
-                    .filter(move |prefix| bytes[at..].starts_with(prefix.as_bytes()))
-            })
-            .into_iter()
-            .flatten()
-    };
-    if let Some(prefix) = prefix_at(0).next() {
+    if inner_prefix_at(bytes, 0).is_some()
+        && let Some(prefix) = KEY_PREFIXES
+            .iter()
+            .find(|prefix| token.starts_with(**prefix))
+    {
         return token.len() >= prefix.len() + MIN_HIDDEN;
     }
     // A prefix may also sit inside a token (`u001bsk-proj-…`, `nsk-…` after an escape).
@@ -521,11 +576,7 @@ fn is_secret_token(token: &str) -> bool {
     // the shortest prefixes asks least. Looked for only where a prefix can start: keys are
     // long, and this runs on every byte of them.
     if (1..=token.len() - MIN_SECRET_TOKEN).any(|at| {
-        KEY_PREFIX_START[usize::from(bytes[at])]
-            && INNER_PREFIXES.iter().any(|prefix| {
-                bytes[at..].starts_with(prefix.as_bytes())
-                    && token.len() - at >= prefix.len() + MIN_HIDDEN
-            })
+        inner_prefix_at(bytes, at).is_some_and(|length| token.len() - at >= length + MIN_HIDDEN)
     }) {
         return true;
     }
@@ -535,28 +586,56 @@ fn is_secret_token(token: &str) -> bool {
     }
     // Both remaining shapes are judged in one pass over the token.
     let (mut hex_digits, mut only_hex) = (0, true);
-    let (mut length, mut seen, mut changes, mut previous) = (0, [false; 3], 0, None);
+    // `previous` and `seen` hold classes as bits: 0 before the first alphanumeric.
+    let (mut length, mut seen, mut changes, mut previous) = (0, 0, 0, 0);
     for &byte in bytes {
-        hex_digits += usize::from(byte.is_ascii_hexdigit());
-        only_hex &= byte.is_ascii_hexdigit() || byte == b'-';
-        let class = match byte {
-            b'a'..=b'z' => 0,
-            b'A'..=b'Z' => 1,
-            b'0'..=b'9' => 2,
-            _ => continue,
-        };
-        seen[class] = true;
+        let traits = BYTE_TRAITS[usize::from(byte)];
+        hex_digits += usize::from(traits & HEX_DIGIT != 0);
+        only_hex &= traits & (HEX_DIGIT | DASH) != 0;
+        let class = traits & (LOWER | UPPER | DIGIT);
+        if class == 0 {
+            continue;
+        }
+        seen |= class;
         length += 1;
-        changes += usize::from(previous.is_some_and(|previous| previous != class));
-        previous = Some(class);
+        changes += usize::from(previous != 0 && previous != class);
+        previous = class;
     }
     if hex_digits >= 32 && only_hex {
         return true;
     }
     // Random base62 text changes class (lower, upper, digit) at ~62% of its alphanumeric
     // characters' neighbours; camelCase names with a version number, at under 30%.
-    length >= MIN_RANDOM_TOKEN && seen == [true; 3] && changes * 100 >= length * 40
+    length >= MIN_RANDOM_TOKEN && seen == LOWER | UPPER | DIGIT && changes * 100 >= length * 40
 }
+
+/// What [`is_secret_token`] asks of each byte of a token, as bits of [`BYTE_TRAITS`].
+const LOWER: u8 = 1;
+const UPPER: u8 = 2;
+const DIGIT: u8 = 4;
+const HEX_DIGIT: u8 = 8;
+const DASH: u8 = 16;
+
+const BYTE_TRAITS: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let value = byte as u8;
+        table[byte] = match value {
+            b'a'..=b'z' => LOWER,
+            b'A'..=b'Z' => UPPER,
+            b'0'..=b'9' => DIGIT,
+            b'-' => DASH,
+            _ => 0,
+        } | if value.is_ascii_hexdigit() {
+            HEX_DIGIT
+        } else {
+            0
+        };
+        byte += 1;
+    }
+    table
+};
 
 #[cfg(test)]
 mod tests {
@@ -689,6 +768,23 @@ mod tests {
         assert!(!may_hold_secret_parameter(real[0].as_bytes()));
     }
 
+    /// Texts of runs of `run` (a pattern), the `characters` a chunked search must stop at
+    /// or pass, and any characters.
+    fn runs_and_characters(
+        run: &'static str,
+        characters: Vec<&'static str>,
+    ) -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                4 => run,
+                1 => prop::sample::select(characters).prop_map(str::to_string),
+                1 => any::<String>(),
+            ],
+            0..6,
+        )
+        .prop_map(|pieces| pieces.concat())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4000))]
 
@@ -712,23 +808,26 @@ mod tests {
             );
         }
 
+        /// The chunked skip of a value's plain bytes stops where a search byte by byte does.
+        #[test]
+        fn next_value_stop_is_a_search_for_a_stop(
+            text in runs_and_characters("[!-~]{0,40}", vec![
+                "\t", "\r", " ", "\"", "'", "`", "\u{0}", "\u{7f}", "é", "…", "\u{a0}",
+            ]),
+        ) {
+            let expected = text.bytes().position(|byte| VALUE_STOPS[usize::from(byte)]);
+            prop_assert_eq!(next_value_stop(text.as_bytes()), expected, "{:?}", text);
+        }
+
         /// The chunked skip of printable ASCII misses no character that needs escaping.
         #[test]
         fn any_needs_escape_is_a_search_for_a_character_to_escape(
-            pieces in prop::collection::vec(
-                prop_oneof![
-                    4 => "[ -~]{0,40}",
-                    1 => prop::sample::select(vec![
-                        "\n", "\r", "\t", "\u{0}", "\u{1b}", "\u{7f}", "\u{80}", "\u{a0}",
-                        "\u{ad}", "é", "—", "…", "\u{200b}", "\u{2028}", "\u{feff}", "界",
-                    ]).prop_map(str::to_string),
-                    1 => any::<String>(),
-                ],
-                0..6,
-            ),
+            text in runs_and_characters("[ -~]{0,40}", vec![
+                "\n", "\r", "\t", "\u{0}", "\u{1b}", "\u{7f}", "\u{80}", "\u{a0}",
+                "\u{ad}", "é", "—", "…", "\u{200b}", "\u{2028}", "\u{feff}", "界",
+            ]),
             lines in any::<bool>(),
         ) {
-            let text = pieces.concat();
             let expected = text
                 .chars()
                 .any(|character| needs_escape(character) && !(lines && character == '\n'));

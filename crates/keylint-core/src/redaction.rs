@@ -16,7 +16,7 @@ use std::ops::{Range, RangeInclusive};
 use crate::assignment::ParsedFile;
 use crate::line_index::LineIndex;
 use crate::mask::{
-    escape_invisible, is_invisible, is_secret_name, is_secret_value, mask_body, secret_ranges,
+    escape_invisible, is_invisible, is_secret_name, is_secret_value, push_mask_body, secret_ranges,
 };
 use crate::source::FileKind;
 
@@ -181,8 +181,10 @@ impl Masking {
     /// text is left out, and offsets in it map to where it would be.
     #[must_use]
     pub fn redact(&self, text: &str) -> Redacted {
-        self.redact_with(text, |inner| {
-            mask_body(inner.trim_end_matches(['\r', '\n'])).unwrap_or_else(|| "…".to_string())
+        self.redact_with(text, |out, inner| {
+            if !push_mask_body(out, inner.trim_end_matches(['\r', '\n'])) {
+                out.push('…');
+            }
         })
     }
 
@@ -190,21 +192,26 @@ impl Masking {
     /// even its last characters or length).
     #[must_use]
     pub fn redact_fully(&self, text: &str) -> Redacted {
-        self.redact_with(text, |_| "<secret>".to_string())
+        self.redact_with(text, |out, _| out.push_str("<secret>"))
     }
 
-    fn redact_with(&self, text: &str, mask: impl Fn(&str) -> String) -> Redacted {
-        let mut replacements: Vec<(Range<usize>, String)> =
-            Vec::with_capacity(self.secrets.len() + 2 * self.shown.len());
+    /// The shown parts, each secret's inner part replaced by what `mask` appends, written
+    /// into one text as the parts are walked.
+    fn redact_with(&self, text: &str, mask: impl Fn(&mut String, &str)) -> Redacted {
+        let shown_length: usize = self.shown.iter().map(ExactSizeIterator::len).sum();
+        let mut out = Redacted {
+            text: String::with_capacity(shown_length + 16 * self.secrets.len()),
+            regions: Vec::with_capacity(self.secrets.len() + 2 * self.shown.len()),
+        };
         let mut secrets = self.secrets.iter().peekable();
         let mut shown_end = 0;
         for part in &self.shown {
             if shown_end < part.start {
-                replacements.push((shown_end..part.start, String::new()));
+                out.left_out(shown_end..part.start);
             }
             let mut gap_start = part.start;
             while let Some(range) = secrets.next_if(|range| range.start < part.end) {
-                invisible_characters(text, gap_start..range.start, &mut replacements);
+                out.push_visible(text, gap_start..range.start);
                 let secret = &text[range.clone()];
                 // Keep quotes and line structure visible (a block scalar's value ends with
                 // its line break); mask what is between.
@@ -213,30 +220,61 @@ impl Masking {
                     secret.len() - secret.trim_end_matches(['"', '\'', ' ', '\r', '\n']).len();
                 let inner = &secret[lead..secret.len().saturating_sub(trail).max(lead)];
                 let close = &secret[secret.len() - trail.min(secret.len() - lead)..];
-                let mut replacement = mask(inner);
-                replacement.insert_str(0, &secret[..lead]);
-                replacement.push_str(close);
-                replacements.push((range.clone(), replacement));
+                let start = out.text.len();
+                out.text.push_str(&secret[..lead]);
+                mask(&mut out.text, inner);
+                out.text.push_str(close);
+                out.regions.push((range.clone(), start..out.text.len()));
                 gap_start = range.end;
             }
-            invisible_characters(text, gap_start..part.end, &mut replacements);
+            out.push_visible(text, gap_start..part.end);
             shown_end = part.end;
         }
         if shown_end < text.len() {
-            replacements.push((shown_end..text.len(), String::new()));
+            out.left_out(shown_end..text.len());
         }
-        let mut out = String::with_capacity(text.len());
-        let mut regions = Vec::with_capacity(replacements.len());
-        let mut last = 0;
-        for (range, replacement) in replacements {
-            out.push_str(&text[last..range.start]);
-            let start = out.len();
-            out.push_str(&replacement);
-            regions.push((range.clone(), start..out.len()));
-            last = range.end;
+        out
+    }
+}
+
+impl Redacted {
+    /// Records `range` of the original text as left out.
+    fn left_out(&mut self, range: Range<usize>) {
+        let at = self.text.len();
+        self.regions.push((range, at..at));
+    }
+
+    /// Appends `text[within]` with its control and invisible characters (not tabs or line
+    /// breaks) made visible (`<U+200B>`, `<U+001B>`): a displayed line must not hide a
+    /// character or drive the terminal.
+    fn push_visible(&mut self, text: &str, within: Range<usize>) {
+        let part = &text[within.clone()];
+        // Printable ASCII, tabs and line breaks (nearly every part) are judged without a
+        // branch per byte, which the compiler turns into vector instructions.
+        if part.bytes().fold(true, |plain, byte| {
+            plain
+                & ((byte.wrapping_sub(b' ') <= b'~' - b' ')
+                    | (byte == b'\t')
+                    | (byte == b'\n')
+                    | (byte == b'\r'))
+        }) {
+            self.text.push_str(part);
+            return;
         }
-        out.push_str(&text[last..]);
-        Redacted { text: out, regions }
+        let mut kept = 0;
+        for (offset, character) in part.char_indices() {
+            if is_invisible(character) && !matches!(character, '\t' | '\n' | '\r') {
+                self.text.push_str(&part[kept..offset]);
+                let start = self.text.len();
+                kept = offset + character.len_utf8();
+                self.text.push_str(&escape_invisible(&part[offset..kept]));
+                self.regions.push((
+                    within.start + offset..within.start + kept,
+                    start..self.text.len(),
+                ));
+            }
+        }
+        self.text.push_str(&part[kept..]);
     }
 }
 
@@ -253,33 +291,6 @@ fn merged(mut ranges: Vec<Range<usize>>, touching: bool) -> Vec<Range<usize>> {
         }
     }
     merged
-}
-
-/// Control and invisible characters in `text[within]` (not tabs or line breaks) made
-/// visible (`<U+200B>`, `<U+001B>`): a displayed line must not hide a character or drive
-/// the terminal.
-fn invisible_characters(
-    text: &str,
-    within: Range<usize>,
-    replacements: &mut Vec<(Range<usize>, String)>,
-) {
-    let part = &text[within.clone()];
-    if part.is_ascii()
-        && !part
-            .bytes()
-            .any(|byte| byte.is_ascii_control() && !matches!(byte, b'\t' | b'\n' | b'\r'))
-    {
-        return;
-    }
-    for (offset, character) in part.char_indices() {
-        if is_invisible(character) && !matches!(character, '\t' | '\n' | '\r') {
-            let start = within.start + offset;
-            replacements.push((
-                start..start + character.len_utf8(),
-                escape_invisible(&character.to_string()),
-            ));
-        }
-    }
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ use rayon::prelude::*;
 
 use crate::output::{FileReport, Summary, concise, github, human, json, sarif, statistics};
 use crate::patch::{Change, FilePatch, Refusal, file_patch, path_in_patch};
-use crate::terminal::{ColorChoice, stderr, stdout, warn};
+use crate::terminal::{ColorChoice, stderr, stdout, stdout_all, warn};
 use crate::{EXIT_FINDINGS, baseline, paths_or_current};
 
 #[derive(Args)]
@@ -302,13 +302,9 @@ pub fn run(args: &LintArgs) -> Result<u8> {
                 })
                 .collect::<Result<Vec<Drawn>>>()
         };
-        let mut out = String::new();
-        let mut write = |drawn: Vec<Drawn>| {
-            out.clear();
-            for file in &drawn {
-                out.push_str(&file.text);
-            }
-            progress.suspend(|| stdout(&out))
+        let write = |drawn: Vec<Drawn>| {
+            let texts: Vec<&str> = drawn.iter().map(|file| file.text.as_str()).collect();
+            progress.suspend(|| stdout_all(&texts))
         };
         let mut summary = Summary::default();
         let mut failing = false;

@@ -4,7 +4,7 @@
 //! closed pipe (`keylint lint | head -1`) stops quietly and the run ends with the exit code
 //! it would have had, instead of panicking in `print!` as an internal error.
 
-use std::io::{IsTerminal as _, Write as _};
+use std::io::{IoSlice, IsTerminal as _, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::ValueEnum;
@@ -15,17 +15,44 @@ static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 /// Writes `text` to standard output. A closed pipe ends all further output silently; any
 /// other write error is returned.
 pub fn stdout(text: &str) -> std::io::Result<()> {
-    if text.is_empty() || STDOUT_CLOSED.load(Ordering::Relaxed) {
+    stdout_all(&[text])
+}
+
+/// Writes `texts` to standard output one after another, as [`stdout`] writes one text,
+/// without copying them into one first: the streamed report is a text per file.
+pub fn stdout_all(texts: &[&str]) -> std::io::Result<()> {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    let mut slices: Vec<IoSlice> = texts
+        .iter()
+        .filter(|text| !text.is_empty())
+        .map(|text| IoSlice::new(text.as_bytes()))
+        .collect();
+    if slices.is_empty() {
         return Ok(());
     }
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    match write_all_vectored(&mut out, &mut slices).and_then(|()| out.flush()) {
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {
             STDOUT_CLOSED.store(true, Ordering::Relaxed);
             Ok(())
         }
         result => result,
     }
+}
+
+/// `write_all` for several buffers (the standard one is unstable).
+fn write_all_vectored(out: &mut impl Write, mut slices: &mut [IoSlice]) -> std::io::Result<()> {
+    while !slices.is_empty() {
+        match out.write_vectored(slices) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(written) => IoSlice::advance_slices(&mut slices, written),
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(())
 }
 
 /// Writes `text` to standard error. Nothing to be done when that fails (closed, full), so

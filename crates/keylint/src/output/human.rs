@@ -2,6 +2,7 @@
 //! (`compose.yaml:12:9 error[KL101] quotes-kept: …`), then the source line with the
 //! secret masked and the range underlined, then the fix.
 
+use std::borrow::Cow;
 use std::ops::{Range, RangeInclusive};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
@@ -12,91 +13,89 @@ use super::{FileReport, Summary, severity_style};
 use keylint_core::mask::for_display;
 use keylint_core::redaction::{Masking, Redacted};
 
-/// Appends `path:line:column severity[CODE] name: message`; `path` is already masked.
-fn header(
-    out: &mut String,
-    path: &str,
-    line: usize,
-    column: usize,
-    diagnostic: &Diagnostic,
-    color: bool,
-) {
-    let (style, reset) = severity_style(diagnostic.severity, color);
-    let (mut line_digits, mut column_digits) = (itoa::Buffer::new(), itoa::Buffer::new());
-    for piece in [
-        path,
-        ":",
-        line_digits.format(line),
-        ":",
-        column_digits.format(column),
-        " ",
-        style,
-        diagnostic.severity.as_str(),
-        "[",
-        diagnostic.code,
-        "]",
-        reset,
-        " ",
-        diagnostic.name,
-        ": ",
-        &diagnostic.message,
-        "\n",
-    ] {
-        out.push_str(piece);
-    }
-}
-
 /// The source lines a file's findings show, as they are masked.
 pub struct ShownLines {
     index: LineIndex,
     masking: Masking,
+    /// The range of each finding judged, and the lines it shows: a report whose findings
+    /// are these draws them without finding their lines again.
+    ranges: Vec<Range<usize>>,
+    lines: Vec<Shown>,
 }
 
 impl ShownLines {
     /// The lines `diagnostics` show of `text`, judged on a parse of it (the lint's).
     pub fn of(text: &str, parsed: &ParsedFile, diagnostics: &[Diagnostic]) -> ShownLines {
         let index = LineIndex::new(text);
+        let lines: Vec<Shown> = diagnostics
+            .iter()
+            .map(|diagnostic| Shown::of(text, &index, diagnostic))
+            .collect();
         let masking = Masking::of_lines(
             text,
             parsed,
             &index,
-            diagnostics
-                .iter()
-                .map(|diagnostic| shown_lines(&index, diagnostic)),
+            lines.iter().map(|shown| shown.lines.clone()),
         );
-        ShownLines { index, masking }
+        ShownLines {
+            index,
+            masking,
+            ranges: diagnostics
+                .iter()
+                .map(|diagnostic| diagnostic.range.clone())
+                .collect(),
+            lines,
+        }
     }
 
-    /// Whether these are the lines of `text` that `diagnostics` show (or more).
-    fn holds(&self, text: &str, diagnostics: &[Diagnostic]) -> bool {
-        diagnostics.iter().all(|diagnostic| {
-            self.masking
-                .shows(&shown_bytes(text, &self.index, diagnostic))
-        })
+    /// The lines each of `diagnostics` shows, when these are lines judged (or more).
+    fn lines_of(&self, text: &str, diagnostics: &[Diagnostic]) -> Option<Cow<'_, [Shown]>> {
+        if self
+            .ranges
+            .iter()
+            .eq(diagnostics.iter().map(|diagnostic| &diagnostic.range))
+        {
+            return Some(Cow::Borrowed(&self.lines));
+        }
+        let lines: Vec<Shown> = diagnostics
+            .iter()
+            .map(|diagnostic| Shown::of(text, &self.index, diagnostic))
+            .collect();
+        lines
+            .iter()
+            .all(|shown| self.masking.shows(&shown.bytes))
+            .then_some(Cow::Owned(lines))
     }
 }
 
-/// The lines shown of a finding (0-based): the one it starts on and up to 3 more it covers.
-fn shown_lines(index: &LineIndex, diagnostic: &Diagnostic) -> RangeInclusive<usize> {
-    let first_line = index.line_of(diagnostic.range.start);
-    let last_line = index
-        .line_of(
-            diagnostic
-                .range
-                .end
-                .saturating_sub(1)
-                .max(diagnostic.range.start),
-        )
-        .min(first_line + 3);
-    first_line..=last_line
+/// The lines shown of a finding: the one it starts on and up to 3 more it covers.
+#[derive(Clone, Debug)]
+struct Shown {
+    /// The shown lines (0-based).
+    lines: RangeInclusive<usize>,
+    /// The shown lines as a byte range of the text, line breaks included.
+    bytes: Range<usize>,
 }
 
-/// [`shown_lines`] as a byte range of `text`, line breaks included.
-fn shown_bytes(text: &str, index: &LineIndex, diagnostic: &Diagnostic) -> Range<usize> {
-    let lines = shown_lines(index, diagnostic);
-    let line_start = index.line_start(*lines.start()).unwrap_or(0);
-    let line_end = index.line_start(lines.end() + 1).unwrap_or(text.len());
-    line_start..line_end
+impl Shown {
+    fn of(text: &str, index: &LineIndex, diagnostic: &Diagnostic) -> Shown {
+        let first_line = index.line_of(diagnostic.range.start);
+        let last_line = index
+            .line_of(
+                diagnostic
+                    .range
+                    .end
+                    .saturating_sub(1)
+                    .max(diagnostic.range.start),
+            )
+            .min(first_line + 3);
+        let line_start = index.line_start(first_line).unwrap_or(0);
+        let line_end = index.line_start(last_line + 1).unwrap_or(text.len());
+        Shown {
+            lines: first_line..=last_line,
+            bytes: line_start..line_end,
+        }
+    }
 }
 
 /// What a finding's context shows: its lines, masked, with its range underlined and its
@@ -114,14 +113,8 @@ struct Context<'a> {
     help: Option<(&'a str, &'static str)>,
 }
 
-fn context<'a>(
-    text: &str,
-    redacted: &'a Redacted,
-    index: &LineIndex,
-    diagnostic: &'a Diagnostic,
-) -> Context<'a> {
-    let first_line = *shown_lines(index, diagnostic).start();
-    let bytes = shown_bytes(text, index, diagnostic);
+fn context<'a>(redacted: &'a Redacted, lines: &Shown, diagnostic: &'a Diagnostic) -> Context<'a> {
+    let bytes = &lines.bytes;
     let shown_start = redacted.map(bytes.start, false);
     let shown_end = redacted.map(bytes.end, true).max(shown_start);
     let shown = redacted.text[shown_start..shown_end].trim_end_matches(['\n', '\r']);
@@ -143,7 +136,7 @@ fn context<'a>(
     });
     Context {
         shown,
-        line_number: first_line + 1,
+        line_number: lines.lines.start() + 1,
         span: span_start..span_end,
         severity: diagnostic.severity,
         help,
@@ -154,14 +147,47 @@ fn context<'a>(
 /// which it lays out without trimming or replacing anything; those are written here
 /// directly (a test holds the two equal), the rest by annotate-snippets.
 pub struct Drawer {
-    color: bool,
     renderer: Renderer,
-    /// The escape codes of `Renderer::styled()`'s line numbers and bars, its `help` label,
-    /// each severity's underline (error, warning, info) and its reset; empty when plain.
-    line_number: String,
-    emphasis: String,
+    /// The constant runs of a drawn context, with the escape codes of
+    /// `Renderer::styled()` (none when plain) for its line numbers and bars, its `help`
+    /// label and its reset: joined up front, a context is a few pieces rather than one
+    /// per code.
+    pieces: Pieces,
+    /// Each severity's underline style (error, warning, info).
     underline: [String; 3],
     reset: String,
+    /// What a header shows between the column and the code for each severity (` error[`
+    /// with its style), and after the code (`] ` with the reset).
+    severity_start: [String; 3],
+    severity_end: String,
+}
+
+/// [`Drawer::pieces`]; each is named by what it draws.
+struct Pieces {
+    /// `|` at the margin of a line without source.
+    bar: String,
+    bar_line_break: String,
+    /// The line break that ends the first bar line, and the style of the line number.
+    line_break_number: String,
+    /// After the line number: the reset, a blank and the bar.
+    number_end: String,
+    bar_blank: String,
+    /// `= help: fix: `.
+    help: String,
+}
+
+impl Pieces {
+    fn new(line_number: &str, emphasis: &str, reset: &str) -> Pieces {
+        let bar = format!("{line_number}|{reset}");
+        Pieces {
+            bar_line_break: format!("{bar}\n"),
+            line_break_number: format!("\n{line_number}"),
+            number_end: format!("{reset} {bar}"),
+            bar_blank: format!("{bar} "),
+            help: format!("{line_number}= {reset}{emphasis}help{reset}: fix: "),
+            bar,
+        }
+    }
 }
 
 impl Drawer {
@@ -170,34 +196,71 @@ impl Drawer {
             DEFAULT_EMPHASIS_STYLE, DEFAULT_ERROR_STYLE, DEFAULT_INFO_STYLE,
             DEFAULT_LINE_NUM_STYLE, DEFAULT_WARNING_STYLE,
         };
+        let severity_start = [Severity::Error, Severity::Warning, Severity::Info].map(|severity| {
+            let (style, _) = severity_style(severity, color);
+            format!(" {style}{}[", severity.as_str())
+        });
+        let severity_end = format!("]{} ", severity_style(Severity::Error, color).1);
         if !color {
             return Drawer {
-                color,
                 renderer: Renderer::plain(),
-                line_number: String::new(),
-                emphasis: String::new(),
+                pieces: Pieces::new("", "", ""),
                 underline: Default::default(),
                 reset: String::new(),
+                severity_start,
+                severity_end,
             };
         }
+        let reset = DEFAULT_LINE_NUM_STYLE.render_reset().to_string();
         Drawer {
-            color,
             renderer: Renderer::styled(),
-            line_number: DEFAULT_LINE_NUM_STYLE.render().to_string(),
-            emphasis: DEFAULT_EMPHASIS_STYLE.render().to_string(),
+            pieces: Pieces::new(
+                &DEFAULT_LINE_NUM_STYLE.render().to_string(),
+                &DEFAULT_EMPHASIS_STYLE.render().to_string(),
+                &reset,
+            ),
             underline: [
                 DEFAULT_ERROR_STYLE,
                 DEFAULT_WARNING_STYLE,
                 DEFAULT_INFO_STYLE,
             ]
             .map(|style| style.render().to_string()),
-            reset: DEFAULT_LINE_NUM_STYLE.render_reset().to_string(),
+            reset,
+            severity_start,
+            severity_end,
+        }
+    }
+
+    /// Appends `path:line:column severity[CODE] name: message`; `path` is already masked
+    /// and ends with its `:`.
+    fn header(
+        &self,
+        out: &mut String,
+        path: &str,
+        line: usize,
+        column: usize,
+        diagnostic: &Diagnostic,
+    ) {
+        let (mut line_digits, mut column_digits) = (itoa::Buffer::new(), itoa::Buffer::new());
+        for piece in [
+            path,
+            line_digits.format(line),
+            ":",
+            column_digits.format(column),
+            &self.severity_start[severity_index(diagnostic.severity)],
+            diagnostic.code,
+            &self.severity_end,
+            diagnostic.name,
+            ": ",
+            &diagnostic.message,
+            "\n",
+        ] {
+            out.push_str(piece);
         }
     }
 
     /// One file's findings, each with its source lines; the summary line is the caller's.
     pub fn file(&self, report: &FileReport) -> String {
-        let color = self.color;
         if report.diagnostics.is_empty() {
             return String::new();
         }
@@ -205,20 +268,20 @@ impl Drawer {
         // rather than growing the text piece by piece.
         let mut out = String::with_capacity(512 * report.diagnostics.len());
         // Masked once per file: every finding's header repeats it.
-        let path = for_display(&report.path);
+        let path = format!("{}:", for_display(&report.path));
         let Some(text) = report.text.as_deref() else {
             for diagnostic in &report.diagnostics {
-                header(&mut out, &path, 1, 1, diagnostic, color);
+                self.header(&mut out, &path, 1, 1, diagnostic);
             }
             return out;
         };
         let judged;
-        let shown = match report
+        let (shown, lines) = match report
             .shown
             .as_ref()
-            .filter(|shown| shown.holds(text, &report.diagnostics))
+            .and_then(|shown| Some((shown, shown.lines_of(text, &report.diagnostics)?)))
         {
-            Some(shown) => shown,
+            Some(found) => found,
             // Judged when linted, unless the findings changed since (the probe adds some).
             None => {
                 judged = ShownLines::of(
@@ -226,22 +289,22 @@ impl Drawer {
                     &ParsedFile::parse(report.kind, text),
                     &report.diagnostics,
                 );
-                &judged
+                (&judged, Cow::Borrowed(judged.lines.as_slice()))
             }
         };
-        let index = &shown.index;
         let redacted = shown.masking.redact(text);
-        for diagnostic in &report.diagnostics {
-            let start = index.position(text, diagnostic.range.start, ColumnUnit::Scalar);
-            header(
+        for (diagnostic, lines) in report.diagnostics.iter().zip(lines.iter()) {
+            let start = shown
+                .index
+                .position(text, diagnostic.range.start, ColumnUnit::Scalar);
+            self.header(
                 &mut out,
                 &path,
                 start.line + 1,
                 start.column + 1,
                 diagnostic,
-                color,
             );
-            self.draw(&mut out, &context(text, &redacted, index, diagnostic));
+            self.draw(&mut out, &context(&redacted, lines, diagnostic));
             out.push('\n');
         }
         out
@@ -292,20 +355,19 @@ impl Drawer {
             return false;
         }
         let Drawer {
-            line_number: bar,
-            emphasis,
+            pieces,
             underline,
             reset,
             ..
         } = self;
         let margin = &SPACES[..digits.len() + 1];
-        let underline = &underline[match severity {
-            Severity::Error => 0,
-            Severity::Warning => 1,
-            Severity::Info => 2,
-        }];
+        let underline = &underline[severity_index(*severity)];
         for piece in [
-            margin, bar, "|", reset, "\n", bar, digits, reset, " ", bar, "|", reset,
+            margin,
+            &pieces.bar,
+            &pieces.line_break_number,
+            digits,
+            &pieces.number_end,
         ] {
             out.push_str(piece);
         }
@@ -313,30 +375,20 @@ impl Drawer {
             out.push(' ');
             out.push_str(shown);
         }
-        for piece in ["\n", margin, bar, "|", reset, " "] {
-            out.push_str(piece);
-        }
+        out.push('\n');
+        out.push_str(margin);
+        out.push_str(&pieces.bar_blank);
         push_repeated(out, SPACES, span_start);
         out.push_str(underline);
         push_repeated(out, CARETS, (span_end - span_start).max(1));
         out.push_str(reset);
         if let Some((description, safety)) = help {
+            out.push('\n');
             for piece in [
-                "\n",
                 margin,
-                bar,
-                "|",
-                reset,
-                "\n",
+                &pieces.bar_line_break,
                 margin,
-                bar,
-                "= ",
-                reset,
-                emphasis,
-                "help",
-                reset,
-                ": ",
-                "fix: ",
+                &pieces.help,
                 description,
                 safety,
             ] {
@@ -344,6 +396,15 @@ impl Drawer {
             }
         }
         true
+    }
+}
+
+/// The place of `severity`'s styles in the [`Drawer`]'s lists: error, warning, info.
+fn severity_index(severity: Severity) -> usize {
+    match severity {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
     }
 }
 

@@ -17,6 +17,7 @@ use crate::project::{ConsumerSet, Project, Settings};
 use crate::provider::{self, KeyShape, KnownVariable, Provider, Role};
 use crate::rules::helpers::{Expectation, key_text, trim_wrapping};
 use crate::rules::placeholder_value::{Filler, filler};
+use foldhash::HashMapExt as _;
 
 mod admin_key;
 mod alias_variable;
@@ -491,8 +492,9 @@ impl<'a> Context<'a> {
     fn names(&self) -> &Names<'_> {
         self.names.get_or_init(|| {
             let assignments = &self.parsed.assignments;
-            let mut by_name = foldhash::HashMap::default();
-            let mut sizes: Vec<usize> = Vec::new();
+            // Sized for every name at once: growing the map rehashes it several times.
+            let mut by_name = foldhash::HashMap::with_capacity(assignments.len());
+            let mut sizes: Vec<usize> = Vec::with_capacity(assignments.len());
             let group_of: Vec<usize> = assignments
                 .iter()
                 .map(|assignment| {

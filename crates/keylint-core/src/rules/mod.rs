@@ -369,17 +369,28 @@ pub fn join_names(consumers: impl IntoIterator<Item = Consumer>) -> String {
 
 /// Appends [`join_names`] to `out`: a message being written needs no string of its own.
 pub(crate) fn push_names(out: &mut String, consumers: impl IntoIterator<Item = Consumer>) {
-    let mut names = consumers.into_iter().map(Consumer::display_name).peekable();
+    push_joined(out, consumers, |out, consumer| {
+        out.push_str(consumer.display_name());
+    });
+}
+
+/// Appends `items` as "a, b and c", each written by `write`.
+pub(crate) fn push_joined<T>(
+    out: &mut String,
+    items: impl IntoIterator<Item = T>,
+    mut write: impl FnMut(&mut String, T),
+) {
+    let mut items = items.into_iter().peekable();
     let mut first = true;
-    while let Some(name) = names.next() {
+    while let Some(item) = items.next() {
         if !first {
-            out.push_str(if names.peek().is_some() {
+            out.push_str(if items.peek().is_some() {
                 ", "
             } else {
                 " and "
             });
         }
-        out.push_str(name);
+        write(out, item);
         first = false;
     }
 }
@@ -387,11 +398,9 @@ pub(crate) fn push_names(out: &mut String, consumers: impl IntoIterator<Item = C
 /// "a, b and c" for clauses that each name their consumer.
 #[must_use]
 pub fn join_clauses(clauses: &[String]) -> String {
-    match clauses {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
+    let mut joined = String::new();
+    push_joined(&mut joined, clauses, |out, clause| out.push_str(clause));
+    joined
 }
 
 /// Per assignment, what each of its judged consumers ([`Context::judged_consumers`])

@@ -351,6 +351,20 @@ impl Judgement {
         join_names(self.fine.iter().copied())
     }
 
+    /// Appends each broken consumer with what it gets, "docker --env-file keeps it and a
+    /// shell (`set -a; . .env`) splits the line": `object` names what some effects act on.
+    pub(crate) fn push_effects(&self, out: &mut String, object: impl Fn(&str) -> Option<&str>) {
+        push_joined(out, &self.broken, |out, (consumer, effect)| {
+            out.push_str(consumer.display_name());
+            out.push(' ');
+            out.push_str(effect);
+            if let Some(object) = object(effect) {
+                out.push(' ');
+                out.push_str(object);
+            }
+        });
+    }
+
     #[must_use]
     pub fn is_yaml(&self) -> bool {
         self.broken

@@ -5,7 +5,7 @@ use crate::assignment::{Assignment, Origin};
 use crate::consumer::{Consumer, Outcome};
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::mask::escape_invisible;
-use crate::rules::{Context, FixAvailability, Rule, Syntax, push_joined, push_names, with_fix};
+use crate::rules::{Context, FixAvailability, Rule, Syntax, push_names, with_fix};
 use crate::syntax::dotenv::{EnvAssignment, StatementKind};
 
 pub(crate) struct SpacesAroundEquals;
@@ -161,15 +161,7 @@ fn separator(
     } else {
         " has blanks around `=`: "
     });
-    push_joined(
-        &mut message,
-        &judgement.broken,
-        |out, (consumer, effect)| {
-            out.push_str(consumer.display_name());
-            out.push(' ');
-            out.push_str(effect);
-        },
-    );
+    judgement.push_effects(&mut message, |_| None);
     if !judgement.fine.is_empty() {
         message.push_str("; ");
         push_names(&mut message, judgement.fine.iter().copied());

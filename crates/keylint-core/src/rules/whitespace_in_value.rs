@@ -8,8 +8,7 @@ use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::mask::escape_invisible;
 use crate::rules::helpers::reencoded_secret;
 use crate::rules::{
-    Context, FixAvailability, Judgement, Rule, Syntax, is_key_name, push_joined, push_names,
-    with_fix,
+    Context, FixAvailability, Judgement, Rule, Syntax, is_key_name, push_names, with_fix,
 };
 use crate::syntax::dotenv::{EnvAssignment, StatementKind};
 
@@ -254,19 +253,7 @@ fn report(
         message.push_str(", which every loader keeps");
     } else {
         message.push_str(": ");
-        push_joined(
-            &mut message,
-            &judgement.broken,
-            |out, (consumer, effect)| {
-                out.push_str(consumer.display_name());
-                out.push(' ');
-                out.push_str(effect);
-                if effect == KEEPS {
-                    out.push(' ');
-                    out.push_str(it);
-                }
-            },
-        );
+        judgement.push_effects(&mut message, |effect| (effect == KEEPS).then_some(it));
         if !judgement.fine.is_empty() {
             message.push_str("; ");
             push_names(&mut message, judgement.fine.iter().copied());

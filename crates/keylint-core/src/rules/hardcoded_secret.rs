@@ -284,34 +284,43 @@ fn shannon_entropy(text: &str) -> f64 {
 }
 
 fn message(kind: FileKind, name: Option<&str>, key_kind: KeyKind, key: &str) -> String {
-    let what = format!("{} ({})", key_kind.description(), mask_secret(key));
-    let subject = match name {
-        Some(name) => format!("{name} holds a hardcoded {what}"),
-        None => format!("this value contains a hardcoded {what}"),
-    };
-    let destination = match (kind, name.and_then(|name| reference(kind, name))) {
-        (FileKind::Compose, Some(reference)) => {
-            format!("move it to the gitignored `.env` and write `{reference}` here")
-        }
-        (FileKind::Compose, None) => {
-            "move it to the gitignored `.env` and reference it with `${NAME}`".to_string()
-        }
-        (FileKind::Workflow, Some(reference)) => {
-            format!("store it as a repository secret and write `{reference}` here")
-        }
-        (FileKind::Workflow, None) => {
-            "store it as a repository secret and reference it with `${{ secrets.NAME }}`"
-                .to_string()
-        }
-        _ => "keep it in a secret store (a Secret created outside the repository, sealed-secrets, external-secrets)".to_string(),
-    };
-    let rotate = match key_kind.provider() {
+    // Written into one buffer: a key in a committed file is reported wherever it is.
+    let mut message = String::with_capacity(320);
+    if let Some(name) = name {
+        message.push_str(name);
+        message.push_str(" holds a hardcoded ");
+    } else {
+        message.push_str("this value contains a hardcoded ");
+    }
+    message.push_str(key_kind.description());
+    message.push_str(" (");
+    message.push_str(&mask_secret(key));
+    message.push_str(") in a committed file: anyone who can read the repository can use it — ");
+    message.push_str(match key_kind.provider() {
         Provider::AzureOpenAi => "regenerate it in the Azure portal",
         _ => "revoke it and create a new one",
-    };
-    format!(
-        "{subject} in a committed file: anyone who can read the repository can use it — {rotate} (deleting the line leaves it in the history), then {destination}"
-    )
+    });
+    message.push_str(" (deleting the line leaves it in the history), then ");
+    let reference = name.and_then(|name| reference(kind, name));
+    match (kind, reference) {
+        (FileKind::Compose, Some(reference)) => {
+            message.push_str("move it to the gitignored `.env` and write `");
+            message.push_str(&reference);
+            message.push_str("` here");
+        }
+        (FileKind::Compose, None) => message
+            .push_str("move it to the gitignored `.env` and reference it with `${NAME}`"),
+        (FileKind::Workflow, Some(reference)) => {
+            message.push_str("store it as a repository secret and write `");
+            message.push_str(&reference);
+            message.push_str("` here");
+        }
+        (FileKind::Workflow, None) => message.push_str(
+            "store it as a repository secret and reference it with `${{ secrets.NAME }}`",
+        ),
+        _ => message.push_str("keep it in a secret store (a Secret created outside the repository, sealed-secrets, external-secrets)"),
+    }
+    message
 }
 
 /// A name usable as `${NAME}` and as a GitHub secret name.

@@ -2,7 +2,7 @@
 //! share: which key a variable expects once the endpoint beside it is taken into
 //! account, and the key each consumer actually uses.
 
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::ops::Range;
 
 use base64::Engine as _;
@@ -12,7 +12,7 @@ use crate::consumer::{Consumer, Outcome};
 use crate::diagnostic::{Edit, Severity};
 use crate::mask::{mask_body, mask_secret};
 use crate::provider::{self, KeyShape, Provider, Role};
-use crate::rules::{Context, Judgement, Syntax};
+use crate::rules::{Context, Judgement, Syntax, push_names};
 
 /// Why an id variable's value is not the id it should be.
 pub(crate) enum IdMistake {
@@ -146,26 +146,40 @@ pub(crate) fn sure_shape(ctx: &Context, index: usize, key: &str) -> Option<KeySh
 /// The key for a message, masked, naming the loaders that read it when only some do:
 /// `sk-ant-…ddAA, 106 chars, as dotenvy reads it`.
 pub(crate) fn detail(judgement: &Judgement, key: &str) -> String {
-    if judgement.fine.is_empty() {
-        shown(key)
-    } else {
-        let verb = if judgement.broken.len() == 1 {
-            "reads"
+    let mut detail = String::new();
+    push_detail(&mut detail, judgement, key);
+    detail
+}
+
+/// Appends [`detail`] to a message being written.
+pub(crate) fn push_detail(out: &mut String, judgement: &Judgement, key: &str) {
+    push_shown(out, key);
+    if !judgement.fine.is_empty() {
+        out.push_str(", as ");
+        push_names(out, judgement.broken.iter().map(|(consumer, _)| *consumer));
+        out.push_str(if judgement.broken.len() == 1 {
+            " reads it"
         } else {
-            "read"
-        };
-        format!("{}, as {} {verb} it", shown(key), judgement.broken_names())
+            " read it"
+        });
     }
 }
 
 /// "an OpenAI project key".
 pub(crate) fn with_article(description: &str) -> String {
-    let article = if description.starts_with(['A', 'E', 'I', 'O', 'U']) {
-        "an"
+    let mut described = String::new();
+    push_with_article(&mut described, description);
+    described
+}
+
+/// Appends [`with_article`] to a message being written.
+pub(crate) fn push_with_article(out: &mut String, description: &str) {
+    out.push_str(if description.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "an "
     } else {
-        "a"
-    };
-    format!("{article} {description}")
+        "a "
+    });
+    out.push_str(description);
 }
 
 /// Which key a variable expects.
@@ -240,14 +254,15 @@ fn sibling_text<'a>(ctx: &'a Context, near: &Assignment, name: &str) -> Option<O
     (!value.is_empty()).then_some(Some(value))
 }
 
-/// A key for a message: masked, with its length (`sk-ant-api03-…ddAA, 106 chars`).
-pub(crate) fn shown(key: &str) -> String {
+/// Appends a key for a message: masked, with its length (`sk-ant-api03-…ddAA, 106 chars`).
+fn push_shown(out: &mut String, key: &str) {
     let length = key.chars().count();
-    let plural = if length == 1 { "char" } else { "chars" };
-    match mask_body(key) {
-        Some(body) => format!("{body}, {length} {plural}"),
-        None => format!("{length} {plural}"),
+    if let Some(body) = mask_body(key) {
+        out.push_str(&body);
+        out.push_str(", ");
     }
+    out.push_str(itoa::Buffer::new().format(length));
+    out.push_str(if length == 1 { " char" } else { " chars" });
 }
 
 /// A value that is filled in at run time (`${VAR}`, `$VAR`, `${{ secrets.X }}`), not a key.
@@ -296,7 +311,8 @@ pub(crate) fn key_range(ctx: &Context, assignment: &Assignment) -> Range<usize> 
 
 /// Judges the key each consumer uses for assignment `index` (the copy it keeps, without
 /// quotes and blanks) with `broken`. Nothing in templates or for interpolated values.
-/// Returns the judgement and the first broken consumer's key.
+/// Returns the judgement (its broken consumers with no text of what they get) and the
+/// first broken consumer's key.
 pub(crate) fn judge_key<'a>(
     ctx: &Context<'a>,
     index: usize,
@@ -310,19 +326,16 @@ pub(crate) fn judge_key<'a>(
     let keys = ctx.keys(index);
     let consumers = ctx.judged_consumers(assignment);
     // Room for a key per kind of consumer (the env-file loaders and YAML).
-    let verdicts: RefCell<[Option<Option<String>>; Consumer::ENV_FILE.len() + 1]> =
-        RefCell::default();
+    let verdicts: Cell<[Option<bool>; Consumer::ENV_FILE.len() + 1]> = Cell::default();
     // Quotes and ` # comments` are deliberate syntax that only docker keeps: judged for
     // docker only when docker is known to read the file, as KL101 does.
     let mut judgement = ctx.judge(index, Syntax::Deliberate, |consumer, _| {
         let position = consumers.iter().position(|&judged| judged == consumer)?;
         let key = keys.used_by(position)?;
-        verdicts.borrow_mut()[key]
-            .get_or_insert_with(|| {
-                let text = keys.text(key);
-                broken(text).then(|| mask_secret(text))
-            })
-            .clone()
+        let mut known = verdicts.get();
+        let verdict = *known[key].get_or_insert_with(|| broken(keys.text(key)));
+        verdicts.set(known);
+        verdict.then(String::new)
     })?;
     // A loader that refuses the line or reads no value is not "fine": that is another
     // rule's finding, and it must not soften this one.

@@ -63,12 +63,7 @@ the right name is already set: renaming would create a duplicate.
 
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         // The names the project's code reads: a near-miss of one of them is certain.
-        let code_names: Vec<(&str, String)> = ctx
-            .project
-            .code()
-            .names()
-            .map(|name| (name, normalized(name)))
-            .collect();
+        let code_names = Candidates::new(ctx.project.code().names());
         // Files repeat names (copies, per-service entries): judge each name once, in a
         // table by group. `Some(None)`: a name keylint or the project knows.
         let mut by_name: Vec<Option<Option<NameSlips>>> = vec![None; ctx.groups()];
@@ -182,27 +177,52 @@ pub(crate) fn is_near_miss(name: &str) -> bool {
 fn near_miss(name: &str) -> Option<(&'static str, Slip)> {
     /// The canonical names with their normalized forms, computed once: this runs for
     /// every variable of every file.
-    static CANONICAL: std::sync::LazyLock<Vec<(&'static str, String)>> =
-        std::sync::LazyLock::new(|| {
+    static CANONICAL: std::sync::LazyLock<Candidates<'static>> = std::sync::LazyLock::new(|| {
+        Candidates::new(
             provider::VARIABLES
                 .iter()
                 .filter(|known| known.alias_of.is_none())
-                .map(|known| (known.name, normalized(known.name)))
-                .collect()
-        });
+                .map(|known| known.name),
+        )
+    });
     near_miss_among(name, &CANONICAL)
+}
+
+/// Names [`near_miss_among`] compares a name with, each with its [`normalized`] form.
+struct Candidates<'a> {
+    names: Vec<(&'a str, String)>,
+    /// The fewest and the most characters of a normalized name: most names are further
+    /// than any slip from all of them.
+    shortest: usize,
+    longest: usize,
+}
+
+impl<'a> Candidates<'a> {
+    fn new(names: impl Iterator<Item = &'a str>) -> Candidates<'a> {
+        let names: Vec<(&str, String)> = names.map(|name| (name, normalized(name))).collect();
+        let lengths = || names.iter().map(|(_, target)| target.len());
+        Candidates {
+            shortest: lengths().min().unwrap_or(usize::MAX),
+            longest: lengths().max().unwrap_or(0),
+            names,
+        }
+    }
 }
 
 /// The name of `candidates` (each with its [`normalized`] form) that `name` is a near-miss
 /// of. Tight on purpose: the same letters with other case or underscores, one edit on a
 /// long name, or `API_TOKEN` for `API_KEY`. Extensions (`OPENAI_API_KEY_2`,
 /// `OPENAI_API_KEYS`) and truncations are other variables.
-fn near_miss_among<'a>(name: &str, candidates: &[(&'a str, String)]) -> Option<(&'a str, Slip)> {
+fn near_miss_among<'a>(name: &str, candidates: &Candidates<'a>) -> Option<(&'a str, Slip)> {
     // Every slip below keeps the normalized length within two (`API_TOKEN` for
     // `API_KEY`): most candidates are ruled out by it, and most names by all of them,
     // with no normalized copy made.
     let length = name.len() - name.bytes().filter(|&byte| byte == b'_').count();
+    if length.saturating_add(2) < candidates.shortest || length > candidates.longest + 2 {
+        return None;
+    }
     let mut near = candidates
+        .names
         .iter()
         .filter(|(_, target)| length.abs_diff(target.len()) <= 2)
         .peekable();

@@ -17,6 +17,7 @@ use crate::project::{ConsumerSet, Project, Settings};
 use crate::provider::{self, KeyShape, KnownVariable, Provider, Role};
 use crate::rules::helpers::{Expectation, key_text, trim_wrapping};
 use crate::rules::placeholder_value::{Filler, filler};
+use foldhash::HashMapExt as _;
 
 mod admin_key;
 mod alias_variable;
@@ -350,6 +351,20 @@ impl Judgement {
         join_names(self.fine.iter().copied())
     }
 
+    /// Appends each broken consumer with what it gets, "docker --env-file keeps it and a
+    /// shell (`set -a; . .env`) splits the line": `object` names what some effects act on.
+    pub(crate) fn push_effects(&self, out: &mut String, object: impl Fn(&str) -> Option<&str>) {
+        push_joined(out, &self.broken, |out, (consumer, effect)| {
+            out.push_str(consumer.display_name());
+            out.push(' ');
+            out.push_str(effect);
+            if let Some(object) = object(effect) {
+                out.push(' ');
+                out.push_str(object);
+            }
+        });
+    }
+
     #[must_use]
     pub fn is_yaml(&self) -> bool {
         self.broken
@@ -368,17 +383,28 @@ pub fn join_names(consumers: impl IntoIterator<Item = Consumer>) -> String {
 
 /// Appends [`join_names`] to `out`: a message being written needs no string of its own.
 pub(crate) fn push_names(out: &mut String, consumers: impl IntoIterator<Item = Consumer>) {
-    let mut names = consumers.into_iter().map(Consumer::display_name).peekable();
+    push_joined(out, consumers, |out, consumer| {
+        out.push_str(consumer.display_name());
+    });
+}
+
+/// Appends `items` as "a, b and c", each written by `write`.
+pub(crate) fn push_joined<T>(
+    out: &mut String,
+    items: impl IntoIterator<Item = T>,
+    mut write: impl FnMut(&mut String, T),
+) {
+    let mut items = items.into_iter().peekable();
     let mut first = true;
-    while let Some(name) = names.next() {
+    while let Some(item) = items.next() {
         if !first {
-            out.push_str(if names.peek().is_some() {
+            out.push_str(if items.peek().is_some() {
                 ", "
             } else {
                 " and "
             });
         }
-        out.push_str(name);
+        write(out, item);
         first = false;
     }
 }
@@ -386,11 +412,9 @@ pub(crate) fn push_names(out: &mut String, consumers: impl IntoIterator<Item = C
 /// "a, b and c" for clauses that each name their consumer.
 #[must_use]
 pub fn join_clauses(clauses: &[String]) -> String {
-    match clauses {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
+    let mut joined = String::new();
+    push_joined(&mut joined, clauses, |out, clause| out.push_str(clause));
+    joined
 }
 
 /// Per assignment, what each of its judged consumers ([`Context::judged_consumers`])
@@ -491,8 +515,9 @@ impl<'a> Context<'a> {
     fn names(&self) -> &Names<'_> {
         self.names.get_or_init(|| {
             let assignments = &self.parsed.assignments;
-            let mut by_name = foldhash::HashMap::default();
-            let mut sizes: Vec<usize> = Vec::new();
+            // Sized for every name at once: growing the map rehashes it several times.
+            let mut by_name = foldhash::HashMap::with_capacity(assignments.len());
+            let mut sizes: Vec<usize> = Vec::with_capacity(assignments.len());
             let group_of: Vec<usize> = assignments
                 .iter()
                 .map(|assignment| {

@@ -273,6 +273,28 @@ const DESCRIPTIVE_WORDS: &[&str] = &[
     "provider",
 ];
 
+/// The most digits of a number [`filler`] takes for a word of a placeholder (`1234`).
+const LONGEST_NUMBER: usize = 10;
+
+/// The length of the longest word [`filler`] takes for a word of a placeholder: a word
+/// from the lists above or a number.
+const LONGEST_WORD: usize = {
+    let lists = [PLACEHOLDER_WORDS, STUB_WORDS, DESCRIPTIVE_WORDS];
+    let mut longest = LONGEST_NUMBER;
+    let mut list = 0;
+    while list < lists.len() {
+        let mut word = 0;
+        while word < lists[list].len() {
+            if lists[list][word].len() > longest {
+                longest = lists[list][word].len();
+            }
+            word += 1;
+        }
+        list += 1;
+    }
+    longest
+};
+
 /// Words a placeholder ends with when it only names the thing: `api-key`, `OPENAI_API_KEY`.
 const NAMING_WORDS: &[&str] = &["key", "apikey", "token", "secret"];
 
@@ -325,31 +347,42 @@ pub(crate) fn filler(key: &str) -> Option<Filler> {
     if FAKE_BODIES.contains(&lower.as_str()) {
         return Some(Filler::TestStub);
     }
-    // Split lazily: a key's first word is already not a word of a placeholder.
+    // Split lazily: a key's first word is already not a word of a placeholder. Split by
+    // bytes, not characters: the bytes of a non-ASCII character separate words as it does.
     let words = || {
         lower
-            .split(|character: char| !character.is_ascii_alphanumeric())
+            .as_bytes()
+            .split(|byte| !byte.is_ascii_alphanumeric())
             .filter(|word| !word.is_empty())
     };
-    let is_word = |word: &str| {
-        PLACEHOLDER_WORDS.contains(&word)
-            || STUB_WORDS.contains(&word)
-            || DESCRIPTIVE_WORDS.contains(&word)
-            || word.len() <= 10 && word.chars().all(|character| character.is_ascii_digit())
+    let among = |list: &[&str], word: &[u8]| list.iter().any(|listed| listed.as_bytes() == word);
+    let is_word = |word: &[u8]| {
+        among(PLACEHOLDER_WORDS, word)
+            || among(STUB_WORDS, word)
+            || among(DESCRIPTIVE_WORDS, word)
+            || word.len() <= LONGEST_NUMBER && word.iter().all(u8::is_ascii_digit)
     };
     let stub_start = ["fake", "dummy", "mock", "test", "stub"]
         .iter()
         .any(|word| lower.starts_with(word))
         && key.chars().count() < 40;
-    if !words().all(is_word) {
+    // A run of letters and digits longer than any word is none: most keys start with one,
+    // told without splitting the whole key.
+    let first_run = lower
+        .bytes()
+        .skip_while(|byte| !byte.is_ascii_alphanumeric())
+        .take_while(u8::is_ascii_alphanumeric)
+        .take(LONGEST_WORD + 1)
+        .count();
+    if first_run > LONGEST_WORD || !words().all(is_word) {
         return stub_start.then_some(Filler::TestStub);
     }
-    if words().any(|word| STUB_WORDS.contains(&word)) || stub_start {
+    if words().any(|word| among(STUB_WORDS, word)) || stub_start {
         Some(Filler::TestStub)
-    } else if words().any(|word| PLACEHOLDER_WORDS.contains(&word))
+    } else if words().any(|word| among(PLACEHOLDER_WORDS, word))
         || words()
             .next_back()
-            .is_some_and(|word| NAMING_WORDS.contains(&word))
+            .is_some_and(|word| among(NAMING_WORDS, word))
     {
         Some(Filler::Placeholder)
     } else {

@@ -3,7 +3,7 @@
 use crate::consumer::Outcome;
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::mask::mask_body;
-use crate::rules::{Context, FixAvailability, Rule, Syntax, with_fix};
+use crate::rules::{Context, FixAvailability, Rule, Syntax, push_names, with_fix};
 
 pub(crate) struct QuotesKept;
 
@@ -94,30 +94,42 @@ quotes.
                 continue;
             }
             let (_, shown) = &judgement.broken[0];
-            let message = if judgement.is_yaml() {
-                let advice = if assignment.origin == crate::assignment::Origin::ComposeList {
-                    "use the map form or drop the quotes"
-                } else {
-                    "drop the inner quotes"
-                };
-                format!(
-                    "the program receives {} with literal quotes ({shown}) — {advice}",
-                    assignment.name
-                )
+            // Written into one buffer: quoted values are among the most frequent findings.
+            let mut message = String::with_capacity(160);
+            let broken = judgement.broken.iter().map(|(consumer, _)| *consumer);
+            if judgement.is_yaml() {
+                message.push_str("the program receives ");
+                message.push_str(&assignment.name);
+                message.push_str(" with literal quotes (");
+                message.push_str(shown);
+                message.push_str(
+                    if assignment.origin == crate::assignment::Origin::ComposeList {
+                        ") — use the map form or drop the quotes"
+                    } else {
+                        ") — drop the inner quotes"
+                    },
+                );
             } else if judgement.fine.is_empty() {
-                format!(
-                    "{} keeps the quotes of {} ({shown}) — remove them",
-                    judgement.who(),
-                    assignment.name
-                )
+                if judgement.broken.len() > 1 {
+                    message.push_str("every loader");
+                } else {
+                    push_names(&mut message, broken);
+                }
+                message.push_str(" keeps the quotes of ");
+                message.push_str(&assignment.name);
+                message.push_str(" (");
+                message.push_str(shown);
+                message.push_str(") — remove them");
             } else {
-                format!(
-                    "{} passes {} with its quotes ({shown}); {} strip them — remove the quotes",
-                    judgement.broken_names(),
-                    assignment.name,
-                    judgement.fine_names()
-                )
-            };
+                push_names(&mut message, broken);
+                message.push_str(" passes ");
+                message.push_str(&assignment.name);
+                message.push_str(" with its quotes (");
+                message.push_str(shown);
+                message.push_str("); ");
+                push_names(&mut message, judgement.fine.iter().copied());
+                message.push_str(" strip them — remove the quotes");
+            }
             let diagnostic =
                 Self::diagnostic(judgement.severity, assignment.value_range.clone(), message);
             out.push(match removal(ctx, assignment.value_range.clone()) {
@@ -198,20 +210,23 @@ fn quoted(value: &str) -> Option<String> {
             length - inner_length
         ));
     }
-    let body = mask_body(inner).unwrap_or_else(|| "…".to_string());
-    let open = if QUOTES.contains(&first) {
-        first.to_string()
-    } else {
-        String::new()
-    };
-    let close = if QUOTES.contains(&last) && value.chars().count() > 1 {
-        last.to_string()
-    } else {
-        String::new()
-    };
-    Some(format!(
-        "{open}{body}{close}, {length} chars instead of {inner_length}"
-    ))
+    // Written into one buffer: this runs for every loader that keeps the quotes.
+    let mut shown = String::with_capacity(64);
+    if QUOTES.contains(&first) {
+        shown.push(first);
+    }
+    match mask_body(inner) {
+        Some(body) => shown.push_str(&body),
+        None => shown.push('…'),
+    }
+    if QUOTES.contains(&last) && length > 1 {
+        shown.push(last);
+    }
+    shown.push_str(", ");
+    shown.push_str(itoa::Buffer::new().format(length));
+    shown.push_str(" chars instead of ");
+    shown.push_str(itoa::Buffer::new().format(inner_length));
+    Some(shown)
 }
 
 /// Deletes quote characters at both ends of the written value when what is inside needs

@@ -5,7 +5,7 @@ use crate::assignment::{Assignment, Origin};
 use crate::consumer::{Consumer, Outcome};
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::mask::escape_invisible;
-use crate::rules::{Context, FixAvailability, Rule, Syntax, join_clauses, with_fix};
+use crate::rules::{Context, FixAvailability, Rule, Syntax, push_names, with_fix};
 use crate::syntax::dotenv::{EnvAssignment, StatementKind};
 
 pub(crate) struct SpacesAroundEquals;
@@ -153,25 +153,27 @@ fn separator(
         failure(consumer, outcome).map(str::to_string)
     })?;
     let name = escape_invisible(&assignment.name);
-    let what = if written.separator_char == ':' {
-        format!("{name} is set with `:` instead of `=`")
+    // Written into one buffer: no string per loader's effect.
+    let mut message = String::with_capacity(200);
+    message.push_str(&name);
+    message.push_str(if written.separator_char == ':' {
+        " is set with `:` instead of `=`: "
     } else {
-        format!("{name} has blanks around `=`")
-    };
-    let effects: Vec<String> = judgement
-        .broken
-        .iter()
-        .map(|(consumer, effect)| format!("{} {effect}", consumer.display_name()))
-        .collect();
-    let accepted = match judgement.fine.len() {
-        0 => String::new(),
-        1 => format!("; {} reads it", judgement.fine_names()),
-        _ => format!("; {} read it", judgement.fine_names()),
-    };
-    let message = format!(
-        "{what}: {}{accepted} — write `{name}=…`",
-        join_clauses(&effects)
-    );
+        " has blanks around `=`: "
+    });
+    judgement.push_effects(&mut message, |_| None);
+    if !judgement.fine.is_empty() {
+        message.push_str("; ");
+        push_names(&mut message, judgement.fine.iter().copied());
+        message.push_str(if judgement.fine.len() == 1 {
+            " reads it"
+        } else {
+            " read it"
+        });
+    }
+    message.push_str(" — write `");
+    message.push_str(&name);
+    message.push_str("=…`");
     let severity = if ctx.breaks_only_unseen_readers(&judgement) {
         Severity::Info
     } else {

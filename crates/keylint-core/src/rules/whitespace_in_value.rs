@@ -8,7 +8,7 @@ use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::mask::escape_invisible;
 use crate::rules::helpers::reencoded_secret;
 use crate::rules::{
-    Context, FixAvailability, Judgement, Rule, Syntax, is_key_name, join_clauses, with_fix,
+    Context, FixAvailability, Judgement, Rule, Syntax, is_key_name, push_names, with_fix,
 };
 use crate::syntax::dotenv::{EnvAssignment, StatementKind};
 
@@ -241,37 +241,28 @@ fn report(
     range: Range<usize>,
 ) -> Diagnostic {
     let it = pronoun(ctx.slice(range.clone()));
-    let effects: Vec<String> = judgement
-        .broken
-        .iter()
-        .map(|(consumer, effect)| {
-            if effect == KEEPS {
-                format!("{} {KEEPS} {it}", consumer.display_name())
-            } else {
-                format!("{} {effect}", consumer.display_name())
-            }
-        })
-        .collect();
-    let message = if judgement.fine.is_empty()
+    // Written into one buffer: no string per loader's effect.
+    let mut message = String::with_capacity(200);
+    message.push_str(&escape_invisible(&assignment.name));
+    message.push_str(" has ");
+    message.push_str(what);
+    if judgement.fine.is_empty()
         && judgement.broken.len() > 1
         && judgement.broken.iter().all(|(_, effect)| effect == KEEPS)
     {
-        format!(
-            "{} has {what}, which every loader keeps — remove {it}",
-            escape_invisible(&assignment.name)
-        )
+        message.push_str(", which every loader keeps");
     } else {
-        let stripped = if judgement.fine.is_empty() {
-            String::new()
-        } else {
-            format!("; {} strip {it}", judgement.fine_names())
-        };
-        format!(
-            "{} has {what}: {}{stripped} — remove {it}",
-            escape_invisible(&assignment.name),
-            join_clauses(&effects)
-        )
-    };
+        message.push_str(": ");
+        judgement.push_effects(&mut message, |effect| (effect == KEEPS).then_some(it));
+        if !judgement.fine.is_empty() {
+            message.push_str("; ");
+            push_names(&mut message, judgement.fine.iter().copied());
+            message.push_str(" strip ");
+            message.push_str(it);
+        }
+    }
+    message.push_str(" — remove ");
+    message.push_str(it);
     with_fix(
         WhitespaceInValue::diagnostic(judgement.severity, range.clone(), message),
         Fix::safe("Remove the whitespace", vec![Edit::delete(range)]),

@@ -3,7 +3,9 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::provider::{self, KeyKind, Provider, Role};
 use crate::rules::duplicate_variable::push_once;
-use crate::rules::helpers::{Expectation, detail, judge_key, key_range, sure_shape, with_article};
+use crate::rules::helpers::{
+    Expectation, judge_key, key_range, push_detail, push_with_article, sure_shape,
+};
 use crate::rules::{Context, FixAvailability, Rule};
 
 pub(crate) struct WrongProviderKey;
@@ -68,27 +70,41 @@ OPENAI_API_KEY=sk-proj-…
                 continue;
             };
             let Some(kind) = wrong(&key) else { continue };
-            let message = match endpoint {
-                Some(endpoint) => format!(
-                    "{} holds {} ({}), but {endpoint} points at {}, which expects {} — use a {} key here, or point {endpoint} at {}",
-                    assignment.name,
-                    with_article(kind.description()),
-                    detail(&judgement, &key),
+            // Written into one buffer: this is one of the most frequent findings.
+            let mut message = String::with_capacity(256);
+            message.push_str(&assignment.name);
+            message.push_str(" holds ");
+            push_with_article(&mut message, kind.description());
+            message.push_str(" (");
+            push_detail(&mut message, &judgement, &key);
+            let pieces: &[&str] = match endpoint {
+                Some(endpoint) => &[
+                    "), but ",
+                    endpoint,
+                    " points at ",
                     expected.display_name(),
+                    ", which expects ",
                     expected_key(expected),
+                    " — use a ",
                     expected.display_name(),
-                    kind.provider().display_name()
-                ),
-                None => format!(
-                    "{} holds {} ({}); {} rejects it with 401 — move it to {} and put {} here",
-                    assignment.name,
-                    with_article(kind.description()),
-                    detail(&judgement, &key),
+                    " key here, or point ",
+                    endpoint,
+                    " at ",
+                    kind.provider().display_name(),
+                ],
+                None => &[
+                    "); ",
                     expected.display_name(),
+                    " rejects it with 401 — move it to ",
                     key_variable_name(kind.provider()),
-                    expected_key(expected)
-                ),
+                    " and put ",
+                    expected_key(expected),
+                    " here",
+                ],
             };
+            for piece in pieces {
+                message.push_str(piece);
+            }
             push_once(
                 out,
                 Self::diagnostic(judgement.severity, key_range(ctx, assignment), message),

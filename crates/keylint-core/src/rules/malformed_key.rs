@@ -214,27 +214,29 @@ fn flaw(ctx: &Context, index: usize, key: &str, expected: Option<Provider>) -> O
         return Some(Flaw::Bearer);
     }
     let shape = checked_shape(ctx, index, key, expected)?;
-    if key.contains(',')
-        && key
-            .split(',')
-            .all(|part| provider::key_shape(part.trim()).is_some())
-    {
-        return Some(Flaw::KeyList);
-    }
-    if key
-        .split_once('#')
-        .is_some_and(|(before, _)| before.ends_with(char::is_whitespace))
-    {
-        return Some(Flaw::Comment);
-    }
-    // Most keys are key characters only: nothing is stray, and their bytes count them.
+    // Most keys are key characters only: no `,`, `#` or stray character, and their
+    // bytes count them.
     let plain = key.bytes().all(|byte| is_key_char(char::from(byte)));
-    if !plain
-        && let Some(stray) = key
+    if !plain {
+        if key.contains(',')
+            && key
+                .split(',')
+                .all(|part| provider::key_shape(part.trim()).is_some())
+        {
+            return Some(Flaw::KeyList);
+        }
+        if key
+            .split_once('#')
+            .is_some_and(|(before, _)| before.ends_with(char::is_whitespace))
+        {
+            return Some(Flaw::Comment);
+        }
+        if let Some(stray) = key
             .chars()
             .find(|&character| !is_key_char(character) && !is_other_rules_business(character))
-    {
-        return Some(Flaw::Stray(stray));
+        {
+            return Some(Flaw::Stray(stray));
+        }
     }
     // Many OpenAI-compatible services hand out bare `sk-` keys too (DeepSeek, proxies):
     // without OpenAI's marker its length says nothing, only that it may not be OpenAI's.

@@ -227,10 +227,24 @@ fn near_miss_among<'a>(name: &str, candidates: &Candidates<'a>) -> Option<(&'a s
         .filter(|(_, target)| length.abs_diff(target.len()) <= 2)
         .peekable();
     near.peek()?;
-    let candidate = normalized(name);
-    let digits = candidate
-        .chars()
-        .any(|character| character.is_ascii_digit());
+    // The normalized copy on the stack: names are short, and this runs for many of them.
+    let mut stack = [0; 64];
+    let mut heap = Vec::new();
+    let bytes: &mut [u8] = if length <= stack.len() {
+        &mut stack[..length]
+    } else {
+        heap.resize(length, 0);
+        &mut heap
+    };
+    for (slot, byte) in bytes
+        .iter_mut()
+        .zip(name.bytes().filter(|&byte| byte != b'_'))
+    {
+        *slot = byte.to_ascii_uppercase();
+    }
+    let candidate = std::str::from_utf8(bytes)
+        .expect("dropping `_` and uppercasing ASCII letters keeps UTF-8 valid");
+    let digits = candidate.bytes().any(|byte| byte.is_ascii_digit());
     let mut best: Option<(&'a str, Slip, usize)> = None;
     for (canonical, target) in near {
         let canonical = *canonical;
@@ -239,7 +253,7 @@ fn near_miss_among<'a>(name: &str, candidates: &Candidates<'a>) -> Option<(&'a s
         }
         let found = if name.eq_ignore_ascii_case(canonical) {
             Some((Slip::Case, 0))
-        } else if candidate == *target {
+        } else if candidate == target.as_str() {
             Some((Slip::Typo, 0))
         } else if candidate
             .strip_suffix("APITOKEN")
@@ -247,13 +261,13 @@ fn near_miss_among<'a>(name: &str, candidates: &Candidates<'a>) -> Option<(&'a s
         {
             Some((Slip::Synonym, 1))
         } else {
-            let extends = candidate.starts_with(target.as_str()) || target.starts_with(&candidate);
+            let extends = candidate.starts_with(target.as_str()) || target.starts_with(candidate);
             // A cheap bound first: one edit of ASCII text changes its length by at most one.
             let one_edit = !digits
                 && !extends
                 && target.len() >= 8
                 && candidate.len().abs_diff(target.len()) <= 1
-                && one_edit_apart(&candidate, target);
+                && one_edit_apart(candidate, target);
             one_edit.then_some((Slip::Typo, 1))
         };
         if let Some((slip, distance)) = found

@@ -9,6 +9,7 @@
 #   scripts/bench.sh                     # every corpus at 2,000 and 20,000 files
 #   BENCH_SIZES=2000 scripts/bench.sh    # only the 2,000-file corpora
 #   BENCH_RUNS=20 BENCH_SERVER=0 scripts/bench.sh
+#   BENCH_SERIES=1 scripts/bench.sh      # one hyperfine series per case instead of 3
 #   BENCH_BASELINE=/path/to/old/keylint scripts/bench.sh   # an older build in the sources case
 #
 # Corpora (generated, seeded, under $BENCH_DIR, outside any git repository):
@@ -29,6 +30,7 @@ trees=${BENCH_DIR:-/tmp/keylint-bench}
 sizes=${BENCH_SIZES:-2000 20000}
 runs=${BENCH_RUNS:-10}
 runs_large=${BENCH_RUNS_LARGE:-5}
+series=${BENCH_SERIES:-3}
 dotenv_linter_version=4.0.0
 mkdir -p "$out" "$trees"
 rm -f "$out"/case-*.json "$out"/case-*.rss
@@ -67,8 +69,8 @@ peak_rss() {
 thousands() { echo "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
 
 case_number=0
-# One hyperfine run: keylint, dotenv-linter and the floor on TARGET, plus any extra
-# `-n NAME COMMAND` pairs (compared with keylint in the same run).
+# $series hyperfine series: keylint, dotenv-linter and the floor on TARGET, plus any extra
+# `-n NAME COMMAND` pairs (compared with keylint in the same series), $count runs each.
 run_case() { # label target runs [name command]...
   local label=$1 target=$2 count=$3
   shift 3
@@ -76,12 +78,17 @@ run_case() { # label target runs [name command]...
   local id
   id=$(printf 'case-%02d' "$case_number")
   echo "== $label" >&2
-  hyperfine --warmup 1 --runs "$count" --ignore-failure --style basic --output=pipe \
-    --export-json "$out/$id.json" \
-    -n keylint "$keylint lint $target" \
-    -n dotenv-linter "$dotenv_linter check --recursive --quiet --skip-updates --plain $target" \
-    -n floor "$floor $target" \
-    "$@" >&2
+  local commands=(-n keylint "$keylint lint $target"
+    -n dotenv-linter "$dotenv_linter check --recursive --quiet --skip-updates --plain $target"
+    -n floor "$floor $target" "$@")
+  local each
+  for each in $(seq "$series"); do
+    hyperfine --warmup 1 --runs "$count" --ignore-failure --style basic --output=pipe \
+      --export-json "$out/$id.s$each.json" "${commands[@]}" >&2
+    # hyperfine runs one command's runs, then the next's: rotated, each series starts
+    # with another command, so a drift in the machine's speed favours none of them.
+    commands=("${commands[@]:3}" "${commands[@]:0:3}")
+  done
   printf '{"label": "%s", "files": %s, "keylint": %s, "dotenv-linter": %s}\n' "$label" \
     "$(find "$target" -type f ! -name .complete | wc -l)" \
     "$(peak_rss "$keylint" lint "$target")" \

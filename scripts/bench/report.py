@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """Turns one run of scripts/bench.sh into a table and a plot (standard library only).
 
-Usage: report.py OUT_DIR    reads OUT_DIR/case-*.json (hyperfine) and case-*.rss,
-                            prints the Markdown table, writes OUT_DIR/cli.svg
+Usage: report.py OUT_DIR    reads OUT_DIR/case-*.s*.json (hyperfine, one per series) and
+                            case-*.rss, prints the Markdown table, writes OUT_DIR/cli.svg
 
-Wall times are hyperfine's medians; CPU time is user + system, hyperfine's mean (it keeps
-no per-run CPU times). Every ratio compares two commands of the same hyperfine run.
+A case's series are merged: wall time is the median of all its runs; CPU time is user +
+system, the mean over all runs (hyperfine keeps no per-run CPU times, only each series'
+mean). Every ratio compares two commands timed in the same series.
 """
 import glob
 import json
 import os
+import statistics
 import sys
 from xml.sax.saxutils import escape
 
@@ -19,15 +21,30 @@ COLORS = {"keylint": "#2b6cb0", "dotenv-linter": "#c05621", "floor": "#a0aec0"}
 
 def load(out):
     cases = []
-    for path in sorted(glob.glob(os.path.join(out, "case-*.json"))):
-        results = {r["command"]: r for r in json.load(open(path))["results"]}
-        rss = json.load(open(path[: -len(".json")] + ".rss"))
+    for path in sorted(glob.glob(os.path.join(out, "case-*.rss"))):
+        rss = json.load(open(path))
+        series = sorted(glob.glob(path[: -len(".rss")] + ".s*.json"))
+        results = merged(json.load(open(each))["results"] for each in series)
         cases.append({"label": rss["label"], "files": rss["files"], "rss": rss, "results": results})
     return cases
 
 
+def merged(series):
+    """Each command's runs over all series: every wall time, and CPU means weighted by runs."""
+    by_command = {}
+    for results in series:
+        for result in results:
+            by_command.setdefault(result["command"], []).append(result)
+    merged = {}
+    for command, results in by_command.items():
+        times = [time for result in results for time in result["times"]]
+        mean = lambda field: sum(r[field] * len(r["times"]) for r in results) / len(times)
+        merged[command] = {"times": times, "user": mean("user"), "system": mean("system")}
+    return merged
+
+
 def wall(result):
-    return result["median"] * 1000
+    return statistics.median(result["times"]) * 1000
 
 
 def cpu(result):
@@ -54,7 +71,7 @@ def table(cases):
         for name, other in case["results"].items():
             if name not in TOOLS:
                 notes.append(
-                    f"- {case['label']}: `{name}` {ms(wall(other))} wall, {ms(cpu(other))} CPU in the same run; "
+                    f"- {case['label']}: `{name}` {ms(wall(other))} wall, {ms(cpu(other))} CPU in the same series; "
                     f"keylint / `{name}`: **{wall(k) / wall(other):.2f}** wall, {cpu(k) / cpu(other):.2f} CPU."
                 )
     return "\n".join(lines + ([""] + notes if notes else [])) + "\n"

@@ -25,6 +25,23 @@ pub(crate) fn contains_ignore_ascii_case(text: &str, word: &str) -> bool {
     }
 }
 
+/// The length of the run at the start of `bytes` whose bytes are all `is_plain`. Whole
+/// chunks are judged without a branch per byte, which the compiler turns into vector
+/// instructions: texts are searched for the rare byte that needs a closer look.
+pub(crate) fn plain_run(bytes: &[u8], is_plain: impl Fn(u8) -> bool) -> usize {
+    const CHUNK: usize = 16;
+    let whole = bytes
+        .chunks_exact(CHUNK)
+        .take_while(|chunk| chunk.iter().fold(true, |all, &byte| all & is_plain(byte)))
+        .count()
+        * CHUNK;
+    whole
+        + bytes[whole..]
+            .iter()
+            .position(|&byte| !is_plain(byte))
+            .unwrap_or(bytes.len() - whole)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

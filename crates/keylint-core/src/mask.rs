@@ -19,7 +19,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::helpers::contains_ignore_ascii_case;
+use crate::helpers::{contains_ignore_ascii_case, plain_run};
 use crate::provider::{KEY_PREFIX_START, KEY_PREFIXES, key_shape};
 
 /// Characters of a secret that must stay hidden besides the shown prefix and tail.
@@ -263,25 +263,9 @@ fn any_needs_escape(text: &str, lines: bool) -> bool {
     }
 }
 
-/// The length of the printable ASCII (`' '..='~'`) that starts `bytes`. Whole chunks are
-/// judged without a branch per byte, which the compiler turns into vector instructions.
+/// The length of the printable ASCII (`' '..='~'`) that starts `bytes`.
 fn printable_ascii_run(bytes: &[u8]) -> usize {
-    const CHUNK: usize = 16;
-    let is_printable = |byte: u8| byte.wrapping_sub(b' ') <= b'~' - b' ';
-    let whole = bytes
-        .chunks_exact(CHUNK)
-        .take_while(|chunk| {
-            chunk
-                .iter()
-                .fold(true, |all, &byte| all & is_printable(byte))
-        })
-        .count()
-        * CHUNK;
-    whole
-        + bytes[whole..]
-            .iter()
-            .position(|&byte| !is_printable(byte))
-            .unwrap_or(bytes.len() - whole)
+    plain_run(bytes, |byte| byte.wrapping_sub(b' ') <= b'~' - b' ')
 }
 
 /// `scheme://user:PASSWORD@host`: the password (the user and host stay readable).
@@ -434,19 +418,12 @@ fn value_end(text: &str, from: usize) -> usize {
     text.len()
 }
 
-/// The first of [`VALUE_STOPS`] in `bytes`. Whole chunks of printable ASCII other than
-/// quotes (most of a key) are skipped without a branch per byte, which the compiler turns
-/// into vector instructions; the chunk that holds a stop is read byte by byte.
+/// The first of [`VALUE_STOPS`] in `bytes`: the printable ASCII other than quotes that
+/// starts it (most of a key) is skipped in one [`plain_run`].
 fn next_value_stop(bytes: &[u8]) -> Option<usize> {
-    const CHUNK: usize = 16;
-    let is_plain = |byte: u8| {
+    let plain = plain_run(bytes, |byte| {
         (byte.wrapping_sub(b'!') <= b'~' - b'!') & (byte != b'"') & (byte != b'\'') & (byte != b'`')
-    };
-    let plain = bytes
-        .chunks_exact(CHUNK)
-        .take_while(|chunk| chunk.iter().fold(true, |all, &byte| all & is_plain(byte)))
-        .count()
-        * CHUNK;
+    });
     bytes[plain..]
         .iter()
         .position(|&byte| VALUE_STOPS[usize::from(byte)])

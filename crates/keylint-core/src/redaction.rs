@@ -14,6 +14,7 @@
 use std::ops::{Range, RangeInclusive};
 
 use crate::assignment::ParsedFile;
+use crate::helpers::plain_run;
 use crate::line_index::LineIndex;
 use crate::mask::{
     escape_invisible, is_invisible, is_secret_name, is_secret_value, push_mask_body, secret_ranges,
@@ -249,15 +250,14 @@ impl Redacted {
     /// character or drive the terminal.
     fn push_visible(&mut self, text: &str, within: Range<usize>) {
         let part = &text[within.clone()];
-        // Printable ASCII, tabs and line breaks (nearly every part) are judged without a
-        // branch per byte, which the compiler turns into vector instructions.
-        if part.bytes().fold(true, |plain, byte| {
-            plain
-                & ((byte.wrapping_sub(b' ') <= b'~' - b' ')
-                    | (byte == b'\t')
-                    | (byte == b'\n')
-                    | (byte == b'\r'))
-        }) {
+        // Printable ASCII, tabs and line breaks: nearly every part, copied as it is.
+        let is_plain = |byte: u8| {
+            (byte.wrapping_sub(b' ') <= b'~' - b' ')
+                | (byte == b'\t')
+                | (byte == b'\n')
+                | (byte == b'\r')
+        };
+        if plain_run(part.as_bytes(), is_plain) == part.len() {
             self.text.push_str(part);
             return;
         }

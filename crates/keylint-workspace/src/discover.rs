@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::{Context as _, Result};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
-use ignore::{WalkBuilder, WalkState};
+use ignore::{ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
 use keylint_core::hints::is_hint_file;
 use keylint_core::project::{normalize, path_order};
 use keylint_core::source::kind_by_name;
@@ -240,36 +240,16 @@ fn walk(
     // Symlinks are followed to files inside the walked directory only: a repository must
     // not make keylint read (and quote) a file elsewhere on the machine.
     let canonical_root = std::fs::canonicalize(root).ok();
-    let found = Mutex::new(std::mem::take(discovery));
     if !Listing::names_what_it_reads(root) {
-        Arc::make_mut(&mut lock(&found).listing).forget();
+        Arc::make_mut(&mut discovery.listing).forget();
     }
-    walker.run(|| {
-        Box::new(|entry| {
-            let Ok(entry) = entry else {
-                // A directory it could not list.
-                Arc::make_mut(&mut lock(&found).listing).forget();
-                return WalkState::Continue;
-            };
-            let counted = entries_left.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
-                left.checked_sub(1)
-            });
-            if counted.is_err() {
-                lock(&found).truncated = true;
-                return WalkState::Quit;
-            }
-            let seen = visit(&entry, canonical_root.as_deref(), collect_targets);
-            let listed = entry.file_type().is_some_and(|kind| kind.is_dir())
-                && max_depth.is_none_or(|max| entry.depth() < max);
-            let mut found = lock(&found);
-            Arc::make_mut(&mut found.listing).add(
-                &normalize(entry.path()),
-                entry_kind(entry.file_type()),
-                listed,
-            );
-            found.add(seen);
-            WalkState::Continue
-        })
+    let found = Mutex::new(std::mem::take(discovery));
+    walker.visit(&mut WalkShares {
+        found: &found,
+        canonical_root: canonical_root.as_deref(),
+        collect_targets,
+        max_depth,
+        entries_left,
     });
     *discovery = found
         .into_inner()
@@ -277,6 +257,71 @@ fn walk(
     let listing = Arc::make_mut(&mut discovery.listing);
     for dir in lock(&skipped_dirs).iter() {
         listing.add(dir, Entry::Other, false);
+    }
+}
+
+/// What each thread of a walk shares: each gathers its own share of the [`Discovery`]
+/// and adds it to `found` once, when the walk is done, instead of taking a lock per entry.
+#[derive(Clone, Copy)]
+struct WalkShares<'a> {
+    found: &'a Mutex<Discovery>,
+    canonical_root: Option<&'a Path>,
+    collect_targets: bool,
+    max_depth: Option<usize>,
+    entries_left: &'a AtomicUsize,
+}
+
+/// One thread's share of a walk.
+struct WalkShare<'a> {
+    shares: WalkShares<'a>,
+    found: Discovery,
+}
+
+impl<'s> ParallelVisitorBuilder<'s> for WalkShares<'s> {
+    fn build(&mut self) -> Box<dyn ParallelVisitor + 's> {
+        let listing = lock(self.found).listing.empty_like();
+        Box::new(WalkShare {
+            shares: *self,
+            found: Discovery {
+                listing: Arc::new(listing),
+                ..Discovery::default()
+            },
+        })
+    }
+}
+
+impl ParallelVisitor for WalkShare<'_> {
+    fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) -> WalkState {
+        let shares = &self.shares;
+        let listing = Arc::make_mut(&mut self.found.listing);
+        let Ok(entry) = entry else {
+            // A directory it could not list.
+            listing.forget();
+            return WalkState::Continue;
+        };
+        let counted =
+            shares
+                .entries_left
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                    left.checked_sub(1)
+                });
+        if counted.is_err() {
+            self.found.truncated = true;
+            return WalkState::Quit;
+        }
+        let path = normalize(entry.path());
+        let listed = entry.file_type().is_some_and(|kind| kind.is_dir())
+            && shares.max_depth.is_none_or(|max| entry.depth() < max);
+        listing.add(&path, entry_kind(entry.file_type()), listed);
+        let seen = visit(&entry, path, shares.canonical_root, shares.collect_targets);
+        self.found.add(seen);
+        WalkState::Continue
+    }
+}
+
+impl Drop for WalkShare<'_> {
+    fn drop(&mut self) {
+        lock(self.shares.found).merge(std::mem::take(&mut self.found));
     }
 }
 
@@ -304,6 +349,18 @@ struct Seen {
 }
 
 impl Discovery {
+    /// Adds what another thread of the same walk found.
+    fn merge(&mut self, other: Discovery) {
+        self.targets.extend(other.targets);
+        self.hints.extend(other.hints);
+        self.code.extend(other.code);
+        self.gitignores.extend(other.gitignores);
+        self.skipped.extend(other.skipped);
+        self.maybe_included.extend(other.maybe_included);
+        self.truncated |= other.truncated;
+        Arc::make_mut(&mut self.listing).merge(Arc::unwrap_or_clone(other.listing));
+    }
+
     fn add(&mut self, seen: Seen) {
         self.gitignores.extend(seen.gitignore);
         if let Some((path, skip_reason)) = seen.target {
@@ -318,7 +375,13 @@ impl Discovery {
     }
 }
 
-fn visit(entry: &ignore::DirEntry, canonical_root: Option<&Path>, collect_targets: bool) -> Seen {
+/// What the walked `entry`, at the normalized `path`, adds.
+fn visit(
+    entry: &ignore::DirEntry,
+    path: PathBuf,
+    canonical_root: Option<&Path>,
+    collect_targets: bool,
+) -> Seen {
     let mut seen = Seen::default();
     let Some(file_type) = entry.file_type() else {
         return seen;
@@ -326,7 +389,6 @@ fn visit(entry: &ignore::DirEntry, canonical_root: Option<&Path>, collect_target
     if file_type.is_dir() {
         return seen;
     }
-    let path = normalize(entry.path());
     let mut skip_reason = None;
     if file_type.is_symlink() {
         let target = std::fs::canonicalize(entry.path()).ok();

@@ -123,6 +123,36 @@ impl Listing {
         self.dirs.get_mut(key).expect("inserted above")
     }
 
+    /// An empty listing for a share of the same walk (see [`Listing::merge`]).
+    pub(crate) fn empty_like(&self) -> Listing {
+        Listing {
+            cwd: self.cwd.clone(),
+            dirs: ByPath::default(),
+        }
+    }
+
+    /// Adds what another thread's share of the same walk saw; a share that answers
+    /// nothing (it missed entries) makes this one answer nothing too.
+    pub(crate) fn merge(&mut self, other: Listing) {
+        if other.cwd.is_none() {
+            self.forget();
+        }
+        if self.cwd.is_none() {
+            return;
+        }
+        if self.dirs.is_empty() {
+            self.dirs = other.dirs;
+            return;
+        }
+        for (key, other_dir) in other.dirs {
+            let dir = self.dir(Path::new(&key));
+            dir.listed |= other_dir.listed;
+            for index in 0..other_dir.kinds.len() {
+                dir.push(other_dir.name(index), other_dir.kinds[index]);
+            }
+        }
+    }
+
     /// Sorts what the walk saw, once it is done.
     pub(crate) fn finish(&mut self) {
         self.dirs.retain(|_, dir| dir.listed);
@@ -285,6 +315,47 @@ mod tests {
         assert!(!Listing::names_what_it_reads(Path::new("a/../b")));
         listing.forget();
         assert_eq!(listing.entry(&root.join(".env")), None);
+    }
+
+    #[test]
+    fn shares_of_a_walk_merge_into_what_one_walk_sees() {
+        let root = normalize(Path::new("/walked"));
+        let entries = [
+            (root.clone(), Entry::Other, true),
+            (root.join(".env"), Entry::File, false),
+            (root.join("sub"), Entry::Other, true),
+            (root.join("sub/a.env"), Entry::Link, false),
+            (root.join("z.yaml"), Entry::File, false),
+        ];
+        let mut whole = Listing::new();
+        let mut merged = whole.empty_like();
+        let (mut first, mut second) = (whole.empty_like(), whole.empty_like());
+        for (index, (path, entry, listed)) in entries.iter().enumerate() {
+            whole.add(path, *entry, *listed);
+            let share = if index % 2 == 0 {
+                &mut first
+            } else {
+                &mut second
+            };
+            share.add(path, *entry, *listed);
+        }
+        merged.merge(first);
+        merged.merge(second);
+        whole.finish();
+        merged.finish();
+        for (path, ..) in &entries {
+            assert_eq!(merged.entry(path), whole.entry(path), "{}", path.display());
+        }
+        assert_eq!(merged.entry(&root.join("missing")), Some(Entry::Missing));
+
+        // A share that missed entries makes the whole answer nothing, whatever the order.
+        let mut missed = merged.empty_like();
+        missed.forget();
+        let mut after = merged.clone();
+        after.merge(missed.clone());
+        assert_eq!(after.entry(&root.join(".env")), None);
+        missed.merge(merged);
+        assert_eq!(missed.entry(&root.join(".env")), None);
     }
 
     #[cfg(unix)]

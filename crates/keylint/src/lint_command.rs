@@ -155,6 +155,15 @@ impl TypedValueParser for RuleSelector {
 /// A progress bar is shown (on a terminal, outside CI) when linting more files than this.
 const PROGRESS_MIN_FILES: usize = 200;
 
+impl LintArgs {
+    /// Whether this run may write files (fixes, a report, a baseline), whose unfinished
+    /// temporary copies a signal must remove.
+    #[must_use]
+    pub fn writes_files(&self) -> bool {
+        self.fix || self.output.is_some() || self.write_baseline.is_some()
+    }
+}
+
 pub fn run(args: &LintArgs) -> Result<u8> {
     for selector in args.select.iter().chain(&args.ignore) {
         if !keylint_core::rules::is_known_selector(selector) {

@@ -76,7 +76,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Lint(args) => {
-            remove_unfinished_writes_on_signals();
+            if args.writes_files() {
+                remove_unfinished_writes_on_signals();
+            }
             lint_command::run(&args)
         }
         Command::Probe(args) => probe_command::run(&args),

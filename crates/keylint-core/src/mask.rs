@@ -291,7 +291,7 @@ pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
         .filter(|token| is_secret_token(&text[token.clone()]))
         .collect();
     // The regexes and the `NAME=value` scan only run where what they need occurs at all.
-    if memchr::memchr_iter(b':', bytes).any(|colon| bytes[colon + 1..].starts_with(b"//")) {
+    if may_hold_url_password(bytes) {
         ranges.extend(captures(&URL_PASSWORD, text));
     }
     if may_hold_secret_parameter(bytes) {
@@ -345,16 +345,24 @@ fn long_tokens(bytes: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
     })
 }
 
-/// Whether [`SECRET_PARAMETER`] may match: one of `?&;` followed by the first letter of
-/// one of its names, or by a non-ASCII character (case-insensitive `k` and `s` also match
-/// the Kelvin sign and the long s).
+/// Whether [`URL_PASSWORD`] may match: `://`, and the `@` that ends a password, which
+/// most texts with a URL lack.
+fn may_hold_url_password(bytes: &[u8]) -> bool {
+    memchr::memchr(b'@', bytes).is_some()
+        && memchr::memchr_iter(b':', bytes).any(|colon| bytes[colon + 1..].starts_with(b"//"))
+}
+
+/// Whether [`SECRET_PARAMETER`] may match: a `=`, which most messages lack, and one of
+/// `?&;` followed by the first letter of one of its names, or by a non-ASCII character
+/// (case-insensitive `k` and `s` also match the Kelvin sign and the long s).
 fn may_hold_secret_parameter(bytes: &[u8]) -> bool {
-    memchr::memchr3_iter(b'?', b'&', b';', bytes).any(|at| {
-        bytes.get(at + 1).is_some_and(|&next| {
-            !next.is_ascii()
-                || matches!(next.to_ascii_lowercase(), b'a' | b'k' | b't' | b's' | b'p')
+    memchr::memchr(b'=', bytes).is_some()
+        && memchr::memchr3_iter(b'?', b'&', b';', bytes).any(|at| {
+            bytes.get(at + 1).is_some_and(|&next| {
+                !next.is_ascii()
+                    || matches!(next.to_ascii_lowercase(), b'a' | b'k' | b't' | b's' | b'p')
+            })
         })
-    })
 }
 
 /// The values of [`named_values`] whose name says secret.
@@ -743,6 +751,27 @@ mod tests {
         // Both answers are common: the walk tests both sides.
         assert!((5_000..45_000).contains(&parameters), "{parameters}");
         assert!(!may_hold_secret_parameter(real[0].as_bytes()));
+    }
+
+    /// Where the pre-check of URL passwords says no, the search it spares finds nothing.
+    #[test]
+    fn the_url_password_pre_check_misses_nothing() {
+        let alphabet = [
+            "https://", "://", "u:", "P4ss@", "@", ":", "/", "x", " ", "\n", "?", "#", "é", "-",
+        ];
+        let (mut urls, mut passwords) = (0, 0);
+        for text in random_texts(&alphabet, 50_000) {
+            let found = captures(&URL_PASSWORD, &text).count();
+            if may_hold_url_password(text.as_bytes()) {
+                urls += 1;
+                passwords += usize::from(found > 0);
+            } else {
+                assert_eq!(found, 0, "{text:?}");
+            }
+        }
+        // Both answers are common, and the search finds passwords: the walk tests both sides.
+        assert!((5_000..45_000).contains(&urls), "{urls}");
+        assert!(passwords > 500, "{passwords}");
     }
 
     /// Texts of runs of `run` (a pattern), the `characters` a chunked search must stop at

@@ -11,6 +11,8 @@ use std::ops::Range;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
+mod block;
+
 /// Deeper nesting than this is reported as an error instead of being followed.
 const MAX_DEPTH: usize = 128;
 
@@ -169,6 +171,11 @@ enum Frame {
 
 #[must_use]
 pub fn parse(text: &str) -> YamlFile {
+    block::parse(text).unwrap_or_else(|| parse_events(text))
+}
+
+/// The general reader, on saphyr's events.
+fn parse_events(text: &str) -> YamlFile {
     let mut offsets = Offsets {
         text,
         ascii: text.is_ascii(),

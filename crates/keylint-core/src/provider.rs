@@ -772,7 +772,8 @@ pub struct KeyShape {
 /// OpenAI keys carry this marker: base64 of "OpenAI".
 pub const OPENAI_MARKER: &str = "T3BlbkFJ";
 
-const fn is_key_byte(byte: u8) -> bool {
+/// A character keys are made of (`A-Za-z0-9_-`).
+pub(crate) const fn is_key_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'
 }
 
@@ -822,13 +823,19 @@ pub fn key_shape(value: &str) -> Option<KeyShape> {
         .iter()
         .find(|(prefix, ..)| value.starts_with(prefix))?;
     let has_marker = (kind.provider() == OpenAi).then(|| value.contains(OPENAI_MARKER));
-    let length = value.chars().count();
+    // Key characters are ASCII: a byte of any other character is none of them, and a
+    // value of key characters only has as many characters as bytes.
+    let charset_ok = value.bytes().all(|byte| KEY_BYTES[usize::from(byte)]);
+    let length = if charset_ok {
+        value.len()
+    } else {
+        value.chars().count()
+    };
     Some(KeyShape {
         kind,
         prefix,
         length_ok: (min..=max).contains(&length),
-        // Key characters are ASCII: a byte of any other character is none of them.
-        charset_ok: value.bytes().all(|byte| KEY_BYTES[usize::from(byte)]),
+        charset_ok,
         has_marker,
     })
 }

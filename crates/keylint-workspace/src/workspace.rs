@@ -559,6 +559,10 @@ impl Workspace {
 
     #[must_use]
     pub fn overlay(&self, path: &Path) -> Option<&Arc<str>> {
+        // Most runs open no buffer: nothing to normalize the path for.
+        if self.overlays.is_empty() {
+            return None;
+        }
         self.overlays.get(&normalize(path))
     }
 
@@ -750,7 +754,7 @@ fn direct_hints(dir: &Path) -> impl Iterator<Item = (PathBuf, Arc<str>)> {
 
 impl Project for Workspace {
     fn read(&self, path: &Path) -> Option<Arc<str>> {
-        if let Some(text) = self.overlays.get(&normalize(path)) {
+        if let Some(text) = self.overlay(path) {
             return Some(Arc::clone(text));
         }
         match &self.index.run {
@@ -760,7 +764,7 @@ impl Project for Workspace {
     }
 
     fn exists(&self, path: &Path) -> bool {
-        self.overlays.contains_key(&normalize(path))
+        self.overlay(path).is_some()
             || match &self.index.run {
                 Some(run) => run.listing.exists(path),
                 None => path.exists(),

@@ -233,10 +233,6 @@ fn copies_of<'a>(
 /// Whether another copy of assignment `index`'s variable is the one `consumer` keeps:
 /// value rules judge only the copy a program actually uses.
 pub(crate) fn is_overridden(ctx: &Context, index: usize, consumer: Consumer) -> bool {
-    // Most names are set once: no other copy to look for.
-    if ctx.named_like(index).len() == 1 {
-        return false;
-    }
     let mut read = copies_of(ctx, index).filter(|&other| {
         ctx.outcome(other, consumer)
             .is_some_and(|outcome| outcome.value().is_some())

@@ -6,7 +6,7 @@ use crate::assignment::Origin;
 use crate::consumer::Outcome;
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::mask::mask_secret;
-use crate::provider::{self, KeyKind, Provider};
+use crate::provider::{self, KeyKind, Provider, is_key_byte};
 use crate::rules::{Context, FixAvailability, Rule, is_key_name, with_fix};
 use crate::source::FileKind;
 use crate::syntax::yaml::{Node, NodeKind, Style};
@@ -194,26 +194,20 @@ fn scalar_style(node: &Node) -> Option<Style> {
     }
 }
 
-/// Maximal runs of the characters keys are made of, with their offsets.
-fn key_tokens(text: &str) -> Vec<(usize, &str)> {
-    let is_key_char =
-        |character: char| character.is_ascii_alphanumeric() || matches!(character, '-' | '_');
-    let mut tokens = Vec::new();
-    let mut start = None;
-    for (index, character) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        match (start, is_key_char(character)) {
-            (None, true) => start = Some(index),
-            (Some(from), false) => {
-                tokens.push((from, &text[from..index]));
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    tokens
+/// Maximal runs of the characters keys are made of, with their offsets. Those characters
+/// are ASCII, so runs of their bytes are the same runs, found without decoding the text.
+fn key_tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let start = at + bytes[at..].iter().position(|&byte| is_key_byte(byte))?;
+        let length = bytes[start..]
+            .iter()
+            .position(|&byte| !is_key_byte(byte))
+            .unwrap_or(bytes.len() - start);
+        at = start + length;
+        Some((start, &text[start..at]))
+    })
 }
 
 /// The kind of a value that is a real-looking key: the provider's shape (with OpenAI's

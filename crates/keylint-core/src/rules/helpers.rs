@@ -2,7 +2,6 @@
 //! share: which key a variable expects once the endpoint beside it is taken into
 //! account, and the key each consumer actually uses.
 
-use std::cell::Cell;
 use std::ops::Range;
 
 use base64::Engine as _;
@@ -326,16 +325,23 @@ pub(crate) fn judge_key<'a>(
     let keys = ctx.keys(index);
     let consumers = ctx.judged_consumers(assignment);
     // Room for a key per kind of consumer (the env-file loaders and YAML).
-    let verdicts: Cell<[Option<bool>; Consumer::ENV_FILE.len() + 1]> = Cell::default();
+    let mut verdicts = [None; Consumer::ENV_FILE.len() + 1];
+    let mut any_broken = false;
+    for position in 0..consumers.len() {
+        if let Some(key) = keys.used_by(position) {
+            any_broken |= *verdicts[key].get_or_insert_with(|| broken(keys.text(key)));
+        }
+    }
+    // Most keys are fine: then no consumer needs asking.
+    if !any_broken {
+        return None;
+    }
     // Quotes and ` # comments` are deliberate syntax that only docker keeps: judged for
     // docker only when docker is known to read the file, as KL101 does.
     let mut judgement = ctx.judge(index, Syntax::Deliberate, |consumer, _| {
         let position = consumers.iter().position(|&judged| judged == consumer)?;
         let key = keys.used_by(position)?;
-        let mut known = verdicts.get();
-        let verdict = *known[key].get_or_insert_with(|| broken(keys.text(key)));
-        verdicts.set(known);
-        verdict.then(String::new)
+        (verdicts[key] == Some(true)).then(String::new)
     })?;
     // A loader that refuses the line or reads no value is not "fine": that is another
     // rule's finding, and it must not soften this one.

@@ -64,12 +64,15 @@ removed.
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         if let Some(env) = &ctx.parsed.env {
             out.extend(byte_order_mark(ctx, env));
-            out.extend(crlf_line_endings(ctx));
-            out.extend(cr_line_endings(ctx, env));
+            // A search for `\r` (memchr) settles most files at once.
+            if memchr::memchr(b'\r', ctx.text.as_bytes()).is_some() {
+                out.extend(crlf_line_endings(ctx));
+                out.extend(cr_line_endings(ctx, env));
+            }
         }
-        // Every place `characters` looks at is a range of the text, and in an env file
-        // the assignments are most of it: one pass over the whole settles most files.
-        if ctx.parsed.env.is_some() && is_plain(ctx.text) {
+        // Every place `characters` looks at is a range of the text: one pass over the
+        // whole settles most files.
+        if is_plain(ctx.text) {
             return;
         }
         for (index, assignment) in ctx.assignments().iter().enumerate() {
@@ -167,7 +170,6 @@ fn first_keeping_cr<'a>(ctx: &'a Context) -> Option<(&'a Assignment, Judgement)>
 }
 
 fn crlf_line_endings(ctx: &Context) -> Option<Diagnostic> {
-    // A search for `\r` (memchr) settles most files at once.
     let crlf = ctx
         .text
         .match_indices('\r')
@@ -300,6 +302,15 @@ fn characters(ctx: &Context, index: usize, assignment: &Assignment, out: &mut Ve
             written.map(|written| written.trailing_blanks.clone()),
         ),
     ];
+    // The places lie close together and are mostly plain: one pass over the stretch
+    // that holds them all settles most assignments.
+    let stretch = places
+        .iter()
+        .filter_map(|(_, range)| range.clone())
+        .reduce(|a, b| a.start.min(b.start)..a.end.max(b.end));
+    if stretch.is_some_and(|stretch| is_plain(ctx.slice(stretch))) {
+        return;
+    }
     // Asked only when a value has a character that may be deliberate in text.
     let mut secret: Option<bool> = None;
     for (place, range) in places {

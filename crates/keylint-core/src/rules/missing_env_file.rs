@@ -52,6 +52,8 @@ services:
         let Some(yaml) = &ctx.parsed.yaml else {
             return;
         };
+        // Services mostly list the same files: each path as written is looked up once.
+        let mut judged: Vec<(&str, Option<(Severity, String)>)> = Vec::new();
         for entry in compose_env_file_entries(yaml) {
             let Some(written) = entry.path.as_str() else {
                 continue;
@@ -60,39 +62,53 @@ services:
             if !entry.required || written.trim().is_empty() || written.contains('$') {
                 continue;
             }
-            let path = sibling(ctx.path, written);
-            if ctx.project.exists(&path) {
-                continue;
-            }
-            let template = TEMPLATE_SUFFIXES
-                .iter()
-                .map(|suffix| format!("{written}{suffix}"))
-                .find(|candidate| ctx.project.exists(&sibling(ctx.path, candidate)));
-            let (severity, message) = if let Some(template) = template {
-                (
-                    Severity::Info,
-                    format!(
-                        "env file `{written}` does not exist yet: create it from `{template}` before `docker compose up`, which refuses to start without it"
-                    ),
-                )
-            } else if ctx.project.is_ignored(&path) {
-                (
-                    Severity::Info,
-                    format!(
-                        "env file `{written}` does not exist; it is gitignored, so every checkout must create it before `docker compose up`, which refuses to start without it — or mark it `required: false`"
-                    ),
-                )
-            } else {
-                (
-                    Severity::Warning,
-                    format!(
-                        "Compose refuses to start: env file `{written}` not found — create it, correct the path, or list it as `{{path: {written}, required: false}}` if the service can run without it"
-                    ),
-                )
+            let verdict = match judged.iter().find(|(seen, _)| *seen == written) {
+                Some((_, verdict)) => verdict.clone(),
+                None => {
+                    let verdict = missing(ctx, written);
+                    judged.push((written, verdict.clone()));
+                    verdict
+                }
             };
-            out.push(Self::diagnostic(severity, entry.path.span.clone(), message));
+            if let Some((severity, message)) = verdict {
+                out.push(Self::diagnostic(severity, entry.path.span.clone(), message));
+            }
         }
     }
+}
+
+/// The severity and message for the env file `written` when it does not exist.
+fn missing(ctx: &Context, written: &str) -> Option<(Severity, String)> {
+    let path = sibling(ctx.path, written);
+    if ctx.project.exists(&path) {
+        return None;
+    }
+    let template = TEMPLATE_SUFFIXES
+        .iter()
+        .map(|suffix| format!("{written}{suffix}"))
+        .find(|candidate| ctx.project.exists(&sibling(ctx.path, candidate)));
+    Some(if let Some(template) = template {
+        (
+            Severity::Info,
+            format!(
+                "env file `{written}` does not exist yet: create it from `{template}` before `docker compose up`, which refuses to start without it"
+            ),
+        )
+    } else if ctx.project.is_ignored(&path) {
+        (
+            Severity::Info,
+            format!(
+                "env file `{written}` does not exist; it is gitignored, so every checkout must create it before `docker compose up`, which refuses to start without it — or mark it `required: false`"
+            ),
+        )
+    } else {
+        (
+            Severity::Warning,
+            format!(
+                "Compose refuses to start: env file `{written}` not found — create it, correct the path, or list it as `{{path: {written}, required: false}}` if the service can run without it"
+            ),
+        )
+    })
 }
 
 /// Names of the template a missing env file is usually created from: `X.example` for `X`.

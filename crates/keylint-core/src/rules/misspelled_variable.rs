@@ -188,9 +188,10 @@ fn near_miss(name: &str) -> Option<(&'static str, Slip)> {
     near_miss_among(name, &CANONICAL)
 }
 
-/// Names [`near_miss_among`] compares a name with, each with its [`normalized`] form.
+/// Names [`near_miss_among`] compares a name with, each with its [`normalized`] form and
+/// the [`Letters`] of it.
 struct Candidates<'a> {
-    names: Vec<(&'a str, String)>,
+    names: Vec<(&'a str, String, Letters)>,
     /// The fewest and the most characters of a normalized name: most names are further
     /// than any slip from all of them.
     shortest: usize,
@@ -199,8 +200,13 @@ struct Candidates<'a> {
 
 impl<'a> Candidates<'a> {
     fn new(names: impl Iterator<Item = &'a str>) -> Candidates<'a> {
-        let names: Vec<(&str, String)> = names.map(|name| (name, normalized(name))).collect();
-        let lengths = || names.iter().map(|(_, target)| target.len());
+        let names: Vec<(&str, String, Letters)> = names
+            .map(|name| {
+                let (_, letters) = Letters::of(name);
+                (name, normalized(name), letters)
+            })
+            .collect();
+        let lengths = || names.iter().map(|(_, target, _)| target.len());
         Candidates {
             shortest: lengths().min().unwrap_or(usize::MAX),
             longest: lengths().max().unwrap_or(0),
@@ -217,14 +223,16 @@ fn near_miss_among<'a>(name: &str, candidates: &Candidates<'a>) -> Option<(&'a s
     // Every slip below keeps the normalized length within two (`API_TOKEN` for
     // `API_KEY`): most candidates are ruled out by it, and most names by all of them,
     // with no normalized copy made.
-    let length = name.len() - name.bytes().filter(|&byte| byte == b'_').count();
+    let (length, letters) = Letters::of(name);
     if length.saturating_add(2) < candidates.shortest || length > candidates.longest + 2 {
         return None;
     }
     let mut near = candidates
         .names
         .iter()
-        .filter(|(_, target)| length.abs_diff(target.len()) <= 2)
+        .filter(|(_, target, target_letters)| {
+            length.abs_diff(target.len()) <= 2 && letters.may_be_a_slip_of(*target_letters)
+        })
         .peekable();
     near.peek()?;
     // The normalized copy on the stack: names are short, and this runs for many of them.
@@ -246,7 +254,7 @@ fn near_miss_among<'a>(name: &str, candidates: &Candidates<'a>) -> Option<(&'a s
         .expect("dropping `_` and uppercasing ASCII letters keeps UTF-8 valid");
     let digits = candidate.bytes().any(|byte| byte.is_ascii_digit());
     let mut best: Option<(&'a str, Slip, usize)> = None;
-    for (canonical, target) in near {
+    for (canonical, target, _) in near {
         let canonical = *canonical;
         if canonical == name {
             return None;
@@ -277,6 +285,48 @@ fn near_miss_among<'a>(name: &str, candidates: &Candidates<'a>) -> Option<(&'a s
         }
     }
     best.map(|(canonical, slip, _)| (canonical, slip))
+}
+
+/// Which letters a [`normalized`] name holds, one bit each, with one bit for all digits and
+/// one for every other byte: a slip changes few of them, so comparing the bits rules out
+/// most names without comparing their characters.
+#[derive(Clone, Copy)]
+struct Letters(u32);
+
+impl Letters {
+    /// The bit of each byte: none for `_`, which [`normalized`] drops.
+    const BITS: [u32; 256] = {
+        let mut table = [0; 256];
+        let mut byte = 0;
+        while byte < table.len() {
+            table[byte] = match (byte as u8).to_ascii_uppercase() {
+                b'_' => 0,
+                letter @ b'A'..=b'Z' => 1 << (letter - b'A'),
+                b'0'..=b'9' => 1 << 26,
+                _ => 1 << 27,
+            };
+            byte += 1;
+        }
+        table
+    };
+
+    /// The length of `name`'s [`normalized`] form and its letters, in one pass.
+    fn of(name: &str) -> (usize, Letters) {
+        let mut length = 0;
+        let mut bits = 0;
+        for byte in name.bytes() {
+            length += usize::from(byte != b'_');
+            bits |= Letters::BITS[usize::from(byte)];
+        }
+        (length, Letters(bits))
+    }
+
+    /// Whether names with these letters may be one slip apart: a different case leaves the
+    /// letters as they are, one edit changes at most two (the one it removes and the one it
+    /// adds), and `API_TOKEN` for `API_KEY` at most four (T, O, N and Y).
+    fn may_be_a_slip_of(self, other: Letters) -> bool {
+        (self.0 ^ other.0).count_ones() <= 4
+    }
 }
 
 /// Whether one edit turns `a` into `b`: a substitution, an insertion, a deletion or a

@@ -712,6 +712,8 @@ impl<'a> Context<'a> {
                 distinct: Vec::new(),
                 used: Default::default(),
             };
+            // Most names are set once: no consumer keeps another copy.
+            let single = self.named_like(index).len() == 1;
             for ((consumer, outcome), used) in self.judged_outcomes(index).zip(&mut keys.used) {
                 let Some(value) = outcome.and_then(Outcome::value) else {
                     continue;
@@ -732,7 +734,7 @@ impl<'a> Context<'a> {
                         keys.distinct.len() - 1
                     }
                 };
-                *used = (!duplicate_variable::is_overridden(self, index, consumer))
+                *used = (single || !duplicate_variable::is_overridden(self, index, consumer))
                     .then(|| u8::try_from(key).expect("fewer keys than consumers"));
             }
             keys

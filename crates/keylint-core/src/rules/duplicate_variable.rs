@@ -287,6 +287,7 @@ fn compose_sources(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 .or_insert_with(|| ctx.compose_env(&crate::project::sibling(ctx.path, written)));
         }
     }
+    let mut by_service = None;
     for (service_name, entries) in &services {
         // The service's env files as written.
         let mut files: Vec<(&str, &ComposeEnv)> = Vec::new();
@@ -328,11 +329,22 @@ fn compose_sources(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 from_files.insert(name, (value, current, *at));
             }
         }
-        for assignment in ctx
-            .assignments()
-            .iter()
-            .filter(|assignment| assignment.scope.as_deref() == Some(*service_name))
-        {
+        if from_files.is_empty() {
+            continue;
+        }
+        // Found once for all services: a scan of every assignment per service is quadratic
+        // in a Compose file with thousands of them.
+        let by_service = by_service.get_or_insert_with(|| {
+            let mut by_service: foldhash::HashMap<&str, Vec<&Assignment>> =
+                foldhash::HashMap::default();
+            for assignment in ctx.assignments() {
+                if let Some(scope) = assignment.scope.as_deref() {
+                    by_service.entry(scope).or_default().push(assignment);
+                }
+            }
+            by_service
+        });
+        for &assignment in by_service.get(service_name).into_iter().flatten() {
             let Some(Outcome::Value(value)) = &assignment.yaml_outcome else {
                 continue;
             };
@@ -377,6 +389,9 @@ mod tests {
         // Same values everywhere, or files that cannot be read: nothing to say.
         let agreeing = MemoryProject::default().with_file("api.env", "MODEL=gpt-4o-mini\n");
         insta::assert_snapshot!(check_in_project("KL202", "compose.yaml", "services:\n  api:\n    env_file: [api.env, missing.env]\n    environment:\n      MODEL: gpt-4o-mini\n", &agreeing), @"");
+        // Each service against its own env files only, whichever services have none.
+        let services = "services:\n  web:\n    environment:\n      MODEL: gpt-4o-mini\n  api:\n    env_file: api.env\n    environment:\n      MODEL: gpt-4o-mini\n  worker:\n    environment:\n      MODEL: o3\n  cron:\n    env_file: api.env\n    environment:\n      MODEL: o3\n";
+        insta::assert_snapshot!(check_in_project("KL202", "compose.yaml", services, &agreeing), @"15:7-15:12 warning KL202: MODEL is also set in api.env (line 1) with a different value: `environment:` wins, so the value in api.env never reaches service `cron`");
     }
 
     #[test]

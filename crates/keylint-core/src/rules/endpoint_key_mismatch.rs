@@ -70,7 +70,8 @@ OPENAI_API_KEY=0123456789abcdef…   # Key 1 from the resource's "Keys and Endpo
             .filter(|&name| ctx.key_variable_provider(name) == Some(Provider::AzureOpenAi))
             .collect();
         // The endpoints beside a key depend on its scope alone: found once per scope.
-        let mut by_scope: Vec<(Option<&str>, Endpoints)> = Vec::new();
+        let mut by_scope: Vec<Endpoints> = Vec::new();
+        let mut scope_index: foldhash::HashMap<Option<&str>, usize> = foldhash::HashMap::default();
         for (index, assignment) in ctx.assignments().iter().enumerate() {
             let Some(variable_provider) = ctx.key_variable_provider(&assignment.name) else {
                 continue;
@@ -79,14 +80,11 @@ OPENAI_API_KEY=0123456789abcdef…   # Key 1 from the resource's "Keys and Endpo
                 continue;
             }
             let scope = assignment.scope.as_deref();
-            let at = match by_scope.iter().position(|(other, _)| *other == scope) {
-                Some(at) => at,
-                None => {
-                    by_scope.push((scope, Endpoints::near(ctx, assignment, &azure_key_names)));
-                    by_scope.len() - 1
-                }
-            };
-            let endpoints = &by_scope[at].1;
+            let at = *scope_index.entry(scope).or_insert_with(|| {
+                by_scope.push(Endpoints::near(ctx, assignment, &azure_key_names));
+                by_scope.len() - 1
+            });
+            let endpoints = &by_scope[at];
             let Some(judgement) = ctx.judge(index, Syntax::Accidental, |_, outcome| {
                 let (key, shape) = real_looking_key(ctx, index, outcome.value()?)?;
                 mismatch(variable_provider, shape.kind, endpoints).map(|_| mask_secret(key))

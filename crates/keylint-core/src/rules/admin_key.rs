@@ -2,7 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::provider::KeyKind;
-use crate::rules::duplicate_variable::push_once;
+use crate::rules::helpers::keep_first_at_each_spot;
 use crate::rules::helpers::{Expectation, detail, judge_key, key_range, sure_shape};
 use crate::rules::{Context, FixAvailability, Rule};
 
@@ -40,6 +40,7 @@ OPENAI_ADMIN_KEY=sk-admin-…
 "#;
 
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+        let start = out.len();
         for (index, assignment) in ctx.assignments().iter().enumerate() {
             let Expectation::Provider {
                 provider: expected, ..
@@ -68,11 +69,13 @@ OPENAI_ADMIN_KEY=sk-admin-…
                 kind.description(),
                 detail(&judgement, &key)
             );
-            push_once(
-                out,
-                Self::diagnostic(judgement.severity, key_range(ctx, assignment), message),
-            );
+            out.push(Self::diagnostic(
+                judgement.severity,
+                key_range(ctx, assignment),
+                message,
+            ));
         }
+        keep_first_at_each_spot(out, start);
     }
 }
 

@@ -3,7 +3,7 @@
 use crate::assignment::Origin;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::provider;
-use crate::rules::duplicate_variable::push_once;
+use crate::rules::helpers::keep_first_at_each_spot;
 use crate::rules::{Context, FixAvailability, Rule};
 
 pub(crate) struct AliasVariable;
@@ -51,6 +51,7 @@ OPENAI_ORGANIZATION=org-…
 "#;
 
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+        let start = out.len();
         for (index, assignment) in ctx.assignments().iter().enumerate() {
             if matches!(
                 assignment.origin,
@@ -96,11 +97,13 @@ OPENAI_ORGANIZATION=org-…
                     ),
                 ),
             };
-            push_once(
-                out,
-                Self::diagnostic(severity, assignment.name_range.clone(), message),
-            );
+            out.push(Self::diagnostic(
+                severity,
+                assignment.name_range.clone(),
+                message,
+            ));
         }
+        keep_first_at_each_spot(out, start);
     }
 }
 

@@ -245,17 +245,6 @@ pub(crate) fn is_overridden(ctx: &Context, index: usize, consumer: Consumer) -> 
     winner.is_some_and(|winner| winner != index)
 }
 
-/// Pushes a diagnostic unless its rule already reported the same spot: an entry of a
-/// `<<: *anchor` merge is seen once for every Compose service that merges it.
-pub(crate) fn push_once(out: &mut Vec<Diagnostic>, diagnostic: Diagnostic) {
-    if !out
-        .iter()
-        .any(|seen| seen.code == diagnostic.code && seen.range == diagnostic.range)
-    {
-        out.push(diagnostic);
-    }
-}
-
 /// Compose: a variable a service gets from `environment:` and from an `env_file:` (or
 /// from two `env_file:`s) with different values. `environment:` wins, then the later file.
 fn compose_sources(ctx: &Context, out: &mut Vec<Diagnostic>) {

@@ -2,7 +2,7 @@
 
 use crate::assignment::Origin;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::duplicate_variable::push_once;
+use crate::rules::helpers::keep_first_at_each_spot;
 use crate::rules::helpers::{Expectation, judge_key};
 use crate::rules::{Context, FixAvailability, Rule};
 use crate::source::FileKind;
@@ -46,6 +46,7 @@ OPENAI_API_KEY=sk-proj-…
 "#;
 
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+        let start = out.len();
         for (index, assignment) in ctx.assignments().iter().enumerate() {
             // Helm values and the like hold defaults that are set at install time.
             if assignment.origin == Origin::YamlEnvMap && ctx.parsed.kind == FileKind::OtherYaml {
@@ -101,11 +102,13 @@ OPENAI_API_KEY=sk-proj-…
                     )
                 }
             };
-            push_once(
-                out,
-                Self::diagnostic(Self::SEVERITY, assignment.value_range.clone(), message),
-            );
+            out.push(Self::diagnostic(
+                Self::SEVERITY,
+                assignment.value_range.clone(),
+                message,
+            ));
         }
+        keep_first_at_each_spot(out, start);
     }
 }
 

@@ -8,7 +8,7 @@ use base64::Engine as _;
 
 use crate::assignment::Assignment;
 use crate::consumer::{Consumer, Outcome};
-use crate::diagnostic::{Edit, Severity};
+use crate::diagnostic::{Diagnostic, Edit, Severity};
 use crate::mask::{mask_body, mask_secret};
 use crate::provider::{self, KeyShape, Provider, Role};
 use crate::rules::{Context, Judgement, Syntax, push_names};
@@ -360,8 +360,25 @@ pub(crate) fn judge_key<'a>(
     Some((judgement, key))
 }
 
+/// Drops the findings from `start` on that repeat the spot (code and range) of an earlier
+/// one of them, keeping the first: an entry of a `<<: *anchor` merge is seen once for every
+/// Compose service that merges it. Once per rule, with a set: a file with many findings
+/// must not compare each with all before it.
+pub(crate) fn keep_first_at_each_spot(out: &mut Vec<Diagnostic>, start: usize) {
+    if out.len() < start + 2 {
+        return;
+    }
+    let mut seen = foldhash::HashSet::default();
+    let mut position = 0;
+    out.retain(|diagnostic| {
+        position += 1;
+        position <= start || seen.insert((diagnostic.code, diagnostic.range.clone()))
+    });
+}
+
 #[cfg(test)]
 mod tests {
+    use super::*;
     use proptest::prelude::*;
 
     proptest! {
@@ -385,5 +402,38 @@ mod tests {
             });
             prop_assert_eq!(super::is_interpolated(&raw), by_characters);
         }
+    }
+
+    #[test]
+    fn keeps_the_first_finding_at_each_spot_from_start_on() {
+        let finding = |code: &'static str, range: Range<usize>, message: &str| Diagnostic {
+            code,
+            message: message.to_string(),
+            name: "",
+            severity: Severity::Warning,
+            range,
+            fix: None,
+        };
+        let mut out = vec![
+            finding("KL999", 0..1, "another rule"),
+            finding("KL301", 0..1, "before start"),
+            finding("KL301", 0..1, "first"),
+            finding("KL301", 2..3, "other spot"),
+            finding("KL301", 0..1, "repeat"),
+            finding("KL302", 2..3, "other code"),
+            finding("KL301", 2..3, "repeat"),
+        ];
+        keep_first_at_each_spot(&mut out, 2);
+        let kept: Vec<&str> = out.iter().map(|found| found.message.as_str()).collect();
+        assert_eq!(
+            kept,
+            [
+                "another rule",
+                "before start",
+                "first",
+                "other spot",
+                "other code"
+            ]
+        );
     }
 }

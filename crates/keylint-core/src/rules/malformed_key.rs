@@ -4,7 +4,7 @@
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::mask::is_invisible;
 use crate::provider::{self, KeyKind, KeyShape, Provider};
-use crate::rules::duplicate_variable::push_once;
+use crate::rules::helpers::keep_first_at_each_spot;
 use crate::rules::helpers::{Expectation, detail, judge_key, key_range};
 use crate::rules::{Context, FixAvailability, Rule, with_fix};
 
@@ -55,6 +55,7 @@ Removing the `Bearer ` prefix is safe: no key starts with it, and the SDK adds i
 "#;
 
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+        let start = out.len();
         for (index, assignment) in ctx.assignments().iter().enumerate() {
             let expected = match ctx.expectation(index) {
                 Expectation::AnyKey => continue,
@@ -133,14 +134,12 @@ Removing the `Bearer ` prefix is safe: no key starts with it, and the SDK adds i
             let fix = (flaw == Flaw::Bearer)
                 .then(|| bearer_removal(ctx, assignment.value_range.clone()))
                 .flatten();
-            push_once(
-                out,
-                match fix {
-                    Some(fix) => with_fix(diagnostic, fix),
-                    None => diagnostic,
-                },
-            );
+            out.push(match fix {
+                Some(fix) => with_fix(diagnostic, fix),
+                None => diagnostic,
+            });
         }
+        keep_first_at_each_spot(out, start);
     }
 }
 

@@ -3,7 +3,7 @@
 use crate::assignment::{Assignment, Origin};
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::provider::{self, KeyKind, KnownVariable, Provider, Role};
-use crate::rules::duplicate_variable::push_once;
+use crate::rules::helpers::keep_first_at_each_spot;
 use crate::rules::helpers::with_article;
 use crate::rules::{Context, FixAvailability, Rule, with_fix};
 use crate::source::FileKind;
@@ -62,6 +62,7 @@ the right name is already set: renaming would create a duplicate.
 "#;
 
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+        let start = out.len();
         // The names the project's code reads: a near-miss of one of them is certain.
         let code_names = Candidates::new(ctx.project.code().names());
         // Files repeat names (copies, per-service entries): judge each name once, in a
@@ -97,7 +98,7 @@ the right name is already set: renaming would create a duplicate.
                 continue;
             };
             if let Some((intended, slip)) = slips.code {
-                push_once(out, code_read_near_miss(ctx, assignment, intended, slip));
+                out.push(code_read_near_miss(ctx, assignment, intended, slip));
                 continue;
             }
             let Some((intended, slip)) = slips.near.or_else(|| short_key_name(ctx, index, name))
@@ -121,14 +122,12 @@ the right name is already set: renaming would create a duplicate.
             };
             let diagnostic =
                 Self::diagnostic(Self::SEVERITY, assignment.name_range.clone(), message);
-            push_once(
-                out,
-                match rename(ctx, assignment, intended, slip) {
-                    Some(fix) => with_fix(diagnostic, fix),
-                    None => diagnostic,
-                },
-            );
+            out.push(match rename(ctx, assignment, intended, slip) {
+                Some(fix) => with_fix(diagnostic, fix),
+                None => diagnostic,
+            });
         }
+        keep_first_at_each_spot(out, start);
     }
 }
 

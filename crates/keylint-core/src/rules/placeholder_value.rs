@@ -3,7 +3,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::helpers::contains_ignore_ascii_case;
 use crate::provider::Provider;
-use crate::rules::duplicate_variable::push_once;
+use crate::rules::helpers::keep_first_at_each_spot;
 use crate::rules::helpers::{Expectation, detail, is_interpolated, judge_key, key_range};
 use crate::rules::{Context, FixAvailability, Rule, is_key_name};
 
@@ -54,6 +54,7 @@ OPENAI_API_KEY=sk-proj-…
 "#;
 
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+        let start = out.len();
         // Which provider's key a name expects in its scope (`None`: the name is not judged),
         // found once per group of copies.
         let mut by_group: Vec<Option<Option<Option<Provider>>>> = vec![None; ctx.groups()];
@@ -110,11 +111,13 @@ OPENAI_API_KEY=sk-proj-…
                     ),
                 ),
             };
-            push_once(
-                out,
-                Self::diagnostic(severity, key_range(ctx, assignment), message),
-            );
+            out.push(Self::diagnostic(
+                severity,
+                key_range(ctx, assignment),
+                message,
+            ));
         }
+        keep_first_at_each_spot(out, start);
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::provider::{self, KeyKind, Provider, Role};
-use crate::rules::duplicate_variable::push_once;
+use crate::rules::helpers::keep_first_at_each_spot;
 use crate::rules::helpers::{
     Expectation, judge_key, key_range, push_detail, push_with_article, sure_shape,
 };
@@ -48,6 +48,7 @@ OPENAI_API_KEY=sk-proj-…
 "#;
 
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+        let start = out.len();
         for (index, assignment) in ctx.assignments().iter().enumerate() {
             let Expectation::Provider {
                 provider: expected,
@@ -105,11 +106,13 @@ OPENAI_API_KEY=sk-proj-…
             for piece in pieces {
                 message.push_str(piece);
             }
-            push_once(
-                out,
-                Self::diagnostic(judgement.severity, key_range(ctx, assignment), message),
-            );
+            out.push(Self::diagnostic(
+                judgement.severity,
+                key_range(ctx, assignment),
+                message,
+            ));
         }
+        keep_first_at_each_spot(out, start);
     }
 }
 

@@ -53,7 +53,8 @@ services:
             return;
         };
         // Services mostly list the same files: each path as written is looked up once.
-        let mut judged: Vec<(&str, Option<(Severity, String)>)> = Vec::new();
+        let mut judged: foldhash::HashMap<&str, Option<(Severity, String)>> =
+            foldhash::HashMap::default();
         for entry in compose_env_file_entries(yaml) {
             let Some(written) = entry.path.as_str() else {
                 continue;
@@ -62,16 +63,15 @@ services:
             if !entry.required || written.trim().is_empty() || written.contains('$') {
                 continue;
             }
-            let verdict = match judged.iter().find(|(seen, _)| *seen == written) {
-                Some((_, verdict)) => verdict.clone(),
-                None => {
-                    let verdict = missing(ctx, written);
-                    judged.push((written, verdict.clone()));
-                    verdict
-                }
-            };
+            let verdict = judged
+                .entry(written)
+                .or_insert_with(|| missing(ctx, written));
             if let Some((severity, message)) = verdict {
-                out.push(Self::diagnostic(severity, entry.path.span.clone(), message));
+                out.push(Self::diagnostic(
+                    *severity,
+                    entry.path.span.clone(),
+                    message.clone(),
+                ));
             }
         }
     }

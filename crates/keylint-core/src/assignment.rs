@@ -8,7 +8,8 @@ use std::sync::OnceLock;
 use compact_str::CompactString;
 
 use crate::consumer::{
-    Consumer, Entry, Outcome, OutcomeOf, Reason, UniversalNewlines, read_env_file,
+    Consumer, DroppedCr, Entry, Outcome, OutcomeOf, Reading, Reason, UniversalNewlines,
+    plain_entry, read_env_file,
 };
 use crate::source::FileKind;
 use crate::syntax::dotenv::{self, EnvFile, StatementKind};
@@ -128,7 +129,7 @@ impl Readings {
             return;
         }
         self.last_reason = Some((refused, reason.clone(), self.other.len()));
-        let reason = reason.to_string();
+        let reason = String::from(&**reason);
         self.push(if refused {
             Outcome::Refused(reason)
         } else {
@@ -253,7 +254,16 @@ impl ParsedFile {
         text: &str,
         universal_newlines: &UniversalNewlines,
     ) -> Readings {
-        let mut loaded = read_env_file(consumer, text, &self.simple_lines, universal_newlines);
+        let read = read_env_file(consumer, text, &self.simple_lines, universal_newlines);
+        self.readings(consumer, text, read)
+    }
+
+    /// [`ParsedFile::model_outcomes`] of what the model read.
+    fn readings(&self, consumer: Consumer, text: &str, read: Reading) -> Readings {
+        let Reading {
+            entries: mut loaded,
+            plain,
+        } = read;
         // Only a loader that refuses whole files can have refused this one.
         let file_refusal = consumer
             .refuses_whole_file()
@@ -265,6 +275,8 @@ impl ParsedFile {
         if !loaded.is_sorted_by_key(|entry| entry.at) {
             loaded.sort_by_key(|entry| entry.at);
         }
+        // Plain lines come in reading order, which is the order of their starts.
+        let mut plain = plain.into_iter().map(|(line, _)| line).peekable();
         let mut next = 0;
         let mut readings = Readings::with_capacity(self.assignments.len());
         let mut not_read: Option<Reason> = None;
@@ -283,35 +295,48 @@ impl ParsedFile {
                 }
                 next += 1;
             }
-            match reading.map(|index| &mut loaded[index]) {
-                Some(entry) => match &mut entry.outcome {
-                    OutcomeOf::Absent(reason) => readings.push_reason(false, reason),
-                    OutcomeOf::Refused(reason) => readings.push_reason(true, reason),
-                    OutcomeOf::Value(value) if reads_name(text, &entry.name, assignment) => {
-                        if simple_value
-                            .as_ref()
-                            .is_some_and(|simple| simple.value() == Some(&**value))
-                        {
-                            readings.push_simple();
-                        } else {
-                            readings.push(Outcome::Value(std::mem::take(value).into_owned()));
-                        }
+            while plain.next_if(|line| line.start() < at).is_some() {}
+            // A plain line read at a statement is the one keylint read there, unless keylint
+            // read a statement from further back: then it is matched as any entry is.
+            let plain_line = plain.next_if(|line| line.start() == at);
+            if plain_line.is_some() && simple_value.is_some() {
+                readings.push_simple();
+                continue;
+            }
+            let entry = match (plain_line, reading) {
+                (Some(line), _) => &mut plain_entry(line, text, &DroppedCr::default()),
+                (None, Some(index)) => &mut loaded[index],
+                (None, None) => {
+                    match &file_refusal {
+                        Some(reason) => readings.push_reason(true, reason),
+                        None => readings.push_reason(
+                            false,
+                            not_read.get_or_insert_with(|| "not read as an assignment".into()),
+                        ),
                     }
-                    OutcomeOf::Value(_) if entry.name.is_empty() => {
-                        readings.push(Outcome::Absent("read under an empty name".to_string()));
+                    continue;
+                }
+            };
+            match &mut entry.outcome {
+                OutcomeOf::Absent(reason) => readings.push_reason(false, reason),
+                OutcomeOf::Refused(reason) => readings.push_reason(true, reason),
+                OutcomeOf::Value(value) if reads_name(text, &entry.name, assignment) => {
+                    if simple_value
+                        .as_ref()
+                        .is_some_and(|simple| simple.value() == Some(&**value))
+                    {
+                        readings.push_simple();
+                    } else {
+                        readings.push(Outcome::Value(std::mem::take(value).into_owned()));
                     }
-                    OutcomeOf::Value(_) => readings.push(Outcome::Absent(format!(
-                        "read under another name, `{}`",
-                        crate::mask::escape_invisible(&entry.name)
-                    ))),
-                },
-                None => match &file_refusal {
-                    Some(reason) => readings.push_reason(true, reason),
-                    None => readings.push_reason(
-                        false,
-                        not_read.get_or_insert_with(|| "not read as an assignment".into()),
-                    ),
-                },
+                }
+                OutcomeOf::Value(_) if entry.name.is_empty() => {
+                    readings.push(Outcome::Absent("read under an empty name".to_string()));
+                }
+                OutcomeOf::Value(_) => readings.push(Outcome::Absent(format!(
+                    "read under another name, `{}`",
+                    crate::mask::escape_invisible(&entry.name)
+                ))),
             }
         }
         readings
@@ -533,14 +558,23 @@ mod tests {
         ]
     }
 
+    /// Lines ending in `\n`, now and then in `\r\n` (which some loaders read from a copy).
     fn text() -> impl Strategy<Value = String> {
-        (prop::collection::vec(line(), 0..10), any::<bool>()).prop_map(|(lines, last_newline)| {
-            let mut text = lines.join("\n");
-            if last_newline {
-                text.push('\n');
-            }
-            text
-        })
+        let ending = prop_oneof![6 => Just("\n"), 1 => Just("\r\n")];
+        (
+            prop::collection::vec((line(), ending), 0..10),
+            any::<bool>(),
+        )
+            .prop_map(|(lines, last_newline)| {
+                let mut text: String = lines
+                    .iter()
+                    .flat_map(|(line, ending)| [line.as_str(), ending])
+                    .collect();
+                if !last_newline && let Some((_, ending)) = lines.last() {
+                    text.truncate(text.len() - ending.len());
+                }
+                text
+            })
     }
 
     #[test]
@@ -590,15 +624,56 @@ mod tests {
         #[test]
         fn simple_lines_change_no_model_reading(text in text()) {
             let simple_lines = SimpleLines::new(&text);
+            let no_lines = SimpleLines::default();
             let (with_table, without_table) = (UniversalNewlines::default(), UniversalNewlines::default());
+            let entries = |read: Reading<'_>| {
+                read.into_entries(&text, &DroppedCr::default())
+                    .into_iter()
+                    .map(Entry::into_owned)
+                    .collect::<Vec<_>>()
+            };
             for consumer in Consumer::ENV_FILE {
                 prop_assert_eq!(
-                    read_env_file(consumer, &text, &simple_lines, &with_table),
-                    read_env_file(consumer, &text, &SimpleLines::default(), &without_table),
+                    entries(read_env_file(consumer, &text, &simple_lines, &with_table)),
+                    entries(read_env_file(consumer, &text, &no_lines, &without_table)),
                     "{} on {:?}",
                     consumer.id(),
                     text
                 );
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The simple lines a model read plainly are matched to the assignments as their
+        /// entries would be.
+        #[test]
+        fn plain_lines_match_as_their_entries_do(text in text()) {
+            let parsed = ParsedFile::parse(FileKind::EnvFile, &text);
+            let universal = UniversalNewlines::default();
+            for consumer in Consumer::ENV_FILE {
+                let read = || read_env_file(consumer, &text, &parsed.simple_lines, &universal);
+                let as_entries = Reading::from(read().into_entries(&text, &DroppedCr::default()));
+                let (plain, entries) = (
+                    parsed.readings(consumer, &text, read()),
+                    parsed.readings(consumer, &text, as_entries),
+                );
+                for index in 0..parsed.assignments.len() {
+                    let outcome = |readings: &Readings| match readings.at[index] {
+                        SIMPLE_VALUE => parsed.simple_values()[index].clone(),
+                        at => Some(readings.other[at].clone()),
+                    };
+                    prop_assert_eq!(
+                        outcome(&plain),
+                        outcome(&entries),
+                        "{} on assignment {} of {:?}",
+                        consumer.id(),
+                        index,
+                        text
+                    );
+                }
             }
         }
     }

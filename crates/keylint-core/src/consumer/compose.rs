@@ -10,12 +10,12 @@ use std::cell::RefCell;
 
 use super::interpolate::expand_compose;
 use super::{
-    Entry, ExpansionBudget, Failure, LastByName, OutcomeOf, Reason, bom_length, is_go_space,
-    skip_space,
+    ByName, DroppedCr, Entry, ExpansionBudget, Failure, OutcomeOf, Reading, Reason, bom_length,
+    is_go_space, skip_space,
 };
 use crate::syntax::simple_line::SimpleLines;
 
-pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'t>> {
+pub(super) fn load<'t>(text: &'t str, simple_lines: &'t SimpleLines) -> Reading<'t> {
     load_with_env(text, simple_lines, &|_| None)
 }
 
@@ -23,17 +23,18 @@ pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'
 /// `${VAR}` looks up before earlier lines of the same file, as compose-go does.
 pub(super) fn load_with_env<'t>(
     text: &'t str,
-    simple_lines: &SimpleLines,
+    simple_lines: &'t SimpleLines,
     env: &dyn Fn(&str) -> Option<String>,
-) -> Vec<Entry<'t>> {
+) -> Reading<'t> {
     let start = bom_length(text);
-    let mut loaded: Vec<Entry> = Vec::with_capacity(simple_lines.line_count());
-    match parse(text, start, simple_lines, &mut loaded, env) {
-        Ok(()) => loaded,
+    let mut read = Reading::with_capacity(simple_lines.line_count());
+    match parse(text, start, simple_lines, &mut read, env) {
+        Ok(()) => read,
         Err(failure) => {
             // compose-go returns the error and the project does not load: nothing reaches a container.
             let reason: Reason =
                 format!("Compose refuses the whole file: {}", failure.message).into();
+            let mut loaded = read.into_entries(text, &DroppedCr::default());
             for entry in &mut loaded {
                 entry.outcome = OutcomeOf::Refused(reason.clone());
             }
@@ -42,7 +43,7 @@ pub(super) fn load_with_env<'t>(
                 at: failure.at,
                 outcome: OutcomeOf::Refused(reason),
             });
-            loaded
+            loaded.into()
         }
     }
 }
@@ -50,12 +51,12 @@ pub(super) fn load_with_env<'t>(
 fn parse<'t>(
     text: &'t str,
     mut position: usize,
-    simple_lines: &SimpleLines,
-    loaded: &mut Vec<Entry<'t>>,
+    simple_lines: &'t SimpleLines,
+    read: &mut Reading<'t>,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<(), Failure> {
     let mut simple_lines = simple_lines.cursor();
-    let last_by_name = RefCell::new(LastByName::default());
+    let last_by_name = RefCell::new(ByName::default());
     let budget = ExpansionBudget::default();
     loop {
         position = statement_start(text, position);
@@ -64,11 +65,7 @@ fn parse<'t>(
         }
         let at = position;
         if let Some(line) = simple_lines.at(position) {
-            loaded.push(Entry {
-                name: line.name(text).into(),
-                at,
-                outcome: OutcomeOf::Value(line.value(text).into()),
-            });
+            read.push_plain(line);
             position = line.end();
             continue;
         }
@@ -80,7 +77,7 @@ fn parse<'t>(
             });
         }
         if bare {
-            loaded.push(Entry {
+            read.entries.push(Entry {
                 name: name.into(),
                 at,
                 outcome: OutcomeOf::Absent(
@@ -96,14 +93,15 @@ fn parse<'t>(
             let value = env(wanted).or_else(|| {
                 last_by_name
                     .borrow_mut()
-                    .get(loaded, wanted)
-                    .and_then(|entry| entry.outcome.value().map(str::to_string))
+                    .get(read, text, wanted)
+                    .flatten()
+                    .map(str::to_string)
             })?;
             budget.copy(&value).map(str::to_string)
         };
         let (value, next) =
             extract_value(text, after_name, &lookup).map_err(|message| Failure { at, message })?;
-        loaded.push(Entry {
+        read.entries.push(Entry {
             name: name.into(),
             at,
             outcome: budget.outcome(value.into()),

@@ -3,30 +3,33 @@
 //! line 1, leading white space trimmed, `#` lines skipped, then everything after the
 //! first `=` verbatim. A name with a space or tab makes `docker run` exit.
 
-use super::{Entry, OutcomeOf};
+use super::{Entry, OutcomeOf, Reading};
 use crate::syntax::simple_line::SimpleLines;
 
-pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'t>> {
-    let mut loaded = Vec::with_capacity(simple_lines.line_count());
+pub(super) fn load<'t>(text: &'t str, simple_lines: &'t SimpleLines) -> Reading<'t> {
+    let mut read = Reading::with_capacity(simple_lines.line_count());
     let mut simple_lines = simple_lines.cursor();
     let mut line_start = 0;
     while line_start < text.len() {
         // A simple line has no blank, `\r` or BOM to strip, and is no comment; without
-        // `export ` its name is all before the first `=`, and a valid one.
+        // `export ` its name is all before the first `=`, and a valid one. Docker keeps
+        // what follows the value, and its quotes: only a bare value is the loaders' one.
         if let Some(simple) = simple_lines.at(line_start) {
             let line = &text[line_start..simple.end()];
             let line = line.strip_suffix('\n').unwrap_or(line);
-            loaded.push(if simple.export() {
-                read_line(line, line_start)
+            if simple.export() {
+                read.entries.push(read_line(line, line_start));
+            } else if simple.quote().is_none() && simple.value_range().end == simple.content_end() {
+                read.push_plain(simple);
             } else {
-                Entry {
+                read.entries.push(Entry {
                     name: simple.name(text).into(),
                     at: line_start,
                     outcome: OutcomeOf::Value(
                         text[simple.value_range().start..line_start + line.len()].into(),
                     ),
-                }
-            });
+                });
+            }
             line_start = simple.end();
             continue;
         }
@@ -46,14 +49,14 @@ pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'
         let trimmed = line.trim_start();
         offset += line.len() - trimmed.len();
         if !trimmed.is_empty() && !trimmed.starts_with('#') {
-            loaded.push(read_line(trimmed, offset));
+            read.entries.push(read_line(trimmed, offset));
         }
         line_start = next;
         if line_end == text.len() {
             break;
         }
     }
-    loaded
+    read
 }
 
 fn read_line(line: &str, at: usize) -> Entry<'_> {

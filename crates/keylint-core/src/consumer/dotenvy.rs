@@ -8,13 +8,14 @@
 //! first bad line ends it all: that line and every line after it are never set.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::ops::Range;
 
-use super::{Entry, ExpansionBudget, OutcomeOf, Reason, bom_length};
+use super::{ByName, Entry, ExpansionBudget, Keep, OutcomeOf, Reading, Reason, bom_length};
 use crate::syntax::dotenv;
 use crate::syntax::simple_line::{Cursor, SimpleLine, SimpleLines};
 
-pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'t>> {
+pub(super) fn load<'t>(text: &'t str, simple_lines: &'t SimpleLines) -> Reading<'t> {
     // `Iter::load` calls `remove_bom` first (`from_read_iter` does not).
     let body_start = bom_length(text);
     let mut lines = LogicalLines {
@@ -22,14 +23,19 @@ pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'
         position: body_start,
         simple_lines: simple_lines.cursor(),
     };
-    let mut environment = Environment::default();
+    // `apply_substitution`: `env::var(name)`, else the value of `name` parsed so far. With
+    // an empty environment to start with, both are the first value read for `name`
+    // (`Iter::load` sets a variable only when `env::var` fails).
+    let environment = RefCell::new(ByName::keeping(Keep::First));
     let budget = ExpansionBudget::default();
-    let mut loaded = Vec::with_capacity(simple_lines.line_count());
+    let mut read = Reading::with_capacity(simple_lines.line_count());
     while let Some(line) = lines.next() {
         let content = &text[line.range.clone()];
-        let parsed = if let Some(simple) = &line.simple {
-            Ok(Some((simple.name(text), Cow::Borrowed(simple.value(text)))))
-        } else if line.unterminated {
+        if let Some(simple) = line.simple {
+            read.push_simple(simple, &budget, text);
+            continue;
+        }
+        let parsed = if line.unterminated {
             // `QuotedLines` reached the end of the file inside a quote, or right after a
             // `\` or a blank: `Error::LineParse(buf, buf.len())`.
             let name = match parse_name(content) {
@@ -42,59 +48,26 @@ pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'
             })
         } else {
             parse_line(content, &mut |name| {
-                budget
-                    .copy(environment.value(name, &loaded))
-                    .unwrap_or_default()
+                let value = environment.borrow_mut().get(&read, text, name).flatten();
+                budget.copy(value.unwrap_or_default()).unwrap_or_default()
             })
-            .map(|read| read.map(|(name, value)| (name, Cow::Owned(value))))
         };
         match parsed {
             Ok(None) => {}
             Ok(Some((name, value))) => {
-                environment.set(name, loaded.len());
-                loaded.push(Entry {
+                read.entries.push(Entry {
                     name: name.into(),
                     at: content_start(text, &line.range),
-                    outcome: budget.outcome(value),
+                    outcome: budget.outcome(value.into()),
                 });
             }
             Err(error) => {
-                stop_at(text, simple_lines, &line, &error, lines, &mut loaded);
+                stop_at(text, simple_lines, &line, &error, lines, &mut read.entries);
                 break;
             }
         }
     }
-    loaded
-}
-
-/// The variables `from_path` has set so far: the first value of each name (`Iter::load`
-/// sets a variable only when `env::var` fails).
-#[derive(Default)]
-struct Environment<'t> {
-    /// Every name read, in order, with its entry in `loaded`.
-    names: Vec<(&'t str, usize)>,
-    /// The first entry of each name in `names[..indexed]`; built only when a `$` asks.
-    first: foldhash::HashMap<&'t str, usize>,
-    indexed: usize,
-}
-
-impl<'t> Environment<'t> {
-    fn set(&mut self, name: &'t str, entry: usize) {
-        self.names.push((name, entry));
-    }
-
-    /// `apply_substitution`: `env::var(name)`, else the value of `name` parsed so far. With
-    /// an empty environment to start with, both are the first value read for `name`.
-    fn value<'l>(&mut self, name: &str, loaded: &'l [Entry]) -> &'l str {
-        for &(set_name, entry) in &self.names[self.indexed..] {
-            self.first.entry(set_name).or_insert(entry);
-        }
-        self.indexed = self.names.len();
-        self.first
-            .get(name)
-            .and_then(|&entry| loaded[entry].outcome.value())
-            .unwrap_or_default()
-    }
+    read
 }
 
 /// A logical line: physical lines joined while a quote was open, without its line ending

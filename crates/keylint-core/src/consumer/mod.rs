@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 
 pub use interpolate::{Interpolation, MAX_NESTING, expand_compose, find_interpolations};
 
-use crate::syntax::simple_line::SimpleLines;
+use crate::syntax::simple_line::{SimpleLine, SimpleLines};
 
 /// A program that reads a config file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -192,6 +192,114 @@ pub(crate) type Entry<'t> = LoadedOf<Cow<'t, str>, Reason>;
 /// Why a model gives no value, shared between the entries it applies to.
 pub(crate) type Reason = std::sync::Arc<str>;
 
+/// What a loader model read from a file. The simple lines it read from their start, which
+/// every loader reads alike, are kept as the lines themselves rather than as entries: most
+/// lines of most files are such lines, and matching them to keylint's statements then
+/// needs no entry built, compared or dropped.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Reading<'t> {
+    pub(crate) entries: Vec<Entry<'t>>,
+    /// In reading order, each with how many entries were read before it.
+    pub(crate) plain: Vec<(&'t SimpleLine, usize)>,
+}
+
+impl<'t> Reading<'t> {
+    fn with_capacity(lines: usize) -> Reading<'t> {
+        Reading {
+            entries: Vec::with_capacity(lines),
+            plain: Vec::with_capacity(lines),
+        }
+    }
+
+    /// Reads `line` from its start: its value, unless a `$VAR` copy since the last entry
+    /// passed the `budget` (a copy that gave no entry leaves that to the next one).
+    fn push_simple(&mut self, line: &'t SimpleLine, budget: &ExpansionBudget, text: &'t str) {
+        match budget.outcome(()) {
+            OutcomeOf::Value(()) => self.push_plain(line),
+            stopped => self.entries.push(Entry {
+                name: line.name(text).into(),
+                at: line.start(),
+                outcome: stopped.map(|()| line.value(text).into(), |why| why),
+            }),
+        }
+    }
+
+    fn push_plain(&mut self, line: &'t SimpleLine) {
+        self.plain.push((line, self.entries.len()));
+    }
+
+    /// Every reading as an entry, in reading order (`text` is the one read; `dropped` leads
+    /// back to the original's offsets).
+    pub(crate) fn into_entries(self, text: &'t str, dropped: &DroppedCr) -> Vec<Entry<'t>> {
+        if self.plain.is_empty() {
+            return self.entries;
+        }
+        self.replain(text, dropped, |_| None).entries
+    }
+
+    /// What was read from a copy of `original` with other line endings (`copy`, whose
+    /// offsets `dropped` leads back), as read from the original: a plain line of the copy
+    /// is the original's own where it has it there (a simple line holds no `\r`, so the
+    /// copy's is the same text), else an entry.
+    fn onto_original(
+        self,
+        copy: &'t str,
+        dropped: &DroppedCr,
+        original: &'t SimpleLines,
+    ) -> Reading<'t> {
+        let mut lines = original.cursor();
+        self.replain(copy, dropped, |line| {
+            lines.at(dropped.original_offset(line.start()))
+        })
+    }
+
+    /// The reading with each plain line replaced by the line `keep` gives, or else by its
+    /// entry, in reading order.
+    fn replain(
+        self,
+        text: &'t str,
+        dropped: &DroppedCr,
+        mut keep: impl FnMut(&'t SimpleLine) -> Option<&'t SimpleLine>,
+    ) -> Reading<'t> {
+        let mut replained = Reading {
+            entries: Vec::with_capacity(self.entries.len() + self.plain.len()),
+            plain: Vec::with_capacity(self.plain.len()),
+        };
+        let mut entries = self.entries.into_iter();
+        let mut taken = 0;
+        for (line, entries_before) in self.plain {
+            replained
+                .entries
+                .extend(entries.by_ref().take(entries_before - taken));
+            taken = entries_before;
+            match keep(line) {
+                Some(kept) => replained.push_plain(kept),
+                None => replained.entries.push(plain_entry(line, text, dropped)),
+            }
+        }
+        replained.entries.extend(entries);
+        replained
+    }
+}
+
+impl<'t> From<Vec<Entry<'t>>> for Reading<'t> {
+    fn from(entries: Vec<Entry<'t>>) -> Reading<'t> {
+        Reading {
+            entries,
+            plain: Vec::new(),
+        }
+    }
+}
+
+/// The entry of a simple line read from its start.
+pub(crate) fn plain_entry<'t>(line: &SimpleLine, text: &'t str, dropped: &DroppedCr) -> Entry<'t> {
+    Entry {
+        name: line.name(text).into(),
+        at: dropped.original_offset(line.start()),
+        outcome: OutcomeOf::Value(line.value(text).into()),
+    }
+}
+
 impl Entry<'_> {
     pub(crate) fn into_owned(self) -> Loaded {
         Loaded {
@@ -297,38 +405,84 @@ impl ExpansionBudget {
     }
 }
 
-/// The last entry of each name a loader has read so far, for `$VAR` lookups. Indexed
-/// lazily: a file without references builds nothing, and each lookup first takes in the
-/// entries added since the one before, so lookups stay cheap on files full of `$VAR`.
+/// The reading of each name a loader has read so far that `$VAR` finds. Indexed lazily:
+/// a file without references builds nothing, and each lookup first takes in the readings
+/// added since the one before, so lookups stay cheap on files full of `$VAR`.
 #[derive(Default)]
-struct LastByName<'t> {
-    index: foldhash::HashMap<Cow<'t, str>, usize>,
-    indexed: usize,
-    /// Only entries that give a value count: a shell line that sets nothing leaves the
-    /// variable as it was.
-    values_only: bool,
+struct ByName<'t> {
+    index: foldhash::HashMap<Cow<'t, str>, Found<'t>>,
+    /// Entries and plain lines taken in so far.
+    indexed: (usize, usize),
+    keep: Keep,
 }
 
-impl<'t> LastByName<'t> {
-    fn values_only() -> LastByName<'t> {
-        LastByName {
-            values_only: true,
-            ..LastByName::default()
+/// Which reading of a name `$VAR` finds.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum Keep {
+    /// The last one.
+    #[default]
+    Last,
+    /// The last one that gives a value: a shell line that sets nothing leaves the
+    /// variable as it was.
+    LastValue,
+    /// The first one: dotenvy sets a variable only when it is not set yet.
+    First,
+}
+
+/// A reading of a name: an entry (by index) or the value of a plain line.
+#[derive(Clone, Copy)]
+enum Found<'t> {
+    Entry(usize),
+    Plain(&'t str),
+}
+
+impl<'t> ByName<'t> {
+    fn keeping(keep: Keep) -> ByName<'t> {
+        ByName {
+            keep,
+            ..ByName::default()
         }
     }
 
-    /// The last entry named `name` in `loaded` (which only ever grows between calls).
-    fn get<'a>(&mut self, loaded: &'a [Entry<'t>], name: &str) -> Option<&'a Entry<'t>> {
-        // Room for the new entries at once, not a rehash each time the map fills.
-        self.index
-            .reserve(loaded.len().saturating_sub(self.indexed));
-        for (position, entry) in loaded.iter().enumerate().skip(self.indexed) {
-            if !self.values_only || entry.outcome.value().is_some() {
-                self.index.insert(entry.name.clone(), position);
+    /// The reading named `name` in `read` (which only ever grows between calls) of `text`
+    /// that is kept: `Some` with its value, if it has one.
+    fn get<'a>(
+        &mut self,
+        read: &'a Reading<'t>,
+        text: &'t str,
+        name: &str,
+    ) -> Option<Option<&'a str>> {
+        let (entries_indexed, plain_indexed) = self.indexed;
+        let keep = self.keep;
+        let index = &mut self.index;
+        // Room for the new readings at once, not a rehash each time the map fills.
+        index.reserve(read.entries.len() - entries_indexed + read.plain.len() - plain_indexed);
+        let mut take = |name: &Cow<'t, str>, found: Found<'t>| {
+            if keep == Keep::First {
+                index.entry(name.clone()).or_insert(found);
+            } else {
+                index.insert(name.clone(), found);
             }
+        };
+        let mut next_entry = entries_indexed;
+        let mut take_entries = |take: &mut dyn FnMut(&Cow<'t, str>, Found<'t>), until: usize| {
+            for (position, entry) in read.entries[next_entry..until].iter().enumerate() {
+                if keep != Keep::LastValue || entry.outcome.value().is_some() {
+                    take(&entry.name, Found::Entry(next_entry + position));
+                }
+            }
+            next_entry = until;
+        };
+        for &(line, entries_before) in &read.plain[plain_indexed..] {
+            take_entries(&mut take, entries_before);
+            take(&line.name(text).into(), Found::Plain(line.value(text)));
         }
-        self.indexed = loaded.len();
-        self.index.get(name).map(|&position| &loaded[position])
+        take_entries(&mut take, read.entries.len());
+        self.indexed = (read.entries.len(), read.plain.len());
+        self.index.get(name).map(|found| match *found {
+            Found::Entry(position) => read.entries[position].outcome.value(),
+            Found::Plain(value) => Some(value),
+        })
     }
 }
 
@@ -336,7 +490,9 @@ impl<'t> LastByName<'t> {
 #[must_use]
 pub fn load_env_file(consumer: Consumer, text: &str) -> Vec<Loaded> {
     let universal = UniversalNewlines::default();
-    read_env_file(consumer, text, &SimpleLines::new(text), &universal)
+    let simple_lines = SimpleLines::new(text);
+    read_env_file(consumer, text, &simple_lines, &universal)
+        .into_entries(text, &DroppedCr::default())
         .into_iter()
         .map(Entry::into_owned)
         .collect()
@@ -347,18 +503,18 @@ pub fn load_env_file(consumer: Consumer, text: &str) -> Vec<Loaded> {
 pub(crate) fn read_env_file<'t>(
     consumer: Consumer,
     text: &'t str,
-    simple_lines: &SimpleLines,
+    simple_lines: &'t SimpleLines,
     universal: &'t UniversalNewlines,
-) -> Vec<Entry<'t>> {
+) -> Reading<'t> {
     match consumer {
         Consumer::PythonDotenv => universal.read(text, simple_lines, python_dotenv::load),
         Consumer::NodeDotenv => universal.read(text, simple_lines, node_dotenv::load),
         Consumer::Dotenvy => dotenvy::load(text, simple_lines),
-        Consumer::Godotenv => godotenv::load(text, simple_lines),
+        Consumer::Godotenv => godotenv::load(text, simple_lines).into(),
         Consumer::ComposeEnvFile => compose::load(text, simple_lines),
         Consumer::DockerEnvFile => docker::load(text, simple_lines),
         Consumer::Shell => shell::load(text, simple_lines),
-        Consumer::YamlAsWritten => Vec::new(),
+        Consumer::YamlAsWritten => Reading::default(),
     }
 }
 
@@ -366,7 +522,9 @@ pub(crate) fn read_env_file<'t>(
 /// looked up in `env` (the shell, then the project `.env`) before earlier lines.
 #[must_use]
 pub fn load_compose_env_file(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Vec<Loaded> {
-    compose::load_with_env(text, &SimpleLines::new(text), env)
+    let simple_lines = SimpleLines::new(text);
+    compose::load_with_env(text, &simple_lines, env)
+        .into_entries(text, &DroppedCr::default())
         .into_iter()
         .map(Entry::into_owned)
         .collect()
@@ -402,7 +560,7 @@ pub(crate) struct NormalizedNewlines {
 
 /// Offsets (in a normalized copy) where a `\r` of a `\r\n` pair was dropped.
 #[derive(Debug, Default, Clone)]
-struct DroppedCr(Vec<usize>);
+pub(crate) struct DroppedCr(Vec<usize>);
 
 impl DroppedCr {
     fn original_offset(&self, offset: usize) -> usize {
@@ -472,15 +630,19 @@ impl UniversalNewlines {
     fn read<'t>(
         &'t self,
         original: &'t str,
-        simple_lines: &SimpleLines,
-        read: impl FnOnce(&'t str, &SimpleLines, &DroppedCr) -> Vec<Entry<'t>>,
-    ) -> Vec<Entry<'t>> {
+        simple_lines: &'t SimpleLines,
+        read: impl FnOnce(&'t str, &'t SimpleLines, &DroppedCr) -> Reading<'t>,
+    ) -> Reading<'t> {
         match self
             .0
             .get_or_init(|| NormalizedNewlines::new(original, simple_lines, true))
         {
             None => read(original, simple_lines, &DroppedCr::default()),
-            Some(copy) => read(&copy.text, &copy.simple_lines, &copy.dropped),
+            Some(copy) => read(&copy.text, &copy.simple_lines, &copy.dropped).onto_original(
+                &copy.text,
+                &copy.dropped,
+                simple_lines,
+            ),
         }
     }
 }

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{DroppedCr, Entry, OutcomeOf};
+use super::{DroppedCr, Entry, OutcomeOf, Reading};
 use crate::syntax::simple_line::{self, SimpleLines};
 
 /// JavaScript's `\s`: Unicode white space plus U+FEFF (so a BOM is skipped).
@@ -31,10 +31,10 @@ fn is_js_space(character: char) -> bool {
 /// `dropped` leads back to the original's offsets.
 pub(super) fn load<'t>(
     text: &'t str,
-    simple_lines: &SimpleLines,
+    simple_lines: &'t SimpleLines,
     dropped: &DroppedCr,
-) -> Vec<Entry<'t>> {
-    let mut loaded = Vec::with_capacity(simple_lines.line_count());
+) -> Reading<'t> {
+    let mut read = Reading::with_capacity(simple_lines.line_count());
     let mut simple_lines = simple_lines.cursor();
     // `while ((match = LINE.exec(lines)) != null)`, stepping over what LINE cannot start
     // with: every match starts at a line start (`^`), and never at a blank or `#` line.
@@ -56,16 +56,12 @@ pub(super) fn load<'t>(
             if let Some(line) = simple_lines.at(position)
                 && !line.value(text).is_empty()
             {
-                loaded.push(Entry {
-                    name: line.name(text).into(),
-                    at: dropped.original_offset(position),
-                    outcome: OutcomeOf::Value(line.value(text).into()),
-                });
+                read.push_plain(line);
                 position = line.end();
                 continue;
             }
             if let Some((name, raw, end)) = assignment_line(text, position) {
-                loaded.push(Entry {
+                read.entries.push(Entry {
                     name: name.into(),
                     at: dropped.original_offset(position),
                     outcome: OutcomeOf::Value(decode(raw)),
@@ -78,7 +74,7 @@ pub(super) fn load<'t>(
             break;
         };
         let (name, at, raw, end) = read_match(&captures);
-        loaded.push(Entry {
+        read.entries.push(Entry {
             name: name.into(),
             at: dropped.original_offset(at),
             outcome: OutcomeOf::Value(decode(raw)),
@@ -86,7 +82,7 @@ pub(super) fn load<'t>(
         // A match is never empty (it holds a name), so this always moves on.
         position = end;
     }
-    loaded
+    read
 }
 
 /// What a LINE match reads: the name, where its statement starts (after the blanks LINE
@@ -290,7 +286,9 @@ mod tests {
             if last_newline {
                 text.push('\n');
             }
-            let model: Vec<(String, usize, String)> = load(&text, &SimpleLines::new(&text), &DroppedCr::default())
+            let simple_lines = SimpleLines::new(&text);
+            let model: Vec<(String, usize, String)> = load(&text, &simple_lines, &DroppedCr::default())
+                .into_entries(&text, &DroppedCr::default())
                 .into_iter()
                 .map(|entry| {
                     let value = entry.outcome.value().expect("node dotenv always gives a value").to_string();

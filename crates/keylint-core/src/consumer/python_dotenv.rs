@@ -6,8 +6,10 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use super::{DroppedCr, Entry, ExpansionBudget, LastByName, OutcomeOf, bom_length, skip_space};
-use crate::syntax::simple_line::SimpleLines;
+use super::{
+    ByName, DroppedCr, Entry, ExpansionBudget, OutcomeOf, Reading, bom_length, skip_space,
+};
+use crate::syntax::simple_line::{SimpleLine, SimpleLines};
 
 /// Python's `\s` (str patterns): Unicode white space plus the separators U+001C–U+001F.
 fn is_space(character: char) -> bool {
@@ -97,6 +99,8 @@ impl Reader<'_> {
 }
 
 enum Parsed<'t> {
+    /// A simple line, read as every loader reads it.
+    Plain(&'t SimpleLine),
     Binding {
         name: Cow<'t, str>,
         value: Option<Cow<'t, str>>,
@@ -110,16 +114,16 @@ enum Parsed<'t> {
 /// arrive as `\n`); `dropped` leads back to the original's offsets.
 pub(super) fn load<'t>(
     text: &'t str,
-    simple_lines: &SimpleLines,
+    simple_lines: &'t SimpleLines,
     dropped: &DroppedCr,
-) -> Vec<Entry<'t>> {
-    interpolate(statements(text, simple_lines, dropped))
+) -> Reading<'t> {
+    interpolate(text, statements(text, simple_lines, dropped), dropped)
 }
 
 /// The statements of the normalized `text`, each with its offset in the original.
 fn statements<'t>(
     text: &'t str,
-    simple_lines: &SimpleLines,
+    simple_lines: &'t SimpleLines,
     dropped: &DroppedCr,
 ) -> Vec<(usize, Parsed<'t>)> {
     let mut raw: Vec<(usize, Parsed)> = Vec::with_capacity(simple_lines.line_count());
@@ -132,12 +136,7 @@ fn statements<'t>(
     while reader.position < text.len() {
         let mark = reader.position;
         if let Some(line) = simple_lines.at(mark) {
-            let value = Some(line.value(text).into());
-            let name = line.name(text).into();
-            raw.push((
-                dropped.original_offset(mark),
-                Parsed::Binding { name, value },
-            ));
+            raw.push((mark, Parsed::Plain(line)));
             reader.position = line.end();
             continue;
         }
@@ -295,14 +294,24 @@ fn decode(raw: &str, escape: impl Fn(char) -> Option<char>) -> String {
 
 /// `resolve_variables` with an empty `os.environ`: `${NAME}` and `${NAME:-default}`
 /// from earlier bindings, unset gives "".
-fn interpolate<'t>(raw: Vec<(usize, Parsed<'t>)>) -> Vec<Entry<'t>> {
-    let mut loaded: Vec<Entry> = Vec::with_capacity(raw.len());
+fn interpolate<'t>(
+    text: &'t str,
+    raw: Vec<(usize, Parsed<'t>)>,
+    dropped: &DroppedCr,
+) -> Reading<'t> {
+    let mut read = Reading::with_capacity(raw.len());
     // The dict so far.
-    let mut dict = LastByName::default();
+    let mut dict = ByName::default();
     let budget = ExpansionBudget::default();
     let mut any_bare = false;
     for (at, parsed) in raw {
         let (name, outcome) = match parsed {
+            // No `$` to copy on a simple line, and every copy is charged to the entry
+            // that made it (`budget.outcome` below), so the budget has no say here.
+            Parsed::Plain(line) => {
+                read.push_plain(line);
+                continue;
+            }
             Parsed::Binding {
                 name,
                 value: Some(value),
@@ -311,9 +320,11 @@ fn interpolate<'t>(raw: Vec<(usize, Parsed<'t>)>) -> Vec<Entry<'t>> {
                     Cow::Owned(resolve(&value, |wanted| {
                         budget.open()?;
                         // Unparsable statements are kept under an empty name: not bindings.
-                        let entry = dict.get(&loaded, wanted).filter(|_| !wanted.is_empty())?;
+                        let value = dict
+                            .get(&read, text, wanted)
+                            .filter(|_| !wanted.is_empty())?;
                         // A bare `NAME` is kept as `None`, which `${NAME}` reads as "".
-                        budget.copy(entry.outcome.value().unwrap_or(""))
+                        budget.copy(value.unwrap_or(""))
                     }))
                 } else {
                     value
@@ -331,33 +342,35 @@ fn interpolate<'t>(raw: Vec<(usize, Parsed<'t>)>) -> Vec<Entry<'t>> {
             }
             Parsed::Comment | Parsed::Blank => continue,
         };
-        loaded.push(Entry { name, at, outcome });
+        read.entries.push(Entry { name, at, outcome });
     }
-    if any_bare {
-        // The dict keeps the last binding of a name: when that is a bare `NAME`, the
-        // earlier values never reach the program.
-        let mut seen = HashSet::new();
-        let replaced: Vec<Cow<str>> = loaded
-            .iter()
-            .rev()
-            .filter(|entry| !entry.name.is_empty() && seen.insert(&*entry.name))
-            .filter(|last| last.outcome.value().is_none())
-            .map(|last| last.name.clone())
-            .collect();
-        for name in replaced {
-            for entry in loaded.iter_mut().filter(|entry| entry.name == name) {
-                if matches!(entry.outcome, OutcomeOf::Value(_)) {
-                    entry.outcome = OutcomeOf::Absent(
-                        format!(
-                            "a later `{name}` line without `=` replaces it with no value in python-dotenv"
-                        )
-                        .into(),
-                    );
-                }
+    if !any_bare {
+        return read;
+    }
+    // The dict keeps the last binding of a name: when that is a bare `NAME`, the
+    // earlier values never reach the program.
+    let mut loaded = read.into_entries(text, dropped);
+    let mut seen = HashSet::new();
+    let replaced: Vec<Cow<str>> = loaded
+        .iter()
+        .rev()
+        .filter(|entry| !entry.name.is_empty() && seen.insert(&*entry.name))
+        .filter(|last| last.outcome.value().is_none())
+        .map(|last| last.name.clone())
+        .collect();
+    for name in replaced {
+        for entry in loaded.iter_mut().filter(|entry| entry.name == name) {
+            if matches!(entry.outcome, OutcomeOf::Value(_)) {
+                entry.outcome = OutcomeOf::Absent(
+                    format!(
+                        "a later `{name}` line without `=` replaces it with no value in python-dotenv"
+                    )
+                    .into(),
+                );
             }
         }
     }
-    loaded
+    loaded.into()
 }
 
 /// Whether `value` holds a `${`: most values hold no `$` at all, which `memchr` finds

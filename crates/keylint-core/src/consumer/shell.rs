@@ -22,13 +22,14 @@ use std::borrow::Cow;
 use std::cell::{OnceCell, RefCell};
 use std::ops::Range;
 
-use super::{Entry, ExpansionBudget, LastByName, OutcomeOf};
+use super::{ByName, Entry, ExpansionBudget, Keep, OutcomeOf, Reading};
 use crate::syntax::simple_line::SimpleLines;
 
-pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'t>> {
+pub(super) fn load<'t>(text: &'t str, simple_lines: &'t SimpleLines) -> Reading<'t> {
     let mut shell = Shell {
-        loaded: Vec::with_capacity(simple_lines.line_count()),
-        variables: RefCell::new(LastByName::values_only()),
+        text,
+        read: Reading::with_capacity(simple_lines.line_count()),
+        variables: RefCell::new(ByName::keeping(Keep::LastValue)),
         budget: ExpansionBudget::default(),
     };
     let mut simple_lines = simple_lines.cursor();
@@ -36,7 +37,7 @@ pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'
     let mut position = 0;
     while position < text.len() {
         if let Some(line) = simple_lines.at(position) {
-            shell.set(line.name(text).into(), line.value(text).into(), position);
+            shell.read.push_simple(line, &shell.budget, text);
             position = line.end();
             continue;
         }
@@ -52,7 +53,7 @@ pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'
             }
             Err(error) => {
                 // A syntax error ends the `.` command: nothing after it is read.
-                shell.loaded.push(Entry {
+                shell.read.entries.push(Entry {
                     name: statement_name(text, error.command_at).into(),
                     at: error.command_at,
                     outcome: OutcomeOf::Refused(error.message.into()),
@@ -61,24 +62,25 @@ pub(super) fn load<'t>(text: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'
             }
         }
     }
-    shell.loaded
+    shell.read
 }
 
 struct Shell<'t> {
-    loaded: Vec<Entry<'t>>,
-    /// The variables set so far: the last value of each name in `loaded`.
-    variables: RefCell<LastByName<'t>>,
+    text: &'t str,
+    read: Reading<'t>,
+    /// The variables set so far: the last value of each name in `read`.
+    variables: RefCell<ByName<'t>>,
     budget: ExpansionBudget,
 }
 
 impl<'t> Shell<'t> {
     fn set(&mut self, name: Cow<'t, str>, value: Cow<'t, str>, at: usize) {
         let outcome = self.budget.outcome(value);
-        self.loaded.push(Entry { name, at, outcome });
+        self.read.entries.push(Entry { name, at, outcome });
     }
 
     fn absent(&mut self, name: &str, at: usize, why: String) {
-        self.loaded.push(Entry {
+        self.read.entries.push(Entry {
             name: Cow::Owned(name.to_string()),
             at,
             outcome: OutcomeOf::Absent(why.into()),
@@ -97,8 +99,8 @@ impl<'t> Shell<'t> {
                     let value = self
                         .variables
                         .borrow_mut()
-                        .get(&self.loaded, name)
-                        .and_then(|entry| entry.outcome.value())
+                        .get(&self.read, self.text, name)
+                        .flatten()
                         .filter(|value| !value.is_empty());
                     match (value, default) {
                         (Some(value), _) => {
@@ -577,7 +579,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::super::{Loaded, Outcome};
-    use super::{ClosingBraces, Command, ExpansionBudget, LastByName, RefCell, Shell};
+    use super::{ByName, ClosingBraces, Command, ExpansionBudget, Keep, Reading, RefCell, Shell};
 
     fn load(text: &str) -> Vec<Loaded> {
         super::super::load_env_file(super::super::Consumer::Shell, text)
@@ -704,14 +706,15 @@ mod tests {
             let closing_braces = ClosingBraces::default();
             let command = Command::parse(&text, 0, &closing_braces).expect("a command");
             let mut shell = Shell {
-                loaded: Vec::new(),
-                variables: RefCell::new(LastByName::values_only()),
+                text: &text,
+                read: Reading::default(),
+                variables: RefCell::new(ByName::keeping(Keep::LastValue)),
                 budget: ExpansionBudget::default(),
             };
             shell.run(&text, &command, &closing_braces);
             prop_assert_eq!(command.end, end, "{:?}", text);
-            prop_assert_eq!(shell.loaded.len(), 1, "{:?}", text);
-            let entry = &shell.loaded[0];
+            prop_assert_eq!(shell.read.entries.len(), 1, "{:?}", text);
+            let entry = &shell.read.entries[0];
             prop_assert_eq!((&*entry.name, entry.at, entry.outcome.value()), (name, 0, Some(value)), "{:?}", text);
         }
     }

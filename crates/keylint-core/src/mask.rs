@@ -57,11 +57,16 @@ pub(crate) fn push_mask_body(out: &mut String, value: &str) -> bool {
     if length < 12 {
         return false;
     }
-    let prefix = crate::provider::KEY_PREFIXES
-        .iter()
-        .find(|prefix| value.starts_with(**prefix))
-        .copied()
-        .unwrap_or("");
+    // The list is searched only for values that start as a prefix does, which most do not.
+    let prefix = if KEY_PREFIX_START[usize::from(value.as_bytes()[0])] {
+        KEY_PREFIXES
+            .iter()
+            .find(|prefix| value.starts_with(**prefix))
+            .copied()
+            .unwrap_or("")
+    } else {
+        ""
+    };
     let prefix_chars = prefix.chars().count();
     let (prefix, tail) = if length >= prefix_chars + 4 + MIN_HIDDEN {
         (prefix, last_chars(value, 4))
@@ -99,7 +104,10 @@ pub fn escape_invisible(text: &str) -> String {
 
 /// Appends [`escape_invisible`]`(text)` to `out`.
 fn push_escaped(out: &mut String, text: &str) {
-    for character in text.chars() {
+    // Printable ASCII, most of what is escaped (a mask's last characters), is copied whole.
+    let plain = printable_ascii_run(text.as_bytes());
+    out.push_str(&text[..plain]);
+    for character in text[plain..].chars() {
         match character {
             '\r' => out.push_str("\\r"),
             '\n' => out.push_str("\\n"),
@@ -294,10 +302,13 @@ pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
     if may_hold_url_password(bytes) {
         ranges.extend(captures(&URL_PASSWORD, text));
     }
-    if may_hold_secret_parameter(bytes) {
-        ranges.extend(captures(&SECRET_PARAMETER, text));
+    // Both need a `=`, which most messages lack.
+    if memchr::memchr(b'=', bytes).is_some() {
+        if may_hold_secret_parameter(bytes) {
+            ranges.extend(captures(&SECRET_PARAMETER, text));
+        }
+        ranges.extend(secret_named_values(text));
     }
-    ranges.extend(secret_named_values(text));
     if contains_ignore_ascii_case(text, "bearer") {
         ranges.extend(captures(&BEARER, text));
     }
@@ -352,17 +363,16 @@ fn may_hold_url_password(bytes: &[u8]) -> bool {
         && memchr::memchr_iter(b':', bytes).any(|colon| bytes[colon + 1..].starts_with(b"//"))
 }
 
-/// Whether [`SECRET_PARAMETER`] may match: a `=`, which most messages lack, and one of
-/// `?&;` followed by the first letter of one of its names, or by a non-ASCII character
-/// (case-insensitive `k` and `s` also match the Kelvin sign and the long s).
+/// Whether [`SECRET_PARAMETER`] may match in a text with a `=`: one of `?&;` followed by
+/// the first letter of one of its names, or by a non-ASCII character (case-insensitive `k`
+/// and `s` also match the Kelvin sign and the long s).
 fn may_hold_secret_parameter(bytes: &[u8]) -> bool {
-    memchr::memchr(b'=', bytes).is_some()
-        && memchr::memchr3_iter(b'?', b'&', b';', bytes).any(|at| {
-            bytes.get(at + 1).is_some_and(|&next| {
-                !next.is_ascii()
-                    || matches!(next.to_ascii_lowercase(), b'a' | b'k' | b't' | b's' | b'p')
-            })
+    memchr::memchr3_iter(b'?', b'&', b';', bytes).any(|at| {
+        bytes.get(at + 1).is_some_and(|&next| {
+            !next.is_ascii()
+                || matches!(next.to_ascii_lowercase(), b'a' | b'k' | b't' | b's' | b'p')
         })
+    })
 }
 
 /// The values of [`named_values`] whose name says secret.
@@ -742,7 +752,7 @@ mod tests {
         let mut parameters = 0;
         let texts = random_texts(&alphabet, 50_000).chain(real.map(str::to_string));
         for text in texts {
-            if may_hold_secret_parameter(text.as_bytes()) {
+            if text.contains('=') && may_hold_secret_parameter(text.as_bytes()) {
                 parameters += 1;
             } else {
                 assert_eq!(captures(&SECRET_PARAMETER, &text).count(), 0, "{text:?}");

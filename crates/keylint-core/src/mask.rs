@@ -294,8 +294,18 @@ static BEARER: LazyLock<Regex> = LazyLock::new(|| {
 /// The byte ranges of `text` that are secret-shaped, sorted and merged.
 #[must_use]
 pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
+    secret_ranges_besides(text, &[])
+}
+
+/// [`secret_ranges`] of a text whose `masked` ranges (sorted, apart) are masked anyway,
+/// less tokens that lie in one of them. Merged with those ranges where they overlap, the
+/// result is the same: a token never meets another range, it can only overlap it (a token
+/// is a whole run of token bytes; every other shape starts after a byte that no token ends
+/// with and stops at a byte that no token starts with).
+#[must_use]
+pub(crate) fn secret_ranges_besides(text: &str, masked: &[Range<usize>]) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
-    let mut ranges: Vec<Range<usize>> = long_tokens(bytes)
+    let mut ranges: Vec<Range<usize>> = long_tokens(bytes, masked)
         .filter(|token| is_secret_token(&text[token.clone()]))
         .collect();
     // The regexes and the `NAME=value` scan only run where what they need occurs at all.
@@ -330,13 +340,18 @@ pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
 }
 
 /// The whole tokens (`[A-Za-z0-9_-]+`) of `bytes` that are at least [`MIN_SECRET_TOKEN`]
-/// long, in order: the only ones that can be secret. Such a token fills a window of
+/// long, in order: the only ones that can be secret; but not those in a range of `masked`
+/// (sorted, apart) that a non-token byte ends. Such a token fills a window of
 /// [`MIN_SECRET_TOKEN`] bytes, so each window is read from its end back to its last
 /// non-token byte, and the next one starts after that byte: where words are short, most
 /// bytes are never looked at.
-fn long_tokens(bytes: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
+fn long_tokens<'a>(
+    bytes: &'a [u8],
+    masked: &'a [Range<usize>],
+) -> impl Iterator<Item = Range<usize>> + 'a {
     // `at` starts the text or follows a non-token byte.
     let mut at = 0;
+    let mut masked = masked.iter().peekable();
     std::iter::from_fn(move || {
         while let Some(window) = bytes.get(at..at + MIN_SECRET_TOKEN) {
             if let Some(last) = window.iter().rposition(|&byte| !is_token_byte(byte)) {
@@ -344,6 +359,18 @@ fn long_tokens(bytes: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
                 continue;
             }
             // A whole window of token bytes after a non-token byte: a long token starts here.
+            // In a masked range whose end no token crosses, it lies in the range, as every
+            // token after it there does: the walk goes on after the range.
+            while masked.next_if(|range| range.end <= at).is_some() {}
+            if let Some(range) = masked.peek()
+                && range.start <= at
+                && bytes
+                    .get(range.end)
+                    .is_none_or(|&byte| !is_token_byte(byte))
+            {
+                at = range.end + 1;
+                continue;
+            }
             let start = at;
             let end = bytes[start + MIN_SECRET_TOKEN..]
                 .iter()
@@ -684,7 +711,11 @@ mod tests {
                 }
                 start = end + 1;
             }
-            assert_eq!(long_tokens(bytes).collect::<Vec<_>>(), expected, "{text:?}");
+            assert_eq!(
+                long_tokens(bytes, &[]).collect::<Vec<_>>(),
+                expected,
+                "{text:?}"
+            );
             found += expected.len();
         }
         assert!(found > 5_000, "the walk makes long tokens: {found}");

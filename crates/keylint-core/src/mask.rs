@@ -57,11 +57,16 @@ pub(crate) fn push_mask_body(out: &mut String, value: &str) -> bool {
     if length < 12 {
         return false;
     }
-    let prefix = crate::provider::KEY_PREFIXES
-        .iter()
-        .find(|prefix| value.starts_with(**prefix))
-        .copied()
-        .unwrap_or("");
+    // The list is searched only for values that start as a prefix does, which most do not.
+    let prefix = if KEY_PREFIX_START[usize::from(value.as_bytes()[0])] {
+        KEY_PREFIXES
+            .iter()
+            .find(|prefix| value.starts_with(**prefix))
+            .copied()
+            .unwrap_or("")
+    } else {
+        ""
+    };
     let prefix_chars = prefix.chars().count();
     let (prefix, tail) = if length >= prefix_chars + 4 + MIN_HIDDEN {
         (prefix, last_chars(value, 4))
@@ -99,7 +104,10 @@ pub fn escape_invisible(text: &str) -> String {
 
 /// Appends [`escape_invisible`]`(text)` to `out`.
 fn push_escaped(out: &mut String, text: &str) {
-    for character in text.chars() {
+    // Printable ASCII, most of what is escaped (a mask's last characters), is copied whole.
+    let plain = printable_ascii_run(text.as_bytes());
+    out.push_str(&text[..plain]);
+    for character in text[plain..].chars() {
         match character {
             '\r' => out.push_str("\\r"),
             '\n' => out.push_str("\\n"),
@@ -286,18 +294,31 @@ static BEARER: LazyLock<Regex> = LazyLock::new(|| {
 /// The byte ranges of `text` that are secret-shaped, sorted and merged.
 #[must_use]
 pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
+    secret_ranges_besides(text, &[])
+}
+
+/// [`secret_ranges`] of a text whose `masked` ranges (sorted, apart) are masked anyway,
+/// less tokens that lie in one of them. Merged with those ranges where they overlap, the
+/// result is the same: a token never meets another range, it can only overlap it (a token
+/// is a whole run of token bytes; every other shape starts after a byte that no token ends
+/// with and stops at a byte that no token starts with).
+#[must_use]
+pub(crate) fn secret_ranges_besides(text: &str, masked: &[Range<usize>]) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
-    let mut ranges: Vec<Range<usize>> = long_tokens(bytes)
+    let mut ranges: Vec<Range<usize>> = long_tokens(bytes, masked)
         .filter(|token| is_secret_token(&text[token.clone()]))
         .collect();
     // The regexes and the `NAME=value` scan only run where what they need occurs at all.
     if may_hold_url_password(bytes) {
         ranges.extend(captures(&URL_PASSWORD, text));
     }
-    if may_hold_secret_parameter(bytes) {
-        ranges.extend(captures(&SECRET_PARAMETER, text));
+    // Both need a `=`, which most messages lack.
+    if memchr::memchr(b'=', bytes).is_some() {
+        if may_hold_secret_parameter(bytes) {
+            ranges.extend(captures(&SECRET_PARAMETER, text));
+        }
+        ranges.extend(secret_named_values(text));
     }
-    ranges.extend(secret_named_values(text));
     if contains_ignore_ascii_case(text, "bearer") {
         ranges.extend(captures(&BEARER, text));
     }
@@ -319,13 +340,18 @@ pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
 }
 
 /// The whole tokens (`[A-Za-z0-9_-]+`) of `bytes` that are at least [`MIN_SECRET_TOKEN`]
-/// long, in order: the only ones that can be secret. Such a token fills a window of
+/// long, in order: the only ones that can be secret; but not those in a range of `masked`
+/// (sorted, apart) that a non-token byte ends. Such a token fills a window of
 /// [`MIN_SECRET_TOKEN`] bytes, so each window is read from its end back to its last
 /// non-token byte, and the next one starts after that byte: where words are short, most
 /// bytes are never looked at.
-fn long_tokens(bytes: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
+fn long_tokens<'a>(
+    bytes: &'a [u8],
+    masked: &'a [Range<usize>],
+) -> impl Iterator<Item = Range<usize>> + 'a {
     // `at` starts the text or follows a non-token byte.
     let mut at = 0;
+    let mut masked = masked.iter().peekable();
     std::iter::from_fn(move || {
         while let Some(window) = bytes.get(at..at + MIN_SECRET_TOKEN) {
             if let Some(last) = window.iter().rposition(|&byte| !is_token_byte(byte)) {
@@ -333,6 +359,18 @@ fn long_tokens(bytes: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
                 continue;
             }
             // A whole window of token bytes after a non-token byte: a long token starts here.
+            // In a masked range whose end no token crosses, it lies in the range, as every
+            // token after it there does: the walk goes on after the range.
+            while masked.next_if(|range| range.end <= at).is_some() {}
+            if let Some(range) = masked.peek()
+                && range.start <= at
+                && bytes
+                    .get(range.end)
+                    .is_none_or(|&byte| !is_token_byte(byte))
+            {
+                at = range.end + 1;
+                continue;
+            }
             let start = at;
             let end = bytes[start + MIN_SECRET_TOKEN..]
                 .iter()
@@ -352,17 +390,16 @@ fn may_hold_url_password(bytes: &[u8]) -> bool {
         && memchr::memchr_iter(b':', bytes).any(|colon| bytes[colon + 1..].starts_with(b"//"))
 }
 
-/// Whether [`SECRET_PARAMETER`] may match: a `=`, which most messages lack, and one of
-/// `?&;` followed by the first letter of one of its names, or by a non-ASCII character
-/// (case-insensitive `k` and `s` also match the Kelvin sign and the long s).
+/// Whether [`SECRET_PARAMETER`] may match in a text with a `=`: one of `?&;` followed by
+/// the first letter of one of its names, or by a non-ASCII character (case-insensitive `k`
+/// and `s` also match the Kelvin sign and the long s).
 fn may_hold_secret_parameter(bytes: &[u8]) -> bool {
-    memchr::memchr(b'=', bytes).is_some()
-        && memchr::memchr3_iter(b'?', b'&', b';', bytes).any(|at| {
-            bytes.get(at + 1).is_some_and(|&next| {
-                !next.is_ascii()
-                    || matches!(next.to_ascii_lowercase(), b'a' | b'k' | b't' | b's' | b'p')
-            })
+    memchr::memchr3_iter(b'?', b'&', b';', bytes).any(|at| {
+        bytes.get(at + 1).is_some_and(|&next| {
+            !next.is_ascii()
+                || matches!(next.to_ascii_lowercase(), b'a' | b'k' | b't' | b's' | b'p')
         })
+    })
 }
 
 /// The values of [`named_values`] whose name says secret.
@@ -674,7 +711,11 @@ mod tests {
                 }
                 start = end + 1;
             }
-            assert_eq!(long_tokens(bytes).collect::<Vec<_>>(), expected, "{text:?}");
+            assert_eq!(
+                long_tokens(bytes, &[]).collect::<Vec<_>>(),
+                expected,
+                "{text:?}"
+            );
             found += expected.len();
         }
         assert!(found > 5_000, "the walk makes long tokens: {found}");
@@ -742,7 +783,7 @@ mod tests {
         let mut parameters = 0;
         let texts = random_texts(&alphabet, 50_000).chain(real.map(str::to_string));
         for text in texts {
-            if may_hold_secret_parameter(text.as_bytes()) {
+            if text.contains('=') && may_hold_secret_parameter(text.as_bytes()) {
                 parameters += 1;
             } else {
                 assert_eq!(captures(&SECRET_PARAMETER, &text).count(), 0, "{text:?}");

@@ -5,11 +5,11 @@
 //! [`crate::mask`]'s judgement, the same as for every other output.
 //!
 //! A [`Masking`] judges either the whole file or only the lines a display shows. The two
-//! agree on every shown line because everything [`secret_ranges`] finds stops at a line
-//! break (its tokens, patterns and `NAME=value` scan never cross one, and the start of a
-//! line is a word boundary as the start of a text is), and because a shown part grows to
-//! the whole lines of every secret value that reaches into it (a value's mask shows its
-//! end, so it is masked whole). A property test compares the two.
+//! agree on every shown line because everything [`secret_ranges`](crate::mask::secret_ranges)
+//! finds stops at a line break (its tokens, patterns and `NAME=value` scan never cross one,
+//! and the start of a line is a word boundary as the start of a text is), and because a
+//! shown part grows to the whole lines of every secret value that reaches into it (a
+//! value's mask shows its end, so it is masked whole). A property test compares the two.
 
 use std::ops::{Range, RangeInclusive};
 
@@ -17,7 +17,8 @@ use crate::assignment::ParsedFile;
 use crate::helpers::plain_run;
 use crate::line_index::LineIndex;
 use crate::mask::{
-    escape_invisible, is_invisible, is_secret_name, is_secret_value, push_mask_body, secret_ranges,
+    escape_invisible, is_invisible, is_secret_name, is_secret_value, push_mask_body,
+    secret_ranges_besides,
 };
 use crate::source::FileKind;
 
@@ -156,9 +157,24 @@ impl Masking {
             }
             shown.extend(reaching);
         }
+        // The values are masked whole, so the tokens in them need not be looked for.
+        let values = merged(secrets, false);
+        let mut secrets = values.clone();
+        let mut masked = Vec::new();
         for part in &shown {
+            masked.clear();
+            let first = values.partition_point(|value| value.end <= part.start);
+            masked.extend(
+                values[first..]
+                    .iter()
+                    .take_while(|value| value.start < part.end)
+                    .map(|value| {
+                        value.start.max(part.start) - part.start
+                            ..value.end.min(part.end) - part.start
+                    }),
+            );
             secrets.extend(
-                secret_ranges(&text[part.clone()])
+                secret_ranges_besides(&text[part.clone()], &masked)
                     .into_iter()
                     .map(|range| range.start + part.start..range.end + part.start),
             );
@@ -296,6 +312,85 @@ fn merged(mut ranges: Vec<Range<usize>>, touching: bool) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mask::secret_ranges;
+    use proptest::prelude::*;
+
+    /// Texts of secret shapes that meet and overlap.
+    fn secret_shaped_texts() -> impl Strategy<Value = String> {
+        let pieces = vec![
+            "sk-proj-Ab3dE6gH9kL2mN5pQr",
+            "AIzaSyB7nM3qW9eR5tY1uI8oP4",
+            "x9Qa",
+            "0123456789abcdef0123456789abcdef",
+            "Zx9Cv8Bn7Mq2Wp4",
+            "OPENAI_API_KEY",
+            "TOKEN",
+            "_",
+            "-",
+            "=",
+            " = ",
+            "\"",
+            "'",
+            "`",
+            " ",
+            "\t",
+            "\n",
+            "\r",
+            "https://",
+            "://",
+            "u:",
+            "p@",
+            "@",
+            ":",
+            "/",
+            "?key=",
+            "&token=",
+            ";",
+            "#",
+            "Bearer ",
+            "bearer\t",
+            ".",
+            "~",
+            "+",
+            "$",
+            "${",
+            "(",
+            "…",
+            "é",
+            "\u{a0}",
+        ];
+        prop::collection::vec(prop::sample::select(pieces), 0..24)
+            .prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// Leaving out the tokens that lie in ranges masked anyway changes nothing once the
+        /// ranges are merged with those, whatever the masked ranges.
+        #[test]
+        fn tokens_in_masked_ranges_change_nothing(
+            text in secret_shaped_texts(),
+            cuts in prop::collection::vec((0.0..1.0, 0usize..60), 0..8),
+        ) {
+            let masked = merged(
+                cuts.into_iter()
+                    .map(|(start, length): (f64, usize)| {
+                        let start = (start * text.len() as f64) as usize;
+                        start..(start + length).min(text.len())
+                    })
+                    .filter(|range| !range.is_empty())
+                    .collect(),
+                false,
+            );
+            let all = merged(masked.iter().cloned().chain(secret_ranges(&text)).collect(), false);
+            let besides = merged(
+                masked.iter().cloned().chain(secret_ranges_besides(&text, &masked)).collect(),
+                false,
+            );
+            prop_assert_eq!(besides, all, "{:?}", text);
+        }
+    }
 
     #[test]
     fn masks_values_and_maps_offsets() {

@@ -756,6 +756,20 @@ const KEY_SHAPES: &[(&str, KeyKind, usize, usize)] = &[
 /// Classic Azure OpenAI keys are 32 hex digits; the newer form is longer.
 const AZURE_KEY_MIN_LENGTH: usize = 32;
 
+/// The fewest characters of a value [`key_shape`] finds the right length for any kind:
+/// shorter text holds no such key.
+pub(crate) const SHORTEST_KEY: usize = {
+    let mut shortest = AZURE_KEY_MIN_LENGTH;
+    let mut shape = 0;
+    while shape < KEY_SHAPES.len() {
+        if KEY_SHAPES[shape].2 < shortest {
+            shortest = KEY_SHAPES[shape].2;
+        }
+        shape += 1;
+    }
+    shortest
+};
+
 /// What a value's shape says about it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KeyShape {

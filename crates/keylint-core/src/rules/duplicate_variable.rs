@@ -106,8 +106,11 @@ OPENAI_API_KEY=sk-proj-new…
             if !differ {
                 continue;
             }
-            let mut winners: Vec<(usize, Vec<Consumer>)> = Vec::new();
-            for (&consumer, read) in consumers.iter().zip(&reads) {
+            // Each line some consumer uses, with those consumers as bits of their positions
+            // in `consumers`: at most one line per consumer, so no vector per finding.
+            let mut winners = [(0, 0_u8); Consumer::ENV_FILE.len() + 1];
+            let mut lines_used = 0;
+            for (position, (&consumer, read)) in consumers.iter().zip(&reads).enumerate() {
                 let Some((first, _)) = read.first else {
                     continue;
                 };
@@ -116,11 +119,18 @@ OPENAI_API_KEY=sk-proj-new…
                 } else {
                     read.last
                 });
-                match winners.iter_mut().find(|(other, _)| *other == line) {
-                    Some((_, consumers)) => consumers.push(consumer),
-                    None => winners.push((line, vec![consumer])),
+                match winners[..lines_used]
+                    .iter_mut()
+                    .find(|(other, _)| *other == line)
+                {
+                    Some((_, users)) => *users |= 1 << position,
+                    None => {
+                        winners[lines_used] = (line, 1 << position);
+                        lines_used += 1;
+                    }
                 }
             }
+            let winners = &mut winners[..lines_used];
             winners.sort_by_key(|(line, _)| *line);
             // Written into one buffer: on a file with many copies these messages are long.
             let mut message = String::with_capacity(160 + 8 * copies.len() + 100 * winners.len());
@@ -128,7 +138,10 @@ OPENAI_API_KEY=sk-proj-new…
             message.push_str(" is set ");
             match copies.len() {
                 2 => message.push_str("twice"),
-                count => write!(message, "{count} times").expect("writing to a String"),
+                count => {
+                    message.push_str(itoa::Buffer::new().format(count));
+                    message.push_str(" times");
+                }
             }
             if let (Origin::ComposeList, Some(service)) = (&assignment.origin, &assignment.scope) {
                 write!(message, " in the environment of service `{service}`")
@@ -146,7 +159,7 @@ OPENAI_API_KEY=sk-proj-new…
                 message.push_str(itoa::Buffer::new().format(line_of(copy)));
             }
             message.push_str(") with different values: ");
-            for (position, (line, consumers)) in winners.iter().enumerate() {
+            for (position, &(line, users)) in winners.iter().enumerate() {
                 if position > 0 {
                     message.push_str(", ");
                 }
@@ -154,14 +167,21 @@ OPENAI_API_KEY=sk-proj-new…
                 if assignment.origin == Origin::ComposeList {
                     message.push_str("Compose");
                 } else {
-                    push_names(&mut message, consumers.iter().copied());
+                    push_names(
+                        &mut message,
+                        consumers
+                            .iter()
+                            .enumerate()
+                            .filter(|(user, _)| users & (1 << user) != 0)
+                            .map(|(_, &consumer)| consumer),
+                    );
                 }
-                message.push_str(if consumers.len() == 1 {
+                message.push_str(if users.count_ones() == 1 {
                     " uses line "
                 } else {
                     " use line "
                 });
-                message.push_str(itoa::Buffer::new().format(*line));
+                message.push_str(itoa::Buffer::new().format(line));
             }
             message.push_str(" — keep only the one you mean");
             out.push(Self::diagnostic(
@@ -230,19 +250,27 @@ fn copies_of<'a>(
     })
 }
 
-/// Whether another copy of assignment `index`'s variable is the one `consumer` keeps:
-/// value rules judge only the copy a program actually uses.
-pub(crate) fn is_overridden(ctx: &Context, index: usize, consumer: Consumer) -> bool {
-    let mut read = copies_of(ctx, index).filter(|&other| {
-        ctx.outcome(other, consumer)
-            .is_some_and(|outcome| outcome.value().is_some())
-    });
-    let winner = if consumer.first_wins() {
-        read.next()
-    } else {
-        read.next_back()
-    };
-    winner.is_some_and(|winner| winner != index)
+/// The copy of assignment `index`'s variable each judged consumer keeps, by the
+/// consumer's place in the row of [`Context::judged_outcomes`] (which every copy shares):
+/// value rules judge only the copy a program actually uses. Asked once for all consumers.
+pub(crate) fn kept_copies(
+    ctx: &Context,
+    index: usize,
+) -> [Option<usize>; Consumer::ENV_FILE.len() + 1] {
+    let copies = copies_of(ctx, index);
+    let mut kept = [None; Consumer::ENV_FILE.len() + 1];
+    for ((position, (consumer, _)), kept) in ctx.judged_outcomes(index).enumerate().zip(&mut kept) {
+        let reads = |&copy: &usize| {
+            ctx.judged_outcome(copy, position)
+                .is_some_and(|outcome| outcome.value().is_some())
+        };
+        *kept = if consumer.first_wins() {
+            copies.clone().find(reads)
+        } else {
+            copies.clone().rev().find(reads)
+        };
+    }
+    kept
 }
 
 /// Compose: a variable a service gets from `environment:` and from an `env_file:` (or
@@ -292,6 +320,8 @@ fn compose_sources(ctx: &Context, out: &mut Vec<Diagnostic>) {
             };
             files.push((written, file));
             let current = files.len() - 1;
+            // Room for the file's entries at once: growing the map rehashes it.
+            from_files.reserve(file.loaded.len());
             for (name, value, at) in file
                 .loaded
                 .iter()

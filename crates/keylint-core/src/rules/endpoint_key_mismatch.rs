@@ -85,9 +85,18 @@ OPENAI_API_KEY=0123456789abcdef…   # Key 1 from the resource's "Keys and Endpo
                 by_scope.len() - 1
             });
             let endpoints = &by_scope[at];
+            let mismatched = |value: &str| {
+                real_looking_key(ctx, index, value).is_some_and(|(_, shape)| {
+                    mismatch(variable_provider, shape.kind, endpoints).is_some()
+                })
+            };
+            // Judged only when some loader gets a key that does not match: most do not.
+            if !ctx.any_outcome(index, |outcome| outcome.value().is_some_and(mismatched)) {
+                continue;
+            }
             let Some(judgement) = ctx.judge(index, Syntax::Accidental, |_, outcome| {
-                let (key, shape) = real_looking_key(ctx, index, outcome.value()?)?;
-                mismatch(variable_provider, shape.kind, endpoints).map(|_| mask_secret(key))
+                let value = outcome.value()?;
+                mismatched(value).then(|| mask_secret(clean(value)))
             }) else {
                 continue;
             };

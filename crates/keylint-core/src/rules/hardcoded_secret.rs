@@ -78,8 +78,10 @@ reach a cluster differs from one project to the next.
         for scalar in scalars {
             let written = ctx.slice(scalar.node.span.clone());
             for (offset, token) in key_tokens(written) {
-                // Cheap test first: most tokens are words, not keys.
-                if !provider::key_shape(token).is_some_and(|shape| shape.length_ok) {
+                // Cheap tests first: most tokens are words, not keys.
+                if token.len() < provider::SHORTEST_KEY
+                    || !provider::key_shape(token).is_some_and(|shape| shape.length_ok)
+                {
                     continue;
                 }
                 let range =
@@ -152,8 +154,8 @@ struct ValueScalar<'a> {
     in_flow: bool,
 }
 
-/// Every scalar value (never a mapping key), with its key; aliases are checked where the
-/// anchor is written.
+/// Every scalar value long enough to hold a key (never a mapping key), with its key;
+/// aliases are checked where the anchor is written.
 fn value_scalars<'a>(
     text: &str,
     node: &'a Node,
@@ -162,7 +164,11 @@ fn value_scalars<'a>(
     found: &mut Vec<ValueScalar<'a>>,
 ) {
     match &node.kind {
-        NodeKind::Scalar { .. } => found.push(ValueScalar { node, key, in_flow }),
+        // A shorter scalar holds no key of the right length.
+        NodeKind::Scalar { .. } if node.span.len() >= provider::SHORTEST_KEY => {
+            found.push(ValueScalar { node, key, in_flow });
+        }
+        NodeKind::Scalar { .. } => {}
         NodeKind::Sequence(items) => {
             let in_flow = in_flow || is_flow(text, node);
             // A list item is not the value of its parent key (`command: [--key, sk-…]`).
@@ -266,13 +272,20 @@ fn shannon_entropy(text: &str) -> f64 {
         return 0.0;
     }
     let total = total as f64;
+    let term = |count: usize| {
+        let probability = count as f64 / total;
+        -probability * probability.log2()
+    };
+    // A key's characters mostly occur once or a few times: the term of each such count
+    // is worked out once, not once per character.
+    let mut small_counts: [Option<f64>; 8] = [None; 8];
     ascii
         .into_iter()
         .chain(other.into_iter().map(|(_, count)| count))
         .filter(|&count| count > 0)
-        .map(|count| {
-            let probability = count as f64 / total;
-            -probability * probability.log2()
+        .map(|count| match small_counts.get_mut(count) {
+            Some(known) => *known.get_or_insert_with(|| term(count)),
+            None => term(count),
         })
         .sum()
 }

@@ -81,20 +81,6 @@ removed.
     }
 }
 
-/// The first assignment whose judgement finds a broken consumer.
-fn first_broken<'a>(
-    ctx: &'a Context,
-    broken: impl Fn(Consumer, &Outcome) -> Option<String>,
-) -> Option<(&'a Assignment, Judgement)> {
-    ctx.assignments()
-        .iter()
-        .enumerate()
-        .find_map(|(index, assignment)| {
-            ctx.judge_value(index, Syntax::Accidental, &broken)
-                .map(|judgement| (assignment, judgement))
-        })
-}
-
 fn byte_order_mark(ctx: &Context, env: &EnvFile) -> Option<Diagnostic> {
     let bom = env.bom.clone()?;
     // What a BOM breaks is the first variable; before a comment or blank line it is harmless.
@@ -164,19 +150,32 @@ fn byte_order_mark(ctx: &Context, env: &EnvFile) -> Option<Diagnostic> {
 
 /// The first assignment whose value some judged loader receives with a `\r` in it.
 fn first_keeping_cr<'a>(ctx: &'a Context) -> Option<(&'a Assignment, Judgement)> {
-    first_broken(ctx, |_, outcome| {
-        outcome.value()?.contains('\r').then(|| "keeps".to_string())
-    })
+    let keeps_cr = |outcome: &Outcome| outcome.value().is_some_and(|value| value.contains('\r'));
+    ctx.assignments()
+        .iter()
+        .enumerate()
+        .find_map(|(index, assignment)| {
+            // Only a value with a `\r` is judged: most values of the file hold none.
+            ctx.any_outcome(index, keeps_cr)
+                .then(|| {
+                    ctx.judge_value(index, Syntax::Accidental, |_, outcome| {
+                        keeps_cr(outcome).then(|| "keeps".to_string())
+                    })
+                })
+                .flatten()
+                .map(|judgement| (assignment, judgement))
+        })
+}
+
+/// The offsets of the `\r` of each `\r\n` in `text`: a search for the rare `\r` alone,
+/// where a search for the pair walks the whole file.
+fn crlf_offsets(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'\r', bytes).filter(|&at| bytes.get(at + 1) == Some(&b'\n'))
 }
 
 fn crlf_line_endings(ctx: &Context) -> Option<Diagnostic> {
-    let crlf = ctx
-        .text
-        .match_indices('\r')
-        .any(|(at, _)| ctx.text[at + 1..].starts_with('\n'));
-    if !crlf {
-        return None;
-    }
+    let first_crlf = crlf_offsets(ctx.text).next()?;
     let (assignment, judgement) = first_keeping_cr(ctx)?;
     // The provider keys it breaks come first, and the finding points at the first of
     // them: that is the value whose `\r` makes requests fail.
@@ -201,7 +200,7 @@ fn crlf_line_endings(ctx: &Context) -> Option<Diagnostic> {
     let (pointed, subjects) = match keys.first() {
         Some((_, cr)) => (*cr, join_clauses(&named)),
         None => (
-            cr_of_line(assignment).or_else(|| ctx.text.find("\r\n"))?,
+            cr_of_line(assignment).unwrap_or(first_crlf),
             escape_invisible(&assignment.name),
         ),
     };
@@ -219,10 +218,8 @@ fn crlf_line_endings(ctx: &Context) -> Option<Diagnostic> {
         "the file has Windows (CRLF) line endings: {} {keeps} the `\\r` in {subjects} (and in every other value){stripped} — convert the file to LF line endings",
         judgement.broken_names(),
     );
-    let edits = ctx
-        .text
-        .match_indices("\r\n")
-        .map(|(at, _)| Edit::delete(at..at + 1))
+    let edits = crlf_offsets(ctx.text)
+        .map(|at| Edit::delete(at..at + 1))
         .collect();
     Some(with_fix(
         InvisibleCharacter::diagnostic(judgement.severity, pointed..pointed + 1, message),

@@ -213,9 +213,9 @@ fn flaw(ctx: &Context, index: usize, key: &str, expected: Option<Provider>) -> O
         return Some(Flaw::Bearer);
     }
     let shape = checked_shape(ctx, index, key, expected)?;
-    // Most keys are key characters only: no `,`, `#` or stray character, and their
-    // bytes count them.
-    let plain = key.bytes().all(|byte| is_key_char(char::from(byte)));
+    // Most keys are key characters only (the shape's charset): no `,`, `#` or stray
+    // character, and their bytes count them.
+    let plain = shape.charset_ok;
     if !plain {
         if key.contains(',')
             && key

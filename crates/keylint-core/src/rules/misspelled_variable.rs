@@ -93,6 +93,7 @@ the right name is already set: renaming would create a duplicate.
                 Some(NameSlips {
                     code,
                     near: code.is_none().then(|| near_miss(name)).flatten(),
+                    short: short_name_provider(name),
                 })
             }) else {
                 continue;
@@ -101,7 +102,9 @@ the right name is already set: renaming would create a duplicate.
                 out.push(code_read_near_miss(ctx, assignment, intended, slip));
                 continue;
             }
-            let Some((intended, slip)) = slips.near.or_else(|| short_key_name(ctx, index, name))
+            let Some((intended, slip)) = slips
+                .near
+                .or_else(|| short_key_name(ctx, index, slips.short?))
             else {
                 continue;
             };
@@ -136,6 +139,8 @@ the right name is already set: renaming would create a duplicate.
 struct NameSlips<'a> {
     code: Option<(&'a str, Slip)>,
     near: Option<(&'static str, Slip)>,
+    /// [`short_name_provider`] of the name.
+    short: Option<Provider>,
 }
 
 /// How a name misses the one the SDK reads.
@@ -360,17 +365,22 @@ fn one_edit_apart(a: &str, b: &str) -> bool {
     }
 }
 
-/// `OPENAI_KEY`, `ANTHROPIC_KEY`, `GEMINI_KEY`: names some apps read, reported only when
-/// the value is that provider's key (then the SDK, which reads the long name, misses it).
-fn short_key_name(ctx: &Context, index: usize, name: &str) -> Option<(&'static str, Slip)> {
-    // Compared without a normalized copy: this runs for most variables of every file.
-    let (_, provider) = [
+/// The provider of `OPENAI_KEY`, `ANTHROPIC_KEY` or `GEMINI_KEY`: names some apps read.
+fn short_name_provider(name: &str) -> Option<Provider> {
+    // Compared without a normalized copy: this runs for most names of every file.
+    [
         ("OPENAIKEY", Provider::OpenAi),
         ("ANTHROPICKEY", Provider::Anthropic),
         ("GEMINIKEY", Provider::Gemini),
     ]
     .into_iter()
-    .find(|(short, _)| normalized_chars(name).eq(short.chars()))?;
+    .find(|(short, _)| normalized_chars(name).eq(short.chars()))
+    .map(|(_, provider)| provider)
+}
+
+/// A short name of `provider`'s key ([`short_name_provider`]), reported only when the
+/// value is that provider's key (then the SDK, which reads the long name, misses it).
+fn short_key_name(ctx: &Context, index: usize, provider: Provider) -> Option<(&'static str, Slip)> {
     let value = ctx.some_value(index)?;
     let value = value.trim_matches(|character: char| {
         character.is_whitespace() || matches!(character, '"' | '\'')

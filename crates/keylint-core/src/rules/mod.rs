@@ -261,7 +261,7 @@ pub(crate) struct Keys<'a> {
     distinct: Vec<KeyFacts<'a>>,
     /// Per judged consumer, in row order: the index in `distinct` of the key it uses;
     /// `None` when it gets no value or keeps another copy of the variable instead
-    /// ([`duplicate_variable::is_overridden`]). Room for every kind of consumer (the
+    /// ([`duplicate_variable::kept_copies`]). Room for every kind of consumer (the
     /// env-file loaders and YAML), so it needs no vector of its own.
     used: [Option<u8>; Consumer::ENV_FILE.len() + 1],
 }
@@ -497,6 +497,31 @@ impl<'a> Context<'a> {
         consumers.iter().copied().zip(row.iter().copied())
     }
 
+    /// Whether `test` holds for what some judged consumer gets for assignment `index`.
+    /// Loaders that read a line alike share one outcome, tested once: rules ask this of
+    /// every assignment before judging the few it may concern.
+    pub(crate) fn any_outcome(
+        &self,
+        index: usize,
+        mut test: impl FnMut(&'a Outcome) -> bool,
+    ) -> bool {
+        let mut previous: Option<&Outcome> = None;
+        self.judged_outcomes(index).any(|(_, outcome)| {
+            outcome.is_some_and(|outcome| {
+                !previous
+                    .replace(outcome)
+                    .is_some_and(|seen| std::ptr::eq(seen, outcome))
+                    && test(outcome)
+            })
+        })
+    }
+
+    /// What the judged consumer at `position` in the row of [`Context::judged_outcomes`]
+    /// gets for assignment `index`.
+    pub(crate) fn judged_outcome(&self, index: usize, position: usize) -> Option<&'a Outcome> {
+        self.outcomes[index * row_width(&self.judged) + position]
+    }
+
     /// What `consumer` gets for assignment `index` ([`ParsedFile::outcome`]), read from
     /// its row when `consumer` is judged.
     #[must_use]
@@ -713,8 +738,12 @@ impl<'a> Context<'a> {
                 used: Default::default(),
             };
             // Most names are set once: no consumer keeps another copy.
-            let single = self.named_like(index).len() == 1;
-            for ((consumer, outcome), used) in self.judged_outcomes(index).zip(&mut keys.used) {
+            let kept = (self.named_like(index).len() > 1)
+                .then(|| duplicate_variable::kept_copies(self, index));
+            for ((_, outcome), (position, used)) in self
+                .judged_outcomes(index)
+                .zip(keys.used.iter_mut().enumerate())
+            {
                 let Some(value) = outcome.and_then(Outcome::value) else {
                     continue;
                 };
@@ -734,8 +763,10 @@ impl<'a> Context<'a> {
                         keys.distinct.len() - 1
                     }
                 };
-                *used = (single || !duplicate_variable::is_overridden(self, index, consumer))
-                    .then(|| u8::try_from(key).expect("fewer keys than consumers"));
+                let overridden =
+                    kept.is_some_and(|kept| kept[position].is_some_and(|copy| copy != index));
+                *used =
+                    (!overridden).then(|| u8::try_from(key).expect("fewer keys than consumers"));
             }
             keys
         })

@@ -325,7 +325,8 @@ pub(crate) fn filler(key: &str) -> Option<Filler> {
     if bracketed('<', '>')
         || bracketed('[', ']')
         || holds("...")
-        || key.contains('…')
+        // The one mark that is not ASCII: most keys are, told without a search for it.
+        || !key.is_ascii() && key.contains('…')
         || holds("***")
     {
         return Some(Filler::Placeholder);

@@ -55,16 +55,9 @@ quotes.
 
     fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         for (index, assignment) in ctx.assignments().iter().enumerate() {
-            // Most values end in no quote for any loader: nothing to judge. Loaders that
-            // read a line alike share one outcome, looked at once.
-            let mut previous: Option<&Outcome> = None;
-            if !ctx.judged_outcomes(index).any(|(_, outcome)| {
-                outcome.is_some_and(|outcome| {
-                    !previous
-                        .replace(outcome)
-                        .is_some_and(|seen| std::ptr::eq(seen, outcome))
-                        && outcome.value().is_some_and(may_be_quote_end)
-                })
+            // Most values end in no quote for any loader: nothing to judge.
+            if !ctx.any_outcome(index, |outcome| {
+                outcome.value().is_some_and(may_be_quote_end)
             }) {
                 continue;
             }

@@ -260,11 +260,20 @@ impl ParsedFile {
 
     /// [`ParsedFile::model_outcomes`] of what the model read.
     fn readings(&self, consumer: Consumer, text: &str, read: Reading) -> Readings {
+        let mut readings = Readings::with_capacity(self.assignments.len());
         let Reading {
             entries: mut loaded,
             plain,
+            refused,
         } = read;
-        // Only a loader that refuses whole files can have refused this one.
+        if let Some(reason) = refused {
+            for _ in &self.assignments {
+                readings.push_reason(true, &reason);
+            }
+            return readings;
+        }
+        // Only a loader that refuses whole files can have refused this one (`docker run`
+        // exits at a line with no name).
         let file_refusal = consumer
             .refuses_whole_file()
             .then(|| refused_file(&loaded))
@@ -278,7 +287,6 @@ impl ParsedFile {
         // Plain lines come in reading order, which is the order of their starts.
         let mut plain = plain.into_iter().map(|(line, _)| line).peekable();
         let mut next = 0;
-        let mut readings = Readings::with_capacity(self.assignments.len());
         let mut not_read: Option<Reason> = None;
         for ((&at, assignment), simple_value) in self
             .content_starts
@@ -504,7 +512,8 @@ fn reads_name(text: &str, name: &str, assignment: &Assignment) -> bool {
         || name == assignment.name
 }
 
-/// A loader that refuses the whole file (compose-go) reports it on an entry of its own.
+/// The reason of a refusal read under no name (`docker run` exits at a line without
+/// one): it stands for the file, so the assignments the model read nothing for get it too.
 fn refused_file(loaded: &[Entry]) -> Option<Reason> {
     loaded.iter().find_map(|entry| match &entry.outcome {
         OutcomeOf::Refused(reason) if entry.name.is_empty() => Some(reason.clone()),

@@ -5,13 +5,12 @@
 //! and `$$` are interpolated in unquoted and double-quoted values. Any parse error
 //! fails the whole file, so Compose does not start.
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 
 use super::interpolate::expand_compose;
 use super::{
-    ByName, DroppedCr, Entry, ExpansionBudget, Failure, OutcomeOf, Reading, Reason, bom_length,
-    is_go_space, skip_space,
+    ByName, Entry, ExpansionBudget, Failure, OutcomeOf, Reading, bom_length, is_go_space,
+    skip_space,
 };
 use crate::syntax::simple_line::SimpleLines;
 
@@ -28,24 +27,12 @@ pub(super) fn load_with_env<'t>(
 ) -> Reading<'t> {
     let start = bom_length(text);
     let mut read = Reading::with_capacity(simple_lines.line_count());
-    match parse(text, start, simple_lines, &mut read, env) {
-        Ok(()) => read,
-        Err(failure) => {
-            // compose-go returns the error and the project does not load: nothing reaches a container.
-            let reason: Reason =
-                format!("Compose refuses the whole file: {}", failure.message).into();
-            let mut loaded = read.into_entries(text, &DroppedCr::default());
-            for entry in &mut loaded {
-                entry.outcome = OutcomeOf::Refused(reason.clone());
-            }
-            loaded.push(Entry {
-                name: Cow::Borrowed(""),
-                at: failure.at,
-                outcome: OutcomeOf::Refused(reason),
-            });
-            loaded.into()
-        }
+    if let Err(failure) = parse(text, start, simple_lines, &mut read, env) {
+        // compose-go returns the error and the project does not load: nothing reaches a container.
+        let reason = format!("Compose refuses the whole file: {}", failure.message);
+        read.refuse(reason.into(), failure.at);
     }
+    read
 }
 
 fn parse<'t>(

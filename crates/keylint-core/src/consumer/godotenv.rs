@@ -17,35 +17,31 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use super::{Entry, ExpansionBudget, Failure, NormalizedNewlines, OutcomeOf, Reason, is_go_space};
+use super::{
+    Entry, ExpansionBudget, Failure, NormalizedNewlines, OutcomeOf, Reading, Reason, is_go_space,
+};
 use crate::syntax::simple_line::{Cursor, SimpleLines};
 
 /// The file's values so far, for `$NAME`: godotenv looks names up in its own map.
 type Values<'t> = HashMap<Cow<'t, str>, Cow<'t, str>>;
 
-pub(super) fn load<'t>(original: &'t str, simple_lines: &SimpleLines) -> Vec<Entry<'t>> {
+pub(super) fn load<'t>(original: &'t str, simple_lines: &SimpleLines) -> Reading<'t> {
     NormalizedNewlines::read_crlf_only(original, simple_lines, |text, simple_lines, dropped| {
         let mut loaded: Vec<Entry> = Vec::with_capacity(simple_lines.line_count());
         let result = parse(text, simple_lines.cursor(), &mut loaded);
         for entry in &mut loaded {
             entry.at = dropped.original_offset(entry.at);
         }
+        let mut read = Reading::from(loaded);
         if let Err(failure) = result {
             let reason: Reason = format!(
                 "godotenv cannot parse the file ({}), so Load returns an error and sets nothing from it",
                 failure.message
             )
             .into();
-            for entry in &mut loaded {
-                entry.outcome = OutcomeOf::Refused(reason.clone());
-            }
-            loaded.push(Entry {
-                name: Cow::Borrowed(""),
-                at: dropped.original_offset(failure.at),
-                outcome: OutcomeOf::Refused(reason),
-            });
+            read.refuse(reason, dropped.original_offset(failure.at));
         }
-        loaded
+        read
     })
 }
 

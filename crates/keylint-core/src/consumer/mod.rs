@@ -201,6 +201,9 @@ pub(crate) struct Reading<'t> {
     pub(crate) entries: Vec<Entry<'t>>,
     /// In reading order, each with how many entries were read before it.
     pub(crate) plain: Vec<(&'t SimpleLine, usize)>,
+    /// Why the loader refuses the whole file, when it does (Compose, godotenv): then
+    /// nothing it read reaches the program, whatever its entries say.
+    pub(crate) refused: Option<Reason>,
 }
 
 impl<'t> Reading<'t> {
@@ -208,7 +211,19 @@ impl<'t> Reading<'t> {
         Reading {
             entries: Vec::with_capacity(lines),
             plain: Vec::with_capacity(lines),
+            refused: None,
         }
+    }
+
+    /// The loader refuses the whole file, giving up at `at` (an entry of its own, with no
+    /// name).
+    fn refuse(&mut self, reason: Reason, at: usize) {
+        self.entries.push(Entry {
+            name: Cow::Borrowed(""),
+            at,
+            outcome: OutcomeOf::Refused(reason.clone()),
+        });
+        self.refused = Some(reason);
     }
 
     /// Reads `line` from its start: its value, unless a `$VAR` copy since the last entry
@@ -231,10 +246,26 @@ impl<'t> Reading<'t> {
     /// Every reading as an entry, in reading order (`text` is the one read; `dropped` leads
     /// back to the original's offsets).
     pub(crate) fn into_entries(self, text: &'t str, dropped: &DroppedCr) -> Vec<Entry<'t>> {
-        if self.plain.is_empty() {
-            return self.entries;
+        let mut merged = if self.plain.is_empty() {
+            self.entries
+        } else {
+            let mut merged = Vec::with_capacity(self.entries.len() + self.plain.len());
+            let mut entries = self.entries.into_iter();
+            let mut taken = 0;
+            for (line, entries_before) in self.plain {
+                merged.extend(entries.by_ref().take(entries_before - taken));
+                taken = entries_before;
+                merged.push(plain_entry(line, text, dropped));
+            }
+            merged.extend(entries);
+            merged
+        };
+        if let Some(reason) = self.refused {
+            for entry in &mut merged {
+                entry.outcome = OutcomeOf::Refused(reason.clone());
+            }
         }
-        self.replain(text, dropped, |_| None).entries
+        merged
     }
 
     /// What was read from a copy of `original` with other line endings (`copy`, whose
@@ -242,43 +273,26 @@ impl<'t> Reading<'t> {
     /// is the original's own where it has it there (a simple line holds no `\r`, so the
     /// copy's is the same text), else an entry.
     fn onto_original(
-        self,
+        mut self,
         copy: &'t str,
         dropped: &DroppedCr,
         original: &'t SimpleLines,
     ) -> Reading<'t> {
         let mut lines = original.cursor();
-        self.replain(copy, dropped, |line| {
-            lines.at(dropped.original_offset(line.start()))
-        })
-    }
-
-    /// The reading with each plain line replaced by the line `keep` gives, or else by its
-    /// entry, in reading order.
-    fn replain(
-        self,
-        text: &'t str,
-        dropped: &DroppedCr,
-        mut keep: impl FnMut(&'t SimpleLine) -> Option<&'t SimpleLine>,
-    ) -> Reading<'t> {
-        let mut replained = Reading {
-            entries: Vec::with_capacity(self.entries.len() + self.plain.len()),
-            plain: Vec::with_capacity(self.plain.len()),
-        };
-        let mut entries = self.entries.into_iter();
-        let mut taken = 0;
-        for (line, entries_before) in self.plain {
-            replained
-                .entries
-                .extend(entries.by_ref().take(entries_before - taken));
-            taken = entries_before;
-            match keep(line) {
-                Some(kept) => replained.push_plain(kept),
-                None => replained.entries.push(plain_entry(line, text, dropped)),
+        let mut made_entries = 0;
+        let entries = &mut self.entries;
+        self.plain.retain_mut(|(line, entries_before)| {
+            *entries_before += made_entries;
+            if let Some(own) = lines.at(dropped.original_offset(line.start())) {
+                *line = own;
+                return true;
             }
-        }
-        replained.entries.extend(entries);
-        replained
+            // Few: the lines of the original that hold a `\r`.
+            entries.insert(*entries_before, plain_entry(line, copy, dropped));
+            made_entries += 1;
+            false
+        });
+        self
     }
 }
 
@@ -286,7 +300,7 @@ impl<'t> From<Vec<Entry<'t>>> for Reading<'t> {
     fn from(entries: Vec<Entry<'t>>) -> Reading<'t> {
         Reading {
             entries,
-            plain: Vec::new(),
+            ..Reading::default()
         }
     }
 }
@@ -444,6 +458,14 @@ impl<'t> ByName<'t> {
         }
     }
 
+    fn take(&mut self, name: Cow<'t, str>, found: Found<'t>) {
+        if self.keep == Keep::First {
+            self.index.entry(name).or_insert(found);
+        } else {
+            self.index.insert(name, found);
+        }
+    }
+
     /// The reading named `name` in `read` (which only ever grows between calls) of `text`
     /// that is kept: `Some` with its value, if it has one.
     fn get<'a>(
@@ -453,31 +475,21 @@ impl<'t> ByName<'t> {
         name: &str,
     ) -> Option<Option<&'a str>> {
         let (entries_indexed, plain_indexed) = self.indexed;
-        let keep = self.keep;
-        let index = &mut self.index;
         // Room for the new readings at once, not a rehash each time the map fills.
-        index.reserve(read.entries.len() - entries_indexed + read.plain.len() - plain_indexed);
-        let mut take = |name: &Cow<'t, str>, found: Found<'t>| {
-            if keep == Keep::First {
-                index.entry(name.clone()).or_insert(found);
-            } else {
-                index.insert(name.clone(), found);
+        self.index
+            .reserve(read.entries.len() - entries_indexed + read.plain.len() - plain_indexed);
+        let mut plain = read.plain[plain_indexed..].iter().peekable();
+        for position in entries_indexed..=read.entries.len() {
+            // The plain lines read before this entry, then the entry.
+            while let Some(&(line, _)) = plain.next_if(|&&(_, before)| before <= position) {
+                self.take(line.name(text).into(), Found::Plain(line.value(text)));
             }
-        };
-        let mut next_entry = entries_indexed;
-        let mut take_entries = |take: &mut dyn FnMut(&Cow<'t, str>, Found<'t>), until: usize| {
-            for (position, entry) in read.entries[next_entry..until].iter().enumerate() {
-                if keep != Keep::LastValue || entry.outcome.value().is_some() {
-                    take(&entry.name, Found::Entry(next_entry + position));
-                }
+            if let Some(entry) = read.entries.get(position)
+                && (self.keep != Keep::LastValue || entry.outcome.value().is_some())
+            {
+                self.take(entry.name.clone(), Found::Entry(position));
             }
-            next_entry = until;
-        };
-        for &(line, entries_before) in &read.plain[plain_indexed..] {
-            take_entries(&mut take, entries_before);
-            take(&line.name(text).into(), Found::Plain(line.value(text)));
         }
-        take_entries(&mut take, read.entries.len());
         self.indexed = (read.entries.len(), read.plain.len());
         self.index.get(name).map(|found| match *found {
             Found::Entry(position) => read.entries[position].outcome.value(),
@@ -510,7 +522,7 @@ pub(crate) fn read_env_file<'t>(
         Consumer::PythonDotenv => universal.read(text, simple_lines, python_dotenv::load),
         Consumer::NodeDotenv => universal.read(text, simple_lines, node_dotenv::load),
         Consumer::Dotenvy => dotenvy::load(text, simple_lines),
-        Consumer::Godotenv => godotenv::load(text, simple_lines).into(),
+        Consumer::Godotenv => godotenv::load(text, simple_lines),
         Consumer::ComposeEnvFile => compose::load(text, simple_lines),
         Consumer::DockerEnvFile => docker::load(text, simple_lines),
         Consumer::Shell => shell::load(text, simple_lines),
@@ -607,14 +619,23 @@ impl NormalizedNewlines {
     fn read_crlf_only<'t>(
         original: &'t str,
         simple_lines: &SimpleLines,
-        read: impl for<'x> FnOnce(&'x str, &SimpleLines, &DroppedCr) -> Vec<Entry<'x>>,
-    ) -> Vec<Entry<'t>> {
+        read: impl for<'x> FnOnce(&'x str, &SimpleLines, &DroppedCr) -> Reading<'x>,
+    ) -> Reading<'t> {
         match NormalizedNewlines::new(original, simple_lines, false) {
             None => read(original, simple_lines, &DroppedCr::default()),
-            Some(copy) => read(&copy.text, &copy.simple_lines, &copy.dropped)
-                .into_iter()
-                .map(Entry::detached)
-                .collect(),
+            Some(copy) => {
+                let read = read(&copy.text, &copy.simple_lines, &copy.dropped);
+                let refused = read.refused.clone();
+                Reading {
+                    entries: read
+                        .into_entries(&copy.text, &copy.dropped)
+                        .into_iter()
+                        .map(Entry::detached)
+                        .collect(),
+                    refused,
+                    ..Reading::default()
+                }
+            }
         }
     }
 }

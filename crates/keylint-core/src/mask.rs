@@ -309,15 +309,17 @@ pub(crate) fn secret_ranges_besides(text: &str, masked: &[Range<usize>]) -> Vec<
         .filter(|token| is_secret_token(&text[token.clone()]))
         .collect();
     // The regexes and the `NAME=value` scan only run where what they need occurs at all.
-    if may_hold_url_password(bytes) {
-        ranges.extend(captures(&URL_PASSWORD, text));
-    }
-    // Both need a `=`, which most messages lack.
-    if memchr::memchr(b'=', bytes).is_some() {
-        if may_hold_secret_parameter(bytes) {
-            ranges.extend(captures(&SECRET_PARAMETER, text));
+    // A password in a URL needs a `@`, the others a `=`: most messages hold neither.
+    if let Some(first) = memchr::memchr2(b'@', b'=', bytes) {
+        if may_hold_url_password(bytes) {
+            ranges.extend(captures(&URL_PASSWORD, text));
         }
-        ranges.extend(secret_named_values(text));
+        if memchr::memchr(b'=', &bytes[first..]).is_some() {
+            if may_hold_secret_parameter(bytes) {
+                ranges.extend(captures(&SECRET_PARAMETER, text));
+            }
+            ranges.extend(secret_named_values(text));
+        }
     }
     if contains_ignore_ascii_case(text, "bearer") {
         ranges.extend(captures(&BEARER, text));

@@ -309,15 +309,17 @@ pub(crate) fn secret_ranges_besides(text: &str, masked: &[Range<usize>]) -> Vec<
         .filter(|token| is_secret_token(&text[token.clone()]))
         .collect();
     // The regexes and the `NAME=value` scan only run where what they need occurs at all.
-    if may_hold_url_password(bytes) {
-        ranges.extend(captures(&URL_PASSWORD, text));
-    }
-    // Both need a `=`, which most messages lack.
-    if memchr::memchr(b'=', bytes).is_some() {
-        if may_hold_secret_parameter(bytes) {
-            ranges.extend(captures(&SECRET_PARAMETER, text));
+    // A password in a URL needs a `@`, the others a `=`: most messages hold neither.
+    if let Some(first) = memchr::memchr2(b'@', b'=', bytes) {
+        if may_hold_url_password(bytes) {
+            ranges.extend(captures(&URL_PASSWORD, text));
         }
-        ranges.extend(secret_named_values(text));
+        if memchr::memchr(b'=', &bytes[first..]).is_some() {
+            if may_hold_secret_parameter(bytes) {
+                ranges.extend(captures(&SECRET_PARAMETER, text));
+            }
+            ranges.extend(secret_named_values(text));
+        }
     }
     if contains_ignore_ascii_case(text, "bearer") {
         ranges.extend(captures(&BEARER, text));
@@ -404,23 +406,27 @@ fn may_hold_secret_parameter(bytes: &[u8]) -> bool {
 
 /// The values of [`named_values`] whose name says secret.
 fn secret_named_values(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    named_values(text)
-        .filter(|(name, _)| is_secret_name(&text[name.clone()]))
-        .map(|(_, value)| value)
+    named_values(text, is_secret_name).map(|(_, value)| value)
 }
 
-/// `NAME=VALUE` (optionally quoted, blanks around `=`) in free text, as the ranges of the
-/// name and the value, left to right, each search going on after the value: what the
-/// pattern `(?-u:\b)([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*["']?([^\s"'`]+)` finds (a test
-/// checks it). Found from each `=` back to its name and on to its value: a text holds
-/// far fewer `=` than name characters (a regex search for capture groups per match is
-/// slow, and in a whole file nearly every line matches).
-fn named_values(text: &str) -> impl Iterator<Item = (Range<usize>, Range<usize>)> + '_ {
+/// `NAME=VALUE` (optionally quoted, blanks around `=`) in free text whose name is `wanted`,
+/// as the ranges of the name and the value, left to right, each search going on after the
+/// value: what the pattern `(?-u:\b)([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*["']?([^\s"'`]+)`
+/// finds (a test checks it). Found from each `=` back to its name and on to its value: a
+/// text holds far fewer `=` than name characters (a regex search for capture groups per
+/// match is slow, and in a whole file nearly every line matches).
+fn named_values<'t>(
+    text: &'t str,
+    wanted: impl Fn(&str) -> bool + 't,
+) -> impl Iterator<Item = (Range<usize>, Range<usize>)> + 't {
     let bytes = text.as_bytes();
     let is_blank = |byte: &&u8| matches!(byte, b' ' | b'\t');
     // Where the last value found ends: a name before it lies in that value (a name is a
     // whole run of word characters, and a value ends at a blank or a quote).
     let mut searched = 0;
+    // Where the last value starts whose end is not known: a value is only read to its end
+    // when its name is wanted, or when the next name may lie in it.
+    let mut unread = None;
     memchr::memchr_iter(b'=', bytes).filter_map(move |equals| {
         let name_end = equals - bytes[..equals].iter().rev().take_while(is_blank).count();
         let name_start = bytes[..name_end]
@@ -428,12 +434,28 @@ fn named_values(text: &str) -> impl Iterator<Item = (Range<usize>, Range<usize>)
             .rposition(|&byte| !(byte.is_ascii_alphanumeric() || byte == b'_'))
             .map_or(0, |before| before + 1);
         let first = *bytes[name_start..name_end].first()?;
+        if let Some(start) = unread.take() {
+            // A blank or quote before the name and not before the value ends the value
+            // before the name (a line break, mostly); otherwise the value is read.
+            let stop = name_start.checked_sub(1).filter(|&before| {
+                before >= start
+                    && bytes[before].is_ascii()
+                    && VALUE_STOPS[usize::from(bytes[before])]
+            });
+            if stop.is_none() {
+                searched = value_end(text, start);
+            }
+        }
         if name_start < searched || !(first.is_ascii_alphabetic() || first == b'_') {
             return None;
         }
         let mut value_start = equals + 1 + bytes[equals + 1..].iter().take_while(is_blank).count();
         if matches!(bytes.get(value_start), Some(b'"' | b'\'')) {
             value_start += 1;
+        }
+        if !wanted(&text[name_start..name_end]) {
+            unread = Some(value_start);
+            return None;
         }
         let value_end = value_end(text, value_start);
         if value_end == value_start {
@@ -932,13 +954,40 @@ mod tests {
                 .filter_map(|found| Some((found.get(1)?.range(), found.get(2)?.range())))
                 .collect();
             assert_eq!(
-                named_values(&text).collect::<Vec<_>>(),
+                named_values(&text, |_| true).collect::<Vec<_>>(),
                 expected,
                 "{text:?}"
             );
             with_pairs += usize::from(!expected.is_empty());
         }
         assert!(with_pairs > 5_000, "the walk finds pairs: {with_pairs}");
+    }
+
+    /// Values whose name is not wanted are read to their end only when needed: the pairs
+    /// found are still the wanted ones of all pairs.
+    #[test]
+    fn named_values_of_wanted_names_are_those_of_all_names() {
+        let alphabet = [
+            "A", "k", "_", "9", "=", " ", "\t", "\"", "'", "`", "\n", "\r", "-", "$", "é",
+            "\u{a0}", "\u{2003}", "KEY", "TOKEN", "x=", " = ", "\"\"", ":", "/",
+        ];
+        let mut wanted_pairs = 0;
+        for text in random_texts(&alphabet, 50_000) {
+            let wanted = |name: &str| name.contains('K');
+            let expected: Vec<(Range<usize>, Range<usize>)> = named_values(&text, |_| true)
+                .filter(|(name, _)| wanted(&text[name.clone()]))
+                .collect();
+            assert_eq!(
+                named_values(&text, wanted).collect::<Vec<_>>(),
+                expected,
+                "{text:?}"
+            );
+            wanted_pairs += expected.len();
+        }
+        assert!(
+            wanted_pairs > 2_000,
+            "the walk finds wanted pairs: {wanted_pairs}"
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::ops::{Range, RangeInclusive};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use keylint_core::assignment::ParsedFile;
-use keylint_core::{ColumnUnit, Diagnostic, LineIndex, Severity};
+use keylint_core::{Diagnostic, LineIndex, Severity};
 
 use super::{FileReport, Summary, severity_style};
 use keylint_core::mask::for_display;
@@ -78,6 +78,20 @@ struct Shown {
 }
 
 impl Shown {
+    /// The 0-based line and column (in characters) where `offset` is, when it is on the
+    /// first shown line (a finding's start): as [`LineIndex::position`] finds it, without
+    /// searching for the line again.
+    fn position(&self, text: &str, offset: usize) -> (usize, usize) {
+        let mut end = offset.min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        (
+            *self.lines.start(),
+            text[self.bytes.start..end].chars().count(),
+        )
+    }
+
     fn of(text: &str, index: &LineIndex, diagnostic: &Diagnostic) -> Shown {
         let first_line = index.line_of(diagnostic.range.start);
         let last_line = index
@@ -117,7 +131,12 @@ fn context<'a>(redacted: &'a Redacted, lines: &Shown, diagnostic: &'a Diagnostic
     let bytes = &lines.bytes;
     let shown_start = redacted.map(bytes.start, false);
     let shown_end = redacted.map(bytes.end, true).max(shown_start);
-    let shown = redacted.text[shown_start..shown_end].trim_end_matches(['\n', '\r']);
+    let shown = &redacted.text[shown_start..shown_end];
+    let kept = shown
+        .bytes()
+        .rposition(|byte| !matches!(byte, b'\n' | b'\r'))
+        .map_or(0, |last| last + 1);
+    let shown = &shown[..kept];
     let span_start = redacted
         .map(diagnostic.range.start, false)
         .saturating_sub(shown_start)
@@ -151,8 +170,9 @@ pub struct Drawer {
     /// The constant runs of a drawn context, with the escape codes of
     /// `Renderer::styled()` (none when plain) for its line numbers and bars, its `help`
     /// label and its reset: joined up front, a context is a few pieces rather than one
-    /// per code.
-    pieces: Pieces,
+    /// per code. One set for each width of line number (by its digits), which sets the
+    /// margin.
+    pieces: Vec<Pieces>,
     /// Each severity's underline style (error, warning, info).
     underline: [String; 3],
     reset: String,
@@ -162,31 +182,35 @@ pub struct Drawer {
     severity_end: String,
 }
 
-/// [`Drawer::pieces`]; each is named by what it draws.
+/// [`Drawer::pieces`] for one margin; each is named by what it draws.
 struct Pieces {
-    /// `|` at the margin of a line without source.
-    bar: String,
-    bar_line_break: String,
-    /// The line break that ends the first bar line, and the style of the line number.
-    line_break_number: String,
+    /// The first line, a bar at the margin, and the style of the line number after it.
+    number_start: String,
     /// After the line number: the reset, a blank and the bar.
     number_end: String,
-    bar_blank: String,
-    /// `= help: fix: `.
+    /// The line break and margin before the underline.
+    underline_start: String,
+    /// A line with a bar, then `= help: fix: `.
     help: String,
 }
 
 impl Pieces {
-    fn new(line_number: &str, emphasis: &str, reset: &str) -> Pieces {
+    /// One set for each width of line number, by its digits (up to `usize::MAX`'s).
+    fn for_margins(line_number: &str, emphasis: &str, reset: &str) -> Vec<Pieces> {
         let bar = format!("{line_number}|{reset}");
-        Pieces {
-            bar_line_break: format!("{bar}\n"),
-            line_break_number: format!("\n{line_number}"),
-            number_end: format!("{reset} {bar}"),
-            bar_blank: format!("{bar} "),
-            help: format!("{line_number}= {reset}{emphasis}help{reset}: fix: "),
-            bar,
-        }
+        (0..=usize::MAX.ilog10() as usize + 1)
+            .map(|digits| {
+                let margin = &SPACES[..digits + 1];
+                Pieces {
+                    number_start: format!("{margin}{bar}\n{line_number}"),
+                    number_end: format!("{reset} {bar}"),
+                    underline_start: format!("\n{margin}{bar} "),
+                    help: format!(
+                        "\n{margin}{bar}\n{margin}{line_number}= {reset}{emphasis}help{reset}: fix: "
+                    ),
+                }
+            })
+            .collect()
     }
 }
 
@@ -204,7 +228,7 @@ impl Drawer {
         if !color {
             return Drawer {
                 renderer: Renderer::plain(),
-                pieces: Pieces::new("", "", ""),
+                pieces: Pieces::for_margins("", "", ""),
                 underline: Default::default(),
                 reset: String::new(),
                 severity_start,
@@ -214,7 +238,7 @@ impl Drawer {
         let reset = DEFAULT_LINE_NUM_STYLE.render_reset().to_string();
         Drawer {
             renderer: Renderer::styled(),
-            pieces: Pieces::new(
+            pieces: Pieces::for_margins(
                 &DEFAULT_LINE_NUM_STYLE.render().to_string(),
                 &DEFAULT_EMPHASIS_STYLE.render().to_string(),
                 &reset,
@@ -242,21 +266,17 @@ impl Drawer {
         diagnostic: &Diagnostic,
     ) {
         let (mut line_digits, mut column_digits) = (itoa::Buffer::new(), itoa::Buffer::new());
-        for piece in [
-            path,
-            line_digits.format(line),
-            ":",
-            column_digits.format(column),
-            &self.severity_start[severity_index(diagnostic.severity)],
-            diagnostic.code,
-            &self.severity_end,
-            diagnostic.name,
-            ": ",
-            &diagnostic.message,
-            "\n",
-        ] {
-            out.push_str(piece);
-        }
+        out.push_str(path);
+        out.push_str(line_digits.format(line));
+        out.push(':');
+        out.push_str(column_digits.format(column));
+        out.push_str(&self.severity_start[severity_index(diagnostic.severity)]);
+        out.push_str(diagnostic.code);
+        out.push_str(&self.severity_end);
+        out.push_str(diagnostic.name);
+        out.push_str(": ");
+        out.push_str(&diagnostic.message);
+        out.push('\n');
     }
 
     /// One file's findings, each with its source lines; the summary line is the caller's.
@@ -268,7 +288,8 @@ impl Drawer {
         // rather than growing the text piece by piece.
         let mut out = String::with_capacity(512 * report.diagnostics.len());
         // Masked once per file: every finding's header repeats it.
-        let path = format!("{}:", for_display(&report.path));
+        let path = for_display(&report.path);
+        let path = [path.as_ref(), ":"].concat();
         let Some(text) = report.text.as_deref() else {
             for diagnostic in &report.diagnostics {
                 self.header(&mut out, &path, 1, 1, diagnostic);
@@ -294,16 +315,8 @@ impl Drawer {
         };
         let redacted = shown.masking.redact(text);
         for (diagnostic, lines) in report.diagnostics.iter().zip(lines.iter()) {
-            let start = shown
-                .index
-                .position(text, diagnostic.range.start, ColumnUnit::Scalar);
-            self.header(
-                &mut out,
-                &path,
-                start.line + 1,
-                start.column + 1,
-                diagnostic,
-            );
+            let (line, column) = lines.position(text, diagnostic.range.start);
+            self.header(&mut out, &path, line + 1, column + 1, diagnostic);
             self.draw(&mut out, &context(&redacted, lines, diagnostic));
             out.push('\n');
         }
@@ -331,26 +344,22 @@ impl Drawer {
             severity,
             help,
         } = context;
-        if !shown
-            .chars()
-            .all(|character| matches!(character, ' '..='~' | '…'))
+        if shown.get(span.clone()).is_none()
             || help.is_some_and(|(description, _)| description.contains('\n'))
         {
             return false;
         }
-        let (Some(before), Some(underlined)) = (shown.get(..span.start), shown.get(span.clone()))
+        let Some(PlainColumns {
+            span_start,
+            span_end,
+            width,
+        }) = PlainColumns::of(shown.as_bytes(), span)
         else {
             return false;
         };
-        // One column per character: a byte of ASCII, or the three of `…`, the only
-        // character here whose first byte is 0xE2.
-        let columns = |bytes: &str| bytes.len() - 2 * bytecount(bytes.as_bytes(), 0xE2);
         let mut digits = itoa::Buffer::new();
         let digits = digits.format(*line_number);
-        let width = columns(shown);
-        let span_start = columns(before);
-        let span_end = span_start + columns(underlined);
-        let indent = shown.len() - shown.trim_start_matches(' ').len();
+        let indent = shown.bytes().take_while(|&byte| byte == b' ').count();
         if width > TERM_WIDTH - (digits.len() + 3) || indent.min(span_start) > MAX_TRIMMED_INDENT {
             return false;
         }
@@ -360,40 +369,24 @@ impl Drawer {
             reset,
             ..
         } = self;
-        let margin = &SPACES[..digits.len() + 1];
+        let pieces = &pieces[digits.len()];
         let underline = &underline[severity_index(*severity)];
-        for piece in [
-            margin,
-            &pieces.bar,
-            &pieces.line_break_number,
-            digits,
-            &pieces.number_end,
-        ] {
-            out.push_str(piece);
-        }
+        out.push_str(&pieces.number_start);
+        out.push_str(digits);
+        out.push_str(&pieces.number_end);
         if !shown.is_empty() {
             out.push(' ');
             out.push_str(shown);
         }
-        out.push('\n');
-        out.push_str(margin);
-        out.push_str(&pieces.bar_blank);
+        out.push_str(&pieces.underline_start);
         push_repeated(out, SPACES, span_start);
         out.push_str(underline);
         push_repeated(out, CARETS, (span_end - span_start).max(1));
         out.push_str(reset);
         if let Some((description, safety)) = help {
-            out.push('\n');
-            for piece in [
-                margin,
-                &pieces.bar_line_break,
-                margin,
-                &pieces.help,
-                description,
-                safety,
-            ] {
-                out.push_str(piece);
-            }
+            out.push_str(&pieces.help);
+            out.push_str(description);
+            out.push_str(safety);
         }
         true
     }
@@ -429,9 +422,55 @@ const fn ascii_run(bytes: &'static [u8]) -> &'static str {
     }
 }
 
-/// How many times `byte` occurs in `bytes`.
-fn bytecount(bytes: &[u8], byte: u8) -> usize {
-    bytes.iter().filter(|&&each| each == byte).count()
+/// The columns of a shown line of printable ASCII and `…`, one column per character.
+#[derive(Debug, PartialEq)]
+struct PlainColumns {
+    /// Columns before the underlined span and up to its end.
+    span_start: usize,
+    span_end: usize,
+    width: usize,
+}
+
+impl PlainColumns {
+    /// The columns of `shown` and of `span` (on character boundaries) in it, when every
+    /// character of it is printable ASCII or `…`; `None` otherwise. Eight bytes are tested
+    /// at a time while they are all printable ASCII.
+    fn of(shown: &[u8], span: &Range<usize>) -> Option<PlainColumns> {
+        const ONES: u64 = u64::from_le_bytes([1; 8]);
+        const HIGH: u64 = ONES * 0x80;
+        const ELLIPSIS: &[u8] = "…".as_bytes();
+        // `…` found before the span's start, before its end, in all.
+        let (mut before_start, mut before_end, mut all) = (0, 0, 0);
+        let mut at = 0;
+        while at < shown.len() {
+            if let Some(word) = shown.get(at..at + 8) {
+                let word = u64::from_le_bytes(word.try_into().ok()?);
+                // A high bit for each byte below ` `, and for each above `~`.
+                let below = word.wrapping_sub(ONES * 0x20) & !word;
+                let above = word.wrapping_add(ONES) | word;
+                if (below | above) & HIGH == 0 {
+                    at += 8;
+                    continue;
+                }
+            }
+            match shown[at] {
+                b' '..=b'~' => at += 1,
+                _ if shown[at..].starts_with(ELLIPSIS) => {
+                    before_start += usize::from(at < span.start);
+                    before_end += usize::from(at < span.end);
+                    all += 1;
+                    at += ELLIPSIS.len();
+                }
+                _ => return None,
+            }
+        }
+        // `…` takes three bytes and one column.
+        Some(PlainColumns {
+            span_start: span.start - 2 * before_start,
+            span_end: span.end - 2 * before_end,
+            width: shown.len() - 2 * all,
+        })
+    }
 }
 
 /// `context` as an annotate-snippets group.
@@ -569,6 +608,47 @@ mod tests {
             if drawer.draw_plain_line(&mut direct, &context) {
                 prop_assert_eq!(direct, drawer.renderer.render(&[annotated(&context)]), "{:?}", context);
             }
+        }
+    }
+
+    proptest! {
+        /// The columns counted eight bytes at a time are those counted a character at a time.
+        #[test]
+        fn plain_columns_are_counted_by_character(shown in any_line(), a in 0usize..200, b in 0usize..200) {
+            let start = at_boundary(&shown, a.min(b));
+            let end = at_boundary(&shown, a.max(b)).max(start);
+            let plain = shown.chars().all(|character| matches!(character, ' '..='~' | '…'));
+            let columns = |text: &str| text.chars().count();
+            let expected = plain.then(|| PlainColumns {
+                span_start: columns(&shown[..start]),
+                span_end: columns(&shown[..end]),
+                width: columns(&shown),
+            });
+            prop_assert_eq!(PlainColumns::of(shown.as_bytes(), &(start..end)), expected);
+        }
+
+        /// A finding's position is found from its shown lines as the line index finds it.
+        #[test]
+        fn a_position_is_found_from_the_shown_lines(
+            pieces in prop::collection::vec(prop::sample::select(vec!["a", "é", "\n", "\r", "\r\n", "…", " "]), 0..40),
+            start in 0usize..60,
+            length in 0usize..10,
+        ) {
+            let text = pieces.concat();
+            let index = LineIndex::new(&text);
+            let diagnostic = Diagnostic {
+                code: "KL000",
+                name: "test",
+                severity: Severity::Warning,
+                range: start..start + length,
+                message: String::new(),
+                fix: None,
+            };
+            let position = index.position(&text, start, keylint_core::ColumnUnit::Scalar);
+            prop_assert_eq!(
+                Shown::of(&text, &index, &diagnostic).position(&text, start),
+                (position.line, position.column)
+            );
         }
     }
 

@@ -463,7 +463,7 @@ enum ReadAlike {
 
 impl ReadAlike {
     fn of(text: &str, env: &EnvFile, simple_lines: &SimpleLines) -> ReadAlike {
-        if env.bom.is_some() || text.contains('\r') {
+        if env.bom.is_some() || memchr::memchr(b'\r', text.as_bytes()).is_some() {
             return ReadAlike::Nobody;
         }
         let mut simple_lines = simple_lines.cursor();

@@ -164,16 +164,13 @@ fn simple_statement(line: &SimpleLine) -> Statement {
 /// including the terminator).
 pub(crate) fn line_end(text: &str, from: usize) -> (usize, usize) {
     let bytes = text.as_bytes();
-    let mut index = from;
-    while index < bytes.len() {
-        match bytes[index] {
-            b'\n' => return (index, index + 1),
-            b'\r' if bytes.get(index + 1) == Some(&b'\n') => return (index, index + 2),
-            b'\r' => return (index, index + 1),
-            _ => index += 1,
+    match memchr::memchr2(b'\n', b'\r', &bytes[from..]).map(|at| from + at) {
+        Some(index) if bytes[index] == b'\r' && bytes.get(index + 1) == Some(&b'\n') => {
+            (index, index + 2)
         }
+        Some(index) => (index, index + 1),
+        None => (bytes.len(), bytes.len()),
     }
-    (bytes.len(), bytes.len())
 }
 
 fn skip_blanks(text: &str, from: usize, limit: usize) -> usize {
@@ -283,15 +280,9 @@ fn scan_unquoted(
     let line = &text[value_start..content_end];
     // A comment starts at `#` after a blank (python-dotenv, compose-go); node's
     // broader rule (any `#`) is the consumer's business.
-    let mut comment_at = None;
-    let mut previous_blank = false;
-    for (index, character) in line.char_indices() {
-        if character == '#' && previous_blank {
-            comment_at = Some(value_start + index);
-            break;
-        }
-        previous_blank = is_blank(character);
-    }
+    let comment_at = memchr::memchr_iter(b'#', line.as_bytes())
+        .find(|&index| line[..index].chars().next_back().is_some_and(is_blank))
+        .map(|index| value_start + index);
     let body_end = comment_at.unwrap_or(content_end);
     let value_end = value_start + text[value_start..body_end].trim_end_matches(is_blank).len();
     assignment.value = value_start..value_end;
@@ -309,20 +300,23 @@ fn scan_quoted(
     assignment.quote = Some(quote);
     let bytes = text.as_bytes();
     let quote_byte = quote.as_char() as u8;
+    // A backslash escapes the byte after it, except in backticks.
+    let escape = if quote == Quote::Backtick {
+        quote_byte
+    } else {
+        b'\\'
+    };
     let mut index = value_start + 1;
-    let mut escaped = false;
     let mut close = None;
-    while index < bytes.len() {
-        let byte = bytes[index];
-        if escaped {
-            escaped = false;
-        } else if byte == b'\\' && quote != Quote::Backtick {
-            escaped = true;
-        } else if byte == quote_byte {
-            close = Some(index);
+    while let Some(at) = bytes
+        .get(index..)
+        .and_then(|rest| memchr::memchr2(quote_byte, escape, rest))
+    {
+        if bytes[index + at] == quote_byte {
+            close = Some(index + at);
             break;
         }
-        index += 1;
+        index += at + 2;
     }
     let Some(close) = close else {
         // Unterminated: the statement is just this physical line, so a stray quote
@@ -429,6 +423,39 @@ mod tests {
         assert_eq!(&text[assignment.after_quote.clone().unwrap()], "extra");
         assert_eq!(&text[assignment.comment.clone().unwrap()], "# note");
         assert!(assignment.export.is_some());
+    }
+
+    #[test]
+    fn escapes_comments_and_line_endings_end_where_they_should() {
+        let text = "A=\"x\\\"y\" # c\nB=`a\\`x\nD=x#y \t#z\r\nE=v\u{a0}#c\nF=1\rC='a\\";
+        let found: Vec<_> = parse(text)
+            .statements
+            .into_iter()
+            .map(|statement| {
+                let StatementKind::Assignment(assignment) = statement.kind else {
+                    panic!("{statement:?}")
+                };
+                let part = |range: Range<usize>| &text[range];
+                (
+                    part(assignment.value),
+                    assignment.after_quote.map(part),
+                    part(assignment.trailing_blanks),
+                    assignment.comment.map(part),
+                    part(assignment.line_ending),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("\"x\\\"y\"", None, " ", Some("# c"), "\n"),
+                ("`a\\`", Some("x"), "", None, "\n"),
+                ("x#y", None, " \t", Some("#z"), "\r\n"),
+                ("v", None, "\u{a0}", Some("#c"), "\n"),
+                ("1", None, "", None, "\r"),
+                ("'a\\", None, "", None, ""),
+            ]
+        );
     }
 
     #[test]

@@ -10,8 +10,8 @@
 use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
 
-use crate::ByPath;
 use crate::files::{self, FileText, MAX_CONTEXT_BYTES};
+use crate::{ByPath, split_name};
 
 /// What a listed directory holds under a name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,7 +109,7 @@ impl Listing {
         if listed {
             self.dir(key).listed = true;
         }
-        if let (Some(parent), Some(name)) = (key.parent(), key.file_name()) {
+        if let Some((parent, name)) = split_name(key) {
             self.dir(parent).push(name.as_encoded_bytes(), entry);
         }
     }
@@ -225,9 +225,9 @@ impl Listing {
     #[must_use]
     pub fn entry(&self, path: &Path) -> Option<Entry> {
         let key = self.key(path)?;
-        let key = Path::new(&key);
-        let dir = self.dirs.get(key.parent()?.as_os_str())?;
-        Some(dir.get(key.file_name()?.as_encoded_bytes()))
+        let (dir, name) = split_name(Path::new(&key))?;
+        let dir = self.dirs.get(dir.as_os_str())?;
+        Some(dir.get(name.as_encoded_bytes()))
     }
 
     /// Whether `path` exists (following a link), as `Path::exists`.

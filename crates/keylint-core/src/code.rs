@@ -208,6 +208,10 @@ impl CodeIndex {
     /// order they were added.
     #[must_use]
     pub fn loads_of(&self, env_path: &Path) -> Vec<&CodeLoad> {
+        // Most projects' code loads no env file by name: nothing to look the path up for.
+        if self.loads.is_empty() {
+            return Vec::new();
+        }
         let mut positions: Vec<usize> = self
             .loads_by_file
             .get(crate::project::normalize(env_path).as_os_str())

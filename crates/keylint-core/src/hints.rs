@@ -39,22 +39,26 @@ pub fn is_hint_file(path: &Path) -> bool {
     let name = path
         .file_name()
         .and_then(|name| name.to_str())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+        .unwrap_or_default();
     let extension = path
         .extension()
         .and_then(|extension| extension.to_str())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    matches!(
-        kind_by_name(&path.to_string_lossy()),
-        Some(FileKind::Compose)
-    ) || name == "makefile"
-        || name.starts_with("readme")
-        || name == "procfile"
+        .unwrap_or_default();
+    // The names first: most files are told by them, and reading the kind takes copies.
+    ["makefile", "procfile"]
+        .iter()
+        .any(|hint| name.eq_ignore_ascii_case(hint))
+        || name
+            .get(..6)
+            .is_some_and(|start| start.eq_ignore_ascii_case("readme"))
+        || [
+            "sh", "bash", "py", "js", "mjs", "cjs", "ts", "mts", "cts", "rs", "md",
+        ]
+        .iter()
+        .any(|hint| extension.eq_ignore_ascii_case(hint))
         || matches!(
-            extension.as_str(),
-            "sh" | "bash" | "py" | "js" | "mjs" | "cjs" | "ts" | "mts" | "cts" | "rs" | "md"
+            kind_by_name(&path.to_string_lossy()),
+            Some(FileKind::Compose)
         )
 }
 

@@ -42,14 +42,13 @@ pub fn kind_by_name(path: &str) -> Option<FileKind> {
     if !says_yaml {
         return None;
     }
-    let lower = yaml_name.to_string();
     let normalized = path.replace('\\', "/");
     if normalized.contains(".github/workflows/") {
         return Some(FileKind::Workflow);
     }
-    if lower.starts_with("compose.")
-        || lower.starts_with("docker-compose")
-        || lower.starts_with("compose-")
+    if yaml_name.starts_with("compose.")
+        || yaml_name.starts_with("docker-compose")
+        || yaml_name.starts_with("compose-")
     {
         return Some(FileKind::Compose);
     }

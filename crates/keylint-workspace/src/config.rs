@@ -18,7 +18,7 @@ use keylint_core::provider::Provider;
 use serde::Deserialize;
 
 use crate::listing::Listing;
-use crate::{ByPath, lock};
+use crate::{ByPath, lock, split_name};
 
 /// The names a config file may have, in the order they are looked for in a directory.
 pub const FILE_NAMES: &[&str] = &["keylint.toml", ".keylint.toml"];
@@ -236,7 +236,7 @@ impl Configs {
                         .unwrap_or_default()
                 };
                 // With a name at its end, the path's directory decides the answer.
-                let Some(parent) = path.parent().filter(|_| path.file_name().is_some()) else {
+                let Some((parent, _)) = split_name(path) else {
                     return self.for_dir(&dir_of(path), listing);
                 };
                 if let Some(found) = lock(&self.by_parent).get(parent.as_os_str()) {

@@ -33,6 +33,16 @@ pub use lint::{Applied, FixTarget, Fixed, fix_files};
 pub use session::LintSession;
 pub use workspace::{Index, Overrides, Workspace};
 
+/// The directory and the name of a path that ends in a name, as `Path::parent` and
+/// `Path::file_name` give them, from one parse of its end (every file asks, often).
+pub(crate) fn split_name(path: &std::path::Path) -> Option<(&std::path::Path, &std::ffi::OsStr)> {
+    let mut components = path.components();
+    match components.next_back()? {
+        std::path::Component::Normal(name) => Some((components.as_path(), name)),
+        _ => None,
+    }
+}
+
 /// The value behind `mutex`, also after a panic elsewhere (what it guards stays whole).
 pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex

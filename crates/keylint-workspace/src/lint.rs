@@ -9,9 +9,10 @@ use keylint_core::assignment::ParsedFile;
 use keylint_core::fix::{Provenance, applied_edits, apply_fixes_of};
 use keylint_core::probed::ProbedKey;
 use keylint_core::source::{FileKind, is_template_by_name, kind_by_name};
-use keylint_core::{Diagnostic, LintInput, Project as _};
+use keylint_core::{Diagnostic, LintInput, Project as _, RuleSelection, Settings};
 use rayon::prelude::*;
 
+use crate::config::Config;
 use crate::workspace::Workspace;
 
 /// At most this many fix passes per file: a fix may uncover another (quotes, then
@@ -63,18 +64,30 @@ impl Workspace {
     /// config's `templates`.
     #[must_use]
     pub fn is_template(&self, path: &Path) -> bool {
-        is_template_by_name(&path.to_string_lossy()) || self.is_configured_template(path)
+        is_template_by_name(&path.to_string_lossy())
+            || is_configured_template(path, self.usable_config(path).as_deref())
     }
 
-    pub(crate) fn input<'a>(&self, path: &'a Path, text: &'a str, kind: FileKind) -> LintInput<'a> {
-        LintInput {
+    /// What the lint of `text` as the file at `path` takes besides the project: its
+    /// input, the core's settings and the rules, from one look-up of its config.
+    pub(crate) fn judging<'a>(
+        &self,
+        path: &'a Path,
+        text: &'a str,
+        kind: FileKind,
+    ) -> (LintInput<'a>, Settings, RuleSelection) {
+        let config = self.usable_config(path);
+        let config = config.as_deref();
+        let input = LintInput {
             path,
             text,
             kind,
-            is_template: self.is_template(path),
+            is_template: is_template_by_name(&path.to_string_lossy())
+                || is_configured_template(path, config),
             is_committed: !self.is_ignored(path),
             probed: None,
-        }
+        };
+        (input, self.settings_in(config), self.selection_in(config))
     }
 
     /// The findings for `text` as the file at `path`.
@@ -87,13 +100,8 @@ impl Workspace {
     /// [`Workspace::lint`] on a parse the caller keeps (the server, for hover).
     #[must_use]
     pub fn lint_parsed(&self, path: &Path, text: &str, parsed: &ParsedFile) -> Vec<Diagnostic> {
-        keylint_core::lint_parsed(
-            &self.input(path, text, parsed.kind),
-            parsed,
-            self,
-            &self.settings_for(path),
-            &self.selection_for(path),
-        )
+        let (input, settings, selection) = self.judging(path, text, parsed.kind);
+        keylint_core::lint_parsed(&input, parsed, self, &settings, &selection)
     }
 
     /// [`Workspace::lint`] with what a live probe said about the file's keys: the KL6xx
@@ -106,16 +114,12 @@ impl Workspace {
         kind: FileKind,
         probed: &[ProbedKey],
     ) -> Vec<Diagnostic> {
+        let (input, settings, selection) = self.judging(path, text, kind);
         let input = LintInput {
             probed: Some(probed),
-            ..self.input(path, text, kind)
+            ..input
         };
-        keylint_core::lint(
-            &input,
-            self,
-            &self.settings_for(path),
-            &self.selection_for(path),
-        )
+        keylint_core::lint(&input, self, &settings, &selection)
     }
 
     /// Applies fixes until none is left (or [`FIX_PASSES`] passes), linting again after
@@ -154,6 +158,11 @@ impl Workspace {
         }
         fixed
     }
+}
+
+/// Whether the `templates` of `config`, governing `path`, make it a template.
+fn is_configured_template(path: &Path, config: Option<&Config>) -> bool {
+    config.is_some_and(|config| config.templates.is_match(path))
 }
 
 /// One file to fix.

@@ -7,11 +7,12 @@
 //! It is the tree as it was when walked: one run reads it right away (the command line,
 //! the server's index); a long-lived holder (the server's workspace) must not keep it.
 
-use std::ffi::OsString;
+use std::borrow::Cow;
+use std::ffi::OsStr;
 use std::path::{Component, Path, PathBuf};
 
-use crate::ByPath;
 use crate::files::{self, FileText, MAX_CONTEXT_BYTES};
+use crate::{ByPath, split_name};
 
 /// What a listed directory holds under a name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,7 +110,7 @@ impl Listing {
         if listed {
             self.dir(key).listed = true;
         }
-        if let (Some(parent), Some(name)) = (key.parent(), key.file_name()) {
+        if let Some((parent, name)) = split_name(key) {
             self.dir(parent).push(name.as_encoded_bytes(), entry);
         }
     }
@@ -184,7 +185,7 @@ impl Listing {
 
     /// The absolute path `path` names, for a path written as names only (after any
     /// leading `..`); other paths, rare, are left to the disk.
-    fn key(&self, path: &Path) -> Option<OsString> {
+    fn key<'a>(&self, path: &'a Path) -> Option<Cow<'a, OsStr>> {
         let cwd = self.cwd.as_deref().filter(|_| cfg!(unix))?;
         let bytes = path.as_os_str().as_encoded_bytes();
         let mut names = bytes.strip_prefix(b"/").unwrap_or(bytes);
@@ -205,29 +206,29 @@ impl Listing {
             return None;
         }
         if path.is_absolute() {
-            return (up == 0).then(|| path.as_os_str().to_owned());
+            return (up == 0).then_some(Cow::Borrowed(path.as_os_str()));
         }
         let mut base = cwd;
         for _ in 0..up {
             // The current directory has no links: its parent is what `..` leads to.
             base = base.parent().unwrap_or(base);
         }
-        Some(match (names.is_empty(), up) {
+        Some(Cow::Owned(match (names.is_empty(), up) {
             (true, _) => base.as_os_str().to_owned(),
             (false, 0) => base.join(path).into_os_string(),
             (false, _) => base
                 .join(path.components().skip(up).collect::<PathBuf>())
                 .into_os_string(),
-        })
+        }))
     }
 
     /// What the walk saw at `path`, or `None` when its directory was not listed.
     #[must_use]
     pub fn entry(&self, path: &Path) -> Option<Entry> {
         let key = self.key(path)?;
-        let key = Path::new(&key);
-        let dir = self.dirs.get(key.parent()?.as_os_str())?;
-        Some(dir.get(key.file_name()?.as_encoded_bytes()))
+        let (dir, name) = split_name(Path::new(&key))?;
+        let dir = self.dirs.get(dir.as_os_str())?;
+        Some(dir.get(name.as_encoded_bytes()))
     }
 
     /// Whether `path` exists (following a link), as `Path::exists`.
@@ -303,8 +304,8 @@ mod tests {
             ("/y", PathBuf::from("/y")),
         ] {
             assert_eq!(
-                listing.key(Path::new(path)),
-                Some(key.into_os_string()),
+                listing.key(Path::new(path)).as_deref(),
+                Some(key.as_os_str()),
                 "{path}"
             );
         }

@@ -36,9 +36,7 @@ impl Workspace {
         kind: FileKind,
         session: &mut LintSession,
     ) -> (Vec<Diagnostic>, LazyParse) {
-        let input = self.input(path, text, kind);
-        let settings = self.settings_for(path);
-        let selection = self.selection_for(path);
+        let (input, settings, selection) = self.judging(path, text, kind);
         let around = Around {
             judged: format!(
                 "{:?}",

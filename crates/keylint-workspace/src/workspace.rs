@@ -592,7 +592,7 @@ impl Workspace {
 
     /// The config governing `path`; a broken config counts as none here (the front end
     /// reports it once, as an error or a message).
-    fn usable_config(&self, path: &Path) -> Option<Arc<Config>> {
+    pub(crate) fn usable_config(&self, path: &Path) -> Option<Arc<Config>> {
         self.configs.for_file(path).ok().flatten()
     }
 
@@ -600,8 +600,11 @@ impl Workspace {
     /// replace the config's; `[severity]` comes from the config.
     #[must_use]
     pub fn selection_for(&self, path: &Path) -> RuleSelection {
-        let config = self.usable_config(path);
-        let config = config.as_deref();
+        self.selection_in(self.usable_config(path).as_deref())
+    }
+
+    /// [`Workspace::selection_for`] a file governed by `config`.
+    pub(crate) fn selection_in(&self, config: Option<&Config>) -> RuleSelection {
         let select = self
             .overrides
             .select
@@ -629,22 +632,19 @@ impl Workspace {
     /// The core's settings for `path`: the config's `[variables]` and `--env-file`.
     #[must_use]
     pub fn settings_for(&self, path: &Path) -> keylint_core::Settings {
+        self.settings_in(self.usable_config(path).as_deref())
+    }
+
+    /// [`Workspace::settings_for`] a file governed by `config`.
+    pub(crate) fn settings_in(&self, config: Option<&Config>) -> keylint_core::Settings {
         keylint_core::Settings {
             extra_variables: ExtraVariables {
-                api_keys: self
-                    .usable_config(path)
+                api_keys: config
                     .map(|config| config.variables.clone())
                     .unwrap_or_default(),
             },
             compose_env_files: self.overrides.env_files.clone(),
         }
-    }
-
-    /// Whether the config's `templates` make `path` a template.
-    #[must_use]
-    pub fn is_configured_template(&self, path: &Path) -> bool {
-        self.usable_config(path)
-            .is_some_and(|config| config.templates.is_match(path))
     }
 
     /// Whether the config's `include` makes `path` an env file to lint.
@@ -772,8 +772,13 @@ impl Project for Workspace {
     }
 
     fn is_ignored(&self, path: &Path) -> bool {
+        let gitignores = &self.index.gitignores;
+        // A tree without `.gitignore` files: nothing to normalize the path for.
+        if gitignores.is_empty() {
+            return false;
+        }
         let path = normalize(path);
-        self.index.gitignores.iter().any(|gitignore| {
+        gitignores.iter().any(|gitignore| {
             path.starts_with(gitignore.path())
                 && gitignore
                     .matched_path_or_any_parents(&path, false)

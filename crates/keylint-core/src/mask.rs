@@ -272,7 +272,8 @@ fn any_needs_escape(text: &str, lines: bool) -> bool {
 }
 
 /// The length of the printable ASCII (`' '..='~'`) that starts `bytes`.
-fn printable_ascii_run(bytes: &[u8]) -> usize {
+#[must_use]
+pub fn printable_ascii_run(bytes: &[u8]) -> usize {
     plain_run(bytes, |byte| byte.wrapping_sub(b' ') <= b'~' - b' ')
 }
 

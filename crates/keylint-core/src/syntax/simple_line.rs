@@ -24,6 +24,7 @@
 use std::ops::Range;
 
 use super::dotenv::Quote;
+use crate::helpers::plain_run;
 
 /// One simple line, as offsets into its text: the rest follows from the syntax (the name
 /// starts after `export `, the value after `=`). `u32` keeps
@@ -357,20 +358,9 @@ pub(crate) fn at(text: &str, start: usize) -> Option<SimpleLine> {
     })
 }
 
-/// How many bytes at the start of `bytes` are in `table`: eight at a time while all eight
-/// are (no branch per byte on a long value), then one at a time.
+/// How many bytes at the start of `bytes` are in `table`.
 fn count(bytes: &[u8], table: &[bool; 256]) -> usize {
-    let wanted = |byte: &u8| table[usize::from(*byte)];
-    let (chunks, _) = bytes.as_chunks::<8>();
-    let whole = 8 * chunks
-        .iter()
-        .take_while(|chunk| chunk.iter().fold(true, |all, byte| all & wanted(byte)))
-        .count();
-    whole
-        + bytes[whole..]
-            .iter()
-            .position(|byte| !wanted(byte))
-            .unwrap_or(bytes.len() - whole)
+    plain_run(bytes, |byte| table[usize::from(byte)])
 }
 
 /// Whether `offset` is at the start of a line of `text`.

@@ -10,7 +10,7 @@ use keylint_core::assignment::ParsedFile;
 use keylint_core::{Diagnostic, LineIndex, Severity};
 
 use super::{FileReport, Summary, severity_style};
-use keylint_core::mask::for_display;
+use keylint_core::mask::{for_display, printable_ascii_run};
 use keylint_core::redaction::{Masking, Redacted};
 
 /// The source lines a file's findings show, as they are masked.
@@ -433,36 +433,21 @@ struct PlainColumns {
 
 impl PlainColumns {
     /// The columns of `shown` and of `span` (on character boundaries) in it, when every
-    /// character of it is printable ASCII or `…`; `None` otherwise. Eight bytes are tested
-    /// at a time while they are all printable ASCII.
+    /// character of it is printable ASCII or `…`; `None` otherwise.
     fn of(shown: &[u8], span: &Range<usize>) -> Option<PlainColumns> {
-        const ONES: u64 = u64::from_le_bytes([1; 8]);
-        const HIGH: u64 = ONES * 0x80;
         const ELLIPSIS: &[u8] = "…".as_bytes();
         // `…` found before the span's start, before its end, in all.
         let (mut before_start, mut before_end, mut all) = (0, 0, 0);
-        let mut at = 0;
+        let mut at = printable_ascii_run(shown);
         while at < shown.len() {
-            if let Some(word) = shown.get(at..at + 8) {
-                let word = u64::from_le_bytes(word.try_into().ok()?);
-                // A high bit for each byte below ` `, and for each above `~`.
-                let below = word.wrapping_sub(ONES * 0x20) & !word;
-                let above = word.wrapping_add(ONES) | word;
-                if (below | above) & HIGH == 0 {
-                    at += 8;
-                    continue;
-                }
+            if !shown[at..].starts_with(ELLIPSIS) {
+                return None;
             }
-            match shown[at] {
-                b' '..=b'~' => at += 1,
-                _ if shown[at..].starts_with(ELLIPSIS) => {
-                    before_start += usize::from(at < span.start);
-                    before_end += usize::from(at < span.end);
-                    all += 1;
-                    at += ELLIPSIS.len();
-                }
-                _ => return None,
-            }
+            before_start += usize::from(at < span.start);
+            before_end += usize::from(at < span.end);
+            all += 1;
+            at += ELLIPSIS.len();
+            at += printable_ascii_run(&shown[at..]);
         }
         // `…` takes three bytes and one column.
         Some(PlainColumns {

@@ -635,12 +635,7 @@ mod tests {
             let simple_lines = SimpleLines::new(&text);
             let no_lines = SimpleLines::default();
             let (with_table, without_table) = (UniversalNewlines::default(), UniversalNewlines::default());
-            let entries = |read: Reading<'_>| {
-                read.into_entries(&text, &DroppedCr::default())
-                    .into_iter()
-                    .map(Entry::into_owned)
-                    .collect::<Vec<_>>()
-            };
+            let entries = |read: Reading<'_>| read.into_loaded(&text);
             for consumer in Consumer::ENV_FILE {
                 prop_assert_eq!(
                     entries(read_env_file(consumer, &text, &simple_lines, &with_table)),

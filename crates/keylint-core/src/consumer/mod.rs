@@ -56,6 +56,10 @@ impl Consumer {
         Consumer::Shell,
     ];
 
+    /// How many kinds of consumer there are (the env-file loaders and YAML as written):
+    /// room for one of each, where a row of them needs no vector.
+    pub const KINDS: usize = Consumer::ENV_FILE.len() + 1;
+
     /// The loaders judged when keylint does not know who reads an env file. godotenv is
     /// judged only where the project shows it (a Go program that loads the file, or
     /// `--consumer`): its own quirks would otherwise be reported for every file.
@@ -266,6 +270,14 @@ impl<'t> Reading<'t> {
             }
         }
         merged
+    }
+
+    /// [`Reading::into_entries`] of a text read as it is, owned.
+    pub(crate) fn into_loaded(self, text: &'t str) -> Vec<Loaded> {
+        self.into_entries(text, &DroppedCr::default())
+            .into_iter()
+            .map(Entry::into_owned)
+            .collect()
     }
 
     /// What was read from a copy of `original` with other line endings (`copy`, whose
@@ -503,11 +515,7 @@ impl<'t> ByName<'t> {
 pub fn load_env_file(consumer: Consumer, text: &str) -> Vec<Loaded> {
     let universal = UniversalNewlines::default();
     let simple_lines = SimpleLines::new(text);
-    read_env_file(consumer, text, &simple_lines, &universal)
-        .into_entries(text, &DroppedCr::default())
-        .into_iter()
-        .map(Entry::into_owned)
-        .collect()
+    read_env_file(consumer, text, &simple_lines, &universal).into_loaded(text)
 }
 
 /// [`load_env_file`], with the simple lines of `text` already found and its
@@ -535,11 +543,7 @@ pub(crate) fn read_env_file<'t>(
 #[must_use]
 pub fn load_compose_env_file(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Vec<Loaded> {
     let simple_lines = SimpleLines::new(text);
-    compose::load_with_env(text, &simple_lines, env)
-        .into_entries(text, &DroppedCr::default())
-        .into_iter()
-        .map(Entry::into_owned)
-        .collect()
+    compose::load_with_env(text, &simple_lines, env).into_loaded(text)
 }
 
 /// Bytes of the UTF-8 byte order mark `text` starts with (0 or 3); the loaders that

@@ -108,7 +108,7 @@ OPENAI_API_KEY=sk-proj-new…
             }
             // Each line some consumer uses, with those consumers as bits of their positions
             // in `consumers`: at most one line per consumer, so no vector per finding.
-            let mut winners = [(0, 0_u8); Consumer::ENV_FILE.len() + 1];
+            let mut winners = [(0, 0_u8); Consumer::KINDS];
             let mut lines_used = 0;
             for (position, (&consumer, read)) in consumers.iter().zip(&reads).enumerate() {
                 let Some((first, _)) = read.first else {
@@ -253,12 +253,9 @@ fn copies_of<'a>(
 /// The copy of assignment `index`'s variable each judged consumer keeps, by the
 /// consumer's place in the row of [`Context::judged_outcomes`] (which every copy shares):
 /// value rules judge only the copy a program actually uses. Asked once for all consumers.
-pub(crate) fn kept_copies(
-    ctx: &Context,
-    index: usize,
-) -> [Option<usize>; Consumer::ENV_FILE.len() + 1] {
+pub(crate) fn kept_copies(ctx: &Context, index: usize) -> [Option<usize>; Consumer::KINDS] {
     let copies = copies_of(ctx, index);
-    let mut kept = [None; Consumer::ENV_FILE.len() + 1];
+    let mut kept = [None; Consumer::KINDS];
     for ((position, (consumer, _)), kept) in ctx.judged_outcomes(index).enumerate().zip(&mut kept) {
         let reads = |&copy: &usize| {
             ctx.judged_outcome(copy, position)

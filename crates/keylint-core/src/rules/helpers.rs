@@ -325,7 +325,7 @@ pub(crate) fn judge_key<'a>(
     let keys = ctx.keys(index);
     let consumers = ctx.judged_consumers(assignment);
     // Room for a key per kind of consumer (the env-file loaders and YAML).
-    let mut verdicts = [None; Consumer::ENV_FILE.len() + 1];
+    let mut verdicts = [None; Consumer::KINDS];
     let mut any_broken = false;
     for position in 0..consumers.len() {
         if let Some(key) = keys.used_by(position) {

@@ -263,7 +263,7 @@ pub(crate) struct Keys<'a> {
     /// `None` when it gets no value or keeps another copy of the variable instead
     /// ([`duplicate_variable::kept_copies`]). Room for every kind of consumer (the
     /// env-file loaders and YAML), so it needs no vector of its own.
-    used: [Option<u8>; Consumer::ENV_FILE.len() + 1],
+    used: [Option<u8>; Consumer::KINDS],
 }
 
 impl<'a> Keys<'a> {

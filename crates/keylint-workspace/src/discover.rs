@@ -5,13 +5,14 @@
 //! are where the mistakes live), so the walk itself ignores no `.gitignore`; it only
 //! skips vendored and generated trees.
 
+use std::ffi::OsStr;
+use std::fs::FileType;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use anyhow::{Context as _, Result};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
-use ignore::{ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
 use keylint_core::hints::is_hint_file;
 use keylint_core::project::{normalize, path_order};
 use keylint_core::source::kind_by_name;
@@ -207,8 +208,9 @@ pub fn is_code_file(path: &str) -> bool {
     keylint_code::Language::from_path(path).is_some() || keylint_code::manifest::is_manifest(path)
 }
 
-/// Walks `root` on `threads` threads, adding what it finds to `discovery` in no
-/// particular order: the caller sorts.
+/// Walks `root`, its directories read as tasks on rayon's pool when `threads` > 1 (on
+/// this thread otherwise), adding what it finds to `discovery` in no particular order:
+/// the caller sorts.
 fn walk(
     root: &Path,
     discovery: &mut Discovery,
@@ -217,122 +219,181 @@ fn walk(
     entries_left: &AtomicUsize,
     threads: usize,
 ) {
-    // The skipped directories are entries of a listed directory too.
-    let skipped_dirs: Arc<Mutex<Vec<PathBuf>>> = Arc::default();
-    let skipped = Arc::clone(&skipped_dirs);
-    let walker = WalkBuilder::new(root)
-        .standard_filters(false)
-        .max_depth(max_depth)
-        .threads(threads)
-        .filter_entry(move |entry| {
-            let skip = entry.file_type().is_some_and(|kind| kind.is_dir())
-                && entry.depth() > 0
-                && entry
-                    .file_name()
-                    .to_str()
-                    .is_some_and(|name| SKIPPED_DIRS.contains(&name));
-            if skip {
-                lock(&skipped).push(normalize(entry.path()));
-            }
-            !skip
-        })
-        .build_parallel();
     // Symlinks are followed to files inside the walked directory only: a repository must
     // not make keylint read (and quote) a file elsewhere on the machine.
     let canonical_root = std::fs::canonicalize(root).ok();
     if !Listing::names_what_it_reads(root) {
         Arc::make_mut(&mut discovery.listing).forget();
     }
-    let found = Mutex::new(std::mem::take(discovery));
-    walker.visit(&mut WalkShares {
-        found: &found,
+    let walk = Walk {
         canonical_root: canonical_root.as_deref(),
         collect_targets,
         max_depth,
         entries_left,
-    });
-    *discovery = found
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let listing = Arc::make_mut(&mut discovery.listing);
-    for dir in lock(&skipped_dirs).iter() {
-        listing.add(dir, Entry::Other, false);
+        quit: AtomicBool::new(false),
+    };
+    let Some(root) = walk.root(root, discovery) else {
+        return;
+    };
+    if threads <= 1 {
+        let mut to_read = vec![root];
+        while let Some(dir) = to_read.pop() {
+            walk.read(&dir, discovery, &mut to_read);
+        }
+        return;
+    }
+    // One share of the finds per thread of the pool: no lock is waited for per directory.
+    let shares: Vec<Mutex<Discovery>> = (0..rayon::current_num_threads())
+        .map(|_| {
+            Mutex::new(Discovery {
+                listing: Arc::new(discovery.listing.empty_like()),
+                ..Discovery::default()
+            })
+        })
+        .collect();
+    rayon::scope(|scope| walk.read_in(scope, &shares, root));
+    for share in shares {
+        discovery.merge(share.into_inner().unwrap_or_else(PoisonError::into_inner));
     }
 }
 
-/// What each thread of a walk shares: each gathers its own share of the [`Discovery`]
-/// and adds it to `found` once, when the walk is done, instead of taking a lock per entry.
-#[derive(Clone, Copy)]
-struct WalkShares<'a> {
-    found: &'a Mutex<Discovery>,
+/// What every directory read of one walk shares.
+struct Walk<'a> {
     canonical_root: Option<&'a Path>,
     collect_targets: bool,
     max_depth: Option<usize>,
     entries_left: &'a AtomicUsize,
+    /// The entry limit was reached: nothing more is looked at.
+    quit: AtomicBool,
 }
 
-/// One thread's share of a walk.
-struct WalkShare<'a> {
-    shares: WalkShares<'a>,
-    found: Discovery,
+/// A directory the walk lists.
+struct DirToRead {
+    /// Its normalized path.
+    path: PathBuf,
+    /// The path it was reached by, when not the normalized one (a link's target is
+    /// resolved from it).
+    walked: Option<PathBuf>,
+    depth: usize,
 }
 
-impl<'s> ParallelVisitorBuilder<'s> for WalkShares<'s> {
-    fn build(&mut self) -> Box<dyn ParallelVisitor + 's> {
-        let listing = lock(self.found).listing.empty_like();
-        Box::new(WalkShare {
-            shares: *self,
-            found: Discovery {
-                listing: Arc::new(listing),
-                ..Discovery::default()
-            },
-        })
-    }
-}
-
-impl ParallelVisitor for WalkShare<'_> {
-    fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) -> WalkState {
-        let shares = &self.shares;
-        let listing = Arc::make_mut(&mut self.found.listing);
-        let Ok(entry) = entry else {
-            // A directory it could not list.
-            listing.forget();
-            return WalkState::Continue;
+impl Walk<'_> {
+    /// Records the root itself (as the disk says what it is, following a link); the
+    /// directory to list, if it is one.
+    fn root(&self, root: &Path, found: &mut Discovery) -> Option<DirToRead> {
+        let Ok(metadata) = std::fs::metadata(root) else {
+            Arc::make_mut(&mut found.listing).forget();
+            return None;
         };
+        let path = normalize(root);
+        let walked = (path.as_os_str() != root.as_os_str()).then(|| root.to_path_buf());
+        self.add(found, path, walked, metadata.file_type(), 0)
+    }
+
+    /// Lists `dir` into `found`, adding the directories to list next to `to_read`.
+    fn read(&self, dir: &DirToRead, found: &mut Discovery, to_read: &mut Vec<DirToRead>) {
+        if self.quit.load(Ordering::Relaxed) {
+            return;
+        }
+        let Ok(entries) = std::fs::read_dir(dir.walked.as_deref().unwrap_or(&dir.path)) else {
+            // A directory it could not list.
+            Arc::make_mut(&mut found.listing).forget();
+            return;
+        };
+        for entry in entries {
+            if self.quit.load(Ordering::Relaxed) {
+                return;
+            }
+            let Some((file_type, entry)) = entry
+                .ok()
+                .and_then(|entry| Some((entry.file_type().ok()?, entry)))
+            else {
+                // An entry it could not tell.
+                Arc::make_mut(&mut found.listing).forget();
+                continue;
+            };
+            let (path, walked) = match dir.walked {
+                Some(_) => (dir.path.join(entry.file_name()), Some(entry.path())),
+                None => (entry.path(), None),
+            };
+            let skipped = file_type.is_dir()
+                && path
+                    .file_name()
+                    .and_then(|name| name.to_str())
+                    .is_some_and(|name| SKIPPED_DIRS.contains(&name));
+            if skipped {
+                // Not walked into, but an entry of a listed directory all the same.
+                Arc::make_mut(&mut found.listing).add(&path, Entry::Other, false);
+                continue;
+            }
+            to_read.extend(self.add(found, path, walked, file_type, dir.depth + 1));
+        }
+    }
+
+    /// Lists `dir` into this thread's share, and the directories in it as tasks of `scope`.
+    fn read_in<'s>(
+        &'s self,
+        scope: &rayon::Scope<'s>,
+        shares: &'s [Mutex<Discovery>],
+        dir: DirToRead,
+    ) {
+        let mut to_read = Vec::new();
+        let share = rayon::current_thread_index().unwrap_or(0) % shares.len();
+        self.read(&dir, &mut lock(&shares[share]), &mut to_read);
+        for dir in to_read {
+            scope.spawn(move |scope| self.read_in(scope, shares, dir));
+        }
+    }
+
+    /// Counts and records the entry at `path`, reached by `walked`; the directory to list
+    /// when it is one.
+    fn add(
+        &self,
+        found: &mut Discovery,
+        path: PathBuf,
+        walked: Option<PathBuf>,
+        file_type: FileType,
+        depth: usize,
+    ) -> Option<DirToRead> {
         let counted =
-            shares
-                .entries_left
+            self.entries_left
                 .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
                     left.checked_sub(1)
                 });
         if counted.is_err() {
-            self.found.truncated = true;
-            return WalkState::Quit;
+            found.truncated = true;
+            self.quit.store(true, Ordering::Relaxed);
+            return None;
         }
-        let path = normalize(entry.path());
-        let listed = entry.file_type().is_some_and(|kind| kind.is_dir())
-            && shares.max_depth.is_none_or(|max| entry.depth() < max);
-        listing.add(&path, entry_kind(entry.file_type()), listed);
-        let seen = visit(&entry, path, shares.canonical_root, shares.collect_targets);
-        self.found.add(seen);
-        WalkState::Continue
-    }
-}
-
-impl Drop for WalkShare<'_> {
-    fn drop(&mut self) {
-        lock(self.shares.found).merge(std::mem::take(&mut self.found));
+        let listed = file_type.is_dir() && self.max_depth.is_none_or(|max| depth < max);
+        Arc::make_mut(&mut found.listing).add(&path, entry_kind(file_type), listed);
+        if file_type.is_dir() {
+            return listed.then_some(DirToRead {
+                path,
+                walked,
+                depth,
+            });
+        }
+        let seen = visit(
+            walked.as_deref(),
+            file_type,
+            path,
+            self.canonical_root,
+            self.collect_targets,
+        );
+        found.add(seen);
+        None
     }
 }
 
 /// What a directory entry is, as the directory says.
-fn entry_kind(file_type: Option<std::fs::FileType>) -> Entry {
-    match file_type {
-        Some(kind) if kind.is_symlink() => Entry::Link,
-        Some(kind) if kind.is_file() => Entry::File,
-        Some(_) => Entry::Other,
-        // The walk could not tell: let the disk say.
-        None => Entry::Link,
+fn entry_kind(file_type: FileType) -> Entry {
+    if file_type.is_symlink() {
+        Entry::Link
+    } else if file_type.is_file() {
+        Entry::File
+    } else {
+        Entry::Other
     }
 }
 
@@ -375,23 +436,19 @@ impl Discovery {
     }
 }
 
-/// What the walked `entry`, at the normalized `path`, adds.
+/// What the walked file at the normalized `path` adds (reached by `walked` when not by
+/// `path`).
 fn visit(
-    entry: &ignore::DirEntry,
+    walked: Option<&Path>,
+    file_type: FileType,
     path: PathBuf,
     canonical_root: Option<&Path>,
     collect_targets: bool,
 ) -> Seen {
     let mut seen = Seen::default();
-    let Some(file_type) = entry.file_type() else {
-        return seen;
-    };
-    if file_type.is_dir() {
-        return seen;
-    }
     let mut skip_reason = None;
     if file_type.is_symlink() {
-        let target = std::fs::canonicalize(entry.path()).ok();
+        let target = std::fs::canonicalize(walked.unwrap_or(&path)).ok();
         let inside = target
             .as_deref()
             .is_some_and(|target| canonical_root.is_some_and(|root| target.starts_with(root)));
@@ -405,7 +462,7 @@ fn visit(
             );
         }
     }
-    if entry.file_name() == ".gitignore" {
+    if path.file_name() == Some(OsStr::new(".gitignore")) {
         // The directory entry says what it is, unless it is a link.
         let regular = if file_type.is_symlink() {
             crate::files::is_regular_file(&path)
@@ -439,4 +496,167 @@ fn visit(
         }
     }
     seen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ConfigChoice;
+
+    /// Every path under `dir`, links not followed, skipped directories included.
+    fn every_path(dir: &Path, paths: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            paths.push(entry.path());
+            if entry.file_type().unwrap().is_dir() {
+                every_path(&entry.path(), paths);
+            }
+        }
+    }
+
+    fn discover_in_pool(root: &Path, threads: usize) -> Discovery {
+        let configs = Configs::new(ConfigChoice::Ignore, None);
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| discover_on(&[root.to_path_buf()], &configs, usize::MAX, threads).unwrap())
+    }
+
+    /// A project with links inside, outside and in a loop, skipped directories, hints,
+    /// code and a FIFO, under a directory beside the file the link out leads to.
+    #[cfg(unix)]
+    fn linked_project() -> (tempfile::TempDir, PathBuf) {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let outside = normalize(dir.path());
+        let root = outside.join("project");
+        for (path, text) in [
+            ("secret.env", "TOKEN=outside\n"),
+            ("project/.env", "A=1\n"),
+            ("project/.gitignore", ".env\n"),
+            ("project/README.md", "uses A\n"),
+            ("project/svc/config/app.env", "B=2\n"),
+            ("project/svc/compose.yaml", "services: {}\n"),
+            ("project/svc/main.py", "import os\n"),
+            ("project/svc/node_modules/pkg/.env", "C=3\n"),
+            ("project/svc/.git/.env", "D=4\n"),
+            ("project/deep/a/b/c/.env.local", "E=5\n"),
+        ] {
+            let path = outside.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        symlink("svc/config/app.env", root.join("inside.env")).unwrap();
+        symlink(outside.join("secret.env"), root.join("outside.env")).unwrap();
+        symlink("..", root.join("svc/loop")).unwrap();
+        symlink(&root, root.join("deep/a/root")).unwrap();
+        symlink("missing.env", root.join("dangling.env")).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(root.join("fifo.env"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        (dir, root)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_walk_on_many_threads_finds_what_one_thread_finds() {
+        let (_dir, root) = linked_project();
+        let one = discover_in_pool(&root, 1);
+        let mut paths = Vec::new();
+        every_path(&root, &mut paths);
+        paths.push(root.join("missing"));
+        paths.push(root.clone());
+        for _ in 0..10 {
+            let many = discover_in_pool(&root, 4);
+            assert_eq!(many.targets, one.targets);
+            assert_eq!(many.hints, one.hints);
+            assert_eq!(many.code, one.code);
+            assert_eq!(many.skipped, one.skipped);
+            assert_eq!(many.gitignores.len(), one.gitignores.len());
+            assert!(!many.truncated);
+            for path in &paths {
+                assert_eq!(
+                    many.listing.entry(path),
+                    one.listing.entry(path),
+                    "{}",
+                    path.display()
+                );
+            }
+        }
+        let found = |name: &str| root.join(name);
+        let sorted = |paths: &mut dyn Iterator<Item = &PathBuf>| {
+            let mut paths: Vec<PathBuf> = paths.cloned().collect();
+            paths.sort();
+            paths
+        };
+        assert_eq!(
+            sorted(&mut one.targets.iter()),
+            [
+                ".env",
+                "dangling.env",
+                "deep/a/b/c/.env.local",
+                "fifo.env",
+                "inside.env",
+                "outside.env",
+                "svc/compose.yaml",
+                "svc/config/app.env",
+            ]
+            .map(found)
+        );
+        // The links out (or to nothing) are listed but never read; the links to
+        // directories are not walked.
+        assert_eq!(
+            sorted(&mut one.skipped.keys()),
+            ["dangling.env", "outside.env"].map(found)
+        );
+        assert_eq!(
+            sorted(&mut one.hints.iter()),
+            ["README.md", "svc/compose.yaml", "svc/main.py"].map(found)
+        );
+        assert_eq!(one.code, [found("svc/main.py")]);
+        assert_eq!(one.gitignores.len(), 1);
+        let listing = &one.listing;
+        assert_eq!(
+            listing.entry(&found("svc/node_modules")),
+            Some(Entry::Other)
+        );
+        assert_eq!(listing.entry(&found("svc/.git")), Some(Entry::Other));
+        assert_eq!(listing.entry(&found("svc/node_modules/pkg")), None);
+        assert_eq!(listing.entry(&found("svc/loop")), Some(Entry::Link));
+        assert_eq!(listing.entry(&found("svc/loop/.env")), None);
+        assert_eq!(listing.entry(&found("fifo.env")), Some(Entry::Other));
+        assert_eq!(
+            listing.entry(&found("svc/config/app.env")),
+            Some(Entry::File)
+        );
+        assert_eq!(
+            listing.entry(&found("svc/config/none.env")),
+            Some(Entry::Missing)
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_file_brings_the_entries_of_its_own_directory_only() {
+        let (_dir, root) = linked_project();
+        let configs = Configs::new(ConfigChoice::Ignore, None);
+        let named = discover_with(&[root.join(".env")], &configs).unwrap();
+        assert_eq!(named.targets, [root.join(".env")]);
+        assert_eq!(named.hints, [root.join("README.md")]);
+        assert_eq!(named.gitignores.len(), 1);
+        assert!(named.code.is_empty() && named.skipped.is_empty());
+        let listing = &named.listing;
+        assert_eq!(listing.entry(&root.join(".env")), Some(Entry::File));
+        assert_eq!(listing.entry(&root.join("svc")), Some(Entry::Other));
+        assert_eq!(listing.entry(&root.join("svc/main.py")), None);
+        assert_eq!(
+            context_of(&root).hints,
+            [root.join("README.md")],
+            "the context of a directory is its own entries"
+        );
+        assert!(context_of(&root.join("missing")).hints.is_empty());
+    }
 }

@@ -37,4 +37,14 @@ fn a_truncated_walk_finds_the_same_files_every_time() {
     let whole = discover_in_pool(dir.path(), 4, usize::MAX);
     assert!(!whole.truncated);
     assert_eq!(whole.targets.len(), 30 * 9);
+    // The limit counts every entry looked at, the root too: 1 + 30 * (the service, its
+    // config directory, 8 env files, compose.yaml).
+    let entries = 1 + 30 * 11;
+    for threads in [1, 4] {
+        assert!(!discover_in_pool(dir.path(), threads, entries).truncated);
+        let cut = discover_in_pool(dir.path(), threads, entries - 1);
+        assert!(cut.truncated);
+        let one = discover_in_pool(dir.path(), 1, entries - 1);
+        assert_eq!((cut.targets, cut.hints), (one.targets, one.hints));
+    }
 }

@@ -18,7 +18,7 @@ use keylint_core::project::{normalize, path_order};
 use keylint_core::source::kind_by_name;
 
 use crate::config::Configs;
-use crate::listing::{Entry, Listing};
+use crate::listing::{Dir, Entry, Listing};
 use crate::lock;
 
 /// Directories never worth walking into.
@@ -287,7 +287,9 @@ impl Walk<'_> {
         };
         let path = normalize(root);
         let walked = (path.as_os_str() != root.as_os_str()).then(|| root.to_path_buf());
-        self.add(found, path, walked, metadata.file_type(), 0)
+        let file_type = metadata.file_type();
+        Arc::make_mut(&mut found.listing).add(&path, entry_kind(file_type), false);
+        self.add(found, path, walked, file_type, 0)
     }
 
     /// Lists `dir` into `found`, adding the directories to list next to `to_read`.
@@ -300,6 +302,8 @@ impl Walk<'_> {
             Arc::make_mut(&mut found.listing).forget();
             return;
         };
+        // What the directory holds, added to the listing once it is read whole.
+        let mut listed = Dir::default();
         for entry in entries {
             if self.quit.load(Ordering::Relaxed) {
                 return;
@@ -316,18 +320,26 @@ impl Walk<'_> {
                 Some(_) => (dir.path.join(entry.file_name()), Some(entry.path())),
                 None => (entry.path(), None),
             };
-            let skipped = file_type.is_dir()
-                && path
-                    .file_name()
-                    .and_then(|name| name.to_str())
-                    .is_some_and(|name| SKIPPED_DIRS.contains(&name));
-            if skipped {
+            // The path ends in the entry's name, which holds no separator.
+            let name = path
+                .as_os_str()
+                .as_encoded_bytes()
+                .rsplit(|&byte| std::path::is_separator(char::from(byte)))
+                .next()
+                .unwrap_or_default();
+            if file_type.is_dir()
+                && SKIPPED_DIRS
+                    .iter()
+                    .any(|skipped| skipped.as_bytes() == name)
+            {
                 // Not walked into, but an entry of a listed directory all the same.
-                Arc::make_mut(&mut found.listing).add(&path, Entry::Other, false);
+                listed.push(name, Entry::Other);
                 continue;
             }
+            listed.push(name, entry_kind(file_type));
             to_read.extend(self.add(found, path, walked, file_type, dir.depth + 1));
         }
+        Arc::make_mut(&mut found.listing).add_listed(&dir.path, listed);
     }
 
     /// Lists `dir` into this thread's share, and the directories in it as tasks of `scope`.
@@ -345,8 +357,8 @@ impl Walk<'_> {
         }
     }
 
-    /// Counts and records the entry at `path`, reached by `walked`; the directory to list
-    /// when it is one.
+    /// Counts the entry at `path`, reached by `walked`, and adds what it is to `found`; the
+    /// directory to list when it is one.
     fn add(
         &self,
         found: &mut Discovery,
@@ -365,9 +377,8 @@ impl Walk<'_> {
             self.quit.store(true, Ordering::Relaxed);
             return None;
         }
-        let listed = file_type.is_dir() && self.max_depth.is_none_or(|max| depth < max);
-        Arc::make_mut(&mut found.listing).add(&path, entry_kind(file_type), listed);
         if file_type.is_dir() {
+            let listed = self.max_depth.is_none_or(|max| depth < max);
             return listed.then_some(DirToRead {
                 path,
                 walked,

@@ -38,7 +38,7 @@ pub struct Listing {
 /// One directory's entries, packed (a big tree has tens of thousands): while walking, as
 /// seen; once the walk is done, sorted by name.
 #[derive(Clone, Debug, Default)]
-struct Dir {
+pub(crate) struct Dir {
     listed: bool,
     /// The names, each followed by a `/`, which no name holds.
     names: Vec<u8>,
@@ -48,7 +48,7 @@ struct Dir {
 }
 
 impl Dir {
-    fn push(&mut self, name: &[u8], kind: Entry) {
+    pub(crate) fn push(&mut self, name: &[u8], kind: Entry) {
         self.names.extend_from_slice(name);
         self.ends
             .push(u32::try_from(self.names.len()).unwrap_or(u32::MAX));
@@ -146,12 +146,35 @@ impl Listing {
             return;
         }
         for (key, other_dir) in other.dirs {
-            let dir = self.dir(Path::new(&key));
-            dir.listed |= other_dir.listed;
-            for index in 0..other_dir.kinds.len() {
-                dir.push(other_dir.name(index), other_dir.kinds[index]);
+            self.absorb(Path::new(&key), other_dir);
+        }
+    }
+
+    /// Records the entries of the directory at `path`, which the walk listed whole.
+    pub(crate) fn add_listed(&mut self, path: &Path, entries: Dir) {
+        if let Some(key) = self.key(path) {
+            self.absorb(
+                Path::new(&key),
+                Dir {
+                    listed: true,
+                    ..entries
+                },
+            );
+        }
+    }
+
+    /// Adds `other`'s entries to the directory at the key `key`.
+    fn absorb(&mut self, key: &Path, other: Dir) {
+        let dir = self.dir(key);
+        let listed = dir.listed || other.listed;
+        if dir.kinds.is_empty() {
+            *dir = other;
+        } else {
+            for index in 0..other.kinds.len() {
+                dir.push(other.name(index), other.kinds[index]);
             }
         }
+        dir.listed = listed;
     }
 
     /// Sorts what the walk saw, once it is done.

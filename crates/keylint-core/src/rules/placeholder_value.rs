@@ -310,6 +310,19 @@ const DIGIT_RUNS: [&str; 2] = [
 /// Classic fake key bodies.
 const FAKE_BODIES: &[&str] = &["abc", "abc123", "abcdef", "123abc", "qwerty", "asdf"];
 
+/// The length of the longest of [`FAKE_BODIES`].
+const LONGEST_FAKE_BODY: usize = {
+    let mut longest = 0;
+    let mut body = 0;
+    while body < FAKE_BODIES.len() {
+        if FAKE_BODIES[body].len() > longest {
+            longest = FAKE_BODIES[body].len();
+        }
+        body += 1;
+    }
+    longest
+};
+
 /// Whether `key` is a placeholder or a test stub rather than a key.
 pub(crate) fn filler(key: &str) -> Option<Filler> {
     // One scan for the first characters of the marks below: most keys hold none of them.
@@ -331,26 +344,68 @@ pub(crate) fn filler(key: &str) -> Option<Filler> {
     {
         return Some(Filler::Placeholder);
     }
-    let body = crate::provider::KEY_PREFIXES
-        .iter()
-        .find_map(|prefix| key.strip_prefix(prefix))
-        .unwrap_or(key);
-    let lower = body.to_ascii_lowercase();
-    let first = lower.chars().next();
-    if lower.is_empty()
-        || lower
+    // Most values start with no prefix's first byte: no prefix is tried on them.
+    let body = if crate::provider::KEY_PREFIX_START[usize::from(key.as_bytes()[0])] {
+        crate::provider::KEY_PREFIXES
+            .iter()
+            .find_map(|prefix| key.strip_prefix(prefix))
+            .unwrap_or(key)
+    } else {
+        key
+    };
+    // Judged in any letter case without a lowercase copy: most keys are told apart by
+    // their first run of letters and digits, before any word is compared.
+    let first = body
+        .chars()
+        .next()
+        .map(|character| character.to_ascii_lowercase());
+    if body.is_empty()
+        || body.chars().all(|character| {
+            matches!(
+                character.to_ascii_lowercase(),
+                '.' | '*' | 'x' | '•' | '#' | '?' | '-' | '_'
+            )
+        })
+        || body
             .chars()
-            .all(|character| ".*x•#?-_".contains(character))
-        || lower.chars().all(|character| Some(character) == first)
-        // Checked by length first: most values are keys, longer than any run.
-        || (3..=DIGIT_RUNS[0].len()).contains(&lower.len())
-            && DIGIT_RUNS.iter().any(|run| run.contains(lower.as_str()))
+            .all(|character| Some(character.to_ascii_lowercase()) == first)
+        // Checked by length first: most values are keys, longer than any run. The runs
+        // are digits, which have no letter case.
+        || (3..=DIGIT_RUNS[0].len()).contains(&body.len())
+            && DIGIT_RUNS.iter().any(|run| run.contains(body))
     {
         return Some(Filler::Placeholder);
     }
-    if FAKE_BODIES.contains(&lower.as_str()) {
+    if body.len() <= LONGEST_FAKE_BODY
+        && FAKE_BODIES
+            .iter()
+            .any(|fake| fake.eq_ignore_ascii_case(body))
+    {
         return Some(Filler::TestStub);
     }
+    // The first byte rules out most keys before any word is compared.
+    let stub_start = matches!(
+        body.as_bytes()[0].to_ascii_lowercase(),
+        b'f' | b'd' | b'm' | b't' | b's'
+    ) && ["fake", "dummy", "mock", "test", "stub"]
+        .iter()
+        .any(|word| {
+            body.get(..word.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(word))
+        })
+        && key.chars().count() < 40;
+    // A run of letters and digits longer than any word is none: most keys start with one,
+    // told without splitting the whole key.
+    let first_run = body
+        .bytes()
+        .skip_while(|byte| !byte.is_ascii_alphanumeric())
+        .take_while(u8::is_ascii_alphanumeric)
+        .take(LONGEST_WORD + 1)
+        .count();
+    if first_run > LONGEST_WORD {
+        return stub_start.then_some(Filler::TestStub);
+    }
+    let lower = body.to_ascii_lowercase();
     // Split lazily: a key's first word is already not a word of a placeholder. Split by
     // bytes, not characters: the bytes of a non-ASCII character separate words as it does.
     let words = || {
@@ -366,19 +421,7 @@ pub(crate) fn filler(key: &str) -> Option<Filler> {
             || among(DESCRIPTIVE_WORDS, word)
             || word.len() <= LONGEST_NUMBER && word.iter().all(u8::is_ascii_digit)
     };
-    let stub_start = ["fake", "dummy", "mock", "test", "stub"]
-        .iter()
-        .any(|word| lower.starts_with(word))
-        && key.chars().count() < 40;
-    // A run of letters and digits longer than any word is none: most keys start with one,
-    // told without splitting the whole key.
-    let first_run = lower
-        .bytes()
-        .skip_while(|byte| !byte.is_ascii_alphanumeric())
-        .take_while(u8::is_ascii_alphanumeric)
-        .take(LONGEST_WORD + 1)
-        .count();
-    if first_run > LONGEST_WORD || !words().all(is_word) {
+    if !words().all(is_word) {
         return stub_start.then_some(Filler::TestStub);
     }
     if words().any(|word| among(STUB_WORDS, word)) || stub_start {

@@ -21,6 +21,7 @@ use regex::Regex;
 
 use crate::helpers::{contains_ignore_ascii_case, plain_run};
 use crate::provider::{KEY_PREFIX_START, KEY_PREFIXES, key_shape};
+use crate::rules::helpers::trim_wrapping;
 
 /// Characters of a secret that must stay hidden besides the shown prefix and tail.
 const MIN_HIDDEN: usize = 8;
@@ -189,7 +190,7 @@ const SECRET_WORD_START: [bool; 256] = {
 /// quote) is shown through [`redact`], which masks just that part.
 #[must_use]
 pub fn is_secret_value(value: &str) -> bool {
-    let bare = value.trim_matches(|character: char| {
+    let bare = trim_wrapping(value, |character: char| {
         character.is_whitespace()
             || is_invisible(character)
             || matches!(character, '"' | '\'' | '`' | '“' | '”' | '‘' | '’')

@@ -20,6 +20,7 @@ use crate::mask::{
     escape_invisible, is_invisible, is_secret_name, is_secret_value, push_mask_body,
     secret_ranges_besides,
 };
+use crate::rules::helpers::trim_wrapping;
 use crate::source::FileKind;
 
 #[derive(Clone, Debug)]
@@ -38,6 +39,31 @@ impl Redacted {
         let before = self
             .regions
             .partition_point(|(original, _)| original.start < offset);
+        self.map_after(before, offset, is_end)
+    }
+
+    /// [`Redacted::map`] for offsets from `from` on, in any order: the regions are searched
+    /// once for `from`, then only those between it and each offset (a finding maps a few
+    /// offsets on its lines).
+    pub fn map_from(&self, from: usize) -> impl Fn(usize, bool) -> usize + '_ {
+        let first = self
+            .regions
+            .partition_point(|(original, _)| original.start < from);
+        move |offset, is_end| {
+            if offset < from {
+                return self.map(offset, is_end);
+            }
+            let before = first
+                + self.regions[first..]
+                    .iter()
+                    .take_while(|(original, _)| original.start < offset)
+                    .count();
+            self.map_after(before, offset, is_end)
+        }
+    }
+
+    /// [`Redacted::map`] of `offset`, after the `before` regions that start before it.
+    fn map_after(&self, before: usize, offset: usize, is_end: bool) -> usize {
         let Some((original, redacted)) = before.checked_sub(1).map(|last| &self.regions[last])
         else {
             return offset;
@@ -52,7 +78,7 @@ impl Redacted {
 /// Whether an assignment's value is masked in a displayed file: its name or its content
 /// says secret, or it is long enough to be one (a copy of a key under any name).
 fn is_secret_assignment(name: &str, value: &str) -> bool {
-    let bare = value.trim_matches(|character: char| {
+    let bare = trim_wrapping(value, |character: char| {
         character.is_whitespace() || matches!(character, '"' | '\'' | '“' | '”')
     });
     !bare.is_empty()
@@ -389,6 +415,29 @@ mod tests {
                 false,
             );
             prop_assert_eq!(besides, all, "{:?}", text);
+        }
+    }
+
+    /// Offsets mapped from a start are mapped as one at a time.
+    #[test]
+    fn offsets_mapped_from_a_start_are_mapped_alone() {
+        let key = format!("sk-proj-{}", "Ab1".repeat(50));
+        let text = format!("# c\nA=\"{key}\"\nX=1 {key}\u{200b}\nB=\"{key}\"\nC=2\n");
+        let index = LineIndex::new(&text);
+        let parsed = ParsedFile::parse(FileKind::EnvFile, &text);
+        for masking in [
+            Masking::of_file(&text, FileKind::EnvFile),
+            Masking::of_lines(&text, &parsed, &index, [1..=2]),
+        ] {
+            let redacted = masking.redact(&text);
+            for from in 0..=text.len() {
+                let map = redacted.map_from(from);
+                for offset in 0..=text.len() {
+                    for is_end in [false, true] {
+                        assert_eq!(map(offset, is_end), redacted.map(offset, is_end));
+                    }
+                }
+            }
         }
     }
 

@@ -26,7 +26,7 @@ mod duplicate_variable;
 mod empty_value;
 mod endpoint_key_mismatch;
 mod hardcoded_secret;
-mod helpers;
+pub(crate) mod helpers;
 mod invisible_character;
 mod malformed_key;
 mod missing_env_file;

@@ -129,20 +129,19 @@ struct Context<'a> {
 
 fn context<'a>(redacted: &'a Redacted, lines: &Shown, diagnostic: &'a Diagnostic) -> Context<'a> {
     let bytes = &lines.bytes;
-    let shown_start = redacted.map(bytes.start, false);
-    let shown_end = redacted.map(bytes.end, true).max(shown_start);
+    let map = redacted.map_from(bytes.start);
+    let shown_start = map(bytes.start, false);
+    let shown_end = map(bytes.end, true).max(shown_start);
     let shown = &redacted.text[shown_start..shown_end];
     let kept = shown
         .bytes()
         .rposition(|byte| !matches!(byte, b'\n' | b'\r'))
         .map_or(0, |last| last + 1);
     let shown = &shown[..kept];
-    let span_start = redacted
-        .map(diagnostic.range.start, false)
+    let span_start = map(diagnostic.range.start, false)
         .saturating_sub(shown_start)
         .min(shown.len());
-    let span_end = redacted
-        .map(diagnostic.range.end, true)
+    let span_end = map(diagnostic.range.end, true)
         .saturating_sub(shown_start)
         .clamp(span_start, shown.len());
     let help = diagnostic.fix.as_ref().map(|fix| {

@@ -42,9 +42,35 @@ pub(crate) fn plain_run(bytes: &[u8], is_plain: impl Fn(u8) -> bool) -> usize {
             .unwrap_or(bytes.len() - whole)
 }
 
+/// `text.trim_matches(wrapping)`. The rules and the secret checks ask it of every value
+/// each loader gets, and most start and end with an ASCII character that is not wrapping:
+/// those are returned as they are, without decoding the characters.
+pub(crate) fn trim_wrapping(text: &str, wrapping: impl Fn(char) -> bool) -> &str {
+    let kept = |byte: Option<&u8>| {
+        byte.is_some_and(|&byte| byte.is_ascii() && !wrapping(char::from(byte)))
+    };
+    if kept(text.as_bytes().first()) && kept(text.as_bytes().last()) {
+        text
+    } else {
+        text.trim_matches(wrapping)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Values left as they are by their end bytes are the ones `trim_matches` leaves.
+        #[test]
+        fn trim_wrapping_is_trim_matches(text in "[a\" '`“”‘’\t\u{0B}\u{85}\u{A0}é]{0,6}") {
+            prop_assert_eq!(
+                trim_wrapping(&text, crate::rules::helpers::is_wrapping),
+                text.trim_matches(crate::rules::helpers::is_wrapping)
+            );
+        }
+    }
 
     #[test]
     fn finds_a_word_in_any_case_anywhere() {

@@ -19,9 +19,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::helpers::trim_wrapping;
 use crate::helpers::{contains_ignore_ascii_case, plain_run};
 use crate::provider::{KEY_PREFIX_START, KEY_PREFIXES, key_shape};
-use crate::rules::helpers::trim_wrapping;
 
 /// Characters of a secret that must stay hidden besides the shown prefix and tail.
 const MIN_HIDDEN: usize = 8;

@@ -15,12 +15,12 @@ use std::ops::{Range, RangeInclusive};
 
 use crate::assignment::ParsedFile;
 use crate::helpers::plain_run;
+use crate::helpers::trim_wrapping;
 use crate::line_index::LineIndex;
 use crate::mask::{
     escape_invisible, is_invisible, is_secret_name, is_secret_value, push_mask_body,
     secret_ranges_besides,
 };
-use crate::rules::helpers::trim_wrapping;
 use crate::source::FileKind;
 
 #[derive(Clone, Debug)]

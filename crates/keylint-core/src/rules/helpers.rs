@@ -9,6 +9,7 @@ use base64::Engine as _;
 use crate::assignment::Assignment;
 use crate::consumer::{Consumer, Outcome};
 use crate::diagnostic::{Diagnostic, Edit, Severity};
+use crate::helpers::trim_wrapping;
 use crate::mask::{mask_body, mask_secret};
 use crate::provider::{self, KeyShape, Provider, Role};
 use crate::rules::{Context, Judgement, Syntax, push_names};
@@ -275,27 +276,13 @@ pub(crate) fn is_interpolated(raw: &str) -> bool {
     })
 }
 
-fn is_wrapping(character: char) -> bool {
+pub(crate) fn is_wrapping(character: char) -> bool {
     character.is_whitespace() || matches!(character, '"' | '\'' | '`' | '“' | '”' | '‘' | '’')
 }
 
 /// The key as sent, without the quotes and blanks KL101/KL102 report.
 pub(crate) fn key_text(value: &str) -> &str {
     trim_wrapping(value, is_wrapping)
-}
-
-/// `text.trim_matches(wrapping)`. Rules ask it of every value each loader gets, and most
-/// start and end with an ASCII character that is not wrapping: those are returned as they
-/// are, without decoding the characters.
-pub(crate) fn trim_wrapping(text: &str, wrapping: impl Fn(char) -> bool) -> &str {
-    let kept = |byte: Option<&u8>| {
-        byte.is_some_and(|&byte| byte.is_ascii() && !wrapping(char::from(byte)))
-    };
-    if kept(text.as_bytes().first()) && kept(text.as_bytes().last()) {
-        text
-    } else {
-        text.trim_matches(wrapping)
-    }
 }
 
 /// The range of the key as written: the value without its quotes and blanks (the whole
@@ -382,15 +369,6 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
-        /// Values left as they are by their end bytes are the ones `trim_matches` leaves.
-        #[test]
-        fn trim_wrapping_is_trim_matches(text in "[a\" '`“”‘’\t\u{0B}\u{85}\u{A0}é]{0,6}") {
-            prop_assert_eq!(
-                super::trim_wrapping(&text, super::is_wrapping),
-                text.trim_matches(super::is_wrapping)
-            );
-        }
-
         /// The byte after each `$` decides as the character after it does.
         #[test]
         fn interpolated_is_a_dollar_before_a_name_or_brace(raw in "[$a_{}9 é{1}Ä-]{0,20}") {

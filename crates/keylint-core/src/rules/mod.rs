@@ -11,11 +11,12 @@ use crate::assignment::{Assignment, ParsedFile};
 use crate::consumer::{Consumer, Loaded, Outcome, load_env_file};
 use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::helpers::contains_ignore_ascii_case;
+use crate::helpers::trim_wrapping;
 use crate::line_index::LineIndex;
 use crate::probed::{ProbedKey, Verdict};
 use crate::project::{ConsumerSet, Project, Settings};
 use crate::provider::{self, KeyShape, KnownVariable, Provider, Role};
-use crate::rules::helpers::{Expectation, key_text, trim_wrapping};
+use crate::rules::helpers::{Expectation, key_text};
 use crate::rules::placeholder_value::{Filler, filler};
 use foldhash::HashMapExt as _;
 

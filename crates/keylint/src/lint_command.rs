@@ -332,6 +332,7 @@ pub fn run(args: &LintArgs) -> Result<u8> {
         if !args.quiet {
             stdout(&human::summary_line(&summary))?;
         }
+        leave_to_exit((workspace, discovery));
         return Ok(exit_code(failing, args));
     }
     let files: Vec<Result<(PathBuf, FileKind, FileText)>> =
@@ -416,14 +417,23 @@ pub fn run(args: &LintArgs) -> Result<u8> {
         known.hide_known(&mut reports);
     }
 
-    if !args.diff {
-        let report = render(args, &reports);
+    let report = (!args.diff).then(|| render(args, &reports));
+    if let Some(report) = &report {
         match &args.output {
-            Some(path) => write_report(path, &report)?,
-            None => stdout(&report)?,
+            Some(path) => write_report(path, report)?,
+            None => stdout(report)?,
         }
     }
-    Ok(exit_code(is_failing(threshold, &reports), args))
+    let code = exit_code(is_failing(threshold, &reports), args);
+    leave_to_exit((report, reports, files, fixes, linted, workspace, discovery));
+    Ok(code)
+}
+
+/// What a lint built (the walk, the index, the files, their reports and the report
+/// written) is freed by the process exit, all at once, rather than piece by piece: `run`
+/// is the last thing `keylint lint` does.
+fn leave_to_exit<T>(built: T) {
+    std::mem::forget(built);
 }
 
 /// How many bytes of the files to lint a first read (for the names they set) keeps for

@@ -133,7 +133,8 @@ pub(crate) struct SimpleLines {
 
 impl SimpleLines {
     pub fn new(text: &str) -> SimpleLines {
-        let mut lines = Vec::new();
+        // Room for every line at once: most lines are simple.
+        let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
         let mut line_count = 0;
         let mut start = 0;
         while start < text.len() {

@@ -211,6 +211,7 @@ impl SimpleLines {
         Cursor {
             lines: &self.lines,
             next: 0,
+            asked: 0,
         }
     }
 }
@@ -221,14 +222,17 @@ pub(crate) struct Cursor<'t> {
     lines: &'t [SimpleLine],
     /// The first line not before the last position asked for.
     next: usize,
+    /// The last position asked for: every line before `next` starts before it.
+    asked: usize,
 }
 
 impl<'t> Cursor<'t> {
     /// The simple line starting at `position`: only ever at the start of a line.
     pub fn at(&mut self, position: usize) -> Option<&'t SimpleLine> {
-        if self.next > 0 && self.lines[self.next - 1].start() >= position {
+        if position < self.asked {
             self.next = self.lines.partition_point(|line| line.start() < position);
         }
+        self.asked = position;
         while self
             .lines
             .get(self.next)

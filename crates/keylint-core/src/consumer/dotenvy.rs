@@ -360,8 +360,28 @@ fn parse_value<'v>(input: &str, lookup: &mut impl FnMut(&str) -> &'v str) -> Res
     let mut substitution = Substitution::None;
     let mut end = input.len();
     let character_index = |byte: usize| input[..byte].chars().count();
-    for (index, character) in input.char_indices() {
+    let mut position = 0;
+    loop {
+        // Characters that change nothing in the state the value is in are passed over at
+        // once: all but the closing quote in `'…'`, all but `"`, `\` and `$` in `"…"`.
+        if !expecting_end && !escaped && matches!(substitution, Substitution::None) {
+            let rest = &input.as_bytes()[position..];
+            position += if strong_quote {
+                memchr::memchr(b'\'', rest)
+            } else if weak_quote {
+                memchr::memchr3(b'"', b'\\', b'$', rest)
+            } else {
+                rest.iter()
+                    .position(|byte| matches!(byte, b'$' | b'\'' | b'"' | b'\\' | b' ' | b'\t'))
+            }
+            .unwrap_or(rest.len());
+        }
+        let Some(character) = input[position..].chars().next() else {
+            break;
+        };
+        let index = position;
         let next = index + character.len_utf8();
+        position = next;
         if expecting_end {
             // After an unquoted blank only blanks and a comment may follow (`k=v w` fails).
             match character {

@@ -558,6 +558,13 @@ fn bom_length(text: &str) -> usize {
 
 /// Offset of the first character that is not white space (or a BOM) at or after `from`.
 fn skip_space(text: &str, from: usize, is_space: impl Fn(char) -> bool) -> usize {
+    // Mostly called at a line's first character, a letter.
+    if let Some(&byte) = text.as_bytes().get(from)
+        && byte.is_ascii()
+        && !is_space(char::from(byte))
+    {
+        return from;
+    }
     text[from..]
         .char_indices()
         .find(|&(_, character)| !is_space(character))

@@ -276,19 +276,30 @@ fn decode_double(raw: &str) -> String {
     })
 }
 
+/// Backslashes are rare: the text between them is copied whole.
 fn decode(raw: &str, escape: impl Fn(char) -> Option<char>) -> String {
     let mut out = String::with_capacity(raw.len());
-    let mut characters = raw.chars().peekable();
-    while let Some(character) = characters.next() {
-        if character == '\\'
-            && let Some(decoded) = characters.peek().and_then(|&next| escape(next))
+    let mut rest = raw;
+    while let Some(backslash) = memchr::memchr(b'\\', rest.as_bytes()) {
+        out.push_str(&rest[..backslash]);
+        let after = &rest[backslash + 1..];
+        match after
+            .chars()
+            .next()
+            .and_then(|next| Some((escape(next)?, next.len_utf8())))
         {
-            out.push(decoded);
-            characters.next();
-            continue;
+            Some((decoded, length)) => {
+                out.push(decoded);
+                rest = &after[length..];
+            }
+            // A backslash that escapes nothing is kept, and what follows it is read on.
+            None => {
+                out.push('\\');
+                rest = after;
+            }
         }
-        out.push(character);
     }
+    out.push_str(rest);
     out
 }
 

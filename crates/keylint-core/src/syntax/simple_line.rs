@@ -133,7 +133,8 @@ pub(crate) struct SimpleLines {
 
 impl SimpleLines {
     pub fn new(text: &str) -> SimpleLines {
-        let mut lines = Vec::new();
+        // Room for every line at once: most lines are simple.
+        let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
         let mut line_count = 0;
         let mut start = 0;
         while start < text.len() {
@@ -210,6 +211,7 @@ impl SimpleLines {
         Cursor {
             lines: &self.lines,
             next: 0,
+            asked: 0,
         }
     }
 }
@@ -220,14 +222,17 @@ pub(crate) struct Cursor<'t> {
     lines: &'t [SimpleLine],
     /// The first line not before the last position asked for.
     next: usize,
+    /// The last position asked for: every line before `next` starts before it.
+    asked: usize,
 }
 
 impl<'t> Cursor<'t> {
     /// The simple line starting at `position`: only ever at the start of a line.
     pub fn at(&mut self, position: usize) -> Option<&'t SimpleLine> {
-        if self.next > 0 && self.lines[self.next - 1].start() >= position {
+        if position < self.asked {
             self.next = self.lines.partition_point(|line| line.start() < position);
         }
+        self.asked = position;
         while self
             .lines
             .get(self.next)

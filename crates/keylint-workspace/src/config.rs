@@ -180,9 +180,10 @@ pub struct Configs {
     /// Directory (absolute) → the config governing it (or why it cannot be read). Filled
     /// for each directory on the way up, so a directory is looked at once.
     by_dir: std::sync::Mutex<ByPath<ConfigResult>>,
-    /// A file's directory as its path writes it → the same answer: every file of a
-    /// directory asks, and making the directory absolute takes a system call.
-    by_parent: std::sync::Mutex<ByPath<ConfigResult>>,
+    /// A file's directory as its path writes it ([`directory_bytes`]) → the same answer:
+    /// every file of a directory asks, and making the directory absolute takes a system
+    /// call.
+    by_parent: std::sync::Mutex<foldhash::HashMap<Vec<u8>, ConfigResult>>,
     /// Config file → its loaded form, shared by the directories it governs.
     by_file: std::sync::Mutex<ByPath<ConfigResult>>,
 }
@@ -236,14 +237,14 @@ impl Configs {
                         .unwrap_or_default()
                 };
                 // With a name at its end, the path's directory decides the answer.
-                let Some((parent, _)) = split_name(path) else {
+                let Some(parent) = directory_bytes(path) else {
                     return self.for_dir(&dir_of(path), listing);
                 };
-                if let Some(found) = lock(&self.by_parent).get(parent.as_os_str()) {
+                if let Some(found) = lock(&self.by_parent).get(parent) {
                     return found.clone();
                 }
                 let loaded = self.for_dir(&dir_of(path), listing);
-                lock(&self.by_parent).insert(parent.as_os_str().to_owned(), loaded.clone());
+                lock(&self.by_parent).insert(parent.to_vec(), loaded.clone());
                 loaded
             }
         }
@@ -284,8 +285,28 @@ impl Configs {
     }
 }
 
+/// The directory of `path` as the path writes it, when a name ends the path: on Unix its
+/// bytes up to the last `/` (with the `/`, which tells the root from the current
+/// directory), found without parsing the path into components.
+fn directory_bytes(path: &Path) -> Option<&[u8]> {
+    if cfg!(unix) {
+        let bytes = path.as_os_str().as_encoded_bytes();
+        let name_start = bytes
+            .iter()
+            .rposition(|&byte| byte == b'/')
+            .map_or(0, |slash| slash + 1);
+        let (dir, name) = bytes.split_at(name_start);
+        return (!matches!(name, b"" | b"." | b"..")).then_some(dir);
+    }
+    split_name(path).map(|(parent, _)| parent.as_os_str().as_encoded_bytes())
+}
+
 /// `path` made absolute (against the current directory) and normalized.
 fn absolute(path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        // What `std::path::absolute` does to it, `normalize` does too.
+        return normalize(path);
+    }
     normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
 }
 

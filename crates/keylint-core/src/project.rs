@@ -186,12 +186,75 @@ pub fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
     if is_parent(left) || is_parent(right) {
         return a.cmp(b);
     }
+    order_after(left, right, common)
+}
+
+/// The order of two paths' bytes that are the same up to `common`, where no `..` starts.
+fn order_after(left: &[u8], right: &[u8], common: usize) -> std::cmp::Ordering {
     let rank = |bytes: &[u8]| {
         bytes
             .get(common)
             .map(|&byte| if byte == b'/' { 0 } else { u16::from(byte) + 1 })
     };
     rank(left).cmp(&rank(right))
+}
+
+/// [`path_order`] among paths known beforehand, to sort them: the directories they all
+/// start with are skipped in each comparison, and when no `..` follows them (in a
+/// normalized path `..` only leads), none is looked for.
+#[derive(Clone, Copy, Debug)]
+pub struct PathOrder {
+    /// How many bytes every path starts with, up to a `/`.
+    shared: usize,
+    /// No `..` after the shared bytes: the bytes alone decide.
+    plain: bool,
+}
+
+impl PathOrder {
+    /// The order of the [`normalize`]d paths of `items`.
+    pub fn of<T>(items: &[T], path: impl Fn(&T) -> &Path) -> PathOrder {
+        let Some(first) = items.first() else {
+            return PathOrder {
+                shared: 0,
+                plain: false,
+            };
+        };
+        let first = path(first).as_os_str().as_encoded_bytes();
+        let common = items.iter().fold(first.len(), |common, item| {
+            crate::incremental::common_prefix(
+                &first[..common],
+                path(item).as_os_str().as_encoded_bytes(),
+            )
+        });
+        let shared = first[..common]
+            .iter()
+            .rposition(|&byte| byte == b'/')
+            .map_or(0, |slash| slash + 1);
+        let leads_up = |item| {
+            let rest = &path(item).as_os_str().as_encoded_bytes()[shared..];
+            let rest = rest.strip_prefix(b"/").unwrap_or(rest);
+            rest.starts_with(b"..") && rest.get(2).is_none_or(|&byte| byte == b'/')
+        };
+        PathOrder {
+            shared,
+            plain: cfg!(unix) && !items.iter().any(leads_up),
+        }
+    }
+
+    /// [`path_order`] of two of the paths this order was made of.
+    #[must_use]
+    pub fn cmp(self, a: &Path, b: &Path) -> std::cmp::Ordering {
+        let (left, right) = (
+            a.as_os_str().as_encoded_bytes(),
+            b.as_os_str().as_encoded_bytes(),
+        );
+        match (left.get(self.shared..), right.get(self.shared..)) {
+            (Some(left), Some(right)) if self.plain => {
+                order_after(left, right, crate::incremental::common_prefix(left, right))
+            }
+            _ => path_order(a, b),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -223,6 +286,21 @@ mod tests {
             let (a, b) = (normalize(Path::new(&a)), normalize(Path::new(&b)));
             prop_assert_eq!(path_order(&a, &b), a.cmp(&b), "{:?} {:?}", a, b);
             prop_assert_eq!(path_order(&a, &a), std::cmp::Ordering::Equal);
+        }
+
+        #[test]
+        fn a_path_order_of_known_paths_is_path_order(
+            raws in proptest::collection::vec(raw_path(), 1..6),
+            shared in proptest::sample::select(vec!["", "/", "a/", "../", "/../b/", "a-/"]),
+        ) {
+            let paths: Vec<PathBuf> =
+                raws.iter().map(|raw| normalize(&Path::new(shared).join(raw))).collect();
+            let order = PathOrder::of(&paths, PathBuf::as_path);
+            for a in &paths {
+                for b in &paths {
+                    prop_assert_eq!(order.cmp(a, b), a.cmp(b), "{:?} {:?}", a, b);
+                }
+            }
         }
 
         #[test]

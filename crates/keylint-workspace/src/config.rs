@@ -180,9 +180,10 @@ pub struct Configs {
     /// Directory (absolute) → the config governing it (or why it cannot be read). Filled
     /// for each directory on the way up, so a directory is looked at once.
     by_dir: std::sync::Mutex<ByPath<ConfigResult>>,
-    /// A file's directory as its path writes it → the same answer: every file of a
-    /// directory asks, and making the directory absolute takes a system call.
-    by_parent: std::sync::Mutex<ByPath<ConfigResult>>,
+    /// A file's directory as its path writes it ([`directory_bytes`]) → the same answer:
+    /// every file of a directory asks, and making the directory absolute takes a system
+    /// call.
+    by_parent: std::sync::Mutex<foldhash::HashMap<Vec<u8>, ConfigResult>>,
     /// Config file → its loaded form, shared by the directories it governs.
     by_file: std::sync::Mutex<ByPath<ConfigResult>>,
 }
@@ -236,14 +237,14 @@ impl Configs {
                         .unwrap_or_default()
                 };
                 // With a name at its end, the path's directory decides the answer.
-                let Some((parent, _)) = split_name(path) else {
+                let Some(parent) = directory_bytes(path) else {
                     return self.for_dir(&dir_of(path), listing);
                 };
-                if let Some(found) = lock(&self.by_parent).get(parent.as_os_str()) {
+                if let Some(found) = lock(&self.by_parent).get(parent) {
                     return found.clone();
                 }
                 let loaded = self.for_dir(&dir_of(path), listing);
-                lock(&self.by_parent).insert(parent.as_os_str().to_owned(), loaded.clone());
+                lock(&self.by_parent).insert(parent.to_vec(), loaded.clone());
                 loaded
             }
         }
@@ -284,8 +285,28 @@ impl Configs {
     }
 }
 
+/// The directory of `path` as the path writes it, when a name ends the path: on Unix its
+/// bytes up to the last `/` (with the `/`, which tells the root from the current
+/// directory), found without parsing the path into components.
+fn directory_bytes(path: &Path) -> Option<&[u8]> {
+    if cfg!(unix) {
+        let bytes = path.as_os_str().as_encoded_bytes();
+        let name_start = bytes
+            .iter()
+            .rposition(|&byte| byte == b'/')
+            .map_or(0, |slash| slash + 1);
+        let (dir, name) = bytes.split_at(name_start);
+        return (!matches!(name, b"" | b"." | b"..")).then_some(dir);
+    }
+    split_name(path).map(|(parent, _)| parent.as_os_str().as_encoded_bytes())
+}
+
 /// `path` made absolute (against the current directory) and normalized.
 fn absolute(path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        // What `std::path::absolute` does to it, `normalize` does too.
+        return normalize(path);
+    }
     normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
 }
 
@@ -480,6 +501,63 @@ pub fn parse(path: &Path, text: &str) -> Result<Config> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Files of one directory share its answer, looked up once: whatever the order the
+    /// files are asked in and however their paths are written, each gets the config a
+    /// lookup of that file alone finds.
+    #[test]
+    fn files_asked_together_get_the_configs_they_get_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for (file, text) in [
+            ("keylint.toml", "exclude = [\"skip/**\"]\n"),
+            ("a/.keylint.toml", "include = [\"*.cfg\"]\n"),
+            ("a/b/.env", ""),
+            ("c/d/.env", ""),
+            ("skip/.env", ""),
+        ] {
+            let path = root.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let root = root.display();
+        let paths: Vec<String> = [
+            "a/b/.env",
+            "a/.env",
+            "a/b/x.cfg",
+            "c/d/.env",
+            "c/.env",
+            ".env",
+            "skip/.env",
+            "a/b/.env",
+            "a/./b/.env",
+            "a/b/../.env",
+            "a//b/.env",
+            "c/d/",
+            "a/b/.",
+            "a/b/..",
+        ]
+        .iter()
+        .flat_map(|path| {
+            [
+                format!("{root}/{path}"),
+                format!("src/{path}"),
+                (*path).to_string(),
+            ]
+        })
+        .collect();
+        let config_of =
+            |result: ConfigResult| result.map(|found| found.map(|config| config.path.clone()));
+        let shared = Configs::new(ConfigChoice::Discover, None);
+        for path in paths.iter().chain(paths.iter().rev()) {
+            let alone = Configs::new(ConfigChoice::Discover, None);
+            assert_eq!(
+                config_of(shared.for_file(Path::new(path))),
+                config_of(alone.for_file(Path::new(path))),
+                "{path}"
+            );
+        }
+    }
 
     fn error(text: &str) -> String {
         format!("{:#}", parse(Path::new("keylint.toml"), text).unwrap_err())

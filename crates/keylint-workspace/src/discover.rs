@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use anyhow::{Context as _, Result};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use keylint_core::hints::is_hint_file;
-use keylint_core::project::{normalize, path_order};
+use keylint_core::project::{PathOrder, normalize};
 use keylint_core::source::kind_by_name;
 
 use crate::config::Configs;
@@ -195,10 +195,12 @@ fn discover_on(
     Ok(discovery)
 }
 
-/// Sorts normalized paths in `Path`'s order and drops repeats.
+/// Sorts normalized paths in `Path`'s order and drops repeats (the same path, the same
+/// bytes).
 fn sort_paths(paths: &mut Vec<PathBuf>) {
-    paths.sort_unstable_by(|a, b| path_order(a, b));
-    paths.dedup_by(|a, b| path_order(a, b).is_eq());
+    let order = PathOrder::of(paths, PathBuf::as_path);
+    paths.sort_unstable_by(|a, b| order.cmp(a, b));
+    paths.dedup_by(|a, b| a.as_os_str() == b.as_os_str());
 }
 
 /// Source code keylint reads (Python, JavaScript/TypeScript, Go, Rust, Java, C#) and the

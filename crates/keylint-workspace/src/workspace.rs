@@ -21,7 +21,7 @@ use ignore::gitignore::Gitignore;
 use keylint_core::code::CodeIndex;
 use keylint_core::consumer::Consumer;
 use keylint_core::hints::{consumers_from_hints, is_hint_file, names_read};
-use keylint_core::project::{ConsumerSet, Project, normalize, path_order};
+use keylint_core::project::{ConsumerSet, PathOrder, Project, normalize, path_order};
 use keylint_core::provider::ExtraVariables;
 use keylint_core::{RuleSelection, Severity};
 use rayon::prelude::*;
@@ -262,8 +262,10 @@ impl Index {
             kept,
         } = read;
         // Each share is in path order: the stable sort merges them.
-        hints.sort_by(|a, b| path_order(&a.0, &b.0));
-        facts.sort_by(|a, b| path_order(a.0, b.0));
+        let order = PathOrder::of(&hints, |(path, _)| path);
+        hints.sort_by(|a, b| order.cmp(&a.0, &b.0));
+        let order = PathOrder::of(&facts, |(path, _)| path);
+        facts.sort_by(|a, b| order.cmp(a.0, b.0));
         let mut index = Index {
             gitignores: discovery.gitignores.clone(),
             targets: discovery.readable_targets().cloned().collect(),
@@ -346,9 +348,10 @@ fn files_to_read(discovery: &Discovery, targets: bool) -> Vec<ToRead<'_>> {
         ))
         .collect();
     // The discovery's lists are sorted: the stable sort merges them.
-    files.sort_by(|a, b| path_order(a.path, b.path));
+    let order = PathOrder::of(&files, |file| file.path);
+    files.sort_by(|a, b| order.cmp(a.path, b.path));
     files.dedup_by(|later, first| {
-        let same = path_order(later.path, first.path).is_eq();
+        let same = later.path.as_os_str() == first.path.as_os_str();
         if same {
             first.hint |= later.hint;
             first.code |= later.code;

@@ -348,7 +348,15 @@ fn lint_text(
     parallel: bool,
 ) -> ((Vec<Diagnostic>, ParsedFile), Vec<Range<usize>>) {
     let parsed = ParsedFile::parse(input.kind, input.text);
-    let found = rule_findings(input, &parsed, project, settings, selection, parallel);
+    let found = rule_findings(
+        input,
+        &parsed,
+        &OnceLock::new(),
+        project,
+        settings,
+        selection,
+        parallel,
+    );
     let ranges = found.iter().map(|found| found.range.clone()).collect();
     ((finish(input, selection, found), parsed), ranges)
 }

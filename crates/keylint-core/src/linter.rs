@@ -6,6 +6,7 @@ use std::sync::{Mutex, OnceLock};
 
 use crate::assignment::{PARALLEL_BYTES, ParsedFile};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::line_index::LineIndex;
 use crate::probed::ProbedKey;
 use crate::project::{Project, Settings};
 use crate::rules::{Context, RULES, RuleInfo, outcome_rows, rule, unused};
@@ -136,21 +137,24 @@ pub fn lint(
     selection: &RuleSelection,
 ) -> Vec<Diagnostic> {
     let parsed = ParsedFile::parse(input.kind, input.text);
-    lint_parsed(input, &parsed, project, settings, selection)
+    let lines = OnceLock::new();
+    lint_parsed(input, &parsed, &lines, project, settings, selection)
 }
 
 /// [`lint`] on a file the caller has parsed from `input.text` (the server keeps it, with
-/// the loaders' outcomes it gathers, for hover).
+/// the loaders' outcomes it gathers, for hover). `lines` holds the line index of
+/// `input.text` if the caller or a rule built it: whoever draws the findings needs it too.
 #[must_use]
 pub fn lint_parsed(
     input: &LintInput,
     parsed: &ParsedFile,
+    lines: &OnceLock<LineIndex>,
     project: &dyn Project,
     settings: &Settings,
     selection: &RuleSelection,
 ) -> Vec<Diagnostic> {
     let parallel = input.text.len() >= PARALLEL_BYTES;
-    let found = rule_findings(input, parsed, project, settings, selection, parallel);
+    let found = rule_findings(input, parsed, lines, project, settings, selection, parallel);
     finish(input, selection, found)
 }
 
@@ -168,6 +172,7 @@ fn runs(input: &LintInput, selection: &RuleSelection, rule: &RuleInfo) -> bool {
 pub(crate) fn rule_findings(
     input: &LintInput,
     parsed: &ParsedFile,
+    lines: &OnceLock<LineIndex>,
     project: &dyn Project,
     settings: &Settings,
     selection: &RuleSelection,
@@ -199,6 +204,7 @@ pub(crate) fn rule_findings(
         project,
         settings,
         probed: input.probed,
+        lines,
         outcomes: outcome_rows(parsed, &judged),
         judged,
         names: OnceLock::new(),

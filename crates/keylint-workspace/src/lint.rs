@@ -3,13 +3,13 @@
 //! both judge a file with the same kind, template status, rules, severities and project.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use keylint_core::assignment::ParsedFile;
 use keylint_core::fix::{Provenance, applied_edits, apply_fixes_of};
 use keylint_core::probed::ProbedKey;
 use keylint_core::source::{FileKind, is_template_by_name, kind_by_name};
-use keylint_core::{Diagnostic, LintInput, Project as _, RuleSelection, Settings};
+use keylint_core::{Diagnostic, LineIndex, LintInput, Project as _, RuleSelection, Settings};
 use rayon::prelude::*;
 
 use crate::config::Config;
@@ -94,14 +94,21 @@ impl Workspace {
     #[must_use]
     pub fn lint(&self, path: &Path, text: &str, kind: FileKind) -> Vec<Diagnostic> {
         let parsed = ParsedFile::parse(kind, text);
-        self.lint_parsed(path, text, &parsed)
+        self.lint_parsed(path, text, &parsed, &OnceLock::new())
     }
 
-    /// [`Workspace::lint`] on a parse the caller keeps (the server, for hover).
+    /// [`Workspace::lint`] on a parse the caller keeps, and with the line index of `text`
+    /// in `lines` if a rule built it (a report drawing the findings needs it too).
     #[must_use]
-    pub fn lint_parsed(&self, path: &Path, text: &str, parsed: &ParsedFile) -> Vec<Diagnostic> {
+    pub fn lint_parsed(
+        &self,
+        path: &Path,
+        text: &str,
+        parsed: &ParsedFile,
+        lines: &OnceLock<LineIndex>,
+    ) -> Vec<Diagnostic> {
         let (input, settings, selection) = self.judging(path, text, parsed.kind);
-        keylint_core::lint_parsed(&input, parsed, self, &settings, &selection)
+        keylint_core::lint_parsed(&input, parsed, lines, self, &settings, &selection)
     }
 
     /// [`Workspace::lint`] with what a live probe said about the file's keys: the KL6xx

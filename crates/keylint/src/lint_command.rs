@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::io::{IsTerminal as _, Read as _};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use anyhow::{Result, bail};
 use clap::builder::{PossibleValue, TypedValueParser};
@@ -715,9 +715,10 @@ fn report_file(
     match text {
         FileText::Text(text) => {
             let parsed = ParsedFile::parse(kind, &text);
-            let diagnostics = workspace.lint_parsed(path, &text, &parsed);
+            let index = OnceLock::new();
+            let diagnostics = workspace.lint_parsed(path, &text, &parsed, &index);
             let lines = (shows_lines && !diagnostics.is_empty())
-                .then(|| human::ShownLines::of(&text, &parsed, &diagnostics));
+                .then(|| human::ShownLines::of(&text, &parsed, index.into_inner(), &diagnostics));
             FileReport {
                 diagnostics,
                 path: shown,

@@ -78,7 +78,7 @@ OPENAI_API_KEY=sk-proj-new…
             copies.clear();
             copies.extend(group);
             let line_of =
-                |copy: usize| lines.get_or_init(|| name_lines(ctx.text, assignments))[copy];
+                |copy: usize| lines.get_or_init(|| name_lines(ctx.line_index(), assignments))[copy];
             // Every copy has the judged consumers of `assignment` (all from an env file or
             // all from YAML): one walk over the copies reads them all.
             let consumers = ctx.judged_consumers(assignment);
@@ -196,8 +196,7 @@ OPENAI_API_KEY=sk-proj-new…
 /// The 1-based line of each assignment's name. Names come in file order (but for YAML
 /// merges): one walk over the lines finds them all, where a search per copy of a name set
 /// hundreds of times would not.
-fn name_lines(text: &str, assignments: &[Assignment]) -> Vec<usize> {
-    let index = LineIndex::new(text);
+fn name_lines(index: &LineIndex, assignments: &[Assignment]) -> Vec<usize> {
     let mut line = 0;
     assignments
         .iter()

@@ -216,6 +216,8 @@ pub struct Context<'a> {
     pub settings: &'a Settings,
     /// What a live probe said about the file's keys; `None` when nothing was probed.
     pub probed: Option<&'a [ProbedKey]>,
+    /// The line index of `text`, built if a rule asks for it ([`Context::line_index`]).
+    pub(crate) lines: &'a OnceLock<LineIndex>,
     /// `consumers.judged()`, computed once: rules ask for it for every assignment.
     pub(crate) judged: Vec<Consumer>,
     /// Env files: per assignment, a row of what each of `judged` gets ([`outcome_rows`]).
@@ -461,6 +463,11 @@ impl<'a> Context<'a> {
     #[must_use]
     pub fn assignments(&self) -> &[Assignment] {
         &self.parsed.assignments
+    }
+
+    /// The line index of the file's text, shared with the lint's caller.
+    pub(crate) fn line_index(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(self.text))
     }
 
     /// The env file at `path` as Compose loads it, `None` when it cannot be read. Loaded

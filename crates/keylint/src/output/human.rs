@@ -24,9 +24,15 @@ pub struct ShownLines {
 }
 
 impl ShownLines {
-    /// The lines `diagnostics` show of `text`, judged on a parse of it (the lint's).
-    pub fn of(text: &str, parsed: &ParsedFile, diagnostics: &[Diagnostic]) -> ShownLines {
-        let index = LineIndex::new(text);
+    /// The lines `diagnostics` show of `text`, judged on a parse of it (the lint's), with
+    /// its line index if the lint built one.
+    pub fn of(
+        text: &str,
+        parsed: &ParsedFile,
+        index: Option<LineIndex>,
+        diagnostics: &[Diagnostic],
+    ) -> ShownLines {
+        let index = index.unwrap_or_else(|| LineIndex::new(text));
         let lines: Vec<Shown> = diagnostics
             .iter()
             .map(|diagnostic| Shown::of(text, &index, diagnostic))
@@ -307,6 +313,7 @@ impl Drawer {
                 judged = ShownLines::of(
                     text,
                     &ParsedFile::parse(report.kind, text),
+                    None,
                     &report.diagnostics,
                 );
                 (&judged, Cow::Borrowed(judged.lines.as_slice()))

@@ -548,7 +548,7 @@ mod tests {
             ("secret.env", "TOKEN=outside\n"),
             ("project/.env", "A=1\n"),
             ("project/.gitignore", ".env\n"),
-            ("project/README.md", "uses A\n"),
+            ("project/Makefile", "uses A\n"),
             ("project/svc/config/app.env", "B=2\n"),
             ("project/svc/compose.yaml", "services: {}\n"),
             ("project/svc/main.py", "import os\n"),
@@ -627,7 +627,7 @@ mod tests {
         );
         assert_eq!(
             sorted(&mut one.hints.iter()),
-            ["README.md", "svc/compose.yaml", "svc/main.py"].map(found)
+            ["Makefile", "svc/compose.yaml", "svc/main.py"].map(found)
         );
         assert_eq!(one.code, [found("svc/main.py")]);
         assert_eq!(one.gitignores.len(), 1);
@@ -658,7 +658,7 @@ mod tests {
         let configs = Configs::new(ConfigChoice::Ignore, None);
         let named = discover_with(&[root.join(".env")], &configs).unwrap();
         assert_eq!(named.targets, [root.join(".env")]);
-        assert_eq!(named.hints, [root.join("README.md")]);
+        assert_eq!(named.hints, [root.join("Makefile")]);
         assert_eq!(named.gitignores.len(), 1);
         assert!(named.code.is_empty() && named.skipped.is_empty());
         let listing = &named.listing;
@@ -667,7 +667,7 @@ mod tests {
         assert_eq!(listing.entry(&root.join("svc/main.py")), None);
         assert_eq!(
             context_of(&root).hints,
-            [root.join("README.md")],
+            [root.join("Makefile")],
             "the context of a directory is its own entries"
         );
         assert!(context_of(&root.join("missing")).hints.is_empty());

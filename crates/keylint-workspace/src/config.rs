@@ -509,17 +509,16 @@ mod tests {
     fn files_asked_together_get_the_configs_they_get_alone() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        for (file, text) in [
-            ("keylint.toml", "exclude = [\"skip/**\"]\n"),
-            ("a/.keylint.toml", "include = [\"*.cfg\"]\n"),
-            ("a/b/.env", ""),
-            ("c/d/.env", ""),
-            ("skip/.env", ""),
-        ] {
-            let path = root.join(file);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
+        crate::helpers::write_files(
+            root,
+            &[
+                ("keylint.toml", "exclude = [\"skip/**\"]\n"),
+                ("a/.keylint.toml", "include = [\"*.cfg\"]\n"),
+                ("a/b/.env", ""),
+                ("c/d/.env", ""),
+                ("skip/.env", ""),
+            ],
+        );
         let root = root.display();
         let paths: Vec<String> = [
             "a/b/.env",

@@ -544,22 +544,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let outside = normalize(dir.path());
         let root = outside.join("project");
-        for (path, text) in [
-            ("secret.env", "TOKEN=outside\n"),
-            ("project/.env", "A=1\n"),
-            ("project/.gitignore", ".env\n"),
-            ("project/Makefile", "uses A\n"),
-            ("project/svc/config/app.env", "B=2\n"),
-            ("project/svc/compose.yaml", "services: {}\n"),
-            ("project/svc/main.py", "import os\n"),
-            ("project/svc/node_modules/pkg/.env", "C=3\n"),
-            ("project/svc/.git/.env", "D=4\n"),
-            ("project/deep/a/b/c/.env.local", "E=5\n"),
-        ] {
-            let path = outside.join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
+        crate::helpers::write_files(
+            &outside,
+            &[
+                ("secret.env", "TOKEN=outside\n"),
+                ("project/.env", "A=1\n"),
+                ("project/.gitignore", ".env\n"),
+                ("project/Makefile", "uses A\n"),
+                ("project/svc/config/app.env", "B=2\n"),
+                ("project/svc/compose.yaml", "services: {}\n"),
+                ("project/svc/main.py", "import os\n"),
+                ("project/svc/node_modules/pkg/.env", "C=3\n"),
+                ("project/svc/.git/.env", "D=4\n"),
+                ("project/deep/a/b/c/.env.local", "E=5\n"),
+            ],
+        );
         symlink("svc/config/app.env", root.join("inside.env")).unwrap();
         symlink(outside.join("secret.env"), root.join("outside.env")).unwrap();
         symlink("..", root.join("svc/loop")).unwrap();

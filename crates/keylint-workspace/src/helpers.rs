@@ -12,11 +12,7 @@ use crate::{Index, Overrides, Workspace};
 /// line builds it from a walk.
 pub fn workspace(files: &[(&str, &str)]) -> (tempfile::TempDir, Workspace) {
     let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
+    write_files(dir.path(), files);
     let root = normalize(dir.path());
     let configs = Arc::new(Configs::new(ConfigChoice::Discover, Some(root.clone())));
     let discovery = discover_with(std::slice::from_ref(&root), &configs).unwrap();
@@ -26,4 +22,13 @@ pub fn workspace(files: &[(&str, &str)]) -> (tempfile::TempDir, Workspace) {
         Overrides::default(),
     );
     (dir, workspace)
+}
+
+/// Writes `files` (path, text) under `root`, making their directories.
+pub fn write_files(root: &std::path::Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
 }

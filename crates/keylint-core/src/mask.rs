@@ -19,8 +19,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::helpers::trim_wrapping;
-use crate::helpers::{contains_ignore_ascii_case, plain_run};
+use crate::helpers::{contains_ignore_ascii_case, plain_run, trim_wrapping};
 use crate::provider::{KEY_PREFIX_START, KEY_PREFIXES, key_shape};
 
 /// Characters of a secret that must stay hidden besides the shown prefix and tail.

@@ -14,8 +14,7 @@
 use std::ops::{Range, RangeInclusive};
 
 use crate::assignment::ParsedFile;
-use crate::helpers::plain_run;
-use crate::helpers::trim_wrapping;
+use crate::helpers::{plain_run, trim_wrapping};
 use crate::line_index::LineIndex;
 use crate::mask::{
     escape_invisible, is_invisible, is_secret_name, is_secret_value, push_mask_body,

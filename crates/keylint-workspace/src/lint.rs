@@ -64,8 +64,7 @@ impl Workspace {
     /// config's `templates`.
     #[must_use]
     pub fn is_template(&self, path: &Path) -> bool {
-        is_template_by_name(&path.to_string_lossy())
-            || is_configured_template(path, self.usable_config(path).as_deref())
+        is_template_in(path, self.usable_config(path).as_deref())
     }
 
     /// What the lint of `text` as the file at `path` takes besides the project: its
@@ -82,8 +81,7 @@ impl Workspace {
             path,
             text,
             kind,
-            is_template: is_template_by_name(&path.to_string_lossy())
-                || is_configured_template(path, config),
+            is_template: is_template_in(path, config),
             is_committed: !self.is_ignored(path),
             probed: None,
         };
@@ -167,9 +165,11 @@ impl Workspace {
     }
 }
 
-/// Whether the `templates` of `config`, governing `path`, make it a template.
-fn is_configured_template(path: &Path, config: Option<&Config>) -> bool {
-    config.is_some_and(|config| config.templates.is_match(path))
+/// Whether `path`, governed by `config`, is a template: by its name, or by the config's
+/// `templates`.
+fn is_template_in(path: &Path, config: Option<&Config>) -> bool {
+    is_template_by_name(&path.to_string_lossy())
+        || config.is_some_and(|config| config.templates.is_match(path))
 }
 
 /// One file to fix.
